@@ -1,0 +1,28 @@
+# Thin wrapper over CMake for people's habits. `make demo` and `make test` each install
+# what they need first (deploy/install-deps.sh runs apt-get), then build.
+BUILD ?= build
+JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all deps build demo test bench soak fuzz asan clean
+
+all: build
+
+deps:
+	sh deploy/install-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	rm -rf $(BUILD)/demo-data
+	$(BUILD)/bin/crossclaim run --data $(BUILD)/demo-data samples/
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j 1
+
+bench: build
+	sh bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,188 @@
+/*  util: allocation, logging, job ids and clocks shared by every crossclaim process. */
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <sodium.h>
+
+static const char *s_name = "crossclaim";
+static bool s_quiet = false;
+
+static void s_oom(size_t size)
+{
+    fprintf(stderr, "%s: out of memory allocating %zu bytes\n", s_name, size);
+    abort();
+}
+
+void *util_malloc(size_t size)
+{
+    void *p = malloc(size ? size : 1);
+    if (!p)
+        s_oom(size);
+    return p;
+}
+
+void *util_calloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        s_oom(n * size);
+    return p;
+}
+
+void *util_realloc(void *ptr, size_t size)
+{
+    void *p = realloc(ptr, size ? size : 1);
+    if (!p)
+        s_oom(size);
+    return p;
+}
+
+char *util_strdup(const char *s)
+{
+    return util_strndup(s, strlen(s));
+}
+
+char *util_strndup(const char *s, size_t n)
+{
+    char *p = util_malloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+void util_log_init(const char *name)
+{
+    s_name = name;
+}
+
+void util_log_quiet(bool quiet)
+{
+    s_quiet = quiet;
+}
+
+static void s_log(const char *level, const char *fmt, va_list ap)
+{
+    char line[2048];
+    int n = snprintf(line, sizeof line, "%s: %s", s_name, level);
+    if (n < 0 || (size_t)n >= sizeof line)
+        n = 0;
+    vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+    fprintf(stderr, "%s\n", line);
+}
+
+void util_info(const char *fmt, ...)
+{
+    if (s_quiet)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    s_log("", fmt, ap);
+    va_end(ap);
+}
+
+void util_warn(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    s_log("warning: ", fmt, ap);
+    va_end(ap);
+}
+
+void util_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    s_log("error: ", fmt, ap);
+    va_end(ap);
+}
+
+char *util_sample(const void *data, size_t size, char *out, size_t cap)
+{
+    const unsigned char *p = data;
+    size_t o = 0;
+    for (size_t i = 0; i < size; i++) {
+        if (o + 5 >= cap) {
+            if (o + 4 <= cap) {
+                memcpy(out + o, "...", 3);
+                o += 3;
+            }
+            break;
+        }
+        if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\')
+            out[o++] = (char)p[i];
+        else
+            o += (size_t)snprintf(out + o, cap - o, "\\x%02x", p[i]);
+    }
+    out[o] = 0;
+    return out;
+}
+
+void util_job_id(const char *title, size_t title_len, const void *text, size_t text_len,
+                 char out[UTIL_ID_HEX + 1])
+{
+    crypto_generichash_state st;
+    unsigned char h[16];
+    static const unsigned char nul = 0;
+    crypto_generichash_init(&st, NULL, 0, sizeof h);
+    crypto_generichash_update(&st, (const unsigned char *)title, title_len);
+    crypto_generichash_update(&st, &nul, 1);
+    crypto_generichash_update(&st, text, text_len);
+    crypto_generichash_final(&st, h, sizeof h);
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 16; i++) {
+        out[2 * i] = hex[h[i] >> 4];
+        out[2 * i + 1] = hex[h[i] & 15];
+    }
+    out[UTIL_ID_HEX] = 0;
+}
+
+bool util_is_job_id(const void *s, size_t len)
+{
+    const unsigned char *p = s;
+    if (len != UTIL_ID_HEX)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+            return false;
+    return true;
+}
+
+uint64_t util_wall_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+uint64_t util_mono_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+int util_mkdirs(const char *path)
+{
+    char buf[4096];
+    size_t n = strlen(path);
+    if (n == 0 || n >= sizeof buf)
+        return -ENAMETOOLONG;
+    memcpy(buf, path, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (buf[i] == '/' || buf[i] == 0) {
+            char c = buf[i];
+            buf[i] = 0;
+            if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+                return -errno;
+            buf[i] = c;
+        }
+    }
+    return 0;
+}
