@@ -1,0 +1,94 @@
+/*  extract: turns one article's bytes into claims. No ZeroMQ, no I/O, no global state
+    beyond read-only resources loaded once, so it is unit-tested, benchmarked and fuzzed on
+    its own, and one extract_t per thread is safe.
+
+    Every span is a byte range [start, end) into the document exactly as given (doc->text),
+    even when the text was not UTF-8 and had to be decoded as Windows-1252. Span text
+    (`*_text` fields) is always valid UTF-8. */
+#ifndef CC_EXTRACT_H
+#define CC_EXTRACT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+typedef struct extract_t extract_t;
+
+/* The input: a document and what is known about it. Borrowed for the call only. */
+typedef struct {
+    const uint8_t *text;      /* the document as submitted (may not be UTF-8, may hold NULs) */
+    size_t len;
+    size_t body_start;        /* where the body starts (after a title line), <= len */
+    const char *title;        /* NUL-terminated, may be "" */
+    const char *published;    /* "YYYY-MM-DD" or NULL when unknown */
+} extract_doc_t;
+
+typedef struct {
+    uint32_t start, end;      /* byte offsets into doc->text; start == end == 0 and
+                                 text == NULL means "no span" */
+    const char *text;         /* UTF-8, NUL-terminated, owned by the result */
+} extract_span_t;
+
+typedef struct {
+    const char *key;          /* cross-article key, e.g. "per:recep tayyip erdogan" */
+    const char *name;         /* longest full form in this article */
+    const char *kind;         /* "person", "org", "place", "other" */
+    const char **aliases;     /* other forms seen in this article */
+    size_t n_aliases;
+    extract_span_t *mentions;
+    size_t n_mentions;
+} extract_entity_t;
+
+typedef struct {
+    extract_span_t speaker, cue, content, addressee;
+    const char *speaker_entity; /* entity key or NULL */
+    bool direct;
+} extract_attr_t;
+
+typedef struct {
+    double value;
+    bool approx;
+    extract_span_t span;
+    const char *subject;      /* what is counted, normalized ("turkish soldiers") */
+    const char *predicate;    /* normalized ("killed") */
+    const char *key;          /* claim key: equal keys = same fact across articles */
+    const char *place;        /* or NULL */
+    const char *time;         /* ISO date/period or NULL */
+    bool time_resolved;
+} extract_quantity_t;
+
+/* The output. Everything it points to is owned by the result and stays valid until the
+   next extract_run on the same extract_t, or extract_destroy. */
+typedef struct {
+    extract_entity_t *entities;
+    size_t n_entities;
+    extract_attr_t *attrs;
+    size_t n_attrs;
+    extract_quantity_t *quantities;
+    size_t n_quantities;
+    const char **warnings;    /* e.g. "not valid UTF-8: decoded as Windows-1252" */
+    size_t n_warnings;
+    const char *encoding;     /* "utf-8" or "windows-1252" */
+    uint64_t simhash;         /* 64-bit SimHash of the body's word shingles */
+} extract_result_t;
+
+/* Error codes (negative). */
+#define EXTRACT_EEMPTY    (-2001)  /* no text in the body */
+#define EXTRACT_EDECODE   (-2002)  /* not decodable as UTF-8 nor Windows-1252 */
+#define EXTRACT_ETOOBIG   (-2003)  /* over the extractor's size limit */
+
+/* Creates an extractor, loading read-only resources (e.g. iso-codes country names when
+   installed). Returns NULL on failure. */
+extract_t *extract_new(void);
+
+/* Destroys; does nothing on NULL; sets *self_p = NULL. */
+void extract_destroy(extract_t **self_p);
+
+/* Runs the extractor on `doc`. Returns 0 and fills *out, or a negative EXTRACT_E* code
+   (out is then empty). Never crashes on any bytes. */
+int extract_run(extract_t *self, const extract_doc_t *doc, extract_result_t *out);
+
+/* Text for an EXTRACT_E* code. Static; can't fail. */
+const char *extract_strerror(int rc);
+
+#endif
