@@ -1,0 +1,737 @@
+/*  queue: the broker's durable job queue in LMDB. See queue.h for the model.
+
+    Layout, one LMDB environment with five named databases:
+        job    id (32 bytes) -> s_rec_t header [+ dead reason bytes]
+        art    id -> Article protobuf bytes as submitted
+        fifo   seq (8 bytes big-endian, so byte order is numeric order) -> id
+        dead   id -> (empty): the dead-letter index, so listing it never scans all jobs
+        done   id -> commit wall clock, microseconds (8 bytes)
+
+    A job is in `fifo` while queued or in flight. In flight is not stored: it is "seq below
+    the in-memory cursor". That keeps dispatch to one read transaction, and makes restart
+    recovery free (the cursor starts at 0). Every write goes through s_write, which retries
+    with a bigger map when LMDB reports the map full, and applies counter changes only
+    after the commit succeeded. */
+#include "queue.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <lmdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#define S_DEFAULT_MAP   ((size_t)1 << 30)
+#define S_MAX_MAP       ((size_t)1 << 40)
+#define S_STATE_QUEUED  1   /* in fifo: queued or in flight */
+#define S_STATE_DEAD    3
+/* LMDB returns MDB_* codes (negative) and errno values (positive): make both negative. */
+#define S_NEG(rc)       ((rc) > 0 ? -(rc) : (rc))
+
+/* Fixed header of a `job` record; stored unaligned, so always copied with memcpy. */
+typedef struct {
+    uint64_t seq;           /* key in fifo while queued/in flight */
+    uint64_t submitted_us;  /* producer's submit time, for latency */
+    uint32_t attempts;      /* failures counted so far */
+    uint8_t state;          /* S_STATE_* */
+    uint8_t pad[3];
+} s_rec_t;
+
+struct queue_t {
+    MDB_env *env;           /* the LMDB environment */
+    MDB_dbi job, art, fifo, dead, done;
+    MDB_txn *rtxn;          /* reusable read transaction (reset between uses), or NULL */
+    size_t map_bytes;       /* current map size, doubled on MDB_MAP_FULL */
+    int lock_fd;            /* flock'ed file: one broker per queue directory */
+    uint64_t cursor;        /* fifo seqs below this are in flight */
+    uint64_t next_seq;      /* next fifo seq to assign */
+    uint64_t fifo_n;        /* entries in fifo (queued + in flight) */
+    uint64_t inflight_n;    /* entries in fifo below the cursor */
+    uint64_t dead_n;        /* entries in dead */
+    uint64_t done_n;        /* entries in done */
+    uint8_t *buf;           /* copy of the last article returned by queue_next */
+    size_t buf_cap;
+};
+
+/* Counter changes of one write transaction, applied only once it committed. */
+typedef struct {
+    int64_t fifo, inflight, dead, done;
+    uint64_t next_seq;
+} s_delta_t;
+
+typedef int (s_write_fn)(queue_t *self, MDB_txn *txn, void *ctx, s_delta_t *d);
+
+const char *queue_strerror(int rc)
+{
+    switch (rc) {
+    case 0: return "ok";
+    case QUEUE_EINVAL: return "invalid argument";
+    case QUEUE_ENOTFOUND: return "no such job in that state";
+    case QUEUE_ECORRUPT: return "corrupt queue record";
+    case QUEUE_EFULL: return "queue storage full";
+    default:
+        if (rc <= MDB_KEYEXIST && rc >= MDB_LAST_ERRCODE)
+            return mdb_strerror(rc);
+        return rc < 0 ? strerror(-rc) : "unknown error";
+    }
+}
+
+static void s_seq_key(uint64_t seq, uint8_t out[8])
+{
+    for (int i = 7; i >= 0; i--) {
+        out[i] = (uint8_t)(seq & 0xff);
+        seq >>= 8;
+    }
+}
+
+static uint64_t s_seq_from(const void *p)
+{
+    const uint8_t *b = p;
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = (v << 8) | b[i];
+    return v;
+}
+
+static MDB_val s_val(const void *p, size_t n)
+{
+    return (MDB_val){.mv_size = n, .mv_data = (void *)p};
+}
+
+/* Reads job `id`'s header and, for dead jobs, its reason (borrowed from the txn). */
+static int s_rec_get(queue_t *self, MDB_txn *txn, const char *id, s_rec_t *rec,
+                     const char **reason, size_t *reason_len)
+{
+    MDB_val k = s_val(id, UTIL_ID_HEX), v;
+    int rc = mdb_get(txn, self->job, &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return QUEUE_ENOTFOUND;
+    if (rc)
+        return rc;
+    if (v.mv_size < sizeof *rec)
+        return QUEUE_ECORRUPT;
+    memcpy(rec, v.mv_data, sizeof *rec);
+    if (reason) {
+        *reason = (const char *)v.mv_data + sizeof *rec;
+        *reason_len = v.mv_size - sizeof *rec;
+    }
+    return 0;
+}
+
+static int s_rec_put(queue_t *self, MDB_txn *txn, const char *id, const s_rec_t *rec,
+                     const char *reason)
+{
+    size_t rlen = reason ? strnlen(reason, QUEUE_MAX_REASON) : 0;
+    MDB_val k = s_val(id, UTIL_ID_HEX), v = {.mv_size = sizeof *rec + rlen};
+    int rc = mdb_put(txn, self->job, &k, &v, MDB_RESERVE);
+    if (rc)
+        return rc;
+    memcpy(v.mv_data, rec, sizeof *rec);
+    if (rlen)
+        memcpy((uint8_t *)v.mv_data + sizeof *rec, reason, rlen);
+    return 0;
+}
+
+/* Removes `rec`'s fifo entry, counting it out of the queued or in-flight totals. */
+static int s_fifo_del(queue_t *self, MDB_txn *txn, const s_rec_t *rec, s_delta_t *d)
+{
+    uint8_t key[8];
+    s_seq_key(rec->seq, key);
+    MDB_val k = s_val(key, 8);
+    int rc = mdb_del(txn, self->fifo, &k, NULL);
+    if (rc && rc != MDB_NOTFOUND)
+        return rc;
+    d->fifo--;
+    if (rec->seq < self->cursor)
+        d->inflight--;
+    return 0;
+}
+
+/* Appends `id` at the tail of the fifo, setting rec->seq. */
+static int s_fifo_add(queue_t *self, MDB_txn *txn, const char *id, s_rec_t *rec, s_delta_t *d)
+{
+    uint8_t key[8];
+    rec->seq = d->next_seq++;
+    s_seq_key(rec->seq, key);
+    MDB_val k = s_val(key, 8), v = s_val(id, UTIL_ID_HEX);
+    int rc = mdb_put(txn, self->fifo, &k, &v, MDB_APPEND);
+    if (rc)
+        return rc;
+    d->fifo++;
+    return 0;
+}
+
+static void s_read_end(queue_t *self)
+{
+    if (self->rtxn)
+        mdb_txn_reset(self->rtxn);
+}
+
+static int s_read_begin(queue_t *self, MDB_txn **txn)
+{
+    int rc;
+    if (self->rtxn)
+        rc = mdb_txn_renew(self->rtxn);
+    else
+        rc = mdb_txn_begin(self->env, NULL, MDB_RDONLY, &self->rtxn);
+    if (rc == 0)
+        *txn = self->rtxn;
+    return rc;
+}
+
+/* Runs `fn` in a write transaction and commits it durably. On a full map, grows the map
+   and runs it again from scratch (fn must only touch the txn, ctx outputs and `d`).
+   Returns 0, or a negative error after aborting (LMDB's positive errno values are
+   negated so that every error here is negative). */
+static int s_write(queue_t *self, s_write_fn *fn, void *ctx)
+{
+    for (;;) {
+        s_delta_t d = {.next_seq = self->next_seq};
+        MDB_txn *txn = NULL;
+        int rc = mdb_txn_begin(self->env, NULL, 0, &txn);
+        if (rc)
+            return rc;
+        rc = fn(self, txn, ctx, &d);
+        if (rc) {
+            mdb_txn_abort(txn);
+        } else {
+            rc = mdb_txn_commit(txn);
+        }
+        if (rc == MDB_MAP_FULL) {
+            if (self->map_bytes >= S_MAX_MAP)
+                return QUEUE_EFULL;
+            /* Resizing needs no transaction open in this process. */
+            if (self->rtxn) {
+                mdb_txn_abort(self->rtxn);
+                self->rtxn = NULL;
+            }
+            size_t want = self->map_bytes * 2;
+            if (mdb_env_set_mapsize(self->env, want) != 0)
+                return QUEUE_EFULL;
+            self->map_bytes = want;
+            util_info("queue: map grown to %zu MiB", want >> 20);
+            continue;
+        }
+        if (rc)
+            return S_NEG(rc);
+        self->fifo_n = (uint64_t)((int64_t)self->fifo_n + d.fifo);
+        self->inflight_n = (uint64_t)((int64_t)self->inflight_n + d.inflight);
+        self->dead_n = (uint64_t)((int64_t)self->dead_n + d.dead);
+        self->done_n = (uint64_t)((int64_t)self->done_n + d.done);
+        self->next_seq = d.next_seq;
+        return 0;
+    }
+}
+
+int queue_open(const char *dir, size_t map_bytes, queue_t **out)
+{
+    if (!dir || !out)
+        return QUEUE_EINVAL;
+    *out = NULL;
+    queue_t *self = util_calloc(1, sizeof *self);
+    self->lock_fd = -1;
+    self->map_bytes = map_bytes ? map_bytes : S_DEFAULT_MAP;
+    MDB_txn *txn = NULL;
+    MDB_cursor *cur = NULL;
+    char path[4096];
+    int rc = util_mkdirs(dir);
+    if (rc)
+        goto fail;
+    /* LMDB would happily let two brokers share the files; the in-memory cursor would not. */
+    snprintf(path, sizeof path, "%s/broker.lock", dir);
+    self->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (self->lock_fd < 0) {
+        rc = -errno;
+        goto fail;
+    }
+    if (flock(self->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        rc = errno == EWOULDBLOCK ? -EBUSY : -errno;
+        goto fail;
+    }
+    if ((rc = mdb_env_create(&self->env)) != 0)
+        goto fail;
+    mdb_env_set_maxdbs(self->env, 8);
+    mdb_env_set_mapsize(self->env, self->map_bytes);
+    if ((rc = mdb_env_open(self->env, dir, 0, 0600)) != 0)
+        goto fail;
+    int stale = 0;
+    mdb_reader_check(self->env, &stale);
+    if ((rc = mdb_txn_begin(self->env, NULL, 0, &txn)) != 0)
+        goto fail;
+    if ((rc = mdb_dbi_open(txn, "job", MDB_CREATE, &self->job)) != 0 ||
+        (rc = mdb_dbi_open(txn, "art", MDB_CREATE, &self->art)) != 0 ||
+        (rc = mdb_dbi_open(txn, "fifo", MDB_CREATE, &self->fifo)) != 0 ||
+        (rc = mdb_dbi_open(txn, "dead", MDB_CREATE, &self->dead)) != 0 ||
+        (rc = mdb_dbi_open(txn, "done", MDB_CREATE, &self->done)) != 0)
+        goto fail;
+    MDB_stat st;
+    if ((rc = mdb_stat(txn, self->fifo, &st)) != 0)
+        goto fail;
+    self->fifo_n = st.ms_entries;
+    if ((rc = mdb_stat(txn, self->dead, &st)) != 0)
+        goto fail;
+    self->dead_n = st.ms_entries;
+    if ((rc = mdb_stat(txn, self->done, &st)) != 0)
+        goto fail;
+    self->done_n = st.ms_entries;
+    self->next_seq = 1;
+    if ((rc = mdb_cursor_open(txn, self->fifo, &cur)) != 0)
+        goto fail;
+    MDB_val k, v;
+    rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
+    if (rc == 0 && k.mv_size == 8)
+        self->next_seq = s_seq_from(k.mv_data) + 1;
+    else if (rc && rc != MDB_NOTFOUND)
+        goto fail;
+    mdb_cursor_close(cur);
+    cur = NULL;
+    if ((rc = mdb_txn_commit(txn)) != 0) {
+        txn = NULL;
+        goto fail;
+    }
+    txn = NULL;
+    *out = self;
+    return 0;
+fail:
+    if (cur)
+        mdb_cursor_close(cur);
+    if (txn)
+        mdb_txn_abort(txn);
+    if (self->env)
+        mdb_env_close(self->env);
+    if (self->lock_fd >= 0)
+        close(self->lock_fd);
+    free(self);
+    return rc ? S_NEG(rc) : QUEUE_EINVAL;
+}
+
+void queue_destroy(queue_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    queue_t *self = *self_p;
+    if (self->rtxn)
+        mdb_txn_abort(self->rtxn);
+    mdb_env_close(self->env);
+    if (self->lock_fd >= 0)
+        close(self->lock_fd);
+    free(self->buf);
+    free(self);
+    *self_p = NULL;
+}
+
+static int s_put_batch(queue_t *self, MDB_txn *txn, void *ctx, s_delta_t *d)
+{
+    struct { queue_item_t *items; size_t n; } *c = ctx;
+    uint64_t now = util_wall_us();
+    for (size_t i = 0; i < c->n; i++) {
+        queue_item_t *it = &c->items[i];
+        it->added = false;
+        MDB_val k = s_val(it->id, UTIL_ID_HEX), v;
+        int rc = mdb_get(txn, self->job, &k, &v);
+        if (rc == 0)
+            continue;
+        if (rc != MDB_NOTFOUND)
+            return rc;
+        rc = mdb_get(txn, self->done, &k, &v);
+        if (rc == 0)
+            continue;
+        if (rc != MDB_NOTFOUND)
+            return rc;
+        s_rec_t rec = {.submitted_us = it->submitted_us ? it->submitted_us : now,
+                       .state = S_STATE_QUEUED};
+        if ((rc = s_fifo_add(self, txn, it->id, &rec, d)) != 0 ||
+            (rc = s_rec_put(self, txn, it->id, &rec, NULL)) != 0)
+            return rc;
+        v = s_val(it->article, it->len);
+        if ((rc = mdb_put(txn, self->art, &k, &v, 0)) != 0)
+            return rc;
+        it->added = true;
+    }
+    return 0;
+}
+
+int queue_put_batch(queue_t *self, queue_item_t *items, size_t n)
+{
+    if (!self || (n && !items))
+        return QUEUE_EINVAL;
+    for (size_t i = 0; i < n; i++)
+        if (!items[i].id || !util_is_job_id(items[i].id, strlen(items[i].id)) ||
+            (items[i].len && !items[i].article))
+            return QUEUE_EINVAL;
+    if (n == 0)
+        return 0;
+    struct { queue_item_t *items; size_t n; } c = {items, n};
+    return s_write(self, s_put_batch, &c);
+}
+
+int queue_state(queue_t *self, const char *id, queue_state_t *state, uint32_t *attempts)
+{
+    if (!self || !id || !state || !util_is_job_id(id, strlen(id)))
+        return QUEUE_EINVAL;
+    *state = QUEUE_UNKNOWN;
+    if (attempts)
+        *attempts = 0;
+    MDB_txn *txn;
+    int rc = s_read_begin(self, &txn);
+    if (rc)
+        return S_NEG(rc);
+    s_rec_t rec;
+    rc = s_rec_get(self, txn, id, &rec, NULL, NULL);
+    if (rc == 0) {
+        if (rec.state == S_STATE_DEAD)
+            *state = QUEUE_DEAD;
+        else
+            *state = rec.seq < self->cursor ? QUEUE_INFLIGHT : QUEUE_QUEUED;
+        if (attempts)
+            *attempts = rec.attempts;
+    } else if (rc == QUEUE_ENOTFOUND) {
+        MDB_val k = s_val(id, UTIL_ID_HEX), v;
+        rc = mdb_get(txn, self->done, &k, &v);
+        if (rc == 0)
+            *state = QUEUE_DONE;
+        else if (rc == MDB_NOTFOUND)
+            rc = 0;
+    }
+    s_read_end(self);
+    return S_NEG(rc);
+}
+
+int queue_next(queue_t *self, char id[UTIL_ID_HEX + 1], uint32_t *attempts,
+               const void **article, size_t *len)
+{
+    if (!self || !id || !attempts || !article || !len)
+        return QUEUE_EINVAL;
+    if (self->fifo_n == self->inflight_n)
+        return 0;
+    MDB_txn *txn;
+    MDB_cursor *cur = NULL;
+    int got = 0;
+    int rc = s_read_begin(self, &txn);
+    if (rc)
+        return S_NEG(rc);
+    if ((rc = mdb_cursor_open(txn, self->fifo, &cur)) != 0)
+        goto leave;
+    uint8_t key[8];
+    s_seq_key(self->cursor, key);
+    MDB_val k = s_val(key, 8), v;
+    rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    if (rc == MDB_NOTFOUND) {
+        rc = 0;
+        goto leave;
+    }
+    if (rc)
+        goto leave;
+    if (k.mv_size != 8 || v.mv_size != UTIL_ID_HEX) {
+        rc = QUEUE_ECORRUPT;
+        goto leave;
+    }
+    uint64_t seq = s_seq_from(k.mv_data);
+    memcpy(id, v.mv_data, UTIL_ID_HEX);
+    id[UTIL_ID_HEX] = 0;
+    s_rec_t rec;
+    if ((rc = s_rec_get(self, txn, id, &rec, NULL, NULL)) != 0)
+        goto leave;
+    MDB_val ak = s_val(id, UTIL_ID_HEX), av;
+    if ((rc = mdb_get(txn, self->art, &ak, &av)) != 0)
+        goto leave;
+    if (av.mv_size > self->buf_cap) {
+        self->buf_cap = av.mv_size + av.mv_size / 2 + 64;
+        free(self->buf);
+        self->buf = util_malloc(self->buf_cap);
+    }
+    memcpy(self->buf, av.mv_data, av.mv_size);
+    *article = self->buf;
+    *len = av.mv_size;
+    *attempts = rec.attempts;
+    self->cursor = seq + 1;
+    self->inflight_n++;
+    got = 1;
+leave:
+    if (cur)
+        mdb_cursor_close(cur);
+    s_read_end(self);
+    return rc ? S_NEG(rc) : got;
+}
+
+static int s_done(queue_t *self, MDB_txn *txn, void *ctx, s_delta_t *d)
+{
+    struct { queue_done_t *items; size_t n; int removed; } *c = ctx;
+    uint8_t now[8];
+    s_seq_key(util_wall_us(), now);
+    c->removed = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        queue_done_t *it = &c->items[i];
+        it->removed = false;
+        it->submitted_us = 0;
+        s_rec_t rec;
+        int rc = s_rec_get(self, txn, it->id, &rec, NULL, NULL);
+        if (rc == QUEUE_ENOTFOUND)
+            continue;
+        if (rc)
+            return rc;
+        MDB_val k = s_val(it->id, UTIL_ID_HEX), v = s_val(now, 8);
+        if (rec.state == S_STATE_DEAD) {
+            rc = mdb_del(txn, self->dead, &k, NULL);
+            if (rc && rc != MDB_NOTFOUND)
+                return rc;
+            d->dead--;
+        } else if ((rc = s_fifo_del(self, txn, &rec, d)) != 0) {
+            return rc;
+        }
+        if ((rc = mdb_del(txn, self->job, &k, NULL)) != 0)
+            return rc;
+        rc = mdb_del(txn, self->art, &k, NULL);
+        if (rc && rc != MDB_NOTFOUND)
+            return rc;
+        if ((rc = mdb_put(txn, self->done, &k, &v, 0)) != 0)
+            return rc;
+        d->done++;
+        it->removed = true;
+        it->submitted_us = rec.submitted_us;
+        c->removed++;
+    }
+    return 0;
+}
+
+int queue_done(queue_t *self, queue_done_t *items, size_t n)
+{
+    if (!self || (n && !items))
+        return QUEUE_EINVAL;
+    for (size_t i = 0; i < n; i++)
+        if (!items[i].id || !util_is_job_id(items[i].id, strlen(items[i].id)))
+            return QUEUE_EINVAL;
+    if (n == 0)
+        return 0;
+    struct { queue_done_t *items; size_t n; int removed; } c = {items, n, 0};
+    int rc = s_write(self, s_done, &c);
+    return rc ? rc : c.removed;
+}
+
+typedef struct {
+    const char *id;
+    const char *reason;
+    bool permanent;
+    bool count;            /* count an attempt (fail) or not (requeue) */
+    uint32_t max_attempts;
+    queue_fail_t outcome;
+} s_fail_ctx_t;
+
+static int s_fail(queue_t *self, MDB_txn *txn, void *ctx, s_delta_t *d)
+{
+    s_fail_ctx_t *c = ctx;
+    s_rec_t rec;
+    int rc = s_rec_get(self, txn, c->id, &rec, NULL, NULL);
+    if (rc)
+        return rc;
+    if (rec.state == S_STATE_DEAD)
+        return QUEUE_ENOTFOUND;
+    if ((rc = s_fifo_del(self, txn, &rec, d)) != 0)
+        return rc;
+    if (c->count && rec.attempts < UINT32_MAX)
+        rec.attempts++;
+    if (c->count && (c->permanent || rec.attempts >= c->max_attempts)) {
+        rec.state = S_STATE_DEAD;
+        rec.seq = 0;
+        MDB_val k = s_val(c->id, UTIL_ID_HEX), v = s_val("", 0);
+        if ((rc = mdb_put(txn, self->dead, &k, &v, 0)) != 0)
+            return rc;
+        d->dead++;
+        c->outcome = QUEUE_KILLED;
+        return s_rec_put(self, txn, c->id, &rec, c->reason ? c->reason : "unknown");
+    }
+    if ((rc = s_fifo_add(self, txn, c->id, &rec, d)) != 0)
+        return rc;
+    c->outcome = QUEUE_REQUEUED;
+    return s_rec_put(self, txn, c->id, &rec, NULL);
+}
+
+int queue_fail(queue_t *self, const char *id, const char *reason, bool permanent,
+               uint32_t max_attempts, queue_fail_t *outcome)
+{
+    if (!self || !id || !util_is_job_id(id, strlen(id)) || max_attempts == 0)
+        return QUEUE_EINVAL;
+    s_fail_ctx_t c = {.id = id, .reason = reason, .permanent = permanent, .count = true,
+                      .max_attempts = max_attempts};
+    int rc = s_write(self, s_fail, &c);
+    if (rc == 0 && outcome)
+        *outcome = c.outcome;
+    return rc;
+}
+
+int queue_requeue(queue_t *self, const char *id)
+{
+    if (!self || !id || !util_is_job_id(id, strlen(id)))
+        return QUEUE_EINVAL;
+    s_fail_ctx_t c = {.id = id, .count = false};
+    return s_write(self, s_fail, &c);
+}
+
+/* Revives one dead job; sets *revived when it was dead. */
+static int s_revive(queue_t *self, MDB_txn *txn, const char *id, s_delta_t *d, bool *revived)
+{
+    *revived = false;
+    s_rec_t rec;
+    int rc = s_rec_get(self, txn, id, &rec, NULL, NULL);
+    if (rc == QUEUE_ENOTFOUND)
+        return 0;
+    if (rc)
+        return rc;
+    if (rec.state != S_STATE_DEAD)
+        return 0;
+    MDB_val k = s_val(id, UTIL_ID_HEX);
+    rc = mdb_del(txn, self->dead, &k, NULL);
+    if (rc && rc != MDB_NOTFOUND)
+        return rc;
+    d->dead--;
+    rec.state = S_STATE_QUEUED;
+    rec.attempts = 0;
+    if ((rc = s_fifo_add(self, txn, id, &rec, d)) != 0 ||
+        (rc = s_rec_put(self, txn, id, &rec, NULL)) != 0)
+        return rc;
+    *revived = true;
+    return 0;
+}
+
+static int s_requeue_dead(queue_t *self, MDB_txn *txn, void *ctx, s_delta_t *d)
+{
+    bool revived;
+    int rc = s_revive(self, txn, ctx, d, &revived);
+    return rc ? rc : revived ? 0 : QUEUE_ENOTFOUND;
+}
+
+int queue_requeue_dead(queue_t *self, const char *id)
+{
+    if (!self || !id || !util_is_job_id(id, strlen(id)))
+        return QUEUE_EINVAL;
+    return s_write(self, s_requeue_dead, (void *)id);
+}
+
+static int s_requeue_all(queue_t *self, MDB_txn *txn, void *ctx, s_delta_t *d)
+{
+    int64_t *n = ctx;
+    *n = 0;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, self->dead, &cur);
+    if (rc)
+        return rc;
+    MDB_val k, v;
+    char id[UTIL_ID_HEX + 1];
+    /* Always take the first: s_revive deletes it from `dead`. */
+    while ((rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST)) == 0) {
+        bool revived = false;
+        if (k.mv_size == UTIL_ID_HEX) {
+            memcpy(id, k.mv_data, UTIL_ID_HEX);
+            id[UTIL_ID_HEX] = 0;
+            if ((rc = s_revive(self, txn, id, d, &revived)) != 0)
+                break;
+        }
+        if (revived) {
+            (*n)++;
+        } else {
+            /* An index entry without a dead record behind it: drop it. */
+            if ((rc = mdb_cursor_del(cur, 0)) != 0)
+                break;
+            d->dead--;
+        }
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+int64_t queue_requeue_all_dead(queue_t *self)
+{
+    if (!self)
+        return QUEUE_EINVAL;
+    int64_t n = 0;
+    int rc = s_write(self, s_requeue_all, &n);
+    return rc ? rc : n;
+}
+
+/* Calls fn for dead job `id` within read txn `txn`. */
+static int s_dead_visit(queue_t *self, MDB_txn *txn, const char *id, queue_dead_fn *fn,
+                        void *arg, int *stop)
+{
+    s_rec_t rec;
+    const char *reason;
+    size_t rlen;
+    int rc = s_rec_get(self, txn, id, &rec, &reason, &rlen);
+    if (rc)
+        return rc;
+    if (rec.state != S_STATE_DEAD)
+        return QUEUE_ENOTFOUND;
+    char rbuf[QUEUE_MAX_REASON + 1];
+    if (rlen > QUEUE_MAX_REASON)
+        rlen = QUEUE_MAX_REASON;
+    memcpy(rbuf, reason, rlen);
+    rbuf[rlen] = 0;
+    MDB_val k = s_val(id, UTIL_ID_HEX), av = {0};
+    rc = mdb_get(txn, self->art, &k, &av);
+    if (rc && rc != MDB_NOTFOUND)
+        return rc;
+    *stop = fn(id, rec.attempts, rbuf, av.mv_data, av.mv_size, arg);
+    return 0;
+}
+
+int64_t queue_dead_list(queue_t *self, size_t limit, queue_dead_fn *fn, void *arg)
+{
+    if (!self || !fn)
+        return QUEUE_EINVAL;
+    MDB_txn *txn;
+    MDB_cursor *cur = NULL;
+    int rc = s_read_begin(self, &txn);
+    if (rc)
+        return S_NEG(rc);
+    int64_t n = 0;
+    if ((rc = mdb_cursor_open(txn, self->dead, &cur)) != 0)
+        goto leave;
+    MDB_val k, v;
+    char id[UTIL_ID_HEX + 1];
+    int stop = 0;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && !stop;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (limit && (size_t)n >= limit)
+            break;
+        if (k.mv_size != UTIL_ID_HEX)
+            continue;
+        memcpy(id, k.mv_data, UTIL_ID_HEX);
+        id[UTIL_ID_HEX] = 0;
+        int vrc = s_dead_visit(self, txn, id, fn, arg, &stop);
+        if (vrc == 0)
+            n++;
+        else if (vrc != QUEUE_ENOTFOUND) {
+            rc = vrc;
+            goto leave;
+        }
+    }
+    rc = 0;
+leave:
+    if (cur)
+        mdb_cursor_close(cur);
+    s_read_end(self);
+    return rc ? S_NEG(rc) : n;
+}
+
+int queue_dead_get(queue_t *self, const char *id, queue_dead_fn *fn, void *arg)
+{
+    if (!self || !fn || !id || !util_is_job_id(id, strlen(id)))
+        return QUEUE_EINVAL;
+    MDB_txn *txn;
+    int rc = s_read_begin(self, &txn);
+    if (rc)
+        return S_NEG(rc);
+    int stop = 0;
+    rc = s_dead_visit(self, txn, id, fn, arg, &stop);
+    s_read_end(self);
+    return S_NEG(rc);
+}
+
+void queue_stats(queue_t *self, queue_stats_t *out)
+{
+    out->queued = self->fifo_n - self->inflight_n;
+    out->inflight = self->inflight_n;
+    out->dead = self->dead_n;
+    out->done = self->done_n;
+}
