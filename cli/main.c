@@ -1,0 +1,535 @@
+/*  crossclaim: the command people type. Each subcommand has --help; errors say what went
+    wrong and what to do, and exit non-zero. */
+#include "client.h"
+#include "db.h"
+#include "input.h"
+#include "progress.h"
+#include "run.h"
+#include "util.h"
+
+#include <czmq.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DEFAULT_DATA "./crossclaim-data"
+
+static const char *s_usage_main =
+    "usage: crossclaim COMMAND [options]\n"
+    "\n"
+    "Turns news articles into a cross-referenced database of claims: who said what,\n"
+    "which numbers were reported, and where outlets agree or contradict each other.\n"
+    "\n"
+    "commands:\n"
+    "  run PATH...        all-in-one: start broker, store and workers, ingest, report\n"
+    "  submit PATH...     send articles to a running broker\n"
+    "  export             write the database as JSON Lines\n"
+    "  query              look up claims by entity, by claim key, or conflicts\n"
+    "  status             one-shot view of the queue and the database\n"
+    "  dead               list, show and requeue dead letters\n"
+    "  pause, resume      stop and restart dispatching jobs to workers\n"
+    "\n"
+    "PATH is a .txt file (first line the title), a .jsonl file (news-please fields),\n"
+    "a directory (read recursively) or - for stdin. The data dir defaults to\n"
+    "./crossclaim-data. 'crossclaim COMMAND --help' tells more.\n";
+
+static int s_bad_usage(const char *cmd, const char *msg)
+{
+    fprintf(stderr, "crossclaim %s: %s (see 'crossclaim %s --help')\n", cmd, msg, cmd);
+    return 2;
+}
+
+static int s_parse_uint(const char *cmd, const char *opt, const char *s, unsigned lo,
+                        unsigned hi, unsigned *out)
+{
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (*s == 0 || *end != 0 || v < lo || v > hi) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "%s wants a number from %u to %u, not '%s'", opt, lo, hi, s);
+        s_bad_usage(cmd, msg);
+        return -1;
+    }
+    *out = (unsigned)v;
+    return 0;
+}
+
+/* The broker's front-end endpoint for a data dir. */
+static void s_front(const char *data, const char *broker, char *out, size_t cap)
+{
+    if (broker) {
+        snprintf(out, cap, "%s", broker);
+        return;
+    }
+    char abs[PATH_MAX];
+    snprintf(out, cap, "ipc://%s/frontend.ipc", realpath(data, abs) ? abs : data);
+}
+
+/* ---- run ---- */
+
+static int s_cmd_run(int argc, char **argv)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    run_config_t cfg = {.data_dir = DEFAULT_DATA, .workers = cores > 0 ? (unsigned)cores : 1};
+    static const struct option opts[] = {
+        {"workers", required_argument, 0, 'w'}, {"data", required_argument, 0, 'd'},
+        {"no-report", no_argument, 0, 'R'}, {"metrics-port", required_argument, 0, 'm'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "hw:d:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'w': if (s_parse_uint("run", "--workers", optarg, 1, 256, &cfg.workers)) return 2; break;
+        case 'd': cfg.data_dir = optarg; break;
+        case 'R': cfg.no_report = true; break;
+        case 'm': if (s_parse_uint("run", "--metrics-port", optarg, 0, 65535, &cfg.metrics_port)) return 2; break;
+        case 'h':
+            printf("usage: crossclaim run [--workers N] [--data DIR] [--no-report] PATH...\n"
+                   "\n"
+                   "Starts a broker, a store and N workers (default: one per core) as child\n"
+                   "processes on ipc endpoints in the data dir, submits every article under\n"
+                   "PATH, waits until all are processed, prints the report and stops them.\n"
+                   "Articles already in the database are not processed again.\n"
+                   "\n"
+                   "  -w, --workers N      worker processes (default %u)\n"
+                   "  -d, --data DIR       data dir (default %s)\n"
+                   "      --no-report      print only the closing summary\n"
+                   "      --metrics-port P serve the broker's Prometheus metrics on 127.0.0.1:P\n"
+                   "\n"
+                   "Exit status: 0 all went in, 3 some inputs were rejected or dead, 1 error.\n",
+                   cfg.workers, DEFAULT_DATA);
+            return 0;
+        default: return s_bad_usage("run", "unknown option");
+        }
+    }
+    if (optind >= argc)
+        return s_bad_usage("run", "give at least one PATH to read articles from");
+    cfg.paths = (const char *const *)argv + optind;
+    cfg.n_paths = argc - optind;
+    return run_main(&cfg);
+}
+
+/* ---- submit ---- */
+
+typedef struct {
+    client_t *client;
+    progress_t *progress;
+    uint64_t bad;
+    bool failed;
+    unsigned timeout_ms;
+} s_submit_t;
+
+static int s_submit_article(void *arg, input_article_t *a)
+{
+    s_submit_t *st = arg;
+    if (client_submit(st->client, &a->pb, st->timeout_ms) != 0) {
+        st->failed = true;
+        return -1;
+    }
+    client_stats_t cs;
+    client_stats(st->client, &cs);
+    progress_update(st->progress, cs.sent, 0);
+    return zsys_interrupted ? -1 : 0;
+}
+
+static void s_submit_error(void *arg, const char *source, long line, const char *msg)
+{
+    s_submit_t *st = arg;
+    st->bad++;
+    if (line > 0)
+        fprintf(stderr, "\rcrossclaim: %s:%ld: %s\033[K\n", source, line, msg);
+    else
+        fprintf(stderr, "\rcrossclaim: %s: %s\033[K\n", source, msg);
+}
+
+static void s_submit_nack(void *arg, const char *source, const char *reason)
+{
+    s_submit_t *st = arg;
+    st->bad++;
+    fprintf(stderr, "\rcrossclaim: %s: rejected by the broker: %s\033[K\n", source, reason);
+}
+
+static int s_cmd_submit(int argc, char **argv)
+{
+    const char *data = DEFAULT_DATA, *broker = NULL;
+    unsigned window = 512, timeout = 120, retry_ms = 5000;
+    static const struct option opts[] = {
+        {"data", required_argument, 0, 'd'}, {"broker", required_argument, 0, 'b'},
+        {"window", required_argument, 0, 'W'}, {"timeout", required_argument, 0, 't'},
+        {"retry-ms", required_argument, 0, 'r'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "hd:b:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': data = optarg; break;
+        case 'b': broker = optarg; break;
+        case 'W': if (s_parse_uint("submit", "--window", optarg, 1, 100000, &window)) return 2; break;
+        case 't': if (s_parse_uint("submit", "--timeout", optarg, 1, 86400, &timeout)) return 2; break;
+        case 'r': if (s_parse_uint("submit", "--retry-ms", optarg, 10, 600000, &retry_ms)) return 2; break;
+        case 'h':
+            printf("usage: crossclaim submit [--broker EP | --data DIR] [options] PATH...\n"
+                   "\n"
+                   "Sends articles to a running broker and waits until each is acknowledged\n"
+                   "(durable in the broker's queue). Unanswered articles are resent with\n"
+                   "backoff, so a broker restart loses nothing; resending is harmless.\n"
+                   "\n"
+                   "  -b, --broker EP   broker front end (default ipc://DIR/frontend.ipc)\n"
+                   "  -d, --data DIR    data dir of a local broker (default %s)\n"
+                   "      --window N    articles unacknowledged at once (default 512)\n"
+                   "      --retry-ms MS first resend after MS (default 5000, doubling)\n"
+                   "      --timeout S   give up when the broker is silent for S seconds (default 120)\n"
+                   "\n"
+                   "Exit status: 0 all acknowledged, 3 some inputs rejected, 1 broker unreachable.\n",
+                   DEFAULT_DATA);
+            return 0;
+        default: return s_bad_usage("submit", "unknown option");
+        }
+    }
+    if (optind >= argc)
+        return s_bad_usage("submit", "give at least one PATH to read articles from");
+    char ep[PATH_MAX + 16];
+    s_front(data, broker, ep, sizeof ep);
+    s_submit_t st = {.timeout_ms = timeout * 1000u};
+    st.client = client_new(ep, window);
+    if (!st.client)
+        return 1;
+    client_set_retry(st.client, retry_ms);
+    client_on_nack(st.client, s_submit_nack, &st);
+    st.progress = progress_new("submitted", false);
+    input_sink_t sink = {s_submit_article, s_submit_error, &st};
+    for (int i = optind; i < argc && !st.failed && !zsys_interrupted; i++)
+        input_walk(argv[i], &sink);
+    if (!st.failed && client_flush(st.client, st.timeout_ms) != 0)
+        st.failed = true;
+    client_stats_t cs;
+    client_stats(st.client, &cs);
+    progress_finish(st.progress, cs.sent, 0);
+    progress_destroy(&st.progress);
+    client_destroy(&st.client);
+    fprintf(stderr, "crossclaim submit: %llu sent, %llu queued, %llu already known, %llu rejected, "
+                    "%llu resent, %llu unacknowledged\n",
+            (unsigned long long)cs.sent, (unsigned long long)cs.queued,
+            (unsigned long long)cs.duplicate, (unsigned long long)st.bad,
+            (unsigned long long)cs.resent, (unsigned long long)cs.pending);
+    if (st.failed) {
+        fprintf(stderr, "crossclaim submit: the broker at %s did not answer for %u s; is it running?\n",
+                ep, timeout);
+        return 1;
+    }
+    return st.bad ? 3 : 0;
+}
+
+/* ---- export, query ---- */
+
+static int s_open_db(const char *cmd, const char *data, db_t **db)
+{
+    int rc = db_open(data, true, db);
+    if (rc != 0) {
+        fprintf(stderr, "crossclaim %s: cannot open the results database in %s: %s\n"
+                        "(run 'crossclaim run PATH' or start crossclaim-store with --data %s first)\n",
+                cmd, data, db_strerror(rc), data);
+        return -1;
+    }
+    return 0;
+}
+
+static int s_write_line(void *arg, const char *line, size_t len)
+{
+    return fwrite(line, 1, len, (FILE *)arg) == len ? 0 : -1;
+}
+
+static int s_cmd_export(int argc, char **argv)
+{
+    const char *data = DEFAULT_DATA;
+    unsigned what = DB_ALL;
+    static const struct option opts[] = {
+        {"data", required_argument, 0, 'd'}, {"type", required_argument, 0, 't'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "hd:t:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': data = optarg; break;
+        case 't':
+            if (!strcmp(optarg, "article")) what = DB_ARTICLES;
+            else if (!strcmp(optarg, "attribution")) what = DB_ATTRIBUTIONS;
+            else if (!strcmp(optarg, "quantity")) what = DB_QUANTITIES;
+            else if (!strcmp(optarg, "entity")) what = DB_ENTITIES;
+            else if (!strcmp(optarg, "xref")) what = DB_XREFS;
+            else return s_bad_usage("export", "--type is one of article, attribution, quantity, entity, xref");
+            break;
+        case 'h':
+            printf("usage: crossclaim export [--data DIR] [--type TYPE]\n"
+                   "\n"
+                   "Writes the database as JSON Lines to stdout, one record per line, each with a\n"
+                   "\"type\": article, attribution, quantity, entity, xref. Spans are byte offsets\n"
+                   "[start, end) into each document exactly as submitted. Safe while ingesting.\n"
+                   "\n"
+                   "  -d, --data DIR    data dir (default %s)\n"
+                   "  -t, --type TYPE   only records of that type\n", DEFAULT_DATA);
+            return 0;
+        default: return s_bad_usage("export", "unknown option");
+        }
+    }
+    if (optind < argc)
+        return s_bad_usage("export", "takes no PATH");
+    db_t *db;
+    if (s_open_db("export", data, &db) != 0)
+        return 1;
+    int rc = db_dump(db, what, NULL, s_write_line, stdout);
+    db_destroy(&db);
+    if (rc != 0 || fflush(stdout) != 0) {
+        fprintf(stderr, "crossclaim export: %s\n", rc ? db_strerror(rc) : "write error");
+        return 1;
+    }
+    return 0;
+}
+
+static int s_cmd_query(int argc, char **argv)
+{
+    const char *data = DEFAULT_DATA, *entity = NULL, *key = NULL;
+    bool conflicts = false;
+    static const struct option opts[] = {
+        {"data", required_argument, 0, 'd'}, {"entity", required_argument, 0, 'e'},
+        {"key", required_argument, 0, 'k'}, {"conflicts", no_argument, 0, 'c'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "hd:e:k:c", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': data = optarg; break;
+        case 'e': entity = optarg; break;
+        case 'k': key = optarg; break;
+        case 'c': conflicts = true; break;
+        case 'h':
+            printf("usage: crossclaim query [--data DIR] (--entity KEY | --key CLAIMKEY | --conflicts)\n"
+                   "\n"
+                   "Prints matching records as JSON Lines.\n"
+                   "\n"
+                   "  -e, --entity KEY   the entity record with that key (e.g. per:erdogan)\n"
+                   "  -k, --key KEY      the cross-reference cluster of that claim key\n"
+                   "  -c, --conflicts    every cluster whose status is conflict\n"
+                   "  -d, --data DIR     data dir (default %s)\n", DEFAULT_DATA);
+            return 0;
+        default: return s_bad_usage("query", "unknown option");
+        }
+    }
+    if (!!entity + !!key + conflicts != 1)
+        return s_bad_usage("query", "give exactly one of --entity, --key, --conflicts");
+    db_t *db;
+    if (s_open_db("query", data, &db) != 0)
+        return 1;
+    int rc;
+    if (conflicts) {
+        rc = db_dump(db, DB_CONFLICTS, NULL, s_write_line, stdout);
+    } else {
+        json_t *j = json_new();
+        rc = entity ? db_entity_json(db, entity, j) : db_xref_json(db, key, j);
+        if (rc == 0)
+            fwrite(json_data(j), 1, json_len(j), stdout);
+        json_destroy(&j);
+    }
+    db_destroy(&db);
+    if (rc == DB_ENOTFOUND) {
+        fprintf(stderr, "crossclaim query: no %s '%s'\n", entity ? "entity" : "claim key", entity ? entity : key);
+        return 4;
+    }
+    if (rc != 0) {
+        fprintf(stderr, "crossclaim query: %s\n", db_strerror(rc));
+        return 1;
+    }
+    return 0;
+}
+
+/* ---- status, dead, pause, resume: ADMIN requests to the broker ---- */
+
+static int s_admin(const char *cmd, const char *data, const char *broker, const char *verb,
+                   const char *arg, char **payload)
+{
+    char ep[PATH_MAX + 16];
+    s_front(data, broker, ep, sizeof ep);
+    client_t *cl = client_new(ep, 1);
+    if (!cl)
+        return 1;
+    int rc = client_admin(cl, verb, arg, payload, 3000);
+    client_destroy(&cl);
+    if (rc == -2) {
+        fprintf(stderr, "crossclaim %s: no answer from the broker at %s; is it running?\n", cmd, ep);
+        return 1;
+    }
+    if (rc != 0) {
+        fprintf(stderr, "crossclaim %s: %s\n", cmd, *payload ? *payload : "error");
+        free(*payload);
+        *payload = NULL;
+        return 1;
+    }
+    return 0;
+}
+
+static int s_cmd_status(int argc, char **argv)
+{
+    const char *data = DEFAULT_DATA, *broker = NULL;
+    bool as_json = false;
+    static const struct option opts[] = {
+        {"data", required_argument, 0, 'd'}, {"broker", required_argument, 0, 'b'},
+        {"json", no_argument, 0, 'j'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "hd:b:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': data = optarg; break;
+        case 'b': broker = optarg; break;
+        case 'j': as_json = true; break;
+        case 'h':
+            printf("usage: crossclaim status [--data DIR] [--broker EP] [--json]\n"
+                   "\n"
+                   "One-shot view: the broker's queue (when it runs) and the database counts.\n"
+                   "\n"
+                   "  -d, --data DIR    data dir (default %s)\n"
+                   "  -b, --broker EP   broker front end (default ipc://DIR/frontend.ipc)\n"
+                   "      --json        one JSON object: {\"broker\": ..., \"store\": ...}\n", DEFAULT_DATA);
+            return 0;
+        default: return s_bad_usage("status", "unknown option");
+        }
+    }
+    char *payload = NULL;
+    char ep[PATH_MAX + 16];
+    s_front(data, broker, ep, sizeof ep);
+    client_t *cl = client_new(ep, 1);
+    if (cl && client_admin(cl, "stats", NULL, &payload, 1500) != 0) {
+        free(payload);
+        payload = NULL;
+    }
+    client_destroy(&cl);
+    db_t *db = NULL;
+    db_stats_t ds;
+    bool have_db = db_open(data, true, &db) == 0 && db_stats(db, &ds) == 0;
+    db_destroy(&db);
+    if (as_json) {
+        json_t *j = json_new();
+        json_obj_begin(j);
+        json_key(j, "broker");
+        if (payload)
+            json_raw(j, payload, strlen(payload));
+        else
+            json_null(j);
+        json_key(j, "store");
+        if (have_db) {
+            json_obj_begin(j);
+            json_key(j, "articles"); json_int(j, (int64_t)ds.articles);
+            json_key(j, "claims"); json_int(j, (int64_t)ds.claims);
+            json_key(j, "attributions"); json_int(j, (int64_t)ds.attributions);
+            json_key(j, "entities"); json_int(j, (int64_t)ds.entities);
+            json_key(j, "xrefs"); json_int(j, (int64_t)ds.xrefs);
+            json_key(j, "conflicts"); json_int(j, (int64_t)ds.conflicts);
+            json_key(j, "corroborated"); json_int(j, (int64_t)ds.corroborated);
+            json_key(j, "seq"); json_int(j, (int64_t)ds.seq);
+            json_obj_end(j);
+        } else {
+            json_null(j);
+        }
+        json_obj_end(j);
+        json_newline(j);
+        fwrite(json_data(j), 1, json_len(j), stdout);
+        json_destroy(&j);
+    } else {
+        printf("broker (%s): %s\n", ep, payload ? payload : "not answering");
+        if (have_db)
+            printf("store (%s): %llu articles, %llu claims, %llu attributions, %llu entities, "
+                   "%llu xrefs (%llu conflicts, %llu corroborated), feed seq %llu\n",
+                   data, (unsigned long long)ds.articles, (unsigned long long)ds.claims,
+                   (unsigned long long)ds.attributions, (unsigned long long)ds.entities,
+                   (unsigned long long)ds.xrefs, (unsigned long long)ds.conflicts,
+                   (unsigned long long)ds.corroborated, (unsigned long long)ds.seq);
+        else
+            printf("store (%s): no database yet\n", data);
+    }
+    free(payload);
+    return payload || have_db ? 0 : 1;
+}
+
+static int s_cmd_admin_simple(const char *cmd, int argc, char **argv)
+{
+    const char *data = DEFAULT_DATA, *broker = NULL;
+    bool all = false;
+    static const struct option opts[] = {
+        {"data", required_argument, 0, 'd'}, {"broker", required_argument, 0, 'b'},
+        {"all", no_argument, 0, 'a'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c;
+    bool is_dead = strcmp(cmd, "dead") == 0;
+    while ((c = getopt_long(argc, argv, "hd:b:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': data = optarg; break;
+        case 'b': broker = optarg; break;
+        case 'a': all = true; break;
+        case 'h':
+            if (is_dead)
+                printf("usage: crossclaim dead list | show ID | requeue (ID | --all) [--data DIR] [--broker EP]\n"
+                       "\n"
+                       "Dead letters are jobs that failed too often or can't be processed, each\n"
+                       "with its reason. 'requeue' puts them back in the queue.\n");
+            else
+                printf("usage: crossclaim %s [--data DIR] [--broker EP]\n\n%s\n", cmd,
+                       strcmp(cmd, "pause") == 0 ? "Stops dispatching jobs to workers; submits are still accepted."
+                                                 : "Starts dispatching jobs to workers again.");
+            return 0;
+        default: return s_bad_usage(cmd, "unknown option");
+        }
+    }
+    const char *verb = cmd, *arg = NULL;
+    if (is_dead) {
+        const char *sub = optind < argc ? argv[optind++] : NULL;
+        if (!sub)
+            return s_bad_usage("dead", "say list, show ID or requeue ID|--all");
+        if (!strcmp(sub, "list")) {
+            verb = "dead-list";
+        } else if (!strcmp(sub, "show") || !strcmp(sub, "requeue")) {
+            if (!strcmp(sub, "requeue") && all) {
+                verb = "requeue-all";
+            } else {
+                if (optind >= argc)
+                    return s_bad_usage("dead", "give the job ID");
+                verb = !strcmp(sub, "show") ? "dead-show" : "requeue";
+                arg = argv[optind++];
+            }
+        } else {
+            return s_bad_usage("dead", "say list, show ID or requeue ID|--all");
+        }
+    }
+    if (optind < argc)
+        return s_bad_usage(cmd, "too many arguments");
+    char *payload = NULL;
+    int rc = s_admin(cmd, data, broker, verb, arg, &payload);
+    if (rc == 0 && payload) {
+        fputs(payload, stdout);
+        if (payload[0] && payload[strlen(payload) - 1] != '\n')
+            putchar('\n');
+    }
+    free(payload);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    util_log_init("crossclaim");
+    zsys_init();
+    zsys_set_logstream(stderr);
+    if (argc < 2) {
+        fputs(s_usage_main, stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        fputs(s_usage_main, stdout);
+        return 0;
+    }
+    argc--;
+    argv++;
+    if (!strcmp(cmd, "run")) return s_cmd_run(argc, argv);
+    if (!strcmp(cmd, "submit")) return s_cmd_submit(argc, argv);
+    if (!strcmp(cmd, "export")) return s_cmd_export(argc, argv);
+    if (!strcmp(cmd, "query")) return s_cmd_query(argc, argv);
+    if (!strcmp(cmd, "status")) return s_cmd_status(argc, argv);
+    if (!strcmp(cmd, "dead") || !strcmp(cmd, "pause") || !strcmp(cmd, "resume"))
+        return s_cmd_admin_simple(cmd, argc, argv);
+    fprintf(stderr, "crossclaim: unknown command '%s'\n\n%s", cmd, s_usage_main);
+    return 2;
+}

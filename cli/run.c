@@ -1,0 +1,300 @@
+/*  run: process supervision and the submit-then-drain sequence behind `crossclaim run`. */
+#include "run.h"
+#include "client.h"
+#include "input.h"
+#include "jsonl.h"
+#include "progress.h"
+#include "db.h"
+#include "util.h"
+
+#include <czmq.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int run_sibling(const char *name, char *out, size_t cap)
+{
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0)
+        return -1;
+    self[n] = 0;
+    char *slash = strrchr(self, '/');
+    if (!slash)
+        return -1;
+    *slash = 0;
+    int m = snprintf(out, cap, "%s/%s", self, name);
+    if (m < 0 || (size_t)m >= cap || access(out, X_OK) != 0)
+        return -1;
+    return 0;
+}
+
+pid_t run_spawn(char *const argv[])
+{
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != parent)
+            _exit(1);
+        /* Children stop on our SIGTERM, not on the terminal's ^C: run stops them in order. */
+        setpgid(0, 0);
+        execv(argv[0], argv);
+        fprintf(stderr, "crossclaim: cannot start %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    return pid;
+}
+
+int run_stop(pid_t pid, unsigned ms)
+{
+    int status = 0;
+    if (pid <= 0)
+        return -1;
+    kill(pid, SIGTERM);
+    for (unsigned waited = 0; waited < ms; waited += 10) {
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid)
+            return status;
+        if (r < 0)
+            return -1;
+        usleep(10000);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    return status;
+}
+
+typedef struct {
+    client_t *client;
+    progress_t *progress;
+    uint64_t bad_inputs;
+    bool failed;             /* the broker stopped answering */
+} s_submit_t;
+
+static int s_on_article(void *arg, input_article_t *a)
+{
+    s_submit_t *st = arg;
+    if (client_submit(st->client, &a->pb, 30000) != 0) {
+        st->failed = true;
+        return -1;
+    }
+    client_stats_t cs;
+    client_stats(st->client, &cs);
+    progress_update(st->progress, cs.sent, 0);
+    return zsys_interrupted ? -1 : 0;
+}
+
+static void s_on_error(void *arg, const char *source, long line, const char *msg)
+{
+    s_submit_t *st = arg;
+    st->bad_inputs++;
+    if (line > 0)
+        fprintf(stderr, "\rcrossclaim: %s:%ld: %s\033[K\n", source, line, msg);
+    else
+        fprintf(stderr, "\rcrossclaim: %s: %s\033[K\n", source, msg);
+}
+
+static void s_on_nack(void *arg, const char *source, const char *reason)
+{
+    s_submit_t *st = arg;
+    st->bad_inputs++;
+    fprintf(stderr, "\rcrossclaim: %s: rejected by the broker: %s\033[K\n", source, reason);
+}
+
+/* Reads numbers from the broker's stats JSON. */
+typedef struct {
+    uint64_t depth, inflight, awaiting, completed, dead, workers, store;
+} s_brokerstats_t;
+
+static int s_broker_stats(client_t *c, s_brokerstats_t *out)
+{
+    char *payload = NULL;
+    if (client_admin(c, "stats", NULL, &payload, 5000) != 0) {
+        free(payload);
+        return -1;
+    }
+    static const char *const keys[] = {"depth", "inflight", "awaiting_commit", "completed",
+                                       "dead", "connected_workers", "store_connected"};
+    char *v[7];
+    size_t l[7];
+    const char *err;
+    int rc = jsonl_fields(payload, strlen(payload), keys, 7, v, l, &err);
+    free(payload);
+    if (rc != 0)
+        return -1;
+    uint64_t *dst[7] = {&out->depth, &out->inflight, &out->awaiting, &out->completed,
+                        &out->dead, &out->workers, &out->store};
+    for (int i = 0; i < 7; i++) {
+        *dst[i] = v[i] ? (strcmp(v[i], "true") == 0 ? 1 : strtoull(v[i], NULL, 10)) : 0;
+        free(v[i]);
+    }
+    return 0;
+}
+
+int run_main(const run_config_t *cfg)
+{
+    int exit_code = 1;
+    char data[PATH_MAX], ep_front[PATH_MAX + 16], ep_back[PATH_MAX + 16];
+    char bin_broker[PATH_MAX], bin_store[PATH_MAX], bin_worker[PATH_MAX];
+    pid_t broker = -1, store = -1;
+    pid_t *workers = util_calloc(cfg->workers, sizeof *workers);
+    client_t *client = NULL;
+    progress_t *prog = NULL;
+
+    if (util_mkdirs(cfg->data_dir) != 0 || !realpath(cfg->data_dir, data)) {
+        fprintf(stderr, "crossclaim: cannot create the data dir %s: %s\n", cfg->data_dir, strerror(errno));
+        goto leave;
+    }
+    /* ipc endpoint paths are limited to 107 bytes by the kernel's sockaddr_un. */
+    if (strlen(data) + strlen("/frontend.ipc") > 100) {
+        fprintf(stderr, "crossclaim: the data dir path is too long for ipc endpoints (%s); "
+                        "use a shorter --data\n", data);
+        goto leave;
+    }
+    snprintf(ep_front, sizeof ep_front, "ipc://%s/frontend.ipc", data);
+    snprintf(ep_back, sizeof ep_back, "ipc://%s/backend.ipc", data);
+    if (run_sibling("crossclaim-broker", bin_broker, sizeof bin_broker) ||
+        run_sibling("crossclaim-store", bin_store, sizeof bin_store) ||
+        run_sibling("crossclaim-worker", bin_worker, sizeof bin_worker)) {
+        fprintf(stderr, "crossclaim: cannot find crossclaim-broker, -store and -worker next to this binary\n");
+        goto leave;
+    }
+
+    char port[16];
+    snprintf(port, sizeof port, "%u", cfg->metrics_port);
+    char *bargv[] = {bin_broker, "--data", data, "--quiet", "--metrics-port", port, NULL};
+    char *sargv[] = {bin_store, "--data", data, "--quiet", NULL};
+    if ((broker = run_spawn(bargv)) < 0 || (store = run_spawn(sargv)) < 0) {
+        fprintf(stderr, "crossclaim: cannot start the broker or the store: %s\n", strerror(errno));
+        goto leave;
+    }
+    for (unsigned i = 0; i < cfg->workers; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "worker-%u", i + 1);
+        char *wargv[] = {bin_worker, "--broker", ep_back, "--name", name, "--quiet", NULL};
+        if ((workers[i] = run_spawn(wargv)) < 0) {
+            fprintf(stderr, "crossclaim: cannot start a worker: %s\n", strerror(errno));
+            goto leave;
+        }
+    }
+    client = client_new(ep_front, 512);
+    if (!client)
+        goto leave;
+    s_brokerstats_t bs;
+    bool up = false;
+    for (int i = 0; i < 100 && !zsys_interrupted; i++) {
+        if (s_broker_stats(client, &bs) == 0) {
+            up = true;
+            break;
+        }
+        int status;
+        if (waitpid(broker, &status, WNOHANG) == broker) {
+            broker = -1;
+            break;
+        }
+    }
+    if (!up) {
+        fprintf(stderr, "crossclaim: the broker did not come up (see its messages above)\n");
+        goto leave;
+    }
+    uint64_t completed0 = bs.completed, dead0 = bs.dead;
+
+    /* Submit everything. */
+    s_submit_t st = {.client = client};
+    st.progress = prog = progress_new("submitted", false);
+    client_on_nack(client, s_on_nack, &st);
+    input_sink_t sink = {s_on_article, s_on_error, &st};
+    for (int i = 0; i < cfg->n_paths && !st.failed && !zsys_interrupted; i++)
+        input_walk(cfg->paths[i], &sink);
+    if (!st.failed && client_flush(client, 30000) != 0)
+        st.failed = true;
+    client_stats_t cs;
+    client_stats(client, &cs);
+    progress_finish(prog, cs.sent, 0);
+    progress_destroy(&prog);
+    if (st.failed || zsys_interrupted) {
+        fprintf(stderr, "crossclaim: %s; %llu articles were not acknowledged\n",
+                zsys_interrupted ? "interrupted" : "the broker stopped answering",
+                (unsigned long long)cs.pending);
+        goto leave;
+    }
+
+    /* Wait for the queue to drain: every job committed by the store or dead. */
+    prog = progress_new("processed", false);
+    uint64_t want = cs.queued;
+    uint64_t last_change = util_mono_us(), last_done = UINT64_MAX;
+    for (;;) {
+        if (s_broker_stats(client, &bs) != 0) {
+            fprintf(stderr, "crossclaim: the broker stopped answering while draining\n");
+            goto leave;
+        }
+        uint64_t done = (bs.completed - completed0) + (bs.dead - dead0);
+        progress_update(prog, done, want);
+        if (bs.depth == 0 && bs.inflight == 0 && bs.awaiting == 0 && done >= want)
+            break;
+        if (done != last_done) {
+            last_done = done;
+            last_change = util_mono_us();
+        } else if (util_mono_us() - last_change > 120u * 1000000u) {
+            fprintf(stderr, "crossclaim: no progress for 2 minutes (depth %llu, in flight %llu, "
+                            "store %s); giving up\n", (unsigned long long)bs.depth,
+                    (unsigned long long)bs.inflight, bs.store ? "connected" : "not connected");
+            goto leave;
+        }
+        if (zsys_interrupted)
+            goto leave;
+        client_pump(client, 50);
+    }
+    uint64_t dead = bs.dead - dead0;
+    progress_finish(prog, (bs.completed - completed0) + dead, want);
+    progress_destroy(&prog);
+
+    /* Stop the pipeline: workers first, then the store, then the broker. */
+    client_destroy(&client);
+    for (unsigned i = 0; i < cfg->workers; i++) {
+        run_stop(workers[i], 5000);
+        workers[i] = -1;
+    }
+    run_stop(store, 10000);
+    store = -1;
+    run_stop(broker, 10000);
+    broker = -1;
+
+    db_t *db = NULL;
+    int rc = db_open(data, true, &db);
+    if (rc != 0) {
+        fprintf(stderr, "crossclaim: cannot open the results in %s: %s\n", data, db_strerror(rc));
+        goto leave;
+    }
+    if (!cfg->no_report)
+        db_report(db, stdout);
+    db_destroy(&db);
+    printf("\ncrossclaim run: %llu articles read, %llu new, %llu already known, %llu rejected, "
+           "%llu dead letters; results in %s\n",
+           (unsigned long long)cs.sent, (unsigned long long)cs.queued,
+           (unsigned long long)cs.duplicate, (unsigned long long)st.bad_inputs,
+           (unsigned long long)dead, data);
+    exit_code = (st.bad_inputs || dead) ? 3 : 0;
+
+leave:
+    progress_destroy(&prog);
+    client_destroy(&client);
+    for (unsigned i = 0; i < cfg->workers; i++)
+        if (workers[i] > 0)
+            run_stop(workers[i], 3000);
+    if (store > 0)
+        run_stop(store, 5000);
+    if (broker > 0)
+        run_stop(broker, 5000);
+    free(workers);
+    return exit_code;
+}

@@ -1,0 +1,313 @@
+/*  worker: job loop, heartbeats, and the conversion from the extractor's result to the
+    Result protobuf. The conversion borrows every string from the extractor's arena so a
+    job costs one pack buffer and a few pointer arrays, not a copy per span. */
+#include "worker.h"
+#include "wire.h"
+#include "util.h"
+
+#include <czmq.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Arrays that back one Result; kept across jobs and grown as needed. */
+typedef struct {
+    Crossclaim__Entity *ents;         size_t ents_cap;
+    Crossclaim__Entity **ent_p;       size_t ent_p_cap;
+    Crossclaim__Attribution *attrs;   size_t attrs_cap;
+    Crossclaim__Attribution **attr_p; size_t attr_p_cap;
+    Crossclaim__Quantity *qs;         size_t qs_cap;
+    Crossclaim__Quantity **q_p;       size_t q_p_cap;
+    Crossclaim__Span *spans;          size_t span_cap;  size_t span_n;
+    Crossclaim__Span **span_p;        size_t span_p_cap; size_t span_p_n;
+    Crossclaim__Article meta;
+} s_buffers_t;
+
+static s_buffers_t s_buf;
+
+static void s_grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return;
+    size_t n = *cap ? *cap : 16;
+    while (n < need)
+        n *= 2;
+    *arr = util_realloc(*arr, n * elem);
+    *cap = n;
+}
+
+static char s_empty[] = "";
+
+/* Converts an extractor span; NULL when the span is absent. */
+static Crossclaim__Span *s_span(const extract_span_t *sp)
+{
+    if (!sp->text)
+        return NULL;
+    assert(s_buf.span_n < s_buf.span_cap);
+    Crossclaim__Span *s = &s_buf.spans[s_buf.span_n++];
+    crossclaim__span__init(s);
+    s->start = sp->start;
+    s->end = sp->end;
+    s->text = (char *)sp->text;
+    return s;
+}
+
+int worker_build_result(extract_t *ex, const Crossclaim__Article *article,
+                        Crossclaim__Result *out, const char **reason)
+{
+    extract_doc_t doc = {
+        .text = article->text.data,
+        .len = article->text.len,
+        .body_start = article->body_start,
+        .title = article->title ? article->title : "",
+        .published = article->published && article->published[0] ? article->published : NULL,
+    };
+    extract_result_t er;
+    uint64_t t0 = util_mono_us();
+    int rc = extract_run(ex, &doc, &er);
+    if (rc != 0) {
+        *reason = extract_strerror(rc);
+        return rc;
+    }
+    crossclaim__result__init(out);
+
+    /* Span budget: 4 per attribution, 1 per quantity, mentions per entity. */
+    size_t nspans = er.n_attrs * 4 + er.n_quantities;
+    size_t nmentions = 0;
+    for (size_t i = 0; i < er.n_entities; i++)
+        nmentions += er.entities[i].n_mentions;
+    s_grow((void **)&s_buf.spans, &s_buf.span_cap, nspans + nmentions, sizeof *s_buf.spans);
+    s_grow((void **)&s_buf.span_p, &s_buf.span_p_cap, nmentions, sizeof *s_buf.span_p);
+    s_buf.span_n = 0;
+    s_buf.span_p_n = 0;
+
+    s_grow((void **)&s_buf.ents, &s_buf.ents_cap, er.n_entities, sizeof *s_buf.ents);
+    s_grow((void **)&s_buf.ent_p, &s_buf.ent_p_cap, er.n_entities, sizeof *s_buf.ent_p);
+    for (size_t i = 0; i < er.n_entities; i++) {
+        const extract_entity_t *e = &er.entities[i];
+        Crossclaim__Entity *pe = &s_buf.ents[i];
+        crossclaim__entity__init(pe);
+        pe->key = (char *)e->key;
+        pe->name = (char *)e->name;
+        pe->kind = (char *)e->kind;
+        pe->n_aliases = e->n_aliases;
+        pe->aliases = (char **)e->aliases;
+        pe->mentions = (uint32_t)e->n_mentions;
+        pe->n_spans = e->n_mentions;
+        pe->spans = s_buf.span_p + s_buf.span_p_n;
+        for (size_t m = 0; m < e->n_mentions; m++)
+            s_buf.span_p[s_buf.span_p_n++] = s_span(&e->mentions[m]);
+        s_buf.ent_p[i] = pe;
+    }
+    s_grow((void **)&s_buf.attrs, &s_buf.attrs_cap, er.n_attrs, sizeof *s_buf.attrs);
+    s_grow((void **)&s_buf.attr_p, &s_buf.attr_p_cap, er.n_attrs, sizeof *s_buf.attr_p);
+    for (size_t i = 0; i < er.n_attrs; i++) {
+        const extract_attr_t *a = &er.attrs[i];
+        Crossclaim__Attribution *pa = &s_buf.attrs[i];
+        crossclaim__attribution__init(pa);
+        pa->speaker = s_span(&a->speaker);
+        pa->speaker_entity = a->speaker_entity ? (char *)a->speaker_entity : s_empty;
+        pa->cue = s_span(&a->cue);
+        pa->content = s_span(&a->content);
+        pa->addressee = s_span(&a->addressee);
+        pa->direct = a->direct;
+        s_buf.attr_p[i] = pa;
+    }
+    s_grow((void **)&s_buf.qs, &s_buf.qs_cap, er.n_quantities, sizeof *s_buf.qs);
+    s_grow((void **)&s_buf.q_p, &s_buf.q_p_cap, er.n_quantities, sizeof *s_buf.q_p);
+    for (size_t i = 0; i < er.n_quantities; i++) {
+        const extract_quantity_t *q = &er.quantities[i];
+        Crossclaim__Quantity *pq = &s_buf.qs[i];
+        crossclaim__quantity__init(pq);
+        pq->value = q->value;
+        pq->approx = q->approx;
+        pq->span = s_span(&q->span);
+        pq->subject = q->subject ? (char *)q->subject : s_empty;
+        pq->predicate = q->predicate ? (char *)q->predicate : s_empty;
+        pq->key = q->key ? (char *)q->key : s_empty;
+        pq->place = q->place ? (char *)q->place : s_empty;
+        pq->time = q->time ? (char *)q->time : s_empty;
+        pq->time_resolved = q->time_resolved;
+        s_buf.q_p[i] = pq;
+    }
+
+    /* Article metadata without the text: the store needs the record, not the bytes. */
+    s_buf.meta = *article;
+    s_buf.meta.text.data = NULL;
+    s_buf.meta.text.len = 0;
+    s_buf.meta.base.unknown_fields = NULL;
+    s_buf.meta.base.n_unknown_fields = 0;
+
+    out->job_id = article->id;
+    out->article = &s_buf.meta;
+    out->n_entities = er.n_entities;
+    out->entities = s_buf.ent_p;
+    out->n_attributions = er.n_attrs;
+    out->attributions = s_buf.attr_p;
+    out->n_quantities = er.n_quantities;
+    out->quantities = s_buf.q_p;
+    out->n_warnings = er.n_warnings;
+    out->warnings = (char **)er.warnings;
+    out->encoding = er.encoding ? (char *)er.encoding : s_empty;
+    out->simhash = er.simhash;
+    out->text_bytes = (uint32_t)article->text.len;
+    out->extract_seconds = (double)(util_mono_us() - t0) / 1e6;
+    return 0;
+}
+
+void worker_result_clear(Crossclaim__Result *out)
+{
+    /* The arrays live in s_buf and are reused; only forget them here. */
+    crossclaim__result__init(out);
+}
+
+/* ---- the daemon ---- */
+
+static volatile sig_atomic_t s_stop = 0;
+
+static void s_on_signal(int sig)
+{
+    (void)sig;
+    s_stop = 1;
+}
+
+static zsock_t *s_connect(const worker_config_t *cfg)
+{
+    zsock_t *sock = zsock_new(ZMQ_DEALER);
+    if (!sock)
+        return NULL;
+    zsock_set_linger(sock, 0);
+    zsock_set_rcvhwm(sock, 0);
+    zsock_set_maxmsgsize(sock, (int64_t)WIRE_MAX_MESSAGE + 4096);
+    if (zsock_connect(sock, "%s", cfg->broker) != 0) {
+        zsock_destroy(&sock);
+        return NULL;
+    }
+    char credit[16];
+    snprintf(credit, sizeof credit, "%u", cfg->credit);
+    wire_sendv(sock, NULL, WIRE_HELLO, "worker", cfg->name, credit, NULL);
+    return sock;
+}
+
+/* Handles one JOB; sends RESULT or FAIL. */
+static void s_do_job(zsock_t *sock, extract_t *ex, const wire_msg_t *m, uint64_t *jobs)
+{
+    char id[UTIL_ID_HEX + 1];
+    memcpy(id, m->arg[0], UTIL_ID_HEX);
+    id[UTIL_ID_HEX] = 0;
+    Crossclaim__Article *article = NULL;
+    int rc = wire_unpack_article(m->arg[2], m->arg_len[2], &article);
+    if (rc != 0) {
+        util_warn("job %s: %s", id, wire_strerror(rc));
+        wire_sendv(sock, NULL, WIRE_FAIL, id, wire_strerror(rc), "1", NULL);
+        return;
+    }
+    Crossclaim__Result res;
+    const char *reason = NULL;
+    rc = worker_build_result(ex, article, &res, &reason);
+    if (rc != 0) {
+        util_warn("job %s (%s): %s", id, article->source, reason);
+        wire_sendv(sock, NULL, WIRE_FAIL, id, reason, "1", NULL);
+    } else {
+        res.job_id = id;
+        size_t len;
+        uint8_t *buf = wire_pack_result(&res, &len);
+        const void *args[2] = {id, buf};
+        size_t lens[2] = {UTIL_ID_HEX, len};
+        wire_send(sock, NULL, WIRE_RESULT, 2, args, lens);
+        free(buf);
+        worker_result_clear(&res);
+        (*jobs)++;
+    }
+    crossclaim__article__free_unpacked(article, NULL);
+}
+
+int worker_run(const worker_config_t *cfg)
+{
+    util_log_quiet(cfg->quiet);
+    extract_t *ex = extract_new();
+    if (!ex) {
+        util_error("cannot initialise the extractor");
+        return -1;
+    }
+    signal(SIGINT, s_on_signal);
+    signal(SIGTERM, s_on_signal);
+    zsys_handler_set(NULL);
+
+    zsock_t *sock = s_connect(cfg);
+    if (!sock) {
+        util_error("cannot connect to %s: %s", cfg->broker, zmq_strerror(zmq_errno()));
+        extract_destroy(&ex);
+        return -1;
+    }
+    util_info("%s: connected to %s, credit %u", cfg->name, cfg->broker, cfg->credit);
+    uint64_t hb_us = (uint64_t)cfg->heartbeat_ms * 1000u;
+    uint64_t last_heard = util_mono_us();
+    uint64_t next_hb = last_heard + hb_us;
+    uint64_t backoff_ms = 250, jobs = 0, bad = 0;
+    zpoller_t *poller = zpoller_new(sock, NULL);
+
+    while (!s_stop) {
+        uint64_t now = util_mono_us();
+        int wait_ms = next_hb > now ? (int)((next_hb - now) / 1000u) + 1 : 0;
+        zsock_t *which = zpoller_wait(poller, wait_ms);
+        if (zpoller_terminated(poller) || s_stop)
+            break;
+        now = util_mono_us();
+        if (which == sock) {
+            zmsg_t *msg = zmsg_recv(sock);
+            if (!msg)
+                continue;
+            last_heard = now;
+            backoff_ms = 250;
+            wire_msg_t m;
+            int rc = wire_decode_msg(msg, false, NULL, &m);
+            if (rc != 0) {
+                char sample[64];
+                zframe_t *f = zmsg_first(msg);
+                bad++;
+                util_warn("bad message from broker (%s): %s", wire_strerror(rc),
+                          f ? util_sample(zframe_data(f), zframe_size(f), sample, sizeof sample) : "");
+            } else if (m.cmd == WIRE_JOB) {
+                s_do_job(sock, ex, &m, &jobs);
+            } else if (m.cmd == WIRE_BYE) {
+                /* The broker forgot us (it restarted, or thinks we died): say HELLO again. */
+                util_info("broker said BYE: saying hello again");
+                zpoller_destroy(&poller);
+                zsock_destroy(&sock);
+                sock = s_connect(cfg);
+                if (!sock)
+                    break;
+                poller = zpoller_new(sock, NULL);
+            }
+            zmsg_destroy(&msg);
+        }
+        if (now - last_heard > hb_us * cfg->liveness) {
+            util_warn("broker silent for %u heartbeats: reconnecting in %llu ms", cfg->liveness,
+                      (unsigned long long)backoff_ms);
+            zpoller_destroy(&poller);
+            zsock_destroy(&sock);
+            zclock_sleep((int)backoff_ms);
+            if (backoff_ms < 8000)
+                backoff_ms *= 2;
+            sock = s_connect(cfg);
+            if (!sock)
+                break;
+            poller = zpoller_new(sock, NULL);
+            last_heard = util_mono_us();
+        }
+        if (now >= next_hb) {
+            wire_sendv(sock, NULL, WIRE_HB, NULL);
+            next_hb = now + hb_us;
+        }
+    }
+    if (sock) {
+        wire_sendv(sock, NULL, WIRE_BYE, NULL);
+        zpoller_destroy(&poller);
+        zsock_destroy(&sock);
+    }
+    util_info("%s: stopped after %llu jobs (%llu bad messages)", cfg->name,
+              (unsigned long long)jobs, (unsigned long long)bad);
+    extract_destroy(&ex);
+    return 0;
+}
