@@ -1,0 +1,1636 @@
+/*  db: the results database in LMDB: idempotent merge of worker results into articles,
+    claim clusters (xrefs), the entity index and the feed log; export, report and lookups.
+
+    Why the merge looks the way it does:
+    - A result for an article already stored first has the stored result's contributions
+      taken away, then the new ones added, key by key: every cluster or entity touched by
+      either is read once, rebuilt and written once. Records are kept in a canonical order
+      (claims by article and value, forms by bytes), so an unchanged record packs to the
+      same bytes and is neither rewritten nor announced on the feed.
+    - Decoded records and scratch arrays come from an arena reset per merge, so the merge
+      path does not call malloc per claim once the arena has grown to its working size.
+    - Any pointer from mdb_get is dead after the next write in the transaction (LMDB may
+      reuse loose pages), so records are decoded or copied before anything is written. */
+#include "db.h"
+#include "util.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <lmdb.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DB_MAX_KEY      480              /* LMDB keys are at most 511 bytes */
+#define DB_MAP_INITIAL  (1ull << 34)     /* sparse; grows on MDB_MAP_FULL */
+#define DB_ARENA_BLOCK  (64u << 10)
+#define DB_TRIM_MAX     4096             /* feed entries dropped per commit at most */
+#define DB_ENT_VERSION  1
+#define DB_REPORT_TOP   20
+#define DB_REPORT_CORR  50
+
+/* Bump allocator for decoded records and scratch arrays of one merge or one record. */
+typedef struct {
+    char **blocks;          /* blocks, in use order */
+    size_t *sizes;          /* size of each block */
+    size_t n;               /* blocks held */
+    size_t cur, off;        /* block in use and bytes used in it */
+} s_arena_t;
+
+struct db_t {
+    MDB_env *env;
+    MDB_dbi articles, xrefs, entities, feed, meta;
+    bool readonly;
+    bool grow;              /* the map filled up: db_begin grows it */
+    MDB_txn *txn;           /* the open write transaction, or NULL */
+    uint64_t seq;           /* meta counters as of the open transaction */
+    uint64_t claims, attributions, conflicts, corroborated;
+    s_arena_t arena;        /* per-merge (or per-record while walking) scratch */
+    ProtobufCAllocator pba; /* protobuf-c allocations from the arena */
+    uint8_t *buf;           /* record packing buffer */
+    size_t cap;
+    char *topic;            /* feed topic being built */
+    size_t topic_cap;
+    json_t *json;           /* export line being built */
+    char keybuf[DB_MAX_KEY + 1]; /* database key of an over-long claim or entity key */
+};
+
+/* One claim or entity key touched by a merge: from the old result (sign -1) or the new. */
+typedef struct {
+    const char *key;
+    const void *item;       /* Crossclaim__Quantity or Crossclaim__Entity */
+    int sign;
+} s_touch_t;
+
+/* An entity record decoded. Strings point into the stored record or into a result. */
+typedef struct {
+    const char *s;
+    uint32_t len;
+    int64_t n;              /* articles giving this form */
+} s_form_t;
+
+enum { S_NAMES, S_ALIASES, S_KINDS, S_LISTS };
+
+typedef struct {
+    const char *key;
+    uint32_t key_len;
+    int64_t articles;
+    s_form_t *list[S_LISTS];
+    size_t n[S_LISTS];
+} s_ent_t;
+
+static const char *s_meta_names[] = {"seq", "claims", "attributions", "conflicts", "corroborated"};
+
+/* ---------------------------------------------------------------- arena */
+
+static void *s_arena_alloc(s_arena_t *a, size_t size)
+{
+    size = (size + 15) & ~(size_t)15;
+    for (;;) {
+        if (a->cur < a->n && a->off + size <= a->sizes[a->cur]) {
+            void *p = a->blocks[a->cur] + a->off;
+            a->off += size;
+            return p;
+        }
+        if (a->cur + 1 < a->n) {
+            a->cur++;
+            a->off = 0;
+            continue;
+        }
+        size_t bs = size > DB_ARENA_BLOCK ? size : DB_ARENA_BLOCK;
+        a->blocks = util_realloc(a->blocks, (a->n + 1) * sizeof *a->blocks);
+        a->sizes = util_realloc(a->sizes, (a->n + 1) * sizeof *a->sizes);
+        a->blocks[a->n] = util_malloc(bs);
+        a->sizes[a->n] = bs;
+        a->cur = a->n++;
+        a->off = 0;
+    }
+}
+
+/* Forgets everything allocated. Many blocks are coalesced into one, so a warmed-up
+   arena serves a whole merge from one block. */
+static void s_arena_reset(s_arena_t *a)
+{
+    if (a->n > 1) {
+        size_t total = 0;
+        for (size_t i = 0; i < a->n; i++) {
+            total += a->sizes[i];
+            free(a->blocks[i]);
+        }
+        a->blocks[0] = util_malloc(total);
+        a->sizes[0] = total;
+        a->n = 1;
+    }
+    a->cur = 0;
+    a->off = 0;
+}
+
+static void s_arena_free(s_arena_t *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        free(a->blocks[i]);
+    free(a->blocks);
+    free(a->sizes);
+    memset(a, 0, sizeof *a);
+}
+
+static void *s_pb_alloc(void *data, size_t size)
+{
+    return s_arena_alloc(data, size);
+}
+
+static void s_pb_free(void *data, void *ptr)
+{
+    (void)data;
+    (void)ptr;
+}
+
+static void *s_alloc(db_t *self, size_t size)
+{
+    return s_arena_alloc(&self->arena, size);
+}
+
+/* ---------------------------------------------------------------- small helpers */
+
+/* LMDB returns its own negative codes or a positive errno; we return negatives only. */
+static int s_mdb(int rc)
+{
+    return rc > 0 ? -rc : rc;
+}
+
+const char *db_strerror(int rc)
+{
+    switch (rc) {
+    case 0: return "ok";
+    case DB_ENOTFOUND: return "no such record";
+    case DB_ECORRUPT: return "a stored record failed to decode (database corrupt?)";
+    case DB_EREADONLY: return "the database is open read-only";
+    case DB_ESTATE: return "no write transaction open (or one already open)";
+    case DB_EINPUT: return "result without an article or a valid article id";
+    default:
+        if (rc >= MDB_KEYEXIST && rc <= MDB_LAST_ERRCODE)
+            return mdb_strerror(rc);
+        return rc < 0 ? strerror(-rc) : "unknown error";
+    }
+}
+
+static void s_ensure(db_t *self, size_t need)
+{
+    if (need > self->cap) {
+        size_t cap = self->cap ? self->cap : 4096;
+        while (cap < need)
+            cap *= 2;
+        self->buf = util_realloc(self->buf, cap);
+        self->cap = cap;
+    }
+}
+
+static void s_be64(uint8_t out[8], uint64_t v)
+{
+    for (int i = 7; i >= 0; i--, v >>= 8)
+        out[i] = (uint8_t)v;
+}
+
+static uint64_t s_get_be64(const uint8_t in[8])
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = (v << 8) | in[i];
+    return v;
+}
+
+/* The database key of a claim or entity key: itself, or for keys LMDB can't hold, a
+   prefix and a hash of the whole (the record keeps the full key). */
+static void s_dbkey(db_t *self, const char *key, MDB_val *k)
+{
+    size_t len = strlen(key);
+    if (len <= DB_MAX_KEY) {
+        k->mv_data = (void *)key;
+        k->mv_size = len;
+        return;
+    }
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (uint8_t)key[i]) * 1099511628211ull;
+    size_t pre = DB_MAX_KEY - 17;
+    memcpy(self->keybuf, key, pre);
+    snprintf(self->keybuf + pre, sizeof self->keybuf - pre, "#%016" PRIx64, h);
+    k->mv_data = self->keybuf;
+    k->mv_size = DB_MAX_KEY;
+}
+
+/* The id an article is stored under: its article id, else the job id (the same hash). */
+static const char *s_result_id(const Crossclaim__Result *r)
+{
+    if (r->article && r->article->id && util_is_job_id(r->article->id, strlen(r->article->id)))
+        return r->article->id;
+    if (r->job_id && util_is_job_id(r->job_id, strlen(r->job_id)))
+        return r->job_id;
+    return NULL;
+}
+
+static bool s_empty(const char *s)
+{
+    return !s || !*s;
+}
+
+static uint64_t s_meta_get(MDB_txn *txn, MDB_dbi dbi, const char *name)
+{
+    MDB_val k = {strlen(name), (void *)name}, v;
+    uint64_t x = 0;
+    if (mdb_get(txn, dbi, &k, &v) == 0 && v.mv_size == sizeof x)
+        memcpy(&x, v.mv_data, sizeof x);
+    return x;
+}
+
+/* Begins a read transaction, following the map if the writer has grown it. */
+static int s_rtxn(db_t *self, MDB_txn **txn)
+{
+    int rc = mdb_txn_begin(self->env, NULL, MDB_RDONLY, txn);
+    if (rc == MDB_MAP_RESIZED) {
+        mdb_env_set_mapsize(self->env, 0);
+        rc = mdb_txn_begin(self->env, NULL, MDB_RDONLY, txn);
+    }
+    return s_mdb(rc);
+}
+
+/* ---------------------------------------------------------------- open, close */
+
+int db_open(const char *dir, bool readonly, db_t **out)
+{
+    if (!out)
+        return -EINVAL;
+    *out = NULL;
+    if (!dir || !*dir)
+        return -EINVAL;
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof path, "%s/store", dir) >= sizeof path)
+        return -ENAMETOOLONG;
+    db_t *self = util_calloc(1, sizeof *self);
+    self->readonly = readonly;
+    MDB_txn *txn = NULL;
+    int rc = 0;
+    if (!readonly && (rc = util_mkdirs(path)) != 0)
+        goto fail;
+    if ((rc = s_mdb(mdb_env_create(&self->env))) != 0)
+        goto fail;
+    mdb_env_set_maxdbs(self->env, 8);
+    if (!readonly)
+        mdb_env_set_mapsize(self->env, DB_MAP_INITIAL);
+    /* NOTLS: read transactions are not tied to threads, and the writer may read. */
+    if ((rc = s_mdb(mdb_env_open(self->env, path, MDB_NOTLS | (readonly ? MDB_RDONLY : 0),
+                                 0600))) != 0)
+        goto fail;
+    if ((rc = s_mdb(mdb_txn_begin(self->env, NULL, readonly ? MDB_RDONLY : 0, &txn))) != 0)
+        goto fail;
+    unsigned flags = readonly ? 0 : MDB_CREATE;
+    if ((rc = s_mdb(mdb_dbi_open(txn, "articles", flags, &self->articles))) != 0 ||
+        (rc = s_mdb(mdb_dbi_open(txn, "xrefs", flags, &self->xrefs))) != 0 ||
+        (rc = s_mdb(mdb_dbi_open(txn, "entities", flags, &self->entities))) != 0 ||
+        (rc = s_mdb(mdb_dbi_open(txn, "feed", flags, &self->feed))) != 0 ||
+        (rc = s_mdb(mdb_dbi_open(txn, "meta", flags, &self->meta))) != 0)
+        goto fail;
+    rc = s_mdb(mdb_txn_commit(txn));
+    txn = NULL;
+    if (rc)
+        goto fail;
+    self->pba.alloc = s_pb_alloc;
+    self->pba.free = s_pb_free;
+    self->pba.allocator_data = &self->arena;
+    self->json = json_new();
+    *out = self;
+    return 0;
+fail:
+    if (txn)
+        mdb_txn_abort(txn);
+    if (self->env)
+        mdb_env_close(self->env);
+    free(self);
+    return rc;
+}
+
+void db_destroy(db_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    db_t *self = *self_p;
+    db_abort(self);
+    mdb_env_close(self->env);
+    s_arena_free(&self->arena);
+    free(self->buf);
+    free(self->topic);
+    json_destroy(&self->json);
+    free(self);
+    *self_p = NULL;
+}
+
+/* ---------------------------------------------------------------- transactions */
+
+int db_begin(db_t *self)
+{
+    if (!self)
+        return -EINVAL;
+    if (self->readonly)
+        return DB_EREADONLY;
+    if (self->txn)
+        return DB_ESTATE;
+    if (self->grow) {
+        MDB_envinfo info;
+        mdb_env_info(self->env, &info);
+        int rc = mdb_env_set_mapsize(self->env, info.me_mapsize * 2);
+        if (rc)
+            return s_mdb(rc);
+        util_info("store map grown to %zu MiB", info.me_mapsize * 2 >> 20);
+        self->grow = false;
+    }
+    int rc = mdb_txn_begin(self->env, NULL, 0, &self->txn);
+    if (rc) {
+        self->txn = NULL;
+        return s_mdb(rc);
+    }
+    uint64_t *m[] = {&self->seq, &self->claims, &self->attributions, &self->conflicts,
+                     &self->corroborated};
+    for (size_t i = 0; i < 5; i++)
+        *m[i] = s_meta_get(self->txn, self->meta, s_meta_names[i]);
+    return 0;
+}
+
+void db_abort(db_t *self)
+{
+    if (self && self->txn) {
+        mdb_txn_abort(self->txn);
+        self->txn = NULL;
+    }
+}
+
+/* Notes a full map so the next db_begin grows it; passes the code on. */
+static int s_wrc(db_t *self, int rc)
+{
+    if (rc == MDB_MAP_FULL)
+        self->grow = true;
+    return s_mdb(rc);
+}
+
+/* Drops the oldest feed entries beyond DB_FEED_KEEP, a bounded number per commit. */
+static int s_trim_feed(db_t *self)
+{
+    if (self->seq <= DB_FEED_KEEP)
+        return 0;
+    uint64_t below = self->seq - DB_FEED_KEEP; /* keep seq > below */
+    MDB_cursor *c;
+    int rc = mdb_cursor_open(self->txn, self->feed, &c);
+    if (rc)
+        return rc;
+    MDB_val k, v;
+    int n = 0;
+    while (n < DB_TRIM_MAX && (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST)) == 0) {
+        if (k.mv_size != 8 || s_get_be64(k.mv_data) > below)
+            break;
+        if ((rc = mdb_cursor_del(c, 0)) != 0)
+            break;
+        n++;
+    }
+    mdb_cursor_close(c);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+int db_commit(db_t *self, uint64_t *last_seq)
+{
+    if (!self)
+        return -EINVAL;
+    if (!self->txn)
+        return DB_ESTATE;
+    uint64_t vals[] = {self->seq, self->claims, self->attributions, self->conflicts,
+                       self->corroborated};
+    int rc = 0;
+    for (size_t i = 0; i < 5 && !rc; i++) {
+        MDB_val k = {strlen(s_meta_names[i]), (void *)s_meta_names[i]};
+        MDB_val v = {sizeof vals[i], &vals[i]};
+        rc = mdb_put(self->txn, self->meta, &k, &v, 0);
+    }
+    if (!rc)
+        rc = s_trim_feed(self);
+    if (rc) {
+        db_abort(self);
+        return s_wrc(self, rc);
+    }
+    rc = mdb_txn_commit(self->txn);
+    self->txn = NULL;
+    if (rc)
+        return s_wrc(self, rc);
+    if (last_seq)
+        *last_seq = self->seq;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- export lines */
+
+static bool s_span_null(const Crossclaim__Span *s)
+{
+    return !s || (s->start == 0 && s->end == 0 && s_empty(s->text));
+}
+
+static void s_json_span(json_t *j, const char *name, const Crossclaim__Span *s,
+                        bool speaker, const char *entity)
+{
+    json_key(j, name);
+    if (s_span_null(s)) {
+        json_null(j);
+        return;
+    }
+    json_obj_begin(j);
+    json_key(j, "text");
+    json_str(j, s->text ? s->text : "");
+    json_key(j, "start");
+    json_int(j, s->start);
+    json_key(j, "end");
+    json_int(j, s->end);
+    if (speaker) {
+        json_key(j, "entity");
+        json_str(j, s_empty(entity) ? NULL : entity);
+    }
+    json_obj_end(j);
+}
+
+static void s_json_opt(json_t *j, const char *name, const char *s)
+{
+    json_key(j, name);
+    json_str(j, s_empty(s) ? NULL : s);
+}
+
+static void s_article_line(json_t *j, const char *id, const Crossclaim__Result *r)
+{
+    const Crossclaim__Article *a = r->article;
+    char hex[17];
+    snprintf(hex, sizeof hex, "%016" PRIx64, r->simhash);
+    json_obj_begin(j);
+    json_key(j, "type");
+    json_str(j, "article");
+    json_key(j, "id");
+    json_str(j, id);
+    json_key(j, "source");
+    json_str(j, a && a->source ? a->source : "");
+    json_key(j, "title");
+    json_str(j, a && a->title ? a->title : "");
+    json_key(j, "outlet");
+    json_str(j, a && a->outlet ? a->outlet : "");
+    s_json_opt(j, "published", a ? a->published : NULL);
+    json_key(j, "encoding");
+    json_str(j, s_empty(r->encoding) ? "utf-8" : r->encoding);
+    json_key(j, "warnings");
+    json_arr_begin(j);
+    for (size_t i = 0; i < r->n_warnings; i++)
+        json_str(j, r->warnings[i]);
+    json_arr_end(j);
+    json_key(j, "simhash");
+    json_str(j, hex);
+    json_key(j, "text_bytes");
+    json_int(j, r->text_bytes);
+    json_key(j, "quantities");
+    json_int(j, (int64_t)r->n_quantities);
+    json_key(j, "attributions");
+    json_int(j, (int64_t)r->n_attributions);
+    json_key(j, "entities");
+    json_int(j, (int64_t)r->n_entities);
+    json_obj_end(j);
+    json_newline(j);
+}
+
+static void s_attribution_line(json_t *j, const char *id, const Crossclaim__Attribution *t)
+{
+    json_obj_begin(j);
+    json_key(j, "type");
+    json_str(j, "attribution");
+    json_key(j, "article");
+    json_str(j, id);
+    s_json_span(j, "speaker", t->speaker, true, t->speaker_entity);
+    s_json_span(j, "cue", t->cue, false, NULL);
+    s_json_span(j, "content", t->content, false, NULL);
+    s_json_span(j, "addressee", t->addressee, false, NULL);
+    json_key(j, "direct");
+    json_bool(j, t->direct);
+    s_json_opt(j, "speaker_entity", t->speaker_entity);
+    json_obj_end(j);
+    json_newline(j);
+}
+
+static void s_quantity_line(json_t *j, const char *id, const Crossclaim__Quantity *q)
+{
+    json_obj_begin(j);
+    json_key(j, "type");
+    json_str(j, "quantity");
+    json_key(j, "article");
+    json_str(j, id);
+    json_key(j, "value");
+    json_num(j, q->value);
+    json_key(j, "approx");
+    json_bool(j, q->approx);
+    if (s_span_null(q->span)) {
+        json_key(j, "text");
+        json_null(j);
+        json_key(j, "start");
+        json_null(j);
+        json_key(j, "end");
+        json_null(j);
+    } else {
+        json_key(j, "text");
+        json_str(j, q->span->text ? q->span->text : "");
+        json_key(j, "start");
+        json_int(j, q->span->start);
+        json_key(j, "end");
+        json_int(j, q->span->end);
+    }
+    json_key(j, "subject");
+    json_str(j, q->subject ? q->subject : "");
+    json_key(j, "predicate");
+    json_str(j, q->predicate ? q->predicate : "");
+    json_key(j, "key");
+    json_str(j, q->key ? q->key : "");
+    if (!s_empty(q->place)) {
+        json_key(j, "place");
+        json_str(j, q->place);
+    }
+    if (!s_empty(q->time)) {
+        json_key(j, "time");
+        json_str(j, q->time);
+        json_key(j, "time_resolved");
+        json_bool(j, q->time_resolved);
+    }
+    json_obj_end(j);
+    json_newline(j);
+}
+
+static void s_xref_line(json_t *j, const Crossclaim__Xref *x)
+{
+    json_obj_begin(j);
+    json_key(j, "type");
+    json_str(j, "xref");
+    json_key(j, "key");
+    json_str(j, x->key ? x->key : "");
+    json_key(j, "status");
+    json_str(j, x->status ? x->status : "single");
+    json_key(j, "claims");
+    json_arr_begin(j);
+    for (size_t i = 0; i < x->n_claims; i++) {
+        const Crossclaim__XrefClaim *c = x->claims[i];
+        json_obj_begin(j);
+        json_key(j, "article");
+        json_str(j, c->article ? c->article : "");
+        json_key(j, "value");
+        json_num(j, c->value);
+        json_key(j, "approx");
+        json_bool(j, c->approx);
+        json_key(j, "outlet");
+        json_str(j, c->outlet ? c->outlet : "");
+        json_key(j, "text");
+        json_str(j, c->text ? c->text : "");
+        json_obj_end(j);
+    }
+    json_arr_end(j);
+    json_key(j, "sources");
+    json_int(j, x->sources);
+    json_obj_end(j);
+    json_newline(j);
+}
+
+/* The form with the most articles; ties go to the longest, then the smallest bytes. */
+static const s_form_t *s_ent_best(const s_ent_t *e, int list)
+{
+    const s_form_t *best = NULL;
+    for (size_t i = 0; i < e->n[list]; i++) {
+        const s_form_t *f = &e->list[list][i];
+        if (!best || f->n > best->n || (f->n == best->n && f->len > best->len))
+            best = f;
+        /* forms are sorted by bytes, so an equal later one is never smaller */
+    }
+    return best;
+}
+
+static bool s_form_eq(const s_form_t *a, const s_form_t *b)
+{
+    return a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
+}
+
+static void s_entity_line(json_t *j, const s_ent_t *e)
+{
+    const s_form_t *name = s_ent_best(e, S_NAMES);
+    const s_form_t *kind = s_ent_best(e, S_KINDS);
+    json_obj_begin(j);
+    json_key(j, "type");
+    json_str(j, "entity");
+    json_key(j, "key");
+    json_strn(j, e->key, e->key_len);
+    json_key(j, "name");
+    if (name)
+        json_strn(j, name->s, name->len);
+    else
+        json_strn(j, e->key, e->key_len);
+    json_key(j, "kind");
+    if (kind)
+        json_strn(j, kind->s, kind->len);
+    else
+        json_str(j, "other");
+    /* Every other full form and alias seen, each once. Both lists are sorted by bytes,
+       so a merge walk dedupes them. */
+    json_key(j, "aliases");
+    json_arr_begin(j);
+    const s_form_t *a = e->list[S_NAMES], *b = e->list[S_ALIASES];
+    size_t na = e->n[S_NAMES], nb = e->n[S_ALIASES], i = 0, k = 0;
+    while (i < na || k < nb) {
+        const s_form_t *f;
+        if (k >= nb) {
+            f = &a[i++];
+        } else if (i >= na) {
+            f = &b[k++];
+        } else {
+            size_t m = a[i].len < b[k].len ? a[i].len : b[k].len;
+            int c = memcmp(a[i].s, b[k].s, m);
+            if (c == 0)
+                c = (a[i].len > b[k].len) - (a[i].len < b[k].len);
+            if (c <= 0) {
+                f = &a[i++];
+                if (c == 0)
+                    k++;
+            } else {
+                f = &b[k++];
+            }
+        }
+        if (!name || !s_form_eq(f, name))
+            json_strn(j, f->s, f->len);
+    }
+    json_arr_end(j);
+    json_key(j, "articles");
+    json_int(j, e->articles);
+    json_obj_end(j);
+    json_newline(j);
+}
+
+/* ---------------------------------------------------------------- entity records */
+
+/* Layout: u8 version, u32 articles, u32 key length, key, then for names, aliases and
+   kinds: u32 count, and per form u32 articles, u32 length, bytes. Native byte order:
+   the file is local to one machine like the rest of LMDB's. */
+static bool s_rd32(const uint8_t **p, const uint8_t *end, uint32_t *v)
+{
+    if ((size_t)(end - *p) < 4)
+        return false;
+    memcpy(v, *p, 4);
+    *p += 4;
+    return true;
+}
+
+/* Decodes a record; `extra[l]` more slots are left free in list l for forms to add. */
+static int s_ent_parse(db_t *self, const void *data, size_t size, s_ent_t *e,
+                       const size_t extra[S_LISTS])
+{
+    const uint8_t *p = data, *end = p + size;
+    uint32_t v, n;
+    memset(e, 0, sizeof *e);
+    if (size < 1 || *p++ != DB_ENT_VERSION || !s_rd32(&p, end, &v))
+        return DB_ECORRUPT;
+    e->articles = v;
+    if (!s_rd32(&p, end, &v) || (size_t)(end - p) < v)
+        return DB_ECORRUPT;
+    e->key = (const char *)p;
+    e->key_len = v;
+    p += v;
+    for (int l = 0; l < S_LISTS; l++) {
+        if (!s_rd32(&p, end, &n) || n > size)
+            return DB_ECORRUPT;
+        e->list[l] = s_alloc(self, (n + extra[l]) * sizeof(s_form_t));
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t cnt, len;
+            if (!s_rd32(&p, end, &cnt) || !s_rd32(&p, end, &len) || (size_t)(end - p) < len)
+                return DB_ECORRUPT;
+            e->list[l][i] = (s_form_t){(const char *)p, len, cnt};
+            p += len;
+        }
+        e->n[l] = n;
+    }
+    return p == end ? 0 : DB_ECORRUPT;
+}
+
+static void s_put32(uint8_t **p, uint32_t v)
+{
+    memcpy(*p, &v, 4);
+    *p += 4;
+}
+
+/* Encodes into self->buf; returns the size. */
+static size_t s_ent_pack(db_t *self, const s_ent_t *e)
+{
+    size_t need = 1 + 4 + 4 + e->key_len;
+    for (int l = 0; l < S_LISTS; l++) {
+        need += 4;
+        for (size_t i = 0; i < e->n[l]; i++)
+            need += 8 + e->list[l][i].len;
+    }
+    s_ensure(self, need);
+    uint8_t *p = self->buf;
+    *p++ = DB_ENT_VERSION;
+    s_put32(&p, (uint32_t)e->articles);
+    s_put32(&p, e->key_len);
+    memcpy(p, e->key, e->key_len);
+    p += e->key_len;
+    for (int l = 0; l < S_LISTS; l++) {
+        s_put32(&p, (uint32_t)e->n[l]);
+        for (size_t i = 0; i < e->n[l]; i++) {
+            s_put32(&p, (uint32_t)e->list[l][i].n);
+            s_put32(&p, e->list[l][i].len);
+            memcpy(p, e->list[l][i].s, e->list[l][i].len);
+            p += e->list[l][i].len;
+        }
+    }
+    assert((size_t)(p - self->buf) == need);
+    return need;
+}
+
+static void s_ent_add(s_ent_t *e, int l, const char *s, int sign)
+{
+    if (s_empty(s))
+        return;
+    s_form_t f = {s, (uint32_t)strlen(s), 0};
+    for (size_t i = 0; i < e->n[l]; i++)
+        if (s_form_eq(&e->list[l][i], &f)) {
+            e->list[l][i].n += sign;
+            return;
+        }
+    f.n = sign;
+    e->list[l][e->n[l]++] = f; /* room reserved by s_ent_parse's `extra` */
+}
+
+static int s_form_cmp(const void *a, const void *b)
+{
+    const s_form_t *x = a, *y = b;
+    size_t m = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->s, y->s, m);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* ---------------------------------------------------------------- feed */
+
+/* Builds the feed topic a b c d (the pieces concatenated) in self->topic. */
+static const char *s_topic(db_t *self, const char *a, const char *b, const char *c,
+                           const char *d, size_t *len)
+{
+    size_t n = strlen(a) + strlen(b) + strlen(c) + strlen(d);
+    if (n > 60000) /* the topic length is stored in two bytes */
+        n = 60000;
+    if (n + 1 > self->topic_cap) {
+        self->topic_cap = n + 64;
+        self->topic = util_realloc(self->topic, self->topic_cap);
+    }
+    snprintf(self->topic, n + 1, "%s%s%s%s", a, b, c, d);
+    *len = n;
+    return self->topic;
+}
+
+/* Appends an update carrying the JSON line in self->json to the feed log. */
+static int s_feed_put(db_t *self, const char *kind, const char *key, const char *topic,
+                      size_t topic_len, Crossclaim__Xref *x)
+{
+    Crossclaim__Update u = CROSSCLAIM__UPDATE__INIT;
+    u.seq = self->seq + 1;
+    u.kind = (char *)kind;
+    u.key = (char *)key;
+    u.json.data = (uint8_t *)json_data(self->json);
+    u.json.len = json_len(self->json);
+    u.xref = x;
+    size_t n = crossclaim__update__get_packed_size(&u);
+    uint8_t kb[8];
+    s_be64(kb, u.seq);
+    MDB_val k = {sizeof kb, kb}, v = {2 + topic_len + n, NULL};
+    int rc = mdb_put(self->txn, self->feed, &k, &v, MDB_APPEND | MDB_RESERVE);
+    if (rc)
+        return s_wrc(self, rc);
+    uint8_t *p = v.mv_data;
+    p[0] = (uint8_t)(topic_len >> 8);
+    p[1] = (uint8_t)topic_len;
+    memcpy(p + 2, topic, topic_len);
+    crossclaim__update__pack(&u, p + 2 + topic_len);
+    self->seq++;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- xref clusters */
+
+static int s_touch_cmp(const void *a, const void *b)
+{
+    const s_touch_t *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : x->sign - y->sign;
+}
+
+static int s_claim_cmp(const void *a, const void *b)
+{
+    const Crossclaim__XrefClaim *x = *(Crossclaim__XrefClaim *const *)a;
+    const Crossclaim__XrefClaim *y = *(Crossclaim__XrefClaim *const *)b;
+    int c = strcmp(x->article, y->article);
+    if (c)
+        return c;
+    if (x->value != y->value)
+        return x->value < y->value ? -1 : 1;
+    if (x->approx != y->approx)
+        return x->approx ? 1 : -1;
+    return strcmp(x->text, y->text);
+}
+
+static int s_double_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+typedef struct {
+    const char *outlet;
+    uint64_t simhash;
+    uint32_t parent;
+} s_node_t;
+
+typedef struct {
+    uint64_t v;             /* outlet pointer index or simhash block */
+    const char *s;
+    uint32_t idx;
+} s_sortkey_t;
+
+static int s_sortkey_str(const void *a, const void *b)
+{
+    return strcmp(((const s_sortkey_t *)a)->s, ((const s_sortkey_t *)b)->s);
+}
+
+static int s_sortkey_num(const void *a, const void *b)
+{
+    uint64_t x = ((const s_sortkey_t *)a)->v, y = ((const s_sortkey_t *)b)->v;
+    return (x > y) - (x < y);
+}
+
+static uint32_t s_find(s_node_t *n, uint32_t i)
+{
+    while (n[i].parent != i) {
+        n[i].parent = n[n[i].parent].parent;
+        i = n[i].parent;
+    }
+    return i;
+}
+
+static void s_union(s_node_t *n, uint32_t a, uint32_t b)
+{
+    a = s_find(n, a);
+    b = s_find(n, b);
+    if (a != b)
+        n[a > b ? a : b].parent = a < b ? a : b;
+}
+
+/* Independent sources among sorted claims: one node per article; articles of one outlet
+   are one source, and so are articles whose simhashes differ in at most 3 bits. Two such
+   64-bit hashes agree on at least one of their four 16-bit blocks, so only articles that
+   share a block are compared. */
+static uint32_t s_sources(db_t *self, Crossclaim__XrefClaim **c, size_t nc)
+{
+    s_node_t *node = s_alloc(self, nc * sizeof *node);
+    s_sortkey_t *sk = s_alloc(self, nc * sizeof *sk);
+    uint32_t nn = 0;
+    for (size_t i = 0; i < nc; i++)
+        if (i == 0 || strcmp(c[i]->article, c[i - 1]->article) != 0) {
+            node[nn] = (s_node_t){c[i]->outlet, c[i]->simhash, nn};
+            nn++;
+        }
+    size_t m = 0;
+    for (uint32_t i = 0; i < nn; i++)
+        if (!s_empty(node[i].outlet))
+            sk[m++] = (s_sortkey_t){0, node[i].outlet, i};
+    qsort(sk, m, sizeof *sk, s_sortkey_str);
+    for (size_t i = 1; i < m; i++)
+        if (strcmp(sk[i].s, sk[i - 1].s) == 0)
+            s_union(node, sk[i].idx, sk[i - 1].idx);
+    for (int b = 0; b < 4; b++) {
+        m = 0;
+        for (uint32_t i = 0; i < nn; i++)
+            if (node[i].simhash)
+                sk[m++] = (s_sortkey_t){(node[i].simhash >> (16 * b)) & 0xffff, NULL, i};
+        qsort(sk, m, sizeof *sk, s_sortkey_num);
+        for (size_t i = 0; i < m;) {
+            size_t j = i + 1;
+            while (j < m && sk[j].v == sk[i].v)
+                j++;
+            for (size_t x = i; x < j; x++)
+                for (size_t y = x + 1; y < j; y++)
+                    if (__builtin_popcountll(node[sk[x].idx].simhash ^ node[sk[y].idx].simhash) <= 3)
+                        s_union(node, sk[x].idx, sk[y].idx);
+            i = j;
+        }
+    }
+    uint32_t roots = 0;
+    for (uint32_t i = 0; i < nn; i++)
+        roots += s_find(node, i) == i;
+    return roots;
+}
+
+static const char *s_status(db_t *self, Crossclaim__XrefClaim **c, size_t nc, uint32_t sources)
+{
+    double *v = s_alloc(self, nc * sizeof *v);
+    size_t nv = 0;
+    for (size_t i = 0; i < nc; i++)
+        if (!c[i]->approx)
+            v[nv++] = round(c[i]->value * 1e9);
+    qsort(v, nv, sizeof *v, s_double_cmp);
+    for (size_t i = 1; i < nv; i++)
+        if (v[i] != v[i - 1])
+            return "conflict";
+    return sources >= 2 ? "corroborated" : "single";
+}
+
+static void s_status_count(db_t *self, const char *status, int delta)
+{
+    if (s_empty(status))
+        return;
+    if (strcmp(status, "conflict") == 0)
+        self->conflicts += (uint64_t)(int64_t)delta;
+    else if (strcmp(status, "corroborated") == 0)
+        self->corroborated += (uint64_t)(int64_t)delta;
+}
+
+/* Rebuilds the cluster of one claim key: its claims minus article `id`'s, plus the new
+   result's claims in `run` (the touches of this key). */
+static int s_xref_update(db_t *self, const char *id, const Crossclaim__Result *r,
+                         const s_touch_t *run, size_t nrun)
+{
+    const char *key = run[0].key;
+    MDB_val k, v;
+    s_dbkey(self, key, &k);
+    Crossclaim__Xref *old = NULL;
+    int rc = mdb_get(self->txn, self->xrefs, &k, &v);
+    if (rc == 0) {
+        old = crossclaim__xref__unpack(&self->pba, v.mv_size, v.mv_data);
+        if (!old)
+            return DB_ECORRUPT;
+    } else if (rc != MDB_NOTFOUND) {
+        return s_mdb(rc);
+    }
+    size_t cap = (old ? old->n_claims : 0) + nrun, nc = 0;
+    Crossclaim__XrefClaim **c = s_alloc(self, (cap ? cap : 1) * sizeof *c);
+    for (size_t i = 0; old && i < old->n_claims; i++)
+        if (strcmp(old->claims[i]->article, id) != 0)
+            c[nc++] = old->claims[i];
+    for (size_t i = 0; i < nrun; i++) {
+        if (run[i].sign < 0)
+            continue;
+        const Crossclaim__Quantity *q = run[i].item;
+        Crossclaim__XrefClaim *x = s_alloc(self, sizeof *x);
+        crossclaim__xref_claim__init(x);
+        x->article = (char *)id;
+        x->value = q->value;
+        x->approx = q->approx;
+        x->outlet = r->article->outlet ? r->article->outlet : "";
+        x->simhash = r->simhash;
+        x->text = q->span && q->span->text ? q->span->text : "";
+        c[nc++] = x;
+    }
+    qsort(c, nc, sizeof *c, s_claim_cmp);
+    /* An article repeating the same number for the same fact is one claim. */
+    size_t w = 0;
+    for (size_t i = 0; i < nc; i++)
+        if (w == 0 || strcmp(c[i]->article, c[w - 1]->article) != 0 ||
+            c[i]->value != c[w - 1]->value || c[i]->approx != c[w - 1]->approx)
+            c[w++] = c[i];
+    nc = w;
+
+    Crossclaim__Xref x = CROSSCLAIM__XREF__INIT;
+    x.key = (char *)key;
+    x.claims = c;
+    x.n_claims = nc;
+    const char *topic;
+    size_t tlen;
+    json_reset(self->json);
+    if (nc == 0) {
+        if (!old)
+            return 0;
+        s_status_count(self, old->status, -1);
+        if ((rc = mdb_del(self->txn, self->xrefs, &k, NULL)) != 0)
+            return s_wrc(self, rc);
+        x.status = "deleted";
+        s_xref_line(self->json, &x);
+        topic = s_topic(self, "xref.deleted.", key, "", "", &tlen);
+        return s_feed_put(self, "xref", key, topic, tlen, &x);
+    }
+    x.sources = s_sources(self, c, nc);
+    x.status = (char *)s_status(self, c, nc, x.sources);
+    size_t n = crossclaim__xref__get_packed_size(&x);
+    s_ensure(self, n);
+    crossclaim__xref__pack(&x, self->buf);
+    if (old && n == v.mv_size && memcmp(self->buf, v.mv_data, n) == 0)
+        return 0;
+    MDB_val nv = {n, self->buf};
+    if ((rc = mdb_put(self->txn, self->xrefs, &k, &nv, 0)) != 0)
+        return s_wrc(self, rc);
+    s_status_count(self, old ? old->status : NULL, -1);
+    s_status_count(self, x.status, +1);
+    s_xref_line(self->json, &x);
+    topic = s_topic(self, "xref.", x.status, ".", key, &tlen);
+    return s_feed_put(self, "xref", key, topic, tlen, &x);
+}
+
+static int s_merge_xrefs(db_t *self, const char *id, const Crossclaim__Result *old,
+                         const Crossclaim__Result *r)
+{
+    size_t n = (old ? old->n_quantities : 0) + r->n_quantities, m = 0;
+    if (n == 0)
+        return 0;
+    s_touch_t *t = s_alloc(self, n * sizeof *t);
+    for (size_t i = 0; old && i < old->n_quantities; i++)
+        if (!s_empty(old->quantities[i]->key))
+            t[m++] = (s_touch_t){old->quantities[i]->key, old->quantities[i], -1};
+    for (size_t i = 0; i < r->n_quantities; i++)
+        if (!s_empty(r->quantities[i]->key))
+            t[m++] = (s_touch_t){r->quantities[i]->key, r->quantities[i], +1};
+    qsort(t, m, sizeof *t, s_touch_cmp);
+    for (size_t i = 0, j; i < m; i = j) {
+        for (j = i + 1; j < m && strcmp(t[j].key, t[i].key) == 0; j++)
+            ;
+        int rc = s_xref_update(self, id, r, t + i, j - i);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- entities */
+
+/* Rebuilds the entity record of one key: takes away the old result's forms and article,
+   adds the new result's. */
+static int s_entity_update(db_t *self, const s_touch_t *run, size_t nrun)
+{
+    const char *key = run[0].key;
+    size_t extra[S_LISTS] = {0};
+    bool was = false, is = false;
+    for (size_t i = 0; i < nrun; i++) {
+        const Crossclaim__Entity *e = run[i].item;
+        extra[S_NAMES]++;
+        extra[S_ALIASES] += e->n_aliases;
+        extra[S_KINDS]++;
+        if (run[i].sign < 0)
+            was = true;
+        else
+            is = true;
+    }
+    MDB_val k, v;
+    s_dbkey(self, key, &k);
+    s_ent_t e;
+    bool had = false;
+    int rc = mdb_get(self->txn, self->entities, &k, &v);
+    if (rc == 0) {
+        had = true;
+        if ((rc = s_ent_parse(self, v.mv_data, v.mv_size, &e, extra)) != 0)
+            return rc;
+    } else if (rc == MDB_NOTFOUND) {
+        memset(&e, 0, sizeof e);
+        e.key = key;
+        e.key_len = (uint32_t)strlen(key);
+        for (int l = 0; l < S_LISTS; l++)
+            e.list[l] = s_alloc(self, (extra[l] ? extra[l] : 1) * sizeof(s_form_t));
+    } else {
+        return s_mdb(rc);
+    }
+    e.articles += (is ? 1 : 0) - (was ? 1 : 0);
+    for (size_t i = 0; i < nrun; i++) {
+        const Crossclaim__Entity *x = run[i].item;
+        s_ent_add(&e, S_NAMES, x->name, run[i].sign);
+        for (size_t a = 0; a < x->n_aliases; a++)
+            s_ent_add(&e, S_ALIASES, x->aliases[a], run[i].sign);
+        s_ent_add(&e, S_KINDS, x->kind, run[i].sign);
+    }
+    for (int l = 0; l < S_LISTS; l++) {
+        size_t w = 0;
+        for (size_t i = 0; i < e.n[l]; i++)
+            if (e.list[l][i].n > 0)
+                e.list[l][w++] = e.list[l][i];
+        e.n[l] = w;
+        qsort(e.list[l], w, sizeof(s_form_t), s_form_cmp);
+    }
+    json_reset(self->json);
+    size_t tlen;
+    const char *topic;
+    if (e.articles <= 0) {
+        if (!had)
+            return 0;
+        json_obj_begin(self->json);
+        json_key(self->json, "type");
+        json_str(self->json, "entity");
+        json_key(self->json, "key");
+        json_str(self->json, key);
+        json_key(self->json, "deleted");
+        json_bool(self->json, true);
+        json_key(self->json, "articles");
+        json_int(self->json, 0);
+        json_obj_end(self->json);
+        json_newline(self->json);
+        if ((rc = mdb_del(self->txn, self->entities, &k, NULL)) != 0)
+            return s_wrc(self, rc);
+    } else {
+        size_t n = s_ent_pack(self, &e);
+        if (had && n == v.mv_size && memcmp(self->buf, v.mv_data, n) == 0)
+            return 0;
+        s_entity_line(self->json, &e); /* before the put: `e` may point into `v` */
+        MDB_val nv = {n, self->buf};
+        if ((rc = mdb_put(self->txn, self->entities, &k, &nv, 0)) != 0)
+            return s_wrc(self, rc);
+    }
+    topic = s_topic(self, "entity.", key, "", "", &tlen);
+    return s_feed_put(self, "entity", key, topic, tlen, NULL);
+}
+
+static int s_merge_entities(db_t *self, const Crossclaim__Result *old,
+                            const Crossclaim__Result *r)
+{
+    size_t n = (old ? old->n_entities : 0) + r->n_entities, m = 0;
+    if (n == 0)
+        return 0;
+    s_touch_t *t = s_alloc(self, n * sizeof *t);
+    for (size_t i = 0; old && i < old->n_entities; i++)
+        if (!s_empty(old->entities[i]->key))
+            t[m++] = (s_touch_t){old->entities[i]->key, old->entities[i], -1};
+    for (size_t i = 0; i < r->n_entities; i++)
+        if (!s_empty(r->entities[i]->key))
+            t[m++] = (s_touch_t){r->entities[i]->key, r->entities[i], +1};
+    qsort(t, m, sizeof *t, s_touch_cmp);
+    for (size_t i = 0, j; i < m; i = j) {
+        for (j = i + 1; j < m && strcmp(t[j].key, t[i].key) == 0; j++)
+            ;
+        int rc = s_entity_update(self, t + i, j - i);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- merge */
+
+static size_t s_pack_result(db_t *self, const Crossclaim__Result *r)
+{
+    size_t n = crossclaim__result__get_packed_size(r);
+    s_ensure(self, n);
+    crossclaim__result__pack(r, self->buf);
+    return n;
+}
+
+int db_merge(db_t *self, const Crossclaim__Result *r)
+{
+    if (!self || !r)
+        return -EINVAL;
+    if (self->readonly)
+        return DB_EREADONLY;
+    if (!self->txn)
+        return DB_ESTATE;
+    const char *id = r->article ? s_result_id(r) : NULL;
+    if (!id)
+        return DB_EINPUT;
+    s_arena_reset(&self->arena);
+
+    MDB_val k = {UTIL_ID_HEX, (void *)id}, v;
+    Crossclaim__Result *old = NULL;
+    int rc = mdb_get(self->txn, self->articles, &k, &v);
+    if (rc == 0) {
+        old = crossclaim__result__unpack(&self->pba, v.mv_size, v.mv_data);
+        if (!old)
+            return DB_ECORRUPT;
+    } else if (rc != MDB_NOTFOUND) {
+        return s_mdb(rc);
+    }
+
+    /* The stored record: the result without the article text (workers leave it empty
+       anyway, but the store does not count on it). */
+    Crossclaim__Article art = *r->article;
+    art.text.data = NULL;
+    art.text.len = 0;
+    Crossclaim__Result rec = *r;
+    rec.article = &art;
+    if (old) {
+        /* The same result again, bar who extracted it and how fast: a redelivery. */
+        rec.worker = old->worker;
+        rec.extract_seconds = old->extract_seconds;
+        if (old->article)
+            art.submitted_us = old->article->submitted_us;
+        size_t n = s_pack_result(self, &rec);
+        if (n == v.mv_size && memcmp(self->buf, v.mv_data, n) == 0)
+            return 0;
+        rec.worker = r->worker;
+        rec.extract_seconds = r->extract_seconds;
+        art.submitted_us = r->article->submitted_us;
+    }
+    if ((rc = s_merge_xrefs(self, id, old, r)) != 0)
+        return rc;
+    if ((rc = s_merge_entities(self, old, r)) != 0)
+        return rc;
+
+    size_t n = s_pack_result(self, &rec);
+    MDB_val nv = {n, self->buf};
+    if ((rc = mdb_put(self->txn, self->articles, &k, &nv, 0)) != 0)
+        return s_wrc(self, rc);
+    self->claims += r->n_quantities - (old ? old->n_quantities : 0);
+    self->attributions += r->n_attributions - (old ? old->n_attributions : 0);
+
+    json_reset(self->json);
+    s_article_line(self->json, id, &rec);
+    size_t tlen;
+    const char *topic = s_topic(self, "article.", id, "", "", &tlen);
+    return s_feed_put(self, "article", id, topic, tlen, NULL);
+}
+
+/* ---------------------------------------------------------------- reading */
+
+int db_stats(db_t *self, db_stats_t *out)
+{
+    if (!self || !out)
+        return -EINVAL;
+    memset(out, 0, sizeof *out);
+    MDB_txn *txn;
+    int rc = s_rtxn(self, &txn);
+    if (rc)
+        return rc;
+    MDB_stat st;
+    if (mdb_stat(txn, self->articles, &st) == 0)
+        out->articles = st.ms_entries;
+    if (mdb_stat(txn, self->entities, &st) == 0)
+        out->entities = st.ms_entries;
+    if (mdb_stat(txn, self->xrefs, &st) == 0)
+        out->xrefs = st.ms_entries;
+    out->seq = s_meta_get(txn, self->meta, "seq");
+    out->claims = s_meta_get(txn, self->meta, "claims");
+    out->attributions = s_meta_get(txn, self->meta, "attributions");
+    out->conflicts = s_meta_get(txn, self->meta, "conflicts");
+    out->corroborated = s_meta_get(txn, self->meta, "corroborated");
+    mdb_txn_abort(txn);
+    return 0;
+}
+
+/* Sends the line in self->json to fn. */
+static int s_emit(db_t *self, db_line_fn *fn, void *arg)
+{
+    return fn(arg, json_data(self->json), json_len(self->json));
+}
+
+static int s_walk_articles(db_t *self, MDB_txn *txn, unsigned kind, db_line_fn *fn, void *arg)
+{
+    MDB_cursor *c;
+    int rc = mdb_cursor_open(txn, self->articles, &c);
+    if (rc)
+        return s_mdb(rc);
+    MDB_val k, v;
+    MDB_cursor_op op = MDB_FIRST;
+    while ((rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
+        op = MDB_NEXT;
+        s_arena_reset(&self->arena);
+        Crossclaim__Result *r = crossclaim__result__unpack(&self->pba, v.mv_size, v.mv_data);
+        if (!r || k.mv_size != UTIL_ID_HEX) {
+            rc = DB_ECORRUPT;
+            break;
+        }
+        char id[UTIL_ID_HEX + 1];
+        memcpy(id, k.mv_data, UTIL_ID_HEX);
+        id[UTIL_ID_HEX] = 0;
+        if (kind == DB_ARTICLES) {
+            json_reset(self->json);
+            s_article_line(self->json, id, r);
+            rc = s_emit(self, fn, arg);
+        }
+        for (size_t i = 0; !rc && kind == DB_ATTRIBUTIONS && i < r->n_attributions; i++) {
+            json_reset(self->json);
+            s_attribution_line(self->json, id, r->attributions[i]);
+            rc = s_emit(self, fn, arg);
+        }
+        for (size_t i = 0; !rc && kind == DB_QUANTITIES && i < r->n_quantities; i++) {
+            json_reset(self->json);
+            s_quantity_line(self->json, id, r->quantities[i]);
+            rc = s_emit(self, fn, arg);
+        }
+        if (rc)
+            break;
+    }
+    mdb_cursor_close(c);
+    return rc == MDB_NOTFOUND ? 0 : s_mdb(rc);
+}
+
+static int s_walk_entities(db_t *self, MDB_txn *txn, db_line_fn *fn, void *arg)
+{
+    MDB_cursor *c;
+    int rc = mdb_cursor_open(txn, self->entities, &c);
+    if (rc)
+        return s_mdb(rc);
+    MDB_val k, v;
+    MDB_cursor_op op = MDB_FIRST;
+    static const size_t none[S_LISTS] = {0};
+    while ((rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
+        op = MDB_NEXT;
+        s_arena_reset(&self->arena);
+        s_ent_t e;
+        if ((rc = s_ent_parse(self, v.mv_data, v.mv_size, &e, none)) != 0)
+            break;
+        json_reset(self->json);
+        s_entity_line(self->json, &e);
+        if ((rc = s_emit(self, fn, arg)) != 0)
+            break;
+    }
+    mdb_cursor_close(c);
+    return rc == MDB_NOTFOUND ? 0 : s_mdb(rc);
+}
+
+static int s_walk_xrefs(db_t *self, MDB_txn *txn, bool conflicts, db_line_fn *fn, void *arg)
+{
+    MDB_cursor *c;
+    int rc = mdb_cursor_open(txn, self->xrefs, &c);
+    if (rc)
+        return s_mdb(rc);
+    MDB_val k, v;
+    MDB_cursor_op op = MDB_FIRST;
+    while ((rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
+        op = MDB_NEXT;
+        s_arena_reset(&self->arena);
+        Crossclaim__Xref *x = crossclaim__xref__unpack(&self->pba, v.mv_size, v.mv_data);
+        if (!x) {
+            rc = DB_ECORRUPT;
+            break;
+        }
+        if (conflicts && strcmp(x->status, "conflict") != 0)
+            continue;
+        json_reset(self->json);
+        s_xref_line(self->json, x);
+        if ((rc = s_emit(self, fn, arg)) != 0)
+            break;
+    }
+    mdb_cursor_close(c);
+    return rc == MDB_NOTFOUND ? 0 : s_mdb(rc);
+}
+
+int db_dump(db_t *self, unsigned what, uint64_t *seq, db_line_fn *fn, void *arg)
+{
+    if (!self || !fn)
+        return -EINVAL;
+    MDB_txn *txn;
+    int rc = s_rtxn(self, &txn);
+    if (rc)
+        return rc;
+    if (seq)
+        *seq = s_meta_get(txn, self->meta, "seq");
+    static const unsigned kinds[] = {DB_ARTICLES, DB_ATTRIBUTIONS, DB_QUANTITIES};
+    for (size_t i = 0; !rc && i < 3; i++)
+        if (what & kinds[i])
+            rc = s_walk_articles(self, txn, kinds[i], fn, arg);
+    if (!rc && (what & DB_ENTITIES))
+        rc = s_walk_entities(self, txn, fn, arg);
+    if (!rc && (what & (DB_XREFS | DB_CONFLICTS)))
+        rc = s_walk_xrefs(self, txn, !(what & DB_XREFS), fn, arg);
+    mdb_txn_abort(txn);
+    return rc;
+}
+
+static int s_fwrite_line(void *arg, const char *line, size_t len)
+{
+    return fwrite(line, 1, len, arg) == len ? 0 : -EIO;
+}
+
+int db_export(db_t *self, FILE *out)
+{
+    if (!self || !out)
+        return -EINVAL;
+    int rc = db_dump(self, DB_ALL, NULL, s_fwrite_line, out);
+    if (!rc && fflush(out) != 0)
+        rc = -errno;
+    return rc;
+}
+
+/* Looks up one record under `dbi` by `key` and appends its export line to `out`. */
+static int s_lookup(db_t *self, MDB_dbi dbi, const char *key, json_t *out)
+{
+    if (!self || !key || !out)
+        return -EINVAL;
+    MDB_txn *txn;
+    int rc = s_rtxn(self, &txn);
+    if (rc)
+        return rc;
+    MDB_val k, v;
+    s_dbkey(self, key, &k);
+    rc = mdb_get(txn, dbi, &k, &v);
+    if (rc == MDB_NOTFOUND) {
+        rc = DB_ENOTFOUND;
+        goto leave;
+    }
+    if (rc) {
+        rc = s_mdb(rc);
+        goto leave;
+    }
+    s_arena_reset(&self->arena);
+    json_reset(self->json);
+    if (dbi == self->xrefs) {
+        Crossclaim__Xref *x = crossclaim__xref__unpack(&self->pba, v.mv_size, v.mv_data);
+        if (!x) {
+            rc = DB_ECORRUPT;
+            goto leave;
+        }
+        s_xref_line(self->json, x);
+    } else if (dbi == self->entities) {
+        static const size_t none[S_LISTS] = {0};
+        s_ent_t e;
+        if ((rc = s_ent_parse(self, v.mv_data, v.mv_size, &e, none)) != 0)
+            goto leave;
+        s_entity_line(self->json, &e);
+    } else {
+        Crossclaim__Result *r = crossclaim__result__unpack(&self->pba, v.mv_size, v.mv_data);
+        if (!r) {
+            rc = DB_ECORRUPT;
+            goto leave;
+        }
+        s_article_line(self->json, key, r);
+    }
+    json_raw(out, json_data(self->json), json_len(self->json));
+leave:
+    mdb_txn_abort(txn);
+    return rc;
+}
+
+int db_xref_json(db_t *self, const char *key, json_t *out)
+{
+    return self ? s_lookup(self, self->xrefs, key, out) : -EINVAL;
+}
+
+int db_entity_json(db_t *self, const char *key, json_t *out)
+{
+    return self ? s_lookup(self, self->entities, key, out) : -EINVAL;
+}
+
+int db_article_json(db_t *self, const char *id, json_t *out)
+{
+    if (!self || !id)
+        return -EINVAL;
+    if (!util_is_job_id(id, strlen(id)))
+        return DB_ENOTFOUND;
+    return s_lookup(self, self->articles, id, out);
+}
+
+int db_feed_since(db_t *self, uint64_t after, uint64_t *first, db_feed_fn *fn, void *arg)
+{
+    if (!self || !fn)
+        return -EINVAL;
+    MDB_txn *txn;
+    int rc = s_rtxn(self, &txn);
+    if (rc)
+        return rc;
+    MDB_cursor *c;
+    if ((rc = mdb_cursor_open(txn, self->feed, &c)) != 0) {
+        mdb_txn_abort(txn);
+        return s_mdb(rc);
+    }
+    MDB_val k, v;
+    if (first) {
+        *first = 0;
+        if (mdb_cursor_get(c, &k, &v, MDB_FIRST) == 0 && k.mv_size == 8)
+            *first = s_get_be64(k.mv_data);
+    }
+    uint8_t kb[8];
+    s_be64(kb, after + 1);
+    k.mv_size = sizeof kb;
+    k.mv_data = kb;
+    MDB_cursor_op op = MDB_SET_RANGE;
+    while ((rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
+        op = MDB_NEXT;
+        const uint8_t *p = v.mv_data;
+        if (k.mv_size != 8 || v.mv_size < 2 || v.mv_size < 2 + ((size_t)p[0] << 8 | p[1])) {
+            rc = DB_ECORRUPT;
+            break;
+        }
+        size_t tl = (size_t)p[0] << 8 | p[1];
+        if ((rc = fn(arg, s_get_be64(k.mv_data), (const char *)p + 2, tl, p + 2 + tl,
+                     v.mv_size - 2 - tl)) != 0)
+            break;
+    }
+    mdb_cursor_close(c);
+    mdb_txn_abort(txn);
+    return rc == MDB_NOTFOUND ? 0 : s_mdb(rc);
+}
+
+/* ---------------------------------------------------------------- report */
+
+typedef struct {
+    char *name;
+    char *kind;
+    int64_t articles;
+} s_top_t;
+
+/* Prints who says what in one cluster: value, then each article's source and outlet. */
+static void s_report_claims(db_t *self, MDB_txn *txn, FILE *out, const Crossclaim__Xref *x)
+{
+    for (size_t i = 0; i < x->n_claims; i++) {
+        const Crossclaim__XrefClaim *c = x->claims[i];
+        const char *source = "?";
+        MDB_val k = {strlen(c->article), c->article}, v;
+        if (mdb_get(txn, self->articles, &k, &v) == 0) {
+            Crossclaim__Result *r = crossclaim__result__unpack(&self->pba, v.mv_size, v.mv_data);
+            if (r && r->article && !s_empty(r->article->source))
+                source = r->article->source;
+        }
+        fprintf(out, "    %-10.10g%s %-40s %-16s \"%s\"\n", c->value, c->approx ? "~" : " ",
+                source, s_empty(c->outlet) ? "-" : c->outlet, c->text);
+    }
+}
+
+int db_report(db_t *self, FILE *out)
+{
+    if (!self || !out)
+        return -EINVAL;
+    db_stats_t st;
+    int rc = db_stats(self, &st);
+    if (rc)
+        return rc;
+    fprintf(out, "crossclaim report\n\n");
+    fprintf(out, "articles      %" PRIu64 "\n", st.articles);
+    fprintf(out, "claims        %" PRIu64 " quantities, %" PRIu64 " attributions\n", st.claims,
+            st.attributions);
+    fprintf(out, "entities      %" PRIu64 "\n", st.entities);
+    fprintf(out, "xrefs         %" PRIu64 " (%" PRIu64 " conflicts, %" PRIu64
+            " corroborated)\n", st.xrefs, st.conflicts, st.corroborated);
+
+    MDB_txn *txn;
+    if ((rc = s_rtxn(self, &txn)) != 0)
+        return rc;
+    MDB_cursor *c = NULL;
+    MDB_val k, v;
+    s_top_t top[DB_REPORT_TOP] = {{0}};
+    size_t ntop = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        const char *want = pass == 0 ? "conflict" : "corroborated";
+        fprintf(out, "\n%s (%" PRIu64 ")\n", pass == 0 ? "CONFLICTS" : "CORROBORATIONS",
+                pass == 0 ? st.conflicts : st.corroborated);
+        if ((rc = mdb_cursor_open(txn, self->xrefs, &c)) != 0)
+            goto leave;
+        size_t shown = 0;
+        MDB_cursor_op op = MDB_FIRST;
+        while ((rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
+            op = MDB_NEXT;
+            s_arena_reset(&self->arena);
+            Crossclaim__Xref *x = crossclaim__xref__unpack(&self->pba, v.mv_size, v.mv_data);
+            if (!x) {
+                rc = DB_ECORRUPT;
+                goto leave;
+            }
+            if (strcmp(x->status, want) != 0)
+                continue;
+            if (pass == 1 && shown >= DB_REPORT_CORR) {
+                shown++;
+                continue;
+            }
+            shown++;
+            fprintf(out, "  %s  (%u sources)\n", x->key, x->sources);
+            s_report_claims(self, txn, out, x);
+        }
+        if (rc != MDB_NOTFOUND)
+            goto leave;
+        if (shown > DB_REPORT_CORR && pass == 1)
+            fprintf(out, "  ... and %zu more\n", shown - DB_REPORT_CORR);
+        mdb_cursor_close(c);
+        c = NULL;
+    }
+
+    if ((rc = mdb_cursor_open(txn, self->entities, &c)) != 0)
+        goto leave;
+    MDB_cursor_op op = MDB_FIRST;
+    static const size_t none[S_LISTS] = {0};
+    while ((rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
+        op = MDB_NEXT;
+        s_arena_reset(&self->arena);
+        s_ent_t e;
+        if ((rc = s_ent_parse(self, v.mv_data, v.mv_size, &e, none)) != 0)
+            goto leave;
+        if (ntop == DB_REPORT_TOP && e.articles <= top[ntop - 1].articles)
+            continue;
+        const s_form_t *name = s_ent_best(&e, S_NAMES), *kind = s_ent_best(&e, S_KINDS);
+        s_top_t t = {name ? util_strndup(name->s, name->len) : util_strndup(e.key, e.key_len),
+                     kind ? util_strndup(kind->s, kind->len) : util_strdup("other"),
+                     e.articles};
+        if (ntop == DB_REPORT_TOP) {
+            free(top[ntop - 1].name);
+            free(top[ntop - 1].kind);
+            ntop--;
+        }
+        size_t i = ntop++;
+        for (; i > 0 && top[i - 1].articles < t.articles; i--)
+            top[i] = top[i - 1];
+        top[i] = t;
+    }
+    if (rc != MDB_NOTFOUND)
+        goto leave;
+    rc = 0;
+    fprintf(out, "\nTOP ENTITIES\n");
+    for (size_t i = 0; i < ntop; i++)
+        fprintf(out, "  %4" PRId64 " articles  %-8s %s\n", top[i].articles, top[i].kind,
+                top[i].name);
+leave:
+    for (size_t i = 0; i < ntop; i++) {
+        free(top[i].name);
+        free(top[i].kind);
+    }
+    if (c)
+        mdb_cursor_close(c);
+    mdb_txn_abort(txn);
+    if (rc == 0 && fflush(out) != 0)
+        rc = -errno;
+    return s_mdb(rc);
+}

@@ -1,0 +1,138 @@
+/*  db: crossclaim's results database, kept in LMDB at DIR/store.
+
+    The store daemon is the single writer; the CLI (export, report, query) and the daemon's
+    own query service are readers, and LMDB lets readers run while the writer commits.
+
+    Named databases:
+        articles   article id -> the worker's Result protobuf (article text removed). This
+                   is also the article's claim list: merging a result for an article that is
+                   already here first takes away everything the stored one contributed.
+        xrefs      claim key -> Xref protobuf: the claims of all articles with that key,
+                   sorted by (article, value), with status and independent source count.
+        entities   entity key -> an entity record: name, alias and kind forms, each with the
+                   number of articles that gave it, and the number of articles mentioning it.
+        feed       seq (8 bytes, big-endian) -> topic length (2 bytes), topic, Update protobuf.
+                   The last DB_FEED_KEEP updates are kept, for consumers catching up.
+        meta       "seq", "claims", "attributions", "conflicts", "corroborated" -> u64.
+
+    Merging is idempotent: merging the same result twice changes nothing (and logs no
+    update), and a new result for an article replaces that article's earlier claims, entity
+    mentions and cluster memberships. Status of a cluster: "conflict" when it holds two or
+    more distinct non-approximate values (compared after rounding to 1e-9); otherwise
+    "corroborated" when it has two or more independent sources; otherwise "single". Sources
+    are distinct outlets, where two articles whose simhashes differ in at most 3 bits (a
+    wire story republished) count as one.
+
+    Writes go through db_begin / db_merge... / db_commit, so a batch of results costs one
+    transaction and one fsync. A db_t is used by one thread at a time. */
+#ifndef CC_DB_H
+#define CC_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "crossclaim.pb-c.h"
+#include "json.h"
+
+typedef struct db_t db_t;
+
+/* Error codes (negative). LMDB errors pass through as LMDB's own codes; system errors as
+   -errno. db_strerror explains all of them. */
+#define DB_ENOTFOUND  (-4001)  /* no such record */
+#define DB_ECORRUPT   (-4002)  /* a stored record failed to decode */
+#define DB_EREADONLY  (-4003)  /* a write on a database opened read-only */
+#define DB_ESTATE     (-4004)  /* db_merge/db_commit without db_begin, or db_begin twice */
+#define DB_EINPUT     (-4005)  /* a result without an article or with no usable id */
+
+#define DB_FEED_KEEP  200000   /* updates kept in the feed log */
+
+typedef struct {
+    uint64_t articles;
+    uint64_t claims;           /* quantity claims over all articles */
+    uint64_t attributions;
+    uint64_t entities;
+    uint64_t xrefs;            /* claim clusters */
+    uint64_t conflicts;        /* clusters with status "conflict" */
+    uint64_t corroborated;     /* clusters with status "corroborated" */
+    uint64_t seq;              /* last update sequence number, 0 when none yet */
+} db_stats_t;
+
+/* Opens (and when writable, creates) the database under `dir`/store. Readonly opens need
+   an existing database and may run while another process writes. Returns 0 and *out, or
+   an error (*out = NULL). */
+int db_open(const char *dir, bool readonly, db_t **out);
+
+/* Aborts any open transaction and closes. Does nothing on NULL; sets *self_p = NULL. */
+void db_destroy(db_t **self_p);
+
+/* Starts a write transaction. Returns 0, DB_EREADONLY, DB_ESTATE or an LMDB error. */
+int db_begin(db_t *self);
+
+/* Merges one worker result into the open transaction. `r` is only read, and need only
+   live for the call. Returns 0, DB_ESTATE, DB_EINPUT, DB_ECORRUPT (an earlier record of
+   this article or of one of its clusters won't decode) or an LMDB error. After an LMDB
+   error the transaction must be aborted (db_abort); after DB_EINPUT it can go on. */
+int db_merge(db_t *self, const Crossclaim__Result *r);
+
+/* Commits the open transaction. `*last_seq` (may be NULL) gets the last update sequence
+   number now in the feed log. Returns 0, DB_ESTATE or an LMDB error; on error nothing of
+   the transaction is kept. */
+int db_commit(db_t *self, uint64_t *last_seq);
+
+/* Drops the open transaction, if any. This function can't fail. */
+void db_abort(db_t *self);
+
+/* Counts, from one consistent read. Returns 0 or an LMDB error. */
+int db_stats(db_t *self, db_stats_t *out);
+
+/* Called with one export JSON line (with its trailing newline; `line` is valid for the
+   call only). A non-zero return stops the walk and is returned by the walker. */
+typedef int (db_line_fn)(void *arg, const char *line, size_t len);
+
+/* What db_dump walks, in this order. */
+#define DB_ARTICLES      0x01
+#define DB_ATTRIBUTIONS  0x02
+#define DB_QUANTITIES    0x04
+#define DB_ENTITIES      0x08
+#define DB_XREFS         0x10
+#define DB_CONFLICTS     0x20   /* only the xrefs whose status is "conflict" */
+#define DB_ALL           0x1f
+
+/* Walks the records named by `what` (DB_* flags) as export JSON lines, in the export
+   order (articles, attributions, quantities, entities, xrefs; each in key order), from
+   one read snapshot whose last sequence number goes to *seq (may be NULL). Returns 0, the
+   callback's non-zero value, DB_ECORRUPT or an LMDB error. */
+int db_dump(db_t *self, unsigned what, uint64_t *seq, db_line_fn *fn, void *arg);
+
+/* The JSON Lines export (DESIGN.md "Contracts") to `out`. Returns 0, -errno on a write
+   error, DB_ECORRUPT or an LMDB error. */
+int db_export(db_t *self, FILE *out);
+
+/* A report for people: counts, conflicts (each value with the articles and outlets that
+   say it), corroborations, then the top entities. Same returns as db_export. */
+int db_report(db_t *self, FILE *out);
+
+/* Appends the export line (with newline) of one record to `out`: an xref by claim key,
+   an entity by key, an article by id. Returns 0, DB_ENOTFOUND, DB_ECORRUPT or an LMDB
+   error; `out` is unchanged on error. */
+int db_xref_json(db_t *self, const char *key, json_t *out);
+int db_entity_json(db_t *self, const char *key, json_t *out);
+int db_article_json(db_t *self, const char *id, json_t *out);
+
+/* Called with one feed update: its seq, its topic ("article.<id>", "xref.<status>.<key>",
+   "entity.<key>"; not NUL-terminated) and the Update protobuf. Pointers are valid for
+   the call only. A non-zero return stops the walk and is returned. */
+typedef int (db_feed_fn)(void *arg, uint64_t seq, const char *topic, size_t topic_len,
+                         const uint8_t *update, size_t update_len);
+
+/* Walks the feed log's updates with seq > `after`, oldest first, from one read snapshot.
+   Updates older than the last DB_FEED_KEEP are gone: `*first` (may be NULL) gets the
+   oldest seq still kept (0 when the log is empty) so a caller can tell it missed some.
+   Returns 0, the callback's value, DB_ECORRUPT or an LMDB error. */
+int db_feed_since(db_t *self, uint64_t after, uint64_t *first, db_feed_fn *fn, void *arg);
+
+/* Text for a DB_E* code, an LMDB code or a negative errno. Static; can't fail. */
+const char *db_strerror(int rc);
+
+#endif

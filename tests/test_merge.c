@@ -1,0 +1,692 @@
+/*  test_merge: the store's database (store/db.c) on a real LMDB in a temp dir: cluster
+    status and independent sources, idempotent redelivery and replacement, entity
+    aggregation, the export's exact field names, the feed log, and a read-only open while
+    a writer is open. Results are built as protobuf-c structs, as a worker would send. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "util.h"
+
+#define CHECK(expr)                                                                        \
+    do {                                                                                   \
+        int rc_ = (expr);                                                                  \
+        cr_assert_eq(rc_, 0, "%s -> %d: %s", #expr, rc_, db_strerror(rc_));               \
+    } while (0)
+
+/* ------------------------------------------------------------- building results */
+
+#define MAXN 8
+
+typedef struct {
+    Crossclaim__Result r;
+    Crossclaim__Article a;
+    Crossclaim__Quantity q[MAXN];
+    Crossclaim__Quantity *qp[MAXN];
+    Crossclaim__Span qs[MAXN];
+    Crossclaim__Entity e[MAXN];
+    Crossclaim__Entity *ep[MAXN];
+    char *al[MAXN][4];
+    Crossclaim__Attribution t[MAXN];
+    Crossclaim__Attribution *tp[MAXN];
+    Crossclaim__Span ts[MAXN][3];
+    char *warn[1];
+    char id[UTIL_ID_HEX + 1];
+    char source[64];
+} res_t;
+
+/* An article named `name` (its id is the hash of the name) from `outlet`. */
+static void res_init(res_t *x, const char *name, const char *outlet, uint64_t simhash)
+{
+    memset(x, 0, sizeof *x);
+    crossclaim__result__init(&x->r);
+    crossclaim__article__init(&x->a);
+    util_job_id(name, strlen(name), "", 0, x->id);
+    snprintf(x->source, sizeof x->source, "/corpus/%s.txt", name);
+    x->a.id = x->id;
+    x->a.source = x->source;
+    x->a.title = (char *)name;
+    x->a.outlet = (char *)outlet;
+    x->a.published = "2020-02-10";
+    x->r.job_id = x->id;
+    x->r.article = &x->a;
+    x->r.simhash = simhash;
+    x->r.encoding = "utf-8";
+    x->r.text_bytes = 10000;
+    x->r.worker = "w1";
+    x->r.quantities = x->qp;
+    x->r.entities = x->ep;
+    x->r.attributions = x->tp;
+}
+
+static void res_qty(res_t *x, const char *key, double v, bool approx, const char *text)
+{
+    size_t i = x->r.n_quantities++;
+    cr_assert_lt(i, MAXN);
+    crossclaim__quantity__init(&x->q[i]);
+    crossclaim__span__init(&x->qs[i]);
+    x->qs[i].start = (uint32_t)(100 * i);
+    x->qs[i].end = (uint32_t)(100 * i + strlen(text));
+    x->qs[i].text = (char *)text;
+    x->q[i].value = v;
+    x->q[i].approx = approx;
+    x->q[i].span = &x->qs[i];
+    x->q[i].subject = "turkish soldiers";
+    x->q[i].predicate = "killed";
+    x->q[i].key = (char *)key;
+    x->qp[i] = &x->q[i];
+}
+
+static void res_ent(res_t *x, const char *key, const char *name, const char *kind,
+                    const char *alias)
+{
+    size_t i = x->r.n_entities++;
+    cr_assert_lt(i, MAXN);
+    crossclaim__entity__init(&x->e[i]);
+    x->e[i].key = (char *)key;
+    x->e[i].name = (char *)name;
+    x->e[i].kind = (char *)kind;
+    if (alias) {
+        x->al[i][0] = (char *)alias;
+        x->e[i].aliases = x->al[i];
+        x->e[i].n_aliases = 1;
+    }
+    x->e[i].mentions = 1;
+    x->ep[i] = &x->e[i];
+}
+
+static void res_attr(res_t *x, const char *speaker, const char *entity, bool direct)
+{
+    size_t i = x->r.n_attributions++;
+    cr_assert_lt(i, MAXN);
+    crossclaim__attribution__init(&x->t[i]);
+    static const char *text[3] = {NULL, "said", "the attack was \"unacceptable\""};
+    static const uint32_t at[3][2] = {{0, 0}, {20, 24}, {30, 60}};
+    for (int s = 0; s < 3; s++) {
+        crossclaim__span__init(&x->ts[i][s]);
+        x->ts[i][s].start = at[s][0];
+        x->ts[i][s].end = s == 0 ? (uint32_t)strlen(speaker) : at[s][1];
+        x->ts[i][s].text = (char *)(s == 0 ? speaker : text[s]);
+    }
+    x->t[i].speaker = &x->ts[i][0];
+    x->t[i].speaker_entity = (char *)entity;
+    x->t[i].cue = &x->ts[i][1];
+    x->t[i].content = &x->ts[i][2];
+    x->t[i].addressee = NULL; /* null span */
+    x->t[i].direct = direct;
+    x->tp[i] = &x->t[i];
+}
+
+/* ------------------------------------------------------------- fixture */
+
+static char dir[64];
+static db_t *db;
+
+static void setup(void)
+{
+    strcpy(dir, "/tmp/cc-merge-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    CHECK(db_open(dir, false, &db));
+}
+
+static void teardown(void)
+{
+    db_destroy(&db);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    (void)system(cmd);
+}
+
+static void merge1(const res_t *x)
+{
+    CHECK(db_begin(db));
+    CHECK(db_merge(db, &x->r));
+    CHECK(db_commit(db, NULL));
+}
+
+/* The export line of xref `key` (caller frees), or NULL. */
+static char *xref(const char *key)
+{
+    json_t *j = json_new();
+    int rc = db_xref_json(db, key, j);
+    char *s = rc == 0 ? util_strdup(json_data(j)) : NULL;
+    json_destroy(&j);
+    return s;
+}
+
+static char *entity(const char *key)
+{
+    json_t *j = json_new();
+    int rc = db_entity_json(db, key, j);
+    char *s = rc == 0 ? util_strdup(json_data(j)) : NULL;
+    json_destroy(&j);
+    return s;
+}
+
+/* Value of "name":"..." in a JSON line, into out. */
+static const char *field_str(const char *line, const char *name, char *out, size_t cap)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\":\"", name);
+    const char *p = strstr(line, pat);
+    cr_assert_not_null(p, "no string field %s in %s", name, line);
+    p += strlen(pat);
+    size_t n = 0;
+    while (p[n] && p[n] != '"' && n + 1 < cap)
+        n++;
+    memcpy(out, p, n);
+    out[n] = 0;
+    return out;
+}
+
+static long field_int(const char *line, const char *name)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\":", name);
+    const char *p = strstr(line, pat);
+    cr_assert_not_null(p, "no field %s in %s", name, line);
+    return strtol(p + strlen(pat), NULL, 10);
+}
+
+static void expect_xref(const char *key, const char *status, long sources)
+{
+    char *x = xref(key);
+    cr_assert_not_null(x, "no xref %s", key);
+    char st[32];
+    field_str(x, "status", st, sizeof st);
+    cr_expect_str_eq(st, status, "status of %s: %s", key, x);
+    cr_expect_eq(field_int(x, "sources"), sources, "sources of %s: %s", key, x);
+    free(x);
+}
+
+#define K "killed|turkish soldiers|idlib|2020-02-03"
+
+TestSuite(merge, .init = setup, .fini = teardown);
+
+/* ------------------------------------------------------------- clusters */
+
+Test(merge, single_corroborated_conflict)
+{
+    res_t a, b, c;
+    res_init(&a, "a", "aljazeera", 0x1111000011110000ull);
+    res_qty(&a, K, 7, false, "seven Turkish soldiers");
+    merge1(&a);
+    expect_xref(K, "single", 1);
+
+    res_init(&b, "b", "reuters", 0x2222000022220000ull);
+    res_qty(&b, K, 7, false, "7 Turkish soldiers");
+    merge1(&b);
+    expect_xref(K, "corroborated", 2);
+
+    res_init(&c, "c", "dailysabah", 0x4444000044440000ull);
+    res_qty(&c, K, 5, false, "five soldiers");
+    merge1(&c);
+    expect_xref(K, "conflict", 3);
+
+    db_stats_t st;
+    CHECK(db_stats(db, &st));
+    cr_expect_eq(st.articles, 3);
+    cr_expect_eq(st.claims, 3);
+    cr_expect_eq(st.xrefs, 1);
+    cr_expect_eq(st.conflicts, 1);
+    cr_expect_eq(st.corroborated, 0);
+}
+
+Test(merge, same_outlet_is_one_source)
+{
+    res_t a, b;
+    res_init(&a, "a", "reuters", 0x1ull << 40);
+    res_qty(&a, K, 7, false, "seven");
+    res_init(&b, "b", "reuters", 0xffffull);
+    res_qty(&b, K, 7, false, "seven");
+    CHECK(db_begin(db));
+    CHECK(db_merge(db, &a.r));
+    CHECK(db_merge(db, &b.r));
+    CHECK(db_commit(db, NULL));
+    expect_xref(K, "single", 1);
+}
+
+Test(merge, approx_never_conflicts)
+{
+    res_t a, b, c;
+    res_init(&a, "a", "o1", 1);
+    res_qty(&a, K, 56, true, "at least 56");
+    res_init(&b, "b", "o2", 0xf0f0f0f0f0f0f0f0ull);
+    res_qty(&b, K, 60, false, "60");
+    res_init(&c, "c", "o3", 0x0f0f0f0f0f0f0f0full);
+    res_qty(&c, K, 60.0000000001, false, "60"); /* equal after rounding to 1e-9 */
+    CHECK(db_begin(db));
+    CHECK(db_merge(db, &a.r));
+    CHECK(db_merge(db, &b.r));
+    CHECK(db_merge(db, &c.r));
+    CHECK(db_commit(db, NULL));
+    expect_xref(K, "corroborated", 3);
+}
+
+Test(merge, near_duplicate_simhash_is_one_source)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ull;
+    res_t a, b, c;
+    res_init(&a, "a", "site-one", h);
+    res_qty(&a, K, 7, false, "seven");
+    res_init(&b, "b", "site-two", h ^ 0x8000000000000005ull); /* 3 bits apart */
+    res_qty(&b, K, 7, false, "seven");
+    merge1(&a);
+    merge1(&b);
+    expect_xref(K, "single", 1);
+
+    res_init(&c, "c", "site-three", h ^ 0x0f00000000000000ull); /* 4 bits apart from a */
+    res_qty(&c, K, 7, false, "seven");
+    merge1(&c);
+    expect_xref(K, "corroborated", 2);
+}
+
+/* ------------------------------------------------------------- idempotence */
+
+Test(merge, redelivery_changes_nothing)
+{
+    res_t a, b;
+    res_init(&a, "a", "o1", 0x1234ull << 32);
+    res_qty(&a, K, 7, false, "seven");
+    res_qty(&a, "posts|observation posts|idlib", 12, false, "12 posts");
+    res_ent(&a, "per:recep tayyip erdogan", "Recep Tayyip Erdogan", "person", "Erdogan");
+    res_attr(&a, "Erdogan", "per:recep tayyip erdogan", false);
+    res_init(&b, "b", "o2", 0x4321ull);
+    res_qty(&b, K, 7, false, "7");
+    res_ent(&b, "per:recep tayyip erdogan", "Erdogan", "person", NULL);
+    merge1(&a);
+    merge1(&b);
+
+    db_stats_t st0, st1;
+    CHECK(db_stats(db, &st0));
+    char *x0 = xref(K), *e0 = entity("per:recep tayyip erdogan");
+
+    /* The same result twice more, from another worker, one of them in a batch with b. */
+    a.r.worker = "w2";
+    a.r.extract_seconds = 0.5;
+    merge1(&a);
+    CHECK(db_begin(db));
+    CHECK(db_merge(db, &b.r));
+    CHECK(db_merge(db, &a.r));
+    CHECK(db_commit(db, NULL));
+
+    CHECK(db_stats(db, &st1));
+    char *x1 = xref(K), *e1 = entity("per:recep tayyip erdogan");
+    cr_expect_str_eq(x1, x0);
+    cr_expect_str_eq(e1, e0);
+    cr_expect_eq(st1.articles, st0.articles);
+    cr_expect_eq(st1.claims, st0.claims);
+    cr_expect_eq(st1.claims, 3);
+    cr_expect_eq(st1.attributions, 1);
+    cr_expect_eq(st1.entities, st0.entities);
+    cr_expect_eq(st1.xrefs, st0.xrefs);
+    cr_expect_eq(st1.corroborated, 1);
+    cr_expect_eq(st1.seq, st0.seq, "no update for an unchanged redelivery");
+    cr_expect_eq(field_int(e1, "articles"), 2);
+    cr_expect_eq(field_int(x1, "sources"), 2);
+    free(x0);
+    free(x1);
+    free(e0);
+    free(e1);
+}
+
+Test(merge, remerge_replaces_claims)
+{
+    res_t a, b, a2;
+    res_init(&a, "a", "o1", 0x0123456789abcdefull);
+    res_qty(&a, K, 7, false, "seven");
+    res_qty(&a, "posts|observation posts|idlib", 12, false, "12 posts");
+    res_ent(&a, "org:sohr", "Syrian Observatory for Human Rights", "org", "SOHR");
+    res_init(&b, "b", "o2", 0xfedcba9876543210ull);
+    res_qty(&b, K, 5, false, "five");
+    res_ent(&b, "org:sohr", "Syrian Observatory for Human Rights", "org", NULL);
+    merge1(&a);
+    merge1(&b);
+    expect_xref(K, "conflict", 2);
+
+    /* A new extraction of article a now says 5, mentions no SOHR and no posts. */
+    res_init(&a2, "a", "o1", 0x0123456789abcdefull);
+    res_qty(&a2, K, 5, false, "five");
+    merge1(&a2);
+    expect_xref(K, "corroborated", 2);
+    char *p = xref("posts|observation posts|idlib");
+    cr_expect_null(p, "cluster with no claims left is gone: %s", p);
+    free(p);
+    char *x = xref(K);
+    cr_expect_null(strstr(x, "\"value\":7"), "old claim gone: %s", x);
+    free(x);
+    char *e = entity("org:sohr");
+    cr_assert_not_null(e);
+    cr_expect_eq(field_int(e, "articles"), 1, "%s", e);
+    cr_expect_null(strstr(e, "SOHR"), "alias only a gave is gone: %s", e);
+    free(e);
+
+    db_stats_t st;
+    CHECK(db_stats(db, &st));
+    cr_expect_eq(st.articles, 2);
+    cr_expect_eq(st.claims, 2);
+    cr_expect_eq(st.xrefs, 1);
+    cr_expect_eq(st.conflicts, 0);
+    cr_expect_eq(st.corroborated, 1);
+}
+
+/* ------------------------------------------------------------- entities */
+
+Test(merge, entity_aggregation)
+{
+    const char *key = "per:recep tayyip erdogan";
+    res_t a, b, c;
+    res_init(&a, "a", "o1", 1);
+    res_ent(&a, key, "Recep Tayyip Erdogan", "person", "Erdogan");
+    res_init(&b, "b", "o2", 2);
+    res_ent(&b, key, "Erdoğan", "person", "Tayyip Erdogan");
+    res_init(&c, "c", "o3", 3);
+    res_ent(&c, key, "Recep Tayyip Erdogan", "person", "Erdoğan");
+    merge1(&a);
+    merge1(&b);
+
+    /* One each: the tie goes to the longest form. */
+    char *e = entity(key), name[64], kind[16];
+    cr_assert_not_null(e);
+    cr_expect_str_eq(field_str(e, "name", name, sizeof name), "Recep Tayyip Erdogan", "%s", e);
+    free(e);
+
+    merge1(&c);
+    e = entity(key);
+    cr_expect_str_eq(field_str(e, "name", name, sizeof name), "Recep Tayyip Erdogan");
+    cr_expect_str_eq(field_str(e, "kind", kind, sizeof kind), "person");
+    cr_expect_eq(field_int(e, "articles"), 3, "%s", e);
+    const char *al = strstr(e, "\"aliases\":[");
+    cr_assert_not_null(al, "%s", e);
+    cr_expect_not_null(strstr(al, "\"Erdogan\""), "%s", e);
+    cr_expect_not_null(strstr(al, "\"Erdoğan\""), "%s", e);
+    cr_expect_not_null(strstr(al, "\"Tayyip Erdogan\""), "%s", e);
+    cr_expect_null(strstr(al, "\"Recep Tayyip Erdogan\""), "the name is not an alias: %s", e);
+    /* "Erdoğan" came as b's name and as c's alias: listed once. */
+    const char *first = strstr(al, "\"Erdoğan\"");
+    cr_expect_null(first ? strstr(first + 1, "\"Erdoğan\"") : NULL, "deduped: %s", e);
+    free(e);
+
+    /* Now the short form wins by count. */
+    res_t d, f;
+    res_init(&d, "d", "o4", 4);
+    res_ent(&d, key, "Erdoğan", "person", NULL);
+    res_init(&f, "f", "o5", 5);
+    res_ent(&f, key, "Erdoğan", "person", NULL);
+    merge1(&d);
+    merge1(&f);
+    e = entity(key);
+    cr_expect_str_eq(field_str(e, "name", name, sizeof name), "Erdoğan", "%s", e);
+    cr_expect_eq(field_int(e, "articles"), 5);
+    free(e);
+    merge1(&f);
+    e = entity(key);
+    cr_expect_eq(field_int(e, "articles"), 5, "redelivery counts once");
+    free(e);
+}
+
+Test(merge, long_keys)
+{
+    char key[1200];
+    memset(key, 'k', sizeof key - 1);
+    key[sizeof key - 1] = 0;
+    res_t a, b;
+    res_init(&a, "a", "o1", 1);
+    res_qty(&a, key, 3, false, "three");
+    res_ent(&a, key, "Long", "other", NULL);
+    res_init(&b, "b", "o2", 0xfff0fff0fff0ull);
+    res_qty(&b, key, 3, false, "3");
+    merge1(&a);
+    merge1(&b);
+    expect_xref(key, "corroborated", 2);
+    char *e = entity(key);
+    cr_assert_not_null(e);
+    cr_expect_not_null(strstr(e, key));
+    free(e);
+}
+
+Test(merge, bad_input_and_state)
+{
+    res_t a;
+    res_init(&a, "a", "o1", 1);
+    cr_expect_eq(db_merge(db, &a.r), DB_ESTATE);
+    cr_expect_eq(db_commit(db, NULL), DB_ESTATE);
+    CHECK(db_begin(db));
+    cr_expect_eq(db_begin(db), DB_ESTATE);
+    a.r.article = NULL;
+    cr_expect_eq(db_merge(db, &a.r), DB_EINPUT);
+    res_init(&a, "a", "o1", 1);
+    a.a.id = "not-an-id";
+    a.r.job_id = "nope";
+    cr_expect_eq(db_merge(db, &a.r), DB_EINPUT);
+    CHECK(db_commit(db, NULL));
+    cr_expect_str_neq(db_strerror(DB_ECORRUPT), "unknown error");
+    json_t *j = json_new();
+    cr_expect_eq(db_xref_json(db, "nope", j), DB_ENOTFOUND);
+    cr_expect_eq(db_article_json(db, "nope", j), DB_ENOTFOUND);
+    json_destroy(&j);
+}
+
+/* ------------------------------------------------------------- export */
+
+static res_t *fill(void)
+{
+    static res_t a, b;
+    res_init(&a, "a", "aljazeera", 0xabcdef0123456789ull);
+    res_qty(&a, K, 7, false, "seven Turkish soldiers");
+    res_ent(&a, "per:recep tayyip erdogan", "Recep Tayyip Erdogan", "person", "Erdogan");
+    res_attr(&a, "Erdogan", "per:recep tayyip erdogan", true);
+    a.r.warnings = a.warn;
+    a.warn[0] = "not valid UTF-8: decoded as Windows-1252";
+    a.r.n_warnings = 1;
+    a.r.encoding = "windows-1252";
+    res_init(&b, "b", "reuters", 0x1ull);
+    b.a.published = "";
+    res_qty(&b, K, 5, false, "five");
+    b.q[0].place = "idlib";
+    b.q[0].time = "2020-02-03";
+    CHECK(db_begin(db));
+    CHECK(db_merge(db, &a.r));
+    CHECK(db_merge(db, &b.r));
+    CHECK(db_commit(db, NULL));
+    return &a;
+}
+
+Test(merge, export_fields)
+{
+    res_t *a = fill();
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    CHECK(db_export(db, f));
+    fclose(f);
+
+    int order = 0, n[5] = {0};
+    static const char *types[] = {"article", "attribution", "quantity", "entity", "xref"};
+    for (char *line = buf, *nl; *line; line = nl + 1) {
+        nl = strchr(line, '\n');
+        cr_assert_not_null(nl, "every line ends with a newline");
+        *nl = 0;
+        cr_assert_eq(line[0], '{');
+        cr_assert_eq(nl[-1], '}');
+        char type[16];
+        field_str(line, "type", type, sizeof type);
+        int t = 0;
+        while (t < 5 && strcmp(types[t], type) != 0)
+            t++;
+        cr_assert_lt(t, 5, "unknown type %s", type);
+        cr_assert_geq(t, order, "export order: %s after %s", type, types[order]);
+        order = t;
+        n[t]++;
+        static const char *fields[5][12] = {
+            {"\"id\":\"", "\"source\":\"", "\"title\":", "\"outlet\":", "\"published\":",
+             "\"encoding\":", "\"warnings\":["},
+            {"\"article\":\"", "\"speaker\":", "\"cue\":{\"text\":", "\"content\":{",
+             "\"addressee\":null", "\"direct\":true"},
+            {"\"article\":\"", "\"value\":", "\"approx\":false", "\"text\":\"", "\"start\":",
+             "\"end\":", "\"subject\":\"", "\"predicate\":\"", "\"key\":\""},
+            {"\"key\":\"", "\"name\":\"", "\"kind\":\"", "\"aliases\":[", "\"articles\":"},
+            {"\"key\":\"", "\"status\":\"", "\"claims\":[{\"article\":\"", "\"value\":",
+             "\"sources\":"},
+        };
+        for (int i = 0; fields[t][i]; i++)
+            cr_expect_not_null(strstr(line, fields[t][i]), "%s lacks %s: %s", type,
+                               fields[t][i], line);
+        if (t == 0 && strstr(line, a->id)) {
+            cr_expect_not_null(strstr(line, "\"published\":\"2020-02-10\""), "%s", line);
+            cr_expect_not_null(strstr(line, "\"encoding\":\"windows-1252\""), "%s", line);
+            cr_expect_not_null(strstr(line, "\"source\":\"/corpus/a.txt\""), "%s", line);
+        } else if (t == 0) {
+            cr_expect_not_null(strstr(line, "\"published\":null"), "%s", line);
+        }
+        if (t == 1) {
+            cr_expect_not_null(strstr(line, "\"speaker\":{\"text\":\"Erdogan\",\"start\":0,"
+                                            "\"end\":7,\"entity\":\"per:recep tayyip erdogan\"}"),
+                               "%s", line);
+            cr_expect_not_null(strstr(line, "\\\"unacceptable\\\""), "escaped: %s", line);
+        }
+        if (t == 2 && strstr(line, "\"value\":5"))
+            cr_expect_not_null(strstr(line, "\"place\":\"idlib\",\"time\":\"2020-02-03\""),
+                               "%s", line);
+        if (t == 4)
+            cr_expect_not_null(strstr(line, "\"status\":\"conflict\""), "%s", line);
+    }
+    cr_expect_eq(n[0], 2);
+    cr_expect_eq(n[1], 1);
+    cr_expect_eq(n[2], 2);
+    cr_expect_eq(n[3], 1);
+    cr_expect_eq(n[4], 1);
+    free(buf);
+}
+
+Test(merge, export_is_json)
+{
+    fill();
+    char path[128], cmd[400];
+    snprintf(path, sizeof path, "%s/export.jsonl", dir);
+    FILE *f = fopen(path, "w");
+    CHECK(db_export(db, f));
+    fclose(f);
+    if (system("command -v python3 >/dev/null 2>&1") != 0)
+        return;
+    snprintf(cmd, sizeof cmd,
+             "python3 -c 'import json,sys\n[json.loads(l) for l in open(sys.argv[1])]' %s",
+             path);
+    cr_expect_eq(system(cmd), 0, "python3 parses every line");
+}
+
+Test(merge, report)
+{
+    fill();
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    CHECK(db_report(db, f));
+    fclose(f);
+    cr_expect_not_null(strstr(buf, "CONFLICTS (1)"), "%s", buf);
+    cr_expect_not_null(strstr(buf, K), "%s", buf);
+    cr_expect_not_null(strstr(buf, "/corpus/b.txt"), "who says what: %s", buf);
+    cr_expect_not_null(strstr(buf, "Recep Tayyip Erdogan"), "%s", buf);
+    free(buf);
+}
+
+/* ------------------------------------------------------------- feed */
+
+typedef struct {
+    uint64_t last;
+    int n, xref_conflicts, articles;
+} feed_t;
+
+static int on_update(void *arg, uint64_t seq, const char *topic, size_t tl,
+                     const uint8_t *u, size_t ul)
+{
+    feed_t *f = arg;
+    cr_expect_gt(seq, f->last, "seq increases");
+    f->last = seq;
+    f->n++;
+    Crossclaim__Update *up = crossclaim__update__unpack(NULL, ul, u);
+    cr_assert_not_null(up);
+    cr_expect_eq(up->seq, seq);
+    if (tl > 14 && memcmp(topic, "xref.conflict.", 14) == 0) {
+        f->xref_conflicts++;
+        cr_expect_not_null(up->xref);
+        cr_expect_str_eq(up->xref->status, "conflict");
+    }
+    if (tl > 8 && memcmp(topic, "article.", 8) == 0) {
+        f->articles++;
+        cr_expect_str_eq(up->kind, "article");
+        cr_expect_not_null(strstr((const char *)up->json.data, "\"type\":\"article\""));
+    }
+    crossclaim__update__free_unpacked(up, NULL);
+    return 0;
+}
+
+Test(merge, feed_log)
+{
+    fill();
+    feed_t f = {0};
+    uint64_t first = 0;
+    CHECK(db_feed_since(db, 0, &first, on_update, &f));
+    cr_expect_eq(first, 1);
+    cr_expect_eq(f.articles, 2);
+    cr_expect_eq(f.xref_conflicts, 1);
+    db_stats_t st;
+    CHECK(db_stats(db, &st));
+    cr_expect_eq(f.last, st.seq);
+    feed_t g = {.last = st.seq - 2};
+    CHECK(db_feed_since(db, st.seq - 2, NULL, on_update, &g));
+    cr_expect_eq(g.n, 2);
+}
+
+/* ------------------------------------------------------------- readers */
+
+Test(merge, readonly_while_writer_open)
+{
+    fill();
+    CHECK(db_begin(db)); /* a write transaction stays open in this process */
+    res_t c;
+    res_init(&c, "c", "o3", 77);
+    res_qty(&c, K, 9, false, "nine");
+    CHECK(db_merge(db, &c.r));
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        db_t *ro = NULL;
+        int rc = db_open(dir, true, &ro);
+        if (rc) {
+            fprintf(stderr, "readonly open: %s\n", db_strerror(rc));
+            _exit(1);
+        }
+        db_stats_t st;
+        if (db_stats(ro, &st) || st.articles != 2) /* the open transaction is not seen */
+            _exit(2);
+        FILE *null = fopen("/dev/null", "w");
+        if (db_export(ro, null))
+            _exit(3);
+        fclose(null);
+        res_t d;
+        res_init(&d, "d", "o4", 1);
+        if (db_begin(ro) != DB_EREADONLY)
+            _exit(4);
+        db_destroy(&ro);
+        _exit(0);
+    }
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "reader exit %d", WEXITSTATUS(status));
+    CHECK(db_commit(db, NULL));
+    db_stats_t st;
+    CHECK(db_stats(db, &st));
+    cr_expect_eq(st.articles, 3);
+}
+
+Test(merge, readonly_missing_database)
+{
+    db_t *ro = NULL;
+    cr_expect_neq(db_open("/nonexistent/cc-none", true, &ro), 0);
+    cr_expect_null(ro);
+}
