@@ -1,0 +1,140 @@
+/*  crossclaim-broker: command line for the broker. Parses and checks flags, sets up
+    signals so SIGINT/SIGTERM stop the loop cleanly (the queue is closed, nothing
+    acknowledged is lost), then runs broker_run. */
+#include "broker.h"
+#include "util.h"
+
+#include <czmq.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static volatile sig_atomic_t s_stop;
+
+static void s_on_signal(int sig)
+{
+    s_stop = 1;
+}
+
+static void s_usage(FILE *out)
+{
+    fprintf(out,
+        "usage: crossclaim-broker --data DIR [options]\n"
+        "\n"
+        "The crossclaim job broker: durable queue of article jobs, handed to workers by\n"
+        "credit, results forwarded to the store, removed once the store commits them.\n"
+        "\n"
+        "  --data DIR          data directory; the queue lives in DIR/broker (required)\n"
+        "  --frontend EP       ROUTER endpoint for producers and admin\n"
+        "                      (default ipc://DIR/frontend.ipc)\n"
+        "  --backend EP        ROUTER endpoint for workers and the store\n"
+        "                      (default ipc://DIR/backend.ipc)\n"
+        "  --heartbeat-ms N    heartbeat interval, both ways (default 1000)\n"
+        "  --liveness N        heartbeats missed before a peer is dropped (default 3)\n"
+        "  --deadline-s N      a job's deadline with a worker or awaiting commit (default 60)\n"
+        "  --max-attempts N    failed attempts before a job is dead (default 3)\n"
+        "  --metrics-port P    serve Prometheus metrics on HTTP port P (default 0 = off)\n"
+        "  --metrics-addr A    address for the metrics server (default 127.0.0.1)\n"
+        "  --quiet             log warnings and errors only\n"
+        "  --help              this text\n");
+}
+
+/* Parses a decimal flag value within [lo, hi]; exits with a clear message otherwise. */
+static unsigned s_num(const char *flag, const char *s, unsigned lo, unsigned hi)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || end == s || *end || s[0] == '-' || v < lo || v > hi) {
+        fprintf(stderr, "crossclaim-broker: %s wants a number from %u to %u, not '%s'\n",
+                flag, lo, hi, s);
+        exit(2);
+    }
+    return (unsigned)v;
+}
+
+int main(int argc, char **argv)
+{
+    broker_config_t cfg = {.heartbeat_ms = 1000, .liveness = 3, .deadline_s = 60,
+                           .max_attempts = 3, .metrics_addr = "127.0.0.1"};
+    bool quiet = false;
+    static const struct option opts[] = {
+        {"data", required_argument, NULL, 'd'},
+        {"frontend", required_argument, NULL, 'f'},
+        {"backend", required_argument, NULL, 'b'},
+        {"heartbeat-ms", required_argument, NULL, 'H'},
+        {"liveness", required_argument, NULL, 'l'},
+        {"deadline-s", required_argument, NULL, 'D'},
+        {"max-attempts", required_argument, NULL, 'm'},
+        {"metrics-port", required_argument, NULL, 'p'},
+        {"metrics-addr", required_argument, NULL, 'a'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    while ((c = getopt_long(argc, argv, "d:f:b:qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': cfg.data_dir = optarg; break;
+        case 'f': cfg.frontend = optarg; break;
+        case 'b': cfg.backend = optarg; break;
+        case 'H': cfg.heartbeat_ms = s_num("--heartbeat-ms", optarg, 10, 3600000); break;
+        case 'l': cfg.liveness = s_num("--liveness", optarg, 1, 1000); break;
+        case 'D': cfg.deadline_s = s_num("--deadline-s", optarg, 1, 86400 * 7); break;
+        case 'm': cfg.max_attempts = s_num("--max-attempts", optarg, 1, 1000); break;
+        case 'p': cfg.metrics_port = s_num("--metrics-port", optarg, 0, 65535); break;
+        case 'a': cfg.metrics_addr = optarg; break;
+        case 'q': quiet = true; break;
+        case 'h': s_usage(stdout); return 0;
+        default: s_usage(stderr); return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "crossclaim-broker: unexpected argument '%s'\n", argv[optind]);
+        s_usage(stderr);
+        return 2;
+    }
+    if (!cfg.data_dir || !*cfg.data_dir) {
+        fprintf(stderr, "crossclaim-broker: --data DIR is required\n");
+        s_usage(stderr);
+        return 2;
+    }
+    char front[4200], back[4200];
+    if (!cfg.frontend) {
+        snprintf(front, sizeof front, "ipc://%s/frontend.ipc", cfg.data_dir);
+        cfg.frontend = front;
+    }
+    if (!cfg.backend) {
+        snprintf(back, sizeof back, "ipc://%s/backend.ipc", cfg.data_dir);
+        cfg.backend = back;
+    }
+    int rc = util_mkdirs(cfg.data_dir);
+    if (rc) {
+        fprintf(stderr, "crossclaim-broker: cannot create %s: %s\n", cfg.data_dir, strerror(-rc));
+        return 1;
+    }
+    util_log_init("broker");
+    util_log_quiet(quiet);
+    /* Our own handlers: czmq's would make blocking calls fail with ETERM mid-shutdown. */
+    zsys_handler_set(NULL);
+    zsys_init();
+    struct sigaction sa = {.sa_handler = s_on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    char err[512] = "";
+    broker_t *broker = NULL;
+    rc = broker_new(&cfg, &broker, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "crossclaim-broker: %s\n", err);
+        return 1;
+    }
+    rc = broker_run(broker, &s_stop);
+    broker_destroy(&broker);
+    return rc ? 1 : 0;
+}
