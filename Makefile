@@ -26,3 +26,9 @@ bench: build
 
 clean:
 	rm -rf $(BUILD)
+
+# Long fuzz runs of every harness: make fuzz FUZZ_SECONDS=600
+FUZZ_SECONDS ?= 600
+fuzz: build
+	CC_SOURCE_DIR=$(CURDIR) CC_BIN_DIR=$(CURDIR)/$(BUILD)/bin FUZZ_SECONDS=$(FUZZ_SECONDS) \
+	  sh tests/fuzz_smoke.sh
