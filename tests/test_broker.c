@@ -215,7 +215,7 @@ static zsock_t *s_worker(const char *name, const char *credit)
 static void s_expect_job(zsock_t *w, char id[33], int *attempt, zsock_t **alive, int nalive)
 {
     wire_msg_t m;
-    zmsg_t *msg = s_recv(w, &m, 3000, alive, nalive);
+    zmsg_t *msg = s_recv(w, &m, 6000, alive, nalive);
     cr_assert(msg, "worker got no JOB");
     cr_assert_eq(m.cmd, WIRE_JOB, "expected JOB, got %s", wire_cmd_name(m.cmd));
     memcpy(id, m.arg[0], UTIL_ID_HEX);
@@ -261,14 +261,34 @@ static void s_setup(void)
     s_wait_up();
 }
 
+/* SIGTERM must stop the broker cleanly (exit 0, queue closed) within a couple of seconds;
+   SIGKILL after that, so no broker ever outlives its test. Returns the exit status. */
+static int s_stop(void)
+{
+    if (s_pid <= 0)
+        return 0;
+    kill(s_pid, SIGTERM);
+    int status = -1;
+    for (int i = 0; i < 100; i++) {
+        if (waitpid(s_pid, &status, WNOHANG) == s_pid) {
+            s_pid = 0;
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        }
+        zclock_sleep(30);
+    }
+    s_kill();
+    return -1;
+}
+
 static void s_teardown(void)
 {
     zsock_destroy(&s_prod);
-    s_kill();
+    int status = s_stop();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", s_dir);
     if (system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", s_dir);
+    cr_assert_eq(status, 0, "broker did not stop cleanly on SIGTERM (status %d)", status);
 }
 
 TestSuite(broker, .init = s_setup, .fini = s_teardown, .timeout = 60);
@@ -601,4 +621,33 @@ Test(broker, metrics_over_http)
     body = s_http_get("/nope");
     cr_assert(body && strstr(body, "404"));
     free(body);
+}
+
+Test(broker, deadline_redelivers_and_uncommitted_results_are_redone)
+{
+    char id[33], got[33];
+    zsock_t *w = s_worker("slow", "2");
+    s_submit_expect(s_prod, "Slow", "Takes longer than the deadline.", "queued", id);
+    int attempt;
+    s_expect_job(w, got, &attempt, &w, 1);
+    cr_assert_eq(attempt, 1);
+    /* Heartbeating but never answering: the 3 s deadline redelivers, attempt counted. */
+    s_expect_job(w, got, &attempt, &w, 1);
+    cr_assert_str_eq(got, id);
+    cr_assert_eq(attempt, 2);
+    /* Now it answers, but no store is connected: the result can't be committed, and after
+       the deadline the job is redone without counting a failed attempt. */
+    size_t rlen;
+    uint8_t *res = s_result(id, &rlen);
+    const void *args[2] = {id, res};
+    size_t lens[2] = {UTIL_ID_HEX, rlen};
+    wire_send(w, NULL, WIRE_RESULT, 2, args, lens);
+    free(res);
+    cr_assert_eq(s_stat_wait(s_prod, "awaiting_commit", 1, &w, 1), 1);
+    s_expect_job(w, got, &attempt, &w, 1);
+    cr_assert_str_eq(got, id);
+    cr_assert_eq(attempt, 2, "a result lost for want of a store is not a failed attempt");
+    cr_assert_eq(s_stat(s_prod, "redelivered"), 2);
+    cr_assert_eq(s_stat(s_prod, "completed"), 0);
+    zsock_destroy(&w);
 }
