@@ -28,6 +28,8 @@
 
 #define S_SUBMIT_BATCH   256     /* SUBMITs per group commit */
 #define S_BACKEND_BURST  1024    /* back-end messages per loop pass */
+#define S_FRONTEND_BURST 1024    /* front-end messages per loop pass, so that a flood of
+                                    garbage (never batched) can't starve the back end */
 #define S_DONE_BATCH     1024    /* committed ids per queue_done transaction */
 #define S_MAX_CREDIT     1000000 /* a worker's credit never exceeds this */
 #define S_METRICS_MS     500     /* how often the metrics snapshot is re-rendered */
@@ -953,6 +955,11 @@ static int s_dispatch(broker_t *self)
         const void *article;
         size_t len;
         int rc = queue_next(self->queue, id, &attempts, &article, &len);
+        if (rc == QUEUE_ECORRUPT) {
+            /* One unreadable job must not stop the others: the queue skipped it. */
+            util_error("queue: skipped a corrupt job record");
+            continue;
+        }
         if (rc < 0) {
             util_error("queue: next job: %s", queue_strerror(rc));
             return rc;
@@ -1128,8 +1135,9 @@ int broker_new(const broker_config_t *cfg, broker_t **out, char *err, size_t err
         rc = -EIO;
         goto fail;
     }
-    /* Oversized frames are refused by libzmq before they cost us memory. */
-    zsock_set_maxmsgsize(self->front, (int)WIRE_MAX_MESSAGE + 4096);
+    /* Absurdly large frames are refused by libzmq before they cost us memory (the peer is
+       disconnected); merely oversized ones get through to a "too big" NACK. */
+    zsock_set_maxmsgsize(self->front, 2 * (int)WIRE_MAX_MESSAGE);
     zsock_set_maxmsgsize(self->back, (int)WIRE_MAX_RESULT + 4096);
     zsock_set_sndhwm(self->front, 100000);
     zsock_set_sndhwm(self->back, 100000);
@@ -1236,7 +1244,8 @@ int broker_run(broker_t *self, volatile sig_atomic_t *stop)
             break;
         }
         /* Drain the front end into one group commit. */
-        while (self->npending < S_SUBMIT_BATCH && (zsock_events(self->front) & ZMQ_POLLIN)) {
+        for (int k = 0; k < S_FRONTEND_BURST && self->npending < S_SUBMIT_BATCH &&
+                        (zsock_events(self->front) & ZMQ_POLLIN); k++) {
             zmsg_t *msg = zmsg_recv(self->front);
             if (!msg)
                 break;

@@ -432,10 +432,19 @@ int queue_next(queue_t *self, char id[UTIL_ID_HEX + 1], uint32_t *attempts,
     memcpy(id, v.mv_data, UTIL_ID_HEX);
     id[UTIL_ID_HEX] = 0;
     s_rec_t rec;
-    if ((rc = s_rec_get(self, txn, id, &rec, NULL, NULL)) != 0)
-        goto leave;
     MDB_val ak = s_val(id, UTIL_ID_HEX), av;
-    if ((rc = mdb_get(txn, self->art, &ak, &av)) != 0)
+    rc = s_rec_get(self, txn, id, &rec, NULL, NULL);
+    if (rc == 0)
+        rc = mdb_get(txn, self->art, &ak, &av);
+    if (rc == QUEUE_ENOTFOUND || rc == QUEUE_ECORRUPT || rc == MDB_NOTFOUND) {
+        /* A fifo entry without its records: step over it (it counts as in flight until
+           the next open) so one bad entry can't stall dispatch forever. */
+        self->cursor = seq + 1;
+        self->inflight_n++;
+        rc = QUEUE_ECORRUPT;
+        goto leave;
+    }
+    if (rc)
         goto leave;
     if (av.mv_size > self->buf_cap) {
         self->buf_cap = av.mv_size + av.mv_size / 2 + 64;

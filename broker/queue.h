@@ -100,7 +100,8 @@ int queue_state(queue_t *self, const char *id, queue_state_t *state, uint32_t *a
 /* Hands out the next queued job in FIFO order, now in flight. On success returns 1 and
    fills `id` and `*attempts` (failures so far), and points `*article`/`*len` at a copy of
    the Article bytes owned by the queue, valid until the next queue_next or queue_destroy.
-   Returns 0 when nothing is queued, or a negative error. */
+   Returns 0 when nothing is queued, QUEUE_ECORRUPT when the next entry's records are
+   unreadable (it is skipped; call again for the one after), or a negative error. */
 int queue_next(queue_t *self, char id[UTIL_ID_HEX + 1], uint32_t *attempts,
                const void **article, size_t *len);
 
