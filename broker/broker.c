@@ -486,6 +486,8 @@ static void s_stats_json(broker_t *self, json_t *j)
     json_key(j, "depth"); json_int(j, (int64_t)qs.queued);
     json_key(j, "inflight"); json_int(j, (int64_t)(qs.inflight - self->awaiting));
     json_key(j, "awaiting_commit"); json_int(j, (int64_t)self->awaiting);
+    json_key(j, "connected_workers"); json_int(j, (int64_t)self->nworkers);
+    json_key(j, "credit"); json_int(j, (int64_t)self->credit_total);
     json_key(j, "workers");
     json_arr_begin(j);
     for (size_t i = 0; i < self->nworkers; i++) {

@@ -364,6 +364,7 @@ Test(broker, dispatch_by_credit_forward_and_commit)
     char *stats = s_admin(s_prod, "stats", NULL, NULL);
     cr_assert(strstr(stats, "\"store_connected\":true"), "%s", stats);
     cr_assert(strstr(stats, "\"name\":\"w1\""), "%s", stats);
+    cr_assert_eq(s_json_int(stats, "connected_workers"), 1, "%s", stats);
     free(stats);
     zsock_destroy(&w);
     zsock_destroy(&store);
