@@ -55,6 +55,12 @@ typedef struct {
     const char *place;        /* or NULL */
     const char *time;         /* ISO date/period or NULL */
     bool time_resolved;
+    /* Added after the first contract: */
+    char bound;               /* '=' exact, '>' lower bound ("at least 56", "more than"),
+                                 '<' upper bound ("up to", "nearly"), '~' about */
+    bool total;               /* a total over a period ("in February alone", "this month"),
+                                 not one event: its key differs from the event's */
+    bool year;                /* the value is the year of an event ("a 2018 deal") */
 } extract_quantity_t;
 
 /* The output. Everything it points to is owned by the result and stays valid until the

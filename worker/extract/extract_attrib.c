@@ -1,0 +1,652 @@
+/*  extract_attrib: cue-driven. Each cue token is tried against the patterns in the
+    header, closest evidence first (an adjacent quotation, then a left subject with a
+    clause after it, then a clause before it). Spans are built from tokens, then mapped to
+    original offsets by extract_span. */
+#include "extract_attrib.h"
+#include "extract_date.h"
+#include "extract_entity.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    const char *form;
+    int cls;
+} s_cue_t;
+
+/* Sorted by form for bsearch. Forms are verbs of saying, reporting, thinking and
+   judging in the inflections news uses. */
+static const s_cue_t s_cues[] = {
+    {"according", 4}, {"accused", 1}, {"accuses", 1}, {"accusing", 2}, {"acknowledge", 1},
+    {"acknowledged", 1}, {"acknowledges", 1}, {"acknowledging", 2}, {"added", 1},
+    {"adding", 2}, {"adds", 1}, {"admit", 1}, {"admits", 1}, {"admitted", 1},
+    {"agreed", 1}, {"agrees", 1}, {"alleged", 1}, {"alleges", 1}, {"alleging", 1},
+    {"announce", 1}, {"announced", 1}, {"announces", 1}, {"announcing", 2},
+    {"appeared", 1}, {"appears", 1}, {"applauded", 1}, {"argue", 1}, {"argued", 1},
+    {"argues", 1}, {"arguing", 2}, {"asked", 3}, {"asking", 2}, {"asks", 3},
+    {"assailed", 1}, {"asserted", 1}, {"asserts", 1}, {"assured", 3}, {"attacked", 1},
+    {"believe", 1}, {"believes", 1}, {"bemoaned", 1}, {"blamed", 1}, {"blames", 1},
+    {"blasted", 1}, {"blasting", 2}, {"blasts", 1}, {"boasted", 1}, {"briefed", 1},
+    {"call", 1}, {"called", 1}, {"calling", 2}, {"calls", 1}, {"cautioned", 1},
+    {"challenged", 1}, {"championed", 1}, {"chanted", 1}, {"chants", 1}, {"charged", 1},
+    {"cited", 1}, {"cites", 1}, {"citing", 2}, {"claim", 1}, {"claimed", 1},
+    {"claiming", 2}, {"claims", 1}, {"complained", 1}, {"complains", 1}, {"conceded", 1},
+    {"concedes", 1}, {"concluded", 1}, {"condemned", 1}, {"condemns", 1}, {"confirmed", 1},
+    {"confirms", 1}, {"contended", 1}, {"contends", 1}, {"continued", 1}, {"convinced", 1},
+    {"countered", 1}, {"criticised", 1}, {"criticized", 1}, {"criticizes", 1},
+    {"criticizing", 2}, {"declare", 1}, {"declared", 1}, {"declares", 1}, {"declaring", 2},
+    {"declined", 1}, {"declines", 1}, {"decried", 1}, {"deemed", 1}, {"defended", 1},
+    {"defends", 1}, {"demanded", 1}, {"demands", 1}, {"denied", 1}, {"denies", 1},
+    {"denounced", 1}, {"denounces", 1}, {"denouncing", 2}, {"deny", 1}, {"describe", 1},
+    {"described", 1}, {"describes", 1}, {"describing", 2}, {"disclosed", 1},
+    {"discuss", 1}, {"discussed", 1}, {"dismissed", 1}, {"dismissing", 2}, {"echoed", 1},
+    {"echoing", 2}, {"emailed", 1}, {"emphasised", 1}, {"emphasized", 1},
+    {"emphasizing", 2}, {"encouraged", 1}, {"endorsed", 1}, {"endorses", 1},
+    {"estimated", 1}, {"estimates", 1}, {"expected", 1}, {"explain", 1}, {"explained", 1},
+    {"explaining", 2}, {"explains", 1}, {"express", 1}, {"expressed", 1}, {"expresses", 1},
+    {"finds", 1}, {"forecast", 1}, {"found", 1}, {"highlighted", 1}, {"highlighting", 2},
+    {"hinted", 1}, {"hints", 1}, {"hoped", 1}, {"hopes", 1}, {"implied", 1},
+    {"indicate", 1}, {"indicated", 1}, {"indicates", 1}, {"informed", 3}, {"insist", 1},
+    {"insisted", 1}, {"insisting", 2}, {"insists", 1}, {"invoked", 1}, {"issued", 1},
+    {"joked", 1}, {"lamented", 1}, {"likened", 1}, {"maintained", 1}, {"maintains", 1},
+    {"mention", 1}, {"mentioned", 1}, {"mentioning", 2}, {"mentions", 1}, {"mocked", 1},
+    {"mocking", 2}, {"note", 1}, {"noted", 1}, {"notes", 1}, {"noting", 2},
+    {"observed", 1}, {"observes", 1}, {"offered", 1}, {"opposed", 1}, {"opposes", 1},
+    {"ordered", 1}, {"pleaded", 1}, {"pledged", 1}, {"pledges", 1}, {"pledging", 2},
+    {"pointed", 1}, {"pointing", 2}, {"portrayed", 1}, {"posted", 1}, {"praised", 1},
+    {"praises", 1}, {"praising", 2}, {"predicted", 1}, {"predicting", 2}, {"predicts", 1},
+    {"projected", 1}, {"promised", 1}, {"promises", 1}, {"promising", 2}, {"proposed", 1},
+    {"proposing", 2}, {"questioned", 1}, {"questioning", 2}, {"quoted", 1}, {"railed", 1},
+    {"reads", 1}, {"recalled", 1}, {"recalling", 2}, {"recalls", 1}, {"recommended", 1},
+    {"referenced", 1}, {"referred", 1}, {"referring", 2}, {"refused", 1}, {"refuses", 1},
+    {"reiterated", 1}, {"reiterates", 1}, {"rejected", 1}, {"rejects", 1}, {"remarked", 1},
+    {"remarking", 2}, {"remembered", 1}, {"reminded", 3}, {"reminding", 2},
+    {"repeating", 2}, {"replied", 1}, {"replies", 1}, {"reported", 1}, {"requested", 1},
+    {"responded", 1}, {"responds", 1}, {"retweeted", 1}, {"reveal", 1}, {"revealed", 1},
+    {"reveals", 1}, {"ruled", 1}, {"said", 1}, {"say", 1}, {"saying", 2}, {"says", 1},
+    {"seeks", 1}, {"seemed", 1}, {"seems", 1}, {"show", 1}, {"showed", 1}, {"shown", 1},
+    {"shows", 1}, {"signaled", 1}, {"signalled", 1}, {"slammed", 1}, {"slamming", 2},
+    {"slams", 1}, {"sought", 1}, {"stated", 1}, {"states", 1}, {"stating", 2},
+    {"stressed", 1}, {"stresses", 1}, {"stressing", 2}, {"suggest", 1}, {"suggested", 1},
+    {"suggesting", 2}, {"suggests", 1}, {"supported", 1}, {"talked", 1}, {"tell", 3},
+    {"telling", 2}, {"tells", 3}, {"testified", 1}, {"thanked", 1}, {"think", 1},
+    {"thinks", 1}, {"threatened", 1}, {"threatens", 1}, {"told", 3}, {"touted", 1},
+    {"touting", 2}, {"tweeted", 1}, {"tweets", 1}, {"urged", 3}, {"urges", 3},
+    {"urging", 2}, {"voiced", 1}, {"vowed", 1}, {"vowing", 2}, {"vows", 1}, {"warn", 1},
+    {"warned", 3}, {"warning", 2}, {"warns", 3}, {"wondered", 1}, {"worried", 1},
+    {"write", 1}, {"writes", 1}, {"wrote", 1},
+};
+
+static int s_cue_cmp(const void *k, const void *e)
+{
+    return strcmp((const char *)k, ((const s_cue_t *)e)->form);
+}
+
+int extract_attrib_cue_class(const char *f)
+{
+    if (!f || f[0] < 'a' || f[0] > 'z')
+        return ATTRIB_CUE_NONE;
+    const s_cue_t *e = bsearch(f, s_cues, sizeof s_cues / sizeof *s_cues, sizeof *s_cues,
+                               s_cue_cmp);
+    return e ? e->cls : ATTRIB_CUE_NONE;
+}
+
+static bool s_in(const char *f, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(f, *list) == 0)
+            return true;
+    return false;
+}
+
+/* Between a subject and its verb: auxiliaries and adverbs. */
+static const char *const s_aux[] = {
+    "has", "have", "had", "was", "were", "is", "are", "also", "later", "previously",
+    "earlier", "then", "again", "reportedly", "recently", "repeatedly", "further", "once",
+    "often", "publicly", "privately", "flatly", "simply", "would", "will", "could", "might",
+    "may", "did", "does", "do", "not", "never", "already", "just", "still", "initially",
+    "quickly", "openly", "separately", "has", "been", "be", "frequently", "always",
+    "subsequently", "specifically", "explicitly", "clearly", "famously", "allegedly",
+    "n't", "apparently", "similarly", "likewise", "finally", "first", "last", "even",
+    "only", "actually", "first", "told", "had", "shall", "can", "must", NULL};
+
+/* Words that end a subject noun phrase going left. */
+static const char *const s_np_stop[] = {
+    "that", "which", "who", "whom", "whose", "and", "but", "or", "as", "when", "while",
+    "because", "if", "though", "although", "after", "before", "since", "so", "where", "what",
+    "how", "why", "than", "until", "unless", "whether", "is", "are", "was", "were", "has",
+    "have", "had", "will", "would", "also", "not", "to", "be", "been", "being", "did", "do",
+    "does", "can", "could", "should", "may", "might", "must", "said", "says", "told",
+    "according", "then", "once", "even", "yet", "nor", "over", "into", "about", "by",
+    "with", "on", "in", "against", "under", "during", "without", "between", "like",
+    "unlike", "amid", "despite", "later", "earlier", "however", NULL};
+
+static const char *const s_pronouns[] = {
+    "he", "she", "they", "it", "we", "i", "you", "him", "her", NULL};
+
+static const char *const s_role[] = {
+    "minister", "president", "official", "officials", "spokesman", "spokeswoman",
+    "spokesperson", "leader", "governor", "senator", "candidate", "nominee", "chief",
+    "secretary", "ambassador", "envoy", "general", "commander", "director", "chairman",
+    "mayor", "diplomat", "source", "sources", "lawmaker", "congressman", "congresswoman",
+    "premier", "chancellor", "king", "prince", "judge", "prosecutor", "lawyer", "attorney",
+    "statement", "ministry", "army", "government", "presidency", "campaign", "group",
+    "agency", "observatory", "police", "military", "report", "analysts", "experts", NULL};
+
+/* Time and manner words that may follow a cue before its content. */
+static const char *const s_after_cue[] = {
+    "on", "in", "at", "during", "late", "early", "earlier", "later", "this", "last",
+    "recently", "publicly", "privately", "repeatedly", "again", "also", "then", "today",
+    "yesterday", "tonight", "now", "previously", "separately", "flatly", "simply", NULL};
+
+static const xtok_t *T(const xctx_t *c, size_t i) { return &c->tok.v[i]; }
+
+static bool s_is_cap_or_pron(const xctx_t *c, size_t i)
+{
+    const xtok_t *t = T(c, i);
+    return (t->flags & TK_CAP) || s_in(t->f, s_pronouns);
+}
+
+/* Walks left from `end` (exclusive) over a subject noun phrase. Returns its first token,
+   or `end` when there is none. Stops at `lo`. */
+static size_t s_np_left(const xctx_t *c, size_t lo, size_t end)
+{
+    size_t j = end;
+    int n = 0;
+    while (j > lo && n < 10) {
+        const xtok_t *t = T(c, j - 1);
+        if (t->flags & TK_POSS) {
+            j--;
+            continue;
+        }
+        if (t->flags & TK_PUNCT) {
+            /* "Gen." and "Sen." keep going; a hyphen in a name keeps going. */
+            if (t->f[0] == '.' && t->f[1] == 0 && j - 1 > lo && (T(c, j - 2)->flags & TK_CAP)
+                && extract_entity_is_title(T(c, j - 2)->f)) {
+                j--;
+                continue;
+            }
+            break;
+        }
+        if (!(t->flags & (TK_WORD | TK_NUM)))
+            break;
+        if (!(t->flags & TK_CAP) && s_in(t->f, s_np_stop))
+            break;
+        if ((t->flags & TK_WORD) && !(t->flags & TK_CAP) && n > 0
+            && extract_attrib_cue_class(t->f) != ATTRIB_CUE_NONE)
+            break;
+        j--;
+        n++;
+        if (s_in(t->f, s_pronouns))
+            break;
+    }
+    /* Drop a leading "of"/"for" left by the limit. */
+    while (j < end && !(T(c, j)->flags & TK_CAP) && (xtok_is(c, j, "of") || xtok_is(c, j, "for")))
+        j++;
+    return j;
+}
+
+/* A plausible speaker: a name, a pronoun, or a noun phrase with a role word. */
+static bool s_np_ok(const xctx_t *c, size_t a, size_t b)
+{
+    if (a >= b)
+        return false;
+    if (b - a > 9)
+        return false;
+    for (size_t i = a; i < b; i++) {
+        const xtok_t *t = T(c, i);
+        if (t->flags & TK_CAP)
+            return true;
+        if (s_in(t->f, s_pronouns) && b - a == 1)
+            return true;
+    }
+    /* "the minister", "a spokesman for the ministry", "officials" */
+    for (size_t i = a; i < b; i++)
+        if (T(c, i)->flags & TK_WORD)
+            return true;
+    return false;
+}
+
+/* Walks right from `i` over a noun phrase for an inverted speaker ("said X") or an
+   addressee. Returns its end. */
+static size_t s_np_right(const xctx_t *c, size_t i, size_t hi, bool stop_at_that)
+{
+    size_t j = i;
+    int n = 0;
+    while (j < hi && n < 10) {
+        const xtok_t *t = T(c, j);
+        if (t->flags & TK_POSS) {
+            j++;
+            continue;
+        }
+        if (t->flags & TK_PUNCT) {
+            if (t->f[0] == '.' && t->f[1] == 0 && j > i && extract_entity_is_title(T(c, j - 1)->f)
+                && j + 1 < hi && (T(c, j + 1)->flags & TK_CAP)) {
+                j++;
+                continue;
+            }
+            break;
+        }
+        if (!(t->flags & TK_CAP) && (s_in(t->f, s_np_stop) || (stop_at_that && xtok_is(c, j, "that"))))
+            break;
+        if (!(t->flags & TK_CAP) && j > i && extract_attrib_cue_class(t->f) != ATTRIB_CUE_NONE)
+            break;
+        j++;
+        n++;
+        if (s_in(t->f, s_pronouns))
+            break;
+    }
+    return j;
+}
+
+/* Skips time and manner adjuncts after a cue ("on Friday", "in a statement,", "late
+   Monday"). Returns the first token of the content. */
+static size_t s_skip_adjuncts(const xctx_t *c, size_t i, size_t hi, const int *pub)
+{
+    size_t start = i;
+    for (int rounds = 0; rounds < 4 && i < hi; rounds++) {
+        extract_date_t d;
+        if (extract_date_at(c, i, hi, pub, &d)) {
+            i = d.t1;
+            continue;
+        }
+        if (xtok_is(c, i, "on") || xtok_is(c, i, "late") || xtok_is(c, i, "early")) {
+            if (i + 1 < hi && extract_date_at(c, i + 1, hi, pub, &d)) {
+                i = d.t1;
+                continue;
+            }
+        }
+        /* "in a statement", "in an interview with X," "on Twitter" */
+        if ((xtok_is(c, i, "in") || xtok_is(c, i, "on") || xtok_is(c, i, "during"))
+            && i + 1 < hi) {
+            size_t k = i + 1;
+            while (k < hi && k - i < 8 && !(T(c, k)->flags & TK_PUNCT) && !xtok_is(c, k, "that"))
+                k++;
+            if (k < hi && (xtok_is(c, k, "that") || xtok_punct(c, k, ',') || xtok_punct(c, k, ':'))) {
+                static const char *const heads[] = {"statement", "interview", "twitter",
+                    "tweet", "speech", "remarks", "letter", "email", "post", "message",
+                    "conference", "briefing", "report", "op-ed", "address", "call",
+                    "appearance", "rally", "meeting", "video", "facebook", "podcast",
+                    "broadcast", "phone", "radio", "television", "telephone", NULL};
+                bool has = false;
+                for (size_t q = i + 1; q < k; q++)
+                    if (s_in(T(c, q)->f, heads))
+                        has = true;
+                if (has) {
+                    i = k;
+                    continue;
+                }
+            }
+        }
+        if (s_in(T(c, i)->f, s_after_cue) && !(T(c, i)->flags & TK_CAP)
+            && !xtok_is(c, i, "in") && !xtok_is(c, i, "on") && !xtok_is(c, i, "at")
+            && !xtok_is(c, i, "this") && !xtok_is(c, i, "last")) {
+            i++;
+            continue;
+        }
+        break;
+    }
+    while (i < hi && (xtok_punct(c, i, ',') || xtok_punct(c, i, ':')))
+        i++;
+    if (i < hi && xtok_is(c, i, "that"))
+        i++;
+    (void)start;
+    return i;
+}
+
+/* The last token of the sentence that belongs in content: drop the final period, but
+   keep a closing quote. Returns the exclusive end. */
+static size_t s_content_end(const xctx_t *c, size_t from, size_t send)
+{
+    size_t e = send;
+    while (e > from) {
+        const xtok_t *t = T(c, e - 1);
+        if ((t->flags & TK_PUNCT) && !(t->flags & TK_QUOTE) && t->f[0] != ')' && t->f[0] != ']')
+            e--;
+        else
+            break;
+    }
+    /* Stop before ", adding ..." / ", according to" / ", saying" (their own attributions). */
+    for (size_t k = from + 1; k + 1 < e; k++) {
+        if (xtok_punct(c, k, ',') || xtok_punct(c, k, ';') || xtok_punct(c, k, '-')) {
+            int cls = extract_attrib_cue_class(T(c, k + 1)->f);
+            if ((cls == ATTRIB_CUE_PART || cls == ATTRIB_CUE_ACCORD) && T(c, k)->quote < 0) {
+                e = k;
+                break;
+            }
+            /* ", X said" after content belongs to another cue */
+        }
+    }
+    return e;
+}
+
+static const int *s_pub(const xctx_t *c, int *buf)
+{
+    if (c->doc->published && extract_date_parse_iso(c->doc->published, &buf[0], &buf[1], &buf[2]))
+        return buf;
+    return NULL;
+}
+
+/* State across a run: the last named speaker for pronouns and roles. */
+typedef struct {
+    int last_person;          /* entity index of the last named person speaker */
+    int last_any;             /* entity of the last attribution's speaker */
+    uint8_t *used;            /* tokens already taken by an attribution's cue */
+} s_state_t;
+
+static int s_speaker_entity(xctx_t *c, s_state_t *st, size_t a, size_t b, bool *is_pron)
+{
+    *is_pron = false;
+    int best = -1;
+    char best_kind = 0;
+    for (size_t i = a; i < b; i++) {
+        int e = T(c, i)->ent;
+        if (e < 0)
+            continue;
+        char k = c->ent.v[e].kind;
+        /* prefer a person, then an org, then anything but a place */
+        int rank = k == 'p' ? 3 : k == 'o' ? 2 : k == 'x' ? 1 : 0;
+        int brank = best_kind == 'p' ? 3 : best_kind == 'o' ? 2 : best_kind == 'x' ? 1 : -1;
+        if (rank > brank || (rank == brank && k == 'p')) {
+            best = e;
+            best_kind = k;
+        }
+    }
+    if (best >= 0 && best_kind != 'l')
+        return best;
+    if (b - a == 1 && (xtok_is(c, a, "he") || xtok_is(c, a, "she") || xtok_is(c, a, "i"))) {
+        *is_pron = true;
+        return st->last_person;
+    }
+    /* "the minister", "the foreign minister": a role without a name */
+    bool role = false, det = false;
+    for (size_t i = a; i < b; i++) {
+        if (T(c, i)->flags & TK_CAP && !(i == a))
+            return best;
+        if (s_in(T(c, i)->f, s_role) || extract_entity_is_title(T(c, i)->f))
+            role = true;
+        if (xtok_is(c, i, "the"))
+            det = true;
+    }
+    if (role && det && b - a <= 4) {
+        *is_pron = true;
+        return st->last_person;
+    }
+    return best;
+}
+
+static void s_emit(xctx_t *c, s_state_t *st, size_t cue0, size_t cue1, size_t sp0, size_t sp1,
+                   size_t ct0, size_t ct1, size_t ad0, size_t ad1, bool direct)
+{
+    if (ct1 <= ct0)
+        return;
+    for (size_t i = cue0; i < cue1; i++)
+        if (st->used[i])
+            return;
+    extract_attr_t a;
+    memset(&a, 0, sizeof a);
+    a.cue = extract_span_tok(c, (uint32_t)cue0, (uint32_t)cue1);
+    a.content = extract_span_tok(c, (uint32_t)ct0, (uint32_t)ct1);
+    if (sp1 > sp0) {
+        a.speaker = extract_span_tok(c, (uint32_t)sp0, (uint32_t)sp1);
+        bool pron = false;
+        int e = s_speaker_entity(c, st, sp0, sp1, &pron);
+        if (e >= 0) {
+            a.speaker_entity = c->ent.v[e].key;
+            if (!pron && c->ent.v[e].kind == 'p')
+                st->last_person = e;
+            st->last_any = e;
+        }
+    }
+    if (ad1 > ad0)
+        a.addressee = extract_span_tok(c, (uint32_t)ad0, (uint32_t)ad1);
+    a.direct = direct;
+    for (size_t i = cue0; i < cue1; i++)
+        st->used[i] = 1;
+    XVEC_PUSH(c->attr, a);
+}
+
+/* Extends a content end to the end of a quotation that starts inside the content and
+   runs past the sentence. */
+static size_t s_extend_quote(const xctx_t *c, size_t ct0, size_t ct1)
+{
+    for (size_t i = ct0; i < ct1; i++) {
+        int q = T(c, i)->quote;
+        if (q >= 0 && c->quote.v[q].t0 == i && c->quote.v[q].t1 > ct1)
+            return c->quote.v[q].t1;
+    }
+    return ct1;
+}
+
+/* Is the quote q a real quotation (more than a scare-quoted word or two)? */
+static bool s_quote_real(const xctx_t *c, int q)
+{
+    return q >= 0 && c->quote.v[q].t1 - c->quote.v[q].t0 >= 5;
+}
+
+static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, const int *pub)
+{
+    const xtok_t *t = c->tok.v;
+    int cls = extract_attrib_cue_class(t[i].f);
+    size_t s0 = s->t0, s1 = s->t1;
+    if (cls == ATTRIB_CUE_NONE || (t[i].flags & TK_CAP && !(t[i].flags & TK_TITLE)))
+        return;
+    /* A cue inside a real quotation is part of what was said. */
+    if (t[i].quote >= 0 && s_quote_real(c, t[i].quote) && !(t[i].flags & TK_QUOTE))
+        return;
+
+    if (cls == ATTRIB_CUE_ACCORD) {
+        if (i + 1 >= s1 || !xtok_is(c, i + 1, "to"))
+            return;
+        size_t sp0 = i + 2, sp1 = s_np_right(c, sp0, s1, false);
+        /* "according to X of Y" */
+        while (sp1 + 1 < s1 && (xtok_is(c, sp1, "of") || xtok_is(c, sp1, "at") || xtok_is(c, sp1, "for")))
+            sp1 = s_np_right(c, sp1 + 1, s1, false);
+        if (sp1 <= sp0)
+            return;
+        size_t ct0, ct1;
+        bool direct = false;
+        /* content before: "C, according to X" (or a quote right before) */
+        size_t k = i;
+        while (k > s0 && (xtok_punct(c, k - 1, ',') || (t[k - 1].flags & TK_QUOTE)))
+            k--;
+        if (k > s0 || (k == s0 && k > 0 && t[k].quote >= 0 && t[i - 1].flags & TK_QUOTE)) {
+            int q = t[i - 1].quote >= 0 ? t[i - 1].quote : (i >= 2 ? t[i - 2].quote : -1);
+            if (q >= 0 && s_quote_real(c, q) && c->quote.v[q].t1 <= i) {
+                ct0 = c->quote.v[q].t0;
+                ct1 = c->quote.v[q].t1;
+                direct = true;
+            } else {
+                ct0 = s0;
+                ct1 = k;
+                if (t[s0].quote >= 0 && c->quote.v[t[s0].quote].t0 < s0 && s_quote_real(c, t[s0].quote)) {
+                    ct0 = c->quote.v[t[s0].quote].t0;
+                    direct = true;
+                }
+            }
+        } else {
+            /* "According to X, C" */
+            ct0 = sp1;
+            while (ct0 < s1 && (xtok_punct(c, ct0, ',') || xtok_punct(c, ct0, ':')))
+                ct0++;
+            ct1 = s_content_end(c, ct0, s1);
+        }
+        s_emit(c, st, i, i + 2, sp0, sp1, ct0, ct1, 0, 0, direct);
+        return;
+    }
+
+    /* Left subject, after auxiliaries and adverbs. */
+    size_t j = i;
+    while (j > s0 && !(t[j - 1].flags & TK_CAP) && s_in(t[j - 1].f, s_aux))
+        j--;
+    size_t sp0 = s_np_left(c, s0, j), sp1 = j;
+    /* Apposition: "Hugh Hill, a doctor at the clinic, said" */
+    if (sp0 == sp1 && j > s0 + 2 && xtok_punct(c, j - 1, ',') && cls != ATTRIB_CUE_PART) {
+        size_t a0 = s_np_left(c, s0, j - 1);
+        if (a0 < j - 1 && a0 > s0 && xtok_punct(c, a0 - 1, ',') && !(t[a0].flags & TK_CAP)
+            && (xtok_is(c, a0, "a") || xtok_is(c, a0, "an") || xtok_is(c, a0, "the")
+                || xtok_is(c, a0, "who"))) {
+            size_t n0 = s_np_left(c, s0, a0 - 1);
+            if (n0 < a0 - 1 && (t[n0].flags & TK_CAP)) {
+                sp0 = n0;
+                sp1 = a0 - 1;
+            }
+        }
+    }
+    bool has_left = sp1 > sp0 && s_np_ok(c, sp0, sp1);
+    size_t cue1 = i + 1;
+    /* "said in a statement" is one cue in PolNeAR; keep the verb only. */
+    size_t after = cue1;
+
+    /* Quote right before the subject or before the cue: “Q,” he said / “Q,” said X */
+    size_t before = has_left ? sp0 : j;
+    while (before > s0 && xtok_punct(c, before - 1, ','))
+        before--;
+    int qb = -1;
+    if (before > 0 && (t[before - 1].flags & TK_QUOTE) && t[before - 1].quote >= 0)
+        qb = t[before - 1].quote;
+    else if (before > 1 && xtok_punct(c, before - 1, ',') && (t[before - 2].flags & TK_QUOTE))
+        qb = t[before - 2].quote;
+    else if (before > 1 && (t[before - 1].flags & TK_PUNCT) && (t[before - 2].flags & TK_QUOTE)
+             && t[before - 2].quote >= 0)
+        qb = t[before - 2].quote;
+
+    if (cls == ATTRIB_CUE_PART) {
+        /* ", adding C" / ", saying C": the speaker is the clause's subject. */
+        size_t ct0 = s_skip_adjuncts(c, after, s1, pub);
+        size_t ad0 = 0, ad1 = 0;
+        if (xtok_is(c, i, "telling") || xtok_is(c, i, "asking") || xtok_is(c, i, "urging")
+            || xtok_is(c, i, "reminding") || xtok_is(c, i, "warning")) {
+            ad0 = ct0;
+            ad1 = s_np_right(c, ad0, s1, true);
+            ct0 = s_skip_adjuncts(c, ad1, s1, pub);
+        }
+        size_t ct1 = s_content_end(c, ct0, s1);
+        ct1 = s_extend_quote(c, ct0, ct1);
+        bool direct = ct0 < s1 && (t[ct0].flags & TK_QOPEN);
+        /* subject: the speaker of an attribution earlier in this sentence, else the
+           sentence's first noun phrase */
+        size_t sp_a = 0, sp_b = 0;
+        if (has_left && !xtok_punct(c, i - 1, ',')) {
+            sp_a = sp0, sp_b = sp1;
+        } else {
+            size_t k = s0;
+            while (k < i && ((t[k].flags & TK_PUNCT) || t[k].quote >= 0))
+                k++;
+            size_t e = s_np_right(c, k, i, true);
+            if (e > k && s_is_cap_or_pron(c, k)) {
+                sp_a = k;
+                sp_b = e;
+            }
+        }
+        s_emit(c, st, i, cue1, sp_a, sp_b, ct0, ct1, ad0, ad1, direct);
+        return;
+    }
+
+    /* Inverted speaker: ", said X." / "” said X" */
+    bool inverted = false;
+    size_t inv0 = 0, inv1 = 0;
+    if (!has_left || (j > s0 && (xtok_punct(c, j - 1, ',') || (t[j - 1].flags & TK_QUOTE)))) {
+        size_t r = s_skip_adjuncts(c, cue1, s1, pub);
+        size_t e = s_np_right(c, r, s1, true);
+        if (e > r && e - r <= 8 && (s_is_cap_or_pron(c, r) || xtok_is(c, r, "the") || xtok_is(c, r, "a"))) {
+            size_t k = e;
+            while (k < s1 && (t[k].flags & TK_PUNCT) && !(t[k].flags & TK_QUOTE))
+                k++;
+            /* the speaker must end the clause */
+            if (k >= s1 || xtok_punct(c, e, ',') || xtok_punct(c, e, '.')) {
+                inverted = true;
+                inv0 = r;
+                inv1 = e;
+            }
+        }
+    }
+
+    /* Direct quote before: “Q,” X said. */
+    if (qb >= 0 && s_quote_real(c, qb) && (has_left || inverted)) {
+        size_t a = inverted && !has_left ? inv0 : sp0, b = inverted && !has_left ? inv1 : sp1;
+        s_emit(c, st, i, cue1, a, b, c->quote.v[qb].t0, c->quote.v[qb].t1, 0, 0, true);
+        return;
+    }
+
+    size_t ad0 = 0, ad1 = 0;
+    size_t r = s_skip_adjuncts(c, cue1, s1, pub);
+    if (cls == ATTRIB_CUE_TELL && r < s1 && !(t[r].flags & TK_QUOTE) && !xtok_punct(c, r, ':')) {
+        ad0 = r;
+        ad1 = s_np_right(c, ad0, s1, true);
+        if (ad1 > ad0 && ad1 - ad0 <= 8) {
+            r = s_skip_adjuncts(c, ad1, s1, pub);
+        } else {
+            ad0 = ad1 = 0;
+        }
+    }
+    if (has_left) {
+        /* X said: “Q” / X said (that) C */
+        if (r < s1 && (t[r].flags & TK_QOPEN) && s_quote_real(c, t[r].quote)) {
+            const xquote_t *q = &c->quote.v[t[r].quote];
+            s_emit(c, st, i, cue1, sp0, sp1, q->t0, q->t1, ad0, ad1, true);
+            return;
+        }
+        size_t ct1 = s_content_end(c, r, s1);
+        if (ct1 > r && ct1 - r >= 2) {
+            ct1 = s_extend_quote(c, r, ct1);
+            s_emit(c, st, i, cue1, sp0, sp1, r, ct1, ad0, ad1, false);
+            return;
+        }
+    }
+    /* C, X said.  /  C, said X. */
+    size_t a = has_left ? sp0 : inv0, b = has_left ? sp1 : inv1;
+    if ((has_left || inverted) && a > s0) {
+        size_t k = a;
+        while (k > s0 && ((t[k - 1].flags & TK_PUNCT) && (xtok_punct(c, k - 1, ',') || t[k - 1].f[0] == '-')))
+            k--;
+        if (k < a && k > s0) {
+            size_t ct0 = s0;
+            bool direct = false;
+            int q = t[s0].quote;
+            if (q >= 0 && s_quote_real(c, q) && c->quote.v[q].t1 >= k - 1 && c->quote.v[q].t1 <= a) {
+                ct0 = c->quote.v[q].t0;
+                k = c->quote.v[q].t1;
+                direct = true;
+            }
+            s_emit(c, st, i, cue1, a, b, ct0, k, ad0, ad1, direct);
+        }
+    }
+}
+
+/* Headline attributions: "Gingrich: Trump Must Decide ..." */
+static void s_try_colon(xctx_t *c, s_state_t *st, const xsent_t *s)
+{
+    const xtok_t *t = c->tok.v;
+    for (size_t i = s->t0 + 1; i + 1 < s->t1 && i < s->t0 + 6; i++) {
+        if (!xtok_punct(c, i, ':'))
+            continue;
+        for (size_t k = s->t0; k < i; k++)
+            if (!(t[k].flags & TK_CAP) && !(t[k].flags & TK_POSS))
+                return;
+        s_emit(c, st, i, i + 1, s->t0, i, i + 1, s_content_end(c, i + 1, s->t1), 0, 0, false);
+        return;
+    }
+}
+
+void extract_attrib_find(xctx_t *c)
+{
+    c->attr.n = 0;
+    s_state_t st = {-1, -1, NULL};
+    st.used = extract_arena_alloc(c->arena, c->tok.n + 1, 1);
+    int pubbuf[3];
+    const int *pub = s_pub(c, pubbuf);
+    for (size_t k = 0; k < c->sent.n; k++) {
+        const xsent_t *s = &c->sent.v[k];
+        if (c->tok.v[s->t0].flags & TK_SKIP)
+            continue;
+        if (c->tok.v[s->t0].flags & TK_TITLE)
+            s_try_colon(c, &st, s);
+        for (size_t i = s->t0; i < s->t1; i++) {
+            if (!(c->tok.v[i].flags & TK_WORD) || st.used[i])
+                continue;
+            s_try_cue(c, &st, i, s, pub);
+        }
+    }
+}

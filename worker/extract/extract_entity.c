@@ -1,0 +1,940 @@
+/*  extract_entity: capitalized-sequence heuristics with cues (titles, organization words,
+    prepositions of place, country names from iso-codes), then in-article linking.
+
+    Detection collects candidate runs first; linking then goes longest-first, so a short
+    form met before its long form ("Erdogan ... President Recep Tayyip Erdogan") still
+    joins it. */
+#include "extract_entity.h"
+#include "extract_date.h"
+#include "extract_text.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the country table ------------------------------------------------------------ */
+
+typedef struct {
+    char *name;               /* folded name or demonym */
+    const char *canon;        /* display name of the country */
+    bool demonym;
+} s_place_t;
+
+struct xres_t {
+    s_place_t *slot;          /* open addressing, power-of-two size */
+    size_t cap, n;
+    char **canon;             /* owned display names */
+    size_t n_canon;
+};
+
+static void s_res_put(xres_t *r, const char *folded, const char *canon, bool demonym)
+{
+    if (!folded[0])
+        return;
+    if ((r->n + 1) * 2 > r->cap) {
+        size_t ncap = r->cap ? r->cap * 2 : 1024;
+        s_place_t *ns = util_calloc(ncap, sizeof *ns);
+        for (size_t i = 0; i < r->cap; i++) {
+            if (!r->slot[i].name)
+                continue;
+            size_t h = extract_hash(r->slot[i].name, strlen(r->slot[i].name)) & (ncap - 1);
+            while (ns[h].name)
+                h = (h + 1) & (ncap - 1);
+            ns[h] = r->slot[i];
+        }
+        free(r->slot);
+        r->slot = ns;
+        r->cap = ncap;
+    }
+    size_t h = extract_hash(folded, strlen(folded)) & (r->cap - 1);
+    while (r->slot[h].name) {
+        if (strcmp(r->slot[h].name, folded) == 0)
+            return;   /* first one wins: names before derived demonyms */
+        h = (h + 1) & (r->cap - 1);
+    }
+    r->slot[h].name = util_strdup(folded);
+    r->slot[h].canon = canon;
+    r->slot[h].demonym = demonym;
+    r->n++;
+}
+
+const char *extract_entity_country(const xres_t *r, const char *folded, bool *demonym)
+{
+    if (!r || !r->cap || !folded)
+        return NULL;
+    size_t h = extract_hash(folded, strlen(folded)) & (r->cap - 1);
+    while (r->slot[h].name) {
+        if (strcmp(r->slot[h].name, folded) == 0) {
+            if (demonym)
+                *demonym = r->slot[h].demonym;
+            return r->slot[h].canon;
+        }
+        h = (h + 1) & (r->cap - 1);
+    }
+    return NULL;
+}
+
+size_t extract_entity_res_size(const xres_t *r)
+{
+    return r ? r->n : 0;
+}
+
+static const char *s_res_canon(xres_t *r, const char *name)
+{
+    for (size_t i = 0; i < r->n_canon; i++)
+        if (strcmp(r->canon[i], name) == 0)
+            return r->canon[i];
+    r->canon = util_realloc(r->canon, (r->n_canon + 1) * sizeof *r->canon);
+    r->canon[r->n_canon] = util_strdup(name);
+    return r->canon[r->n_canon++];
+}
+
+static void s_res_name(xres_t *r, const char *name, const char *canon)
+{
+    char f[160];
+    extract_text_fold((const uint8_t *)name, strlen(name), f, sizeof f);
+    s_res_put(r, f, canon, false);
+}
+
+/* Short names people write that iso-codes spells otherwise, keyed by alpha-2. */
+static const struct { const char *a2, *canon, *alias[6]; } s_alias[] = {
+    {"TR", "Turkey", {"Turkey", "Türkiye", NULL}},
+    {"RU", "Russia", {"Russia", NULL}},
+    {"US", "United States", {"United States", "America", "U.S.", "US", "USA", "U.S.A."}},
+    {"GB", "United Kingdom", {"Britain", "Great Britain", "UK", "U.K.", "England", NULL}},
+    {"KR", "South Korea", {"South Korea", NULL}},
+    {"KP", "North Korea", {"North Korea", NULL}},
+    {"SY", "Syria", {"Syria", NULL}},
+    {"IR", "Iran", {"Iran", NULL}},
+    {"VN", "Vietnam", {"Vietnam", NULL}},
+    {"CZ", "Czech Republic", {"Czech Republic", NULL}},
+    {"AE", "United Arab Emirates", {"UAE", "U.A.E.", NULL}},
+    {"PS", "Palestine", {"Palestine", "Palestinian territories", NULL}},
+    {"MD", "Moldova", {"Moldova", NULL}},
+    {"TZ", "Tanzania", {"Tanzania", NULL}},
+    {"LA", "Laos", {"Laos", NULL}},
+    {"CD", "Democratic Republic of Congo", {"DR Congo", "DRC", NULL}},
+};
+
+/* Demonyms no suffix rule reaches. */
+static const struct { const char *dem, *a2; } s_dem_irregular[] = {
+    {"turkish", "TR"}, {"french", "FR"}, {"british", "GB"}, {"english", "GB"},
+    {"scottish", "GB"}, {"welsh", "GB"}, {"german", "DE"}, {"dutch", "NL"}, {"swiss", "CH"},
+    {"greek", "GR"}, {"danish", "DK"}, {"swedish", "SE"}, {"finnish", "FI"},
+    {"polish", "PL"}, {"spanish", "ES"}, {"irish", "IE"}, {"afghan", "AF"},
+    {"chinese", "CN"}, {"japanese", "JP"}, {"lebanese", "LB"}, {"saudi", "SA"},
+    {"emirati", "AE"}, {"american", "US"}, {"filipino", "PH"}, {"thai", "TH"},
+    {"czech", "CZ"}, {"portuguese", "PT"}, {"vietnamese", "VN"}, {"norwegian", "NO"},
+    {"icelandic", "IS"}, {"uzbek", "UZ"}, {"kazakh", "KZ"}, {"tajik", "TJ"},
+    {"kyrgyz", "KG"}, {"turkmen", "TM"}, {"sudanese", "SD"}, {"ukrainian", "UA"},
+    {"italian", "IT"}, {"mexican", "MX"}, {"canadian", "CA"}, {"belgian", "BE"},
+    {"north korean", "KP"}, {"south korean", "KR"}, {"palestinian", "PS"},
+    {"israeli", "IL"}, {"iraqi", "IQ"}, {"kuwaiti", "KW"}, {"qatari", "QA"},
+    {"yemeni", "YE"}, {"bahraini", "BH"}, {"omani", "OM"}, {"pakistani", "PK"},
+    {"bangladeshi", "BD"}, {"nepalese", "NP"}, {"egyptian", "EG"}, {"peruvian", "PE"},
+    {"argentine", "AR"}, {"argentinian", "AR"}, {"colombian", "CO"}, {"venezuelan", "VE"},
+    {"brazilian", "BR"}, {"chilean", "CL"}, {"malaysian", "MY"}, {"indonesian", "ID"},
+    {"new zealander", "NZ"}, {"cypriot", "CY"}, {"maltese", "MT"}, {"hungarian", "HU"},
+    {"romanian", "RO"}, {"serbian", "RS"}, {"croatian", "HR"}, {"slovak", "SK"},
+    {"austrian", "AT"}, {"libyan", "LY"}, {"moroccan", "MA"}, {"algerian", "DZ"},
+    {"tunisian", "TN"}, {"nigerian", "NG"}, {"kenyan", "KE"}, {"ethiopian", "ET"},
+    {"somali", "SO"}, {"azerbaijani", "AZ"}, {"armenian", "AM"}, {"georgian", "GE"},
+    {"jordanian", "JO"}, {"iranian", "IR"}, {"syrian", "SY"}, {"russian", "RU"},
+    {"indian", "IN"}, {"australian", "AU"}, {"korean", "KR"}, {"soviet", "RU"},
+};
+
+typedef struct {
+    char a2[4];
+    char name[96], common[96], official[128];
+} s_iso_t;
+
+/* Reads a JSON string at p (after the opening quote) into out; returns the end. */
+static const char *s_json_str(const char *p, const char *end, char *out, size_t cap)
+{
+    size_t o = 0;
+    while (p < end && *p != '"') {
+        char ch = *p++;
+        if (ch == '\\' && p < end)
+            ch = *p++;
+        if (o + 1 < cap)
+            out[o++] = ch;
+    }
+    out[o] = 0;
+    return p < end ? p + 1 : p;
+}
+
+static const char *s_canon_for(xres_t *r, const s_iso_t *e)
+{
+    for (size_t k = 0; k < sizeof s_alias / sizeof *s_alias; k++)
+        if (strcmp(s_alias[k].a2, e->a2) == 0)
+            return s_res_canon(r, s_alias[k].canon);
+    if (e->common[0])
+        return s_res_canon(r, e->common);
+    if (!strchr(e->name, ','))
+        return s_res_canon(r, e->name);
+    char tmp[96];
+    snprintf(tmp, sizeof tmp, "%s", e->name);
+    *strchr(tmp, ',') = 0;
+    return s_res_canon(r, tmp);
+}
+
+static void s_res_derive(xres_t *r, const char *fname, const char *canon, int pass)
+{
+    size_t n = strlen(fname);
+    if (n < 3 || n > 40 || strchr(fname, ' '))
+        return;
+    char d[64];
+    char last = fname[n - 1];
+    bool vowel = strchr("aeiouy", last) != NULL;
+    if (pass == 0) {
+        if (last == 'a') {
+            snprintf(d, sizeof d, "%sn", fname);          /* Syria -> Syrian */
+            s_res_put(r, d, canon, true);
+        }
+        return;
+    }
+    if (!vowel) {
+        snprintf(d, sizeof d, "%sian", fname);            /* Iran -> Iranian */
+        s_res_put(r, d, canon, true);
+        snprintf(d, sizeof d, "%si", fname);              /* Iraq -> Iraqi */
+        s_res_put(r, d, canon, true);
+        snprintf(d, sizeof d, "%sese", fname);            /* Sudan -> Sudanese */
+        s_res_put(r, d, canon, true);
+    } else {
+        snprintf(d, sizeof d, "%.*sian", (int)(n - 1), fname); /* Italy -> Italian */
+        s_res_put(r, d, canon, true);
+        snprintf(d, sizeof d, "%.*san", (int)(n - 1), fname);  /* Mexico -> Mexican */
+        s_res_put(r, d, canon, true);
+    }
+}
+
+xres_t *extract_entity_res_new(const char *iso_path)
+{
+    xres_t *r = util_calloc(1, sizeof *r);
+    if (!iso_path)
+        iso_path = "/usr/share/iso-codes/json/iso_3166-1.json";
+    s_iso_t *items = NULL;
+    size_t n_items = 0;
+    FILE *fp = fopen(iso_path, "rb");
+    if (fp) {
+        char *buf = NULL;
+        size_t len = 0, cap = 0;
+        for (;;) {
+            if (len + 65536 > cap) {
+                cap = cap ? cap * 2 : 262144;
+                if (cap > 64u << 20)
+                    break;
+                buf = util_realloc(buf, cap);
+            }
+            size_t k = fread(buf + len, 1, cap - len - 1, fp);
+            if (k == 0)
+                break;
+            len += k;
+        }
+        fclose(fp);
+        const char *p = buf, *end = buf ? buf + len : NULL;
+        s_iso_t cur;
+        memset(&cur, 0, sizeof cur);
+        int depth = 0;
+        while (p && p < end) {
+            char ch = *p++;
+            if (ch == '{') {
+                depth++;
+                memset(&cur, 0, sizeof cur);
+            } else if (ch == '}') {
+                depth--;
+                if (cur.a2[0] && cur.name[0]) {
+                    items = util_realloc(items, (n_items + 1) * sizeof *items);
+                    items[n_items++] = cur;
+                }
+                memset(&cur, 0, sizeof cur);
+            } else if (ch == '"') {
+                char key[32], val[160];
+                p = s_json_str(p, end, key, sizeof key);
+                while (p < end && (*p == ' ' || *p == ':' || *p == '\n' || *p == '\t'))
+                    p++;
+                if (p < end && *p == '"') {
+                    p = s_json_str(p + 1, end, val, sizeof val);
+                    if (strcmp(key, "alpha_2") == 0)
+                        snprintf(cur.a2, sizeof cur.a2, "%.3s", val);
+                    else if (strcmp(key, "name") == 0)
+                        snprintf(cur.name, sizeof cur.name, "%s", val);
+                    else if (strcmp(key, "common_name") == 0)
+                        snprintf(cur.common, sizeof cur.common, "%s", val);
+                    else if (strcmp(key, "official_name") == 0)
+                        snprintf(cur.official, sizeof cur.official, "%s", val);
+                }
+            }
+        }
+        free(buf);
+    }
+    /* Names first, aliases, then demonyms (irregular, then derived), so a real name is
+       never shadowed by a derived form. */
+    for (size_t i = 0; i < n_items; i++) {
+        const char *canon = s_canon_for(r, &items[i]);
+        s_res_name(r, canon, canon);
+        if (!strchr(items[i].name, ','))
+            s_res_name(r, items[i].name, canon);
+        if (items[i].common[0])
+            s_res_name(r, items[i].common, canon);
+        if (items[i].official[0])
+            s_res_name(r, items[i].official, canon);
+    }
+    for (size_t k = 0; k < sizeof s_alias / sizeof *s_alias; k++) {
+        const char *canon = s_res_canon(r, s_alias[k].canon);
+        for (int j = 0; j < 6 && s_alias[k].alias[j]; j++)
+            s_res_name(r, s_alias[k].alias[j], canon);
+    }
+    for (size_t k = 0; k < sizeof s_dem_irregular / sizeof *s_dem_irregular; k++) {
+        const char *canon = NULL;
+        for (size_t i = 0; i < n_items && !canon; i++)
+            if (strcmp(items[i].a2, s_dem_irregular[k].a2) == 0)
+                canon = s_canon_for(r, &items[i]);
+        if (canon)
+            s_res_put(r, s_dem_irregular[k].dem, canon, true);
+    }
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < n_items; i++) {
+            const char *canon = s_canon_for(r, &items[i]);
+            char f[96];
+            extract_text_fold((const uint8_t *)canon, strlen(canon), f, sizeof f);
+            s_res_derive(r, f, canon, pass);
+        }
+    free(items);
+    return r;
+}
+
+void extract_entity_res_destroy(xres_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    xres_t *r = *self_p;
+    for (size_t i = 0; i < r->cap; i++)
+        free(r->slot[i].name);
+    free(r->slot);
+    for (size_t i = 0; i < r->n_canon; i++)
+        free(r->canon[i]);
+    free(r->canon);
+    free(r);
+    *self_p = NULL;
+}
+
+/* ---- word lists -------------------------------------------------------------------- */
+
+static bool s_in(const char *f, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(f, *list) == 0)
+            return true;
+    return false;
+}
+
+static const char *const s_titles[] = {
+    "president", "minister", "prime", "premier", "chancellor", "secretary", "spokesman",
+    "spokeswoman", "spokesperson", "gen", "general", "sen", "senator", "rep",
+    "representative", "gov", "governor", "mr", "mrs", "ms", "dr", "king", "queen", "prince",
+    "princess", "crown", "pope", "ambassador", "judge", "justice", "sheikh", "speaker",
+    "leader", "commander", "col", "colonel", "lt", "lieutenant", "capt", "captain", "sgt",
+    "sergeant", "maj", "major", "adm", "admiral", "director", "chairman", "chairwoman",
+    "chair", "vice", "deputy", "mayor", "envoy", "emir", "ayatollah", "imam", "bishop",
+    "archbishop", "cardinal", "professor", "prof", "sir", "lord", "lady", "dame", "officer",
+    "foreign", "defence", "defense", "interior", "finance", "chief", "head", "attorney",
+    "sultan", "marshal", "brig", "cmdr", "field", "supreme", "first", "former", "acting",
+    "lawmaker", "congressman", "congresswoman", "candidate", "nominee", "ceo", "founder",
+    "gov.", "state", "health", "trade", "economy", "energy", "labour", "labor", "justice",
+    "education", "agriculture", "transport", "culture", "commissioner", "ombudsman", NULL};
+
+/* Words a title run must contain to count as a title (not just "Foreign"). */
+static const char *const s_title_heads[] = {
+    "president", "minister", "premier", "chancellor", "secretary", "spokesman",
+    "spokeswoman", "spokesperson", "gen", "general", "sen", "senator", "rep",
+    "representative", "gov", "governor", "mr", "mrs", "ms", "dr", "king", "queen", "prince",
+    "princess", "pope", "ambassador", "judge", "justice", "sheikh", "speaker", "leader",
+    "commander", "col", "colonel", "lt", "lieutenant", "capt", "captain", "sgt", "sergeant",
+    "maj", "major", "adm", "admiral", "director", "chairman", "chairwoman", "mayor", "envoy",
+    "emir", "ayatollah", "imam", "bishop", "archbishop", "cardinal", "professor", "prof",
+    "sir", "lord", "lady", "dame", "sultan", "marshal", "brig", "cmdr", "attorney",
+    "lawmaker", "congressman", "congresswoman", "candidate", "nominee", "ceo", "founder",
+    "commissioner", "chief", NULL};
+
+bool extract_entity_is_title(const char *f)
+{
+    return s_in(f, s_title_heads);
+}
+
+static const char *const s_org_words[] = {
+    "ministry", "observatory", "party", "council", "army", "forces", "force", "agency",
+    "group", "university", "committee", "organization", "organisation", "association",
+    "front", "union", "bank", "court", "department", "office", "commission", "institute",
+    "foundation", "corps", "guard", "guards", "company", "corporation", "inc", "ltd", "corp",
+    "times", "post", "news", "network", "league", "alliance", "movement", "coalition",
+    "assembly", "parliament", "congress", "senate", "government", "administration",
+    "service", "services", "authority", "fund", "board", "center", "centre", "society",
+    "church", "hospital", "school", "club", "brigade", "brigades", "battalion", "reuters",
+    "press", "journal", "tribune", "herald", "gazette", "daily", "television", "radio",
+    "channel", "broadcasting", "federation", "secretariat", "bureau", "police", "navy",
+    "airlines", "airways", "group", "holdings", "partners", "trust", "cabinet", "presidency",
+    "house", "pentagon", "kremlin", "nations", "red", "crescent", "cross", "exchange",
+    "institution", "academy", "college", "laboratory", "lab", "watch", "international",
+    "crisis", "media", "unit", "division", "command", "taliban", "hezbollah", "hamas",
+    "isis", "nato", "fbi", "cia", "msnbc", "cnn", "bbc", "fox", NULL};
+
+static const char *const s_place_words[] = {
+    "province", "city", "town", "village", "region", "district", "county", "state",
+    "governorate", "capital", "border", "valley", "river", "mountains", "island", "islands",
+    "peninsula", "sea", "gulf", "strait", "airport", "square", "street", "zone", NULL};
+
+static const char *const s_place_preps[] = {
+    "in", "near", "at", "from", "outside", "into", "across", "toward", "towards", "around",
+    "through", "throughout", "inside", "to", "over", "of", "via", NULL};
+
+/* Capitalized words that are not names on their own. */
+static const char *const s_stop_cap[] = {
+    "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "his", "her", "their",
+    "its", "our", "my", "your", "this", "that", "these", "those", "there", "here", "but",
+    "and", "or", "if", "in", "on", "at", "as", "by", "for", "from", "with", "after",
+    "before", "when", "while", "since", "because", "although", "though", "however", "yet",
+    "so", "then", "also", "meanwhile", "according", "under", "over", "about", "what", "who",
+    "why", "how", "where", "which", "not", "no", "yes", "all", "some", "many", "most",
+    "more", "both", "each", "every", "one", "two", "three", "other", "another", "such",
+    "mr", "mrs", "ms", "dr", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "today", "yesterday", "tomorrow", "last", "next", "first",
+    "new", "now", "still", "even", "just", "only", "despite", "until", "during", "against",
+    "within", "without", "between", "among", "into", "through", "once", "instead", "while",
+    "read", "watch", "see", "photo", "video", "update", "updated", "breaking", "exclusive",
+    "analysis", "opinion", "editor", "note", "earlier", "later", "asked", "said", "says",
+    "do", "does", "did", "is", "are", "was", "were", "be", "been", "will", "would", "can",
+    "could", "should", "may", "might", "must", "let", "like", "unlike", "following",
+    "regardless", "whether", "either", "neither", "nor", "perhaps", "maybe", "indeed",
+    "thus", "therefore", "otherwise", "again", "sources", "officials", "several", NULL};
+
+static const char *const s_connectors[] = {
+    "of", "for", "and", "the", "de", "al", "bin", "ibn", "el", "la", "von", "van", "du",
+    "da", "der", "den", "del", "le", "on", "&", NULL};
+
+static const char *const s_particles[] = {
+    "al", "el", "ad", "as", "ash", "an", "ar", "az", "abu", "bin", "ibn", "de", "van",
+    "von", NULL};
+
+/* ---- detection ---------------------------------------------------------------------- */
+
+/* A word that can sit in a name: capitalized, or a particle-hyphen-Capital ("al-Assad"). */
+static bool s_capword(const xctx_t *c, size_t i)
+{
+    const xtok_t *t = &c->tok.v[i];
+    if (!(t->flags & TK_WORD) || (t->flags & TK_POSS))
+        return false;
+    if (t->flags & TK_CAP)
+        return true;
+    const char *dash = strchr(t->f, '-');
+    if (dash && dash - t->f <= 3) {
+        char pre[8];
+        snprintf(pre, sizeof pre, "%.*s", (int)(dash - t->f), t->f);
+        if (s_in(pre, s_particles)) {
+            const uint8_t *p = c->w + t->s + (dash - t->f) + 1;
+            return *p >= 'A' && *p <= 'Z';
+        }
+    }
+    return false;
+}
+
+enum { K_UNKNOWN = 0, K_PERSON = 'p', K_ORG = 'o', K_PLACE = 'l', K_OTHER = 'x' };
+
+typedef struct {
+    uint32_t t0, t1;          /* tokens */
+    char kind;                /* K_* guess */
+    bool strong;              /* kind from a cue (title, org word, country) */
+    const char *country;      /* canonical country when a country or demonym */
+    char acr[16];             /* acronym defined right after it, folded */
+} s_cand_t;
+
+typedef XVEC(s_cand_t) s_candv_t;
+
+/* Folded set of words seen in lower case: a capitalized sentence opener that is also
+   written in lower case elsewhere is a common word, not a name. */
+static bool s_lower_seen(const xctx_t *c, uint32_t hash, const char *f, const uint32_t *set,
+                         size_t mask)
+{
+    size_t h = hash & mask;
+    while (set[h]) {
+        if (set[h] == (hash | 1))
+            return true;
+        h = (h + 1) & mask;
+    }
+    (void)c;
+    (void)f;
+    return false;
+}
+
+static bool s_is_month_or_day(const char *f)
+{
+    static const char *const days[] = {"monday", "tuesday", "wednesday", "thursday",
+                                       "friday", "saturday", "sunday", NULL};
+    return extract_date_month(f) || s_in(f, days);
+}
+
+/* Builds the run's text folded with single spaces into out. */
+static size_t s_fold_range(const xctx_t *c, uint32_t t0, uint32_t t1, char *out, size_t cap)
+{
+    size_t o = 0;
+    out[0] = 0;
+    for (uint32_t i = t0; i < t1 && o + 2 < cap; i++) {
+        const char *f = c->tok.v[i].f;
+        if (c->tok.v[i].flags & TK_POSS)
+            continue;
+        if (o)
+            out[o++] = ' ';
+        size_t k = strlen(f);
+        if (o + k + 1 >= cap)
+            break;
+        memcpy(out + o, f, k);
+        o += k;
+    }
+    out[o] = 0;
+    return o;
+}
+
+/* Surname of a person run: its last token, without an Arabic article ("al-assad"). */
+static void s_surname(const xctx_t *c, uint32_t t1, char *out, size_t cap)
+{
+    const char *f = c->tok.v[t1 - 1].f;
+    const char *dash = strchr(f, '-');
+    if (dash && dash - f <= 3) {
+        char pre[8];
+        snprintf(pre, sizeof pre, "%.*s", (int)(dash - f), f);
+        if (s_in(pre, s_particles))
+            f = dash + 1;
+    }
+    snprintf(out, cap, "%s", f);
+}
+
+/* Initials of the capitalized words of a run ("Syrian Observatory for Human Rights" ->
+   "sohr"). */
+static size_t s_initials(const xctx_t *c, uint32_t t0, uint32_t t1, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (uint32_t i = t0; i < t1 && o + 1 < cap; i++) {
+        const xtok_t *t = &c->tok.v[i];
+        if (!(t->flags & TK_WORD) || (t->flags & TK_POSS))
+            continue;
+        const char *f = t->f;
+        const char *dash = strchr(f, '-');
+        if (!(t->flags & TK_CAP)) {
+            if (dash && dash[1])   /* "al-Sham" gives its S */
+                out[o++] = dash[1];
+            continue;
+        }
+        out[o++] = f[0];
+    }
+    out[o] = 0;
+    return o;
+}
+
+static void s_add_cand(s_candv_t *v, uint32_t t0, uint32_t t1, char kind, bool strong,
+                       const char *country)
+{
+    if (t1 <= t0)
+        return;
+    s_cand_t cd;
+    memset(&cd, 0, sizeof cd);
+    cd.t0 = t0;
+    cd.t1 = t1;
+    cd.kind = kind;
+    cd.strong = strong;
+    cd.country = country;
+    XVEC_PUSH(*v, cd);
+}
+
+/* Classifies the capitalized run [a, b) and adds one or more candidates. */
+static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
+{
+    const xtok_t *t = c->tok.v;
+    char buf[256];
+    /* Trim connectors at the edges. */
+    while (a < b && !s_capword(c, a))
+        a++;
+    while (b > a && !s_capword(c, b - 1))
+        b--;
+    if (a >= b)
+        return;
+    /* Whole run is a country ("United States", "Saudi Arabia")? */
+    s_fold_range(c, a, b, buf, sizeof buf);
+    bool dem = false;
+    const char *country = extract_entity_country(c->res, buf, &dem);
+    if (country) {
+        s_add_cand(cv, a, b, K_PLACE, true, country);
+        return;
+    }
+    /* Organization word anywhere: the whole run is the organization. */
+    for (uint32_t i = a; i < b; i++)
+        if (s_in(t[i].f, s_org_words) && (t[i].flags & TK_CAP)) {
+            /* "Turkish President ..." is not an org even if a later word is. */
+            bool title_before = false;
+            for (uint32_t k = a; k < i; k++)
+                if (s_in(t[k].f, s_title_heads) && strcmp(t[k].f, "general") != 0)
+                    title_before = true;
+            if (!title_before) {
+                s_add_cand(cv, a, b, K_ORG, true, NULL);
+                return;
+            }
+        }
+    /* Leading country/demonym: "Turkish President Erdogan", "Russian Foreign Ministry". */
+    dem = false;
+    country = extract_entity_country(c->res, t[a].f, &dem);
+    if (country && b - a > 1) {
+        s_add_cand(cv, a, a + 1, K_PLACE, true, country);
+        a++;
+    }
+    /* Titles: the person is what follows the last title word. */
+    long last_title = -1;
+    for (uint32_t i = a; i < b; i++)
+        if (s_in(t[i].f, s_titles) && (s_in(t[i].f, s_title_heads) || last_title >= 0
+                                       || (i + 1 < b && s_in(t[i + 1].f, s_titles))))
+            last_title = i;
+    bool has_head = false;
+    for (uint32_t i = a; i < b && (long)i <= last_title; i++)
+        if (s_in(t[i].f, s_title_heads))
+            has_head = true;
+    if (last_title >= 0 && has_head) {
+        uint32_t p = (uint32_t)last_title + 1;
+        /* skip a dot after an abbreviation like "Gen." */
+        if (p < b) {
+            s_add_cand(cv, p, b, K_PERSON, true, NULL);
+            return;
+        }
+        /* Only a title ("the President") is not a name. */
+        return;
+    }
+    /* Single demonym or country word on its own. */
+    if (b - a == 1) {
+        country = extract_entity_country(c->res, t[a].f, &dem);
+        if (country) {
+            s_add_cand(cv, a, b, K_PLACE, true, country);
+            return;
+        }
+    }
+    /* Context: a place after "in", or before "province". */
+    bool place_ctx = false;
+    if (a > 0 && s_in(t[a - 1].f, s_place_preps) && !(t[a - 1].flags & TK_CAP) && b - a <= 3
+        && strcmp(t[a - 1].f, "of") != 0 && strcmp(t[a - 1].f, "to") != 0)
+        place_ctx = true;
+    if (b < c->tok.n && s_in(t[b].f, s_place_words) && !(t[b].flags & TK_CAP))
+        place_ctx = true;
+    if (a >= 2 && strcmp(t[a - 1].f, "of") == 0 && s_in(t[a - 2].f, s_place_words))
+        place_ctx = true;
+    bool all_name = true;
+    for (uint32_t i = a; i < b; i++)
+        if (!s_capword(c, i) || (t[i].flags & TK_ALLCAP) || s_is_month_or_day(t[i].f))
+            all_name = false;
+    if (b - a >= 2 && b - a <= 4 && all_name && !place_ctx) {
+        s_add_cand(cv, a, b, K_PERSON, false, NULL);
+        return;
+    }
+    if (place_ctx) {
+        s_add_cand(cv, a, b, K_PLACE, false, NULL);
+        return;
+    }
+    s_add_cand(cv, a, b, K_UNKNOWN, false, NULL);
+}
+
+static void s_find_candidates(xctx_t *c, s_candv_t *cv, const uint32_t *lset, size_t mask)
+{
+    xtok_t *t = c->tok.v;
+    size_t n = c->tok.n;
+    size_t i = 0;
+    while (i < n) {
+        if ((t[i].flags & (TK_SKIP | TK_TITLE)) || !s_capword(c, i)) {
+            i++;
+            continue;
+        }
+        size_t a = i, b = i + 1;
+        int32_t sent = t[i].sent;
+        while (b < n && t[b].sent == sent && !(t[b].flags & TK_PARA)) {
+            if (s_capword(c, b) && !s_is_month_or_day(t[b].f)) {
+                b++;
+                continue;
+            }
+            /* connectors between capitalized words: "Observatory for Human Rights",
+               "Ministry of the Interior" */
+            size_t k = b;
+            while (k < n && k - b < 2 && t[k].sent == sent && s_in(t[k].f, s_connectors)
+                   && !(t[k].flags & TK_CAP))
+                k++;
+            if (k > b && k < n && t[k].sent == sent && s_capword(c, k)
+                && !s_is_month_or_day(t[k].f)) {
+                b = k + 1;
+                continue;
+            }
+            break;
+        }
+        if (s_is_month_or_day(t[a].f) && b == a + 1) {
+            i = b;
+            continue;
+        }
+        /* A sentence opener that is a common word is not part of a name. */
+        bool opener = (t[a].flags & TK_SSTART) || (a > 0 && (t[a - 1].flags & TK_QUOTE))
+            || (a > 0 && xtok_punct(c, a - 1, '(')) || (a > 0 && xtok_punct(c, a - 1, ':'));
+        while (a < b && (s_in(t[a].f, s_stop_cap)
+                         || (opener && !(t[a].flags & TK_ALLCAP)
+                             && s_lower_seen(c, t[a].hash, t[a].f, lset, mask)
+                             && !extract_entity_country(c->res, t[a].f, NULL)
+                             && !s_in(t[a].f, s_titles) && !s_in(t[a].f, s_org_words)))) {
+            a++;
+            opener = false;
+        }
+        if (a < b)
+            s_classify(c, cv, (uint32_t)a, (uint32_t)b);
+        /* "(SOHR)" right after: an acronym for the last candidate. */
+        if (cv->n && b + 2 < n && xtok_punct(c, b, '(') && (t[b + 1].flags & TK_ALLCAP)
+            && xtok_punct(c, b + 2, ')') && strlen(t[b + 1].f) < 16) {
+            s_cand_t *last = &cv->v[cv->n - 1];
+            if (last->t1 == b && last->kind != K_PERSON) {
+                snprintf(last->acr, sizeof last->acr, "%s", t[b + 1].f);
+                if (last->kind == K_UNKNOWN)
+                    last->kind = K_ORG;
+            }
+        }
+        i = b;
+    }
+}
+
+/* ---- linking ------------------------------------------------------------------------ */
+
+static bool s_tokens_within(const xctx_t *c, const s_cand_t *small, const xent_t *e)
+{
+    /* Every word of the short form appears in the entity's long form. */
+    for (uint32_t i = small->t0; i < small->t1; i++) {
+        if (!(c->tok.v[i].flags & TK_WORD))
+            continue;
+        bool found = false;
+        for (uint32_t k = e->name_t0; k < e->name_t1 && !found; k++)
+            if (c->tok.v[k].hash == c->tok.v[i].hash)
+                found = true;
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+static int s_new_ent(xctx_t *c, char kind, uint32_t t0, uint32_t t1, const char *key)
+{
+    xent_t e;
+    memset(&e, 0, sizeof e);
+    e.kind = kind;
+    e.name_t0 = t0;
+    e.name_t1 = t1;
+    snprintf(e.key, sizeof e.key, "%s", key);
+    XVEC_PUSH(c->ent, e);
+    return (int)c->ent.n - 1;
+}
+
+static int s_find_key(const xctx_t *c, const char *key)
+{
+    for (size_t k = 0; k < c->ent.n; k++)
+        if (strcmp(c->ent.v[k].key, key) == 0)
+            return (int)k;
+    return -1;
+}
+
+static uint32_t s_bytes(const xctx_t *c, uint32_t t0, uint32_t t1)
+{
+    return c->tok.v[t1 - 1].e - c->tok.v[t0].s;
+}
+
+static int s_cmp_len(const void *a, const void *b, void *ctx)
+{
+    const xctx_t *c = ctx;
+    const s_cand_t *x = a, *y = b;
+    uint32_t lx = x->t1 - x->t0, ly = y->t1 - y->t0;
+    if (lx != ly)
+        return lx > ly ? -1 : 1;
+    (void)c;
+    return x->t0 < y->t0 ? -1 : x->t0 > y->t0;
+}
+
+int extract_entity_at(const xctx_t *c, size_t i)
+{
+    return i < c->tok.n ? c->tok.v[i].ent : -1;
+}
+
+/* Links one candidate to an entity, creating it when needed; returns the entity. */
+static int s_link(xctx_t *c, const s_cand_t *cd)
+{
+    char buf[128], key[96];
+    const xtok_t *t = c->tok.v;
+    uint32_t len = cd->t1 - cd->t0;
+    switch (cd->kind) {
+    case K_PLACE: {
+        if (cd->country) {
+            extract_text_fold((const uint8_t *)cd->country, strlen(cd->country), buf, sizeof buf);
+        } else {
+            s_fold_range(c, cd->t0, cd->t1, buf, sizeof buf);
+        }
+        snprintf(key, sizeof key, "loc:%s", buf);
+        int e = s_find_key(c, key);
+        return e >= 0 ? e : s_new_ent(c, K_PLACE, cd->t0, cd->t1, key);
+    }
+    case K_ORG: {
+        char ini[16];
+        size_t ni = s_initials(c, cd->t0, cd->t1, ini, sizeof ini);
+        const char *acr = cd->acr[0] ? cd->acr : NULL;
+        if (!acr && len == 1 && (t[cd->t0].flags & TK_ALLCAP))
+            acr = t[cd->t0].f;
+        /* An acronym already known from an earlier long form. */
+        for (size_t k = 0; k < c->ent.n; k++) {
+            xent_t *e = &c->ent.v[k];
+            if (e->kind != K_ORG)
+                continue;
+            if (acr && strcmp(e->acr, acr) == 0)
+                return (int)k;
+            if (!acr && e->name_t1 - e->name_t0 == len) {
+                s_fold_range(c, cd->t0, cd->t1, buf, sizeof buf);
+                char nb[128];
+                s_fold_range(c, e->name_t0, e->name_t1, nb, sizeof nb);
+                if (strcmp(nb, buf) == 0)
+                    return (int)k;
+            }
+        }
+        if (!acr && ni >= 3 && len >= 3)
+            acr = ini;
+        if (acr)
+            snprintf(key, sizeof key, "org:%s", acr);
+        else {
+            size_t o = 0;
+            uint32_t t0 = cd->t0;
+            if (strcmp(t[t0].f, "the") == 0)
+                t0++;
+            o = s_fold_range(c, t0, cd->t1, buf, sizeof buf);
+            (void)o;
+            snprintf(key, sizeof key, "org:%s", buf);
+        }
+        int e = s_find_key(c, key);
+        if (e < 0) {
+            e = s_new_ent(c, K_ORG, cd->t0, cd->t1, key);
+        }
+        if (acr)
+            snprintf(c->ent.v[e].acr, sizeof c->ent.v[e].acr, "%s", acr);
+        return e;
+    }
+    case K_PERSON: {
+        char sur[64];
+        s_surname(c, cd->t1, sur, sizeof sur);
+        /* Join an existing person whose long form holds every word of this one. */
+        int best = -1;
+        for (size_t k = 0; k < c->ent.n; k++) {
+            xent_t *e = &c->ent.v[k];
+            if (e->kind == K_PERSON && s_tokens_within(c, cd, e)) {
+                char es[64];
+                s_surname(c, e->name_t1, es, sizeof es);
+                if (strcmp(es, sur) == 0 || len == 1) {
+                    best = (int)k;
+                    break;
+                }
+            }
+        }
+        if (best >= 0)
+            return best;
+        snprintf(key, sizeof key, "per:%s", sur);
+        if (s_find_key(c, key) >= 0) {
+            /* another person with the same surname: qualify with the first name */
+            snprintf(key, sizeof key, "per:%s %s", t[cd->t0].f, sur);
+            int e = s_find_key(c, key);
+            if (e >= 0)
+                return e;
+        }
+        return s_new_ent(c, K_PERSON, cd->t0, cd->t1, key);
+    }
+    default:
+        break;
+    }
+    /* Unknown: a surname, acronym or place already known; an all-caps word is an org;
+       a word before a speech verb is a person; otherwise "other". */
+    uint32_t h = t[cd->t1 - 1].hash;
+    for (size_t k = 0; k < c->ent.n; k++) {
+        xent_t *e = &c->ent.v[k];
+        if (e->kind == K_PERSON) {
+            char es[64], sur[64];
+            s_surname(c, e->name_t1, es, sizeof es);
+            s_surname(c, cd->t1, sur, sizeof sur);
+            if (strcmp(es, sur) == 0 && s_tokens_within(c, cd, e))
+                return (int)k;
+            if (len == 1 && t[e->name_t1 - 1].hash == h)
+                return (int)k;
+        } else if (e->kind == K_ORG && len == 1 && e->acr[0] && strcmp(e->acr, t[cd->t0].f) == 0) {
+            return (int)k;
+        } else if (e->kind == K_ORG && s_tokens_within(c, cd, e) && len >= 2) {
+            return (int)k;
+        }
+    }
+    if (len == 1 && (t[cd->t0].flags & TK_ALLCAP)) {
+        s_cand_t o = *cd;
+        o.kind = K_ORG;
+        return s_link(c, &o);
+    }
+    s_fold_range(c, cd->t0, cd->t1, buf, sizeof buf);
+    snprintf(key, sizeof key, "oth:%s", buf);
+    int e = s_find_key(c, key);
+    return e >= 0 ? e : s_new_ent(c, K_OTHER, cd->t0, cd->t1, key);
+}
+
+static int s_cmp_t0(const void *a, const void *b)
+{
+    const xmention_t *x = a, *y = b;
+    return x->t0 < y->t0 ? -1 : x->t0 > y->t0;
+}
+
+void extract_entity_find(xctx_t *c)
+{
+    c->men.n = 0;
+    c->ent.n = 0;
+    /* Words seen in lower case, as a hash set over the token hashes. */
+    size_t cap = 64;
+    while (cap < c->tok.n * 2 + 2)
+        cap <<= 1;
+    uint32_t *lset = extract_arena_alloc(c->arena, cap * sizeof *lset, 1);
+    size_t mask = cap - 1;
+    for (size_t i = 0; i < c->tok.n; i++) {
+        const xtok_t *t = &c->tok.v[i];
+        if (!(t->flags & TK_WORD) || (t->flags & (TK_CAP | TK_SKIP)) || t->f[0] < 'a'
+            || t->f[0] > 'z')
+            continue;
+        uint32_t hv = t->hash | 1;
+        size_t h = hv & mask;
+        while (lset[h] && lset[h] != hv)
+            h = (h + 1) & mask;
+        lset[h] = hv;
+    }
+    s_candv_t cv = {0};
+    s_find_candidates(c, &cv, lset, mask);
+    /* Longest first, so short forms find their long forms. Strong kinds before weak. */
+    s_cand_t *sorted = extract_arena_alloc(c->arena, (cv.n + 1) * sizeof *sorted, 0);
+    if (cv.n)
+        memcpy(sorted, cv.v, cv.n * sizeof *sorted);
+    qsort_r(sorted, cv.n, sizeof *sorted, s_cmp_len, c);
+    for (int pass = 0; pass < 3; pass++) {
+        for (size_t k = 0; k < cv.n; k++) {
+            s_cand_t *cd = &sorted[k];
+            bool want = pass == 0 ? (cd->kind != K_UNKNOWN && cd->strong)
+                      : pass == 1 ? (cd->kind != K_UNKNOWN && !cd->strong)
+                                  : cd->kind == K_UNKNOWN;
+            if (!want)
+                continue;
+            int e = s_link(c, cd);
+            xent_t *en = &c->ent.v[e];
+            if (s_bytes(c, cd->t0, cd->t1) > s_bytes(c, en->name_t0, en->name_t1)
+                && en->kind == cd->kind) {
+                en->name_t0 = cd->t0;
+                en->name_t1 = cd->t1;
+            }
+            xmention_t m = {cd->t0, cd->t1, e};
+            XVEC_PUSH(c->men, m);
+            en->n_mentions++;
+        }
+    }
+    free(cv.v);
+    qsort(c->men.v, c->men.n, sizeof *c->men.v, s_cmp_t0);
+    for (size_t k = 0; k < c->men.n; k++)
+        for (uint32_t i = c->men.v[k].t0; i < c->men.v[k].t1; i++)
+            c->tok.v[i].ent = c->men.v[k].ent;
+}

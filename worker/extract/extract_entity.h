@@ -1,0 +1,39 @@
+/*  extract_entity: people, organizations and places as mention spans, linked within the
+    article (short to long form, acronyms to their expansion) and keyed for use across
+    articles.
+
+    Keys: "per:<folded surname>" (so "Recep Tayyip Erdogan" and "Erdoğan" meet);
+    "org:<folded acronym>" when the article defines one ("Syrian Observatory for Human
+    Rights (SOHR)") or the name's initials make one of three letters or more, so an article
+    that writes only "SOHR" meets one that spells it out; otherwise "org:<folded name>";
+    "loc:<folded country>" for countries and their demonyms ("Turkish" -> "loc:turkey"),
+    "loc:<folded name>" for other places. */
+#ifndef CC_EXTRACT_ENTITY_H
+#define CC_EXTRACT_ENTITY_H
+
+#include "extract_internal.h"
+
+/* Loads the country table from the iso-codes JSON at `iso_path` (NULL: the Debian path).
+   A missing or unreadable file leaves a table of the built-in aliases only. Never NULL. */
+xres_t *extract_entity_res_new(const char *iso_path);
+
+/* Frees; does nothing on NULL; sets *self_p = NULL. */
+void extract_entity_res_destroy(xres_t **self_p);
+
+/* Number of names (countries, aliases, demonyms) the table holds. */
+size_t extract_entity_res_size(const xres_t *r);
+
+/* Canonical country name for a folded name or demonym ("turkish" -> "Turkey"), or NULL.
+   *demonym says which it was. */
+const char *extract_entity_country(const xres_t *r, const char *folded, bool *demonym);
+
+/* Finds mentions and builds entities into c->men and c->ent. Can't fail. */
+void extract_entity_find(xctx_t *c);
+
+/* Entity index whose mention covers token i, or -1. */
+int extract_entity_at(const xctx_t *c, size_t i);
+
+/* True when folded word is a personal title ("president", "minister", "gen"). */
+bool extract_entity_is_title(const char *f);
+
+#endif

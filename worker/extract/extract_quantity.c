@@ -1,0 +1,508 @@
+/*  extract_quantity: per sentence, numbers first, then the noun phrase after them, then a
+    predicate to the right (or left: "the killing of seven"), place and time. */
+#include "extract_quantity.h"
+#include "extract_date.h"
+#include "extract_entity.h"
+#include "extract_text.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool s_in(const char *f, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(f, *list) == 0)
+            return true;
+    return false;
+}
+
+static const char *const s_units[] = {
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+    "eighteen", "nineteen", NULL};
+static const char *const s_tens[] = {
+    "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", NULL};
+
+static int s_word_value(const char *f)
+{
+    for (int i = 0; s_units[i]; i++)
+        if (strcmp(f, s_units[i]) == 0)
+            return i;
+    for (int i = 2; s_tens[i]; i++) {
+        size_t n = strlen(s_tens[i]);
+        if (strncmp(f, s_tens[i], n) == 0) {
+            if (f[n] == 0)
+                return i * 10;
+            if (f[n] == '-')
+                for (int u = 1; u < 10; u++)
+                    if (strcmp(f + n + 1, s_units[u]) == 0)
+                        return i * 10 + u;
+        }
+    }
+    return -1;
+}
+
+static double s_scale(const char *f)
+{
+    if (strcmp(f, "hundred") == 0) return 1e2;
+    if (strcmp(f, "thousand") == 0) return 1e3;
+    if (strcmp(f, "million") == 0 || strcmp(f, "mln") == 0 || strcmp(f, "m") == 0) return 1e6;
+    if (strcmp(f, "billion") == 0 || strcmp(f, "bln") == 0 || strcmp(f, "bn") == 0) return 1e9;
+    if (strcmp(f, "trillion") == 0) return 1e12;
+    return 0;
+}
+
+size_t extract_quantity_number(const xctx_t *c, size_t i, size_t end, double *value, bool *approx)
+{
+    const xtok_t *t = c->tok.v;
+    *approx = false;
+    *value = 0;
+    if (i >= end)
+        return 0;
+    size_t k = i;
+    if (t[i].flags & TK_NUM) {
+        const char *f = t[i].f;
+        double v = 0, frac = 0, div = 1;
+        bool dot = false;
+        for (; *f; f++) {
+            if (*f >= '0' && *f <= '9') {
+                if (dot) {
+                    div *= 10;
+                    frac = frac * 10 + (*f - '0');
+                } else {
+                    v = v * 10 + (*f - '0');
+                }
+            } else if (*f == ',') {
+                continue;
+            } else if (*f == '.' && !dot) {
+                dot = true;
+            } else if (*f == 's' && f[1] == 0) {
+                return 0;   /* "1990s" */
+            } else {
+                return 0;   /* "20th", "3pm", "S-400" parts */
+            }
+        }
+        *value = v + frac / div;
+        k = i + 1;
+    } else if (t[i].flags & TK_WORD) {
+        const char *f = t[i].f;
+        int wv = s_word_value(f);
+        if (wv >= 0) {
+            *value = wv;
+            k = i + 1;
+        } else if (strcmp(f, "dozen") == 0) {
+            *value = 12;
+            k = i + 1;
+        } else if (strcmp(f, "dozens") == 0 || strcmp(f, "scores") == 0) {
+            *value = 24, *approx = true;
+            return i + 1 - i;
+        } else if (strcmp(f, "hundreds") == 0) {
+            *value = 200, *approx = true;
+            return 1;
+        } else if (strcmp(f, "thousands") == 0) {
+            *value = 2000, *approx = true;
+            return 1;
+        } else if (strcmp(f, "millions") == 0) {
+            *value = 2e6, *approx = true;
+            return 1;
+        } else {
+            return 0;
+        }
+    } else {
+        return 0;
+    }
+    /* "4 million", "two hundred thousand" */
+    while (k < end) {
+        double s = s_scale(t[k].f);
+        if (s == 0)
+            break;
+        *value *= s;
+        k++;
+    }
+    return k - i;
+}
+
+static const struct { const char *w, *p; } s_pred[] = {
+    {"killed", "killed"}, {"kill", "killed"}, {"kills", "killed"}, {"killing", "killed"},
+    {"dead", "killed"}, {"died", "killed"}, {"die", "killed"}, {"dies", "killed"},
+    {"death", "killed"}, {"deaths", "killed"}, {"toll", "killed"}, {"slain", "killed"},
+    {"martyred", "killed"}, {"martyrs", "killed"}, {"lives", "killed"}, {"perished", "killed"},
+    {"massacred", "killed"}, {"fatalities", "killed"}, {"casualties", "casualties"},
+    {"wounded", "wounded"}, {"injured", "wounded"}, {"injuring", "wounded"},
+    {"wounding", "wounded"}, {"hurt", "wounded"}, {"injuries", "wounded"},
+    {"arrested", "arrested"}, {"detained", "arrested"}, {"captured", "arrested"},
+    {"detaining", "arrested"}, {"arresting", "arrested"}, {"jailed", "arrested"},
+    {"displaced", "displaced"}, {"fled", "displaced"}, {"flee", "displaced"},
+    {"evacuated", "displaced"}, {"missing", "missing"}, {"kidnapped", "abducted"},
+    {"abducted", "abducted"}, {"has", "have"}, {"have", "have"}, {"had", "have"},
+    {"keeps", "have"}, {"keep", "have"}, {"operates", "have"}, {"maintains", "have"},
+    {"deployed", "deployed"}, {"deploys", "deployed"}, {"sent", "deployed"},
+    {"destroyed", "destroyed"}, {"damaged", "damaged"}, {"surrounded", "surrounded"},
+    {"encircled", "surrounded"}, {"launched", "launched"}, {"fired", "launched"},
+    {"voted", "voted"}, {"won", "won"}, {"lost", "lost"}, {"rose", "rose"}, {"fell", "fell"},
+    {"raised", "raised"}, {"spent", "spent"}, {"paid", "paid"}, {"cost", "cost"},
+    {"incapacitated", "killed"},
+};
+
+const char *extract_quantity_predicate(const char *f)
+{
+    for (size_t i = 0; i < sizeof s_pred / sizeof *s_pred; i++)
+        if (strcmp(f, s_pred[i].w) == 0)
+            return s_pred[i].p;
+    return NULL;
+}
+
+/* Words that end the counted noun phrase. */
+static const char *const s_np_end[] = {
+    "of", "in", "on", "at", "to", "from", "by", "with", "and", "or", "but", "who", "that",
+    "which", "were", "was", "are", "is", "have", "has", "had", "will", "would", "as",
+    "for", "into", "since", "after", "before", "during", "over", "under", "near", "across",
+    "than", "a", "an", "the", "this", "last", "per", "each", "more", "less", "while",
+    "when", "said", "says", "been", "be", "not", "percent", "per", "between", "among",
+    "against", "amid", "including", "inside", "outside", "around", "through", "it", "they",
+    "he", "she", "we", "its", "their", "his", "her", "also", "already", "still", "now",
+    "about", "up", "down", "out", "off", "ago", "later", "earlier", "alone", "so", "far",
+    NULL};
+
+static const char *const s_approx_before[] = {
+    "about", "around", "nearly", "almost", "some", "roughly", "approximately", "estimated",
+    "over", "least", "than", "to", "close", "as", "upwards", NULL};
+
+static const struct { const char *w, *event, *pred; } s_events[] = {
+    {"deal", "deal", "agreed"}, {"agreement", "deal", "agreed"}, {"accord", "deal", "agreed"},
+    {"pact", "deal", "agreed"}, {"memorandum", "deal", "agreed"}, {"treaty", "deal", "agreed"},
+    {"accords", "deal", "agreed"}, {"ceasefire", "ceasefire", "agreed"},
+    {"truce", "ceasefire", "agreed"}, {"war", "war", "began"}, {"uprising", "uprising", "began"},
+    {"revolution", "revolution", "began"}, {"conflict", "war", "began"},
+    {"election", "election", "held"}, {"elections", "election", "held"},
+    {"referendum", "referendum", "held"}, {"coup", "coup", "occurred"},
+    {"invasion", "invasion", "began"}, {"offensive", "offensive", "began"},
+    {"summit", "summit", "held"}, {"crisis", "crisis", "began"},
+    {"earthquake", "earthquake", "occurred"}, {"attack", "attack", "occurred"},
+    {"attacks", "attack", "occurred"}, {"bombing", "attack", "occurred"},
+    {"protests", "protests", "began"}, {"independence", "independence", "won"},
+};
+
+static int s_event(const char *f)
+{
+    for (size_t i = 0; i < sizeof s_events / sizeof *s_events; i++)
+        if (strcmp(f, s_events[i].w) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Strips a plural "s" from a head noun for the key ("posts" -> "post"). */
+static void s_singular(char *w)
+{
+    size_t n = strlen(w);
+    if (n > 3 && w[n - 1] == 's' && w[n - 2] != 's' && w[n - 2] != 'u' && w[n - 2] != 'i')
+        w[n - 1] = 0;
+}
+
+static void s_append(char *buf, size_t cap, const char *w)
+{
+    size_t n = strlen(buf);
+    if (n && n + 1 < cap)
+        buf[n++] = ' ', buf[n] = 0;
+    snprintf(buf + n, cap - n, "%s", w);
+}
+
+static const int *s_pub(const xctx_t *c, int *buf)
+{
+    if (c->doc->published && extract_date_parse_iso(c->doc->published, &buf[0], &buf[1], &buf[2]))
+        return buf;
+    return NULL;
+}
+
+/* Country of token i when it is a demonym or country mention. */
+static const char *s_country_of(const xctx_t *c, size_t i, bool *demonym)
+{
+    return extract_entity_country(c->res, c->tok.v[i].f, demonym);
+}
+
+/* The place a sentence puts a fact in: a named place after a place preposition, not a
+   demonym. Searches [a, b). Returns the entity key without its prefix, or NULL. */
+static const char *s_place(const xctx_t *c, size_t a, size_t b)
+{
+    const xtok_t *t = c->tok.v;
+    static const char *const preps[] = {"in", "near", "at", "over", "outside", "across",
+                                        "around", "inside", NULL};
+    for (size_t i = a; i < b; i++) {
+        int e = t[i].ent;
+        if (e < 0 || c->ent.v[e].kind != 'l' || i == 0)
+            continue;
+        if (i > 0 && t[i - 1].ent == e)
+            continue;   /* not the mention's first token */
+        bool dem = false;
+        if (s_country_of(c, i, &dem) && dem)
+            continue;
+        size_t p = i - 1;
+        /* "in the northwestern province of Idlib" */
+        if (xtok_is(c, p, "of") && p >= 1) {
+            size_t k = p;
+            while (k > a && k > p - 5 && !s_in(t[k - 1].f, preps))
+                k--;
+            if (k > a && s_in(t[k - 1].f, preps))
+                return c->ent.v[e].key + 4;
+            continue;
+        }
+        if (xtok_is(c, p, "the") && p >= 1)
+            p--;
+        if (s_in(t[p].f, preps))
+            return c->ent.v[e].key + 4;
+    }
+    return NULL;
+}
+
+static void s_push_qty(xctx_t *c, double value, bool approx, char bound, size_t t0, size_t t1,
+                       const char *subject, const char *pred, const char *key,
+                       const char *place, const extract_date_t *date, bool total, bool year)
+{
+    extract_quantity_t q;
+    memset(&q, 0, sizeof q);
+    q.value = value;
+    q.approx = approx;
+    q.bound = bound;
+    q.span = extract_span_tok(c, (uint32_t)t0, (uint32_t)t1);
+    q.subject = extract_arena_strndup(c->arena, subject, strlen(subject));
+    q.predicate = extract_arena_strndup(c->arena, pred, strlen(pred));
+    q.key = extract_arena_strndup(c->arena, key, strlen(key));
+    q.place = place ? extract_arena_strndup(c->arena, place, strlen(place)) : NULL;
+    if (date) {
+        q.time = extract_arena_strndup(c->arena, date->iso, strlen(date->iso));
+        q.time_resolved = date->resolved;
+    }
+    q.total = total;
+    q.year = year;
+    XVEC_PUSH(c->qty, q);
+}
+
+/* Year of an event: "since the civil war began in 2011", "a 2018 deal". */
+static bool s_year_claim(xctx_t *c, size_t i, size_t s0, size_t s1, int year)
+{
+    const xtok_t *t = c->tok.v;
+    int ev = -1;
+    size_t evi = 0;
+    /* after: "2018 deal", "2018 de-confliction deal" */
+    for (size_t k = i + 1; k < s1 && k <= i + 3; k++) {
+        if (t[k].flags & TK_PUNCT)
+            break;
+        int e = s_event(t[k].f);
+        if (e >= 0) {
+            ev = e, evi = k;
+            break;
+        }
+    }
+    /* before: "the civil war began in 2011", "the memorandum dated September 17, 2018" */
+    if (ev < 0)
+        for (size_t k = i; k > s0 && k + 8 > i; k--) {
+            int e = s_event(t[k - 1].f);
+            if (e >= 0) {
+                ev = e, evi = k - 1;
+                break;
+            }
+        }
+    if (ev < 0)
+        return false;
+    char event[48];
+    snprintf(event, sizeof event, "%s", s_events[ev].event);
+    if (strcmp(event, "war") == 0 && evi > 0 && xtok_is(c, evi - 1, "civil"))
+        snprintf(event, sizeof event, "civil war");
+    char key[160];
+    snprintf(key, sizeof key, "y|%s|%s", event, s_events[ev].pred);
+    extract_date_t d;
+    memset(&d, 0, sizeof d);
+    snprintf(d.iso, sizeof d.iso, "%04d", year);
+    d.resolved = true;
+    s_push_qty(c, year, false, '=', i, i + 1, event, s_events[ev].pred, key, NULL, &d, false, true);
+    return true;
+}
+
+void extract_quantity_find(xctx_t *c)
+{
+    const xtok_t *t = c->tok.v;
+    int pubbuf[3];
+    const int *pub = s_pub(c, pubbuf);
+    c->qty.n = 0;
+    for (size_t si = 0; si < c->sent.n; si++) {
+        size_t s0 = c->sent.v[si].t0, s1 = c->sent.v[si].t1;
+        if (t[s0].flags & (TK_SKIP | TK_TITLE))
+            continue;
+        /* Dates of the sentence, so their numbers are not counts. */
+        extract_date_t dates[8];
+        int nd = 0;
+        for (size_t i = s0; i < s1 && nd < 8; i++) {
+            if (extract_date_at(c, i, s1, pub, &dates[nd]) && dates[nd].gran != 'y') {
+                i = dates[nd].t1 - 1;
+                nd++;
+            }
+        }
+        for (size_t i = s0; i < s1; i++) {
+            if (!(t[i].flags & (TK_NUM | TK_WORD)))
+                continue;
+            bool in_date = false;
+            for (int k = 0; k < nd; k++)
+                if (i >= dates[k].t0 && i < dates[k].t1)
+                    in_date = true;
+            double value;
+            bool approx;
+            size_t nt = extract_quantity_number(c, i, s1, &value, &approx);
+            if (!nt)
+                continue;
+            /* years */
+            if ((t[i].flags & TK_NUM) && t[i].e - t[i].s == 4 && value >= 1900 && value <= 2100
+                && nt == 1) {
+                s_year_claim(c, i, s0, s1, (int)value);
+                continue;
+            }
+            if (in_date)
+                continue;
+            char bound = '=';
+            if (i > s0) {
+                const char *p = t[i - 1].f;
+                if (s_in(p, s_approx_before)) {
+                    approx = true;
+                    bound = '~';
+                    if (strcmp(p, "least") == 0 || strcmp(p, "than") == 0 || strcmp(p, "over") == 0
+                        || strcmp(p, "upwards") == 0)
+                        bound = '>';
+                    if ((strcmp(p, "than") == 0 && i >= 2 && (xtok_is(c, i - 2, "fewer") || xtok_is(c, i - 2, "less")))
+                        || (strcmp(p, "to") == 0 && i >= 2 && xtok_is(c, i - 2, "up"))
+                        || strcmp(p, "nearly") == 0 || strcmp(p, "almost") == 0)
+                        bound = '<';
+                    if (strcmp(p, "to") == 0 && !(i >= 2 && xtok_is(c, i - 2, "up"))) {
+                        approx = false;
+                        bound = '=';
+                    }
+                }
+            }
+            if (approx && bound == '=')
+                bound = '~';
+            /* counted noun phrase */
+            size_t k = i + nt;
+            if (k < s1 && xtok_is(c, k, "of") && (approx || xtok_is(c, i, "dozen")))
+                k++;
+            if (k < s1 && xtok_is(c, k, "the") && t[k - 1].f[0] == 'o')
+                k++;
+            char subject[128] = "", core[128] = "";
+            const char *owner = NULL;
+            size_t sub1 = k;
+            int words = 0;
+            const char *pred = NULL;
+            while (k < s1 && words < 4) {
+                const xtok_t *w = &t[k];
+                if (!(w->flags & TK_WORD) || (w->flags & TK_POSS))
+                    break;
+                if (s_in(w->f, s_np_end))
+                    break;
+                const char *pp = extract_quantity_predicate(w->f);
+                if (pp && words > 0 && strcmp(pp, "have") != 0) {
+                    pred = pp;
+                    break;
+                }
+                if (pp && strcmp(pp, "have") == 0)
+                    break;
+                bool dem = false;
+                const char *ctry = s_country_of(c, k, &dem);
+                if (ctry && (w->flags & TK_CAP)) {
+                    owner = ctry;
+                } else {
+                    s_append(core, sizeof core, w->f);
+                }
+                s_append(subject, sizeof subject, w->f);
+                words++;
+                k++;
+                sub1 = k;
+            }
+            if (!core[0])
+                continue;
+            /* predicate: right of the noun phrase, then left of the number */
+            size_t r = sub1;
+            if (!pred)
+                for (size_t q = sub1; q < s1 && q < sub1 + 8; q++) {
+                    if (xtok_punct(c, q, ',') || xtok_punct(c, q, ';'))
+                        break;
+                    const char *pp = extract_quantity_predicate(t[q].f);
+                    if (pp) {
+                        pred = pp;
+                        r = q;
+                        break;
+                    }
+                }
+            (void)r;
+            size_t l0 = i;
+            if (!pred || strcmp(pred, "have") == 0) {
+                for (size_t q = i; q > s0 && q + 6 > i; q--) {
+                    const char *pp = extract_quantity_predicate(t[q - 1].f);
+                    if (pp && (!pred || strcmp(pp, "have") != 0)) {
+                        pred = pp;
+                        l0 = q - 1;
+                        break;
+                    }
+                    if (xtok_punct(c, q - 1, ',') || xtok_punct(c, q - 1, ';'))
+                        break;
+                }
+            }
+            /* "the 12 Turkish observation posts": a definite count of what exists */
+            bool definite = i > s0 && (xtok_is(c, i - 1, "the") || xtok_is(c, i - 1, "its")
+                                       || xtok_is(c, i - 1, "their"));
+            if (!pred || (definite && strcmp(pred, "killed") != 0 && strcmp(pred, "wounded") != 0))
+                pred = definite ? "have" : (pred ? pred : "count");
+            /* owner from the clause subject: "Turkey has 12 observation posts" */
+            if (!owner && strcmp(pred, "have") == 0) {
+                for (size_t q = l0; q > s0 && q + 6 > l0; q--) {
+                    if (t[q - 1].ent >= 0 && c->ent.v[t[q - 1].ent].kind == 'l') {
+                        owner = s_country_of(c, q - 1, NULL);
+                        break;
+                    }
+                    if (t[q - 1].flags & TK_PUNCT)
+                        break;
+                }
+            }
+            /* head noun singular for the key */
+            char ckey[128];
+            snprintf(ckey, sizeof ckey, "%s", core);
+            char *last = strrchr(ckey, ' ');
+            s_singular(last ? last + 1 : ckey);
+            /* place and time */
+            const char *place = s_place(c, i, s1);
+            const extract_date_t *date = NULL;
+            int best = 1 << 30;
+            for (int q = 0; q < nd; q++) {
+                int dist = (int)dates[q].t0 - (int)i;
+                if (dist < 0)
+                    dist = -dist * 2;   /* prefer a date after the number */
+                if (dist < best) {
+                    best = dist;
+                    date = &dates[q];
+                }
+            }
+            bool total = date && date->period;
+            for (size_t q = sub1; q < s1; q++)
+                if (xtok_is(c, q, "alone") || (xtok_is(c, q, "so") && xtok_is(c, q + 1, "far"))
+                    || xtok_is(c, q, "total") || xtok_is(c, q, "altogether"))
+                    total = true;
+            char obuf[64] = "";
+            if (owner)
+                extract_text_fold((const uint8_t *)owner, strlen(owner), obuf, sizeof obuf);
+            char bucket[40] = "";
+            if (date && (date->resolved || total)) {
+                if (total || date->gran == 'm' || date->gran == 'y')
+                    snprintf(bucket, sizeof bucket, "%s", date->iso);
+                else if (date->y)
+                    snprintf(bucket, sizeof bucket, "%04d-%02d", date->y, date->m);
+            }
+            char key[400];
+            snprintf(key, sizeof key, "q|%s|%s%s%s|%s|%s%s", pred, obuf, obuf[0] ? " " : "", ckey,
+                     place ? place : "", bucket, total ? "|total" : "");
+            char subj_out[192];
+            snprintf(subj_out, sizeof subj_out, "%s", subject);
+            s_push_qty(c, value, approx, bound, i, i + nt, subj_out, pred, key, place, date, total,
+                       false);
+            i += nt - 1;
+        }
+    }
+}
