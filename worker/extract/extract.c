@@ -13,6 +13,7 @@
 #include "extract_text.h"
 #include "util.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,7 +99,7 @@ const char *extract_strerror(int rc)
     case EXTRACT_EEMPTY: return "no text in the body";
     case EXTRACT_EDECODE: return "not decodable as UTF-8 nor Windows-1252";
     case EXTRACT_ETOOBIG: return "article over the extractor's size limit";
-    case -22: return "invalid argument";
+    case -EINVAL: return "invalid argument";
     default: return "unknown extract error";
     }
 }
@@ -154,12 +155,11 @@ static void s_entities(xctx_t *c, extract_result_t *out)
     out->n_entities = n;
 }
 
-int extract_run(extract_t *self, const extract_doc_t *doc, extract_result_t *out)
+/* The stages every entry point shares: validate, decode, tokenize, split. */
+static int s_prepare(extract_t *self, const extract_doc_t *doc, extract_doc_t *clamped)
 {
-    if (out)
-        memset(out, 0, sizeof *out);
-    if (!self || !doc || !out || (!doc->text && doc->len))
-        return -22;
+    if (!self || !doc || (!doc->text && doc->len))
+        return -EINVAL;
     if (doc->len > EXTRACT_MAX_BYTES)
         return EXTRACT_ETOOBIG;
     extract_arena_reset(self->arena);
@@ -170,11 +170,10 @@ int extract_run(extract_t *self, const extract_doc_t *doc, extract_result_t *out
     c->warn.n = 0;
     c->tok.n = c->sent.n = c->quote.n = c->men.n = c->ent.n = c->attr.n = c->qty.n = 0;
     c->simhash = 0;
-    extract_doc_t clamped;
     if (doc->body_start > doc->len) {
-        clamped = *doc;
-        clamped.body_start = doc->len;
-        c->doc = doc = &clamped;
+        *clamped = *doc;
+        clamped->body_start = doc->len;
+        c->doc = doc = clamped;
     }
     int rc = extract_text_decode(c);
     if (rc)
@@ -188,6 +187,45 @@ int extract_run(extract_t *self, const extract_doc_t *doc, extract_result_t *out
     extract_text_boilerplate(c);
     extract_sentence_split(c);
     extract_sentence_quotes(c);
+    return 0;
+}
+
+int extract_sentences(extract_t *self, const extract_doc_t *doc, const extract_span_t **out,
+                      size_t *n)
+{
+    extract_doc_t clamped;
+    if (!out || !n)
+        return -EINVAL;
+    *out = NULL;
+    *n = 0;
+    int rc = s_prepare(self, doc, &clamped);
+    if (rc)
+        return rc;
+    xctx_t *c = &self->ctx;
+    extract_span_t *v = extract_arena_alloc(c->arena, (c->sent.n + 1) * sizeof *v, 0);
+    size_t k = 0;
+    for (size_t i = 0; i < c->sent.n; i++) {
+        if (c->tok.v[c->sent.v[i].t0].flags & TK_SKIP)
+            continue;
+        v[k++] = extract_span_tok(c, c->sent.v[i].t0, c->sent.v[i].t1);
+    }
+    *out = v;
+    *n = k;
+    c->doc = NULL;
+    return 0;
+}
+
+int extract_run(extract_t *self, const extract_doc_t *doc, extract_result_t *out)
+{
+    extract_doc_t clamped;
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!out)
+        return -EINVAL;
+    int rc = s_prepare(self, doc, &clamped);
+    if (rc)
+        return rc;
+    xctx_t *c = &self->ctx;
     extract_entity_find(c);
     extract_attrib_find(c);
     extract_quantity_find(c);

@@ -78,7 +78,7 @@ typedef struct {
     uint64_t simhash;         /* 64-bit SimHash of the body's word shingles */
 } extract_result_t;
 
-/* Error codes (negative). */
+/* Error codes (negative). A NULL argument gives -EINVAL. */
 #define EXTRACT_EEMPTY    (-2001)  /* no text in the body */
 #define EXTRACT_EDECODE   (-2002)  /* not decodable as UTF-8 nor Windows-1252 */
 #define EXTRACT_ETOOBIG   (-2003)  /* over the extractor's size limit */
@@ -93,6 +93,12 @@ void extract_destroy(extract_t **self_p);
 /* Runs the extractor on `doc`. Returns 0 and fills *out, or a negative EXTRACT_E* code
    (out is then empty). Never crashes on any bytes. */
 int extract_run(extract_t *self, const extract_doc_t *doc, extract_result_t *out);
+
+/* Added after the first contract: the sentences extract_run would work on, for tests and
+   the dev tool. Boilerplate sentences are left out. Fills *out (owned by self, valid until
+   the next call on self) and *n. Returns 0 or a negative EXTRACT_E* code. */
+int extract_sentences(extract_t *self, const extract_doc_t *doc, const extract_span_t **out,
+                      size_t *n);
 
 /* Text for an EXTRACT_E* code. Static; can't fail. */
 const char *extract_strerror(int rc);

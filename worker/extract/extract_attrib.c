@@ -355,6 +355,14 @@ static int s_speaker_entity(xctx_t *c, s_state_t *st, size_t a, size_t b, bool *
     }
     if (best >= 0 && best_kind != 'l')
         return best;
+    if (best >= 0 && best_kind == 'l') {
+        bool whole = true;
+        for (size_t i = a; i < b; i++)
+            if (T(c, i)->ent != best && !xtok_is(c, i, "the"))
+                whole = false;
+        if (!whole)
+            best = -1;
+    }
     if (b - a == 1 && (xtok_is(c, a, "he") || xtok_is(c, a, "she") || xtok_is(c, a, "i"))) {
         *is_pron = true;
         return st->last_person;
@@ -430,7 +438,10 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
     const xtok_t *t = c->tok.v;
     int cls = extract_attrib_cue_class(t[i].f);
     size_t s0 = s->t0, s1 = s->t1;
-    if (cls == ATTRIB_CUE_NONE || (t[i].flags & TK_CAP && !(t[i].flags & TK_TITLE)))
+    /* A capitalized cue only opens a sentence ("According to ...") or a headline. */
+    if (cls == ATTRIB_CUE_NONE
+        || ((t[i].flags & TK_CAP) && !(t[i].flags & TK_TITLE) && i != s0
+            && !(i > s0 && (t[i - 1].flags & TK_QUOTE))))
         return;
     /* A cue inside a real quotation is part of what was said. */
     if (t[i].quote >= 0 && s_quote_real(c, t[i].quote) && !(t[i].flags & TK_QUOTE))
@@ -504,11 +515,11 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
     while (before > s0 && xtok_punct(c, before - 1, ','))
         before--;
     int qb = -1;
-    if (before > 0 && (t[before - 1].flags & TK_QUOTE) && t[before - 1].quote >= 0)
+    if (before > s0 && (t[before - 1].flags & TK_QUOTE) && t[before - 1].quote >= 0)
         qb = t[before - 1].quote;
-    else if (before > 1 && xtok_punct(c, before - 1, ',') && (t[before - 2].flags & TK_QUOTE))
+    else if (before > s0 + 1 && xtok_punct(c, before - 1, ',') && (t[before - 2].flags & TK_QUOTE))
         qb = t[before - 2].quote;
-    else if (before > 1 && (t[before - 1].flags & TK_PUNCT) && (t[before - 2].flags & TK_QUOTE)
+    else if (before > s0 + 1 && (t[before - 1].flags & TK_PUNCT) && (t[before - 2].flags & TK_QUOTE)
              && t[before - 2].quote >= 0)
         qb = t[before - 2].quote;
 
@@ -516,8 +527,9 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
         /* ", adding C" / ", saying C": the speaker is the clause's subject. */
         size_t ct0 = s_skip_adjuncts(c, after, s1, pub);
         size_t ad0 = 0, ad1 = 0;
-        if (xtok_is(c, i, "telling") || xtok_is(c, i, "asking") || xtok_is(c, i, "urging")
-            || xtok_is(c, i, "reminding") || xtok_is(c, i, "warning")) {
+        if ((xtok_is(c, i, "telling") || xtok_is(c, i, "asking") || xtok_is(c, i, "urging")
+             || xtok_is(c, i, "reminding") || xtok_is(c, i, "warning"))
+            && !xtok_is(c, after, "that") && ct0 < s1 && !(t[ct0].flags & TK_QUOTE)) {
             ad0 = ct0;
             ad1 = s_np_right(c, ad0, s1, true);
             ct0 = s_skip_adjuncts(c, ad1, s1, pub);
@@ -572,7 +584,8 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
 
     size_t ad0 = 0, ad1 = 0;
     size_t r = s_skip_adjuncts(c, cue1, s1, pub);
-    if (cls == ATTRIB_CUE_TELL && r < s1 && !(t[r].flags & TK_QUOTE) && !xtok_punct(c, r, ':')) {
+    if (cls == ATTRIB_CUE_TELL && r < s1 && !(t[r].flags & TK_QUOTE) && !xtok_punct(c, r, ':')
+        && !xtok_is(c, cue1, "that")) {
         ad0 = r;
         ad1 = s_np_right(c, ad0, s1, true);
         if (ad1 > ad0 && ad1 - ad0 <= 8) {
@@ -598,7 +611,7 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
     /* C, X said.  /  C, said X. */
     size_t a = has_left ? sp0 : inv0, b = has_left ? sp1 : inv1;
     if ((has_left || inverted) && a > s0) {
-        size_t k = a;
+        size_t k = has_left ? a : j;
         while (k > s0 && ((t[k - 1].flags & TK_PUNCT) && (xtok_punct(c, k - 1, ',') || t[k - 1].f[0] == '-')))
             k--;
         if (k < a && k > s0) {

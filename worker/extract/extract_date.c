@@ -265,7 +265,8 @@ bool extract_date_at(const xctx_t *c, size_t i, size_t end, const int *pub, extr
     }
     o->t1 = (uint32_t)k;
     o->gran = g;
-    o->period = g != 'd';
+    /* "this month", "last year" cover a period; "last week" is when something happened */
+    o->period = g == 'm' || g == 'y';
     if (!pub) {
         size_t n = 0;
         for (size_t q = i; q < k && n + 12 < sizeof o->iso; q++)

@@ -350,7 +350,7 @@ static const char *const s_title_heads[] = {
     "president", "minister", "premier", "chancellor", "secretary", "spokesman",
     "spokeswoman", "spokesperson", "gen", "general", "sen", "senator", "rep",
     "representative", "gov", "governor", "mr", "mrs", "ms", "dr", "king", "queen", "prince",
-    "princess", "pope", "ambassador", "judge", "justice", "sheikh", "speaker", "leader",
+    "princess", "pope", "ambassador", "judge", "sheikh", "speaker", "leader",
     "commander", "col", "colonel", "lt", "lieutenant", "capt", "captain", "sgt", "sergeant",
     "maj", "major", "adm", "admiral", "director", "chairman", "chairwoman", "mayor", "envoy",
     "emir", "ayatollah", "imam", "bishop", "archbishop", "cardinal", "professor", "prof",
@@ -407,7 +407,9 @@ static const char *const s_stop_cap[] = {
     "do", "does", "did", "is", "are", "was", "were", "be", "been", "will", "would", "can",
     "could", "should", "may", "might", "must", "let", "like", "unlike", "following",
     "regardless", "whether", "either", "neither", "nor", "perhaps", "maybe", "indeed",
-    "thus", "therefore", "otherwise", "again", "sources", "officials", "several", NULL};
+    "thus", "therefore", "otherwise", "again", "sources", "officials", "several", "four",
+    "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty", "thirty",
+    "dozens", "hundreds", "thousands", "millions", "few", "any", NULL};
 
 static const char *const s_connectors[] = {
     "of", "for", "and", "the", "de", "al", "bin", "ibn", "el", "la", "von", "van", "du",
@@ -558,6 +560,27 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
         b--;
     if (a >= b)
         return;
+    /* "Turkey and Russia", "Morek and Surman": two names unless an organization word
+       makes it one ("Justice and Development Party"). */
+    for (uint32_t i = a + 1; i + 1 < b; i++)
+        if (strcmp(t[i].f, "and") == 0 || strcmp(t[i].f, "&") == 0) {
+            bool org = false;
+            for (uint32_t k = i + 1; k < b; k++)
+                if (s_in(t[k].f, s_org_words))
+                    org = true;
+            if (!org) {
+                s_classify(c, cv, a, i);
+                s_classify(c, cv, i + 1, b);
+                return;
+            }
+        }
+    /* A dateline ("ISTANBUL (Reuters) -"): a shouted place at a paragraph start. */
+    if (b - a == 1 && (t[a].flags & TK_ALLCAP) && (t[a].flags & TK_PARA) && t[a].e - t[a].s > 3
+        && (a + 1 >= c->tok.n || (t[a + 1].flags & TK_PARA) || xtok_punct(c, a + 1, '(')
+            || xtok_punct(c, a + 1, ',') || xtok_punct(c, a + 1, '-'))) {
+        s_add_cand(cv, a, b, K_PLACE, false, extract_entity_country(c->res, t[a].f, NULL));
+        return;
+    }
     /* Whole run is a country ("United States", "Saudi Arabia")? */
     s_fold_range(c, a, b, buf, sizeof buf);
     bool dem = false;
@@ -585,6 +608,15 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
     if (country && b - a > 1) {
         s_add_cand(cv, a, a + 1, K_PLACE, true, country);
         a++;
+        while (a < b && !s_capword(c, a))
+            a++;
+        if (a >= b)
+            return;
+    }
+    /* "Kurdistan Region", "Idlib Province": a place word ends the name. */
+    if (b - a >= 2 && s_in(t[b - 1].f, s_place_words)) {
+        s_add_cand(cv, a, b, K_PLACE, true, NULL);
+        return;
     }
     /* Titles: the person is what follows the last title word. */
     long last_title = -1;
@@ -644,7 +676,7 @@ static void s_find_candidates(xctx_t *c, s_candv_t *cv, const uint32_t *lset, si
     size_t n = c->tok.n;
     size_t i = 0;
     while (i < n) {
-        if ((t[i].flags & (TK_SKIP | TK_TITLE)) || !s_capword(c, i)) {
+        if ((t[i].flags & TK_SKIP) || !s_capword(c, i)) {
             i++;
             continue;
         }
@@ -688,11 +720,12 @@ static void s_find_candidates(xctx_t *c, s_candv_t *cv, const uint32_t *lset, si
         /* "(SOHR)" right after: an acronym for the last candidate. */
         if (cv->n && b + 2 < n && xtok_punct(c, b, '(') && (t[b + 1].flags & TK_ALLCAP)
             && xtok_punct(c, b + 2, ')') && strlen(t[b + 1].f) < 16) {
+            /* People don't define acronyms: "Hayat Tahrir al-Sham (HTS)" is a group. */
             s_cand_t *last = &cv->v[cv->n - 1];
-            if (last->t1 == b && last->kind != K_PERSON) {
+            if (last->t1 == b && last->kind != K_PLACE) {
                 snprintf(last->acr, sizeof last->acr, "%s", t[b + 1].f);
-                if (last->kind == K_UNKNOWN)
-                    last->kind = K_ORG;
+                last->kind = K_ORG;
+                last->t0 = (uint32_t)a;
             }
         }
         i = b;
@@ -833,6 +866,22 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
                 }
             }
         }
+        if (best < 0)
+            for (size_t k = 0; k < c->ent.n; k++) {
+                xent_t *e = &c->ent.v[k];
+                if (e->kind != K_PERSON)
+                    continue;
+                char es[64];
+                s_surname(c, e->name_t1, es, sizeof es);
+                s_cand_t ec = {e->name_t0, e->name_t1, K_PERSON, false, NULL, ""};
+                xent_t me = *e;
+                me.name_t0 = cd->t0;
+                me.name_t1 = cd->t1;
+                if (strcmp(es, sur) == 0 && s_tokens_within(c, &ec, &me)) {
+                    best = (int)k;
+                    break;
+                }
+            }
         if (best >= 0)
             return best;
         snprintf(key, sizeof key, "per:%s", sur);
@@ -865,6 +914,10 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
             return (int)k;
         } else if (e->kind == K_ORG && s_tokens_within(c, cd, e) && len >= 2) {
             return (int)k;
+        } else if (e->kind == K_PLACE) {
+            s_fold_range(c, cd->t0, cd->t1, buf, sizeof buf);
+            if (strcmp(e->key + 4, buf) == 0)
+                return (int)k;
         }
     }
     if (len == 1 && (t[cd->t0].flags & TK_ALLCAP)) {
@@ -876,6 +929,20 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
     snprintf(key, sizeof key, "oth:%s", buf);
     int e = s_find_key(c, key);
     return e >= 0 ? e : s_new_ent(c, K_OTHER, cd->t0, cd->t1, key);
+}
+
+/* An entity the body already has whose name ends like this title candidate, or -1. */
+static int s_title_match(const xctx_t *c, const s_cand_t *cd)
+{
+    uint32_t h = c->tok.v[cd->t1 - 1].hash;
+    for (size_t k = 0; k < c->ent.n; k++) {
+        const xent_t *e = &c->ent.v[k];
+        if (c->tok.v[e->name_t1 - 1].hash == h && s_tokens_within(c, cd, e))
+            return (int)k;
+        if (e->acr[0] && cd->t1 - cd->t0 == 1 && strcmp(e->acr, c->tok.v[cd->t0].f) == 0)
+            return (int)k;
+    }
+    return -1;
 }
 
 static int s_cmp_t0(const void *a, const void *b)
@@ -912,15 +979,25 @@ void extract_entity_find(xctx_t *c)
     if (cv.n)
         memcpy(sorted, cv.v, cv.n * sizeof *sorted);
     qsort_r(sorted, cv.n, sizeof *sorted, s_cmp_len, c);
+    /* Headlines capitalize every word, so a title candidate counts only when a cue makes
+       it (a country, a titled person, an organization word) or it names something the
+       body names; the title line is the lede in some feeds. */
     for (int pass = 0; pass < 3; pass++) {
         for (size_t k = 0; k < cv.n; k++) {
             s_cand_t *cd = &sorted[k];
-            bool want = pass == 0 ? (cd->kind != K_UNKNOWN && cd->strong)
-                      : pass == 1 ? (cd->kind != K_UNKNOWN && !cd->strong)
-                                  : cd->kind == K_UNKNOWN;
-            if (!want)
+            bool title = (c->tok.v[cd->t0].flags & TK_TITLE) != 0;
+            bool want = title ? (pass == 2 || (pass == 0 && cd->strong))
+                      : pass == 0 ? cd->kind != K_UNKNOWN : pass == 1 && cd->kind == K_UNKNOWN;
+            if (!want || (title && pass == 0 && cd->kind == K_UNKNOWN))
                 continue;
-            int e = s_link(c, cd);
+            int e;
+            if (title && pass == 2) {
+                e = s_title_match(c, cd);
+                if (e < 0)
+                    continue;
+            } else {
+                e = s_link(c, cd);
+            }
             xent_t *en = &c->ent.v[e];
             if (s_bytes(c, cd->t0, cd->t1) > s_bytes(c, en->name_t0, en->name_t1)
                 && en->kind == cd->kind) {

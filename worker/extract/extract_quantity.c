@@ -1,6 +1,7 @@
 /*  extract_quantity: per sentence, numbers first, then the noun phrase after them, then a
     predicate to the right (or left: "the killing of seven"), place and time. */
 #include "extract_quantity.h"
+#include "extract_attrib.h"
 #include "extract_date.h"
 #include "extract_entity.h"
 #include "extract_text.h"
@@ -57,11 +58,11 @@ static double s_scale(const char *f)
 
 size_t extract_quantity_number(const xctx_t *c, size_t i, size_t end, double *value, bool *approx)
 {
-    const xtok_t *t = c->tok.v;
     *approx = false;
     *value = 0;
-    if (i >= end)
+    if (!c || i >= end || end > c->tok.n)
         return 0;
+    const xtok_t *t = c->tok.v;
     size_t k = i;
     if (t[i].flags & TK_NUM) {
         const char *f = t[i].f;
@@ -165,6 +166,8 @@ static const char *const s_np_end[] = {
     "against", "amid", "including", "inside", "outside", "around", "through", "it", "they",
     "he", "she", "we", "its", "their", "his", "her", "also", "already", "still", "now",
     "about", "up", "down", "out", "off", "ago", "later", "earlier", "alone", "so", "far",
+    "should", "could", "can", "may", "might", "must", "shall", "do", "does", "did", "if",
+    "whom", "whose", "where", "then", "there", "here", "both", "all", "other", "such",
     NULL};
 
 static const char *const s_approx_before[] = {
@@ -198,7 +201,9 @@ static int s_event(const char *f)
 static void s_singular(char *w)
 {
     size_t n = strlen(w);
-    if (n > 3 && w[n - 1] == 's' && w[n - 2] != 's' && w[n - 2] != 'u' && w[n - 2] != 'i')
+    if (n > 4 && strcmp(w + n - 3, "ies") == 0)
+        strcpy(w + n - 3, "y");
+    else if (n > 3 && w[n - 1] == 's' && w[n - 2] != 's' && w[n - 2] != 'u' && w[n - 2] != 'i')
         w[n - 1] = 0;
 }
 
@@ -355,7 +360,14 @@ void extract_quantity_find(xctx_t *c)
             /* years */
             if ((t[i].flags & TK_NUM) && t[i].e - t[i].s == 4 && value >= 1900 && value <= 2100
                 && nt == 1) {
-                s_year_claim(c, i, s0, s1, (int)value);
+                /* a year in a full date ("May 4, 2017") dates a document, it is not the
+                   year of an event the sentence reports */
+                bool full = false;
+                for (int k = 0; k < nd; k++)
+                    if (i >= dates[k].t0 && i < dates[k].t1 && dates[k].d)
+                        full = true;
+                if (!full)
+                    s_year_claim(c, i, s0, s1, (int)value);
                 continue;
             }
             if (in_date)
@@ -405,6 +417,10 @@ void extract_quantity_find(xctx_t *c)
                 }
                 if (pp && strcmp(pp, "have") == 0)
                     break;
+                /* "sailors shocked the town": a participle after the head ends it */
+                size_t fl = strlen(w->f);
+                if (words > 0 && fl > 3 && strcmp(w->f + fl - 2, "ed") == 0)
+                    break;
                 bool dem = false;
                 const char *ctry = s_country_of(c, k, &dem);
                 if (ctry && (w->flags & TK_CAP)) {
@@ -419,6 +435,17 @@ void extract_quantity_find(xctx_t *c)
             }
             if (!core[0])
                 continue;
+            /* durations ("two weeks") and frequencies are not claims */
+            {
+                static const char *const units[] = {"week", "weeks", "day", "days", "year",
+                    "years", "month", "months", "hour", "hours", "minute", "minutes",
+                    "decade", "decades", "times", "time", "percent", "per", "cent",
+                    "seconds", "century", "centuries", "points", "point", NULL};
+                const char *head = strrchr(core, ' ');
+                head = head ? head + 1 : core;
+                if (s_in(head, units))
+                    continue;
+            }
             /* predicate: right of the noun phrase, then left of the number */
             size_t r = sub1;
             if (!pred)
@@ -427,6 +454,12 @@ void extract_quantity_find(xctx_t *c)
                         break;
                     const char *pp = extract_quantity_predicate(t[q].f);
                     if (pp) {
+                        /* "have been killed": the auxiliary is not the predicate */
+                        if (strcmp(pp, "have") == 0) {
+                            if (!pred)
+                                pred = pp;
+                            continue;
+                        }
                         pred = pp;
                         r = q;
                         break;
@@ -472,6 +505,12 @@ void extract_quantity_find(xctx_t *c)
             const extract_date_t *date = NULL;
             int best = 1 << 30;
             for (int q = 0; q < nd; q++) {
+                /* "said on Monday": when it was said, not when it happened */
+                size_t d0 = dates[q].t0;
+                if (d0 > s0 && xtok_is(c, d0 - 1, "on"))
+                    d0--;
+                if (d0 > s0 && extract_attrib_cue_class(t[d0 - 1].f) != 0)
+                    continue;
                 int dist = (int)dates[q].t0 - (int)i;
                 if (dist < 0)
                     dist = -dist * 2;   /* prefer a date after the number */

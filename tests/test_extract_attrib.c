@@ -1,0 +1,122 @@
+/*  Tests for extract_attrib: direct and indirect speech, "according to", addressees,
+    appositions, inverted speakers, pronoun resolution, and the cue lexicon. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "extract.h"
+#include "extract_attrib.h"
+
+static extract_t *ex;
+static void setup(void) { ex = extract_new(); }
+static void teardown(void) { extract_destroy(&ex); }
+TestSuite(extract_attrib, .init = setup, .fini = teardown);
+
+static extract_result_t s_run(const char *body)
+{
+    extract_doc_t d = {(const uint8_t *)body, strlen(body), 0, "", NULL};
+    extract_result_t r;
+    int rc = extract_run(ex, &d, &r);
+    cr_assert_eq(rc, 0, "%s", extract_strerror(rc));
+    return r;
+}
+
+#define SPAN_IS(sp, str) cr_assert((sp).text && strcmp((sp).text, (str)) == 0, \
+    "%s is \"%s\", want \"%s\"", #sp, (sp).text ? (sp).text : "(null)", (str))
+
+Test(extract_attrib, cue_lexicon)
+{
+    cr_assert_eq(extract_attrib_cue_class("said"), ATTRIB_CUE_VERB);
+    cr_assert_eq(extract_attrib_cue_class("told"), ATTRIB_CUE_TELL);
+    cr_assert_eq(extract_attrib_cue_class("adding"), ATTRIB_CUE_PART);
+    cr_assert_eq(extract_attrib_cue_class("according"), ATTRIB_CUE_ACCORD);
+    cr_assert_eq(extract_attrib_cue_class("table"), ATTRIB_CUE_NONE);
+    cr_assert_eq(extract_attrib_cue_class(""), ATTRIB_CUE_NONE);
+}
+
+Test(extract_attrib, direct_quote_then_speaker)
+{
+    const char *body = "\xe2\x80\x9cThe bridge is safe,\xe2\x80\x9d Mayor Lena Holt said on Monday.\n";
+    extract_result_t r = s_run(body);
+    cr_assert_eq(r.n_attrs, 1);
+    const extract_attr_t *a = &r.attrs[0];
+    cr_assert(a->direct);
+    SPAN_IS(a->cue, "said");
+    SPAN_IS(a->speaker, "Mayor Lena Holt");
+    SPAN_IS(a->content, "\xe2\x80\x9cThe bridge is safe,\xe2\x80\x9d");
+    cr_assert_str_eq(a->speaker_entity, "per:holt");
+    cr_assert_eq(a->content.start, 0);
+}
+
+Test(extract_attrib, indirect_speech_and_pronoun)
+{
+    extract_result_t r = s_run(
+        "Lena Holt said that the bridge would reopen in May.\n"
+        "\xe2\x80\x9cWe are nearly done,\xe2\x80\x9d she said.\n");
+    cr_assert_eq(r.n_attrs, 2);
+    cr_assert_not(r.attrs[0].direct);
+    SPAN_IS(r.attrs[0].content, "the bridge would reopen in May");
+    SPAN_IS(r.attrs[1].speaker, "she");
+    cr_assert_str_eq(r.attrs[1].speaker_entity, "per:holt");
+}
+
+Test(extract_attrib, according_to_both_ways)
+{
+    extract_result_t r = s_run(
+        "According to the Harbour Authority, ten ships were delayed.\n"
+        "Ten ships were delayed, according to port records.\n");
+    cr_assert_eq(r.n_attrs, 2);
+    SPAN_IS(r.attrs[0].cue, "According to");
+    SPAN_IS(r.attrs[0].speaker, "the Harbour Authority");
+    SPAN_IS(r.attrs[0].content, "ten ships were delayed");
+    SPAN_IS(r.attrs[1].speaker, "port records");
+    SPAN_IS(r.attrs[1].content, "Ten ships were delayed");
+}
+
+Test(extract_attrib, told_with_addressee)
+{
+    extract_result_t r = s_run("Karl Brandt told reporters that the vote was fair.\n");
+    cr_assert_eq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].addressee, "reporters");
+    SPAN_IS(r.attrs[0].content, "the vote was fair");
+    SPAN_IS(r.attrs[0].speaker, "Karl Brandt");
+}
+
+Test(extract_attrib, apposition_and_inverted)
+{
+    extract_result_t r = s_run(
+        "Hugh Hill, a doctor at the clinic, said the wards were full.\n"
+        "The wards were full, said Nora Vik.\n");
+    cr_assert_eq(r.n_attrs, 2);
+    SPAN_IS(r.attrs[0].speaker, "Hugh Hill");
+    SPAN_IS(r.attrs[0].content, "the wards were full");
+    SPAN_IS(r.attrs[1].speaker, "Nora Vik");
+    SPAN_IS(r.attrs[1].content, "The wards were full");
+}
+
+Test(extract_attrib, clause_before_speaker)
+{
+    extract_result_t r = s_run("The talks had failed, the minister said on Friday.\n");
+    cr_assert_eq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].speaker, "the minister");
+    SPAN_IS(r.attrs[0].content, "The talks had failed");
+}
+
+Test(extract_attrib, speaker_colon_quote_and_adding)
+{
+    extract_result_t r = s_run(
+        "Ines Soto said: \xe2\x80\x9cWe will appeal.\xe2\x80\x9d\n"
+        "Soto said the court erred, adding that the fine was too high.\n");
+    cr_assert_eq(r.n_attrs, 3);
+    cr_assert(r.attrs[0].direct);
+    SPAN_IS(r.attrs[0].content, "\xe2\x80\x9cWe will appeal.\xe2\x80\x9d");
+    SPAN_IS(r.attrs[1].content, "the court erred");
+    SPAN_IS(r.attrs[2].cue, "adding");
+    SPAN_IS(r.attrs[2].content, "the fine was too high");
+    cr_assert_str_eq(r.attrs[2].speaker_entity, "per:soto");
+}
+
+Test(extract_attrib, no_attribution_without_cue)
+{
+    extract_result_t r = s_run("The bridge opened in May and the river rose.\n");
+    cr_assert_eq(r.n_attrs, 0);
+}

@@ -1,0 +1,150 @@
+/*  Tests for extract_entity: kinds, in-article linking of short to long forms, acronyms,
+    demonyms, cross-article keys, and a missing iso-codes file. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "extract.h"
+#include "extract_entity.h"
+
+static extract_t *ex;
+static void setup(void) { ex = extract_new(); }
+static void teardown(void) { extract_destroy(&ex); }
+TestSuite(extract_entity, .init = setup, .fini = teardown);
+
+static extract_result_t s_run(const char *body)
+{
+    extract_doc_t d = {(const uint8_t *)body, strlen(body), 0, "", NULL};
+    extract_result_t r;
+    int rc = extract_run(ex, &d, &r);
+    cr_assert_eq(rc, 0, "%s", extract_strerror(rc));
+    return r;
+}
+
+static const extract_entity_t *s_find(const extract_result_t *r, const char *key)
+{
+    for (size_t i = 0; i < r->n_entities; i++)
+        if (strcmp(r->entities[i].key, key) == 0)
+            return &r->entities[i];
+    return NULL;
+}
+
+Test(extract_entity, person_short_forms_link_to_long_form)
+{
+    extract_result_t r = s_run(
+        "Mayor Anna Kowalczyk opened the bridge on Monday. Kowalczyk said it was late.\n"
+        "Anna Kowalczyk later thanked the workers.\n");
+    const extract_entity_t *e = s_find(&r, "per:kowalczyk");
+    cr_assert(e, "no per:kowalczyk");
+    cr_assert_str_eq(e->kind, "person");
+    cr_assert_str_eq(e->name, "Anna Kowalczyk");
+    cr_assert_eq(e->n_mentions, 3);
+    cr_assert_eq(e->n_aliases, 1);
+    cr_assert_str_eq(e->aliases[0], "Kowalczyk");
+    /* the mention spans point at the text */
+    cr_assert_eq(e->mentions[0].start, strlen("Mayor "));
+}
+
+Test(extract_entity, diacritics_fold_into_one_key)
+{
+    extract_result_t r = s_run("Prime Minister Jörg Müller spoke. Muller said he was tired.\n");
+    const extract_entity_t *e = s_find(&r, "per:muller");
+    cr_assert(e);
+    cr_assert_eq(e->n_mentions, 2);
+}
+
+Test(extract_entity, acronym_defined_and_alone_share_a_key)
+{
+    extract_result_t r = s_run(
+        "The Coastal Rescue Volunteer Association (CRVA) counted the boats. "
+        "A CRVA officer said more were coming.\n");
+    const extract_entity_t *e = s_find(&r, "org:crva");
+    cr_assert(e, "no org:crva");
+    cr_assert_str_eq(e->kind, "org");
+    cr_assert_str_eq(e->name, "Coastal Rescue Volunteer Association");
+    cr_assert_eq(e->n_mentions, 3, "long form, (CRVA) and CRVA: got %zu", e->n_mentions);
+    /* an article that writes only the acronym */
+    r = s_run("Boats were counted by the CRVA on Sunday, officials said.\n");
+    cr_assert(s_find(&r, "org:crva"));
+    /* an article that spells it out without the acronym */
+    r = s_run("The Coastal Rescue Volunteer Association counted the boats.\n");
+    cr_assert(s_find(&r, "org:crva"));
+}
+
+Test(extract_entity, countries_and_demonyms)
+{
+    extract_result_t r = s_run("Norwegian ships left Norway. The Kenyan envoy flew to Kenya.\n");
+    const extract_entity_t *no = s_find(&r, "loc:norway");
+    cr_assert(no);
+    cr_assert_str_eq(no->kind, "place");
+    cr_assert_eq(no->n_mentions, 2);
+    const extract_entity_t *ke = s_find(&r, "loc:kenya");
+    cr_assert(ke);
+    cr_assert_eq(ke->n_mentions, 2, "derived demonym Kenyan should link");
+}
+
+Test(extract_entity, org_words_and_titles)
+{
+    extract_result_t r = s_run("Finance Minister Tomas Varga met the Baltic Grain Council in Riga.\n");
+    cr_assert(s_find(&r, "per:varga"));
+    const extract_entity_t *o = NULL;
+    for (size_t i = 0; i < r.n_entities; i++)
+        if (strcmp(r.entities[i].kind, "org") == 0)
+            o = &r.entities[i];
+    cr_assert(o, "no org");
+    cr_assert_str_eq(o->name, "Baltic Grain Council");
+    const extract_entity_t *p = s_find(&r, "loc:riga");
+    cr_assert(p, "no place after 'in'");
+}
+
+Test(extract_entity, resources)
+{
+    extract_t *x = extract_new();
+    cr_assert(x);
+    extract_destroy(&x);
+    xres_t *r = extract_entity_res_new("/nonexistent/iso.json");
+    cr_assert(r, "a missing iso-codes file degrades, it does not fail");
+    bool dem = false;
+    cr_assert_str_eq(extract_entity_country(r, "turkey", &dem), "Turkey");
+    cr_assert_null(extract_entity_country(r, "atlantis", &dem));
+    extract_entity_res_destroy(&r);
+    cr_assert_null(r);
+    r = extract_entity_res_new(NULL);
+    if (extract_entity_res_size(r) > 300) {
+        cr_assert_str_eq(extract_entity_country(r, "turkish", &dem), "Turkey");
+        cr_assert(dem);
+        cr_assert_str_eq(extract_entity_country(r, "syrian", &dem), "Syria");
+        cr_assert_str_eq(extract_entity_country(r, "russian federation", &dem), "Russia");
+    }
+    extract_entity_res_destroy(&r);
+}
+
+Test(extract_entity, seeds_share_keys_across_articles)
+{
+    const char *dir = getenv("CC_SHARED_DIR");
+    if (!dir)
+        cr_skip_test("CC_SHARED_DIR not set: the shared corpus is not available");
+    const char *names[] = {"000_b7d63dcc61ccc5fb.txt", "001_3ad319cec848881d.txt",
+                           "002_c857583229b8a2df.txt", "003_a7c4854ecb2b92b3.txt",
+                           "004_4f14d8da0196f631.txt"};
+    int erdogan = 0, sohr = 0;
+    for (int i = 0; i < 5; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/corpus/seeds/%s", dir, names[i]);
+        FILE *f = fopen(path, "rb");
+        if (!f)
+            cr_skip_test("seed %s missing", path);
+        static char buf[1 << 16];
+        size_t n = fread(buf, 1, sizeof buf, f);
+        fclose(f);
+        const char *nl = memchr(buf, '\n', n);
+        extract_doc_t d = {(const uint8_t *)buf, n, nl ? (size_t)(nl - buf) + 1 : 0, "", NULL};
+        extract_result_t r;
+        cr_assert_eq(extract_run(ex, &d, &r), 0);
+        erdogan += s_find(&r, "per:erdogan") != NULL;
+        sohr += s_find(&r, "org:sohr") != NULL;
+    }
+    cr_assert_eq(erdogan, 5);
+    cr_assert_geq(sohr, 3, "org:sohr in %d seed articles", sohr);
+}

@@ -1,0 +1,107 @@
+/*  Tests for extract_quantity: numbers in digits and words, vague amounts and bounds,
+    normalized subjects and predicates, and claim keys that meet when the fact is the same
+    and differ when it is not. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "extract.h"
+#include "extract_quantity.h"
+
+static extract_t *ex;
+static void setup(void) { ex = extract_new(); }
+static void teardown(void) { extract_destroy(&ex); }
+TestSuite(extract_quantity, .init = setup, .fini = teardown);
+
+static extract_quantity_t s_one(const char *body)
+{
+    extract_doc_t d = {(const uint8_t *)body, strlen(body), 0, "", NULL};
+    extract_result_t r;
+    int rc = extract_run(ex, &d, &r);
+    cr_assert_eq(rc, 0, "%s", extract_strerror(rc));
+    cr_assert_geq(r.n_quantities, 1, "no quantity in: %s", body);
+    return r.quantities[0];
+}
+
+/* The key is copied: the result is gone after the next run. */
+static const char *s_key(const char *body)
+{
+    static char buf[8][256];
+    static int k;
+    extract_quantity_t q = s_one(body);
+    char *out = buf[k++ % 8];
+    snprintf(out, 256, "%s", q.key);
+    return out;
+}
+
+Test(extract_quantity, values)
+{
+    cr_assert_eq(s_one("Seven Norwegian sailors were rescued.\n").value, 7);
+    cr_assert_eq(s_one("The flood displaced 2,100 families.\n").value, 2100);
+    cr_assert_eq(s_one("The flood displaced 4 million people.\n").value, 4e6);
+    cr_assert_eq(s_one("The flood displaced twenty-one families.\n").value, 21);
+    extract_quantity_t q = s_one("Dozens of protesters were arrested.\n");
+    cr_assert(q.approx);
+    cr_assert_eq(q.value, 24);
+    cr_assert_str_eq(q.subject, "protesters");
+    cr_assert_str_eq(q.predicate, "arrested");
+    q = s_one("At least 56 miners died in the collapse.\n");
+    cr_assert(q.approx);
+    cr_assert_eq(q.bound, '>');
+    cr_assert_str_eq(q.predicate, "killed");
+    cr_assert_str_eq(q.span.text, "56");
+}
+
+Test(extract_quantity, predicates_normalize)
+{
+    cr_assert_str_eq(extract_quantity_predicate("died"), "killed");
+    cr_assert_str_eq(extract_quantity_predicate("dead"), "killed");
+    cr_assert_str_eq(extract_quantity_predicate("toll"), "killed");
+    cr_assert_str_eq(extract_quantity_predicate("injured"), "wounded");
+    cr_assert_null(extract_quantity_predicate("table"));
+    double v;
+    bool approx;
+    cr_assert_eq(extract_quantity_number(NULL, 0, 0, &v, &approx), 0);
+}
+
+Test(extract_quantity, same_fact_same_key)
+{
+    const char *a = s_key("Seven Norwegian sailors were killed when the ship sank.\n");
+    const char *b = s_key("The sinking left five Norwegian sailors dead.\n");
+    const char *c = s_key("The killing of seven Norwegian sailors shocked the town.\n");
+    cr_assert_str_eq(a, b);
+    cr_assert_str_eq(a, c);
+    /* owner from a demonym and from the clause subject */
+    const char *d = s_key("Norway has 12 research stations in Antarctica.\n");
+    const char *e = s_key("Storms cut off the 12 Norwegian research stations in Antarctica.\n");
+    cr_assert_str_eq(d, e);
+}
+
+Test(extract_quantity, different_facts_differ)
+{
+    const char *event = s_key("Seven Norwegian sailors were killed when the ship sank.\n");
+    const char *other_place = s_key("Seven Norwegian sailors were killed in Bergen.\n");
+    const char *total = s_key("At least 56 Norwegian sailors have been killed in February alone.\n");
+    const char *other_kind = s_key("Seven Norwegian sailors were wounded when the ship sank.\n");
+    const char *other_owner = s_key("Seven Danish sailors were killed when the ship sank.\n");
+    cr_assert_str_neq(event, other_place);
+    cr_assert_str_neq(event, total);
+    cr_assert_str_neq(event, other_kind);
+    cr_assert_str_neq(event, other_owner);
+}
+
+Test(extract_quantity, years_of_events)
+{
+    extract_quantity_t q = s_one("The border has been closed since the civil war began in 1991.\n");
+    cr_assert(q.year);
+    cr_assert_eq(q.value, 1991);
+    cr_assert_str_eq(q.key, "y|civil war|began");
+    const char *a = s_key("Under a 2015 deal with its neighbour, the country cut tariffs.\n");
+    const char *b = s_key("Both sides broke their 2015 trade agreement.\n");
+    cr_assert_str_eq(a, b);
+    /* the year of a full date is not an event year */
+    extract_doc_t d = {(const uint8_t *)"The memo dated May 4, 2017 was read.\n", 37, 0, "", NULL};
+    extract_result_t r;
+    cr_assert_eq(extract_run(ex, &d, &r), 0);
+    cr_assert_eq(r.n_quantities, 0);
+}

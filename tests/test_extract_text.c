@@ -1,0 +1,186 @@
+/*  Tests for extract_text: UTF-8 validation, the Windows-1252 path and its offsets,
+    folding, boilerplate, SimHash, and bytes that must give errors rather than crashes. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract.h"
+#include "extract_text.h"
+
+#define CHECK_RC(expr) do { int rc_ = (expr); \
+    cr_assert(rc_ == 0, "%s: %d (%s)", #expr, rc_, extract_strerror(rc_)); } while (0)
+
+static extract_t *ex;
+static void setup(void) { ex = extract_new(); cr_assert(ex); }
+static void teardown(void) { extract_destroy(&ex); cr_assert_null(ex); }
+TestSuite(extract_text, .init = setup, .fini = teardown);
+
+static int s_run(const char *text, size_t len, extract_result_t *r)
+{
+    const char *nl = memchr(text, '\n', len);
+    extract_doc_t d = {(const uint8_t *)text, len, nl ? (size_t)(nl - text) + 1 : 0, "", NULL};
+    return extract_run(ex, &d, r);
+}
+
+Test(extract_text, folds_case_and_diacritics)
+{
+    char out[64];
+    extract_text_fold((const uint8_t *)"Erdoğan", strlen("Erdoğan"), out, sizeof out);
+    cr_assert_str_eq(out, "erdogan");
+    extract_text_fold((const uint8_t *)"ÇAVUŞOĞLU", strlen("ÇAVUŞOĞLU"), out, sizeof out);
+    cr_assert_str_eq(out, "cavusoglu");
+    extract_text_fold((const uint8_t *)"Aydınlık", strlen("Aydınlık"), out, sizeof out);
+    cr_assert_str_eq(out, "aydinlik");
+    /* never splits a character when the buffer is short */
+    size_t n = extract_text_fold((const uint8_t *)"ééé", 6, out, 3);
+    cr_assert_eq(n, 2);
+    cr_assert_str_eq(out, "ee");
+}
+
+Test(extract_text, validates_utf8)
+{
+    cr_assert(extract_text_valid_utf8((const uint8_t *)"plain \xc3\xa9", 8));
+    cr_assert_not(extract_text_valid_utf8((const uint8_t *)"bad \xa3", 5));
+    cr_assert_not(extract_text_valid_utf8((const uint8_t *)"\xed\xa0\x80", 3)); /* surrogate */
+    cr_assert_not(extract_text_valid_utf8((const uint8_t *)"\xc3", 1));         /* truncated */
+}
+
+Test(extract_text, windows_1252_keeps_original_offsets)
+{
+    /* \xa3 is a Latin-1 pound sign, \x93 \x94 curly quotes, \xe9 an e-acute: each one
+       byte in the original and two or three once decoded. */
+    const char *text = "Fees rise\n\x93The caf\xe9 fee is \xa3" "5 now,\x94 the mayor said.\n";
+    extract_result_t r;
+    CHECK_RC(s_run(text, strlen(text), &r));
+    cr_assert_str_eq(r.encoding, "windows-1252");
+    cr_assert_eq(r.n_warnings, 1);
+    cr_assert_str_eq(r.warnings[0], "not valid UTF-8: decoded as Windows-1252");
+    cr_assert_eq(r.n_attrs, 1);
+    const extract_attr_t *a = &r.attrs[0];
+    /* offsets are into the original bytes */
+    const char *said = strstr(text, "said");
+    cr_assert_eq(a->cue.start, (uint32_t)(said - text));
+    cr_assert_eq(a->cue.end, a->cue.start + 4);
+    const char *open = strchr(text, '\x93');
+    const char *close = strchr(text, '\x94');
+    cr_assert_eq(a->content.start, (uint32_t)(open - text));
+    cr_assert_eq(a->content.end, (uint32_t)(close - text) + 1);
+    /* and the span text is UTF-8 */
+    cr_assert(strstr(a->content.text, "caf\xc3\xa9"));
+    cr_assert(strstr(a->content.text, "\xc2\xa3"));
+}
+
+Test(extract_text, undefined_1252_byte_is_an_error)
+{
+    const char *text = "T\nThe \x81 byte has no meaning in Windows-1252.\n";
+    extract_result_t r;
+    cr_assert_eq(s_run(text, strlen(text), &r), EXTRACT_EDECODE);
+    cr_assert_eq(r.n_attrs, 0);
+    cr_assert_str_neq(extract_strerror(EXTRACT_EDECODE), "unknown extract error");
+}
+
+Test(extract_text, nul_bytes_empty_and_huge)
+{
+    extract_result_t r;
+    const char with_nul[] = "Title\nThe minister said\0 the talks\0 had failed.\n";
+    CHECK_RC(s_run(with_nul, sizeof with_nul - 1, &r));
+    cr_assert_eq(r.n_attrs, 1);
+    cr_assert_eq(s_run("", 0, &r), EXTRACT_EEMPTY);
+    cr_assert_eq(s_run("Only a title\n   \n\t", 19, &r), EXTRACT_EEMPTY);
+    extract_doc_t d = {NULL, 0, 0, "", NULL};
+    cr_assert_eq(extract_run(ex, &d, &r), EXTRACT_EEMPTY);
+    cr_assert_lt(extract_run(NULL, &d, &r), 0);
+    cr_assert_lt(extract_run(ex, NULL, &r), 0);
+    size_t big = (size_t)40 << 20;
+    char *huge = malloc(big);
+    cr_assert(huge);
+    memset(huge, 'a', big);
+    extract_doc_t h = {(const uint8_t *)huge, big, 0, "", NULL};
+    cr_assert_eq(extract_run(ex, &h, &r), EXTRACT_ETOOBIG);
+    free(huge);
+    /* body_start past the end is clamped, not trusted */
+    extract_doc_t bad = {(const uint8_t *)"abc", 3, 99, "", NULL};
+    cr_assert_eq(extract_run(ex, &bad, &r), EXTRACT_EEMPTY);
+}
+
+Test(extract_text, boilerplate_is_not_extracted)
+{
+    const char *text =
+        "Rain expected\n"
+        "Rain expected\n"
+        "Forecasters said the storm would arrive on Tuesday.\n"
+        "Writing by Jane Roe; Editing by John Doe, who said nothing\n"
+        "Our Standards: The Thomson Reuters Trust Principles.\n"
+        "Please enter your comment! Editors said you must.\n";
+    extract_result_t r;
+    CHECK_RC(s_run(text, strlen(text), &r));
+    cr_assert_eq(r.n_attrs, 1, "only the story's attribution, got %zu", r.n_attrs);
+    cr_assert_str_eq(r.attrs[0].speaker.text, "Forecasters");
+    const extract_span_t *s;
+    size_t n;
+    const char *nl = strchr(text, '\n');
+    extract_doc_t d = {(const uint8_t *)text, strlen(text), (size_t)(nl - text) + 1, "", NULL};
+    CHECK_RC(extract_sentences(ex, &d, &s, &n));
+    /* title + the one story sentence; the repeated title and footers are gone */
+    cr_assert_eq(n, 2, "got %zu sentences", n);
+}
+
+static int s_bits(uint64_t x) { return __builtin_popcountll(x); }
+
+Test(extract_text, simhash_is_near_for_near_duplicates)
+{
+    const char *a = "T\nThe council voted on Monday to close the old library on the hill, "
+                    "citing the cost of repairs to its roof and the fall in the number of "
+                    "visitors over the last ten years, and to move its books to the school.\n";
+    const char *b = "T\nThe council voted on Monday to close the old library on the hill, "
+                    "citing the cost of repairs to its roof and the fall in the number of "
+                    "visitors over the past ten years, and to move its books to the school.\n";
+    const char *c = "T\nA striker scored twice in the second half as the visitors came from "
+                    "behind to win the derby and move three points clear at the top.\n";
+    extract_result_t r;
+    CHECK_RC(s_run(a, strlen(a), &r));
+    uint64_t ha = r.simhash;
+    CHECK_RC(s_run(a, strlen(a), &r));
+    cr_assert_eq(r.simhash, ha, "deterministic");
+    CHECK_RC(s_run(b, strlen(b), &r));
+    uint64_t hb = r.simhash;
+    CHECK_RC(s_run(c, strlen(c), &r));
+    uint64_t hc = r.simhash;
+    cr_assert_lt(s_bits(ha ^ hb), 16, "near copy differs in %d bits", s_bits(ha ^ hb));
+    cr_assert_gt(s_bits(ha ^ hc), 16, "other text differs in only %d bits", s_bits(ha ^ hc));
+}
+
+Test(extract_text, corpus_latin1_article)
+{
+    const char *dir = getenv("CC_SHARED_DIR");
+    if (!dir)
+        cr_skip_test("CC_SHARED_DIR not set: the shared corpus is not available");
+    char cmd[4096];
+    /* Walk the BBC corpus and check every article runs; the Latin-1 one decodes. */
+    snprintf(cmd, sizeof cmd, "find %s/corpus/bbc -name '*.txt' | sort", dir);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        cr_skip_test("can't list the corpus");
+    char path[2048];
+    int files = 0, latin = 0;
+    while (fgets(path, sizeof path, p)) {
+        path[strcspn(path, "\n")] = 0;
+        FILE *f = fopen(path, "rb");
+        if (!f)
+            continue;
+        static char buf[1 << 20];
+        size_t n = fread(buf, 1, sizeof buf, f);
+        fclose(f);
+        extract_result_t r;
+        int rc = s_run(buf, n, &r);
+        cr_assert(rc == 0 || rc == EXTRACT_EEMPTY, "%s: %s", path, extract_strerror(rc));
+        files++;
+        if (rc == 0 && strcmp(r.encoding, "windows-1252") == 0)
+            latin++;
+    }
+    pclose(p);
+    if (files == 0)
+        cr_skip_test("no BBC articles under %s", dir);
+    cr_assert_geq(latin, 1, "the Latin-1 article should decode as Windows-1252");
+}
