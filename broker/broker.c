@@ -685,12 +685,43 @@ leave:
 
 /* ---------------------------------------------------------------- back end */
 
+/* Results forwarded to a store that is gone may never be committed: put their jobs back
+   in the queue now rather than at their deadline. No attempt is counted (the workers did
+   their part), and a result the old store did commit is merged again idempotently. */
+static void s_requeue_awaiting(broker_t *self)
+{
+    for (;;) {
+        s_job_t *list[256];
+        size_t n = 0;
+        for (s_job_t *j = zhashx_first(self->jobs); j && n < 256; j = zhashx_next(self->jobs))
+            if (j->state == J_AWAITING)
+                list[n++] = j;
+        if (n == 0)
+            return;
+        for (size_t i = 0; i < n; i++) {
+            char id[UTIL_ID_HEX + 1];
+            memcpy(id, list[i]->id, sizeof id);
+            s_job_forget(self, list[i]);
+            int rc = queue_requeue(self->queue, id);
+            if (rc < 0 && rc != QUEUE_ENOTFOUND)
+                util_error("queue: requeue %s: %s", id, queue_strerror(rc));
+            self->redelivered++;
+        }
+    }
+}
+
 static void s_store_drop(broker_t *self, const char *why)
 {
     if (!self->store_id)
         return;
-    util_warn("store %s %s; results wait for a store", self->store_name, why);
+    /* A store leaving at shutdown is routine; one that vanishes with work is news. */
+    if (self->awaiting)
+        util_warn("store %s %s with %" PRIu64 " results uncommitted: their jobs are requeued",
+                  self->store_name, why, self->awaiting);
+    else
+        util_info("store %s %s", self->store_name, why);
     zframe_destroy(&self->store_id);
+    s_requeue_awaiting(self);
 }
 
 static void s_on_hello(broker_t *self, zframe_t *identity, wire_msg_t *m)
@@ -704,6 +735,8 @@ static void s_on_hello(broker_t *self, zframe_t *identity, wire_msg_t *m)
         if (self->store_id && !zframe_eq(self->store_id, identity))
             s_store_drop(self, "replaced by a new store");
         zframe_destroy(&self->store_id);
+        /* A store saying HELLO again restarted: what it had not committed is lost. */
+        s_requeue_awaiting(self);
         self->store_id = zframe_dup(identity);
         snprintf(self->store_name, sizeof self->store_name, "%s", name);
         self->store_seen_us = util_mono_us();
@@ -940,7 +973,8 @@ leave:
 
 static int s_dispatch(broker_t *self)
 {
-    while (!self->paused && self->credit_total > 0 && self->nworkers > 0) {
+    /* Without a store a result has nowhere to go: keep the jobs queued until one comes. */
+    while (!self->paused && self->store_id && self->credit_total > 0 && self->nworkers > 0) {
         s_worker_t *w = NULL;
         for (size_t k = 0; k < self->nworkers; k++) {
             s_worker_t *c = self->wlist[(self->rr + k) % self->nworkers];

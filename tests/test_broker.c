@@ -211,6 +211,26 @@ static zsock_t *s_worker(const char *name, const char *credit)
     return w;
 }
 
+static zsock_t *s_prod;
+
+/* Connects a store and waits until the broker has taken its HELLO: the broker dispatches
+   nothing while no store is there to commit results. Keep it heartbeating (alive lists). */
+static zsock_t *s_store_up(void)
+{
+    zsock_t *store = s_dealer(s_back);
+    wire_sendv(store, NULL, WIRE_HELLO, "store", "store-1", "100", NULL);
+    bool up = false;
+    for (int i = 0; i < 60 && !up; i++) {
+        char *st = s_admin(s_prod, "stats", NULL, NULL);
+        up = strstr(st, "\"store_connected\":true") != NULL;
+        free(st);
+        if (!up)
+            zclock_sleep(20);
+    }
+    cr_assert(up, "the store's HELLO was taken");
+    return store;
+}
+
 /* Waits for a JOB on worker `w`; fills id and attempt. */
 static void s_expect_job(zsock_t *w, char id[33], int *attempt, zsock_t **alive, int nalive)
 {
@@ -231,7 +251,6 @@ static void s_expect_job(zsock_t *w, char id[33], int *attempt, zsock_t **alive,
     zmsg_destroy(&msg);
 }
 
-static zsock_t *s_prod;
 
 /* Connects the producer once the broker's front end exists and waits for one answer, so
    no stale reply is left behind for the test to trip on. */
@@ -306,19 +325,9 @@ Test(broker, submit_then_duplicate)
 
 Test(broker, dispatch_by_credit_forward_and_commit)
 {
-    zsock_t *store = s_dealer(s_back);
-    wire_sendv(store, NULL, WIRE_HELLO, "store", "store-1", "100", NULL);
+    zsock_t *store = s_store_up();
     zsock_t *w = s_worker("w1", "1");
     zsock_t *alive[2] = {store, w};
-    bool up = false;
-    for (int i = 0; i < 60 && !up; i++) {
-        char *st = s_admin(s_prod, "stats", NULL, NULL);
-        up = strstr(st, "\"store_connected\":true") != NULL;
-        free(st);
-        if (!up)
-            zclock_sleep(50);
-    }
-    cr_assert(up, "the store's HELLO was taken");
     char a[33], b[33], got[33];
     s_submit_expect(s_prod, "A", "First article text.", "queued", a);
     s_submit_expect(s_prod, "B", "Second article text.", "queued", b);
@@ -372,6 +381,7 @@ Test(broker, dispatch_by_credit_forward_and_commit)
 
 Test(broker, malformed_frames_are_counted_and_survived)
 {
+    zsock_t *store = s_store_up();
     wire_msg_t m;
     zmsg_t *r;
     /* Wrong frame count, with a tag: NACK. */
@@ -439,23 +449,25 @@ Test(broker, malformed_frames_are_counted_and_survived)
     free(stats);
     /* And the worker, despite its garbage, still gets work. */
     char got[33];
-    s_expect_job(w, got, NULL, &w, 1);
+    s_expect_job(w, got, NULL, (zsock_t *[]){w, store}, 2);
     cr_assert_str_eq(got, id);
     zsock_destroy(&w);
     zsock_destroy(&stranger);
+    zsock_destroy(&store);
 }
 
 Test(broker, silent_worker_job_is_redelivered)
 {
+    zsock_t *store = s_store_up();
     char id[33], got[33];
     zsock_t *a = s_worker("quiet", "1");
     s_submit_expect(s_prod, "R", "Redeliver me.", "queued", id);
     int attempt;
-    s_expect_job(a, got, &attempt, &a, 1);
+    s_expect_job(a, got, &attempt, (zsock_t *[]){a, store}, 2);
     cr_assert_str_eq(got, id);
     /* `a` now goes silent; `b` keeps heartbeating. */
     zsock_t *b = s_worker("lively", "1");
-    s_expect_job(b, got, &attempt, &b, 1);
+    s_expect_job(b, got, &attempt, (zsock_t *[]){b, store}, 2);
     cr_assert_str_eq(got, id);
     cr_assert_eq(attempt, 2, "the lost attempt counts");
     cr_assert_eq(s_stat(s_prod, "redelivered"), 1);
@@ -464,16 +476,18 @@ Test(broker, silent_worker_job_is_redelivered)
     free(stats);
     zsock_destroy(&a);
     zsock_destroy(&b);
+    zsock_destroy(&store);
 }
 
 Test(broker, permanent_failure_dead_list_and_requeue)
 {
+    zsock_t *store = s_store_up();
     char id[33], got[33];
     zsock_t *w = s_worker("w1", "1");
     s_submit_expect(s_prod, "Poison", "This article breaks the parser.", "queued", id);
-    s_expect_job(w, got, NULL, &w, 1);
+    s_expect_job(w, got, NULL, (zsock_t *[]){w, store}, 2);
     wire_sendv(w, NULL, WIRE_FAIL, id, "cannot parse: bad table", "1", NULL);
-    cr_assert_eq(s_stat_wait(s_prod, "dead", 1, &w, 1), 1);
+    cr_assert_eq(s_stat_wait(s_prod, "dead", 1, (zsock_t *[]){w, store}, 2), 1);
     bool ok;
     char *list = s_admin(s_prod, "dead-list", NULL, &ok);
     cr_assert(ok);
@@ -493,37 +507,41 @@ Test(broker, permanent_failure_dead_list_and_requeue)
     cr_assert(ok, "%s", rq);
     free(rq);
     int attempt;
-    s_expect_job(w, got, &attempt, &w, 1);
+    s_expect_job(w, got, &attempt, (zsock_t *[]){w, store}, 2);
     cr_assert_str_eq(got, id);
     cr_assert_eq(attempt, 1, "requeued dead jobs start over");
     cr_assert_eq(s_stat(s_prod, "dead"), 0);
     zsock_destroy(&w);
+    zsock_destroy(&store);
 }
 
 Test(broker, transient_failures_end_dead_after_max_attempts)
 {
+    zsock_t *store = s_store_up();
     char id[33], got[33];
     zsock_t *w = s_worker("w1", "1");
     s_submit_expect(s_prod, "Flaky", "Fails every time.", "queued", id);
     for (int i = 1; i <= 3; i++) {
         int attempt;
-        s_expect_job(w, got, &attempt, &w, 1);
+        s_expect_job(w, got, &attempt, (zsock_t *[]){w, store}, 2);
         cr_assert_eq(attempt, i);
         wire_sendv(w, NULL, WIRE_FAIL, id, "timeout talking to nothing", "0", NULL);
     }
-    cr_assert_eq(s_stat_wait(s_prod, "dead", 1, &w, 1), 1);
+    cr_assert_eq(s_stat_wait(s_prod, "dead", 1, (zsock_t *[]){w, store}, 2), 1);
     bool ok;
     char *rq = s_admin(s_prod, "requeue-all", NULL, &ok);
     cr_assert(ok);
     cr_assert_eq(s_json_int(rq, "requeued"), 1, "%s", rq);
     free(rq);
-    s_expect_job(w, got, NULL, &w, 1);
+    s_expect_job(w, got, NULL, (zsock_t *[]){w, store}, 2);
     cr_assert_str_eq(got, id);
     zsock_destroy(&w);
+    zsock_destroy(&store);
 }
 
 Test(broker, pause_resume_and_unknown_verb)
 {
+    zsock_t *store = s_store_up();
     bool ok;
     free(s_admin(s_prod, "pause", NULL, &ok));
     cr_assert(ok);
@@ -531,18 +549,19 @@ Test(broker, pause_resume_and_unknown_verb)
     char id[33], got[33];
     s_submit_expect(s_prod, "P", "Paused article.", "queued", id);
     wire_msg_t m;
-    zmsg_t *none = s_recv(w, &m, 300, &w, 1);
+    zmsg_t *none = s_recv(w, &m, 300, (zsock_t *[]){w, store}, 2);
     cr_assert_null(none, "no dispatch while paused");
     char *st = s_admin(s_prod, "stats", NULL, NULL);
     cr_assert(strstr(st, "\"paused\":true"), "%s", st);
     free(st);
     free(s_admin(s_prod, "resume", NULL, &ok));
-    s_expect_job(w, got, NULL, &w, 1);
+    s_expect_job(w, got, NULL, (zsock_t *[]){w, store}, 2);
     cr_assert_str_eq(got, id);
     char *e = s_admin(s_prod, "frobnicate", NULL, &ok);
     cr_assert_not(ok);
     free(e);
     zsock_destroy(&w);
+    zsock_destroy(&store);
 }
 
 Test(broker, kill_9_loses_nothing_acknowledged)
@@ -626,29 +645,31 @@ Test(broker, metrics_over_http)
 
 Test(broker, deadline_redelivers_and_uncommitted_results_are_redone)
 {
+    zsock_t *store = s_store_up();
     char id[33], got[33];
     zsock_t *w = s_worker("slow", "2");
     s_submit_expect(s_prod, "Slow", "Takes longer than the deadline.", "queued", id);
     int attempt;
-    s_expect_job(w, got, &attempt, &w, 1);
+    s_expect_job(w, got, &attempt, (zsock_t *[]){w, store}, 2);
     cr_assert_eq(attempt, 1);
     /* Heartbeating but never answering: the 3 s deadline redelivers, attempt counted. */
-    s_expect_job(w, got, &attempt, &w, 1);
+    s_expect_job(w, got, &attempt, (zsock_t *[]){w, store}, 2);
     cr_assert_str_eq(got, id);
     cr_assert_eq(attempt, 2);
-    /* Now it answers, but no store is connected: the result can't be committed, and after
-       the deadline the job is redone without counting a failed attempt. */
+    /* Now it answers, but the store never commits it: after the deadline the job is
+       redone without counting a failed attempt. */
     size_t rlen;
     uint8_t *res = s_result(id, &rlen);
     const void *args[2] = {id, res};
     size_t lens[2] = {UTIL_ID_HEX, rlen};
     wire_send(w, NULL, WIRE_RESULT, 2, args, lens);
     free(res);
-    cr_assert_eq(s_stat_wait(s_prod, "awaiting_commit", 1, &w, 1), 1);
-    s_expect_job(w, got, &attempt, &w, 1);
+    cr_assert_eq(s_stat_wait(s_prod, "awaiting_commit", 1, (zsock_t *[]){w, store}, 2), 1);
+    s_expect_job(w, got, &attempt, (zsock_t *[]){w, store}, 2);
     cr_assert_str_eq(got, id);
-    cr_assert_eq(attempt, 2, "a result lost for want of a store is not a failed attempt");
+    cr_assert_eq(attempt, 2, "a result the store never committed is not a failed attempt");
     cr_assert_eq(s_stat(s_prod, "redelivered"), 2);
     cr_assert_eq(s_stat(s_prod, "completed"), 0);
     zsock_destroy(&w);
+    zsock_destroy(&store);
 }
