@@ -7,6 +7,7 @@
 #include "extract_entity.h"
 #include "util.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,64 +19,64 @@ typedef struct {
 /* Sorted by form for bsearch. Forms are verbs of saying, reporting, thinking and
    judging in the inflections news uses. */
 static const s_cue_t s_cues[] = {
-    {"according", 4}, {"accused", 1}, {"accuses", 1}, {"accusing", 2}, {"acknowledge", 1},
+    {"according", 4}, {"accused", 1}, {"accuses", 1}, {"accusing", 2}, 
     {"acknowledged", 1}, {"acknowledges", 1}, {"acknowledging", 2}, {"added", 1},
-    {"adding", 2}, {"adds", 1}, {"admit", 1}, {"admits", 1}, {"admitted", 1},
+    {"adding", 2}, {"adds", 1}, {"admits", 1}, {"admitted", 1},
     {"agreed", 1}, {"agrees", 1}, {"alleged", 1}, {"alleges", 1}, {"alleging", 1},
-    {"announce", 1}, {"announced", 1}, {"announces", 1}, {"announcing", 2},
-    {"appeared", 1}, {"appears", 1}, {"applauded", 1}, {"argue", 1}, {"argued", 1},
+    {"announced", 1}, {"announces", 1}, {"announcing", 2},
+    {"appeared", 1}, {"appears", 1}, {"applauded", 1}, {"argued", 1},
     {"argues", 1}, {"arguing", 2}, {"asked", 3}, {"asking", 2}, {"asks", 3},
     {"assailed", 1}, {"asserted", 1}, {"asserts", 1}, {"assured", 3}, {"attacked", 1},
-    {"believe", 1}, {"believes", 1}, {"bemoaned", 1}, {"blamed", 1}, {"blames", 1},
+    {"believes", 1}, {"bemoaned", 1}, {"blamed", 1}, {"blames", 1},
     {"blasted", 1}, {"blasting", 2}, {"blasts", 1}, {"boasted", 1}, {"briefed", 1},
-    {"call", 1}, {"called", 1}, {"calling", 2}, {"calls", 1}, {"cautioned", 1},
+    {"called", 1}, {"calling", 2}, {"calls", 1}, {"cautioned", 1},
     {"challenged", 1}, {"championed", 1}, {"chanted", 1}, {"chants", 1}, {"charged", 1},
-    {"cited", 1}, {"cites", 1}, {"citing", 2}, {"claim", 1}, {"claimed", 1},
+    {"cited", 1}, {"cites", 1}, {"citing", 2}, {"claimed", 1},
     {"claiming", 2}, {"claims", 1}, {"complained", 1}, {"complains", 1}, {"conceded", 1},
     {"concedes", 1}, {"concluded", 1}, {"condemned", 1}, {"condemns", 1}, {"confirmed", 1},
     {"confirms", 1}, {"contended", 1}, {"contends", 1}, {"continued", 1}, {"convinced", 1},
     {"countered", 1}, {"criticised", 1}, {"criticized", 1}, {"criticizes", 1},
-    {"criticizing", 2}, {"declare", 1}, {"declared", 1}, {"declares", 1}, {"declaring", 2},
+    {"criticizing", 2}, {"declared", 1}, {"declares", 1}, {"declaring", 2},
     {"declined", 1}, {"declines", 1}, {"decried", 1}, {"deemed", 1}, {"defended", 1},
     {"defends", 1}, {"demanded", 1}, {"demands", 1}, {"denied", 1}, {"denies", 1},
-    {"denounced", 1}, {"denounces", 1}, {"denouncing", 2}, {"deny", 1}, {"describe", 1},
+    {"denounced", 1}, {"denounces", 1}, {"denouncing", 2}, 
     {"described", 1}, {"describes", 1}, {"describing", 2}, {"disclosed", 1},
-    {"discuss", 1}, {"discussed", 1}, {"dismissed", 1}, {"dismissing", 2}, {"echoed", 1},
+    {"discussed", 1}, {"dismissed", 1}, {"dismissing", 2}, {"echoed", 1},
     {"echoing", 2}, {"emailed", 1}, {"emphasised", 1}, {"emphasized", 1},
     {"emphasizing", 2}, {"encouraged", 1}, {"endorsed", 1}, {"endorses", 1},
     {"estimated", 1}, {"estimates", 1}, {"expected", 1}, {"explain", 1}, {"explained", 1},
-    {"explaining", 2}, {"explains", 1}, {"express", 1}, {"expressed", 1}, {"expresses", 1},
-    {"finds", 1}, {"forecast", 1}, {"found", 1}, {"highlighted", 1}, {"highlighting", 2},
+    {"explaining", 2}, {"explains", 1}, {"expressed", 1}, {"expresses", 1},
+    {"finds", 1}, {"forecast", 1}, {"highlighted", 1}, {"highlighting", 2},
     {"hinted", 1}, {"hints", 1}, {"hoped", 1}, {"hopes", 1}, {"implied", 1},
-    {"indicate", 1}, {"indicated", 1}, {"indicates", 1}, {"informed", 3}, {"insist", 1},
+    {"indicated", 1}, {"indicates", 1}, {"informed", 3}, 
     {"insisted", 1}, {"insisting", 2}, {"insists", 1}, {"invoked", 1}, {"issued", 1},
     {"joked", 1}, {"lamented", 1}, {"likened", 1}, {"maintained", 1}, {"maintains", 1},
-    {"mention", 1}, {"mentioned", 1}, {"mentioning", 2}, {"mentions", 1}, {"mocked", 1},
-    {"mocking", 2}, {"note", 1}, {"noted", 1}, {"notes", 1}, {"noting", 2},
+    {"mentioned", 1}, {"mentioning", 2}, {"mentions", 1}, {"mocked", 1},
+    {"mocking", 2}, {"noted", 1}, {"notes", 1}, {"noting", 2},
     {"observed", 1}, {"observes", 1}, {"offered", 1}, {"opposed", 1}, {"opposes", 1},
     {"ordered", 1}, {"pleaded", 1}, {"pledged", 1}, {"pledges", 1}, {"pledging", 2},
     {"pointed", 1}, {"pointing", 2}, {"portrayed", 1}, {"posted", 1}, {"praised", 1},
     {"praises", 1}, {"praising", 2}, {"predicted", 1}, {"predicting", 2}, {"predicts", 1},
     {"projected", 1}, {"promised", 1}, {"promises", 1}, {"promising", 2}, {"proposed", 1},
     {"proposing", 2}, {"questioned", 1}, {"questioning", 2}, {"quoted", 1}, {"railed", 1},
-    {"reads", 1}, {"recalled", 1}, {"recalling", 2}, {"recalls", 1}, {"recommended", 1},
+    {"recalled", 1}, {"recalling", 2}, {"recalls", 1}, {"recommended", 1},
     {"referenced", 1}, {"referred", 1}, {"referring", 2}, {"refused", 1}, {"refuses", 1},
     {"reiterated", 1}, {"reiterates", 1}, {"rejected", 1}, {"rejects", 1}, {"remarked", 1},
     {"remarking", 2}, {"remembered", 1}, {"reminded", 3}, {"reminding", 2},
     {"repeating", 2}, {"replied", 1}, {"replies", 1}, {"reported", 1}, {"requested", 1},
-    {"responded", 1}, {"responds", 1}, {"retweeted", 1}, {"reveal", 1}, {"revealed", 1},
+    {"responded", 1}, {"responds", 1}, {"retweeted", 1}, {"revealed", 1},
     {"reveals", 1}, {"ruled", 1}, {"said", 1}, {"say", 1}, {"saying", 2}, {"says", 1},
-    {"seeks", 1}, {"seemed", 1}, {"seems", 1}, {"show", 1}, {"showed", 1}, {"shown", 1},
+    {"seeks", 1}, {"seemed", 1}, {"seems", 1}, {"showed", 1}, {"shown", 1},
     {"shows", 1}, {"signaled", 1}, {"signalled", 1}, {"slammed", 1}, {"slamming", 2},
-    {"slams", 1}, {"sought", 1}, {"stated", 1}, {"states", 1}, {"stating", 2},
-    {"stressed", 1}, {"stresses", 1}, {"stressing", 2}, {"suggest", 1}, {"suggested", 1},
+    {"slams", 1}, {"sought", 1}, {"stated", 1}, {"stating", 2},
+    {"stressed", 1}, {"stresses", 1}, {"stressing", 2}, {"suggested", 1},
     {"suggesting", 2}, {"suggests", 1}, {"supported", 1}, {"talked", 1}, {"tell", 3},
-    {"telling", 2}, {"tells", 3}, {"testified", 1}, {"thanked", 1}, {"think", 1},
+    {"telling", 2}, {"tells", 3}, {"testified", 1}, {"thanked", 1}, 
     {"thinks", 1}, {"threatened", 1}, {"threatens", 1}, {"told", 3}, {"touted", 1},
     {"touting", 2}, {"tweeted", 1}, {"tweets", 1}, {"urged", 3}, {"urges", 3},
-    {"urging", 2}, {"voiced", 1}, {"vowed", 1}, {"vowing", 2}, {"vows", 1}, {"warn", 1},
+    {"urging", 2}, {"voiced", 1}, {"vowed", 1}, {"vowing", 2}, {"vows", 1}, 
     {"warned", 3}, {"warning", 2}, {"warns", 3}, {"wondered", 1}, {"worried", 1},
-    {"write", 1}, {"writes", 1}, {"wrote", 1},
+    {"writes", 1}, {"wrote", 1},
 };
 
 static int s_cue_cmp(const void *k, const void *e)
@@ -83,9 +84,47 @@ static int s_cue_cmp(const void *k, const void *e)
     return strcmp((const char *)k, ((const s_cue_t *)e)->form);
 }
 
+/* Hashes of the cue forms, so the per-token test is a probe, not a string search. Built
+   once (pthread_once) by extract_attrib_init; read-only afterwards. */
+#define CUE_SLOTS 1024
+static uint32_t s_cue_hash[CUE_SLOTS];
+static pthread_once_t s_cue_once = PTHREAD_ONCE_INIT;
+
+static void s_cue_build(void)
+{
+    for (size_t i = 0; i < sizeof s_cues / sizeof *s_cues; i++) {
+        uint32_t h = extract_hash(s_cues[i].form, strlen(s_cues[i].form)) | 1;
+        size_t k = h & (CUE_SLOTS - 1);
+        while (s_cue_hash[k])
+            k = (k + 1) & (CUE_SLOTS - 1);
+        s_cue_hash[k] = h;
+    }
+}
+
+void extract_attrib_init(void)
+{
+    pthread_once(&s_cue_once, s_cue_build);
+}
+
+/* False when the word with this folded hash is surely not a cue. */
+static bool s_maybe_cue(uint32_t hash)
+{
+    uint32_t h = hash | 1;
+    size_t k = h & (CUE_SLOTS - 1);
+    while (s_cue_hash[k]) {
+        if (s_cue_hash[k] == h)
+            return true;
+        k = (k + 1) & (CUE_SLOTS - 1);
+    }
+    return false;
+}
+
 int extract_attrib_cue_class(const char *f)
 {
     if (!f || f[0] < 'a' || f[0] > 'z')
+        return ATTRIB_CUE_NONE;
+    extract_attrib_init();
+    if (!s_maybe_cue(extract_hash(f, strlen(f))))
         return ATTRIB_CUE_NONE;
     const s_cue_t *e = bsearch(f, s_cues, sizeof s_cues / sizeof *s_cues, sizeof *s_cues,
                                s_cue_cmp);
@@ -94,8 +133,9 @@ int extract_attrib_cue_class(const char *f)
 
 static bool s_in(const char *f, const char *const *list)
 {
+    /* First byte before strcmp: most words differ there, and the call dominates. */
     for (; *list; list++)
-        if (strcmp(f, *list) == 0)
+        if ((*list)[0] == f[0] && strcmp(f, *list) == 0)
             return true;
     return false;
 }
@@ -491,7 +531,54 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
     size_t j = i;
     while (j > s0 && !(t[j - 1].flags & TK_CAP) && s_in(t[j - 1].f, s_aux))
         j--;
+    /* "X, who ..., said" and "X - including Y - said": step over the aside. */
+    if (j > s0 + 1 && (xtok_punct(c, j - 1, '-') || xtok_is(c, j - 1, "\xe2\x80\x94"))) {
+        size_t k = j - 1;
+        while (k > s0 && !(xtok_punct(c, k - 1, '-') || xtok_is(c, k - 1, "\xe2\x80\x94")) && j - k < 20)
+            k--;
+        if (k > s0 + 1 && j - k < 20)
+            j = k - 1;
+    }
     size_t sp0 = s_np_left(c, s0, j), sp1 = j;
+    /* "38 percent who said", "the group, which said": the antecedent speaks. */
+    if (sp0 == sp1 && j > s0 + 1 && (xtok_is(c, j - 1, "who") || xtok_is(c, j - 1, "which"))) {
+        size_t k = j - 1;
+        while (k > s0 && (xtok_punct(c, k - 1, ',') || xtok_punct(c, k - 1, '-')))
+            k--;
+        size_t a0 = s_np_left(c, s0, k);
+        if (a0 < k) {
+            sp0 = a0;
+            sp1 = k;
+        }
+    }
+    /* "X, who ... , said" */
+    if (sp0 == sp1 && j > s0 + 2 && xtok_punct(c, j - 1, ',') && cls != ATTRIB_CUE_PART) {
+        for (size_t k = j - 1; k > s0 + 1 && j - k < 30; k--) {
+            if (!xtok_punct(c, k - 1, ','))
+                continue;
+            if (xtok_is(c, k, "who") || xtok_is(c, k, "whose") || xtok_is(c, k, "which")
+                || ((T(c, k)->flags & TK_NUM) == 0 && xtok_is(c, k, "the"))
+                || xtok_is(c, k, "a") || xtok_is(c, k, "an") || (T(c, k)->flags & TK_CAP)) {
+                size_t n0 = s_np_left(c, s0, k - 1);
+                if (n0 < k - 1 && ((T(c, n0)->flags & TK_CAP) || (T(c, k - 2)->flags & TK_CAP))) {
+                    sp0 = n0;
+                    sp1 = k - 1;
+                }
+            }
+            break;
+        }
+    }
+    /* "... and then said": the clause's subject, the sentence's first noun phrase. */
+    if (sp0 == sp1 && j > s0 + 1 && (xtok_is(c, j - 1, "and") || xtok_is(c, j - 1, "but"))) {
+        size_t k = s0;
+        while (k < j && ((T(c, k)->flags & TK_PUNCT) || T(c, k)->quote >= 0))
+            k++;
+        size_t e = s_np_right(c, k, j, true);
+        if (e > k && s_is_cap_or_pron(c, k)) {
+            sp0 = k;
+            sp1 = e;
+        }
+    }
     /* Apposition: "Hugh Hill, a doctor at the clinic, said" */
     if (sp0 == sp1 && j > s0 + 2 && xtok_punct(c, j - 1, ',') && cls != ATTRIB_CUE_PART) {
         size_t a0 = s_np_left(c, s0, j - 1);
@@ -515,7 +602,10 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
     while (before > s0 && xtok_punct(c, before - 1, ','))
         before--;
     int qb = -1;
-    if (before > s0 && (t[before - 1].flags & TK_QUOTE) && t[before - 1].quote >= 0)
+    size_t lo_q = (t[s0].flags & TK_PARA) ? s0 : (s0 > 0 ? s0 - 1 : 0);
+    if (before == s0 && before > lo_q && (t[before - 1].flags & TK_QCLOSE))
+        qb = t[before - 1].quote;
+    else if (before > s0 && (t[before - 1].flags & TK_QUOTE) && t[before - 1].quote >= 0)
         qb = t[before - 1].quote;
     else if (before > s0 + 1 && xtok_punct(c, before - 1, ',') && (t[before - 2].flags & TK_QUOTE))
         qb = t[before - 2].quote;
@@ -657,7 +747,7 @@ void extract_attrib_find(xctx_t *c)
         if (c->tok.v[s->t0].flags & TK_TITLE)
             s_try_colon(c, &st, s);
         for (size_t i = s->t0; i < s->t1; i++) {
-            if (!(c->tok.v[i].flags & TK_WORD) || st.used[i])
+            if (!(c->tok.v[i].flags & TK_WORD) || st.used[i] || !s_maybe_cue(c->tok.v[i].hash))
                 continue;
             s_try_cue(c, &st, i, s, pub);
         }

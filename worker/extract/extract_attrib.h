@@ -19,6 +19,9 @@
 #define ATTRIB_CUE_TELL   3   /* takes an addressee: told, urged, asked */
 #define ATTRIB_CUE_ACCORD 4   /* "according" (with "to") */
 
+/* Builds the cue table once per process; extract_new calls it. Can't fail. */
+void extract_attrib_init(void);
+
 /* Class of a folded word as a cue. */
 int extract_attrib_cue_class(const char *f);
 

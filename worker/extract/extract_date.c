@@ -16,8 +16,10 @@ static const char *const s_days[] = {
 
 int extract_date_month(const char *f)
 {
+    if (f[0] < 'a' || f[0] > 's' || !f[1] || !f[2])
+        return 0;
     for (int i = 0; i < 12; i++)
-        if (strcmp(f, s_months[i]) == 0 || strcmp(f, s_mabbr[i]) == 0)
+        if (s_mabbr[i][0] == f[0] && (strcmp(f, s_months[i]) == 0 || strcmp(f, s_mabbr[i]) == 0))
             return i + 1;
     if (strcmp(f, "sept") == 0)
         return 9;
@@ -27,7 +29,7 @@ int extract_date_month(const char *f)
 static int s_weekday(const char *f)
 {
     for (int i = 0; i < 7; i++)
-        if (strcmp(f, s_days[i]) == 0)
+        if (s_days[i][0] == f[0] && strcmp(f, s_days[i]) == 0)
             return i;
     return -1;
 }
@@ -125,6 +127,23 @@ bool extract_date_at(const xctx_t *c, size_t i, size_t end, const int *pub, extr
     const xtok_t *t = c->tok.v;
     if (i >= end)
         return false;
+    /* Most tokens can't start a date: a quick look at the first letter first. */
+    if (!(t[i].flags & (TK_NUM | TK_CAP))) {
+        const char *g = t[i].f;
+        bool maybe = false;
+        switch (g[0]) {
+        case 'e': maybe = strcmp(g, "early") == 0; break;
+        case 'm': maybe = strcmp(g, "mid") == 0 || strcmp(g, "mid-") == 0; break;
+        case 'l': maybe = strcmp(g, "late") == 0 || strcmp(g, "last") == 0; break;
+        case 'y': maybe = strcmp(g, "yesterday") == 0; break;
+        case 't': maybe = strcmp(g, "today") == 0 || strcmp(g, "tonight") == 0
+                          || strcmp(g, "this") == 0; break;
+        case 'n': maybe = strcmp(g, "next") == 0; break;
+        default: break;
+        }
+        if (!maybe)
+            return false;
+    }
     memset(o, 0, sizeof *o);
     o->t0 = (uint32_t)i;
     const char *f = t[i].f;

@@ -14,8 +14,9 @@
 
 static bool s_in(const char *f, const char *const *list)
 {
+    /* First byte before strcmp: most words differ there, and the call dominates. */
     for (; *list; list++)
-        if (strcmp(f, *list) == 0)
+        if ((*list)[0] == f[0] && strcmp(f, *list) == 0)
             return true;
     return false;
 }
@@ -29,10 +30,14 @@ static const char *const s_tens[] = {
 
 static int s_word_value(const char *f)
 {
+    if (f[0] < 'e' || f[0] > 'z')
+        return -1;
     for (int i = 0; s_units[i]; i++)
-        if (strcmp(f, s_units[i]) == 0)
+        if (s_units[i][0] == f[0] && strcmp(f, s_units[i]) == 0)
             return i;
     for (int i = 2; s_tens[i]; i++) {
+        if (s_tens[i][0] != f[0])
+            continue;
         size_t n = strlen(s_tens[i]);
         if (strncmp(f, s_tens[i], n) == 0) {
             if (f[n] == 0)
@@ -90,6 +95,8 @@ size_t extract_quantity_number(const xctx_t *c, size_t i, size_t end, double *va
         k = i + 1;
     } else if (t[i].flags & TK_WORD) {
         const char *f = t[i].f;
+        if (!strchr("eftsndhmz", f[0]))
+            return 0;   /* no number word starts otherwise */
         int wv = s_word_value(f);
         if (wv >= 0) {
             *value = wv;
@@ -151,7 +158,7 @@ static const struct { const char *w, *p; } s_pred[] = {
 const char *extract_quantity_predicate(const char *f)
 {
     for (size_t i = 0; i < sizeof s_pred / sizeof *s_pred; i++)
-        if (strcmp(f, s_pred[i].w) == 0)
+        if (s_pred[i].w[0] == f[0] && strcmp(f, s_pred[i].w) == 0)
             return s_pred[i].p;
     return NULL;
 }
@@ -192,7 +199,7 @@ static const struct { const char *w, *event, *pred; } s_events[] = {
 static int s_event(const char *f)
 {
     for (size_t i = 0; i < sizeof s_events / sizeof *s_events; i++)
-        if (strcmp(f, s_events[i].w) == 0)
+        if (s_events[i].w[0] == f[0] && strcmp(f, s_events[i].w) == 0)
             return (int)i;
     return -1;
 }

@@ -6,8 +6,9 @@
 
 static bool s_in(const char *f, const char *const *list)
 {
+    /* First byte before strcmp: most words differ there, and the call dominates. */
     for (; *list; list++)
-        if (strcmp(f, *list) == 0)
+        if ((*list)[0] == f[0] && strcmp(f, *list) == 0)
             return true;
     return false;
 }
@@ -114,6 +115,8 @@ void extract_sentence_split(xctx_t *c)
 static bool s_is_open_mark(const xctx_t *c, const xtok_t *t)
 {
     const uint8_t *p = c->w + t->s;
+    if (p[0] == '`')
+        return true;
     /* U+201C, U+201E, U+00AB open */
     return (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0x9C || p[2] == 0x9E))
         || (p[0] == 0xC2 && p[1] == 0xAB);

@@ -340,6 +340,10 @@ void extract_text_tokenize(xctx_t *c)
                    && (i + step + 1 >= len || !isalnum(w[i + step + 1]))) {
             i += step + 1;
             s_push(c, s, i, TK_WORD | TK_POSS | title);
+        } else if ((cp == '\'' || cp == '`') && i + 1 < len && w[i + 1] == cp) {
+            /* '' and `` stand for double quotes in some wire copy */
+            i += 2;
+            s_push(c, s, i, TK_PUNCT | TK_QUOTE | para | title);
         } else if (k == C_QUOTE) {
             i += step;
             s_push(c, s, i, TK_PUNCT | TK_QUOTE | para | title);
