@@ -182,6 +182,50 @@ static const char *const s_after_cue[] = {
 
 static const xtok_t *T(const xctx_t *c, size_t i) { return &c->tok.v[i]; }
 
+/* Weekdays and the like: "Cruz on Wednesday announced" has no speaker "Wednesday". */
+static bool s_is_dateword(const char *f)
+{
+    static const char *const w[] = {"monday", "tuesday", "wednesday", "thursday", "friday",
+        "saturday", "sunday", "today", "yesterday", "tonight", "tomorrow", NULL};
+    return s_in(f, w);
+}
+
+/* Between a subject and its verb: an auxiliary, an -ly adverb, a day ("on Monday"). */
+static bool s_is_aux(const xctx_t *c, size_t i)
+{
+    const xtok_t *t = T(c, i);
+    if (t->flags & TK_CAP)
+        return s_is_dateword(t->f);
+    if (s_in(t->f, s_aux) || s_is_dateword(t->f))
+        return true;
+    size_t n = strlen(t->f);
+    return n > 4 && strcmp(t->f + n - 2, "ly") == 0 && strcmp(t->f, "only") != 0;
+}
+
+/* First token of a sentence's subject: after an opening adverbial ("In April, ...",
+   "But ...", "Despite X, ..."). */
+static size_t s_subject_start(const xctx_t *c, size_t s0, size_t lim)
+{
+    static const char *const open[] = {"in", "on", "at", "after", "before", "during",
+        "despite", "when", "while", "since", "last", "earlier", "later", "but", "and", "yet",
+        "still", "also", "meanwhile", "however", "asked", "speaking", "reached", "as",
+        "for", "with", "under", "following", "instead", "so", "then", "now", NULL};
+    size_t k = s0;
+    while (k < lim && ((T(c, k)->flags & TK_PUNCT) || T(c, k)->quote >= 0))
+        k++;
+    if (k < lim && s_in(T(c, k)->f, open)) {
+        size_t q = k;
+        while (q < lim && !xtok_punct(c, q, ',') && q - k < 15)
+            q++;
+        if (q < lim && xtok_punct(c, q, ','))
+            return q + 1;
+        if (xtok_is(c, k, "but") || xtok_is(c, k, "and") || xtok_is(c, k, "yet")
+            || xtok_is(c, k, "so") || xtok_is(c, k, "still"))
+            return k + 1;
+    }
+    return k;
+}
+
 static bool s_is_cap_or_pron(const xctx_t *c, size_t i)
 {
     const xtok_t *t = T(c, i);
@@ -211,7 +255,7 @@ static size_t s_np_left(const xctx_t *c, size_t lo, size_t end)
         }
         if (!(t->flags & (TK_WORD | TK_NUM)))
             break;
-        if (!(t->flags & TK_CAP) && s_in(t->f, s_np_stop))
+        if (s_in(t->f, s_np_stop) || s_is_dateword(t->f))
             break;
         if ((t->flags & TK_WORD) && !(t->flags & TK_CAP) && n > 0
             && extract_attrib_cue_class(t->f) != ATTRIB_CUE_NONE)
@@ -355,7 +399,15 @@ static size_t s_content_end(const xctx_t *c, size_t from, size_t send)
                 e = k;
                 break;
             }
-            /* ", X said" after content belongs to another cue */
+        }
+        /* "..., but insists ..." : a second verb of the same speaker starts another
+           attribution */
+        if ((xtok_is(c, k, "but") || xtok_is(c, k, "and")) && T(c, k)->quote < 0
+            && extract_attrib_cue_class(T(c, k + 1)->f) == ATTRIB_CUE_VERB) {
+            e = k;
+            while (e > from && xtok_punct(c, e - 1, ','))
+                e--;
+            break;
         }
     }
     return e;
@@ -467,6 +519,43 @@ static size_t s_extend_quote(const xctx_t *c, size_t ct0, size_t ct1)
     return ct1;
 }
 
+/* PolNeAR keeps a speaker's quotation as one content across an interrupting cue:
+   "Q1," she said. "Q2." Extends ct1 over quotations that open the following sentences
+   of the same paragraph, unless such a sentence has its own cue after its quotation. */
+static size_t s_extend_paragraph(const xctx_t *c, size_t ct1)
+{
+    const xtok_t *t = c->tok.v;
+    size_t n = c->tok.n;
+    size_t k = ct1;
+    for (;;) {
+        /* skip to the end of the sentence holding k-1 */
+        if (k == 0 || k > n)
+            return ct1;
+        int si = t[k - 1].sent;
+        if (si < 0)
+            return ct1;
+        size_t send = c->sent.v[si].t1;
+        for (size_t q = k; q < send; q++)
+            if ((t[q].flags & TK_WORD) && extract_attrib_cue_class(t[q].f) != ATTRIB_CUE_NONE
+                && t[q].quote < 0)
+                return ct1;
+        if (send >= n || (t[send].flags & TK_PARA) || !(t[send].flags & TK_QOPEN))
+            return ct1;
+        int qi = t[send].quote;
+        if (qi < 0)
+            return ct1;
+        size_t qend = c->quote.v[qi].t1;
+        /* its own cue after it? then it is another attribution */
+        int qs = t[qend - 1].sent;
+        if (qs >= 0)
+            for (size_t q = qend; q < c->sent.v[qs].t1; q++)
+                if ((t[q].flags & TK_WORD) && extract_attrib_cue_class(t[q].f) != ATTRIB_CUE_NONE)
+                    return ct1;
+        ct1 = qend;
+        k = qend;
+    }
+}
+
 /* Is the quote q a real quotation (more than a scare-quoted word or two)? */
 static bool s_quote_real(const xctx_t *c, int q)
 {
@@ -529,8 +618,11 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
 
     /* Left subject, after auxiliaries and adverbs. */
     size_t j = i;
-    while (j > s0 && !(t[j - 1].flags & TK_CAP) && s_in(t[j - 1].f, s_aux))
+    while (j > s0 && s_is_aux(c, j - 1))
         j--;
+    if (j > s0 && j < i && xtok_is(c, j - 1, "on"))
+        while (j > s0 && (xtok_is(c, j - 1, "on") || s_is_aux(c, j - 1)))
+            j--;
     /* "X, who ..., said" and "X - including Y - said": step over the aside. */
     if (j > s0 + 1 && (xtok_punct(c, j - 1, '-') || xtok_is(c, j - 1, "\xe2\x80\x94"))) {
         size_t k = j - 1;
@@ -570,9 +662,7 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
     }
     /* "... and then said": the clause's subject, the sentence's first noun phrase. */
     if (sp0 == sp1 && j > s0 + 1 && (xtok_is(c, j - 1, "and") || xtok_is(c, j - 1, "but"))) {
-        size_t k = s0;
-        while (k < j && ((T(c, k)->flags & TK_PUNCT) || T(c, k)->quote >= 0))
-            k++;
+        size_t k = s_subject_start(c, s0, j);
         size_t e = s_np_right(c, k, j, true);
         if (e > k && s_is_cap_or_pron(c, k)) {
             sp0 = k;
@@ -633,9 +723,7 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
         if (has_left && !xtok_punct(c, i - 1, ',')) {
             sp_a = sp0, sp_b = sp1;
         } else {
-            size_t k = s0;
-            while (k < i && ((t[k].flags & TK_PUNCT) || t[k].quote >= 0))
-                k++;
+            size_t k = s_subject_start(c, s0, i);
             size_t e = s_np_right(c, k, i, true);
             if (e > k && s_is_cap_or_pron(c, k)) {
                 sp_a = k;
@@ -652,12 +740,13 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
     if (!has_left || (j > s0 && (xtok_punct(c, j - 1, ',') || (t[j - 1].flags & TK_QUOTE)))) {
         size_t r = s_skip_adjuncts(c, cue1, s1, pub);
         size_t e = s_np_right(c, r, s1, true);
-        if (e > r && e - r <= 8 && (s_is_cap_or_pron(c, r) || xtok_is(c, r, "the") || xtok_is(c, r, "a"))) {
-            size_t k = e;
-            while (k < s1 && (t[k].flags & TK_PUNCT) && !(t[k].flags & TK_QUOTE))
-                k++;
-            /* the speaker must end the clause */
-            if (k >= s1 || xtok_punct(c, e, ',') || xtok_punct(c, e, '.')) {
+        bool after_quote = j > s0 && ((t[j - 1].flags & TK_QUOTE)
+                                      || (j > s0 + 1 && (t[j - 2].flags & TK_QUOTE)));
+        if (e > r && e - r <= 8 && (after_quote || s_is_cap_or_pron(c, r) || xtok_is(c, r, "the")
+                                    || xtok_is(c, r, "a"))) {
+            /* the speaker must end the clause (an aside may follow) */
+            if (e >= s1 || (t[e].flags & TK_PUNCT) || xtok_is(c, e, "who")
+                || xtok_is(c, e, "whose")) {
                 inverted = true;
                 inv0 = r;
                 inv1 = e;
@@ -668,7 +757,8 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
     /* Direct quote before: “Q,” X said. */
     if (qb >= 0 && s_quote_real(c, qb) && (has_left || inverted)) {
         size_t a = inverted && !has_left ? inv0 : sp0, b = inverted && !has_left ? inv1 : sp1;
-        s_emit(c, st, i, cue1, a, b, c->quote.v[qb].t0, c->quote.v[qb].t1, 0, 0, true);
+        s_emit(c, st, i, cue1, a, b, c->quote.v[qb].t0,
+               s_extend_paragraph(c, c->quote.v[qb].t1), 0, 0, true);
         return;
     }
 
@@ -695,6 +785,22 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
         if (ct1 > r && ct1 - r >= 2) {
             ct1 = s_extend_quote(c, r, ct1);
             s_emit(c, st, i, cue1, sp0, sp1, r, ct1, ad0, ad1, false);
+            return;
+        }
+    }
+    /* No subject next to the verb ("Reached by phone Tuesday, Smith said", "Asked about
+       it, the senator said"): the sentence's subject, when there is a clause after. */
+    if (!has_left && !inverted && (cls == ATTRIB_CUE_VERB || cls == ATTRIB_CUE_TELL)) {
+        size_t k = s_subject_start(c, s0, i);
+        size_t e = k < i ? s_np_right(c, k, i, true) : k;
+        size_t ct1 = s_content_end(c, r, s1);
+        if (e > k && e <= i && s_is_cap_or_pron(c, k) && ct1 > r + 1) {
+            if (r < s1 && (t[r].flags & TK_QOPEN) && s_quote_real(c, t[r].quote)) {
+                const xquote_t *q = &c->quote.v[t[r].quote];
+                s_emit(c, st, i, cue1, k, e, q->t0, q->t1, ad0, ad1, true);
+            } else {
+                s_emit(c, st, i, cue1, k, e, r, s_extend_quote(c, r, ct1), ad0, ad1, false);
+            }
             return;
         }
     }
