@@ -400,6 +400,15 @@ static size_t s_content_end(const xctx_t *c, size_t from, size_t send)
                 break;
             }
         }
+        /* a non-restrictive clause or a turn ends what was said */
+        if (k >= from + 3 && T(c, k)->quote < 0
+            && ((xtok_punct(c, k, ',') && (xtok_is(c, k + 1, "which") || xtok_is(c, k + 1, "but")
+                                            || xtok_is(c, k + 1, "while")
+                                            || xtok_is(c, k + 1, "although")))
+                || xtok_punct(c, k, ';') || xtok_is(c, k, "\xe2\x80\x94"))) {
+            e = k;
+            break;
+        }
         /* "..., but insists ..." : a second verb of the same speaker starts another
            attribution */
         if ((xtok_is(c, k, "but") || xtok_is(c, k, "and")) && T(c, k)->quote < 0
@@ -522,23 +531,14 @@ static size_t s_extend_quote(const xctx_t *c, size_t ct0, size_t ct1)
 /* PolNeAR keeps a speaker's quotation as one content across an interrupting cue:
    "Q1," she said. "Q2." Extends ct1 over quotations that open the following sentences
    of the same paragraph, unless such a sentence has its own cue after its quotation. */
-static size_t s_extend_paragraph(const xctx_t *c, size_t ct1)
+static size_t s_extend_paragraph(const xctx_t *c, size_t ct1, size_t cue)
 {
     const xtok_t *t = c->tok.v;
     size_t n = c->tok.n;
-    size_t k = ct1;
+    if (cue >= n || t[cue].sent < 0)
+        return ct1;
+    size_t send = c->sent.v[t[cue].sent].t1;
     for (;;) {
-        /* skip to the end of the sentence holding k-1 */
-        if (k == 0 || k > n)
-            return ct1;
-        int si = t[k - 1].sent;
-        if (si < 0)
-            return ct1;
-        size_t send = c->sent.v[si].t1;
-        for (size_t q = k; q < send; q++)
-            if ((t[q].flags & TK_WORD) && extract_attrib_cue_class(t[q].f) != ATTRIB_CUE_NONE
-                && t[q].quote < 0)
-                return ct1;
         if (send >= n || (t[send].flags & TK_PARA) || !(t[send].flags & TK_QOPEN))
             return ct1;
         int qi = t[send].quote;
@@ -547,12 +547,13 @@ static size_t s_extend_paragraph(const xctx_t *c, size_t ct1)
         size_t qend = c->quote.v[qi].t1;
         /* its own cue after it? then it is another attribution */
         int qs = t[qend - 1].sent;
-        if (qs >= 0)
-            for (size_t q = qend; q < c->sent.v[qs].t1; q++)
-                if ((t[q].flags & TK_WORD) && extract_attrib_cue_class(t[q].f) != ATTRIB_CUE_NONE)
-                    return ct1;
+        if (qs < 0)
+            return ct1;
+        for (size_t q = qend; q < c->sent.v[qs].t1; q++)
+            if ((t[q].flags & TK_WORD) && extract_attrib_cue_class(t[q].f) != ATTRIB_CUE_NONE)
+                return ct1;
         ct1 = qend;
-        k = qend;
+        send = c->sent.v[qs].t1;
     }
 }
 
@@ -757,8 +758,15 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
     /* Direct quote before: “Q,” X said. */
     if (qb >= 0 && s_quote_real(c, qb) && (has_left || inverted)) {
         size_t a = inverted && !has_left ? inv0 : sp0, b = inverted && !has_left ? inv1 : sp1;
-        s_emit(c, st, i, cue1, a, b, c->quote.v[qb].t0,
-               s_extend_paragraph(c, c->quote.v[qb].t1), 0, 0, true);
+        size_t qe = c->quote.v[qb].t1;
+        /* “Q1,” he said, “Q2.” is one content */
+        size_t k = (inverted && !has_left) ? inv1 : cue1;
+        while (k < s1 && (xtok_punct(c, k, ',') || xtok_punct(c, k, ':')))
+            k++;
+        if (k < s1 && (t[k].flags & TK_QOPEN) && t[k].quote >= 0 && k > cue1)
+            qe = c->quote.v[t[k].quote].t1;
+        s_emit(c, st, i, cue1, a, b, c->quote.v[qb].t0, s_extend_paragraph(c, qe, i), 0, 0,
+               true);
         return;
     }
 
@@ -778,7 +786,10 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
         /* X said: “Q” / X said (that) C */
         if (r < s1 && (t[r].flags & TK_QOPEN) && s_quote_real(c, t[r].quote)) {
             const xquote_t *q = &c->quote.v[t[r].quote];
-            s_emit(c, st, i, cue1, sp0, sp1, q->t0, q->t1, ad0, ad1, true);
+            size_t qe = q->t1;
+            if (t[qe - 1].sent == t[i].sent)
+                qe = s_extend_paragraph(c, qe, i);
+            s_emit(c, st, i, cue1, sp0, sp1, q->t0, qe, ad0, ad1, true);
             return;
         }
         size_t ct1 = s_content_end(c, r, s1);
