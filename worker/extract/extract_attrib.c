@@ -640,8 +640,10 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
             k--;
         size_t a0 = s_np_left(c, s0, k);
         if (a0 < k) {
+            /* PolNeAR marks the pronoun as the source; keep both so the entity comes
+               from the antecedent and the span covers "who". */
             sp0 = a0;
-            sp1 = k;
+            sp1 = j;
         }
     }
     /* "X, who ... , said" */
