@@ -1,0 +1,45 @@
+// wink-nlp over the same files as bench_extract: readDoc, entities and sentences, one core.
+// Prints MB/s and peak RSS. Run by bench/run.sh, which installs wink-nlp with npm.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const winkNLP = require('wink-nlp');
+const model = require('wink-eng-lite-web-model');
+
+function walk(dir, out) {
+  for (const name of fs.readdirSync(dir).sort()) {
+    if (name.startsWith('.')) continue;
+    const p = path.join(dir, name);
+    const st = fs.statSync(p);
+    if (st.isDirectory()) walk(p, out);
+    else if (name.endsWith('.txt')) out.push(fs.readFileSync(p).toString('utf8'));
+  }
+  return out;
+}
+
+const dir = process.argv[2];
+const rounds = Number(process.argv[3] || 1);
+if (!dir) {
+  console.error('usage: node wink.js DIR [ROUNDS]');
+  process.exit(2);
+}
+const docs = walk(dir, []);
+const bytes = docs.reduce((n, d) => n + Buffer.byteLength(d, 'utf8'), 0);
+const nlp = winkNLP(model);
+const its = nlp.its;
+let records = 0;
+for (const d of docs) nlp.readDoc(d); // warm-up
+const t0 = process.hrtime.bigint();
+for (let k = 0; k < rounds; k++) {
+  for (const d of docs) {
+    const doc = nlp.readDoc(d);
+    records += doc.entities().out(its.value).length;
+    records += doc.sentences().out().length;
+  }
+}
+const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+const mb = (bytes * rounds) / 1e6;
+const rss = process.resourceUsage().maxRSS / 1024;
+console.log(`wink-nlp: ${docs.length} articles, ${(bytes / 1e6).toFixed(2)} MB x ${rounds} rounds in ${secs.toFixed(2)} s: ` +
+  `${(mb / secs).toFixed(1)} MB/s, ${(docs.length * rounds / secs).toFixed(0)} articles/s, peak RSS ${rss.toFixed(1)} MiB`);
+console.log(`MBPS ${(mb / secs).toFixed(3)}`);
