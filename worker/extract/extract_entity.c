@@ -751,6 +751,92 @@ static bool s_tokens_within(const xctx_t *c, const s_cand_t *small, const xent_t
     return true;
 }
 
+/* The run's lookup index: a multimap from (kind of lookup, hash) to entities, so linking
+   stays linear in the article's length instead of scanning every entity per mention. */
+enum { IX_KEY = 1, IX_SUR, IX_WORD, IX_ACR, IX_NAME };
+
+typedef struct {
+    uint32_t h;               /* hash mixed with the lookup kind */
+    int32_t ent;              /* entity index */
+    int32_t next;             /* next entry in the bucket, -1 at the end */
+} s_ix_entry_t;
+
+typedef struct {
+    int32_t *head;            /* bucket heads, -1 when empty */
+    uint32_t mask;            /* buckets - 1 */
+    s_ix_entry_t *pool;       /* entries */
+    size_t n, cap;
+} s_ix_t;
+
+static uint32_t s_ixh(int kind, uint32_t h)
+{
+    return (h ^ ((uint32_t)kind * 0x9e3779b9u)) * 2654435761u;
+}
+
+static void s_ix_put(xctx_t *c, int kind, uint32_t h, int ent)
+{
+    s_ix_t *ix = c->ent_index;
+    if (!ix || ix->n >= ix->cap)
+        return;   /* full: later lookups miss it, linking degrades, nothing breaks */
+    uint32_t k = s_ixh(kind, h);
+    s_ix_entry_t *e = &ix->pool[ix->n];
+    e->h = k;
+    e->ent = ent;
+    e->next = ix->head[k & ix->mask];
+    ix->head[k & ix->mask] = (int32_t)ix->n++;
+}
+
+/* First entry for (kind, h); walk with s_ix_next. -1 when none. */
+static int32_t s_ix_first(const xctx_t *c, int kind, uint32_t h)
+{
+    const s_ix_t *ix = c->ent_index;
+    if (!ix)
+        return -1;
+    uint32_t k = s_ixh(kind, h);
+    int32_t i = ix->head[k & ix->mask];
+    while (i >= 0 && ix->pool[i].h != k)
+        i = ix->pool[i].next;
+    return i;
+}
+
+static int32_t s_ix_next(const xctx_t *c, int32_t i)
+{
+    const s_ix_t *ix = c->ent_index;
+    uint32_t k = ix->pool[i].h;
+    i = ix->pool[i].next;
+    while (i >= 0 && ix->pool[i].h != k)
+        i = ix->pool[i].next;
+    return i;
+}
+
+#define IX_EACH(c, kind, hash, var)                                                       \
+    for (int32_t var##_i = s_ix_first((c), (kind), (hash)); var##_i >= 0;               \
+         var##_i = s_ix_next((c), var##_i))                                             \
+        for (int var = ((const s_ix_t *)(c)->ent_index)->pool[var##_i].ent, var##_once = 1; \
+             var##_once; var##_once = 0)
+
+static uint32_t s_strhash(const char *s)
+{
+    return extract_hash(s, strlen(s));
+}
+
+/* Indexes an entity's current name: its words, surname and folded name. */
+static void s_ix_name(xctx_t *c, int e)
+{
+    const xent_t *x = &c->ent.v[e];
+    for (uint32_t i = x->name_t0; i < x->name_t1; i++)
+        if (c->tok.v[i].flags & TK_WORD)
+            s_ix_put(c, IX_WORD, c->tok.v[i].hash, e);
+    char buf[128];
+    if (x->kind == K_PERSON) {
+        s_surname(c, x->name_t1, buf, sizeof buf);
+        s_ix_put(c, IX_SUR, s_strhash(buf), e);
+    } else if (x->kind == K_ORG) {
+        s_fold_range(c, x->name_t0, x->name_t1, buf, sizeof buf);
+        s_ix_put(c, IX_NAME, s_strhash(buf), e);
+    }
+}
+
 static int s_new_ent(xctx_t *c, char kind, uint32_t t0, uint32_t t1, const char *key)
 {
     xent_t e;
@@ -760,14 +846,32 @@ static int s_new_ent(xctx_t *c, char kind, uint32_t t0, uint32_t t1, const char 
     e.name_t1 = t1;
     snprintf(e.key, sizeof e.key, "%s", key);
     XVEC_PUSH(c->ent, e);
-    return (int)c->ent.n - 1;
+    int id = (int)c->ent.n - 1;
+    s_ix_put(c, IX_KEY, s_strhash(c->ent.v[id].key), id);
+    s_ix_name(c, id);
+    return id;
+}
+
+static void s_set_acr(xctx_t *c, int e, const char *acr)
+{
+    snprintf(c->ent.v[e].acr, sizeof c->ent.v[e].acr, "%s", acr);
+    s_ix_put(c, IX_ACR, s_strhash(c->ent.v[e].acr), e);
 }
 
 static int s_find_key(const xctx_t *c, const char *key)
 {
-    for (size_t k = 0; k < c->ent.n; k++)
-        if (strcmp(c->ent.v[k].key, key) == 0)
-            return (int)k;
+    IX_EACH(c, IX_KEY, s_strhash(key), e)
+        if (strcmp(c->ent.v[e].key, key) == 0)
+            return e;
+    return -1;
+}
+
+/* An org whose acronym is `acr`, or -1. */
+static int s_find_acr(const xctx_t *c, const char *acr)
+{
+    IX_EACH(c, IX_ACR, s_strhash(acr), e)
+        if (c->ent.v[e].kind == K_ORG && strcmp(c->ent.v[e].acr, acr) == 0)
+            return e;
     return -1;
 }
 
@@ -815,19 +919,19 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
         const char *acr = cd->acr[0] ? cd->acr : NULL;
         if (!acr && len == 1 && (t[cd->t0].flags & TK_ALLCAP))
             acr = t[cd->t0].f;
-        /* An acronym already known from an earlier long form. */
-        for (size_t k = 0; k < c->ent.n; k++) {
-            xent_t *e = &c->ent.v[k];
-            if (e->kind != K_ORG)
-                continue;
-            if (acr && strcmp(e->acr, acr) == 0)
-                return (int)k;
-            if (!acr && e->name_t1 - e->name_t0 == len) {
-                s_fold_range(c, cd->t0, cd->t1, buf, sizeof buf);
+        /* An acronym already known from an earlier long form, or the same name. */
+        if (acr) {
+            int e = s_find_acr(c, acr);
+            if (e >= 0)
+                return e;
+        } else {
+            s_fold_range(c, cd->t0, cd->t1, buf, sizeof buf);
+            IX_EACH(c, IX_NAME, s_strhash(buf), k) {
+                const xent_t *e = &c->ent.v[k];
                 char nb[128];
                 s_fold_range(c, e->name_t0, e->name_t1, nb, sizeof nb);
-                if (strcmp(nb, buf) == 0)
-                    return (int)k;
+                if (e->kind == K_ORG && strcmp(nb, buf) == 0)
+                    return k;
             }
         }
         if (!acr && ni >= 3 && len >= 3)
@@ -847,41 +951,37 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
         if (e < 0) {
             e = s_new_ent(c, K_ORG, cd->t0, cd->t1, key);
         }
-        if (acr)
-            snprintf(c->ent.v[e].acr, sizeof c->ent.v[e].acr, "%s", acr);
+        if (acr && strcmp(c->ent.v[e].acr, acr) != 0)
+            s_set_acr(c, e, acr);
         return e;
     }
     case K_PERSON: {
         char sur[64];
         s_surname(c, cd->t1, sur, sizeof sur);
-        /* Join an existing person whose long form holds every word of this one. */
+        /* Join an existing person whose long form holds every word of this one (such
+           a person holds this one's last word). */
         int best = -1;
-        for (size_t k = 0; k < c->ent.n; k++) {
+        IX_EACH(c, IX_WORD, t[cd->t1 - 1].hash, k) {
             xent_t *e = &c->ent.v[k];
-            if (e->kind == K_PERSON && s_tokens_within(c, cd, e)) {
+            if (best < 0 && e->kind == K_PERSON && s_tokens_within(c, cd, e)) {
                 char es[64];
                 s_surname(c, e->name_t1, es, sizeof es);
-                if (strcmp(es, sur) == 0 || len == 1) {
-                    best = (int)k;
-                    break;
-                }
+                if (strcmp(es, sur) == 0 || len == 1)
+                    best = k;
             }
         }
+        /* Or one whose every word this longer form holds, with the same surname. */
         if (best < 0)
-            for (size_t k = 0; k < c->ent.n; k++) {
+            IX_EACH(c, IX_SUR, s_strhash(sur), k) {
                 xent_t *e = &c->ent.v[k];
-                if (e->kind != K_PERSON)
+                if (best >= 0 || e->kind != K_PERSON)
                     continue;
-                char es[64];
-                s_surname(c, e->name_t1, es, sizeof es);
                 s_cand_t ec = {e->name_t0, e->name_t1, K_PERSON, false, NULL, ""};
                 xent_t me = *e;
                 me.name_t0 = cd->t0;
                 me.name_t1 = cd->t1;
-                if (strcmp(es, sur) == 0 && s_tokens_within(c, &ec, &me)) {
-                    best = (int)k;
-                    break;
-                }
+                if (s_tokens_within(c, &ec, &me))
+                    best = k;
             }
         if (best >= 0)
             return best;
@@ -901,26 +1001,32 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
     /* Unknown: a surname, acronym or place already known; an all-caps word is an org;
        a word before a speech verb is a person; otherwise "other". */
     uint32_t h = t[cd->t1 - 1].hash;
-    for (size_t k = 0; k < c->ent.n; k++) {
+    char sur[64];
+    s_surname(c, cd->t1, sur, sizeof sur);
+    int found = -1;
+    IX_EACH(c, IX_WORD, h, k) {
         xent_t *e = &c->ent.v[k];
+        if (found >= 0)
+            continue;
         if (e->kind == K_PERSON) {
-            char es[64], sur[64];
+            char es[64];
             s_surname(c, e->name_t1, es, sizeof es);
-            s_surname(c, cd->t1, sur, sizeof sur);
             if (strcmp(es, sur) == 0 && s_tokens_within(c, cd, e))
-                return (int)k;
-            if (len == 1 && t[e->name_t1 - 1].hash == h)
-                return (int)k;
-        } else if (e->kind == K_ORG && len == 1 && e->acr[0] && strcmp(e->acr, t[cd->t0].f) == 0) {
-            return (int)k;
-        } else if (e->kind == K_ORG && s_tokens_within(c, cd, e) && len >= 2) {
-            return (int)k;
-        } else if (e->kind == K_PLACE) {
-            s_fold_range(c, cd->t0, cd->t1, buf, sizeof buf);
-            if (strcmp(e->key + 4, buf) == 0)
-                return (int)k;
+                found = k;
+            else if (len == 1 && t[e->name_t1 - 1].hash == h)
+                found = k;
+        } else if (e->kind == K_ORG && len >= 2 && s_tokens_within(c, cd, e)) {
+            found = k;
         }
     }
+    if (found >= 0)
+        return found;
+    if (len == 1 && (found = s_find_acr(c, t[cd->t0].f)) >= 0)
+        return found;
+    s_fold_range(c, cd->t0, cd->t1, buf, sizeof buf);
+    snprintf(key, sizeof key, "loc:%s", buf);
+    if ((found = s_find_key(c, key)) >= 0)
+        return found;
     if (len == 1 && (t[cd->t0].flags & TK_ALLCAP)) {
         s_cand_t o = *cd;
         o.kind = K_ORG;
@@ -936,13 +1042,13 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
 static int s_title_match(const xctx_t *c, const s_cand_t *cd)
 {
     uint32_t h = c->tok.v[cd->t1 - 1].hash;
-    for (size_t k = 0; k < c->ent.n; k++) {
+    IX_EACH(c, IX_WORD, h, k) {
         const xent_t *e = &c->ent.v[k];
         if (c->tok.v[e->name_t1 - 1].hash == h && s_tokens_within(c, cd, e))
-            return (int)k;
-        if (e->acr[0] && cd->t1 - cd->t0 == 1 && strcmp(e->acr, c->tok.v[cd->t0].f) == 0)
-            return (int)k;
+            return k;
     }
+    if (cd->t1 - cd->t0 == 1)
+        return s_find_acr(c, c->tok.v[cd->t0].f);
     return -1;
 }
 
@@ -975,6 +1081,16 @@ void extract_entity_find(xctx_t *c)
     }
     s_candv_t cv = {0};
     s_find_candidates(c, &cv, lset, mask);
+    s_ix_t *ix = extract_arena_alloc(c->arena, sizeof *ix, 1);
+    size_t nb = 64;
+    while (nb < cv.n * 4 + 4)
+        nb <<= 1;
+    ix->head = extract_arena_alloc(c->arena, nb * sizeof *ix->head, 0);
+    memset(ix->head, 0xff, nb * sizeof *ix->head);
+    ix->mask = (uint32_t)(nb - 1);
+    ix->cap = cv.n * 12 + 64;
+    ix->pool = extract_arena_alloc(c->arena, ix->cap * sizeof *ix->pool, 0);
+    c->ent_index = ix;
     /* Longest first, so short forms find their long forms. Strong kinds before weak. */
     s_cand_t *sorted = extract_arena_alloc(c->arena, (cv.n + 1) * sizeof *sorted, 0);
     if (cv.n)
@@ -1004,6 +1120,7 @@ void extract_entity_find(xctx_t *c)
                 && en->kind == cd->kind) {
                 en->name_t0 = cd->t0;
                 en->name_t1 = cd->t1;
+                s_ix_name(c, e);
             }
             xmention_t m = {cd->t0, cd->t1, e};
             XVEC_PUSH(c->men, m);
@@ -1011,6 +1128,7 @@ void extract_entity_find(xctx_t *c)
         }
     }
     free(cv.v);
+    c->ent_index = NULL;
     qsort(c->men.v, c->men.n, sizeof *c->men.v, s_cmp_t0);
     for (size_t k = 0; k < c->men.n; k++)
         for (uint32_t i = c->men.v[k].t0; i < c->men.v[k].t1; i++)

@@ -84,6 +84,7 @@ typedef struct {
     XVEC(const char *) warn;
     const char *encoding;
     uint64_t simhash;
+    void *ent_index;        /* extract_entity's lookup index for this run (arena) */
 } xctx_t;
 
 #define XVEC_PUSH(vec, val) do {                                                  \

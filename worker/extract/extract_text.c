@@ -356,6 +356,16 @@ void extract_text_tokenize(xctx_t *c)
         }
         para = 0;
     }
+    /* Some feeds put the lede on the first line: a long line ending in a period is body
+       text, not a headline, so it is read like the body. */
+    size_t words = 0, last = 0;
+    for (size_t k = 0; k < c->tok.n && (c->tok.v[k].flags & TK_TITLE); k++) {
+        words += (c->tok.v[k].flags & TK_WORD) != 0;
+        last = k;
+    }
+    if (words >= 15 && xtok_punct(c, last, '.'))
+        for (size_t k = 0; k <= last; k++)
+            c->tok.v[k].flags &= ~(uint32_t)TK_TITLE;
 }
 
 /* Paragraph openings that mark text that is not part of the story. Folded forms. */
