@@ -233,7 +233,8 @@ static void s_path(s_tool_t *t, const char *path)
         }
     }
     closedir(d);
-    qsort(names, n, sizeof *names, s_cmp);
+    if (n > 1)
+        qsort(names, n, sizeof *names, s_cmp);
     for (size_t i = 0; i < n; i++) {
         s_path(t, names[i]);
         free(names[i]);

@@ -1095,7 +1095,8 @@ void extract_entity_find(xctx_t *c)
     s_cand_t *sorted = extract_arena_alloc(c->arena, (cv.n + 1) * sizeof *sorted, 0);
     if (cv.n)
         memcpy(sorted, cv.v, cv.n * sizeof *sorted);
-    qsort_r(sorted, cv.n, sizeof *sorted, s_cmp_len, c);
+    if (cv.n > 1)
+        qsort_r(sorted, cv.n, sizeof *sorted, s_cmp_len, c);
     /* Headlines capitalize every word, so a title candidate counts only when a cue makes
        it (a country, a titled person, an organization word) or it names something the
        body names; the title line is the lede in some feeds. */
@@ -1129,7 +1130,8 @@ void extract_entity_find(xctx_t *c)
     }
     free(cv.v);
     c->ent_index = NULL;
-    qsort(c->men.v, c->men.n, sizeof *c->men.v, s_cmp_t0);
+    if (c->men.n > 1)   /* v is NULL before the first mention ever */
+        qsort(c->men.v, c->men.n, sizeof *c->men.v, s_cmp_t0);
     for (size_t k = 0; k < c->men.n; k++)
         for (uint32_t i = c->men.v[k].t0; i < c->men.v[k].t1; i++)
             c->tok.v[i].ent = c->men.v[k].ent;
