@@ -51,7 +51,8 @@ static const char *const s_reason_names[R_COUNT] = {
 };
 
 /* Histogram bounds for submit-to-commit latency, seconds. */
-static const double s_buckets[] = {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300};
+static const double s_buckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+                                   1, 2.5, 5, 10, 30, 60, 120, 300};
 #define S_NBUCKETS (sizeof s_buckets / sizeof s_buckets[0])
 
 typedef struct {
@@ -477,6 +478,27 @@ leave:
     crossclaim__article__free_unpacked(a, NULL);
 }
 
+
+/* Estimates a quantile of submit-to-commit latency from the histogram, interpolating
+   linearly inside the bucket it falls in (as Prometheus' histogram_quantile does).
+   0 when nothing has been committed yet. */
+static double s_lat_quantile(const broker_t *self, double q)
+{
+    if (self->lat_count == 0)
+        return 0;
+    double rank = q * (double)self->lat_count;
+    uint64_t cum = 0;
+    for (size_t b = 0; b < S_NBUCKETS; b++) {
+        uint64_t prev = cum;
+        cum += self->lat_buckets[b];
+        if ((double)cum >= rank && self->lat_buckets[b]) {
+            double lo = b ? s_buckets[b - 1] : 0;
+            return lo + (s_buckets[b] - lo) * (rank - (double)prev) / (double)self->lat_buckets[b];
+        }
+    }
+    return s_buckets[S_NBUCKETS - 1];
+}
+
 static void s_stats_json(broker_t *self, json_t *j)
 {
     queue_stats_t qs;
@@ -519,6 +541,9 @@ static void s_stats_json(broker_t *self, json_t *j)
     }
     json_obj_end(j);
     json_key(j, "paused"); json_bool(j, self->paused);
+    json_key(j, "latency_p50_s"); json_num(j, s_lat_quantile(self, 0.50));
+    json_key(j, "latency_p99_s"); json_num(j, s_lat_quantile(self, 0.99));
+    json_key(j, "latency_count"); json_int(j, (int64_t)self->lat_count);
     json_key(j, "uptime_s"); json_int(j, (int64_t)((now - self->started_us) / 1000000));
     json_obj_end(j);
 }
@@ -789,8 +814,8 @@ static void s_on_result(broker_t *self, s_worker_t *w, zframe_t *identity, wire_
     memcpy(id, m->arg[0], UTIL_ID_HEX);
     id[UTIL_ID_HEX] = 0;
     s_job_t *j = zhashx_lookup(self->jobs, id);
-    const uint8_t *pid;
-    size_t pid_len;
+    const uint8_t *pid = NULL;
+    size_t pid_len = 0;
     if (m->arg_len[1] > WIRE_MAX_RESULT || !s_pb_job_id(m->arg[1], m->arg_len[1], &pid, &pid_len) ||
         pid_len != UTIL_ID_HEX || memcmp(pid, id, UTIL_ID_HEX) != 0) {
         s_reject(self, R_BAD_RESULT, "RESULT", identity, m->arg[1],

@@ -5,6 +5,7 @@
 #include "input.h"
 #include "progress.h"
 #include "run.h"
+#include "top.h"
 #include "util.h"
 
 #include <czmq.h>
@@ -29,6 +30,7 @@ static const char *s_usage_main =
     "  export             write the database as JSON Lines\n"
     "  query              look up claims by entity, by claim key, or conflicts\n"
     "  status             one-shot view of the queue and the database\n"
+    "  top                live view of the queue, rates, latency and workers\n"
     "  dead               list, show and requeue dead letters\n"
     "  pause, resume      stop and restart dispatching jobs to workers\n"
     "\n"
@@ -65,7 +67,8 @@ static void s_front(const char *data, const char *broker, char *out, size_t cap)
         return;
     }
     char abs[PATH_MAX];
-    snprintf(out, cap, "ipc://%s/frontend.ipc", realpath(data, abs) ? abs : data);
+    const char *dir = realpath(data, abs) ? abs : data;
+    snprintf(out, cap, "ipc://%.*s/frontend.ipc", (int)(cap > 32 ? cap - 32 : 0), dir);
 }
 
 /* ---- run ---- */
@@ -340,6 +343,46 @@ static int s_cmd_query(int argc, char **argv)
     return 0;
 }
 
+/* ---- top ---- */
+
+static int s_cmd_top(int argc, char **argv)
+{
+    const char *data = DEFAULT_DATA, *broker = NULL;
+    unsigned interval = 1000, iterations = 0;
+    static const struct option opts[] = {
+        {"data", required_argument, 0, 'd'}, {"broker", required_argument, 0, 'b'},
+        {"interval-ms", required_argument, 0, 'i'}, {"iterations", required_argument, 0, 'n'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "hd:b:n:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': data = optarg; break;
+        case 'b': broker = optarg; break;
+        case 'i': if (s_parse_uint("top", "--interval-ms", optarg, 100, 3600000, &interval)) return 2; break;
+        case 'n': if (s_parse_uint("top", "--iterations", optarg, 1, 1000000, &iterations)) return 2; break;
+        case 'h':
+            printf("usage: crossclaim top [--data DIR | --broker EP] [--interval-ms MS] [-n N]\n"
+                   "\n"
+                   "Live view of a broker, refreshed each second: queue depth, in flight, awaiting\n"
+                   "commit, rates in and out, p50/p99 submit-to-commit latency, and every worker\n"
+                   "with its credit, the jobs it holds, jobs done and its last heartbeat.\n"
+                   "Press q to quit. Off a terminal it prints one block per refresh.\n"
+                   "\n"
+                   "  -d, --data DIR       data dir of a local broker (default %s)\n"
+                   "  -b, --broker EP      broker front end\n"
+                   "      --interval-ms MS refresh interval (default 1000)\n"
+                   "  -n, --iterations N   stop after N refreshes\n", DEFAULT_DATA);
+            return 0;
+        default: return s_bad_usage("top", "unknown option");
+        }
+    }
+    if (optind < argc)
+        return s_bad_usage("top", "takes no arguments");
+    char ep[PATH_MAX + 16];
+    s_front(data, broker, ep, sizeof ep);
+    return top_run(ep, interval, iterations);
+}
+
 /* ---- status, dead, pause, resume: ADMIN requests to the broker ---- */
 
 static int s_admin(const char *cmd, const char *data, const char *broker, const char *verb,
@@ -528,6 +571,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "export")) return s_cmd_export(argc, argv);
     if (!strcmp(cmd, "query")) return s_cmd_query(argc, argv);
     if (!strcmp(cmd, "status")) return s_cmd_status(argc, argv);
+    if (!strcmp(cmd, "top")) return s_cmd_top(argc, argv);
     if (!strcmp(cmd, "dead") || !strcmp(cmd, "pause") || !strcmp(cmd, "resume"))
         return s_cmd_admin_simple(cmd, argc, argv);
     fprintf(stderr, "crossclaim: unknown command '%s'\n\n%s", cmd, s_usage_main);

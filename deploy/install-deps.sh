@@ -14,7 +14,7 @@ libmicrohttpd-dev \
 iso-codes \
 clang libclang-rt-dev \
 python3-zmq python3-protobuf \
-prometheus tmux"
+prometheus tmux curl"
 
 missing=""
 for p in $PKGS; do
