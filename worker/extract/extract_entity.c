@@ -388,7 +388,11 @@ static const char *const s_place_words[] = {
 
 static const char *const s_place_preps[] = {
     "in", "near", "at", "from", "outside", "into", "across", "toward", "towards", "around",
-    "through", "throughout", "inside", "to", "over", "of", "via", NULL};
+    "through", "throughout", "inside", "to", "over", "of", "via", "off", NULL};
+
+/* First words that make a name a place: "Port Said", "Lake Chad", "Mount Sinjar". */
+static const char *const s_place_prefixes[] = {
+    "port", "lake", "mount", "fort", "cape", "isle", NULL};
 
 /* Capitalized words that are not names on their own. */
 static const char *const s_stop_cap[] = {
@@ -614,8 +618,9 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
         if (a >= b)
             return;
     }
-    /* "Kurdistan Region", "Idlib Province": a place word ends the name. */
-    if (b - a >= 2 && s_in(t[b - 1].f, s_place_words)) {
+    /* "Kurdistan Region", "Idlib Province": a place word ends the name; "Port Said",
+       "Lake Chad": a place word starts it. */
+    if (b - a >= 2 && (s_in(t[b - 1].f, s_place_words) || s_in(t[a].f, s_place_prefixes))) {
         s_add_cand(cv, a, b, K_PLACE, true, NULL);
         return;
     }

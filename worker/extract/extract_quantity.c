@@ -241,7 +241,7 @@ static const char *s_place(const xctx_t *c, size_t a, size_t b)
 {
     const xtok_t *t = c->tok.v;
     static const char *const preps[] = {"in", "near", "at", "over", "outside", "across",
-                                        "around", "inside", NULL};
+                                        "around", "inside", "off", NULL};
     for (size_t i = a; i < b; i++) {
         int e = t[i].ent;
         if (e < 0 || c->ent.v[e].kind != 'l' || i == 0)
@@ -508,7 +508,11 @@ void extract_quantity_find(xctx_t *c)
             char *last = strrchr(ckey, ' ');
             s_singular(last ? last + 1 : ckey);
             /* place and time */
+            /* The place after the number ("killed in Idlib"), else the one before it
+               in the same sentence ("capsized off Port Said, killing 14"). */
             const char *place = s_place(c, i, s1);
+            if (!place)
+                place = s_place(c, s0, i);
             const extract_date_t *date = NULL;
             int best = 1 << 30;
             for (int q = 0; q < nd; q++) {
