@@ -1,0 +1,114 @@
+/*  crossclaim-store: command line of the store daemon (store.h). */
+#include "store.h"
+#include "util.h"
+
+#include <czmq.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *s_usage =
+    "usage: crossclaim-store --data DIR [options]\n"
+    "\n"
+    "Merges workers' results from the broker into the results database DIR/store (LMDB),\n"
+    "acknowledges them after each commit, publishes updates and answers queries.\n"
+    "\n"
+    "  --data DIR          data directory (required)\n"
+    "  --broker EP         broker back end to connect to (default ipc://DIR/backend.ipc)\n"
+    "  --pub EP            feed to bind, PUB (default ipc://DIR/feed.ipc)\n"
+    "  --query EP          query/snapshot service to bind, ROUTER (default ipc://DIR/query.ipc)\n"
+    "  --name NAME         name given to the broker (default host:pid)\n"
+    "  --batch N           results per transaction at most (default 256)\n"
+    "  --batch-ms T        longest wait to fill a batch, ms (default 20)\n"
+    "  --heartbeat-ms T    heartbeat interval, ms (default 1000)\n"
+    "  --liveness N        heartbeats missed before reconnecting (default 3)\n"
+    "  --quiet             log warnings and errors only\n"
+    "  --help              this text\n";
+
+/* Parses a positive decimal option value no greater than max. */
+static int s_uint(const char *opt, const char *v, unsigned max, unsigned *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(v, &end, 10);
+    if (errno || end == v || *end || v[0] == '-' || n == 0 || n > max) {
+        fprintf(stderr, "crossclaim-store: %s wants a number from 1 to %u, not '%s'\n", opt,
+                max, v);
+        return -1;
+    }
+    *out = (unsigned)n;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    util_log_init("crossclaim-store");
+    store_config_t cfg = {0};
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
+            fputs(s_usage, stdout);
+            return 0;
+        }
+        if (strcmp(o, "--quiet") == 0) {
+            util_log_quiet(true);
+            continue;
+        }
+        static const char *with_value[] = {"--data", "--broker", "--pub", "--query", "--name",
+                                           "--batch", "--batch-ms", "--heartbeat-ms",
+                                           "--liveness"};
+        bool known = false;
+        for (size_t k = 0; k < sizeof with_value / sizeof *with_value; k++)
+            known |= strcmp(o, with_value[k]) == 0;
+        if (!known) {
+            fprintf(stderr, "crossclaim-store: unknown option '%s' (try --help)\n", o);
+            return 2;
+        }
+        if (i + 1 >= argc) {
+            fprintf(stderr, "crossclaim-store: %s needs a value (try --help)\n", o);
+            return 2;
+        }
+        const char *v = argv[++i];
+        int rc = 0;
+        if (strcmp(o, "--data") == 0)
+            cfg.data_dir = v;
+        else if (strcmp(o, "--broker") == 0)
+            cfg.broker = v;
+        else if (strcmp(o, "--pub") == 0)
+            cfg.pub = v;
+        else if (strcmp(o, "--query") == 0)
+            cfg.query = v;
+        else if (strcmp(o, "--name") == 0)
+            cfg.name = v;
+        else if (strcmp(o, "--batch") == 0)
+            rc = s_uint(o, v, 100000, &cfg.batch);
+        else if (strcmp(o, "--batch-ms") == 0)
+            rc = s_uint(o, v, 60000, &cfg.batch_ms);
+        else if (strcmp(o, "--heartbeat-ms") == 0)
+            rc = s_uint(o, v, 600000, &cfg.heartbeat_ms);
+        else if (strcmp(o, "--liveness") == 0)
+            rc = s_uint(o, v, 1000, &cfg.liveness);
+        if (rc)
+            return 2;
+    }
+    if (!cfg.data_dir) {
+        fprintf(stderr, "crossclaim-store: --data DIR is required (try --help)\n");
+        return 2;
+    }
+    zsys_init();
+    zsys_set_logstream(NULL);
+    store_t *store = NULL;
+    int rc = store_new(&cfg, &store);
+    if (rc) {
+        fprintf(stderr, "crossclaim-store: cannot start: %s\n", store_strerror(rc));
+        return 1;
+    }
+    rc = store_run(store);
+    store_destroy(&store);
+    if (rc) {
+        fprintf(stderr, "crossclaim-store: stopped: %s\n", store_strerror(rc));
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,671 @@
+/*  store: the crossclaim-store event loop. See store.h for the frames it speaks.
+
+    One thread, one zmq_poll over the broker DEALER and the query ROUTER. Results are
+    unpacked as they arrive and held until the batch is full or its first result has
+    waited batch_ms; then the whole batch is merged in one transaction, committed, acked
+    to the broker and published. Nothing is acked before its commit, so a crash at any
+    point costs at most a redelivery, which the idempotent merge absorbs. */
+#include "store.h"
+#include "db.h"
+#include "util.h"
+#include "wire.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <lmdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define STORE_CHUNK      (256u << 10)   /* JSON Lines per DATA message, about */
+#define STORE_MAX_ARG    4096           /* longest query argument */
+#define STORE_COMMIT_IDS (WIRE_MAX_ARGS - 1)
+
+typedef struct {
+    Crossclaim__Result *r;
+    char job[UTIL_ID_HEX + 1];
+    bool skip;              /* refused by the database: neither merged nor acked */
+} s_item_t;
+
+struct store_t {
+    store_config_t cfg;     /* strings below are owned copies */
+    char *broker_ep, *pub_ep, *query_ep, *name;
+    db_t *db;
+    zsock_t *broker;        /* DEALER to the broker's back end */
+    zsock_t *pub;           /* PUB: the feed */
+    zsock_t *query;         /* ROUTER: queries and snapshots */
+    s_item_t *batch;        /* results waiting for the next transaction */
+    size_t nbatch;
+    uint64_t batch_since;   /* mono us when the first waiting result came */
+    uint64_t published;     /* last seq sent on the feed */
+    uint64_t heard_us;      /* mono us of the broker's last message */
+    uint64_t hb_due_us;     /* mono us of our next heartbeat */
+    store_stats_t stats;
+    char *chunk;            /* DATA being filled for a streamed reply */
+    size_t chunk_len, chunk_cap;
+    uint64_t chunk_records;
+    zframe_t *reply_id;     /* identity of the query being answered */
+    bool reply_delim;       /* it came with a REQ delimiter */
+    uint64_t reply_seq;     /* last seq sent in a SINCE reply */
+};
+
+const char *store_strerror(int rc)
+{
+    if (rc == STORE_ESOCKET)
+        return "an endpoint could not be bound or connected";
+    return db_strerror(rc);
+}
+
+/* ---------------------------------------------------------------- broker link */
+
+static int s_hello(store_t *self)
+{
+    char credit[24];
+    snprintf(credit, sizeof credit, "%u", self->cfg.batch * 4);
+    return wire_sendv(self->broker, NULL, WIRE_HELLO, "store", self->name, credit, NULL);
+}
+
+static int s_connect(store_t *self)
+{
+    zsock_destroy(&self->broker);
+    self->broker = zsock_new(ZMQ_DEALER);
+    if (!self->broker)
+        return STORE_ESOCKET;
+    /* Never block: an ack that can't be queued is lost, and the broker redelivers. */
+    zsock_set_sndtimeo(self->broker, 0);
+    zsock_set_linger(self->broker, 0);
+    zsock_set_rcvhwm(self->broker, 0);
+    if (zsock_connect(self->broker, "%s", self->broker_ep) != 0) {
+        util_error("cannot connect to the broker at %s: %s", self->broker_ep,
+                   zmq_strerror(zmq_errno()));
+        return STORE_ESOCKET;
+    }
+    self->heard_us = util_mono_us();
+    return s_hello(self);
+}
+
+/* ---------------------------------------------------------------- batch */
+
+static int s_publish_one(void *arg, uint64_t seq, const char *topic, size_t topic_len,
+                         const uint8_t *update, size_t update_len)
+{
+    store_t *self = arg;
+    zmsg_t *m = zmsg_new();
+    zmsg_addmem(m, topic, topic_len);
+    zmsg_addmem(m, update, update_len);
+    if (zmsg_send(&m, self->pub) != 0)
+        zmsg_destroy(&m);
+    self->published = seq;
+    self->stats.published++;
+    return 0;
+}
+
+static void s_ack(store_t *self)
+{
+    const void *args[STORE_COMMIT_IDS];
+    size_t lens[STORE_COMMIT_IDS];
+    size_t n = 0;
+    for (size_t i = 0; i < self->nbatch; i++) {
+        if (self->batch[i].skip)
+            continue;
+        args[n] = self->batch[i].job;
+        lens[n] = UTIL_ID_HEX;
+        if (++n == STORE_COMMIT_IDS) {
+            wire_send(self->broker, NULL, WIRE_COMMITTED, n, args, lens);
+            n = 0;
+        }
+    }
+    if (n)
+        wire_send(self->broker, NULL, WIRE_COMMITTED, n, args, lens);
+}
+
+/* Merges and commits the batch. A result the database refuses is left out and the rest
+   retried; a full map is grown (by db_begin) and retried. Returns 0, or an LMDB error
+   that is not about one result (nothing acked; the broker will redeliver). */
+static int s_flush(store_t *self)
+{
+    if (self->nbatch == 0)
+        return 0;
+    int rc = 0;
+    for (size_t attempt = 0; attempt <= self->nbatch + 2; attempt++) {
+        if ((rc = db_begin(self->db)) != 0)
+            break;
+        size_t i = 0;
+        for (; i < self->nbatch; i++) {
+            if (self->batch[i].skip)
+                continue;
+            rc = db_merge(self->db, self->batch[i].r);
+            if (rc == DB_EINPUT) {
+                self->batch[i].skip = true;
+                self->stats.failed++;
+                util_warn("result %s refused: %s", self->batch[i].job, db_strerror(rc));
+                rc = 0;
+                continue;
+            }
+            if (rc)
+                break;
+        }
+        if (rc) {
+            db_abort(self->db);
+            if (rc == DB_ECORRUPT) {
+                self->batch[i].skip = true;
+                self->stats.failed++;
+                util_error("result %s not merged: %s", self->batch[i].job, db_strerror(rc));
+                continue;
+            }
+            if (rc == MDB_MAP_FULL)
+                continue;
+            break;
+        }
+        uint64_t seq;
+        rc = db_commit(self->db, &seq);
+        if (rc == MDB_MAP_FULL)
+            continue;
+        break;
+    }
+    if (rc == 0) {
+        size_t merged = 0;
+        for (size_t i = 0; i < self->nbatch; i++)
+            merged += !self->batch[i].skip;
+        self->stats.merged += merged;
+        self->stats.batches++;
+        s_ack(self);
+        int prc = db_feed_since(self->db, self->published, NULL, s_publish_one, self);
+        if (prc)
+            util_warn("feed not published: %s", db_strerror(prc));
+    } else {
+        util_error("batch of %zu results not committed: %s", self->nbatch, db_strerror(rc));
+    }
+    for (size_t i = 0; i < self->nbatch; i++)
+        crossclaim__result__free_unpacked(self->batch[i].r, NULL);
+    self->nbatch = 0;
+    /* A database that can't commit at all is fatal; one bad batch is not. */
+    return rc == 0 || rc == MDB_MAP_FULL ? 0 : rc;
+}
+
+/* ---------------------------------------------------------------- broker messages */
+
+static void s_garbage(store_t *self, const char *what, int rc, const void *data, size_t size)
+{
+    char sample[80];
+    self->stats.garbage++;
+    util_warn("%s dropped (%s): %s", what, wire_strerror(rc),
+              util_sample(data, size, sample, sizeof sample));
+}
+
+static void s_on_result(store_t *self, const wire_msg_t *m)
+{
+    self->stats.received++;
+    Crossclaim__Result *r = NULL;
+    int rc = wire_unpack_result(m->arg[1], m->arg_len[1], &r);
+    if (rc) {
+        s_garbage(self, "RESULT", rc, m->arg[1], m->arg_len[1]);
+        return;
+    }
+    if (strlen(r->job_id) != m->arg_len[0] || memcmp(r->job_id, m->arg[0], m->arg_len[0]) != 0) {
+        s_garbage(self, "RESULT for another job id", WIRE_EARG, m->arg[0], m->arg_len[0]);
+        crossclaim__result__free_unpacked(r, NULL);
+        return;
+    }
+    s_item_t *it = &self->batch[self->nbatch++];
+    it->r = r;
+    memcpy(it->job, m->arg[0], UTIL_ID_HEX);
+    it->job[UTIL_ID_HEX] = 0;
+    it->skip = false;
+    if (self->nbatch == 1)
+        self->batch_since = util_mono_us();
+}
+
+static void s_on_broker(store_t *self, zmsg_t *msg)
+{
+    wire_msg_t m;
+    int rc = wire_decode_msg(msg, false, NULL, &m);
+    if (rc) {
+        zframe_t *f = zmsg_first(msg);
+        s_garbage(self, "message from the broker", rc,
+                  f ? (const void *)zframe_data(f) : (const void *)"",
+                  f ? zframe_size(f) : 0);
+        return;
+    }
+    self->heard_us = util_mono_us();
+    switch (m.cmd) {
+    case WIRE_RESULT:
+        s_on_result(self, &m);
+        break;
+    case WIRE_HB:
+        break;
+    case WIRE_BYE:
+        /* The broker restarted or dropped us: introduce ourselves again. */
+        util_info("broker said BYE: saying HELLO again");
+        s_hello(self);
+        break;
+    default:
+        s_garbage(self, "unexpected command from the broker", WIRE_ECOMMAND,
+                  wire_cmd_name(m.cmd), strlen(wire_cmd_name(m.cmd)));
+        break;
+    }
+}
+
+/* ---------------------------------------------------------------- queries */
+
+static void s_reply(store_t *self, size_t n, const void *const *frames, const size_t *lens)
+{
+    zmsg_t *m = zmsg_new();
+    zmsg_append(m, &(zframe_t *){zframe_dup(self->reply_id)});
+    if (self->reply_delim)
+        zmsg_addmem(m, "", 0);
+    for (size_t i = 0; i < n; i++)
+        zmsg_addmem(m, frames[i], lens[i]);
+    if (zmsg_send(&m, self->query) != 0)
+        zmsg_destroy(&m);
+}
+
+static void s_reply_str(store_t *self, const char *a, const char *b, const char *c)
+{
+    const void *f[3] = {a, b, c};
+    size_t l[3] = {strlen(a), b ? strlen(b) : 0, c ? strlen(c) : 0};
+    s_reply(self, c ? 3 : b ? 2 : 1, f, l);
+}
+
+static void s_chunk_send(store_t *self)
+{
+    if (self->chunk_len == 0)
+        return;
+    const void *f[2] = {"DATA", self->chunk};
+    size_t l[2] = {4, self->chunk_len};
+    s_reply(self, 2, f, l);
+    self->chunk_len = 0;
+}
+
+static int s_chunk_line(void *arg, const char *line, size_t len)
+{
+    store_t *self = arg;
+    if (self->chunk_len + len > self->chunk_cap) {
+        self->chunk_cap = self->chunk_len + len + STORE_CHUNK;
+        self->chunk = util_realloc(self->chunk, self->chunk_cap);
+    }
+    memcpy(self->chunk + self->chunk_len, line, len);
+    self->chunk_len += len;
+    self->chunk_records++;
+    if (self->chunk_len >= STORE_CHUNK)
+        s_chunk_send(self);
+    return 0;
+}
+
+static unsigned s_what(const char *s)
+{
+    static const struct { const char *name; unsigned flag; } names[] = {
+        {"article", DB_ARTICLES}, {"attribution", DB_ATTRIBUTIONS},
+        {"quantity", DB_QUANTITIES}, {"entity", DB_ENTITIES}, {"xref", DB_XREFS},
+        {"conflict", DB_CONFLICTS}, {"all", DB_ALL}};
+    unsigned what = 0;
+    while (*s) {
+        size_t n = strcspn(s, ",");
+        for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+            if (strlen(names[i].name) == n && strncmp(s, names[i].name, n) == 0)
+                what |= names[i].flag;
+        s += n;
+        s += *s == ',';
+    }
+    return what;
+}
+
+static void s_stream(store_t *self, unsigned what)
+{
+    uint64_t seq = 0;
+    self->chunk_len = 0;
+    self->chunk_records = 0;
+    int rc = db_dump(self->db, what, &seq, s_chunk_line, self);
+    if (rc) {
+        self->chunk_len = 0;
+        s_reply_str(self, "ERR", db_strerror(rc), NULL);
+        return;
+    }
+    s_chunk_send(self);
+    char a[24], b[24];
+    snprintf(a, sizeof a, "%" PRIu64, seq);
+    snprintf(b, sizeof b, "%" PRIu64, self->chunk_records);
+    s_reply_str(self, "END", a, b);
+}
+
+static int s_since_one(void *arg, uint64_t seq, const char *topic, size_t topic_len,
+                       const uint8_t *update, size_t update_len)
+{
+    store_t *self = arg;
+    char s[24];
+    snprintf(s, sizeof s, "%" PRIu64, seq);
+    const void *f[4] = {"UPDATE", s, topic, update};
+    size_t l[4] = {6, strlen(s), topic_len, update_len};
+    s_reply(self, 4, f, l);
+    self->chunk_records++;
+    self->reply_seq = seq;
+    return 0;
+}
+
+static void s_since(store_t *self, const char *arg)
+{
+    uint64_t after;
+    if (wire_arg_u64((const uint8_t *)arg, strlen(arg), &after) != 0) {
+        s_reply_str(self, "ERR", "SINCE wants a sequence number", NULL);
+        return;
+    }
+    db_stats_t st;
+    uint64_t first = 0;
+    int rc = db_stats(self->db, &st);
+    /* Learn the oldest kept update first: a walk past the end sends nothing. */
+    if (!rc)
+        rc = db_feed_since(self->db, UINT64_MAX - 1, &first, s_since_one, self);
+    if (rc) {
+        s_reply_str(self, "ERR", db_strerror(rc), NULL);
+        return;
+    }
+    if (after < st.seq && first > after + 1) {
+        s_reply_str(self, "ERR", "gap: updates after that seq are no longer kept; take a SNAPSHOT",
+                    NULL);
+        return;
+    }
+    self->chunk_records = 0;
+    self->reply_seq = after;
+    rc = db_feed_since(self->db, after, NULL, s_since_one, self);
+    if (rc) {
+        s_reply_str(self, "ERR", db_strerror(rc), NULL);
+        return;
+    }
+    char a[24], b[24];
+    snprintf(a, sizeof a, "%" PRIu64, self->reply_seq);
+    snprintf(b, sizeof b, "%" PRIu64, self->chunk_records);
+    s_reply_str(self, "END", a, b);
+}
+
+static void s_stats_json(store_t *self)
+{
+    db_stats_t st;
+    int rc = db_stats(self->db, &st);
+    if (rc) {
+        s_reply_str(self, "ERR", db_strerror(rc), NULL);
+        return;
+    }
+    json_t *j = json_new();
+    json_obj_begin(j);
+    json_key(j, "articles"); json_int(j, (int64_t)st.articles);
+    json_key(j, "claims"); json_int(j, (int64_t)st.claims);
+    json_key(j, "attributions"); json_int(j, (int64_t)st.attributions);
+    json_key(j, "entities"); json_int(j, (int64_t)st.entities);
+    json_key(j, "xrefs"); json_int(j, (int64_t)st.xrefs);
+    json_key(j, "conflicts"); json_int(j, (int64_t)st.conflicts);
+    json_key(j, "corroborated"); json_int(j, (int64_t)st.corroborated);
+    json_key(j, "seq"); json_int(j, (int64_t)st.seq);
+    json_key(j, "received"); json_int(j, (int64_t)self->stats.received);
+    json_key(j, "merged"); json_int(j, (int64_t)self->stats.merged);
+    json_key(j, "garbage"); json_int(j, (int64_t)self->stats.garbage);
+    json_key(j, "failed"); json_int(j, (int64_t)self->stats.failed);
+    json_key(j, "batches"); json_int(j, (int64_t)self->stats.batches);
+    json_key(j, "published"); json_int(j, (int64_t)self->stats.published);
+    json_obj_end(j);
+    char seq[24];
+    snprintf(seq, sizeof seq, "%" PRIu64, st.seq);
+    s_reply_str(self, "OK", seq, json_data(j));
+    json_destroy(&j);
+}
+
+static void s_lookup(store_t *self, int (*fn)(db_t *, const char *, json_t *), const char *arg)
+{
+    json_t *j = json_new();
+    int rc = fn(self->db, arg, j);
+    if (rc)
+        s_reply_str(self, "ERR", db_strerror(rc), NULL);
+    else
+        s_reply_str(self, "OK", json_data(j), NULL);
+    json_destroy(&j);
+}
+
+static void s_on_query(store_t *self, zmsg_t *msg)
+{
+    self->stats.queries++;
+    self->reply_id = zmsg_pop(msg);
+    if (!self->reply_id)
+        return;
+    zframe_t *f = zmsg_first(msg);
+    self->reply_delim = f && zframe_size(f) == 0;
+    if (self->reply_delim) {
+        zframe_t *d = zmsg_pop(msg);
+        zframe_destroy(&d);
+    }
+    char verb[16] = "", arg[STORE_MAX_ARG + 1] = "";
+    size_t nframes = zmsg_size(msg);
+    zframe_t *v = zmsg_first(msg), *a = zmsg_next(msg);
+    if (!v || nframes > 2 || zframe_size(v) >= sizeof verb ||
+        (a && zframe_size(a) > STORE_MAX_ARG) ||
+        (a && memchr(zframe_data(a), 0, zframe_size(a)))) {
+        char sample[64];
+        self->stats.garbage++;
+        util_warn("malformed query dropped: %s",
+                  v ? util_sample(zframe_data(v), zframe_size(v), sample, sizeof sample) : "empty");
+        s_reply_str(self, "ERR", "malformed query: want VERB [ARG]", NULL);
+        goto leave;
+    }
+    memcpy(verb, zframe_data(v), zframe_size(v));
+    if (a)
+        memcpy(arg, zframe_data(a), zframe_size(a));
+    if (strcmp(verb, "STATS") == 0)
+        s_stats_json(self);
+    else if (strcmp(verb, "SNAPSHOT") == 0 || strcmp(verb, "EXPORT") == 0)
+        s_stream(self, a ? s_what(arg) : DB_ALL);
+    else if (strcmp(verb, "CONFLICTS") == 0)
+        s_stream(self, DB_CONFLICTS);
+    else if (strcmp(verb, "XREF") == 0 && a)
+        s_lookup(self, db_xref_json, arg);
+    else if (strcmp(verb, "ENTITY") == 0 && a)
+        s_lookup(self, db_entity_json, arg);
+    else if (strcmp(verb, "ARTICLE") == 0 && a)
+        s_lookup(self, db_article_json, arg);
+    else if (strcmp(verb, "SINCE") == 0 && a)
+        s_since(self, arg);
+    else
+        s_reply_str(self, "ERR", "unknown query (STATS, SNAPSHOT, EXPORT, CONFLICTS, XREF, "
+                    "ENTITY, ARTICLE, SINCE)", NULL);
+leave:
+    zframe_destroy(&self->reply_id);
+}
+
+/* ---------------------------------------------------------------- life cycle */
+
+static char *s_endpoint(const char *given, const char *dir, const char *file)
+{
+    if (given)
+        return util_strdup(given);
+    size_t n = strlen(dir) + strlen(file) + 8;
+    char *s = util_malloc(n);
+    snprintf(s, n, "ipc://%s/%s", dir, file);
+    return s;
+}
+
+static zsock_t *s_bind(int type, const char *ep)
+{
+    zsock_t *s = zsock_new(type);
+    if (!s)
+        return NULL;
+    zsock_set_linger(s, 0);
+    if (zsock_bind(s, "%s", ep) < 0) {
+        util_error("cannot bind %s: %s", ep, zmq_strerror(zmq_errno()));
+        zsock_destroy(&s);
+    }
+    return s;
+}
+
+int store_new(const store_config_t *cfg, store_t **out)
+{
+    if (!out)
+        return -EINVAL;
+    *out = NULL;
+    if (!cfg || !cfg->data_dir || !*cfg->data_dir)
+        return -EINVAL;
+    store_t *self = util_calloc(1, sizeof *self);
+    self->cfg = *cfg;
+    if (!self->cfg.batch)
+        self->cfg.batch = 256;
+    if (!self->cfg.batch_ms)
+        self->cfg.batch_ms = 20;
+    if (!self->cfg.heartbeat_ms)
+        self->cfg.heartbeat_ms = 1000;
+    if (!self->cfg.liveness)
+        self->cfg.liveness = 3;
+    self->broker_ep = s_endpoint(cfg->broker, cfg->data_dir, "backend.ipc");
+    self->pub_ep = s_endpoint(cfg->pub, cfg->data_dir, "feed.ipc");
+    self->query_ep = s_endpoint(cfg->query, cfg->data_dir, "query.ipc");
+    if (cfg->name) {
+        self->name = util_strdup(cfg->name);
+    } else {
+        char host[128] = "store";
+        gethostname(host, sizeof host - 1);
+        host[sizeof host - 1] = 0;
+        size_t n = strlen(host) + 24;
+        self->name = util_malloc(n);
+        snprintf(self->name, n, "%s:%d", host, (int)getpid());
+    }
+    self->batch = util_calloc(self->cfg.batch, sizeof *self->batch);
+    int rc = util_mkdirs(cfg->data_dir);
+    if (rc) {
+        util_error("cannot make %s: %s", cfg->data_dir, strerror(-rc));
+        goto fail;
+    }
+    if ((rc = db_open(cfg->data_dir, false, &self->db)) != 0) {
+        util_error("cannot open the database in %s/store: %s", cfg->data_dir, db_strerror(rc));
+        goto fail;
+    }
+    db_stats_t st;
+    if ((rc = db_stats(self->db, &st)) != 0)
+        goto fail;
+    self->published = st.seq; /* history is for SINCE, not re-announced */
+    rc = STORE_ESOCKET;
+    if (!(self->pub = s_bind(ZMQ_PUB, self->pub_ep)) ||
+        !(self->query = s_bind(ZMQ_ROUTER, self->query_ep)))
+        goto fail;
+    zsock_set_sndhwm(self->query, 0); /* a snapshot must arrive whole */
+    if ((rc = s_connect(self)) != 0)
+        goto fail;
+    util_info("store %s: %" PRIu64 " articles, seq %" PRIu64 "; broker %s, feed %s, query %s",
+              self->name, st.articles, st.seq, self->broker_ep, self->pub_ep, self->query_ep);
+    *out = self;
+    return 0;
+fail:
+    store_destroy(&self);
+    return rc;
+}
+
+void store_destroy(store_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    store_t *self = *self_p;
+    for (size_t i = 0; i < self->nbatch; i++)
+        crossclaim__result__free_unpacked(self->batch[i].r, NULL);
+    zsock_destroy(&self->broker);
+    zsock_destroy(&self->pub);
+    zsock_destroy(&self->query);
+    db_destroy(&self->db);
+    free(self->batch);
+    free(self->broker_ep);
+    free(self->pub_ep);
+    free(self->query_ep);
+    free(self->name);
+    free(self->chunk);
+    free(self);
+    *self_p = NULL;
+}
+
+void store_stats(store_t *self, store_stats_t *out)
+{
+    *out = self->stats;
+}
+
+static void s_heartbeat(store_t *self, uint64_t now)
+{
+    uint64_t hb = (uint64_t)self->cfg.heartbeat_ms * 1000;
+    if (now - self->heard_us > hb * self->cfg.liveness) {
+        util_warn("broker silent for %u ms: reconnecting to %s",
+                  (unsigned)((now - self->heard_us) / 1000), self->broker_ep);
+        self->stats.reconnects++;
+        if (s_connect(self) != 0)
+            self->heard_us = now; /* try again after another silence */
+    }
+    if (self->broker)
+        wire_send(self->broker, NULL, WIRE_HB, 0, NULL, NULL);
+    Crossclaim__Update u = CROSSCLAIM__UPDATE__INIT;
+    u.seq = self->published;
+    u.kind = "heartbeat";
+    uint8_t buf[64];
+    size_t n = crossclaim__update__pack(&u, buf);
+    zmsg_t *m = zmsg_new();
+    zmsg_addstr(m, "hb");
+    zmsg_addmem(m, buf, n);
+    if (zmsg_send(&m, self->pub) != 0)
+        zmsg_destroy(&m);
+    self->hb_due_us = now + hb;
+}
+
+int store_run(store_t *self)
+{
+    int rc = 0;
+    self->hb_due_us = util_mono_us();
+    while (!zsys_interrupted) {
+        uint64_t now = util_mono_us();
+        if (now >= self->hb_due_us)
+            s_heartbeat(self, now);
+        uint64_t due = self->hb_due_us;
+        if (self->nbatch) {
+            uint64_t flush_at = self->batch_since + (uint64_t)self->cfg.batch_ms * 1000;
+            if (flush_at < due)
+                due = flush_at;
+        }
+        long timeout = due > now ? (long)((due - now + 999) / 1000) : 0;
+        zmq_pollitem_t items[] = {
+            {zsock_resolve(self->broker), 0, ZMQ_POLLIN, 0},
+            {zsock_resolve(self->query), 0, ZMQ_POLLIN, 0},
+        };
+        if (zmq_poll(items, 2, timeout) < 0) {
+            if (zmq_errno() == EINTR)
+                continue;
+            util_error("poll: %s", zmq_strerror(zmq_errno()));
+            rc = -zmq_errno();
+            break;
+        }
+        if (items[0].revents & ZMQ_POLLIN) {
+            /* Drain what is there, up to a full batch. */
+            while (self->nbatch < self->cfg.batch &&
+                   (zsock_events(self->broker) & ZMQ_POLLIN)) {
+                zmsg_t *msg = zmsg_recv(self->broker);
+                if (!msg)
+                    break;
+                s_on_broker(self, msg);
+                zmsg_destroy(&msg);
+            }
+        }
+        now = util_mono_us();
+        if (self->nbatch == self->cfg.batch ||
+            (self->nbatch && now - self->batch_since >= (uint64_t)self->cfg.batch_ms * 1000)) {
+            if ((rc = s_flush(self)) != 0)
+                break;
+        }
+        if (items[1].revents & ZMQ_POLLIN) {
+            zmsg_t *msg = zmsg_recv(self->query);
+            if (msg) {
+                s_on_query(self, msg);
+                zmsg_destroy(&msg);
+            }
+        }
+    }
+    int frc = s_flush(self);
+    if (!rc)
+        rc = frc;
+    if (self->broker) {
+        wire_send(self->broker, NULL, WIRE_BYE, 0, NULL, NULL);
+        zsock_set_linger(self->broker, 500); /* let the last acks and BYE go out */
+    }
+    util_info("store stopping: %" PRIu64 " results received, %" PRIu64 " merged in %" PRIu64
+              " batches, %" PRIu64 " garbage, %" PRIu64 " refused, %" PRIu64 " updates published",
+              self->stats.received, self->stats.merged, self->stats.batches, self->stats.garbage,
+              self->stats.failed, self->stats.published);
+    return rc;
+}
