@@ -120,3 +120,18 @@ Test(extract_attrib, no_attribution_without_cue)
     extract_result_t r = s_run("The bridge opened in May and the river rose.\n");
     cr_assert_eq(r.n_attrs, 0);
 }
+
+/* Beliefs, wishes and expectations are attributions too; nouns that look like verbs
+   ("plans") are not cues. */
+Test(extract_attrib, cognition_verbs)
+{
+    cr_assert_eq(extract_attrib_cue_class("believes"), ATTRIB_CUE_VERB);
+    cr_assert_eq(extract_attrib_cue_class("wants"), ATTRIB_CUE_VERB);
+    cr_assert_eq(extract_attrib_cue_class("hoping"), ATTRIB_CUE_PART);
+    cr_assert_eq(extract_attrib_cue_class("plans"), ATTRIB_CUE_NONE);
+    extract_result_t r = s_run("Marta Quill believes the ferry fares will fall next spring.\n");
+    cr_assert_eq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].cue, "believes");
+    SPAN_IS(r.attrs[0].speaker, "Marta Quill");
+    SPAN_IS(r.attrs[0].content, "the ferry fares will fall next spring");
+}
