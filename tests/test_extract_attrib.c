@@ -135,3 +135,16 @@ Test(extract_attrib, cognition_verbs)
     SPAN_IS(r.attrs[0].speaker, "Marta Quill");
     SPAN_IS(r.attrs[0].content, "the ferry fares will fall next spring");
 }
+
+/* "Asked whether C, X said": the question is its own attribution, without a speaker. */
+Test(extract_attrib, asked_question_opener)
+{
+    extract_result_t r = s_run(
+        "Asked whether the dam would hold, Peter Ulm said the engineers were confident.\n");
+    cr_assert_eq(r.n_attrs, 2);
+    SPAN_IS(r.attrs[0].cue, "Asked");
+    cr_assert_null(r.attrs[0].speaker.text);
+    SPAN_IS(r.attrs[0].content, "whether the dam would hold");
+    SPAN_IS(r.attrs[1].speaker, "Peter Ulm");
+    SPAN_IS(r.attrs[1].content, "the engineers were confident");
+}

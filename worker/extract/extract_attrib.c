@@ -641,6 +641,27 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
         return;
     }
 
+    /* "Asked whether C, X said ...", "... when asked about C": the question is an
+       attribution of its own, with the asker unnamed. */
+    if (xtok_is(c, i, "asked") && i + 2 < s1
+        && (i == s_subject_start(c, s0, s0) || xtok_is(c, i - 1, "when")
+            || xtok_is(c, i - 1, "after") || xtok_is(c, i - 1, "if"))) {
+        static const char *const wh[] = {"if", "whether", "what", "why", "how", "who",
+            "when", "where", "which", "about", NULL};
+        size_t ct0 = i + 1;
+        if (xtok_is(c, ct0, "about"))
+            ct0++;
+        else if (!s_in(t[i + 1].f, wh))
+            ct0 = s1;
+        size_t ct1 = ct0;
+        while (ct1 < s1 && !(t[ct1].quote < 0 && (xtok_punct(c, ct1, ',') || xtok_punct(c, ct1, ';'))))
+            ct1++;
+        if (ct0 < s1 && ct1 < s1 && ct1 > ct0) {
+            s_emit(c, st, i, i + 1, 0, 0, ct0, ct1, 0, 0, false);
+            return;
+        }
+    }
+
     /* Left subject, after auxiliaries and adverbs. */
     size_t j = i;
     while (j > s0 && s_is_aux(c, j - 1))
