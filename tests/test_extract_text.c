@@ -184,3 +184,23 @@ Test(extract_text, corpus_latin1_article)
         cr_skip_test("no BBC articles under %s", dir);
     cr_assert_geq(latin, 1, "the Latin-1 article should decode as Windows-1252");
 }
+
+/* Past 255 shingles the bit-sliced counters flush; a long near copy must stay near. */
+Test(extract_text, simhash_long_article_near_copy)
+{
+    static char a[8192], b[8192];
+    const char *para = "The ferry company said the new timetable would add two crossings "
+                       "a day from May, and the harbour board agreed to dredge the channel. ";
+    strcpy(a, "T\n");
+    for (int k = 0; k < 40; k++)
+        strcat(a, para);
+    strcat(a, "\n");
+    strcpy(b, a);
+    memcpy(strstr(b, "ferry"), "barge", 5);
+    extract_result_t r;
+    CHECK_RC(s_run(a, strlen(a), &r));
+    uint64_t ha = r.simhash;
+    CHECK_RC(s_run(b, strlen(b), &r));
+    cr_assert_neq(ha, 0);
+    cr_assert_lt(s_bits(ha ^ r.simhash), 16, "near copy differs in %d bits", s_bits(ha ^ r.simhash));
+}
