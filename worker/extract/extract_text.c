@@ -231,6 +231,37 @@ static void s_push(xctx_t *c, size_t s, size_t e, uint32_t flags)
     t.ent = -1;
     t.quote = -1;
     size_t n = e - s;
+    /* Most tokens are ASCII: fold and read the case in one pass, without utf8proc. */
+    const uint8_t *w = c->w + s;
+    size_t k = 0;
+    while (k < n && w[k] < 0x80)
+        k++;
+    if (k == n) {
+        char *f = extract_arena_alloc(c->arena, n + 1, 0);
+        int letters = 0, upper = 0, first = 0;
+        for (size_t q = 0; q < n; q++) {
+            uint8_t b = w[q];
+            bool up = b >= 'A' && b <= 'Z';
+            if (up || (b >= 'a' && b <= 'z')) {
+                letters++;
+                upper += up;
+                if (!first)
+                    first = up ? 2 : 1;
+            }
+            f[q] = (char)(up ? b + 32 : b);
+        }
+        f[n] = 0;
+        t.f = f;
+        t.hash = extract_hash(f, n);
+        if (flags & TK_WORD) {
+            if (first == 2)
+                t.flags |= TK_CAP;
+            if (letters >= 2 && upper == letters)
+                t.flags |= TK_ALLCAP;
+        }
+        XVEC_PUSH(c->tok, t);
+        return;
+    }
     size_t cap = n * 3 + 8;
     char *f = extract_arena_alloc(c->arena, cap, 0);
     size_t fl = extract_text_fold(c->w + s, n, f, cap);
