@@ -1,0 +1,63 @@
+/*  Quality guards, measured with the outside scorers in ../shared/eval on the shared
+    corpora (skipped, saying so, when they are not there):
+    - the seeds through the real pipeline must score 10 of 10 cross-references;
+    - PolNeAR dev attributions must not fall below today's measured floor (detect F1 0.70,
+      strict F1 0.55). The issue's goal for detect F1 is 0.75: this test guards against
+      regressions, it does not claim the goal. */
+#include "pipeline_util.h"
+
+#include <sys/stat.h>
+
+static bool s_have(const char *rel, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s/%s", pu_shared(), rel);
+    struct stat st;
+    return stat(out, &st) == 0;
+}
+
+Test(quality, seeds_cross_references_score_10_of_10, .timeout = 120)
+{
+    char seeds[1024], gold[1024];
+    if (!s_have("corpus/seeds", seeds, sizeof seeds) || !s_have("eval/seeds.gold.json", gold, sizeof gold))
+        cr_skip_test("../shared/corpus/seeds or eval/seeds.gold.json is not there: skipped");
+    char *d = pu_tmpdir();
+    cr_assert_eq(pu_sh("%s/crossclaim run --no-report --workers 2 --data %s/data %s > /dev/null",
+                       pu_bin(), d, seeds), 0);
+    cr_assert_eq(pu_sh("%s/crossclaim export --data %s/data > %s/seeds.jsonl", pu_bin(), d, d), 0);
+    cr_assert_eq(pu_sh("python3 %s/eval/score_xref.py %s/seeds.jsonl %s > %s/score.txt",
+                       pu_shared(), d, gold, d), 0);
+    pu_sh("cat %s/score.txt >&2", d);
+    cr_assert_eq(pu_sh("grep -qx 'xref score: 10 of 10' %s/score.txt", d), 0, "see the score above");
+    pu_sh("rm -rf %s", d);
+    free(d);
+}
+
+Test(quality, polnear_dev_attributions_hold_their_floor, .timeout = 300)
+{
+    char dev[1024];
+    if (!s_have("corpus/polnear/dev", dev, sizeof dev))
+        cr_skip_test("../shared/corpus/polnear/dev is not there: skipped");
+    char *d = pu_tmpdir();
+    cr_assert_eq(pu_sh("%s/crossclaim run --no-report --workers 2 --data %s/data %s/text > /dev/null",
+                       pu_bin(), d, dev), 0);
+    cr_assert_eq(pu_sh("%s/crossclaim export --data %s/data > %s/dev.jsonl", pu_bin(), d, d), 0);
+    cr_assert_eq(pu_sh("python3 %s/eval/score_attributions.py %s/dev.jsonl %s > %s/score.txt",
+                       pu_shared(), d, dev, d), 0);
+    pu_sh("cat %s/score.txt >&2", d);
+    char path[600];
+    snprintf(path, sizeof path, "%s/score.txt", d);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    char line[256];
+    double detect = -1, strict = -1, p, r;
+    while (fgets(line, sizeof line, f)) {
+        if (sscanf(line, "detect: P=%lf R=%lf F1=%lf", &p, &r, &detect) == 3)
+            continue;
+        sscanf(line, "strict: P=%lf R=%lf F1=%lf", &p, &r, &strict);
+    }
+    fclose(f);
+    cr_assert_geq(detect, 0.70, "detect F1 %.3f fell below 0.70", detect);
+    cr_assert_geq(strict, 0.55, "strict F1 %.3f fell below 0.55", strict);
+    pu_sh("rm -rf %s", d);
+    free(d);
+}
