@@ -5,6 +5,7 @@
 #include "input.h"
 #include "progress.h"
 #include "run.h"
+#include "submit.h"
 #include "top.h"
 #include "util.h"
 
@@ -116,44 +117,6 @@ static int s_cmd_run(int argc, char **argv)
 
 /* ---- submit ---- */
 
-typedef struct {
-    client_t *client;
-    progress_t *progress;
-    uint64_t bad;
-    bool failed;
-    unsigned timeout_ms;
-} s_submit_t;
-
-static int s_submit_article(void *arg, input_article_t *a)
-{
-    s_submit_t *st = arg;
-    if (client_submit(st->client, &a->pb, st->timeout_ms) != 0) {
-        st->failed = true;
-        return -1;
-    }
-    client_stats_t cs;
-    client_stats(st->client, &cs);
-    progress_update(st->progress, cs.sent, 0);
-    return zsys_interrupted ? -1 : 0;
-}
-
-static void s_submit_error(void *arg, const char *source, long line, const char *msg)
-{
-    s_submit_t *st = arg;
-    st->bad++;
-    if (line > 0)
-        fprintf(stderr, "\rcrossclaim: %s:%ld: %s\033[K\n", source, line, msg);
-    else
-        fprintf(stderr, "\rcrossclaim: %s: %s\033[K\n", source, msg);
-}
-
-static void s_submit_nack(void *arg, const char *source, const char *reason)
-{
-    s_submit_t *st = arg;
-    st->bad++;
-    fprintf(stderr, "\rcrossclaim: %s: rejected by the broker: %s\033[K\n", source, reason);
-}
-
 static int s_cmd_submit(int argc, char **argv)
 {
     const char *data = DEFAULT_DATA, *broker = NULL;
@@ -193,34 +156,27 @@ static int s_cmd_submit(int argc, char **argv)
         return s_bad_usage("submit", "give at least one PATH to read articles from");
     char ep[PATH_MAX + 16];
     s_front(data, broker, ep, sizeof ep);
-    s_submit_t st = {.timeout_ms = timeout * 1000u};
-    st.client = client_new(ep, window);
-    if (!st.client)
+    client_t *cl = client_new(ep, window);
+    if (!cl)
         return 1;
-    client_set_retry(st.client, retry_ms);
-    client_on_nack(st.client, s_submit_nack, &st);
-    st.progress = progress_new("submitted", false);
-    input_sink_t sink = {s_submit_article, s_submit_error, &st};
-    for (int i = optind; i < argc && !st.failed && !zsys_interrupted; i++)
-        input_walk(argv[i], &sink);
-    if (!st.failed && client_flush(st.client, st.timeout_ms) != 0)
-        st.failed = true;
-    client_stats_t cs;
-    client_stats(st.client, &cs);
-    progress_finish(st.progress, cs.sent, 0);
-    progress_destroy(&st.progress);
-    client_destroy(&st.client);
+    client_set_retry(cl, retry_ms);
+    submit_result_t sr;
+    submit_paths(cl, (const char *const *)argv + optind, argc - optind, timeout * 1000u, &sr);
+    client_destroy(&cl);
+    client_stats_t cs = sr.client;
     fprintf(stderr, "crossclaim submit: %llu sent, %llu queued, %llu already known, %llu rejected, "
                     "%llu resent, %llu unacknowledged\n",
             (unsigned long long)cs.sent, (unsigned long long)cs.queued,
-            (unsigned long long)cs.duplicate, (unsigned long long)st.bad,
+            (unsigned long long)cs.duplicate, (unsigned long long)sr.bad,
             (unsigned long long)cs.resent, (unsigned long long)cs.pending);
-    if (st.failed) {
+    if (sr.failed) {
         fprintf(stderr, "crossclaim submit: the broker at %s did not answer for %u s; is it running?\n",
                 ep, timeout);
         return 1;
     }
-    return st.bad ? 3 : 0;
+    if (sr.interrupted)
+        return 1;
+    return sr.bad ? 3 : 0;
 }
 
 /* ---- export, query ---- */

@@ -4,6 +4,7 @@
 #include "input.h"
 #include "jsonl.h"
 #include "progress.h"
+#include "submit.h"
 #include "db.h"
 #include "util.h"
 
@@ -71,43 +72,6 @@ int run_stop(pid_t pid, unsigned ms)
     kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
     return status;
-}
-
-typedef struct {
-    client_t *client;
-    progress_t *progress;
-    uint64_t bad_inputs;
-    bool failed;             /* the broker stopped answering */
-} s_submit_t;
-
-static int s_on_article(void *arg, input_article_t *a)
-{
-    s_submit_t *st = arg;
-    if (client_submit(st->client, &a->pb, 30000) != 0) {
-        st->failed = true;
-        return -1;
-    }
-    client_stats_t cs;
-    client_stats(st->client, &cs);
-    progress_update(st->progress, cs.sent, 0);
-    return zsys_interrupted ? -1 : 0;
-}
-
-static void s_on_error(void *arg, const char *source, long line, const char *msg)
-{
-    s_submit_t *st = arg;
-    st->bad_inputs++;
-    if (line > 0)
-        fprintf(stderr, "\rcrossclaim: %s:%ld: %s\033[K\n", source, line, msg);
-    else
-        fprintf(stderr, "\rcrossclaim: %s: %s\033[K\n", source, msg);
-}
-
-static void s_on_nack(void *arg, const char *source, const char *reason)
-{
-    s_submit_t *st = arg;
-    st->bad_inputs++;
-    fprintf(stderr, "\rcrossclaim: %s: rejected by the broker: %s\033[K\n", source, reason);
 }
 
 /* Reads numbers from the broker's stats JSON. */
@@ -209,24 +173,14 @@ int run_main(const run_config_t *cfg)
     uint64_t completed0 = bs.completed, dead0 = bs.dead;
 
     /* Submit everything. */
-    s_submit_t st = {.client = client};
-    st.progress = prog = progress_new("submitted", false);
-    client_on_nack(client, s_on_nack, &st);
-    input_sink_t sink = {s_on_article, s_on_error, &st};
-    for (int i = 0; i < cfg->n_paths && !st.failed && !zsys_interrupted; i++)
-        input_walk(cfg->paths[i], &sink);
-    if (!st.failed && client_flush(client, 30000) != 0)
-        st.failed = true;
-    client_stats_t cs;
-    client_stats(client, &cs);
-    progress_finish(prog, cs.sent, 0);
-    progress_destroy(&prog);
-    if (st.failed || zsys_interrupted) {
+    submit_result_t sr;
+    if (submit_paths(client, cfg->paths, cfg->n_paths, 30000, &sr) != 0) {
         fprintf(stderr, "crossclaim: %s; %llu articles were not acknowledged\n",
-                zsys_interrupted ? "interrupted" : "the broker stopped answering",
-                (unsigned long long)cs.pending);
+                sr.interrupted ? "interrupted" : "the broker stopped answering",
+                (unsigned long long)sr.client.pending);
         goto leave;
     }
+    client_stats_t cs = sr.client;
 
     /* Wait for the queue to drain: every job committed by the store or dead. */
     prog = progress_new("processed", false);
@@ -281,9 +235,9 @@ int run_main(const run_config_t *cfg)
     printf("\ncrossclaim run: %llu articles read, %llu new, %llu already known, %llu rejected, "
            "%llu dead letters; results in %s\n",
            (unsigned long long)cs.sent, (unsigned long long)cs.queued,
-           (unsigned long long)cs.duplicate, (unsigned long long)st.bad_inputs,
+           (unsigned long long)cs.duplicate, (unsigned long long)sr.bad,
            (unsigned long long)dead, data);
-    exit_code = (st.bad_inputs || dead) ? 3 : 0;
+    exit_code = (sr.bad || dead) ? 3 : 0;
 
 leave:
     progress_destroy(&prog);

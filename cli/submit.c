@@ -1,0 +1,63 @@
+/*  submit: the input walker's sink, feeding a pipelined client. */
+#include "submit.h"
+#include "input.h"
+#include "progress.h"
+
+#include <czmq.h>
+#include <stdio.h>
+
+typedef struct {
+    client_t *client;
+    progress_t *progress;
+    unsigned give_up_ms;
+    submit_result_t *out;
+} s_state_t;
+
+static int s_on_article(void *arg, input_article_t *a)
+{
+    s_state_t *st = arg;
+    if (client_submit(st->client, &a->pb, st->give_up_ms) != 0) {
+        st->out->failed = true;
+        return -1;
+    }
+    client_stats_t cs;
+    client_stats(st->client, &cs);
+    progress_update(st->progress, cs.sent, 0);
+    return zsys_interrupted ? -1 : 0;
+}
+
+static void s_on_error(void *arg, const char *source, long line, const char *msg)
+{
+    s_state_t *st = arg;
+    st->out->bad++;
+    if (line > 0)
+        fprintf(stderr, "\rcrossclaim: %s:%ld: %s\033[K\n", source, line, msg);
+    else
+        fprintf(stderr, "\rcrossclaim: %s: %s\033[K\n", source, msg);
+}
+
+static void s_on_nack(void *arg, const char *source, const char *reason)
+{
+    s_state_t *st = arg;
+    st->out->bad++;
+    fprintf(stderr, "\rcrossclaim: %s: rejected by the broker: %s\033[K\n", source, reason);
+}
+
+int submit_paths(client_t *client, const char *const *paths, int n, unsigned give_up_ms,
+                 submit_result_t *out)
+{
+    *out = (submit_result_t){0};
+    s_state_t st = {client, progress_new("submitted", false), give_up_ms, out};
+    client_on_nack(client, s_on_nack, &st);
+    input_sink_t sink = {s_on_article, s_on_error, &st};
+    for (int i = 0; i < n && !out->failed && !zsys_interrupted; i++)
+        input_walk(paths[i], &sink);
+    if (!out->failed && !zsys_interrupted && client_flush(client, give_up_ms) != 0)
+        out->failed = true;
+    out->interrupted = zsys_interrupted;
+    client_stats(client, &out->client);
+    progress_finish(st.progress, out->client.sent, 0);
+    progress_destroy(&st.progress);
+    client_on_nack(client, NULL, NULL);
+    return out->failed || out->interrupted ? -1 : 0;
+}
