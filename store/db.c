@@ -19,6 +19,7 @@
 #include <lmdb.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #define DB_MAX_KEY      480              /* LMDB keys are at most 511 bytes */
@@ -1030,28 +1031,55 @@ static int s_xref_update(db_t *self, const char *id, const Crossclaim__Result *r
     return s_feed_put(self, "xref", key, topic, tlen, &x);
 }
 
-static int s_merge_xrefs(db_t *self, const char *id, const Crossclaim__Result *old,
-                         const Crossclaim__Result *r)
+/* The keys an article's old result held (sign -1) and its new result holds (+1), sorted
+   so that each key comes as one run and its record is rewritten once; `fn` is called per
+   run. The items are protobuf messages whose `char *key` field sits at `key_off`
+   (Quantity and Entity alike). */
+typedef int (s_run_fn)(db_t *self, const s_touch_t *run, size_t nrun, void *arg);
+
+static int s_merge_keys(db_t *self, void *const *old_items, size_t n_old,
+                        void *const *new_items, size_t n_new, size_t key_off,
+                        s_run_fn *fn, void *arg)
 {
-    size_t n = (old ? old->n_quantities : 0) + r->n_quantities, m = 0;
+    size_t n = n_old + n_new, m = 0;
     if (n == 0)
         return 0;
     s_touch_t *t = s_alloc(self, n * sizeof *t);
-    for (size_t i = 0; old && i < old->n_quantities; i++)
-        if (!s_empty(old->quantities[i]->key))
-            t[m++] = (s_touch_t){old->quantities[i]->key, old->quantities[i], -1};
-    for (size_t i = 0; i < r->n_quantities; i++)
-        if (!s_empty(r->quantities[i]->key))
-            t[m++] = (s_touch_t){r->quantities[i]->key, r->quantities[i], +1};
+    for (size_t i = 0; i < n; i++) {
+        const void *item = i < n_old ? old_items[i] : new_items[i - n_old];
+        const char *key = *(char *const *)((const char *)item + key_off);
+        if (!s_empty(key))
+            t[m++] = (s_touch_t){key, item, i < n_old ? -1 : +1};
+    }
     qsort(t, m, sizeof *t, s_touch_cmp);
     for (size_t i = 0, j; i < m; i = j) {
         for (j = i + 1; j < m && strcmp(t[j].key, t[i].key) == 0; j++)
             ;
-        int rc = s_xref_update(self, id, r, t + i, j - i);
+        int rc = fn(self, t + i, j - i, arg);
         if (rc)
             return rc;
     }
     return 0;
+}
+
+typedef struct {
+    const char *id;
+    const Crossclaim__Result *r;
+} s_xref_arg_t;
+
+static int s_xref_run(db_t *self, const s_touch_t *run, size_t nrun, void *arg)
+{
+    const s_xref_arg_t *x = arg;
+    return s_xref_update(self, x->id, x->r, run, nrun);
+}
+
+static int s_merge_xrefs(db_t *self, const char *id, const Crossclaim__Result *old,
+                         const Crossclaim__Result *r)
+{
+    s_xref_arg_t arg = {id, r};
+    return s_merge_keys(self, old ? (void *const *)old->quantities : NULL,
+                        old ? old->n_quantities : 0, (void *const *)r->quantities,
+                        r->n_quantities, offsetof(Crossclaim__Quantity, key), s_xref_run, &arg);
 }
 
 /* ---------------------------------------------------------------- entities */
@@ -1139,28 +1167,18 @@ static int s_entity_update(db_t *self, const s_touch_t *run, size_t nrun)
     return s_feed_put(self, "entity", key, topic, tlen, NULL);
 }
 
+static int s_entity_run(db_t *self, const s_touch_t *run, size_t nrun, void *arg)
+{
+    (void)arg;
+    return s_entity_update(self, run, nrun);
+}
+
 static int s_merge_entities(db_t *self, const Crossclaim__Result *old,
                             const Crossclaim__Result *r)
 {
-    size_t n = (old ? old->n_entities : 0) + r->n_entities, m = 0;
-    if (n == 0)
-        return 0;
-    s_touch_t *t = s_alloc(self, n * sizeof *t);
-    for (size_t i = 0; old && i < old->n_entities; i++)
-        if (!s_empty(old->entities[i]->key))
-            t[m++] = (s_touch_t){old->entities[i]->key, old->entities[i], -1};
-    for (size_t i = 0; i < r->n_entities; i++)
-        if (!s_empty(r->entities[i]->key))
-            t[m++] = (s_touch_t){r->entities[i]->key, r->entities[i], +1};
-    qsort(t, m, sizeof *t, s_touch_cmp);
-    for (size_t i = 0, j; i < m; i = j) {
-        for (j = i + 1; j < m && strcmp(t[j].key, t[i].key) == 0; j++)
-            ;
-        int rc = s_entity_update(self, t + i, j - i);
-        if (rc)
-            return rc;
-    }
-    return 0;
+    return s_merge_keys(self, old ? (void *const *)old->entities : NULL,
+                        old ? old->n_entities : 0, (void *const *)r->entities, r->n_entities,
+                        offsetof(Crossclaim__Entity, key), s_entity_run, NULL);
 }
 
 /* ---------------------------------------------------------------- merge */
