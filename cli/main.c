@@ -413,14 +413,7 @@ static int s_cmd_status(int argc, char **argv)
         json_key(j, "store");
         if (have_db) {
             json_obj_begin(j);
-            json_key(j, "articles"); json_int(j, (int64_t)ds.articles);
-            json_key(j, "claims"); json_int(j, (int64_t)ds.claims);
-            json_key(j, "attributions"); json_int(j, (int64_t)ds.attributions);
-            json_key(j, "entities"); json_int(j, (int64_t)ds.entities);
-            json_key(j, "xrefs"); json_int(j, (int64_t)ds.xrefs);
-            json_key(j, "conflicts"); json_int(j, (int64_t)ds.conflicts);
-            json_key(j, "corroborated"); json_int(j, (int64_t)ds.corroborated);
-            json_key(j, "seq"); json_int(j, (int64_t)ds.seq);
+            db_stats_json(&ds, j);
             json_obj_end(j);
         } else {
             json_null(j);

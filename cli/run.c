@@ -76,7 +76,7 @@ int run_stop(pid_t pid, unsigned ms)
 
 /* Reads numbers from the broker's stats JSON. */
 typedef struct {
-    uint64_t depth, inflight, awaiting, completed, dead, workers, store;
+    uint64_t depth, inflight, awaiting, completed, dead, store;
 } s_brokerstats_t;
 
 static int s_broker_stats(client_t *c, s_brokerstats_t *out)
@@ -87,17 +87,17 @@ static int s_broker_stats(client_t *c, s_brokerstats_t *out)
         return -1;
     }
     static const char *const keys[] = {"depth", "inflight", "awaiting_commit", "completed",
-                                       "dead", "connected_workers", "store_connected"};
-    char *v[7];
-    size_t l[7];
+                                       "dead", "store_connected"};
+    char *v[6];
+    size_t l[6];
     const char *err;
-    int rc = jsonl_fields(payload, strlen(payload), keys, 7, v, l, &err);
+    int rc = jsonl_fields(payload, strlen(payload), keys, 6, v, l, &err);
     free(payload);
     if (rc != 0)
         return -1;
-    uint64_t *dst[7] = {&out->depth, &out->inflight, &out->awaiting, &out->completed,
-                        &out->dead, &out->workers, &out->store};
-    for (int i = 0; i < 7; i++) {
+    uint64_t *dst[6] = {&out->depth, &out->inflight, &out->awaiting, &out->completed,
+                        &out->dead, &out->store};
+    for (int i = 0; i < 6; i++) {
         *dst[i] = v[i] ? (strcmp(v[i], "true") == 0 ? 1 : strtoull(v[i], NULL, 10)) : 0;
         free(v[i]);
     }

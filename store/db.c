@@ -1256,6 +1256,18 @@ int db_merge(db_t *self, const Crossclaim__Result *r)
 
 /* ---------------------------------------------------------------- reading */
 
+void db_stats_json(const db_stats_t *st, json_t *j)
+{
+    json_key(j, "articles"); json_int(j, (int64_t)st->articles);
+    json_key(j, "claims"); json_int(j, (int64_t)st->claims);
+    json_key(j, "attributions"); json_int(j, (int64_t)st->attributions);
+    json_key(j, "entities"); json_int(j, (int64_t)st->entities);
+    json_key(j, "xrefs"); json_int(j, (int64_t)st->xrefs);
+    json_key(j, "conflicts"); json_int(j, (int64_t)st->conflicts);
+    json_key(j, "corroborated"); json_int(j, (int64_t)st->corroborated);
+    json_key(j, "seq"); json_int(j, (int64_t)st->seq);
+}
+
 int db_stats(db_t *self, db_stats_t *out)
 {
     if (!self || !out)

@@ -86,6 +86,11 @@ void db_abort(db_t *self);
 /* Counts, from one consistent read. Returns 0 or an LMDB error. */
 int db_stats(db_t *self, db_stats_t *out);
 
+/* Writes the counts as members of the JSON object open in `j` (articles, claims,
+   attributions, entities, xrefs, conflicts, corroborated, seq), so every place that
+   reports them names them alike. This function can't fail. */
+void db_stats_json(const db_stats_t *st, json_t *j);
+
 /* Called with one export JSON line (with its trailing newline; `line` is valid for the
    call only). A non-zero return stops the walk and is returned by the walker. */
 typedef int (db_line_fn)(void *arg, const char *line, size_t len);

@@ -388,14 +388,7 @@ static void s_stats_json(store_t *self)
     }
     json_t *j = json_new();
     json_obj_begin(j);
-    json_key(j, "articles"); json_int(j, (int64_t)st.articles);
-    json_key(j, "claims"); json_int(j, (int64_t)st.claims);
-    json_key(j, "attributions"); json_int(j, (int64_t)st.attributions);
-    json_key(j, "entities"); json_int(j, (int64_t)st.entities);
-    json_key(j, "xrefs"); json_int(j, (int64_t)st.xrefs);
-    json_key(j, "conflicts"); json_int(j, (int64_t)st.conflicts);
-    json_key(j, "corroborated"); json_int(j, (int64_t)st.corroborated);
-    json_key(j, "seq"); json_int(j, (int64_t)st.seq);
+    db_stats_json(&st, j);
     json_key(j, "received"); json_int(j, (int64_t)self->stats.received);
     json_key(j, "merged"); json_int(j, (int64_t)self->stats.merged);
     json_key(j, "garbage"); json_int(j, (int64_t)self->stats.garbage);
