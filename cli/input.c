@@ -10,32 +10,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Windows-1252 bytes 0x80..0x9f; the rest of the high half is Latin-1. */
-static const uint16_t s_cp1252[32] = {
-    0x20ac, 0xfffd, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0xfffd, 0x017d, 0xfffd, 0xfffd, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022,
-    0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0xfffd, 0x017e, 0x0178};
-
-static size_t s_utf8_seq(const unsigned char *p, size_t n)
-{
-    unsigned c = p[0];
-    size_t need;
-    unsigned min, cp;
-    if (c < 0x80) return 1;
-    if (c >= 0xc2 && c <= 0xdf) { need = 2; min = 0x80; }
-    else if (c >= 0xe0 && c <= 0xef) { need = 3; min = 0x800; }
-    else if (c >= 0xf0 && c <= 0xf4) { need = 4; min = 0x10000; }
-    else return 0;
-    if (n < need) return 0;
-    cp = c & (0x3f >> (need - 1));
-    for (size_t i = 1; i < need; i++) {
-        if ((p[i] & 0xc0) != 0x80) return 0;
-        cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-    return need;
-}
-
 /* A UTF-8 copy of a metadata string (title, source): valid sequences are kept, other
    bytes are read as Windows-1252, as the design says for old feeds. */
 static char *s_utf8_copy(const char *s, size_t n)
@@ -44,14 +18,14 @@ static char *s_utf8_copy(const char *s, size_t n)
     size_t o = 0;
     const unsigned char *p = (const unsigned char *)s;
     for (size_t i = 0; i < n;) {
-        size_t k = s_utf8_seq(p + i, n - i);
+        size_t k = util_utf8_seq(p + i, n - i);
         if (k) {
             memcpy(out + o, p + i, k);
             o += k;
             i += k;
             continue;
         }
-        unsigned cp = p[i] >= 0xa0 ? p[i] : p[i] >= 0x80 ? s_cp1252[p[i] - 0x80] : 0xfffd;
+        unsigned cp = p[i] >= 0x80 && util_cp1252(p[i]) ? util_cp1252(p[i]) : 0xfffd;
         if (cp < 0x800) {
             out[o++] = (char)(0xc0 | cp >> 6);
             out[o++] = (char)(0x80 | (cp & 0x3f));

@@ -93,31 +93,6 @@ void json_obj_end(json_t *self) { s_close(self, '}'); }
 void json_arr_begin(json_t *self) { s_open(self, '['); }
 void json_arr_end(json_t *self) { s_close(self, ']'); }
 
-/* Length of a valid UTF-8 sequence at p (1..4), or 0 when invalid. */
-static size_t s_utf8_len(const unsigned char *p, size_t n)
-{
-    unsigned c = p[0];
-    if (c < 0x80)
-        return 1;
-    size_t need;
-    unsigned min;
-    if (c >= 0xc2 && c <= 0xdf) { need = 2; min = 0x80; }
-    else if (c >= 0xe0 && c <= 0xef) { need = 3; min = 0x800; }
-    else if (c >= 0xf0 && c <= 0xf4) { need = 4; min = 0x10000; }
-    else return 0;
-    if (n < need)
-        return 0;
-    unsigned cp = c & (0x3f >> (need - 1));
-    for (size_t i = 1; i < need; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return need;
-}
-
 static void s_escaped(json_t *self, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -130,7 +105,7 @@ static void s_escaped(json_t *self, const char *s, size_t n)
             i++;
             continue;
         }
-        size_t k = c < 0x80 ? 0 : s_utf8_len(p + i, n - i);
+        size_t k = c < 0x80 ? 0 : util_utf8_seq(p + i, n - i);
         if (k > 1) {
             i += k;
             continue;

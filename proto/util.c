@@ -154,6 +154,41 @@ bool util_is_job_id(const void *s, size_t len)
     return true;
 }
 
+size_t util_utf8_seq(const uint8_t *p, size_t n)
+{
+    unsigned c = p[0];
+    size_t need;
+    unsigned min;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf) { need = 2; min = 0x80; }
+    else if (c >= 0xe0 && c <= 0xef) { need = 3; min = 0x800; }
+    else if (c >= 0xf0 && c <= 0xf4) { need = 4; min = 0x10000; }
+    else return 0;
+    if (n < need)
+        return 0;
+    unsigned cp = c & (0x3f >> (need - 1));
+    for (size_t i = 1; i < need; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return need;
+}
+
+uint32_t util_cp1252(uint8_t b)
+{
+    /* 0x80..0x9f differ from Latin-1; 0 marks the undefined bytes. */
+    static const uint16_t high[32] = {
+        0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+        0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+        0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+        0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178};
+    return b >= 0x80 && b < 0xa0 ? high[b - 0x80] : b;
+}
+
 uint64_t util_wall_us(void)
 {
     struct timespec ts;

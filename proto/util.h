@@ -39,6 +39,14 @@ void util_job_id(const char *title, size_t title_len, const void *text, size_t t
 /* True when `s` (length `len`) is a well-formed job id. */
 bool util_is_job_id(const void *s, size_t len);
 
+/* Length (1..4) of the valid UTF-8 sequence at p (n bytes available), or 0 when the
+   bytes there are not one (overlong, surrogate, past U+10FFFF, truncated). */
+size_t util_utf8_seq(const uint8_t *p, size_t n);
+
+/* The code point of byte `b` read as Windows-1252, or 0 for its five undefined bytes
+   (0x81, 0x8d, 0x8f, 0x90, 0x9d). Old feeds that are not UTF-8 are read this way. */
+uint32_t util_cp1252(uint8_t b);
+
 /* Clocks, in microseconds: wall clock since the epoch, and monotonic. */
 uint64_t util_wall_us(void);
 uint64_t util_mono_us(void);

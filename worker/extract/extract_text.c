@@ -9,13 +9,6 @@
 #include <string.h>
 #include <utf8proc.h>
 
-/* Windows-1252 bytes 0x80..0x9F as code points; 0 marks the five undefined bytes. */
-static const uint16_t s_cp1252[32] = {
-    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
-    0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178};
-
 bool extract_text_valid_utf8(const uint8_t *s, size_t n)
 {
     size_t i = 0;
@@ -73,7 +66,7 @@ int extract_text_decode(xctx_t *c)
         uint8_t b = d->text[i];
         utf8proc_int32_t cp = b;
         if (b >= 0x80 && b < 0xA0) {
-            cp = s_cp1252[b - 0x80];
+            cp = (utf8proc_int32_t)util_cp1252(b);
             if (!cp)
                 return EXTRACT_EDECODE;
         }
