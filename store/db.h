@@ -110,6 +110,14 @@ typedef int (db_line_fn)(void *arg, const char *line, size_t len);
    callback's non-zero value, DB_ECORRUPT or an LMDB error. */
 int db_dump(db_t *self, unsigned what, uint64_t *seq, db_line_fn *fn, void *arg);
 
+/* Walks the article, entity and xref records whose feed topic ("article.<id>",
+   "entity.<key>", "xref.<status>.<key>") starts with one of `prefixes` (n of them), as
+   db_dump does: the subtree of the feed that a subscriber to those prefixes sees, for a
+   Clone-pattern consumer of part of the feed. `*seq` (may be NULL) gets the snapshot's
+   last sequence number. Returns as db_dump. */
+int db_dump_topics(db_t *self, const char *const *prefixes, size_t n, uint64_t *seq,
+                   db_line_fn *fn, void *arg);
+
 /* The JSON Lines export (DESIGN.md "Contracts") to `out`. Returns 0, -errno on a write
    error, DB_ECORRUPT or an LMDB error. */
 int db_export(db_t *self, FILE *out);

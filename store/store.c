@@ -293,30 +293,69 @@ static int s_chunk_line(void *arg, const char *line, size_t len)
     return 0;
 }
 
-static unsigned s_what(const char *s)
+#define STORE_MAX_PREFIXES 64
+
+/* Parses a SNAPSHOT/EXPORT argument: a comma list of record types (article, attribution,
+   quantity, entity, xref, conflict, all) or of feed topic prefixes ("xref.conflict.",
+   "entity.per:"), anything that is not a type name. With only types, *what gets their
+   DB_* flags and *n = 0. With any prefix, every item becomes a prefix (a type with a
+   topic as its topic head: "xref" is "xref.", "conflict" is "xref.conflict."), kept in
+   `buf` and pointed to by prefixes[0..*n). Returns 0, or -1 when a prefix list names a
+   type with no feed topic (attribution, quantity) or is too long. */
+static int s_what(char *buf, unsigned *what, const char **prefixes, size_t *n)
 {
-    static const struct { const char *name; unsigned flag; } names[] = {
-        {"article", DB_ARTICLES}, {"attribution", DB_ATTRIBUTIONS},
-        {"quantity", DB_QUANTITIES}, {"entity", DB_ENTITIES}, {"xref", DB_XREFS},
-        {"conflict", DB_CONFLICTS}, {"all", DB_ALL}};
-    unsigned what = 0;
-    while (*s) {
-        size_t n = strcspn(s, ",");
-        for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-            if (strlen(names[i].name) == n && strncmp(s, names[i].name, n) == 0)
-                what |= names[i].flag;
-        s += n;
-        s += *s == ',';
+    static const struct { const char *name; unsigned flag; const char *topic; } names[] = {
+        {"article", DB_ARTICLES, "article."}, {"attribution", DB_ATTRIBUTIONS, NULL},
+        {"quantity", DB_QUANTITIES, NULL}, {"entity", DB_ENTITIES, "entity."},
+        {"xref", DB_XREFS, "xref."}, {"conflict", DB_CONFLICTS, "xref.conflict."},
+        {"all", DB_ALL, ""}};
+    size_t nnames = sizeof names / sizeof *names;
+    *what = 0;
+    *n = 0;
+    bool typed = true;
+    for (char *item = strtok(buf, ","); item; item = strtok(NULL, ",")) {
+        size_t i = 0;
+        while (i < nnames && strcmp(item, names[i].name) != 0)
+            i++;
+        if (i < nnames) {
+            *what |= names[i].flag;
+            item = (char *)names[i].topic; /* NULL: no topic, fine while all are types */
+        } else {
+            typed = false;
+        }
+        if (*n == STORE_MAX_PREFIXES)
+            return -1;
+        prefixes[(*n)++] = item;
     }
-    return what;
+    if (typed) {
+        *n = 0;
+        return 0;
+    }
+    for (size_t i = 0; i < *n; i++)
+        if (!prefixes[i])
+            return -1;
+    return 0;
 }
 
-static void s_stream(store_t *self, unsigned what)
+static void s_stream(store_t *self, const char *arg)
 {
     uint64_t seq = 0;
+    char buf[STORE_MAX_ARG + 1];
+    const char *prefixes[STORE_MAX_PREFIXES];
+    size_t nprefixes = 0;
+    unsigned what = DB_ALL;
+    if (arg) {
+        snprintf(buf, sizeof buf, "%s", arg);
+        if (s_what(buf, &what, prefixes, &nprefixes) != 0) {
+            s_reply_str(self, "ERR", "want a comma list of record types or of feed topic "
+                        "prefixes (attribution and quantity have no topic)", NULL);
+            return;
+        }
+    }
     self->chunk_len = 0;
     self->chunk_records = 0;
-    int rc = db_dump(self->db, what, &seq, s_chunk_line, self);
+    int rc = nprefixes ? db_dump_topics(self->db, prefixes, nprefixes, &seq, s_chunk_line, self)
+                       : db_dump(self->db, what, &seq, s_chunk_line, self);
     if (rc) {
         self->chunk_len = 0;
         s_reply_str(self, "ERR", db_strerror(rc), NULL);
@@ -444,9 +483,9 @@ static void s_on_query(store_t *self, zmsg_t *msg)
     if (strcmp(verb, "STATS") == 0)
         s_stats_json(self);
     else if (strcmp(verb, "SNAPSHOT") == 0 || strcmp(verb, "EXPORT") == 0)
-        s_stream(self, a ? s_what(arg) : DB_ALL);
+        s_stream(self, a ? arg : NULL);
     else if (strcmp(verb, "CONFLICTS") == 0)
-        s_stream(self, DB_CONFLICTS);
+        s_stream(self, "conflict");
     else if (strcmp(verb, "XREF") == 0 && a)
         s_lookup(self, db_xref_json, arg);
     else if (strcmp(verb, "ENTITY") == 0 && a)

@@ -31,8 +31,11 @@
                                 -> DATA, jsonl-chunk  (zero or more messages)
                                    END, seq, records
            `what` is a comma list of article, attribution, quantity, entity, xref,
-           conflict (default all). `seq` is the snapshot's: apply feed updates with a
-           greater seq on top of it (the Clone pattern). Multi-message: use a DEALER.
+           conflict (default all), or of feed topic prefixes ("xref.conflict.",
+           "entity.per:"): then only the article, entity and xref records whose topic
+           starts with one of them, the subtree a subscriber to those prefixes sees.
+           `seq` is the snapshot's: apply feed updates with a greater seq on top of it
+           (the Clone pattern). Multi-message: use a DEALER.
         SINCE seq               -> UPDATE, seq, topic, update-pb  (zero or more)
                                    END, last-seq, count
                                    or ERR, "gap..." when updates after seq are no longer
