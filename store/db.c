@@ -358,6 +358,11 @@ int db_begin(db_t *self)
     return 0;
 }
 
+uint64_t db_txn_seq(db_t *self)
+{
+    return self->seq;
+}
+
 void db_abort(db_t *self)
 {
     if (self && self->txn) {

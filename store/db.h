@@ -80,6 +80,12 @@ int db_merge(db_t *self, const Crossclaim__Result *r);
    the transaction is kept. */
 int db_commit(db_t *self, uint64_t *last_seq);
 
+/* The last update sequence number as of the open write transaction: it grows as
+   db_merge logs updates, so a merge that leaves it unchanged changed nothing (the same
+   result again). Meaningful only while a transaction is open. This function can't
+   fail. */
+uint64_t db_txn_seq(db_t *self);
+
 /* Drops the open transaction, if any. This function can't fail. */
 void db_abort(db_t *self);
 

@@ -7,6 +7,8 @@
     point costs at most a redelivery, which the idempotent merge absorbs. */
 #include "store.h"
 #include "db.h"
+#include "metrics.h"
+#include "promtext.h"
 #include "util.h"
 #include "wire.h"
 
@@ -21,11 +23,21 @@
 #define STORE_CHUNK      (256u << 10)   /* JSON Lines per DATA message, about */
 #define STORE_MAX_ARG    4096           /* longest query argument */
 #define STORE_COMMIT_IDS (WIRE_MAX_ARGS - 1)
+#define STORE_METRICS_MS 500            /* how often the metrics page is re-rendered */
+
+/* Histogram bounds: results per committed batch, extract and commit seconds. */
+static const double s_batch_bounds[] = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096};
+static const double s_extract_bounds[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                          0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+static const double s_commit_bounds[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                         0.1, 0.25, 0.5, 1, 2.5, 5};
+#define S_NB(a) (sizeof(a) / sizeof *(a))
 
 typedef struct {
     Crossclaim__Result *r;
     char job[UTIL_ID_HEX + 1];
     bool skip;              /* refused by the database: neither merged nor acked */
+    bool same;              /* merged but changed nothing: the same result again */
 } s_item_t;
 
 struct store_t {
@@ -48,6 +60,12 @@ struct store_t {
     zframe_t *reply_id;     /* identity of the query being answered */
     bool reply_delim;       /* it came with a REQ delimiter */
     uint64_t reply_seq;     /* last seq sent in a SINCE reply */
+    metrics_t *metrics;     /* HTTP server for /metrics, or NULL */
+    promtext_t *prom;       /* the page being rendered */
+    uint64_t metrics_due_us;
+    promtext_hist_t batch_hist;   /* results per committed batch */
+    promtext_hist_t extract_hist; /* workers' extract_seconds of committed results */
+    promtext_hist_t commit_hist;  /* seconds to merge and commit one batch */
 };
 
 const char *store_strerror(int rc)
@@ -128,6 +146,7 @@ static int s_flush(store_t *self)
     if (self->nbatch == 0)
         return 0;
     int rc = 0;
+    uint64_t t0 = util_mono_us();
     for (size_t attempt = 0; attempt <= self->nbatch + 2; attempt++) {
         if ((rc = db_begin(self->db)) != 0)
             break;
@@ -135,7 +154,9 @@ static int s_flush(store_t *self)
         for (; i < self->nbatch; i++) {
             if (self->batch[i].skip)
                 continue;
+            uint64_t before = db_txn_seq(self->db);
             rc = db_merge(self->db, self->batch[i].r);
+            self->batch[i].same = rc == 0 && db_txn_seq(self->db) == before;
             if (rc == DB_EINPUT) {
                 self->batch[i].skip = true;
                 self->stats.failed++;
@@ -166,10 +187,18 @@ static int s_flush(store_t *self)
     }
     if (rc == 0) {
         size_t merged = 0;
-        for (size_t i = 0; i < self->nbatch; i++)
-            merged += !self->batch[i].skip;
+        for (size_t i = 0; i < self->nbatch; i++) {
+            if (self->batch[i].skip)
+                continue;
+            merged++;
+            self->stats.duplicates += self->batch[i].same;
+            if (!self->batch[i].same)
+                promtext_hist_observe(&self->extract_hist, self->batch[i].r->extract_seconds);
+        }
         self->stats.merged += merged;
         self->stats.batches++;
+        promtext_hist_observe(&self->batch_hist, (double)merged);
+        promtext_hist_observe(&self->commit_hist, (double)(util_mono_us() - t0) / 1e6);
         s_ack(self);
         int prc = db_feed_since(self->db, self->published, NULL, s_publish_one, self);
         if (prc)
@@ -433,6 +462,7 @@ static void s_stats_json(store_t *self)
     json_key(j, "garbage"); json_int(j, (int64_t)self->stats.garbage);
     json_key(j, "failed"); json_int(j, (int64_t)self->stats.failed);
     json_key(j, "batches"); json_int(j, (int64_t)self->stats.batches);
+    json_key(j, "duplicates"); json_int(j, (int64_t)self->stats.duplicates);
     json_key(j, "published"); json_int(j, (int64_t)self->stats.published);
     json_obj_end(j);
     char seq[24];
@@ -575,6 +605,21 @@ int store_new(const store_config_t *cfg, store_t **out)
         !(self->query = s_bind(ZMQ_ROUTER, self->query_ep)))
         goto fail;
     zsock_set_sndhwm(self->query, 0); /* a snapshot must arrive whole */
+    if (cfg->pub_hwm)
+        zsock_set_sndhwm(self->pub, (int)cfg->pub_hwm);
+    promtext_hist_init(&self->batch_hist, s_batch_bounds, S_NB(s_batch_bounds));
+    promtext_hist_init(&self->extract_hist, s_extract_bounds, S_NB(s_extract_bounds));
+    promtext_hist_init(&self->commit_hist, s_commit_bounds, S_NB(s_commit_bounds));
+    if (cfg->metrics_port) {
+        const char *addr = cfg->metrics_addr ? cfg->metrics_addr : "127.0.0.1";
+        if ((rc = metrics_new(addr, cfg->metrics_port, &self->metrics)) != 0) {
+            util_error("cannot serve metrics on %s port %u: %s", addr, cfg->metrics_port,
+                       strerror(-rc));
+            rc = STORE_ESOCKET;
+            goto fail;
+        }
+        self->prom = promtext_new();
+    }
     if ((rc = s_connect(self)) != 0)
         goto fail;
     util_info("store %s: %" PRIu64 " articles, seq %" PRIu64 "; broker %s, feed %s, query %s",
@@ -596,6 +641,11 @@ void store_destroy(store_t **self_p)
     zsock_destroy(&self->broker);
     zsock_destroy(&self->pub);
     zsock_destroy(&self->query);
+    metrics_destroy(&self->metrics);
+    promtext_destroy(&self->prom);
+    promtext_hist_free(&self->batch_hist);
+    promtext_hist_free(&self->extract_hist);
+    promtext_hist_free(&self->commit_hist);
     db_destroy(&self->db);
     free(self->batch);
     free(self->broker_ep);
@@ -610,6 +660,46 @@ void store_destroy(store_t **self_p)
 void store_stats(store_t *self, store_stats_t *out)
 {
     *out = self->stats;
+}
+
+/* Renders the metrics page (names per DESIGN.md: crossclaim_ prefix, counters _total,
+   durations _seconds histograms) and hands it to the HTTP thread. */
+static void s_publish_metrics(store_t *self)
+{
+    promtext_t *p = self->prom;
+    const store_stats_t *st = &self->stats;
+    promtext_reset(p);
+    promtext_counter(p, "crossclaim_store_results_received_total",
+                     "RESULT messages received from the broker.", st->received);
+    promtext_counter(p, "crossclaim_store_articles_merged_total",
+                     "Results committed to the database, duplicates included.", st->merged);
+    promtext_counter(p, "crossclaim_store_duplicates_total",
+                     "Committed results that changed nothing (the same result again).",
+                     st->duplicates);
+    promtext_counter(p, "crossclaim_store_merge_errors_total",
+                     "Results the database refused, logged and not acknowledged.", st->failed);
+    promtext_counter(p, "crossclaim_store_malformed_total",
+                     "Malformed messages or results dropped.", st->garbage);
+    promtext_counter(p, "crossclaim_store_commits_total", "Transactions committed.",
+                     st->batches);
+    promtext_counter(p, "crossclaim_store_broker_reconnects_total",
+                     "Reconnections to a silent broker.", st->reconnects);
+    promtext_counter(p, "crossclaim_feed_published_total", "Updates sent on the feed.",
+                     st->published);
+    promtext_counter(p, "crossclaim_store_queries_total", "Requests on the query socket.",
+                     st->queries);
+    promtext_gauge(p, "crossclaim_feed_seq", "Sequence number of the last update published.",
+                   (double)self->published);
+    promtext_gauge(p, "crossclaim_store_batch_pending",
+                   "Results received, waiting for the next transaction.", (double)self->nbatch);
+    promtext_histogram(p, "crossclaim_store_batch_articles", "Results per committed batch.",
+                       &self->batch_hist);
+    promtext_histogram(p, "crossclaim_store_commit_seconds",
+                       "Time to merge and commit one batch.", &self->commit_hist);
+    promtext_histogram(p, "crossclaim_extract_seconds",
+                       "Workers' extract time of each committed new result.",
+                       &self->extract_hist);
+    metrics_publish(self->metrics, promtext_data(p), promtext_len(p));
 }
 
 static void s_heartbeat(store_t *self, uint64_t now)
@@ -645,7 +735,13 @@ int store_run(store_t *self)
         uint64_t now = util_mono_us();
         if (now >= self->hb_due_us)
             s_heartbeat(self, now);
+        if (self->metrics && now >= self->metrics_due_us) {
+            s_publish_metrics(self);
+            self->metrics_due_us = now + STORE_METRICS_MS * 1000;
+        }
         uint64_t due = self->hb_due_us;
+        if (self->metrics && self->metrics_due_us < due)
+            due = self->metrics_due_us;
         if (self->nbatch) {
             uint64_t flush_at = self->batch_since + (uint64_t)self->cfg.batch_ms * 1000;
             if (flush_at < due)

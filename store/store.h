@@ -40,7 +40,12 @@
                                    END, last-seq, count
                                    or ERR, "gap..." when updates after seq are no longer
                                    kept (take a SNAPSHOT)
-        anything else           -> ERR, reason */
+        anything else           -> ERR, reason
+
+    Metrics (optional, --metrics-port): Prometheus text on HTTP GET /metrics, served by
+    broker/metrics.h's thread from a page this loop re-renders every 500 ms: commits,
+    results merged, duplicates, merge errors, malformed input, feed seq, and histograms of
+    batch size, commit time and the workers' extract time. */
 #ifndef CC_STORE_H
 #define CC_STORE_H
 
@@ -59,11 +64,16 @@ typedef struct {
     unsigned batch_ms;         /* longest wait to fill a batch; 0 = 20 */
     unsigned heartbeat_ms;     /* 0 = 1000 */
     unsigned liveness;         /* heartbeats missed before reconnecting; 0 = 3 */
+    unsigned pub_hwm;          /* feed updates queued per subscriber before dropping;
+                                  0 = ZeroMQ's default (1000) */
+    unsigned metrics_port;     /* Prometheus metrics on HTTP; 0 = off */
+    const char *metrics_addr;  /* its address; NULL = 127.0.0.1 */
 } store_config_t;
 
 typedef struct {
     uint64_t received;         /* RESULT messages */
     uint64_t merged;           /* results committed */
+    uint64_t duplicates;       /* of those, results that changed nothing */
     uint64_t garbage;          /* malformed messages or results dropped */
     uint64_t failed;           /* results the database refused (logged, not committed) */
     uint64_t batches;          /* transactions committed */
