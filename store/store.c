@@ -543,12 +543,16 @@ static char *s_endpoint(const char *given, const char *dir, const char *file)
     return s;
 }
 
-static zsock_t *s_bind(int type, const char *ep)
+/* Binds a new socket. `sndhwm` (< 0: ZeroMQ's default) must be set before the bind:
+   connections accepted later take the options the socket had when it was bound. */
+static zsock_t *s_bind(int type, const char *ep, int sndhwm)
 {
     zsock_t *s = zsock_new(type);
     if (!s)
         return NULL;
     zsock_set_linger(s, 0);
+    if (sndhwm >= 0)
+        zsock_set_sndhwm(s, sndhwm);
     if (zsock_bind(s, "%s", ep) < 0) {
         util_error("cannot bind %s: %s", ep, zmq_strerror(zmq_errno()));
         zsock_destroy(&s);
@@ -601,12 +605,10 @@ int store_new(const store_config_t *cfg, store_t **out)
         goto fail;
     self->published = st.seq; /* history is for SINCE, not re-announced */
     rc = STORE_ESOCKET;
-    if (!(self->pub = s_bind(ZMQ_PUB, self->pub_ep)) ||
-        !(self->query = s_bind(ZMQ_ROUTER, self->query_ep)))
+    /* A snapshot or a SINCE answer must arrive whole: no high-water mark on queries. */
+    if (!(self->pub = s_bind(ZMQ_PUB, self->pub_ep, cfg->pub_hwm ? (int)cfg->pub_hwm : -1)) ||
+        !(self->query = s_bind(ZMQ_ROUTER, self->query_ep, 0)))
         goto fail;
-    zsock_set_sndhwm(self->query, 0); /* a snapshot must arrive whole */
-    if (cfg->pub_hwm)
-        zsock_set_sndhwm(self->pub, (int)cfg->pub_hwm);
     promtext_hist_init(&self->batch_hist, s_batch_bounds, S_NB(s_batch_bounds));
     promtext_hist_init(&self->extract_hist, s_extract_bounds, S_NB(s_extract_bounds));
     promtext_hist_init(&self->commit_hist, s_commit_bounds, S_NB(s_commit_bounds));
