@@ -208,9 +208,11 @@ static int s_since_one(void *arg, uint64_t seq, const char *topic, size_t topic_
     if (seq <= w->last)
         return 0;
     if (seq != w->last + 1) {
-        /* SINCE hands over every kept update in order; a hole is the store's, say so. */
+        /* SINCE hands over every kept update in order: a hole means this answer lost
+           some on the way, and only a snapshot can make up for it. */
         fprintf(stderr, "crossclaim watch: SINCE skipped from %" PRIu64 " to %" PRIu64 "\n",
                 w->last, seq);
+        return STOREQ_EGAP;
     }
     return s_apply(w, seq, topic, topic_len, pb, len);
 }
@@ -343,8 +345,8 @@ static int s_catch_up(s_watch_t *w)
         }
         if (rc != STOREQ_EGAP)
             goto fail;
-        s_note(w, "the store no longer keeps the updates after %" PRIu64 "; taking a snapshot",
-               from);
+        s_note(w, "SINCE %" PRIu64 " can't fill the gap (the store no longer keeps those "
+                  "updates); taking a snapshot", from);
     }
     if ((rc = s_snapshot(w)) != 0)
         goto fail;
