@@ -24,7 +24,7 @@ static const char *s_usage =
     "  --heartbeat-ms T    heartbeat interval, ms (default 1000)\n"
     "  --liveness N        heartbeats missed before reconnecting (default 3)\n"
     "  --pub-hwm N         feed updates queued per subscriber before they are dropped\n"
-    "                      (default 1000); a subscriber that falls further behind sees\n"
+    "                      (default 20000); a subscriber that falls further behind sees\n"
     "                      a gap in seq and catches up with SINCE or a SNAPSHOT\n"
     "  --metrics-port P    serve Prometheus metrics on HTTP port P (default 0 = off)\n"
     "  --metrics-addr A    address for the metrics server (default 127.0.0.1)\n"

@@ -606,7 +606,8 @@ int store_new(const store_config_t *cfg, store_t **out)
     self->published = st.seq; /* history is for SINCE, not re-announced */
     rc = STORE_ESOCKET;
     /* A snapshot or a SINCE answer must arrive whole: no high-water mark on queries. */
-    if (!(self->pub = s_bind(ZMQ_PUB, self->pub_ep, cfg->pub_hwm ? (int)cfg->pub_hwm : -1)) ||
+    if (!(self->pub = s_bind(ZMQ_PUB, self->pub_ep,
+                             (int)(cfg->pub_hwm ? cfg->pub_hwm : STORE_PUB_HWM))) ||
         !(self->query = s_bind(ZMQ_ROUTER, self->query_ep, 0)))
         goto fail;
     promtext_hist_init(&self->batch_hist, s_batch_bounds, S_NB(s_batch_bounds));

@@ -65,7 +65,7 @@ typedef struct {
     unsigned heartbeat_ms;     /* 0 = 1000 */
     unsigned liveness;         /* heartbeats missed before reconnecting; 0 = 3 */
     unsigned pub_hwm;          /* feed updates queued per subscriber before dropping;
-                                  0 = ZeroMQ's default (1000) */
+                                  0 = STORE_PUB_HWM */
     unsigned metrics_port;     /* Prometheus metrics on HTTP; 0 = off */
     const char *metrics_addr;  /* its address; NULL = 127.0.0.1 */
 } store_config_t;
@@ -83,6 +83,13 @@ typedef struct {
 } store_stats_t;
 
 #define STORE_ESOCKET (-5001)  /* an endpoint could not be bound or connected */
+
+/* Default feed high-water mark. One commit of a full batch (256 results) publishes a few
+   thousand updates at once, faster than ZeroMQ's I/O thread writes them out, so ZeroMQ's
+   own 1000 made even a quick subscriber lose some in every big batch. 20000 holds several
+   batches; a subscriber stuck for longer costs at most that many updates of memory here
+   and catches up with SINCE. */
+#define STORE_PUB_HWM 20000
 
 /* Opens the database and the sockets. Returns 0 and *out, or a negative code (db.h
    codes, STORE_ESOCKET, -EINVAL) and *out = NULL; the reason is logged. */
