@@ -57,7 +57,7 @@ static void s_start_store(const char *pub_hwm)
     snprintf(bin, sizeof bin, "%s/crossclaim-store", pu_bin());
     snprintf(port, sizeof port, "%u", s_port);
     s_store = s_spawn((char *[]){bin, "--data", s_dir, "--quiet", "--metrics-port", port,
-                                 "--heartbeat-ms", "200", "--liveness", "10", "--pub-hwm",
+                                 "--heartbeat-ms", "200", "--liveness", "25", "--pub-hwm",
                                  (char *)pub_hwm, NULL});
 }
 
