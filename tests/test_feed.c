@@ -51,14 +51,16 @@ static void s_stop(pid_t *pid, int sig)
     }
 }
 
+/* Starts the store with a 200 ms feed heartbeat (and a liveness that keeps the broker,
+   at its 1 s heartbeat, from looking silent) and its default --pub-hwm, or `pub_hwm`. */
 static void s_start_store(const char *pub_hwm)
 {
     char bin[600], port[16];
     snprintf(bin, sizeof bin, "%s/crossclaim-store", pu_bin());
     snprintf(port, sizeof port, "%u", s_port);
     s_store = s_spawn((char *[]){bin, "--data", s_dir, "--quiet", "--metrics-port", port,
-                                 "--heartbeat-ms", "200", "--liveness", "25", "--pub-hwm",
-                                 (char *)pub_hwm, NULL});
+                                 "--heartbeat-ms", "200", "--liveness", "25",
+                                 pub_hwm ? "--pub-hwm" : NULL, (char *)pub_hwm, NULL});
 }
 
 static void s_setup_with(const char *pub_hwm)
@@ -85,7 +87,7 @@ static void s_setup_with(const char *pub_hwm)
 
 static void s_setup(void)
 {
-    s_setup_with("1000");
+    s_setup_with(NULL);
 }
 
 /* A store whose feed drops what a subscriber can't take at once. */
@@ -396,7 +398,7 @@ Test(feed, query_over_socket_matches_offline)
     cr_assert_eq(pu_sh("grep -q 'the store is not running' %s/e.txt", d), 0);
     cr_assert_eq(pu_sh("%s/crossclaim query --offline --data %s --conflicts | grep -q conflict", b, d), 0);
     /* One killed with -9 leaves its socket file: the answer is the same. */
-    s_start_store("1000");
+    s_start_store(NULL);
     for (int i = 0; i < 50 && pu_sh("%s/crossclaim query --stats --data %s >/dev/null 2>&1", b, d); i++)
         usleep(100000);
     s_stop(&s_store, SIGKILL);
@@ -424,7 +426,7 @@ Test(feed, silent_feed_is_warned_and_back)
         warned = pu_sh("grep -q 'no heartbeat from the store' %s.err", out) == 0;
     }
     cr_assert(warned, "no warning for a dead feed");
-    s_start_store("1000");
+    s_start_store(NULL);
     bool back = false;
     for (int i = 0; i < 100 && !back; i++) {
         usleep(100000);
