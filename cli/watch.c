@@ -115,24 +115,23 @@ static void s_line(json_t *j, const char *via, uint64_t seq, bool del, const cha
     json_newline(j);
 }
 
-/* True when the update deletes its record: an xref left with no claims, or an entity no
-   article mentions any more. */
+/* True when the update deletes its record: an xref left with no claims (its topic says
+   so), or an entity no article mentions any more. The store writes that entity line as
+   {"type":"entity","key":K,"deleted":true,"articles":0}; a live entity's line ends in
+   its aliases array and an article count of at least one, so the ending tells them apart
+   without parsing the line. */
 static bool s_is_delete(const Crossclaim__Update *u, const char *topic, size_t topic_len)
 {
-    static const char xdel[] = "xref.deleted.";
+    static const char xdel[] = "xref.deleted.", edel[] = ",\"deleted\":true,\"articles\":0}";
     if (topic_len >= sizeof xdel - 1 && memcmp(topic, xdel, sizeof xdel - 1) == 0)
         return true;
-    if (!u->kind || strcmp(u->kind, "entity") != 0 || u->json.len == 0)
+    if (!u->kind || strcmp(u->kind, "entity") != 0)
         return false;
-    static const char *const keys[] = {"deleted"};
-    char *v[1];
-    size_t l[1];
-    const char *err;
-    if (jsonl_fields((const char *)u->json.data, u->json.len, keys, 1, v, l, &err) != 0)
-        return false;
-    bool del = v[0] && strcmp(v[0], "true") == 0;
-    free(v[0]);
-    return del;
+    size_t n = u->json.len;
+    while (n && (u->json.data[n - 1] == '\n' || u->json.data[n - 1] == '\r'))
+        n--;
+    return n >= sizeof edel - 1 &&
+           memcmp(u->json.data + n - (sizeof edel - 1), edel, sizeof edel - 1) == 0;
 }
 
 int watch_update_line(json_t *j, const char *via, uint64_t seq, const char *topic,
@@ -158,20 +157,17 @@ static void s_print(s_watch_t *w)
 
 /* ---------------------------------------------------------------- applying updates */
 
-/* Applies one update with seq == last + 1 (from the feed or SINCE) to the view and
+/* Applies update `u`, whose seq is last + 1 (from the feed or SINCE), to the view and
    shows it when its topic is watched, or as a delete when its record leaves them. */
-static int s_apply(s_watch_t *w, uint64_t seq, const char *topic, size_t topic_len,
-                   const uint8_t *pb, size_t len)
+static void s_apply(s_watch_t *w, const Crossclaim__Update *u, const char *topic,
+                    size_t topic_len)
 {
-    Crossclaim__Update *u = crossclaim__update__unpack(NULL, len, pb);
-    if (!u || u->seq != seq || !u->kind || !u->key) {
+    w->last = u->seq;
+    if (!u->kind || !u->key || !*u->kind) {
         char sample[64];
-        fprintf(stderr, "crossclaim watch: update %" PRIu64 " does not unpack; skipped: %s\n",
-                seq, util_sample(topic, topic_len, sample, sizeof sample));
-        if (u)
-            crossclaim__update__free_unpacked(u, NULL);
-        w->last = seq;
-        return 0;
+        fprintf(stderr, "crossclaim watch: update %" PRIu64 " names no record; skipped: %s\n",
+                u->seq, util_sample(topic, topic_len, sample, sizeof sample));
+        return;
     }
     const char *vk = s_viewkey(w, u->kind, u->key);
     s_entry_t *e = zhashx_lookup(w->view, vk);
@@ -182,7 +178,7 @@ static int s_apply(s_watch_t *w, uint64_t seq, const char *topic, size_t topic_l
         watched = true;
     }
     if (watched && !w->done) {
-        s_line(w->line, w->via, seq, del, u->kind, u->key, topic, topic_len,
+        s_line(w->line, w->via, u->seq, del, u->kind, u->key, topic, topic_len,
                (const char *)u->json.data, u->json.len);
         s_print(w);
     }
@@ -196,9 +192,6 @@ static int s_apply(s_watch_t *w, uint64_t seq, const char *topic, size_t topic_l
         e->hash = s_fnv(u->json.data, u->json.len);
         e->mark = w->round;
     }
-    crossclaim__update__free_unpacked(u, NULL);
-    w->last = seq;
-    return 0;
 }
 
 static int s_since_one(void *arg, uint64_t seq, const char *topic, size_t topic_len,
@@ -214,7 +207,16 @@ static int s_since_one(void *arg, uint64_t seq, const char *topic, size_t topic_
                 w->last, seq);
         return STOREQ_EGAP;
     }
-    return s_apply(w, seq, topic, topic_len, pb, len);
+    Crossclaim__Update *u = crossclaim__update__unpack(NULL, len, pb);
+    if (!u || u->seq != seq) {
+        fprintf(stderr, "crossclaim watch: update %" PRIu64 " from SINCE does not unpack\n", seq);
+        if (u)
+            crossclaim__update__free_unpacked(u, NULL);
+        return STOREQ_EPROTO;
+    }
+    s_apply(w, u, topic, topic_len);
+    crossclaim__update__free_unpacked(u, NULL);
+    return 0;
 }
 
 /* ---------------------------------------------------------------- snapshots */
@@ -386,6 +388,10 @@ static int s_start(s_watch_t *w, bool hb, uint64_t seq)
     }
     if (rc == 0)
         w->started = true;
+    else
+        fprintf(stderr, "crossclaim watch: cannot take the starting point: %s%s%s; trying "
+                        "again at the next message\n", storeq_strerror(rc),
+                *storeq_reason(w->q) ? ": " : "", storeq_reason(w->q));
     return rc;
 }
 
@@ -404,9 +410,8 @@ static void s_on_feed(s_watch_t *w, zmsg_t *msg)
     size_t tlen = zframe_size(ft);
     bool hb = tlen == 2 && memcmp(topic, "hb", 2) == 0;
     uint64_t seq = u->seq;
-    crossclaim__update__free_unpacked(u, NULL);
     if (!w->started && s_start(w, hb, seq) != 0)
-        return;
+        goto leave;
     if (hb) {
         if (seq > w->last) {
             /* Updates up to seq went out before this heartbeat and none reached us. */
@@ -421,17 +426,19 @@ static void s_on_feed(s_watch_t *w, zmsg_t *msg)
             else if (s_snapshot(w) == 0)
                 w->resyncs++;
         }
-        return;
+        goto leave;
     }
     if (seq <= w->last)
-        return; /* in the snapshot already, or caught up through SINCE */
+        goto leave; /* in the snapshot already, or caught up through SINCE */
     if (seq != w->last + 1) {
         w->gaps++;
         s_note(w, "gap: update %" PRIu64 " after %" PRIu64, seq, w->last);
         if (s_catch_up(w) != 0 || seq <= w->last)
-            return;
+            goto leave;
     }
-    s_apply(w, seq, topic, tlen, zframe_data(fu), zframe_size(fu));
+    s_apply(w, u, topic, tlen);
+leave:
+    crossclaim__update__free_unpacked(u, NULL);
 }
 
 static void s_free_entry(void **item)
