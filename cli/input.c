@@ -336,6 +336,58 @@ static int s_dir(const char *path, const input_sink_t *sink, int depth)
     return rc;
 }
 
+/* Lines in a JSON Lines file, counting a last one without a newline. */
+static long long s_count_lines(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    char buf[65536];
+    size_t got;
+    long long lines = 0;
+    bool open_line = false;
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0) {
+        for (const char *p = buf; (p = memchr(p, '\n', (size_t)(buf + got - p))) != NULL; p++)
+            lines++;
+        open_line = buf[got - 1] != '\n';
+    }
+    fclose(f);
+    return lines + open_line;
+}
+
+static long long s_count(const char *path, int depth)
+{
+    struct stat st;
+    if (depth > 64 || stat(path, &st) != 0)
+        return 0;
+    if (!S_ISDIR(st.st_mode))
+        return s_ends_with(path, ".jsonl") ? s_count_lines(path) : 1;
+    struct dirent **list;
+    int n = scandir(path, &list, NULL, NULL);
+    long long total = 0;
+    for (int i = 0; i < n; i++) {
+        const char *name = list[i]->d_name;
+        if (name[0] != '.' && (list[i]->d_type == DT_DIR || list[i]->d_type == DT_UNKNOWN ||
+                               s_ends_with(name, ".txt") || s_ends_with(name, ".jsonl"))) {
+            size_t len = strlen(path) + strlen(name) + 2;
+            char *child = util_malloc(len);
+            snprintf(child, len, "%s/%s", path, name);
+            if (stat(child, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
+                total += S_ISDIR(st.st_mode) ? s_count(child, depth + 1)
+                         : s_ends_with(name, ".jsonl") ? s_count_lines(child) : 1;
+            free(child);
+        }
+        free(list[i]);
+    }
+    free(n >= 0 ? list : NULL);
+    return total;
+}
+
+long long input_count(const char *path)
+{
+    return strcmp(path, "-") == 0 ? -1 : s_count(path, 0);
+}
+
 int input_walk(const char *path, const input_sink_t *sink)
 {
     if (strcmp(path, "-") == 0) {

@@ -44,6 +44,12 @@ typedef struct {
     void *arg;
 } input_sink_t;
 
+/* Counts the articles under `path` as input_walk would find them, cheaply: a text file
+   is one, a JSON Lines file one per line, bad inputs included; for a progress display's
+   total. Returns the count, or -1 when it can't be known ("-": stdin can't be read
+   twice). */
+long long input_count(const char *path);
+
 /* Reads `path` ("-" = stdin) and feeds the sink. Returns 0 when the walk finished (even
    with bad inputs, which went to sink->error), -1 when the path can't be read at all
    (also reported to sink->error), or the article callback's non-zero value. */

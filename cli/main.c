@@ -5,9 +5,11 @@
 #include "input.h"
 #include "progress.h"
 #include "run.h"
+#include "storeq.h"
 #include "submit.h"
 #include "top.h"
 #include "util.h"
+#include "watch.h"
 
 #include <czmq.h>
 #include <getopt.h>
@@ -15,6 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #define DEFAULT_DATA "./crossclaim-data"
@@ -29,7 +34,8 @@ static const char *s_usage_main =
     "  run PATH...        all-in-one: start broker, store and workers, ingest, report\n"
     "  submit PATH...     send articles to a running broker\n"
     "  export             write the database as JSON Lines\n"
-    "  query              look up claims by entity, by claim key, or conflicts\n"
+    "  query              ask the store: an entity, a claim key, conflicts, updates since\n"
+    "  watch              follow the store's live feed as JSON Lines\n"
     "  status             one-shot view of the queue and the database\n"
     "  top                live view of the queue, rates, latency and workers\n"
     "  dead               list, show and requeue dead letters\n"
@@ -70,6 +76,19 @@ static void s_front(const char *data, const char *broker, char *out, size_t cap)
     char abs[PATH_MAX];
     const char *dir = realpath(data, abs) ? abs : data;
     snprintf(out, cap, "ipc://%.*s/frontend.ipc", (int)(cap > 32 ? cap - 32 : 0), dir);
+}
+
+/* One of the store's endpoints for a data dir: `given`, else ipc://DIR/file. */
+static void s_store_ep(const char *data, const char *given, const char *file, char *out,
+                       size_t cap)
+{
+    if (given) {
+        snprintf(out, cap, "%s", given);
+        return;
+    }
+    char abs[PATH_MAX];
+    const char *dir = realpath(data, abs) ? abs : data;
+    snprintf(out, cap, "ipc://%.*s/%s", (int)(cap > 64 ? cap - 64 : 0), dir, file);
 }
 
 /* ---- run ---- */
@@ -244,52 +263,66 @@ static int s_cmd_export(int argc, char **argv)
     return 0;
 }
 
-static int s_cmd_query(int argc, char **argv)
+static int s_print_update(void *arg, uint64_t seq, const char *topic, size_t topic_len,
+                          const uint8_t *pb, size_t len)
 {
-    const char *data = DEFAULT_DATA, *entity = NULL, *key = NULL;
-    bool conflicts = false;
-    static const struct option opts[] = {
-        {"data", required_argument, 0, 'd'}, {"entity", required_argument, 0, 'e'},
-        {"key", required_argument, 0, 'k'}, {"conflicts", no_argument, 0, 'c'},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "hd:e:k:c", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': data = optarg; break;
-        case 'e': entity = optarg; break;
-        case 'k': key = optarg; break;
-        case 'c': conflicts = true; break;
-        case 'h':
-            printf("usage: crossclaim query [--data DIR] (--entity KEY | --key CLAIMKEY | --conflicts)\n"
-                   "\n"
-                   "Prints matching records as JSON Lines.\n"
-                   "\n"
-                   "  -e, --entity KEY   the entity record with that key (e.g. per:erdogan)\n"
-                   "  -k, --key KEY      the cross-reference cluster of that claim key\n"
-                   "  -c, --conflicts    every cluster whose status is conflict\n"
-                   "  -d, --data DIR     data dir (default %s)\n", DEFAULT_DATA);
-            return 0;
-        default: return s_bad_usage("query", "unknown option");
-        }
+    json_t *j = arg;
+    json_reset(j);
+    if (watch_update_line(j, "since", seq, topic, topic_len, pb, len) != 0) {
+        fprintf(stderr, "crossclaim query: update %llu does not unpack; skipped\n",
+                (unsigned long long)seq);
+        return 0;
     }
-    if (!!entity + !!key + conflicts != 1)
-        return s_bad_usage("query", "give exactly one of --entity, --key, --conflicts");
+    return fwrite(json_data(j), 1, json_len(j), stdout) == json_len(j) ? 0 : -1;
+}
+
+static int s_print_line(void *arg, const char *line, size_t len)
+{
+    (void)arg;
+    return fwrite(line, 1, len, stdout) == len && putchar('\n') != EOF ? 0 : -1;
+}
+
+/* `query --offline`: the same answers read from LMDB directly. */
+static int s_query_offline(const char *data, const char *verb, const char *arg, uint64_t since)
+{
     db_t *db;
     if (s_open_db("query", data, &db) != 0)
         return 1;
     int rc;
-    if (conflicts) {
+    if (!strcmp(verb, "CONFLICTS")) {
         rc = db_dump(db, DB_CONFLICTS, NULL, s_write_line, stdout);
+    } else if (!strcmp(verb, "SINCE")) {
+        uint64_t first = 0;
+        json_t *j = json_new();
+        rc = db_feed_since(db, since, &first, s_print_update, j);
+        json_destroy(&j);
+        if (!rc && first > since + 1)
+            fprintf(stderr, "crossclaim query: updates %llu to %llu are no longer kept\n",
+                    (unsigned long long)since + 1, (unsigned long long)first - 1);
+    } else if (!strcmp(verb, "STATS")) {
+        db_stats_t st;
+        rc = db_stats(db, &st);
+        if (!rc) {
+            json_t *j = json_new();
+            json_obj_begin(j);
+            db_stats_json(&st, j);
+            json_obj_end(j);
+            json_newline(j);
+            fwrite(json_data(j), 1, json_len(j), stdout);
+            json_destroy(&j);
+        }
     } else {
         json_t *j = json_new();
-        rc = entity ? db_entity_json(db, entity, j) : db_xref_json(db, key, j);
+        rc = !strcmp(verb, "ENTITY") ? db_entity_json(db, arg, j)
+             : !strcmp(verb, "XREF") ? db_xref_json(db, arg, j)
+                                     : db_article_json(db, arg, j);
         if (rc == 0)
             fwrite(json_data(j), 1, json_len(j), stdout);
         json_destroy(&j);
     }
     db_destroy(&db);
     if (rc == DB_ENOTFOUND) {
-        fprintf(stderr, "crossclaim query: no %s '%s'\n", entity ? "entity" : "claim key", entity ? entity : key);
+        fprintf(stderr, "crossclaim query: no such record '%s'\n", arg);
         return 4;
     }
     if (rc != 0) {
@@ -297,6 +330,255 @@ static int s_cmd_query(int argc, char **argv)
         return 1;
     }
     return 0;
+}
+
+/* True when `ep` is an ipc endpoint nobody listens on: its socket file is missing, or
+   left behind by a process that is gone (connect is refused). Says so at once, where a
+   request would wait out its time-out. */
+static bool s_ipc_dead(const char *ep)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    if (strncmp(ep, "ipc://", 6) != 0 || strlen(ep + 6) >= sizeof sa.sun_path)
+        return false;
+    strcpy(sa.sun_path, ep + 6);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return false;
+    bool dead = connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0 &&
+                (errno == ENOENT || errno == ECONNREFUSED);
+    close(fd);
+    return dead;
+}
+
+static int s_cmd_query(int argc, char **argv)
+{
+    const char *data = DEFAULT_DATA, *endpoint = NULL, *verb = NULL, *arg = NULL;
+    unsigned timeout = 3;
+    uint64_t since = 0;
+    bool offline = false;
+    int asked = 0;
+    static const struct option opts[] = {
+        {"data", required_argument, 0, 'd'}, {"query", required_argument, 0, 'Q'},
+        {"entity", required_argument, 0, 'e'}, {"key", required_argument, 0, 'k'},
+        {"article", required_argument, 0, 'a'}, {"conflicts", no_argument, 0, 'c'},
+        {"since", required_argument, 0, 's'}, {"stats", no_argument, 0, 'S'},
+        {"offline", no_argument, 0, 'o'}, {"timeout", required_argument, 0, 't'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "hd:e:k:a:cs:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': data = optarg; break;
+        case 'Q': endpoint = optarg; break;
+        case 'e': verb = "ENTITY"; arg = optarg; asked++; break;
+        case 'k': verb = "XREF"; arg = optarg; asked++; break;
+        case 'a': verb = "ARTICLE"; arg = optarg; asked++; break;
+        case 'c': verb = "CONFLICTS"; asked++; break;
+        case 'S': verb = "STATS"; asked++; break;
+        case 's': {
+            char *end;
+            since = strtoull(optarg, &end, 10);
+            if (!*optarg || *end || *optarg == '-')
+                return s_bad_usage("query", "--since wants a sequence number");
+            verb = "SINCE";
+            arg = optarg;
+            asked++;
+            break;
+        }
+        case 'o': offline = true; break;
+        case 't': if (s_parse_uint("query", "--timeout", optarg, 1, 3600, &timeout)) return 2; break;
+        case 'h':
+            printf("usage: crossclaim query [--data DIR | --query EP] [--offline] WHAT\n"
+                   "\n"
+                   "Asks the running store (its query socket) and prints JSON Lines. WHAT is one of:\n"
+                   "\n"
+                   "  -e, --entity KEY   the entity record with that key (e.g. per:erdogan)\n"
+                   "  -k, --key KEY      the cross-reference cluster of that claim key\n"
+                   "  -a, --article ID   the article record with that id\n"
+                   "  -c, --conflicts    every cluster whose status is conflict\n"
+                   "  -s, --since SEQ    the feed's updates after SEQ, one line each as\n"
+                   "                     'crossclaim watch' prints them (the store keeps the last %d)\n"
+                   "      --stats        the database counts and the store's counters\n"
+                   "\n"
+                   "  -d, --data DIR     data dir (default %s): query socket ipc://DIR/query.ipc\n"
+                   "      --query EP     the store's query endpoint instead\n"
+                   "      --timeout S    wait this long for the store (default 3)\n"
+                   "      --offline      read the database in DIR directly, without the store\n"
+                   "\n"
+                   "Exit status: 0 found, 4 no such record, 1 the store is not answering or error.\n",
+                   DB_FEED_KEEP, DEFAULT_DATA);
+            return 0;
+        default: return s_bad_usage("query", "unknown option");
+        }
+    }
+    if (asked != 1)
+        return s_bad_usage("query", "give exactly one of --entity, --key, --article, --conflicts, "
+                                    "--since, --stats");
+    if (optind < argc)
+        return s_bad_usage("query", "takes no PATH");
+    if (offline)
+        return s_query_offline(data, verb, arg, since);
+
+    char ep[PATH_MAX + 80];
+    s_store_ep(data, endpoint, "query.ipc", ep, sizeof ep);
+    if (s_ipc_dead(ep)) {
+        fprintf(stderr, "crossclaim query: the store is not running (nothing listens on %s); start "
+                        "crossclaim-store --data %s, or use --offline to read the database\n",
+                ep + 6, data);
+        return 1;
+    }
+    storeq_t *q = storeq_new(ep);
+    if (!q)
+        return 1;
+    storeq_set_timeout(q, timeout * 1000);
+    int rc;
+    json_t *j = json_new();
+    char *payload = NULL;
+    if (!strcmp(verb, "CONFLICTS"))
+        rc = storeq_stream(q, "CONFLICTS", NULL, s_print_line, NULL, NULL, NULL);
+    else if (!strcmp(verb, "SINCE"))
+        rc = storeq_since(q, since, s_print_update, j, NULL);
+    else if ((rc = storeq_get(q, verb, arg, &payload)) == 0)
+        printf("%s%s", payload, payload[0] && payload[strlen(payload) - 1] == '\n' ? "" : "\n");
+    free(payload);
+    json_destroy(&j);
+    int code = 0;
+    if (rc == STOREQ_ETIMEOUT) {
+        fprintf(stderr, "crossclaim query: no answer from the store at %s within %u s; is "
+                        "crossclaim-store running? (--offline reads the database directly)\n",
+                ep, timeout);
+        code = 1;
+    } else if (rc == STOREQ_ENOTFOUND) {
+        fprintf(stderr, "crossclaim query: no such %s '%s'\n",
+                !strcmp(verb, "ENTITY") ? "entity" : !strcmp(verb, "XREF") ? "claim key"
+                                                                          : "article", arg);
+        code = 4;
+    } else if (rc == STOREQ_EGAP) {
+        fprintf(stderr, "crossclaim query: the store no longer keeps the updates after %llu; "
+                        "'crossclaim export' has the whole database\n", (unsigned long long)since);
+        code = 1;
+    } else if (rc != 0) {
+        fprintf(stderr, "crossclaim query: %s%s%s\n", rc == -1 ? "write error" : storeq_strerror(rc),
+                *storeq_reason(q) ? ": " : "", storeq_reason(q));
+        code = 1;
+    }
+    storeq_destroy(&q);
+    if (fflush(stdout) != 0)
+        code = 1;
+    return code;
+}
+
+/* ---- watch ---- */
+
+static int s_cmd_watch(int argc, char **argv)
+{
+    const char *data = DEFAULT_DATA, *feed = NULL, *query = NULL;
+    watch_config_t cfg = {.start = WATCH_SNAPSHOT};
+    const char **topics = util_calloc((size_t)argc + 1, sizeof *topics);
+    unsigned long long count = 0, until = 0;
+    static const struct option opts[] = {
+        {"data", required_argument, 0, 'd'}, {"feed", required_argument, 0, 'F'},
+        {"query", required_argument, 0, 'Q'}, {"topic", required_argument, 0, 't'},
+        {"snapshot", no_argument, 0, 'S'}, {"live", no_argument, 0, 'L'},
+        {"since", required_argument, 0, 's'}, {"heartbeat-ms", required_argument, 0, 'H'},
+        {"liveness", required_argument, 0, 'l'}, {"hwm", required_argument, 0, 'W'},
+        {"resync", required_argument, 0, 'r'}, {"count", required_argument, 0, 'n'},
+        {"until-seq", required_argument, 0, 'u'}, {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c, code = 2;
+    while ((c = getopt_long(argc, argv, "hd:t:n:qs:", opts, NULL)) != -1) {
+        char *end = NULL;
+        switch (c) {
+        case 'd': data = optarg; break;
+        case 'F': feed = optarg; break;
+        case 'Q': query = optarg; break;
+        case 't': topics[cfg.ntopics++] = optarg; break;
+        case 'S': cfg.start = WATCH_SNAPSHOT; break;
+        case 'L': cfg.start = WATCH_LIVE; break;
+        case 's':
+            cfg.since = strtoull(optarg, &end, 10);
+            if (!*optarg || *end || *optarg == '-') {
+                s_bad_usage("watch", "--since wants a sequence number");
+                goto leave;
+            }
+            cfg.start = WATCH_SINCE;
+            break;
+        case 'H': if (s_parse_uint("watch", "--heartbeat-ms", optarg, 10, 600000, &cfg.heartbeat_ms)) goto leave; break;
+        case 'l': if (s_parse_uint("watch", "--liveness", optarg, 1, 1000, &cfg.liveness)) goto leave; break;
+        case 'W': if (s_parse_uint("watch", "--hwm", optarg, 1, 10000000, &cfg.hwm)) goto leave; break;
+        case 'r':
+            if (strcmp(optarg, "since") && strcmp(optarg, "snapshot")) {
+                s_bad_usage("watch", "--resync is since or snapshot");
+                goto leave;
+            }
+            cfg.resync_snapshot = !strcmp(optarg, "snapshot");
+            break;
+        case 'n':
+        case 'u': {
+            unsigned long long v = strtoull(optarg, &end, 10);
+            if (!*optarg || *end || *optarg == '-' || v == 0) {
+                s_bad_usage("watch", c == 'n' ? "--count wants a positive number"
+                                              : "--until-seq wants a positive sequence number");
+                goto leave;
+            }
+            *(c == 'n' ? &count : &until) = v;
+            break;
+        }
+        case 'q': cfg.quiet = true; break;
+        case 'h':
+            printf("usage: crossclaim watch [--data DIR | --feed EP --query EP] [--topic T]...\n"
+                   "                        [--snapshot | --live | --since SEQ] [options]\n"
+                   "\n"
+                   "Follows the store's live feed and prints one JSON line per update:\n"
+                   "  {\"seq\":N,\"via\":\"snapshot|feed|since\",\"op\":\"set|delete\",\"kind\":K,\n"
+                   "   \"key\":KEY,\"topic\":T,\"record\":{the record as 'crossclaim export' writes it}}\n"
+                   "It subscribes, takes a snapshot, then applies only newer updates (the Clone\n"
+                   "pattern). A gap in seq (a consumer too slow for the store's --pub-hwm) is\n"
+                   "caught up with SINCE, or a new snapshot when the store no longer keeps those\n"
+                   "updates. A feed silent for --liveness heartbeats gets a warning on stderr.\n"
+                   "\n"
+                   "  -t, --topic T        show only records whose topic starts with T (repeatable):\n"
+                   "                       article.<id>, entity.<key>, xref.<status>.<key>, e.g.\n"
+                   "                       xref.conflict. or entity.per:; a record that moves out\n"
+                   "                       is shown as a delete\n"
+                   "      --snapshot       show the current records first, then updates (default)\n"
+                   "      --live           show only updates from now on\n"
+                   "  -s, --since SEQ      show the updates after SEQ, then live ones\n"
+                   "  -n, --count N        stop after N lines\n"
+                   "      --until-seq SEQ  stop once the view has reached SEQ\n"
+                   "  -d, --data DIR       data dir of a local store (default %s)\n"
+                   "      --feed EP        the store's feed (default ipc://DIR/feed.ipc)\n"
+                   "      --query EP       its query socket (default ipc://DIR/query.ipc)\n"
+                   "      --heartbeat-ms T the store's heartbeat interval (default 1000)\n"
+                   "      --liveness N     missed heartbeats before warning (default 3)\n"
+                   "      --hwm N          updates queued here before the feed drops some (default 1000)\n"
+                   "      --resync HOW     catch up on a gap with 'since' (default) or 'snapshot'\n"
+                   "  -q, --quiet          no notes about gaps and catching up on stderr\n",
+                   DEFAULT_DATA);
+            code = 0;
+            goto leave;
+        default: s_bad_usage("watch", "unknown option"); goto leave;
+        }
+    }
+    if (optind < argc) {
+        s_bad_usage("watch", "takes no arguments");
+        goto leave;
+    }
+    if (!!feed != !!query) {
+        s_bad_usage("watch", "give both --feed and --query, or neither (then --data)");
+        goto leave;
+    }
+    char ep_feed[PATH_MAX + 80], ep_query[PATH_MAX + 80];
+    s_store_ep(data, feed, "feed.ipc", ep_feed, sizeof ep_feed);
+    s_store_ep(data, query, "query.ipc", ep_query, sizeof ep_query);
+    cfg.feed = ep_feed;
+    cfg.query = ep_query;
+    cfg.topics = topics;
+    cfg.count = count;
+    cfg.until_seq = until;
+    code = watch_run(&cfg);
+leave:
+    free(topics);
+    return code;
 }
 
 /* ---- top ---- */
@@ -519,6 +801,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "submit")) return s_cmd_submit(argc, argv);
     if (!strcmp(cmd, "export")) return s_cmd_export(argc, argv);
     if (!strcmp(cmd, "query")) return s_cmd_query(argc, argv);
+    if (!strcmp(cmd, "watch")) return s_cmd_watch(argc, argv);
     if (!strcmp(cmd, "status")) return s_cmd_status(argc, argv);
     if (!strcmp(cmd, "top")) return s_cmd_top(argc, argv);
     if (!strcmp(cmd, "dead") || !strcmp(cmd, "pause") || !strcmp(cmd, "resume"))

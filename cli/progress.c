@@ -50,6 +50,11 @@ static void s_draw(progress_t *self, uint64_t done, uint64_t total, bool final)
     self->drawn = true;
 }
 
+bool progress_active(const progress_t *self)
+{
+    return self->on;
+}
+
 void progress_update(progress_t *self, uint64_t done, uint64_t total)
 {
     if (!self->on)

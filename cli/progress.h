@@ -12,6 +12,9 @@ typedef struct progress_t progress_t;
 progress_t *progress_new(const char *label, bool force);
 void progress_destroy(progress_t **self_p);
 
+/* True when the display is on (a terminal, or forced): worth counting a total for. */
+bool progress_active(const progress_t *self);
+
 /* Reports `done` of `total` (0 = unknown total: no ETA). Cheap to call often. */
 void progress_update(progress_t *self, uint64_t done, uint64_t total);
 

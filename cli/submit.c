@@ -9,6 +9,7 @@
 typedef struct {
     client_t *client;
     progress_t *progress;
+    uint64_t total;         /* articles to send, for the ETA; 0 = unknown */
     unsigned give_up_ms;
     submit_result_t *out;
 } s_state_t;
@@ -22,7 +23,7 @@ static int s_on_article(void *arg, input_article_t *a)
     }
     client_stats_t cs;
     client_stats(st->client, &cs);
-    progress_update(st->progress, cs.sent, 0);
+    progress_update(st->progress, cs.sent, st->total);
     return zsys_interrupted ? -1 : 0;
 }
 
@@ -47,7 +48,16 @@ int submit_paths(client_t *client, const char *const *paths, int n, unsigned giv
                  submit_result_t *out)
 {
     *out = (submit_result_t){0};
-    s_state_t st = {client, progress_new("submitted", false), give_up_ms, out};
+    s_state_t st = {client, progress_new("submitted", false), 0, give_up_ms, out};
+    /* A total only for a terminal: counting reads the JSON Lines files once more. */
+    for (int i = 0; progress_active(st.progress) && i < n; i++) {
+        long long c = input_count(paths[i]);
+        if (c < 0) {
+            st.total = 0;
+            break;
+        }
+        st.total += (uint64_t)c;
+    }
     client_on_nack(client, s_on_nack, &st);
     input_sink_t sink = {s_on_article, s_on_error, &st};
     for (int i = 0; i < n && !out->failed && !zsys_interrupted; i++)
@@ -56,7 +66,7 @@ int submit_paths(client_t *client, const char *const *paths, int n, unsigned giv
         out->failed = true;
     out->interrupted = zsys_interrupted;
     client_stats(client, &out->client);
-    progress_finish(st.progress, out->client.sent, 0);
+    progress_finish(st.progress, out->client.sent, out->client.sent);
     progress_destroy(&st.progress);
     client_on_nack(client, NULL, NULL);
     return out->failed || out->interrupted ? -1 : 0;

@@ -53,6 +53,8 @@ struct db_t {
     char *topic;            /* feed topic being built */
     size_t topic_cap;
     json_t *json;           /* export line being built */
+    const char *const *prefixes; /* topic filter of the walk in progress, or NULL: all */
+    size_t nprefixes;
     char keybuf[DB_MAX_KEY + 1]; /* database key of an over-long claim or entity key */
 };
 
@@ -354,6 +356,11 @@ int db_begin(db_t *self)
     for (size_t i = 0; i < 5; i++)
         *m[i] = s_meta_get(self->txn, self->meta, s_meta_names[i]);
     return 0;
+}
+
+uint64_t db_txn_seq(db_t *self)
+{
+    return self->seq;
 }
 
 void db_abort(db_t *self)
@@ -1299,6 +1306,42 @@ static int s_emit(db_t *self, db_line_fn *fn, void *arg)
     return fn(arg, json_data(self->json), json_len(self->json));
 }
 
+/* True when the walk has no topic filter, or when the record's feed topic, the pieces a b
+   c then key[0..key_len), starts with one of the filter's prefixes. */
+static bool s_wanted(db_t *self, const char *a, const char *b, const char *c, const char *key,
+                     size_t key_len)
+{
+    if (!self->prefixes)
+        return true;
+    size_t la = strlen(a), lb = strlen(b), lc = strlen(c), n = la + lb + lc + key_len;
+    if (n + 1 > self->topic_cap) {
+        self->topic_cap = n + 64;
+        self->topic = util_realloc(self->topic, self->topic_cap);
+    }
+    char *t = self->topic;
+    memcpy(t, a, la);
+    memcpy(t + la, b, lb);
+    memcpy(t + la + lb, c, lc);
+    memcpy(t + la + lb + lc, key, key_len);
+    for (size_t i = 0; i < self->nprefixes; i++) {
+        size_t lp = strlen(self->prefixes[i]);
+        if (lp <= n && memcmp(t, self->prefixes[i], lp) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* True when some prefix of the filter could match a topic that begins with `head`. */
+static bool s_wanted_head(const char *const *prefixes, size_t n, const char *head)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t lp = strlen(prefixes[i]), lh = strlen(head);
+        if (memcmp(prefixes[i], head, lp < lh ? lp : lh) == 0)
+            return true;
+    }
+    return false;
+}
+
 static int s_walk_articles(db_t *self, MDB_txn *txn, unsigned kind, db_line_fn *fn, void *arg)
 {
     MDB_cursor *c;
@@ -1318,7 +1361,7 @@ static int s_walk_articles(db_t *self, MDB_txn *txn, unsigned kind, db_line_fn *
         char id[UTIL_ID_HEX + 1];
         memcpy(id, k.mv_data, UTIL_ID_HEX);
         id[UTIL_ID_HEX] = 0;
-        if (kind == DB_ARTICLES) {
+        if (kind == DB_ARTICLES && s_wanted(self, "article.", "", "", id, UTIL_ID_HEX)) {
             json_reset(self->json);
             s_article_line(self->json, id, r);
             rc = s_emit(self, fn, arg);
@@ -1355,6 +1398,8 @@ static int s_walk_entities(db_t *self, MDB_txn *txn, db_line_fn *fn, void *arg)
         s_ent_t e;
         if ((rc = s_ent_parse(self, v.mv_data, v.mv_size, &e, none)) != 0)
             break;
+        if (!s_wanted(self, "entity.", "", "", e.key, e.key_len))
+            continue;
         json_reset(self->json);
         s_entity_line(self->json, &e);
         if ((rc = s_emit(self, fn, arg)) != 0)
@@ -1381,6 +1426,9 @@ static int s_walk_xrefs(db_t *self, MDB_txn *txn, bool conflicts, db_line_fn *fn
             break;
         }
         if (conflicts && strcmp(x->status, "conflict") != 0)
+            continue;
+        if (!s_wanted(self, "xref.", x->status ? x->status : "single", ".", x->key ? x->key : "",
+                      x->key ? strlen(x->key) : 0))
             continue;
         json_reset(self->json);
         s_xref_line(self->json, x);
@@ -1410,6 +1458,26 @@ int db_dump(db_t *self, unsigned what, uint64_t *seq, db_line_fn *fn, void *arg)
     if (!rc && (what & (DB_XREFS | DB_CONFLICTS)))
         rc = s_walk_xrefs(self, txn, !(what & DB_XREFS), fn, arg);
     mdb_txn_abort(txn);
+    return rc;
+}
+
+int db_dump_topics(db_t *self, const char *const *prefixes, size_t n, uint64_t *seq,
+                   db_line_fn *fn, void *arg)
+{
+    if (!self || !fn || (n && !prefixes))
+        return -EINVAL;
+    unsigned what = 0;
+    if (s_wanted_head(prefixes, n, "article."))
+        what |= DB_ARTICLES;
+    if (s_wanted_head(prefixes, n, "entity."))
+        what |= DB_ENTITIES;
+    if (s_wanted_head(prefixes, n, "xref."))
+        what |= DB_XREFS;
+    self->prefixes = prefixes;
+    self->nprefixes = n;
+    int rc = db_dump(self, what, seq, fn, arg);
+    self->prefixes = NULL;
+    self->nprefixes = 0;
     return rc;
 }
 

@@ -80,6 +80,12 @@ int db_merge(db_t *self, const Crossclaim__Result *r);
    the transaction is kept. */
 int db_commit(db_t *self, uint64_t *last_seq);
 
+/* The last update sequence number as of the open write transaction: it grows as
+   db_merge logs updates, so a merge that leaves it unchanged changed nothing (the same
+   result again). Meaningful only while a transaction is open. This function can't
+   fail. */
+uint64_t db_txn_seq(db_t *self);
+
 /* Drops the open transaction, if any. This function can't fail. */
 void db_abort(db_t *self);
 
@@ -109,6 +115,14 @@ typedef int (db_line_fn)(void *arg, const char *line, size_t len);
    one read snapshot whose last sequence number goes to *seq (may be NULL). Returns 0, the
    callback's non-zero value, DB_ECORRUPT or an LMDB error. */
 int db_dump(db_t *self, unsigned what, uint64_t *seq, db_line_fn *fn, void *arg);
+
+/* Walks the article, entity and xref records whose feed topic ("article.<id>",
+   "entity.<key>", "xref.<status>.<key>") starts with one of `prefixes` (n of them), as
+   db_dump does: the subtree of the feed that a subscriber to those prefixes sees, for a
+   Clone-pattern consumer of part of the feed. `*seq` (may be NULL) gets the snapshot's
+   last sequence number. Returns as db_dump. */
+int db_dump_topics(db_t *self, const char *const *prefixes, size_t n, uint64_t *seq,
+                   db_line_fn *fn, void *arg);
 
 /* The JSON Lines export (DESIGN.md "Contracts") to `out`. Returns 0, -errno on a write
    error, DB_ECORRUPT or an LMDB error. */

@@ -23,6 +23,11 @@ static const char *s_usage =
     "  --batch-ms T        longest wait to fill a batch, ms (default 20)\n"
     "  --heartbeat-ms T    heartbeat interval, ms (default 1000)\n"
     "  --liveness N        heartbeats missed before reconnecting (default 3)\n"
+    "  --pub-hwm N         feed updates queued per subscriber before they are dropped\n"
+    "                      (default 20000); a subscriber that falls further behind sees\n"
+    "                      a gap in seq and catches up with SINCE or a SNAPSHOT\n"
+    "  --metrics-port P    serve Prometheus metrics on HTTP port P (default 0 = off)\n"
+    "  --metrics-addr A    address for the metrics server (default 127.0.0.1)\n"
     "  --quiet             log warnings and errors only\n"
     "  --help              this text\n";
 
@@ -57,7 +62,8 @@ int main(int argc, char **argv)
         }
         static const char *with_value[] = {"--data", "--broker", "--pub", "--query", "--name",
                                            "--batch", "--batch-ms", "--heartbeat-ms",
-                                           "--liveness"};
+                                           "--liveness", "--pub-hwm", "--metrics-port",
+                                           "--metrics-addr"};
         bool known = false;
         for (size_t k = 0; k < sizeof with_value / sizeof *with_value; k++)
             known |= strcmp(o, with_value[k]) == 0;
@@ -89,6 +95,12 @@ int main(int argc, char **argv)
             rc = s_uint(o, v, 600000, &cfg.heartbeat_ms);
         else if (strcmp(o, "--liveness") == 0)
             rc = s_uint(o, v, 1000, &cfg.liveness);
+        else if (strcmp(o, "--pub-hwm") == 0)
+            rc = s_uint(o, v, 10000000, &cfg.pub_hwm);
+        else if (strcmp(o, "--metrics-port") == 0)
+            rc = strcmp(v, "0") == 0 ? 0 : s_uint(o, v, 65535, &cfg.metrics_port);
+        else if (strcmp(o, "--metrics-addr") == 0)
+            cfg.metrics_addr = v;
         if (rc)
             return 2;
     }

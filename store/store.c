@@ -7,6 +7,8 @@
     point costs at most a redelivery, which the idempotent merge absorbs. */
 #include "store.h"
 #include "db.h"
+#include "metrics.h"
+#include "promtext.h"
 #include "util.h"
 #include "wire.h"
 
@@ -21,11 +23,21 @@
 #define STORE_CHUNK      (256u << 10)   /* JSON Lines per DATA message, about */
 #define STORE_MAX_ARG    4096           /* longest query argument */
 #define STORE_COMMIT_IDS (WIRE_MAX_ARGS - 1)
+#define STORE_METRICS_MS 500            /* how often the metrics page is re-rendered */
+
+/* Histogram bounds: results per committed batch, extract and commit seconds. */
+static const double s_batch_bounds[] = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096};
+static const double s_extract_bounds[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                          0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+static const double s_commit_bounds[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                         0.1, 0.25, 0.5, 1, 2.5, 5};
+#define S_NB(a) (sizeof(a) / sizeof *(a))
 
 typedef struct {
     Crossclaim__Result *r;
     char job[UTIL_ID_HEX + 1];
     bool skip;              /* refused by the database: neither merged nor acked */
+    bool same;              /* merged but changed nothing: the same result again */
 } s_item_t;
 
 struct store_t {
@@ -48,6 +60,12 @@ struct store_t {
     zframe_t *reply_id;     /* identity of the query being answered */
     bool reply_delim;       /* it came with a REQ delimiter */
     uint64_t reply_seq;     /* last seq sent in a SINCE reply */
+    metrics_t *metrics;     /* HTTP server for /metrics, or NULL */
+    promtext_t *prom;       /* the page being rendered */
+    uint64_t metrics_due_us;
+    promtext_hist_t batch_hist;   /* results per committed batch */
+    promtext_hist_t extract_hist; /* workers' extract_seconds of committed results */
+    promtext_hist_t commit_hist;  /* seconds to merge and commit one batch */
 };
 
 const char *store_strerror(int rc)
@@ -128,6 +146,7 @@ static int s_flush(store_t *self)
     if (self->nbatch == 0)
         return 0;
     int rc = 0;
+    uint64_t t0 = util_mono_us();
     for (size_t attempt = 0; attempt <= self->nbatch + 2; attempt++) {
         if ((rc = db_begin(self->db)) != 0)
             break;
@@ -135,7 +154,9 @@ static int s_flush(store_t *self)
         for (; i < self->nbatch; i++) {
             if (self->batch[i].skip)
                 continue;
+            uint64_t before = db_txn_seq(self->db);
             rc = db_merge(self->db, self->batch[i].r);
+            self->batch[i].same = rc == 0 && db_txn_seq(self->db) == before;
             if (rc == DB_EINPUT) {
                 self->batch[i].skip = true;
                 self->stats.failed++;
@@ -166,10 +187,18 @@ static int s_flush(store_t *self)
     }
     if (rc == 0) {
         size_t merged = 0;
-        for (size_t i = 0; i < self->nbatch; i++)
-            merged += !self->batch[i].skip;
+        for (size_t i = 0; i < self->nbatch; i++) {
+            if (self->batch[i].skip)
+                continue;
+            merged++;
+            self->stats.duplicates += self->batch[i].same;
+            if (!self->batch[i].same)
+                promtext_hist_observe(&self->extract_hist, self->batch[i].r->extract_seconds);
+        }
         self->stats.merged += merged;
         self->stats.batches++;
+        promtext_hist_observe(&self->batch_hist, (double)merged);
+        promtext_hist_observe(&self->commit_hist, (double)(util_mono_us() - t0) / 1e6);
         s_ack(self);
         int prc = db_feed_since(self->db, self->published, NULL, s_publish_one, self);
         if (prc)
@@ -293,30 +322,69 @@ static int s_chunk_line(void *arg, const char *line, size_t len)
     return 0;
 }
 
-static unsigned s_what(const char *s)
+#define STORE_MAX_PREFIXES 64
+
+/* Parses a SNAPSHOT/EXPORT argument: a comma list of record types (article, attribution,
+   quantity, entity, xref, conflict, all) or of feed topic prefixes ("xref.conflict.",
+   "entity.per:"), anything that is not a type name. With only types, *what gets their
+   DB_* flags and *n = 0. With any prefix, every item becomes a prefix (a type with a
+   topic as its topic head: "xref" is "xref.", "conflict" is "xref.conflict."), kept in
+   `buf` and pointed to by prefixes[0..*n). Returns 0, or -1 when a prefix list names a
+   type with no feed topic (attribution, quantity) or is too long. */
+static int s_what(char *buf, unsigned *what, const char **prefixes, size_t *n)
 {
-    static const struct { const char *name; unsigned flag; } names[] = {
-        {"article", DB_ARTICLES}, {"attribution", DB_ATTRIBUTIONS},
-        {"quantity", DB_QUANTITIES}, {"entity", DB_ENTITIES}, {"xref", DB_XREFS},
-        {"conflict", DB_CONFLICTS}, {"all", DB_ALL}};
-    unsigned what = 0;
-    while (*s) {
-        size_t n = strcspn(s, ",");
-        for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-            if (strlen(names[i].name) == n && strncmp(s, names[i].name, n) == 0)
-                what |= names[i].flag;
-        s += n;
-        s += *s == ',';
+    static const struct { const char *name; unsigned flag; const char *topic; } names[] = {
+        {"article", DB_ARTICLES, "article."}, {"attribution", DB_ATTRIBUTIONS, NULL},
+        {"quantity", DB_QUANTITIES, NULL}, {"entity", DB_ENTITIES, "entity."},
+        {"xref", DB_XREFS, "xref."}, {"conflict", DB_CONFLICTS, "xref.conflict."},
+        {"all", DB_ALL, ""}};
+    size_t nnames = sizeof names / sizeof *names;
+    *what = 0;
+    *n = 0;
+    bool typed = true;
+    for (char *item = strtok(buf, ","); item; item = strtok(NULL, ",")) {
+        size_t i = 0;
+        while (i < nnames && strcmp(item, names[i].name) != 0)
+            i++;
+        if (i < nnames) {
+            *what |= names[i].flag;
+            item = (char *)names[i].topic; /* NULL: no topic, fine while all are types */
+        } else {
+            typed = false;
+        }
+        if (*n == STORE_MAX_PREFIXES)
+            return -1;
+        prefixes[(*n)++] = item;
     }
-    return what;
+    if (typed) {
+        *n = 0;
+        return 0;
+    }
+    for (size_t i = 0; i < *n; i++)
+        if (!prefixes[i])
+            return -1;
+    return 0;
 }
 
-static void s_stream(store_t *self, unsigned what)
+static void s_stream(store_t *self, const char *arg)
 {
     uint64_t seq = 0;
+    char buf[STORE_MAX_ARG + 1];
+    const char *prefixes[STORE_MAX_PREFIXES];
+    size_t nprefixes = 0;
+    unsigned what = DB_ALL;
+    if (arg) {
+        snprintf(buf, sizeof buf, "%s", arg);
+        if (s_what(buf, &what, prefixes, &nprefixes) != 0) {
+            s_reply_str(self, "ERR", "want a comma list of record types or of feed topic "
+                        "prefixes (attribution and quantity have no topic)", NULL);
+            return;
+        }
+    }
     self->chunk_len = 0;
     self->chunk_records = 0;
-    int rc = db_dump(self->db, what, &seq, s_chunk_line, self);
+    int rc = nprefixes ? db_dump_topics(self->db, prefixes, nprefixes, &seq, s_chunk_line, self)
+                       : db_dump(self->db, what, &seq, s_chunk_line, self);
     if (rc) {
         self->chunk_len = 0;
         s_reply_str(self, "ERR", db_strerror(rc), NULL);
@@ -394,6 +462,7 @@ static void s_stats_json(store_t *self)
     json_key(j, "garbage"); json_int(j, (int64_t)self->stats.garbage);
     json_key(j, "failed"); json_int(j, (int64_t)self->stats.failed);
     json_key(j, "batches"); json_int(j, (int64_t)self->stats.batches);
+    json_key(j, "duplicates"); json_int(j, (int64_t)self->stats.duplicates);
     json_key(j, "published"); json_int(j, (int64_t)self->stats.published);
     json_obj_end(j);
     char seq[24];
@@ -444,9 +513,9 @@ static void s_on_query(store_t *self, zmsg_t *msg)
     if (strcmp(verb, "STATS") == 0)
         s_stats_json(self);
     else if (strcmp(verb, "SNAPSHOT") == 0 || strcmp(verb, "EXPORT") == 0)
-        s_stream(self, a ? s_what(arg) : DB_ALL);
+        s_stream(self, a ? arg : NULL);
     else if (strcmp(verb, "CONFLICTS") == 0)
-        s_stream(self, DB_CONFLICTS);
+        s_stream(self, "conflict");
     else if (strcmp(verb, "XREF") == 0 && a)
         s_lookup(self, db_xref_json, arg);
     else if (strcmp(verb, "ENTITY") == 0 && a)
@@ -474,12 +543,16 @@ static char *s_endpoint(const char *given, const char *dir, const char *file)
     return s;
 }
 
-static zsock_t *s_bind(int type, const char *ep)
+/* Binds a new socket. `sndhwm` (< 0: ZeroMQ's default) must be set before the bind:
+   connections accepted later take the options the socket had when it was bound. */
+static zsock_t *s_bind(int type, const char *ep, int sndhwm)
 {
     zsock_t *s = zsock_new(type);
     if (!s)
         return NULL;
     zsock_set_linger(s, 0);
+    if (sndhwm >= 0)
+        zsock_set_sndhwm(s, sndhwm);
     if (zsock_bind(s, "%s", ep) < 0) {
         util_error("cannot bind %s: %s", ep, zmq_strerror(zmq_errno()));
         zsock_destroy(&s);
@@ -532,10 +605,24 @@ int store_new(const store_config_t *cfg, store_t **out)
         goto fail;
     self->published = st.seq; /* history is for SINCE, not re-announced */
     rc = STORE_ESOCKET;
-    if (!(self->pub = s_bind(ZMQ_PUB, self->pub_ep)) ||
-        !(self->query = s_bind(ZMQ_ROUTER, self->query_ep)))
+    /* A snapshot or a SINCE answer must arrive whole: no high-water mark on queries. */
+    if (!(self->pub = s_bind(ZMQ_PUB, self->pub_ep,
+                             (int)(cfg->pub_hwm ? cfg->pub_hwm : STORE_PUB_HWM))) ||
+        !(self->query = s_bind(ZMQ_ROUTER, self->query_ep, 0)))
         goto fail;
-    zsock_set_sndhwm(self->query, 0); /* a snapshot must arrive whole */
+    promtext_hist_init(&self->batch_hist, s_batch_bounds, S_NB(s_batch_bounds));
+    promtext_hist_init(&self->extract_hist, s_extract_bounds, S_NB(s_extract_bounds));
+    promtext_hist_init(&self->commit_hist, s_commit_bounds, S_NB(s_commit_bounds));
+    if (cfg->metrics_port) {
+        const char *addr = cfg->metrics_addr ? cfg->metrics_addr : "127.0.0.1";
+        if ((rc = metrics_new(addr, cfg->metrics_port, &self->metrics)) != 0) {
+            util_error("cannot serve metrics on %s port %u: %s", addr, cfg->metrics_port,
+                       strerror(-rc));
+            rc = STORE_ESOCKET;
+            goto fail;
+        }
+        self->prom = promtext_new();
+    }
     if ((rc = s_connect(self)) != 0)
         goto fail;
     util_info("store %s: %" PRIu64 " articles, seq %" PRIu64 "; broker %s, feed %s, query %s",
@@ -557,6 +644,11 @@ void store_destroy(store_t **self_p)
     zsock_destroy(&self->broker);
     zsock_destroy(&self->pub);
     zsock_destroy(&self->query);
+    metrics_destroy(&self->metrics);
+    promtext_destroy(&self->prom);
+    promtext_hist_free(&self->batch_hist);
+    promtext_hist_free(&self->extract_hist);
+    promtext_hist_free(&self->commit_hist);
     db_destroy(&self->db);
     free(self->batch);
     free(self->broker_ep);
@@ -571,6 +663,46 @@ void store_destroy(store_t **self_p)
 void store_stats(store_t *self, store_stats_t *out)
 {
     *out = self->stats;
+}
+
+/* Renders the metrics page (names per DESIGN.md: crossclaim_ prefix, counters _total,
+   durations _seconds histograms) and hands it to the HTTP thread. */
+static void s_publish_metrics(store_t *self)
+{
+    promtext_t *p = self->prom;
+    const store_stats_t *st = &self->stats;
+    promtext_reset(p);
+    promtext_counter(p, "crossclaim_store_results_received_total",
+                     "RESULT messages received from the broker.", st->received);
+    promtext_counter(p, "crossclaim_store_articles_merged_total",
+                     "Results committed to the database, duplicates included.", st->merged);
+    promtext_counter(p, "crossclaim_store_duplicates_total",
+                     "Committed results that changed nothing (the same result again).",
+                     st->duplicates);
+    promtext_counter(p, "crossclaim_store_merge_errors_total",
+                     "Results the database refused, logged and not acknowledged.", st->failed);
+    promtext_counter(p, "crossclaim_store_malformed_total",
+                     "Malformed messages or results dropped.", st->garbage);
+    promtext_counter(p, "crossclaim_store_commits_total", "Transactions committed.",
+                     st->batches);
+    promtext_counter(p, "crossclaim_store_broker_reconnects_total",
+                     "Reconnections to a silent broker.", st->reconnects);
+    promtext_counter(p, "crossclaim_feed_published_total", "Updates sent on the feed.",
+                     st->published);
+    promtext_counter(p, "crossclaim_store_queries_total", "Requests on the query socket.",
+                     st->queries);
+    promtext_gauge(p, "crossclaim_feed_seq", "Sequence number of the last update published.",
+                   (double)self->published);
+    promtext_gauge(p, "crossclaim_store_batch_pending",
+                   "Results received, waiting for the next transaction.", (double)self->nbatch);
+    promtext_histogram(p, "crossclaim_store_batch_articles", "Results per committed batch.",
+                       &self->batch_hist);
+    promtext_histogram(p, "crossclaim_store_commit_seconds",
+                       "Time to merge and commit one batch.", &self->commit_hist);
+    promtext_histogram(p, "crossclaim_extract_seconds",
+                       "Workers' extract time of each committed new result.",
+                       &self->extract_hist);
+    metrics_publish(self->metrics, promtext_data(p), promtext_len(p));
 }
 
 static void s_heartbeat(store_t *self, uint64_t now)
@@ -606,7 +738,13 @@ int store_run(store_t *self)
         uint64_t now = util_mono_us();
         if (now >= self->hb_due_us)
             s_heartbeat(self, now);
+        if (self->metrics && now >= self->metrics_due_us) {
+            s_publish_metrics(self);
+            self->metrics_due_us = now + STORE_METRICS_MS * 1000;
+        }
         uint64_t due = self->hb_due_us;
+        if (self->metrics && self->metrics_due_us < due)
+            due = self->metrics_due_us;
         if (self->nbatch) {
             uint64_t flush_at = self->batch_since + (uint64_t)self->cfg.batch_ms * 1000;
             if (flush_at < due)

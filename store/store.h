@@ -31,13 +31,21 @@
                                 -> DATA, jsonl-chunk  (zero or more messages)
                                    END, seq, records
            `what` is a comma list of article, attribution, quantity, entity, xref,
-           conflict (default all). `seq` is the snapshot's: apply feed updates with a
-           greater seq on top of it (the Clone pattern). Multi-message: use a DEALER.
+           conflict (default all), or of feed topic prefixes ("xref.conflict.",
+           "entity.per:"): then only the article, entity and xref records whose topic
+           starts with one of them, the subtree a subscriber to those prefixes sees.
+           `seq` is the snapshot's: apply feed updates with a greater seq on top of it
+           (the Clone pattern). Multi-message: use a DEALER.
         SINCE seq               -> UPDATE, seq, topic, update-pb  (zero or more)
                                    END, last-seq, count
                                    or ERR, "gap..." when updates after seq are no longer
                                    kept (take a SNAPSHOT)
-        anything else           -> ERR, reason */
+        anything else           -> ERR, reason
+
+    Metrics (optional, --metrics-port): Prometheus text on HTTP GET /metrics, served by
+    broker/metrics.h's thread from a page this loop re-renders every 500 ms: commits,
+    results merged, duplicates, merge errors, malformed input, feed seq, and histograms of
+    batch size, commit time and the workers' extract time. */
 #ifndef CC_STORE_H
 #define CC_STORE_H
 
@@ -56,11 +64,16 @@ typedef struct {
     unsigned batch_ms;         /* longest wait to fill a batch; 0 = 20 */
     unsigned heartbeat_ms;     /* 0 = 1000 */
     unsigned liveness;         /* heartbeats missed before reconnecting; 0 = 3 */
+    unsigned pub_hwm;          /* feed updates queued per subscriber before dropping;
+                                  0 = STORE_PUB_HWM */
+    unsigned metrics_port;     /* Prometheus metrics on HTTP; 0 = off */
+    const char *metrics_addr;  /* its address; NULL = 127.0.0.1 */
 } store_config_t;
 
 typedef struct {
     uint64_t received;         /* RESULT messages */
     uint64_t merged;           /* results committed */
+    uint64_t duplicates;       /* of those, results that changed nothing */
     uint64_t garbage;          /* malformed messages or results dropped */
     uint64_t failed;           /* results the database refused (logged, not committed) */
     uint64_t batches;          /* transactions committed */
@@ -70,6 +83,13 @@ typedef struct {
 } store_stats_t;
 
 #define STORE_ESOCKET (-5001)  /* an endpoint could not be bound or connected */
+
+/* Default feed high-water mark. One commit of a full batch (256 results) publishes a few
+   thousand updates at once, faster than ZeroMQ's I/O thread writes them out, so ZeroMQ's
+   own 1000 made even a quick subscriber lose some in every big batch. 20000 holds several
+   batches; a subscriber stuck for longer costs at most that many updates of memory here
+   and catches up with SINCE. */
+#define STORE_PUB_HWM 20000
 
 /* Opens the database and the sockets. Returns 0 and *out, or a negative code (db.h
    codes, STORE_ESOCKET, -EINVAL) and *out = NULL; the reason is logged. */
