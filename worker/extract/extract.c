@@ -66,6 +66,7 @@ extract_span_t extract_span_tok(xctx_t *c, uint32_t t0, uint32_t t1)
 extract_t *extract_new(void)
 {
     extract_attrib_init();
+    extract_lex_init();
     extract_t *self = util_calloc(1, sizeof *self);
     self->arena = extract_arena_new();
     const char *iso = getenv("CC_ISO_CODES");   /* tests point this at a missing file */

@@ -25,6 +25,10 @@ bool extract_date_parse_iso(const char *s, int *y, int *m, int *d);
    starts there. Can't fail otherwise. */
 bool extract_date_at(const xctx_t *c, size_t i, size_t end, const int *pub, extract_date_t *out);
 
+/* Registers the date words with extract_lex (months, weekdays, "early", "last"...).
+   Called once by extract_lex_init. */
+void extract_date_lex(void);
+
 /* Month number (1-12) of a folded month name or abbreviation, 0 if none. */
 int extract_date_month(const char *f);
 

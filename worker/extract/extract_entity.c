@@ -63,7 +63,15 @@ const char *extract_entity_country(const xres_t *r, const char *folded, bool *de
 {
     if (!r || !r->cap || !folded)
         return NULL;
-    size_t h = extract_hash(folded, strlen(folded)) & (r->cap - 1);
+    return extract_entity_country_hash(r, folded, extract_hash(folded, strlen(folded)), demonym);
+}
+
+const char *extract_entity_country_hash(const xres_t *r, const char *folded, uint32_t hash,
+                                        bool *demonym)
+{
+    if (!r || !r->cap || !folded)
+        return NULL;
+    size_t h = hash & (r->cap - 1);
     while (r->slot[h].name) {
         if (strcmp(r->slot[h].name, folded) == 0) {
             if (demonym)
@@ -322,15 +330,6 @@ void extract_entity_res_destroy(xres_t **self_p)
 
 /* ---- word lists -------------------------------------------------------------------- */
 
-static bool s_in(const char *f, const char *const *list)
-{
-    /* First byte before strcmp: most words differ there, and the call dominates. */
-    for (; *list; list++)
-        if ((*list)[0] == f[0] && strcmp(f, *list) == 0)
-            return true;
-    return false;
-}
-
 static const char *const s_titles[] = {
     "president", "minister", "prime", "premier", "chancellor", "secretary", "spokesman",
     "spokeswoman", "spokesperson", "gen", "general", "sen", "senator", "rep",
@@ -361,7 +360,7 @@ static const char *const s_title_heads[] = {
 
 bool extract_entity_is_title(const char *f)
 {
-    return s_in(f, s_title_heads);
+    return (extract_lex_bits(f) & WC_TITLE_HEAD) != 0;
 }
 
 static const char *const s_org_words[] = {
@@ -424,6 +423,32 @@ static const char *const s_particles[] = {
     "al", "el", "ad", "as", "ash", "an", "ar", "az", "abu", "bin", "ibn", "de", "van",
     "von", NULL};
 
+/* Registers the word lists with extract_lex; called once by extract_lex_init. */
+void extract_entity_lex(void)
+{
+    static const struct { const char *const *list; uint64_t bits; } lists[] = {
+        {s_titles, WC_TITLE}, {s_title_heads, WC_TITLE_HEAD}, {s_org_words, WC_ORG},
+        {s_place_words, WC_PLACE_WORD}, {s_place_preps, WC_PLACE_PREP},
+        {s_place_prefixes, WC_PLACE_PREFIX}, {s_stop_cap, WC_STOP_CAP},
+        {s_connectors, WC_CONNECTOR}, {s_particles, WC_PARTICLE},
+    };
+    for (size_t k = 0; k < sizeof lists / sizeof *lists; k++)
+        for (const char *const *w = lists[k].list; *w; w++)
+            extract_lex_add(*w, lists[k].bits);
+}
+
+/* True when the first `n` bytes of folded `f` are an Arabic or European particle ("al"
+   in "al-assad"). */
+static bool s_particle(const char *f, size_t n)
+{
+    char pre[8];
+    if (n == 0 || n >= sizeof pre)
+        return false;
+    memcpy(pre, f, n);
+    pre[n] = 0;
+    return (extract_lex_bits(pre) & WC_PARTICLE) != 0;
+}
+
 /* ---- detection ---------------------------------------------------------------------- */
 
 /* A word that can sit in a name: capitalized, or a particle-hyphen-Capital ("al-Assad"). */
@@ -434,14 +459,14 @@ static bool s_capword(const xctx_t *c, size_t i)
         return false;
     if (t->flags & TK_CAP)
         return true;
-    const char *dash = strchr(t->f, '-');
-    if (dash && dash - t->f <= 3) {
-        char pre[8];
-        snprintf(pre, sizeof pre, "%.*s", (int)(dash - t->f), t->f);
-        if (s_in(pre, s_particles)) {
-            const uint8_t *p = c->w + t->s + (dash - t->f) + 1;
-            return *p >= 'A' && *p <= 'Z';
-        }
+    /* Only a dash among the first four bytes can follow a particle. */
+    const char *f = t->f;
+    size_t d = 0;
+    while (d < 4 && f[d] && f[d] != '-')
+        d++;
+    if (d < 4 && f[d] == '-' && s_particle(f, d)) {
+        const uint8_t *p = c->w + t->s + d + 1;
+        return *p >= 'A' && *p <= 'Z';
     }
     return false;
 }
@@ -474,11 +499,15 @@ static bool s_lower_seen(const xctx_t *c, uint32_t hash, const char *f, const ui
     return false;
 }
 
-static bool s_is_month_or_day(const char *f)
+static bool s_is_month_or_day(const xtok_t *t)
 {
-    static const char *const days[] = {"monday", "tuesday", "wednesday", "thursday",
-                                       "friday", "saturday", "sunday", NULL};
-    return extract_date_month(f) || s_in(f, days);
+    return (t->wc & (WC_MONTH | WC_WEEKDAY)) != 0;
+}
+
+/* Country of token i by its folded hash (no rehash), or NULL. */
+static const char *s_country(const xctx_t *c, size_t i, bool *demonym)
+{
+    return extract_entity_country_hash(c->res, c->tok.v[i].f, c->tok.v[i].hash, demonym);
 }
 
 /* Builds the run's text folded with single spaces into out. */
@@ -507,12 +536,8 @@ static void s_surname(const xctx_t *c, uint32_t t1, char *out, size_t cap)
 {
     const char *f = c->tok.v[t1 - 1].f;
     const char *dash = strchr(f, '-');
-    if (dash && dash - f <= 3) {
-        char pre[8];
-        snprintf(pre, sizeof pre, "%.*s", (int)(dash - f), f);
-        if (s_in(pre, s_particles))
-            f = dash + 1;
-    }
+    if (dash && dash - f <= 3 && s_particle(f, (size_t)(dash - f)))
+        f = dash + 1;
     snprintf(out, cap, "%s", f);
 }
 
@@ -571,7 +596,7 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
         if (strcmp(t[i].f, "and") == 0 || strcmp(t[i].f, "&") == 0) {
             bool org = false;
             for (uint32_t k = i + 1; k < b; k++)
-                if (s_in(t[k].f, s_org_words))
+                if (t[k].wc & WC_ORG)
                     org = true;
             if (!org) {
                 s_classify(c, cv, a, i);
@@ -583,7 +608,7 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
     if (b - a == 1 && (t[a].flags & TK_ALLCAP) && (t[a].flags & TK_PARA) && t[a].e - t[a].s > 3
         && (a + 1 >= c->tok.n || (t[a + 1].flags & TK_PARA) || xtok_punct(c, a + 1, '(')
             || xtok_punct(c, a + 1, ',') || xtok_punct(c, a + 1, '-'))) {
-        s_add_cand(cv, a, b, K_PLACE, false, extract_entity_country(c->res, t[a].f, NULL));
+        s_add_cand(cv, a, b, K_PLACE, false, s_country(c, a, NULL));
         return;
     }
     /* Whole run is a country ("United States", "Saudi Arabia")? */
@@ -596,11 +621,11 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
     }
     /* Organization word anywhere: the whole run is the organization. */
     for (uint32_t i = a; i < b; i++)
-        if (s_in(t[i].f, s_org_words) && (t[i].flags & TK_CAP)) {
+        if ((t[i].wc & WC_ORG) && (t[i].flags & TK_CAP)) {
             /* "Turkish President ..." is not an org even if a later word is. */
             bool title_before = false;
             for (uint32_t k = a; k < i; k++)
-                if (s_in(t[k].f, s_title_heads) && strcmp(t[k].f, "general") != 0)
+                if ((t[k].wc & WC_TITLE_HEAD) && strcmp(t[k].f, "general") != 0)
                     title_before = true;
             if (!title_before) {
                 s_add_cand(cv, a, b, K_ORG, true, NULL);
@@ -609,7 +634,7 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
         }
     /* Leading country/demonym: "Turkish President Erdogan", "Russian Foreign Ministry". */
     dem = false;
-    country = extract_entity_country(c->res, t[a].f, &dem);
+    country = s_country(c, a, &dem);
     if (country && b - a > 1) {
         s_add_cand(cv, a, a + 1, K_PLACE, true, country);
         a++;
@@ -620,19 +645,19 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
     }
     /* "Kurdistan Region", "Idlib Province": a place word ends the name; "Port Said",
        "Lake Chad": a place word starts it. */
-    if (b - a >= 2 && (s_in(t[b - 1].f, s_place_words) || s_in(t[a].f, s_place_prefixes))) {
+    if (b - a >= 2 && ((t[b - 1].wc & WC_PLACE_WORD) || (t[a].wc & WC_PLACE_PREFIX))) {
         s_add_cand(cv, a, b, K_PLACE, true, NULL);
         return;
     }
     /* Titles: the person is what follows the last title word. */
     long last_title = -1;
     for (uint32_t i = a; i < b; i++)
-        if (s_in(t[i].f, s_titles) && (s_in(t[i].f, s_title_heads) || last_title >= 0
-                                       || (i + 1 < b && s_in(t[i + 1].f, s_titles))))
+        if ((t[i].wc & WC_TITLE) && ((t[i].wc & WC_TITLE_HEAD) || last_title >= 0
+                                     || (i + 1 < b && (t[i + 1].wc & WC_TITLE))))
             last_title = i;
     bool has_head = false;
     for (uint32_t i = a; i < b && (long)i <= last_title; i++)
-        if (s_in(t[i].f, s_title_heads))
+        if (t[i].wc & WC_TITLE_HEAD)
             has_head = true;
     if (last_title >= 0 && has_head) {
         uint32_t p = (uint32_t)last_title + 1;
@@ -646,7 +671,7 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
     }
     /* Single demonym or country word on its own. */
     if (b - a == 1) {
-        country = extract_entity_country(c->res, t[a].f, &dem);
+        country = s_country(c, a, &dem);
         if (country) {
             s_add_cand(cv, a, b, K_PLACE, true, country);
             return;
@@ -654,16 +679,16 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
     }
     /* Context: a place after "in", or before "province". */
     bool place_ctx = false;
-    if (a > 0 && s_in(t[a - 1].f, s_place_preps) && !(t[a - 1].flags & TK_CAP) && b - a <= 3
+    if (a > 0 && (t[a - 1].wc & WC_PLACE_PREP) && !(t[a - 1].flags & TK_CAP) && b - a <= 3
         && strcmp(t[a - 1].f, "of") != 0 && strcmp(t[a - 1].f, "to") != 0)
         place_ctx = true;
-    if (b < c->tok.n && s_in(t[b].f, s_place_words) && !(t[b].flags & TK_CAP))
+    if (b < c->tok.n && (t[b].wc & WC_PLACE_WORD) && !(t[b].flags & TK_CAP))
         place_ctx = true;
-    if (a >= 2 && strcmp(t[a - 1].f, "of") == 0 && s_in(t[a - 2].f, s_place_words))
+    if (a >= 2 && strcmp(t[a - 1].f, "of") == 0 && (t[a - 2].wc & WC_PLACE_WORD))
         place_ctx = true;
     bool all_name = true;
     for (uint32_t i = a; i < b; i++)
-        if (!s_capword(c, i) || (t[i].flags & TK_ALLCAP) || s_is_month_or_day(t[i].f))
+        if (!s_capword(c, i) || (t[i].flags & TK_ALLCAP) || s_is_month_or_day(&t[i]))
             all_name = false;
     if (b - a >= 2 && b - a <= 4 && all_name && !place_ctx) {
         s_add_cand(cv, a, b, K_PERSON, false, NULL);
@@ -689,35 +714,35 @@ static void s_find_candidates(xctx_t *c, s_candv_t *cv, const uint32_t *lset, si
         size_t a = i, b = i + 1;
         int32_t sent = t[i].sent;
         while (b < n && t[b].sent == sent && !(t[b].flags & TK_PARA)) {
-            if (s_capword(c, b) && !s_is_month_or_day(t[b].f)) {
+            if (s_capword(c, b) && !s_is_month_or_day(&t[b])) {
                 b++;
                 continue;
             }
             /* connectors between capitalized words: "Observatory for Human Rights",
                "Ministry of the Interior" */
             size_t k = b;
-            while (k < n && k - b < 2 && t[k].sent == sent && s_in(t[k].f, s_connectors)
+            while (k < n && k - b < 2 && t[k].sent == sent && (t[k].wc & WC_CONNECTOR)
                    && !(t[k].flags & TK_CAP))
                 k++;
             if (k > b && k < n && t[k].sent == sent && s_capword(c, k)
-                && !s_is_month_or_day(t[k].f)) {
+                && !s_is_month_or_day(&t[k])) {
                 b = k + 1;
                 continue;
             }
             break;
         }
-        if (s_is_month_or_day(t[a].f) && b == a + 1) {
+        if (s_is_month_or_day(&t[a]) && b == a + 1) {
             i = b;
             continue;
         }
         /* A sentence opener that is a common word is not part of a name. */
         bool opener = (t[a].flags & TK_SSTART) || (a > 0 && (t[a - 1].flags & TK_QUOTE))
             || (a > 0 && xtok_punct(c, a - 1, '(')) || (a > 0 && xtok_punct(c, a - 1, ':'));
-        while (a < b && (s_in(t[a].f, s_stop_cap)
+        while (a < b && ((t[a].wc & WC_STOP_CAP)
                          || (opener && !(t[a].flags & TK_ALLCAP)
                              && s_lower_seen(c, t[a].hash, t[a].f, lset, mask)
-                             && !extract_entity_country(c->res, t[a].f, NULL)
-                             && !s_in(t[a].f, s_titles) && !s_in(t[a].f, s_org_words)))) {
+                             && !s_country(c, a, NULL)
+                             && !(t[a].wc & (WC_TITLE | WC_ORG))))) {
             a++;
             opener = false;
         }

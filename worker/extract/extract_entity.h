@@ -27,6 +27,14 @@ size_t extract_entity_res_size(const xres_t *r);
    *demonym says which it was. */
 const char *extract_entity_country(const xres_t *r, const char *folded, bool *demonym);
 
+/* The same for a folded name whose extract_hash is `hash` (a token's hash): no rehash. */
+const char *extract_entity_country_hash(const xres_t *r, const char *folded, uint32_t hash,
+                                        bool *demonym);
+
+/* Registers the entity word lists (titles, organization and place words...) with
+   extract_lex. Called once by extract_lex_init. */
+void extract_entity_lex(void);
+
 /* Finds mentions and builds entities into c->men and c->ent. Can't fail. */
 void extract_entity_find(xctx_t *c);
 

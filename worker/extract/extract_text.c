@@ -246,6 +246,8 @@ static void s_push(xctx_t *c, size_t s, size_t e, uint32_t flags)
         f[n] = 0;
         t.f = f;
         t.hash = extract_hash(f, n);
+        t.lex = extract_lex_index(f, t.hash);
+        t.wc = t.lex ? extract_lex_entry(t.lex)->bits : 0;
         if (flags & TK_WORD) {
             if (first == 2)
                 t.flags |= TK_CAP;
@@ -260,6 +262,8 @@ static void s_push(xctx_t *c, size_t s, size_t e, uint32_t flags)
     size_t fl = extract_text_fold(c->w + s, n, f, cap);
     t.f = f;
     t.hash = extract_hash(f, fl);
+    t.lex = extract_lex_index(f, t.hash);
+    t.wc = t.lex ? extract_lex_entry(t.lex)->bits : 0;
     if (flags & TK_WORD) {
         int letters = 0, upper = 0;
         size_t i = s, step;
@@ -290,6 +294,7 @@ void extract_text_tokenize(xctx_t *c)
     utf8proc_int32_t cp, cp2;
     uint32_t para = TK_PARA;
     c->tok.n = 0;
+    extract_lex_init();
     while (i < len) {
         int k = s_class(w, len, i, &step, &cp);
         uint32_t title = (c->body_w > 0 && i < c->body_w) ? TK_TITLE : 0;
