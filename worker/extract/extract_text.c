@@ -156,32 +156,45 @@ size_t extract_text_fold(const uint8_t *s, size_t n, char *out, size_t cap)
 }
 
 /* Character classes the tokenizer needs. */
-enum { C_SPACE, C_NL, C_LETTER, C_UPPER, C_DIGIT, C_MARK, C_QUOTE, C_APOS, C_DASH, C_OTHER };
+enum { C_OTHER, C_SPACE, C_NL, C_LETTER, C_UPPER, C_DIGIT, C_MARK, C_QUOTE, C_APOS, C_DASH };
 
-static int s_class(const uint8_t *w, size_t len, size_t i, size_t *step, utf8proc_int32_t *cpo)
+/* Classes of the ASCII bytes, so the common case is one load. */
+static const uint8_t s_ascii[128] = {
+    ['\t'] = C_SPACE, ['\n'] = C_NL, [' '] = C_SPACE, ['"'] = C_QUOTE, ['\''] = C_APOS,
+    ['-'] = C_DASH,
+    ['0'] = C_DIGIT, ['1'] = C_DIGIT, ['2'] = C_DIGIT, ['3'] = C_DIGIT, ['4'] = C_DIGIT,
+    ['5'] = C_DIGIT, ['6'] = C_DIGIT, ['7'] = C_DIGIT, ['8'] = C_DIGIT, ['9'] = C_DIGIT,
+#define U_(ch) [ch] = C_UPPER
+    U_('A'), U_('B'), U_('C'), U_('D'), U_('E'), U_('F'), U_('G'), U_('H'), U_('I'), U_('J'),
+    U_('K'), U_('L'), U_('M'), U_('N'), U_('O'), U_('P'), U_('Q'), U_('R'), U_('S'), U_('T'),
+    U_('U'), U_('V'), U_('W'), U_('X'), U_('Y'), U_('Z'),
+#undef U_
+#define L_(ch) [ch] = C_LETTER
+    L_('a'), L_('b'), L_('c'), L_('d'), L_('e'), L_('f'), L_('g'), L_('h'), L_('i'), L_('j'),
+    L_('k'), L_('l'), L_('m'), L_('n'), L_('o'), L_('p'), L_('q'), L_('r'), L_('s'), L_('t'),
+    L_('u'), L_('v'), L_('w'), L_('x'), L_('y'), L_('z'),
+#undef L_
+};
+
+static int s_class_cp(const uint8_t *w, size_t len, size_t i, size_t *step,
+                      utf8proc_int32_t *cpo);
+
+static inline int s_class(const uint8_t *w, size_t len, size_t i, size_t *step,
+                          utf8proc_int32_t *cpo)
 {
     uint8_t b = w[i];
     if (b < 0x80) {
         *step = 1;
         *cpo = b;
-        if (b == '\n')
-            return C_NL;
-        if (b == ' ' || b == '\t')
-            return C_SPACE;
-        if (b >= 'a' && b <= 'z')
-            return C_LETTER;
-        if (b >= 'A' && b <= 'Z')
-            return C_UPPER;
-        if (b >= '0' && b <= '9')
-            return C_DIGIT;
-        if (b == '"')
-            return C_QUOTE;
-        if (b == '\'')
-            return C_APOS;
-        if (b == '-')
-            return C_DASH;
-        return C_OTHER;
+        return s_ascii[b];   /* C_OTHER is 0: the slots left out */
     }
+    return s_class_cp(w, len, i, step, cpo);
+}
+
+/* The class of the non-ASCII character at w[i]. */
+static int s_class_cp(const uint8_t *w, size_t len, size_t i, size_t *step,
+                      utf8proc_int32_t *cpo)
+{
     utf8proc_int32_t cp;
     utf8proc_ssize_t k = utf8proc_iterate(w + i, (utf8proc_ssize_t)(len - i), &cp);
     if (k <= 0) {
@@ -232,6 +245,7 @@ static void s_push(xctx_t *c, size_t s, size_t e, uint32_t flags)
     if (k == n) {
         char *f = extract_arena_alloc(c->arena, n + 1, 0);
         int letters = 0, upper = 0, first = 0;
+        uint32_t h = 2166136261u;   /* extract_hash of the folded form, in the same pass */
         for (size_t q = 0; q < n; q++) {
             uint8_t b = w[q];
             bool up = b >= 'A' && b <= 'Z';
@@ -241,11 +255,13 @@ static void s_push(xctx_t *c, size_t s, size_t e, uint32_t flags)
                 if (!first)
                     first = up ? 2 : 1;
             }
-            f[q] = (char)(up ? b + 32 : b);
+            b = up ? b + 32 : b;
+            f[q] = (char)b;
+            h = (h ^ b) * 16777619u;
         }
         f[n] = 0;
         t.f = f;
-        t.hash = extract_hash(f, n);
+        t.hash = h;
         t.lex = extract_lex_index(f, t.hash);
         t.wc = t.lex ? extract_lex_entry(t.lex)->bits : 0;
         if (flags & TK_WORD) {
