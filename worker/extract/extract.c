@@ -36,6 +36,17 @@ uint32_t extract_hash(const char *s, size_t n)
     return h;
 }
 
+size_t extract_join(char *out, size_t cap, const char *a, const char *b, const char *c)
+{
+    const char *part[3] = {a, b, c};
+    size_t o = 0;
+    for (int k = 0; k < 3; k++)
+        for (const char *p = part[k]; p && *p && o + 1 < cap; p++)
+            out[o++] = *p;
+    out[o] = 0;
+    return o;
+}
+
 uint32_t extract_orig(const xctx_t *c, uint32_t w)
 {
     return c->map ? c->map[w] : w;

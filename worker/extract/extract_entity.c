@@ -538,7 +538,7 @@ static void s_surname(const xctx_t *c, uint32_t t1, char *out, size_t cap)
     const char *dash = strchr(f, '-');
     if (dash && dash - f <= 3 && s_particle(f, (size_t)(dash - f)))
         f = dash + 1;
-    snprintf(out, cap, "%s", f);
+    extract_join(out, cap, f, NULL, NULL);
 }
 
 /* Initials of the capitalized words of a run ("Syrian Observatory for Human Rights" ->
@@ -874,7 +874,7 @@ static int s_new_ent(xctx_t *c, char kind, uint32_t t0, uint32_t t1, const char 
     e.kind = kind;
     e.name_t0 = t0;
     e.name_t1 = t1;
-    snprintf(e.key, sizeof e.key, "%s", key);
+    extract_join(e.key, sizeof e.key, key, NULL, NULL);
     XVEC_PUSH(c->ent, e);
     int id = (int)c->ent.n - 1;
     s_ix_put(c, IX_KEY, s_strhash(c->ent.v[id].key), id);
@@ -884,7 +884,7 @@ static int s_new_ent(xctx_t *c, char kind, uint32_t t0, uint32_t t1, const char 
 
 static void s_set_acr(xctx_t *c, int e, const char *acr)
 {
-    snprintf(c->ent.v[e].acr, sizeof c->ent.v[e].acr, "%s", acr);
+    extract_join(c->ent.v[e].acr, sizeof c->ent.v[e].acr, acr, NULL, NULL);
     s_ix_put(c, IX_ACR, s_strhash(c->ent.v[e].acr), e);
 }
 
@@ -939,7 +939,7 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
         } else {
             s_fold_range(c, cd->t0, cd->t1, buf, sizeof buf);
         }
-        snprintf(key, sizeof key, "loc:%s", buf);
+        extract_join(key, sizeof key, "loc:", buf, NULL);
         int e = s_find_key(c, key);
         return e >= 0 ? e : s_new_ent(c, K_PLACE, cd->t0, cd->t1, key);
     }
@@ -967,7 +967,7 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
         if (!acr && ni >= 3 && len >= 3)
             acr = ini;
         if (acr)
-            snprintf(key, sizeof key, "org:%s", acr);
+            extract_join(key, sizeof key, "org:", acr, NULL);
         else {
             size_t o = 0;
             uint32_t t0 = cd->t0;
@@ -975,7 +975,7 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
                 t0++;
             o = s_fold_range(c, t0, cd->t1, buf, sizeof buf);
             (void)o;
-            snprintf(key, sizeof key, "org:%s", buf);
+            extract_join(key, sizeof key, "org:", buf, NULL);
         }
         int e = s_find_key(c, key);
         if (e < 0) {
@@ -1015,10 +1015,11 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
             }
         if (best >= 0)
             return best;
-        snprintf(key, sizeof key, "per:%s", sur);
+        extract_join(key, sizeof key, "per:", sur, NULL);
         if (s_find_key(c, key) >= 0) {
             /* another person with the same surname: qualify with the first name */
-            snprintf(key, sizeof key, "per:%s %s", t[cd->t0].f, sur);
+            size_t o = extract_join(key, sizeof key, "per:", t[cd->t0].f, " ");
+            extract_join(key + o, sizeof key - o, sur, NULL, NULL);
             int e = s_find_key(c, key);
             if (e >= 0)
                 return e;
@@ -1054,7 +1055,7 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
     if (len == 1 && (found = s_find_acr(c, t[cd->t0].f)) >= 0)
         return found;
     s_fold_range(c, cd->t0, cd->t1, buf, sizeof buf);
-    snprintf(key, sizeof key, "loc:%s", buf);
+    extract_join(key, sizeof key, "loc:", buf, NULL);
     if ((found = s_find_key(c, key)) >= 0)
         return found;
     if (len == 1 && (t[cd->t0].flags & TK_ALLCAP)) {
@@ -1063,7 +1064,7 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
         return s_link(c, &o);
     }
     s_fold_range(c, cd->t0, cd->t1, buf, sizeof buf);
-    snprintf(key, sizeof key, "oth:%s", buf);
+    extract_join(key, sizeof key, "oth:", buf, NULL);
     int e = s_find_key(c, key);
     return e >= 0 ? e : s_new_ent(c, K_OTHER, cd->t0, cd->t1, key);
 }

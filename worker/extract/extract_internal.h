@@ -106,6 +106,10 @@ uint32_t extract_orig(const xctx_t *c, uint32_t w);
 extract_span_t extract_span(xctx_t *c, uint32_t s, uint32_t e);
 /* Span for tokens [t0, t1). */
 extract_span_t extract_span_tok(xctx_t *c, uint32_t t0, uint32_t t1);
+/* Writes a, b and c (each may be NULL) one after another into out, truncated to cap - 1
+   bytes and NUL-terminated, like snprintf(out, cap, "%s%s%s") without its cost on the
+   per-mention path. Returns the length written. cap must be > 0. */
+size_t extract_join(char *out, size_t cap, const char *a, const char *b, const char *c);
 /* True when token i's folded form equals `s`. The first byte is tested inline: with a
    literal `s` that rejects most tokens without a call. */
 static inline bool xtok_is(const xctx_t *c, size_t i, const char *s)
