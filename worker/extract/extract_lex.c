@@ -7,11 +7,12 @@
 #include "extract_internal.h"
 #include "extract_quantity.h"
 
-#include <assert.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#define LEX_MAX   2048        /* entries; the lists hold well under 1000 words */
+#define LEX_MAX   2048        /* entries; the lists hold about 720 words */
 #define LEX_SLOTS 8192        /* power of two, load under 1/4 so probes stay short */
 
 static xlex_t s_entry[LEX_MAX];
@@ -33,7 +34,11 @@ xlex_t *extract_lex_add(const char *w, uint64_t bits)
     uint32_t h = extract_hash(w, strlen(w));
     uint16_t e = extract_lex_index(w, h);
     if (!e) {
-        assert(s_n < LEX_MAX);
+        if (s_n >= LEX_MAX) {
+            /* a build-time invariant: the lists are static and fit */
+            fprintf(stderr, "extract_lex: more than %d words registered\n", LEX_MAX - 1);
+            abort();
+        }
         e = s_n++;
         s_entry[e].w = w;
         s_entry[e].hash = h;

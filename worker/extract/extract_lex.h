@@ -58,7 +58,8 @@ void extract_lex_init(void);
 
 /* For registration functions only (they run inside extract_lex_init): adds `w` (folded)
    with `bits`, or ors the bits into its entry when already there, and returns the entry
-   so the caller can set its values. Can't fail (a full table is a caller bug: assert). */
+   so the caller can set its values. A full table (over 2047 words) aborts: the lists
+   are static, so that is a build bug. */
 xlex_t *extract_lex_add(const char *w, uint64_t bits);
 
 /* Index of the entry for folded `f` whose extract_hash is `hash`, 0 when none. Needs
