@@ -143,8 +143,7 @@ bool extract_date_at(const xctx_t *c, size_t i, size_t end, const int *pub, extr
     if (i >= end)
         return false;
     /* Most tokens can't start a date: one test of their word classes first. */
-    if (!(t[i].flags & TK_NUM) && !(t[i].wc & WC_DATE_START)
-        && !((t[i].flags & TK_CAP) && (t[i].wc & (WC_MONTH | WC_WEEKDAY))))
+    if (!extract_date_may_start(&t[i]))
         return false;
     memset(o, 0, sizeof *o);
     o->t0 = (uint32_t)i;

@@ -452,13 +452,13 @@ static bool s_particle(const char *f, size_t n)
 /* ---- detection ---------------------------------------------------------------------- */
 
 /* A word that can sit in a name: capitalized, or a particle-hyphen-Capital ("al-Assad"). */
-static bool s_capword(const xctx_t *c, size_t i)
+static inline bool s_capword(const xctx_t *c, size_t i)
 {
     const xtok_t *t = &c->tok.v[i];
-    if (!(t->flags & TK_WORD) || (t->flags & TK_POSS))
-        return false;
-    if (t->flags & TK_CAP)
+    if ((t->flags & (TK_WORD | TK_POSS | TK_CAP)) == (TK_WORD | TK_CAP))
         return true;
+    if ((t->flags & (TK_WORD | TK_POSS | TK_HYPHEN)) != (TK_WORD | TK_HYPHEN))
+        return false;
     /* Only a dash among the first four bytes can follow a particle. */
     const char *f = t->f;
     size_t d = 0;

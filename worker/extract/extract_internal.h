@@ -27,6 +27,7 @@
 #define TK_SSTART  0x0800   /* first token of a sentence */
 #define TK_POSS    0x1000   /* possessive "'s" split off a word */
 #define TK_ABBR    0x2000   /* a word with internal periods ("U.S.") */
+#define TK_HYPHEN  0x4000   /* its folded form holds a '-' ("al-assad", "twenty-one") */
 
 typedef struct {
     uint32_t s, e;          /* byte range in the working text */

@@ -342,13 +342,15 @@ void extract_quantity_find(xctx_t *c)
         extract_date_t dates[8];
         int nd = 0;
         for (size_t i = s0; i < s1 && nd < 8; i++) {
-            if (extract_date_at(c, i, s1, pub, &dates[nd]) && dates[nd].gran != 'y') {
+            if (extract_date_may_start(&t[i]) && extract_date_at(c, i, s1, pub, &dates[nd])
+                && dates[nd].gran != 'y') {
                 i = dates[nd].t1 - 1;
                 nd++;
             }
         }
         for (size_t i = s0; i < s1; i++) {
-            if (!(t[i].flags & (TK_NUM | TK_WORD)))
+            /* only digits and number words can start a number */
+            if (!(t[i].flags & TK_NUM) && !(t[i].wc & (WC_NUMWORD | WC_VAGUE)))
                 continue;
             bool in_date = false;
             for (int k = 0; k < nd; k++)

@@ -245,9 +245,11 @@ static void s_push(xctx_t *c, size_t s, size_t e, uint32_t flags)
     if (k == n) {
         char *f = extract_arena_alloc(c->arena, n + 1, 0);
         int letters = 0, upper = 0, first = 0;
+        bool hyphen = false;
         uint32_t h = 2166136261u;   /* extract_hash of the folded form, in the same pass */
         for (size_t q = 0; q < n; q++) {
             uint8_t b = w[q];
+            hyphen |= b == '-';
             bool up = b >= 'A' && b <= 'Z';
             if (up || (b >= 'a' && b <= 'z')) {
                 letters++;
@@ -262,6 +264,8 @@ static void s_push(xctx_t *c, size_t s, size_t e, uint32_t flags)
         f[n] = 0;
         t.f = f;
         t.hash = h;
+        if (hyphen)
+            t.flags |= TK_HYPHEN;
         t.lex = extract_lex_index(f, t.hash);
         t.wc = t.lex ? extract_lex_entry(t.lex)->bits : 0;
         if (flags & TK_WORD) {
@@ -278,6 +282,8 @@ static void s_push(xctx_t *c, size_t s, size_t e, uint32_t flags)
     size_t fl = extract_text_fold(c->w + s, n, f, cap);
     t.f = f;
     t.hash = extract_hash(f, fl);
+    if (memchr(f, '-', fl))
+        t.flags |= TK_HYPHEN;
     t.lex = extract_lex_index(f, t.hash);
     t.wc = t.lex ? extract_lex_entry(t.lex)->bits : 0;
     if (flags & TK_WORD) {
