@@ -130,22 +130,23 @@ size_t extract_text_fold(const uint8_t *s, size_t n, char *out, size_t cap)
     if (cap == 0)
         return 0;
     while (i < n) {
-        char tmp[32];
-        size_t k;
         if (s[i] < 0x80) {
-            tmp[0] = (char)tolower(s[i]);
-            k = 1;
-            i++;
-        } else {
-            utf8proc_int32_t cp;
-            utf8proc_ssize_t step = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &cp);
-            if (step <= 0) {
-                i++;
-                continue;
-            }
-            i += (size_t)step;
-            k = s_fold_cp(cp, tmp);
+            /* ASCII straight into out */
+            if (o + 2 > cap)
+                break;
+            uint8_t b = s[i++];
+            out[o++] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
+            continue;
         }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t step = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (step <= 0) {
+            i++;
+            continue;
+        }
+        i += (size_t)step;
+        char tmp[32];
+        size_t k = s_fold_cp(cp, tmp);
         if (o + k + 1 > cap)
             break;
         memcpy(out + o, tmp, k);
@@ -227,7 +228,9 @@ static int s_class_cp(const uint8_t *w, size_t len, size_t i, size_t *step,
 static inline bool s_is_alpha(int k) { return k == C_LETTER || k == C_UPPER || k == C_MARK; }
 static inline bool s_is_alnum(int k) { return s_is_alpha(k) || k == C_DIGIT; }
 
-static void s_push(xctx_t *c, size_t s, size_t e, uint32_t flags)
+/* Pushes the token [s, e). An ASCII token's folded form goes at *fb, which the caller
+   sized for every byte of the text plus a NUL per token, and *fb moves past it. */
+static void s_push(xctx_t *c, char **fb, size_t s, size_t e, uint32_t flags)
 {
     xtok_t t = {0};
     t.s = (uint32_t)s;
@@ -243,7 +246,8 @@ static void s_push(xctx_t *c, size_t s, size_t e, uint32_t flags)
     while (k < n && w[k] < 0x80)
         k++;
     if (k == n) {
-        char *f = extract_arena_alloc(c->arena, n + 1, 0);
+        char *f = *fb;
+        *fb += n + 1;
         int letters = 0, upper = 0, first = 0;
         bool hyphen = false;
         uint32_t h = 2166136261u;   /* extract_hash of the folded form, in the same pass */
@@ -317,6 +321,9 @@ void extract_text_tokenize(xctx_t *c)
     uint32_t para = TK_PARA;
     c->tok.n = 0;
     extract_lex_init();
+    /* Folded forms of ASCII tokens, packed: each token's bytes and a NUL, so at most
+       twice the text. One allocation instead of one per token. */
+    char *fb = extract_arena_alloc(c->arena, 2 * len + 2, 0);
     while (i < len) {
         int k = s_class(w, len, i, &step, &cp);
         uint32_t title = (c->body_w > 0 && i < c->body_w) ? TK_TITLE : 0;
@@ -370,7 +377,7 @@ void extract_text_tokenize(xctx_t *c)
                 }
                 break;
             }
-            s_push(c, s, i, fl | para | title);
+            s_push(c, &fb, s, i, fl | para | title);
         } else if (k == C_DIGIT) {
             i += step;
             while (i < len) {
@@ -385,25 +392,25 @@ void extract_text_tokenize(xctx_t *c)
                 }
                 break;
             }
-            s_push(c, s, i, TK_NUM | para | title);
+            s_push(c, &fb, s, i, TK_NUM | para | title);
         } else if (k == C_APOS && i + step < len && (w[i + step] == 's' || w[i + step] == 'S')
                    && c->tok.n && c->tok.v[c->tok.n - 1].e == s
                    && (i + step + 1 >= len || !isalnum(w[i + step + 1]))) {
             i += step + 1;
-            s_push(c, s, i, TK_WORD | TK_POSS | title);
+            s_push(c, &fb, s, i, TK_WORD | TK_POSS | title);
         } else if ((cp == '\'' || cp == '`') && i + 1 < len && w[i + 1] == cp) {
             /* '' and `` stand for double quotes in some wire copy */
             i += 2;
-            s_push(c, s, i, TK_PUNCT | TK_QUOTE | para | title);
+            s_push(c, &fb, s, i, TK_PUNCT | TK_QUOTE | para | title);
         } else if (k == C_QUOTE) {
             i += step;
-            s_push(c, s, i, TK_PUNCT | TK_QUOTE | para | title);
+            s_push(c, &fb, s, i, TK_PUNCT | TK_QUOTE | para | title);
         } else if (cp == '.' && i + 2 < len && w[i + 1] == '.' && w[i + 2] == '.') {
             i += 3;
-            s_push(c, s, i, TK_PUNCT | para | title);
+            s_push(c, &fb, s, i, TK_PUNCT | para | title);
         } else {
             i += step;
-            s_push(c, s, i, TK_PUNCT | para | title);
+            s_push(c, &fb, s, i, TK_PUNCT | para | title);
         }
         para = 0;
     }
