@@ -238,3 +238,22 @@ Test(extract_text, word_classes_from_every_module)
     cr_assert_null(extract_lex_find("xylophone"));
     cr_assert_eq(extract_lex_bits(""), 0);
 }
+
+/* Control bytes become spaces (CR a newline) wherever they sit among ASCII, which the
+   decoder reads eight bytes at a time, and offsets still point into the input. */
+Test(extract_text, controls_blanked_at_any_position)
+{
+    const char text[] = "Title\nAlphabetical\x01order of the\x7f"
+                        "files.\rSecond line\x1fhere.\n";
+    const size_t len = sizeof text - 1;
+    extract_doc_t d = {(const uint8_t *)text, len, 6, "", NULL};
+    const extract_span_t *sp;
+    size_t n;
+    CHECK_RC(extract_sentences(ex, &d, &sp, &n));
+    cr_assert_eq(n, 3);   /* the title line is a sentence too */
+    cr_assert_str_eq(sp[1].text, "Alphabetical order of the files.");
+    cr_assert_eq(sp[1].start, 6);
+    cr_assert_eq(sp[1].end, 6 + strlen("Alphabetical\x01order of the\x7f" "files."));
+    cr_assert_str_eq(sp[2].text, "Second line here.");
+    cr_assert_eq(memcmp(text + sp[2].start, "Second", 6), 0);
+}
