@@ -275,31 +275,33 @@ static void s_push(xctx_t *c, char **fb, size_t s, size_t e, uint32_t flags)
     t.ent = -1;
     t.quote = -1;
     size_t n = e - s;
-    /* Most tokens are ASCII: fold and read the case in one pass, without utf8proc. */
+    /* Most tokens are ASCII: fold, hash and read the case in one pass, without
+       utf8proc, and leave that for the first non-ASCII byte. */
     const uint8_t *w = c->w + s;
-    size_t k = 0;
-    while (k < n && w[k] < 0x80)
-        k++;
-    if (k == n) {
-        char *f = *fb;
-        *fb += n + 1;
-        int letters = 0, upper = 0, first = 0;
-        bool hyphen = false;
-        uint32_t h = 2166136261u;   /* extract_hash of the folded form, in the same pass */
-        for (size_t q = 0; q < n; q++) {
-            uint8_t b = w[q];
-            hyphen |= b == '-';
-            bool up = b >= 'A' && b <= 'Z';
-            if (up || (b >= 'a' && b <= 'z')) {
-                letters++;
-                upper += up;
-                if (!first)
-                    first = up ? 2 : 1;
-            }
-            b = up ? b + 32 : b;
-            f[q] = (char)b;
-            h = (h ^ b) * 16777619u;
+    char *f = *fb;
+    int letters = 0, upper = 0, first = 0;
+    bool hyphen = false;
+    uint32_t h = 2166136261u;   /* extract_hash of the folded form */
+    size_t q = 0;
+    for (; q < n; q++) {
+        uint8_t b = w[q];
+        if (b >= 0x80)
+            break;
+        int k = s_ascii[b];
+        hyphen |= b == '-';
+        if (k == C_UPPER || k == C_LETTER) {
+            bool up = k == C_UPPER;
+            if (!letters)
+                first = up ? 2 : 1;
+            letters++;
+            upper += up;
+            b |= up ? 0x20 : 0;
         }
+        f[q] = (char)b;
+        h = (h ^ b) * 16777619u;
+    }
+    if (q == n) {
+        *fb += n + 1;
         f[n] = 0;
         t.f = f;
         t.hash = h;
@@ -317,7 +319,7 @@ static void s_push(xctx_t *c, char **fb, size_t s, size_t e, uint32_t flags)
         return;
     }
     size_t cap = n * 3 + 8;
-    char *f = extract_arena_alloc(c->arena, cap, 0);
+    f = extract_arena_alloc(c->arena, cap, 0);
     size_t fl = extract_text_fold(c->w + s, n, f, cap);
     t.f = f;
     t.hash = extract_hash(f, fl);
@@ -326,19 +328,17 @@ static void s_push(xctx_t *c, char **fb, size_t s, size_t e, uint32_t flags)
     t.lex = extract_lex_index(f, t.hash);
     t.wc = t.lex ? extract_lex_entry(t.lex)->bits : 0;
     if (flags & TK_WORD) {
-        int letters = 0, upper = 0;
+        letters = upper = 0;
         size_t i = s, step;
         utf8proc_int32_t cp;
-        bool first = true;
         while (i < e) {
             int k = s_class(c->w, c->wlen, i, &step, &cp);
             if (k == C_UPPER || k == C_LETTER) {
+                if (!letters && k == C_UPPER)
+                    t.flags |= TK_CAP;
                 letters++;
                 if (k == C_UPPER)
                     upper++;
-                if (first && k == C_UPPER)
-                    t.flags |= TK_CAP;
-                first = false;
             }
             i += step;
         }
@@ -551,8 +551,16 @@ static void s_bitcount_flush(s_bitcount_t *bc)
 
 static void s_bitcount_add(s_bitcount_t *bc, uint64_t sh)
 {
-    for (int k = 0; k < 8; k++)
-        bc->acc[k] += (sh >> k) & 0x0101010101010101ULL;
+    const uint64_t m = 0x0101010101010101ULL;
+    /* written out: GCC at -O2 kept the loop and its counter */
+    bc->acc[0] += sh & m;
+    bc->acc[1] += (sh >> 1) & m;
+    bc->acc[2] += (sh >> 2) & m;
+    bc->acc[3] += (sh >> 3) & m;
+    bc->acc[4] += (sh >> 4) & m;
+    bc->acc[5] += (sh >> 5) & m;
+    bc->acc[6] += (sh >> 6) & m;
+    bc->acc[7] += (sh >> 7) & m;
     bc->total++;
     if (++bc->pending == 255)
         s_bitcount_flush(bc);
