@@ -123,6 +123,7 @@ static const char *s_kind(char k)
     case 'p': return "person";
     case 'o': return "org";
     case 'l': return "place";
+    case 'v': return "vehicle";
     default: return "other";
     }
 }

@@ -389,6 +389,21 @@ static const char *const s_place_preps[] = {
     "in", "near", "at", "from", "outside", "into", "across", "toward", "towards", "around",
     "through", "throughout", "inside", "to", "over", "of", "via", "off", NULL};
 
+/* Nouns for a craft that its name follows: "the ferry Northern Star", "the tanker
+   Ever Given". */
+static const char *const s_vessels[] = {
+    "ferry", "ship", "vessel", "boat", "tanker", "freighter", "trawler", "yacht", "liner",
+    "frigate", "destroyer", "submarine", "warship", "barge", "tugboat", "steamer",
+    "schooner", "catamaran", "hovercraft", "icebreaker", "corvette", "cruiser",
+    "supertanker", "ferryboat", "sailboat", "dhow", "spacecraft", "airship", NULL};
+
+static const char *const s_aboard[] = {"aboard", "onboard", NULL};
+
+/* Prefixes of ships' names: "MV Northern Star", "HMS Duncan", "USS Cole". */
+static const char *const s_ship_prefixes[] = {
+    "mv", "ss", "hms", "uss", "rms", "hmas", "hmcs", "hmnzs", "usns", "ins", "fv", "rv",
+    NULL};
+
 /* First words that make a name a place: "Port Said", "Lake Chad", "Mount Sinjar". */
 static const char *const s_place_prefixes[] = {
     "port", "lake", "mount", "fort", "cape", "isle", NULL};
@@ -431,6 +446,7 @@ void extract_entity_lex(void)
         {s_place_words, WC_PLACE_WORD}, {s_place_preps, WC_PLACE_PREP},
         {s_place_prefixes, WC_PLACE_PREFIX}, {s_stop_cap, WC_STOP_CAP},
         {s_connectors, WC_CONNECTOR}, {s_particles, WC_PARTICLE},
+        {s_vessels, WC_VESSEL}, {s_aboard, WC_ABOARD}, {s_ship_prefixes, WC_SHIP_PREFIX},
     };
     for (size_t k = 0; k < sizeof lists / sizeof *lists; k++)
         for (const char *const *w = lists[k].list; *w; w++)
@@ -471,7 +487,8 @@ static inline bool s_capword(const xctx_t *c, size_t i)
     return false;
 }
 
-enum { K_UNKNOWN = 0, K_PERSON = 'p', K_ORG = 'o', K_PLACE = 'l', K_OTHER = 'x' };
+enum { K_UNKNOWN = 0, K_PERSON = 'p', K_ORG = 'o', K_PLACE = 'l', K_VEHICLE = 'v',
+       K_OTHER = 'x' };
 
 typedef struct {
     uint32_t t0, t1;          /* tokens */
@@ -578,6 +595,30 @@ static void s_add_cand(s_candv_t *v, uint32_t t0, uint32_t t1, char kind, bool s
     XVEC_PUSH(*v, cd);
 }
 
+/* True when the run starting at token a names a craft by its context: right after a
+   craft noun ("the ferry Northern Star", 'the ship "Aurora"'), in apposition to one
+   ("the vessel, the Northern Star"), or after "aboard"/"on board" ("aboard the Aurora"). */
+static bool s_vehicle_ctx(const xctx_t *c, uint32_t a)
+{
+    const xtok_t *t = c->tok.v;
+    size_t p = a;
+    if (p > 0 && (t[p - 1].flags & TK_QUOTE))
+        p--;
+    if (p > 0 && (t[p - 1].wc & WC_VESSEL) && !(t[p - 1].flags & TK_CAP))
+        return true;
+    bool the = p > 0 && xtok_is(c, p - 1, "the");
+    if (the) {
+        p--;
+        if (p >= 2 && xtok_punct(c, p - 1, ',') && (t[p - 2].wc & WC_VESSEL)
+            && !(t[p - 2].flags & TK_CAP))
+            return true;
+    }
+    if (p > 0 && (t[p - 1].wc & WC_ABOARD))
+        return true;
+    /* "on board" is also an idiom ("on board Smith's campaign"): only with "the" */
+    return the && p >= 2 && xtok_is(c, p - 1, "board") && xtok_is(c, p - 2, "on");
+}
+
 /* Classifies the capitalized run [a, b) and adds one or more candidates. */
 static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
 {
@@ -617,6 +658,12 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
     const char *country = extract_entity_country(c->res, buf, &dem);
     if (country) {
         s_add_cand(cv, a, b, K_PLACE, true, country);
+        return;
+    }
+    /* A craft: named after a craft noun or "aboard", or with a ship prefix ("MV ..."). */
+    if (s_vehicle_ctx(c, a)
+        || (b - a >= 2 && (t[a].wc & WC_SHIP_PREFIX) && (t[a].flags & TK_ALLCAP))) {
+        s_add_cand(cv, a, b, K_VEHICLE, true, NULL);
         return;
     }
     /* Organization word anywhere: the whole run is the organization. */
@@ -690,7 +737,9 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
     for (uint32_t i = a; i < b; i++)
         if (!s_capword(c, i) || (t[i].flags & TK_ALLCAP) || s_is_month_or_day(&t[i]))
             all_name = false;
-    if (b - a >= 2 && b - a <= 4 && all_name && !place_ctx) {
+    /* People's names don't take the article: "the Northern Star" is no person. */
+    bool article = a > 0 && xtok_is(c, a - 1, "the");
+    if (b - a >= 2 && b - a <= 4 && all_name && !place_ctx && !article) {
         s_add_cand(cv, a, b, K_PERSON, false, NULL);
         return;
     }
@@ -760,6 +809,37 @@ static void s_find_candidates(xctx_t *c, s_candv_t *cv, const uint32_t *lset, si
             }
         }
         i = b;
+    }
+}
+
+/* A craft's name for its key, without a ship prefix: "MV Northern Star" and "Northern
+   Star" meet. */
+static size_t s_vehicle_name(const xctx_t *c, uint32_t t0, uint32_t t1, char *out, size_t cap)
+{
+    const xtok_t *t = c->tok.v;
+    if (t1 - t0 >= 2 && (t[t0].wc & WC_SHIP_PREFIX) && (t[t0].flags & TK_ALLCAP))
+        t0++;
+    return s_fold_range(c, t0, t1, out, cap);
+}
+
+/* One sense per article: a name the article once gives a craft ("the ferry Northern
+   Star") is the craft wherever else it stands without a cue of its own ("The Northern
+   Star was built in 1987"). */
+static void s_vehicle_spread(const xctx_t *c, s_candv_t *cv)
+{
+    char vn[128], on[128];
+    for (size_t v = 0; v < cv->n; v++) {
+        if (cv->v[v].kind != K_VEHICLE)
+            continue;
+        s_vehicle_name(c, cv->v[v].t0, cv->v[v].t1, vn, sizeof vn);
+        for (size_t o = 0; o < cv->n; o++) {
+            s_cand_t *cd = &cv->v[o];
+            if (cd->strong || (cd->kind != K_PERSON && cd->kind != K_UNKNOWN))
+                continue;
+            s_vehicle_name(c, cd->t0, cd->t1, on, sizeof on);
+            if (strcmp(on, vn) == 0)
+                cd->kind = K_VEHICLE;
+        }
     }
 }
 
@@ -985,6 +1065,12 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
             s_set_acr(c, e, acr);
         return e;
     }
+    case K_VEHICLE: {
+        s_vehicle_name(c, cd->t0, cd->t1, buf, sizeof buf);
+        extract_join(key, sizeof key, "veh:", buf, NULL);
+        int e = s_find_key(c, key);
+        return e >= 0 ? e : s_new_ent(c, K_VEHICLE, cd->t0, cd->t1, key);
+    }
     case K_PERSON: {
         char sur[64];
         s_surname(c, cd->t1, sur, sizeof sur);
@@ -1112,6 +1198,7 @@ void extract_entity_find(xctx_t *c)
     }
     s_candv_t cv = {0};
     s_find_candidates(c, &cv, lset, mask);
+    s_vehicle_spread(c, &cv);
     s_ix_t *ix = extract_arena_alloc(c->arena, sizeof *ix, 1);
     size_t nb = 64;
     while (nb < cv.n * 4 + 4)

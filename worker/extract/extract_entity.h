@@ -7,7 +7,8 @@
     Rights (SOHR)") or the name's initials make one of three letters or more, so an article
     that writes only "SOHR" meets one that spells it out; otherwise "org:<folded name>";
     "loc:<folded country>" for countries and their demonyms ("Turkish" -> "loc:turkey"),
-    "loc:<folded name>" for other places. */
+    "loc:<folded name>" for other places; "veh:<folded name>" for a craft named as one
+    ("the ferry Northern Star", "MV Northern Star", "aboard the Northern Star"). */
 #ifndef CC_EXTRACT_ENTITY_H
 #define CC_EXTRACT_ENTITY_H
 

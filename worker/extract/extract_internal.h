@@ -56,7 +56,7 @@ typedef struct {
 } xmention_t;
 
 typedef struct {
-    char kind;              /* 'p' person, 'o' org, 'l' place, 'x' other */
+    char kind;              /* 'p' person, 'o' org, 'l' place, 'v' vehicle, 'x' other */
     char key[96];           /* cross-article key */
     uint32_t name_t0, name_t1; /* token range of the longest form */
     char acr[16];           /* acronym (folded), "" if none */

@@ -38,6 +38,11 @@
 #define WC_EVENT        (1ull << 18)  /* quantity: an event with a year (xlex_t.event) */
 #define WC_DURATION     (1ull << 19)  /* quantity: "weeks", "percent": not a count */
 #define WC_QPLACE_PREP  (1ull << 20)  /* quantity: a preposition that places a fact */
+#define WC_VESSEL       (1ull << 21)  /* entity: "ferry", "tanker": a craft's name follows */
+#define WC_ABOARD       (1ull << 22)  /* entity: "aboard", "onboard" before a craft */
+#define WC_SHIP_PREFIX  (1ull << 23)  /* entity: "MV", "HMS", "USS" start a ship's name */
+#define WC_HUMAN        (1ull << 24)  /* quantity: people counted ("passengers", "crew") */
+#define WC_MADE         (1ull << 25)  /* quantity: "built", "founded": a thing's year */
 
 /* One word of the lexicon. */
 typedef struct {
