@@ -89,6 +89,10 @@ static const struct { const char *w, *p; } s_pred[] = {
     {"voted", "voted"}, {"won", "won"}, {"lost", "lost"}, {"rose", "rose"}, {"fell", "fell"},
     {"raised", "raised"}, {"spent", "spent"}, {"paid", "paid"}, {"cost", "cost"},
     {"incapacitated", "killed"},
+    /* people a craft carries: "carrying 112 people", "112 passengers aboard" ("on board"
+       is read in extract_quantity_find); only for people (s_qpred) */
+    {"carrying", "aboard"}, {"carried", "aboard"}, {"carries", "aboard"},
+    {"aboard", "aboard"}, {"onboard", "aboard"},
 };
 
 const char *extract_quantity_predicate(const char *f)
@@ -137,6 +141,16 @@ static const struct { const char *w, *event, *pred; } s_events[] = {
     {"protests", "protests", "began"}, {"independence", "independence", "won"},
 };
 
+/* The predicate of token q for a count whose head is (`human`) or is not a person noun:
+   only people are aboard, and "carried out" is no carrying. */
+static const char *s_qpred(const xctx_t *c, size_t q, bool human)
+{
+    const char *p = s_pred_tok(c, q);
+    if (p && strcmp(p, "aboard") == 0 && (!human || xtok_is(c, q + 1, "out")))
+        return NULL;
+    return p;
+}
+
 /* Index into s_events of token k, -1 when none. */
 static int s_event(const xctx_t *c, size_t k)
 {
@@ -149,6 +163,22 @@ static const char *const s_durations[] = {"week", "weeks", "day", "days", "year"
     "month", "months", "hour", "hours", "minute", "minutes", "decade", "decades", "times",
     "time", "percent", "per", "cent", "seconds", "century", "centuries", "points", "point",
     NULL};
+
+/* Heads that count people: only people are aboard; "a truck carrying 20 tonnes" is
+   carried. */
+static const char *const s_humans[] = {
+    "people", "persons", "passengers", "passenger", "crew", "crewmembers", "migrants",
+    "refugees", "tourists", "pilgrims", "children", "adults", "sailors", "seamen",
+    "fishermen", "soldiers", "troops", "workers", "students", "fans", "residents",
+    "civilians", "survivors", "members", "women", "men", "staff", "guests", "visitors",
+    "evacuees", "occupants", "pupils", "patients", "asylum-seekers", NULL};
+
+/* Verbs whose year is the year a thing came to be: "built in 1987", "founded in 1990".
+   Each maps to the predicate of its key. */
+static const struct { const char *w, *pred; } s_made[] = {
+    {"built", "built"}, {"constructed", "built"}, {"completed", "built"},
+    {"founded", "founded"}, {"established", "founded"},
+};
 
 /* Prepositions that put a fact in a place. */
 static const char *const s_fact_preps[] = {"in", "near", "at", "over", "outside", "across",
@@ -199,6 +229,19 @@ void extract_quantity_lex(void)
     for (size_t k = 0; k < sizeof lists / sizeof *lists; k++)
         for (const char *const *w = lists[k].list; *w; w++)
             extract_lex_add(*w, lists[k].bits);
+    for (const char *const *w = s_humans; *w; w++)
+        extract_lex_add(*w, WC_HUMAN);
+    for (size_t k = 0; k < sizeof s_made / sizeof *s_made; k++)
+        extract_lex_add(s_made[k].w, WC_MADE);
+}
+
+/* Predicate of a WC_MADE word ("constructed" -> "built"). */
+static const char *s_made_pred(const char *f)
+{
+    for (size_t k = 0; k < sizeof s_made / sizeof *s_made; k++)
+        if (strcmp(f, s_made[k].w) == 0)
+            return s_made[k].pred;
+    return NULL;
 }
 
 /* Strips a plural "s" from a head noun for the key ("posts" -> "post"). */
@@ -287,10 +330,120 @@ static void s_push_qty(xctx_t *c, double value, bool approx, char bound, size_t 
     XVEC_PUSH(c->qty, q);
 }
 
+/* The craft the article names that a craft noun at token k ("the ferry") stands for:
+   the last one named before k, else the first after it. Entity index or -1. */
+static int s_craft_for(const xctx_t *c, size_t k)
+{
+    int best = -1;
+    for (size_t m = 0; m < c->men.n; m++) {
+        const xmention_t *mn = &c->men.v[m];
+        if (c->ent.v[mn->ent].kind != 'v')
+            continue;
+        if (mn->t0 >= k) {
+            if (best < 0)
+                best = mn->ent;
+            break;
+        }
+        best = mn->ent;
+    }
+    return best;
+}
+
+/* What token k names: its entity, or for a craft noun the craft. Entity index or -1. */
+static int s_thing_at(const xctx_t *c, size_t k)
+{
+    const xtok_t *t = &c->tok.v[k];
+    if (t->ent >= 0)
+        return t->ent;
+    if ((t->wc & WC_VESSEL) && !(t->flags & TK_CAP))
+        return s_craft_for(c, k);
+    return -1;
+}
+
+/* Words between a thing and its verb that don't change what it is: "the ferry, which had
+   been built". */
+static bool s_is_filler(const xctx_t *c, size_t k)
+{
+    static const char *const fill[] = {"was", "were", "is", "are", "be", "been", "being",
+                                       "had", "has", "have", "which", "that", "originally",
+                                       "first", NULL};
+    if (xtok_punct(c, k, ','))
+        return true;
+    for (const char *const *w = fill; *w; w++)
+        if (xtok_is(c, k, *w))
+            return true;
+    return false;
+}
+
+/* The year a thing came to be: "the ferry, built in 1987", "Alder Line was founded in
+   1990". The thing is the entity (or the craft of a craft noun) that the verb follows;
+   without one there is no claim, since "y|bridge|built" would merge different bridges.
+   Key y|<thing>|<built or founded>. */
+static bool s_made_claim(xctx_t *c, size_t i, size_t s0, int year)
+{
+    const xtok_t *t = c->tok.v;
+    if (i < s0 + 3 || !xtok_is(c, i - 1, "in") || !(t[i - 2].wc & WC_MADE))
+        return false;
+    size_t v = i - 2;
+    int thing = -1;
+    for (size_t k = v; k > s0 && k + 8 > v; k--) {
+        if (s_is_filler(c, k - 1))
+            continue;
+        thing = s_thing_at(c, k - 1);
+        break;
+    }
+    const char *name, *pred = s_made_pred(t[v].f);
+    char kind = thing >= 0 ? c->ent.v[thing].kind : 0;
+    /* people are neither; groups are founded, not built ("The Boeing, built in 1991" is a
+       plane, not the company); craft are built, not founded */
+    if (thing < 0 || kind == 'p' || (kind == 'o' && pred[0] == 'b')
+        || (kind == 'v' && pred[0] == 'f'))
+        return false;
+    name = c->ent.v[thing].key + 4;
+    char key[160];
+    snprintf(key, sizeof key, "y|%s|%s", name, pred);
+    extract_date_t d;
+    memset(&d, 0, sizeof d);
+    snprintf(d.iso, sizeof d.iso, "%04d", year);
+    d.resolved = true;
+    s_push_qty(c, year, false, '=', i, i + 1, name, pred, key, NULL, &d, false, true);
+    return true;
+}
+
+/* The craft people are aboard: named or meant ("the ferry") after the count ("aboard
+   the Northern Star") or as the clause's subject before it ("the Northern Star had 112
+   people on board"). Entity index or -1. */
+static int s_aboard_craft(const xctx_t *c, size_t s0, size_t i, size_t sub1, size_t s1)
+{
+    const xtok_t *t = c->tok.v;
+    for (size_t q = sub1; q < s1 && q < sub1 + 6; q++) {
+        int e = s_thing_at(c, q);
+        if (e >= 0 && c->ent.v[e].kind == 'v')
+            return e;
+        if (t[q].flags & TK_PUNCT)
+            break;
+    }
+    /* a craft before the count; a name of no known kind only as the subject right
+       before the verb ("the Northern Star had 112 people") */
+    bool apart = false;
+    for (size_t q = i; q > s0 && q + 12 > i; q--) {
+        int e = s_thing_at(c, q - 1);
+        if (e < 0) {
+            apart |= (t[q - 1].flags & TK_PUNCT) || q + 3 < i;
+            continue;
+        }
+        char k = c->ent.v[e].kind;
+        return k == 'v' || (k == 'x' && !apart) ? e : -1;
+    }
+    return -1;
+}
+
 /* Year of an event: "since the civil war began in 2011", "a 2018 deal". */
 static bool s_year_claim(xctx_t *c, size_t i, size_t s0, size_t s1, int year)
 {
     const xtok_t *t = c->tok.v;
+    if (s_made_claim(c, i, s0, year))
+        return true;
     int ev = -1;
     size_t evi = 0;
     /* after: "2018 deal", "2018 de-confliction deal" */
@@ -414,7 +567,7 @@ void extract_quantity_find(xctx_t *c)
                     break;
                 if (w->wc & WC_NP_END)
                     break;
-                const char *pp = s_pred_tok(c, k);
+                const char *pp = s_qpred(c, k, words > 0 && (t[k - 1].wc & WC_HUMAN));
                 if (pp && words > 0 && strcmp(pp, "have") != 0) {
                     pred = pp;
                     break;
@@ -447,12 +600,19 @@ void extract_quantity_find(xctx_t *c)
                     continue;
             }
             /* predicate: right of the noun phrase, then left of the number */
+            const char *head = strrchr(core, ' ');
+            head = head ? head + 1 : core;
+            bool human = (extract_lex_bits(head) & WC_HUMAN) != 0;
             size_t r = sub1;
             if (!pred)
                 for (size_t q = sub1; q < s1 && q < sub1 + 8; q++) {
                     if (xtok_punct(c, q, ',') || xtok_punct(c, q, ';'))
                         break;
-                    const char *pp = s_pred_tok(c, q);
+                    if (human && xtok_is(c, q, "on") && xtok_is(c, q + 1, "board")) {
+                        pred = "aboard";   /* "had 112 people on board" */
+                        break;
+                    }
+                    const char *pp = s_qpred(c, q, human);
                     if (pp) {
                         /* "have been killed": the auxiliary is not the predicate */
                         if (strcmp(pp, "have") == 0) {
@@ -469,7 +629,7 @@ void extract_quantity_find(xctx_t *c)
             size_t l0 = i;
             if (!pred || strcmp(pred, "have") == 0) {
                 for (size_t q = i; q > s0 && q + 6 > i; q--) {
-                    const char *pp = s_pred_tok(c, q - 1);
+                    const char *pp = s_qpred(c, q - 1, human);
                     if (pp && (!pred || strcmp(pp, "have") != 0)) {
                         pred = pp;
                         l0 = q - 1;
@@ -482,8 +642,16 @@ void extract_quantity_find(xctx_t *c)
             /* "the 12 Turkish observation posts": a definite count of what exists */
             bool definite = i > s0 && (xtok_is(c, i - 1, "the") || xtok_is(c, i - 1, "its")
                                        || xtok_is(c, i - 1, "their"));
-            if (!pred || (definite && strcmp(pred, "killed") != 0 && strcmp(pred, "wounded") != 0))
+            if (!pred || (definite && strcmp(pred, "killed") != 0 && strcmp(pred, "wounded") != 0
+                          && strcmp(pred, "aboard") != 0))
                 pred = definite ? "have" : (pred ? pred : "count");
+            /* people aboard a craft: the craft is the owner, so counts on two ferries
+               never meet ("q|aboard|northern star people||") */
+            if (strcmp(pred, "aboard") == 0 && !owner) {
+                int craft = s_aboard_craft(c, s0, i, sub1, s1);
+                if (craft >= 0)
+                    owner = c->ent.v[craft].key + 4;
+            }
             /* owner from the clause subject: "Turkey has 12 observation posts" */
             if (!owner && strcmp(pred, "have") == 0) {
                 for (size_t q = l0; q > s0 && q + 6 > l0; q--) {
