@@ -217,3 +217,13 @@ Test(extract_entity, names_after_the_are_not_people)
                   || strcmp(r.entities[i].key, "per:kowalczyk") == 0,
                   "%s taken for a person", r.entities[i].key);
 }
+
+Test(extract_entity, shipping_and_air_lines_are_organizations)
+{
+    extract_result_t r = s_run("Gannet Ferry Line said it would pay. Kittiwake Air Lines agreed.\n");
+    cr_assert_null(s_kind(&r, "person"));
+    int orgs = 0;
+    for (size_t i = 0; i < r.n_entities; i++)
+        orgs += strcmp(r.entities[i].kind, "org") == 0;
+    cr_assert_eq(orgs, 2);
+}

@@ -375,6 +375,7 @@ static const char *const s_org_words[] = {
     "press", "journal", "tribune", "herald", "gazette", "daily", "television", "radio",
     "channel", "broadcasting", "federation", "secretariat", "bureau", "police", "navy",
     "airlines", "airways", "group", "holdings", "partners", "trust", "cabinet", "presidency",
+    "line", "lines",
     "house", "pentagon", "kremlin", "nations", "red", "crescent", "cross", "exchange",
     "institution", "academy", "college", "laboratory", "lab", "watch", "international",
     "crisis", "media", "unit", "division", "command", "taliban", "hezbollah", "hamas",
