@@ -167,3 +167,15 @@ Test(extract_quantity, year_a_craft_or_group_was_built_or_founded)
     cr_assert_eq(extract_run(ex, &d, &r), 0);
     cr_assert_eq(r.n_quantities, 0);
 }
+
+Test(extract_quantity, a_head_that_names_the_outcome_is_the_predicate)
+{
+    const char *a = s_key("Divers had recovered 41 survivors by nightfall.\n");
+    const char *b = s_key("Fishermen pulled 41 survivors from the sea.\n");
+    const char *c = s_key("Officials said 41 survivors had been taken to a clinic.\n");
+    cr_assert_str_eq(a, "q|survived|survivor||");
+    cr_assert_str_eq(a, b);
+    cr_assert_str_eq(a, c);
+    /* a verb that says more keeps its own predicate */
+    cr_assert_str_eq(s_one("Storms killed 41 survivors of the first wave.\n").predicate, "killed");
+}

@@ -151,6 +151,19 @@ static const char *s_qpred(const xctx_t *c, size_t q, bool human)
     return p;
 }
 
+/* Predicate that a singular head noun names by itself ("survivor" -> "survived"), or
+   NULL. Not "lives": "saved 50 lives" is no death toll. */
+static const char *s_head_pred(const char *head)
+{
+    static const struct { const char *head, *pred; } heads[] = {
+        {"survivor", "survived"}, {"death", "killed"}, {"fatality", "killed"},
+        {"casualty", "casualties"}};
+    for (size_t k = 0; k < sizeof heads / sizeof *heads; k++)
+        if (strcmp(head, heads[k].head) == 0)
+            return heads[k].pred;
+    return NULL;
+}
+
 /* Index into s_events of token k, -1 when none. */
 static int s_event(const xctx_t *c, size_t k)
 {
@@ -668,6 +681,14 @@ void extract_quantity_find(xctx_t *c)
             snprintf(ckey, sizeof ckey, "%s", core);
             char *last = strrchr(ckey, ' ');
             s_singular(last ? last + 1 : ckey);
+            /* A head that names an outcome is the predicate when the verb says nothing
+               more: "had recovered 98 survivors", "pulled 98 survivors from the water"
+               and "98 survivors had been taken" are one fact. */
+            if (strcmp(pred, "have") == 0 || strcmp(pred, "count") == 0) {
+                const char *hp = s_head_pred(last ? last + 1 : ckey);
+                if (hp)
+                    pred = hp;
+            }
             /* place and time */
             /* The place after the number ("killed in Idlib"), else the one before it
                in the same sentence ("capsized off Port Said, killing 14"). */
