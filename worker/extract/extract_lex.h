@@ -61,7 +61,8 @@ typedef struct {
    first call. Can't fail (out of memory aborts). */
 void extract_lex_init(void);
 
-/* For registration functions only (they run inside extract_lex_init): adds `w` (folded)
+/* For registration functions only (they run inside extract_lex_init, so they must not
+   call extract_lex_init, extract_lex_find or extract_lex_bits): adds `w` (folded)
    with `bits`, or ors the bits into its entry when already there, and returns the entry
    so the caller can set its values. A full table (over 2047 words) aborts: the lists
    are static, so that is a build bug. */
