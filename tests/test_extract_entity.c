@@ -161,3 +161,69 @@ Test(extract_entity, first_run_without_names)
     cr_assert_eq(r.n_entities, 0);
     extract_destroy(&x);
 }
+
+static const extract_entity_t *s_kind(const extract_result_t *r, const char *kind)
+{
+    for (size_t i = 0; i < r->n_entities; i++)
+        if (strcmp(r->entities[i].kind, kind) == 0)
+            return &r->entities[i];
+    return NULL;
+}
+
+Test(extract_entity, craft_named_by_context)
+{
+    extract_result_t r = s_run("The tanker Silver Heron ran aground on Monday. "
+                               "The Silver Heron was refloated two days later.\n");
+    const extract_entity_t *e = s_find(&r, "veh:silver heron");
+    cr_assert(e, "no veh:silver heron");
+    cr_assert_str_eq(e->kind, "vehicle");
+    cr_assert_eq(e->n_mentions, 2, "the bare name joins the craft: %zu", e->n_mentions);
+    cr_assert_null(s_kind(&r, "person"));
+    /* a ship prefix, a quoted name, an apposition, "aboard" */
+    r = s_run("MV Kestrel Dawn left port.\n");
+    e = s_find(&r, "veh:kestrel dawn");
+    cr_assert(e);
+    cr_assert_str_eq(e->name, "MV Kestrel Dawn");
+    r = s_run("Her yacht \"Blue Otter\" was found adrift.\n");
+    cr_assert(s_find(&r, "veh:blue otter"));
+    r = s_run("The vessel, the Grey Gannet, sank in minutes.\n");
+    cr_assert(s_find(&r, "veh:grey gannet"));
+    r = s_run("Forty tourists were aboard the Lucky Pelican.\n");
+    cr_assert(s_find(&r, "veh:lucky pelican"));
+}
+
+Test(extract_entity, craft_cues_leave_people_alone)
+{
+    /* "on board" as an idiom, a comma without "the", a role between noun and name */
+    extract_result_t r = s_run("Donors came on board Maria Lopez's campaign.\n");
+    cr_assert_null(s_kind(&r, "vehicle"));
+    r = s_run("He missed the ferry, Tomas Berg said.\n");
+    cr_assert(s_find(&r, "per:berg"));
+    r = s_run("The ferry operator Ana Ruiz said the crossing was calm.\n");
+    const extract_entity_t *e = s_find(&r, "per:ruiz");
+    cr_assert(e);
+    cr_assert_str_eq(e->kind, "person");
+}
+
+Test(extract_entity, names_after_the_are_not_people)
+{
+    extract_result_t r = s_run("Lawmakers praised the Harbor Renewal Plan on Monday, "
+                               "and the mayor, Anna Kowalczyk, agreed.\n");
+    const extract_entity_t *p = s_kind(&r, "person");
+    cr_assert(p, "the mayor is still a person");
+    cr_assert_str_eq(p->key, "per:kowalczyk");
+    for (size_t i = 0; i < r.n_entities; i++)
+        cr_assert(strcmp(r.entities[i].kind, "person") != 0
+                  || strcmp(r.entities[i].key, "per:kowalczyk") == 0,
+                  "%s taken for a person", r.entities[i].key);
+}
+
+Test(extract_entity, shipping_and_air_lines_are_organizations)
+{
+    extract_result_t r = s_run("Gannet Ferry Line said it would pay. Kittiwake Air Lines agreed.\n");
+    cr_assert_null(s_kind(&r, "person"));
+    int orgs = 0;
+    for (size_t i = 0; i < r.n_entities; i++)
+        orgs += strcmp(r.entities[i].kind, "org") == 0;
+    cr_assert_eq(orgs, 2);
+}

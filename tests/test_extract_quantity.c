@@ -105,3 +105,77 @@ Test(extract_quantity, years_of_events)
     cr_assert_eq(extract_run(ex, &d, &r), 0);
     cr_assert_eq(r.n_quantities, 0);
 }
+
+/* The quantity of the sentence whose span text is `text`, copied out (or a failed test). */
+static extract_quantity_t s_find(const char *body, const char *text, char *key, size_t cap)
+{
+    extract_doc_t d = {(const uint8_t *)body, strlen(body), 0, "", NULL};
+    extract_result_t r;
+    int rc = extract_run(ex, &d, &r);
+    cr_assert_eq(rc, 0, "%s", extract_strerror(rc));
+    for (size_t k = 0; k < r.n_quantities; k++)
+        if (strcmp(r.quantities[k].span.text, text) == 0) {
+            snprintf(key, cap, "%s", r.quantities[k].key);
+            return r.quantities[k];
+        }
+    cr_assert_fail("no quantity '%s' in: %s", text, body);
+    extract_quantity_t none = {0};
+    return none;
+}
+
+Test(extract_quantity, people_aboard_a_craft_meet_across_wordings)
+{
+    char a[256], b[256], c[256], d[256];
+    extract_quantity_t q = s_find("The ferry Coral Wren was carrying 86 passengers when it sank.\n",
+                                  "86", a, sizeof a);
+    cr_assert_str_eq(q.predicate, "aboard");
+    cr_assert_str_eq(a, "q|aboard|coral wren passenger||");
+    s_find("Officials said the Coral Wren had 86 passengers on board.\n", "86", b, sizeof b);
+    s_find("The search began for 86 passengers aboard the ferry Coral Wren.\n", "86", c,
+           sizeof c);
+    cr_assert_str_eq(a, b);
+    cr_assert_str_eq(a, c);
+    /* another craft is another fact */
+    s_find("The ferry Amber Tern was carrying 86 passengers when it sank.\n", "86", d, sizeof d);
+    cr_assert_str_neq(a, d);
+    /* only people are aboard: not goods, and "carried out" is no carrying */
+    q = s_find("A truck carrying 20 tonnes of grain overturned.\n", "20", d, sizeof d);
+    cr_assert_str_neq(q.predicate, "aboard");
+    q = s_find("Inspectors carried out checks on 9,000 passengers.\n", "9,000", d, sizeof d);
+    cr_assert_str_neq(q.predicate, "aboard");
+}
+
+Test(extract_quantity, year_a_craft_or_group_was_built_or_founded)
+{
+    char a[256], b[256], c[256];
+    extract_quantity_t q = s_find("The ferry Coral Wren was built in 1994.\n", "1994", a, sizeof a);
+    cr_assert(q.year);
+    cr_assert_eq(q.value, 1994);
+    cr_assert_str_eq(a, "y|coral wren|built");
+    s_find("The Coral Wren, built in 1994, was sold last year.\n"
+           "Earlier the yacht Coral Wren had sailed.\n", "1994", b, sizeof b);
+    s_find("The ferry Coral Wren sank on Monday. Records show the ferry had been built in "
+           "1994.\n", "1994", c, sizeof c);
+    cr_assert_str_eq(a, b);
+    cr_assert_str_eq(a, c);
+    s_find("The Harbour Pilots Association was founded in 1990.\n", "1990", a, sizeof a);
+    cr_assert_str_eq(a, "y|hpa|founded");
+    /* without a named thing there is no key to meet on: "y|bridge|built" would merge
+       every bridge */
+    extract_doc_t d = {(const uint8_t *)"The bridge was built in 1994.\n", 30, 0, "", NULL};
+    extract_result_t r;
+    cr_assert_eq(extract_run(ex, &d, &r), 0);
+    cr_assert_eq(r.n_quantities, 0);
+}
+
+Test(extract_quantity, a_head_that_names_the_outcome_is_the_predicate)
+{
+    const char *a = s_key("Divers had recovered 41 survivors by nightfall.\n");
+    const char *b = s_key("Fishermen pulled 41 survivors from the sea.\n");
+    const char *c = s_key("Officials said 41 survivors had been taken to a clinic.\n");
+    cr_assert_str_eq(a, "q|survived|survivor||");
+    cr_assert_str_eq(a, b);
+    cr_assert_str_eq(a, c);
+    /* a verb that says more keeps its own predicate */
+    cr_assert_str_eq(s_one("Storms killed 41 survivors of the first wave.\n").predicate, "killed");
+}

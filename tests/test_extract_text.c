@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "extract.h"
+#include "extract_lex.h"
+#include "extract_quantity.h"
 #include "extract_text.h"
 
 #define CHECK_RC(expr) do { int rc_ = (expr); \
@@ -203,4 +205,55 @@ Test(extract_text, simhash_long_article_near_copy)
     CHECK_RC(s_run(b, strlen(b), &r));
     cr_assert_neq(ha, 0);
     cr_assert_lt(s_bits(ha ^ r.simhash), 16, "near copy differs in %d bits", s_bits(ha ^ r.simhash));
+}
+
+/* Every module's lists meet in one lexicon: a word carries the union of its classes and
+   the values the rules read (a number word's value, a month, a predicate). */
+Test(extract_text, word_classes_from_every_module)
+{
+    const xlex_t *x = extract_lex_find("twenty-one");
+    cr_assert(x && (x->bits & WC_NUMWORD));
+    cr_assert_eq(x->num, 21);
+    x = extract_lex_find("hundreds");
+    cr_assert(x && (x->bits & WC_VAGUE));
+    cr_assert_eq(x->num, 200);
+    x = extract_lex_find("million");
+    cr_assert(x && (x->bits & WC_SCALE));
+    cr_assert_eq(x->scale, 6);
+    x = extract_lex_find("sept");
+    cr_assert(x && (x->bits & WC_MONTH));
+    cr_assert_eq(x->month, 9);
+    x = extract_lex_find("sunday");
+    cr_assert(x && (x->bits & WC_WEEKDAY));
+    cr_assert_eq(x->wday, 6);
+    /* "in" is in several lists at once */
+    uint64_t in = extract_lex_bits("in");
+    cr_assert_eq(in & (WC_PLACE_PREP | WC_QPLACE_PREP | WC_NP_END | WC_STOP_CAP),
+                 WC_PLACE_PREP | WC_QPLACE_PREP | WC_NP_END | WC_STOP_CAP);
+    cr_assert(extract_lex_bits("minister") & WC_TITLE_HEAD);
+    cr_assert(extract_lex_bits("ministry") & WC_ORG);
+    cr_assert_str_eq(extract_quantity_predicate("perished"), "killed");
+    /* "one" is no count, and unknown words have no class */
+    cr_assert_eq(extract_lex_bits("one") & WC_NUMWORD, 0);
+    cr_assert_null(extract_lex_find("xylophone"));
+    cr_assert_eq(extract_lex_bits(""), 0);
+}
+
+/* Control bytes become spaces (CR a newline) wherever they sit among ASCII, which the
+   decoder reads eight bytes at a time, and offsets still point into the input. */
+Test(extract_text, controls_blanked_at_any_position)
+{
+    const char text[] = "Title\nAlphabetical\x01order of the\x7f"
+                        "files.\rSecond line\x1fhere.\n";
+    const size_t len = sizeof text - 1;
+    extract_doc_t d = {(const uint8_t *)text, len, 6, "", NULL};
+    const extract_span_t *sp;
+    size_t n;
+    CHECK_RC(extract_sentences(ex, &d, &sp, &n));
+    cr_assert_eq(n, 3);   /* the title line is a sentence too */
+    cr_assert_str_eq(sp[1].text, "Alphabetical order of the files.");
+    cr_assert_eq(sp[1].start, 6);
+    cr_assert_eq(sp[1].end, 6 + strlen("Alphabetical\x01order of the\x7f" "files."));
+    cr_assert_str_eq(sp[2].text, "Second line here.");
+    cr_assert_eq(memcmp(text + sp[2].start, "Second", 6), 0);
 }

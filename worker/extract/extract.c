@@ -36,6 +36,17 @@ uint32_t extract_hash(const char *s, size_t n)
     return h;
 }
 
+size_t extract_join(char *out, size_t cap, const char *a, const char *b, const char *c)
+{
+    const char *part[3] = {a, b, c};
+    size_t o = 0;
+    for (int k = 0; k < 3; k++)
+        for (const char *p = part[k]; p && *p && o + 1 < cap; p++)
+            out[o++] = *p;
+    out[o] = 0;
+    return o;
+}
+
 uint32_t extract_orig(const xctx_t *c, uint32_t w)
 {
     return c->map ? c->map[w] : w;
@@ -66,6 +77,7 @@ extract_span_t extract_span_tok(xctx_t *c, uint32_t t0, uint32_t t1)
 extract_t *extract_new(void)
 {
     extract_attrib_init();
+    extract_lex_init();
     extract_t *self = util_calloc(1, sizeof *self);
     self->arena = extract_arena_new();
     const char *iso = getenv("CC_ISO_CODES");   /* tests point this at a missing file */
@@ -111,6 +123,7 @@ static const char *s_kind(char k)
     case 'p': return "person";
     case 'o': return "org";
     case 'l': return "place";
+    case 'v': return "vehicle";
     default: return "other";
     }
 }

@@ -32,7 +32,8 @@ typedef struct {
 typedef struct {
     const char *key;          /* cross-article key, e.g. "per:recep tayyip erdogan" */
     const char *name;         /* longest full form in this article */
-    const char *kind;         /* "person", "org", "place", "other" */
+    const char *kind;         /* "person", "org", "place", "other"; added later:
+                                 "vehicle" (a ship or other craft by name) */
     const char **aliases;     /* other forms seen in this article */
     size_t n_aliases;
     extract_span_t *mentions;

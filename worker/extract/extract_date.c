@@ -2,6 +2,8 @@
     days since 1970-01-01 (Howard Hinnant's civil-from-days), so no time.h locale games. */
 #include "extract_date.h"
 
+#include "extract_lex.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,24 +16,37 @@ static const char *const s_mabbr[] = {
 static const char *const s_days[] = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
 
-int extract_date_month(const char *f)
+void extract_date_lex(void)
 {
-    if (f[0] < 'a' || f[0] > 's' || !f[1] || !f[2])
-        return 0;
-    for (int i = 0; i < 12; i++)
-        if (s_mabbr[i][0] == f[0] && (strcmp(f, s_months[i]) == 0 || strcmp(f, s_mabbr[i]) == 0))
-            return i + 1;
-    if (strcmp(f, "sept") == 0)
-        return 9;
-    return 0;
+    for (int i = 0; i < 12; i++) {
+        extract_lex_add(s_months[i], WC_MONTH)->month = (uint8_t)(i + 1);
+        extract_lex_add(s_mabbr[i], WC_MONTH)->month = (uint8_t)(i + 1);
+    }
+    extract_lex_add("sept", WC_MONTH)->month = 9;
+    for (int i = 0; i < 7; i++)
+        extract_lex_add(s_days[i], WC_WEEKDAY)->wday = (uint8_t)i;
+    static const char *const starts[] = {"early", "mid", "mid-", "late", "last", "yesterday",
+                                         "today", "tonight", "this", "next", NULL};
+    for (const char *const *w = starts; *w; w++)
+        extract_lex_add(*w, WC_DATE_START);
 }
 
-static int s_weekday(const char *f)
+int extract_date_month(const char *f)
 {
-    for (int i = 0; i < 7; i++)
-        if (s_days[i][0] == f[0] && strcmp(f, s_days[i]) == 0)
-            return i;
-    return -1;
+    const xlex_t *x = extract_lex_find(f);
+    return x && (x->bits & WC_MONTH) ? x->month : 0;
+}
+
+/* Month (1-12) of a token, 0 when none. */
+static int s_month(const xtok_t *t)
+{
+    return (t->wc & WC_MONTH) ? extract_lex_entry(t->lex)->month : 0;
+}
+
+/* Weekday (0 Monday) of a token, -1 when none. */
+static int s_weekday(const xtok_t *t)
+{
+    return (t->wc & WC_WEEKDAY) ? extract_lex_entry(t->lex)->wday : -1;
 }
 
 bool extract_date_parse_iso(const char *s, int *y, int *m, int *d)
@@ -127,23 +142,9 @@ bool extract_date_at(const xctx_t *c, size_t i, size_t end, const int *pub, extr
     const xtok_t *t = c->tok.v;
     if (i >= end)
         return false;
-    /* Most tokens can't start a date: a quick look at the first letter first. */
-    if (!(t[i].flags & (TK_NUM | TK_CAP))) {
-        const char *g = t[i].f;
-        bool maybe = false;
-        switch (g[0]) {
-        case 'e': maybe = strcmp(g, "early") == 0; break;
-        case 'm': maybe = strcmp(g, "mid") == 0 || strcmp(g, "mid-") == 0; break;
-        case 'l': maybe = strcmp(g, "late") == 0 || strcmp(g, "last") == 0; break;
-        case 'y': maybe = strcmp(g, "yesterday") == 0; break;
-        case 't': maybe = strcmp(g, "today") == 0 || strcmp(g, "tonight") == 0
-                          || strcmp(g, "this") == 0; break;
-        case 'n': maybe = strcmp(g, "next") == 0; break;
-        default: break;
-        }
-        if (!maybe)
-            return false;
-    }
+    /* Most tokens can't start a date: one test of their word classes first. */
+    if (!extract_date_may_start(&t[i]))
+        return false;
     memset(o, 0, sizeof *o);
     o->t0 = (uint32_t)i;
     const char *f = t[i].f;
@@ -151,13 +152,13 @@ bool extract_date_at(const xctx_t *c, size_t i, size_t end, const int *pub, extr
     int part = 0;   /* early/mid/late modifier */
     if (strcmp(f, "early") == 0 || strcmp(f, "mid") == 0 || strcmp(f, "late") == 0
         || strcmp(f, "mid-") == 0) {
-        if (i + 1 < end && (extract_date_month(t[i + 1].f) || s_weekday(t[i + 1].f) >= 0)) {
+        if (i + 1 < end && (s_month(&t[i + 1]) || s_weekday(&t[i + 1]) >= 0)) {
             part = f[0] == 'e' ? 1 : f[0] == 'm' ? 2 : 3;
             j = i + 1;
             f = t[j].f;
         }
     }
-    int mon = extract_date_month(f);
+    int mon = s_month(&t[j]);
     /* "May" and "march" are words too: require a capital letter for months. */
     if (mon && !(t[j].flags & TK_CAP))
         mon = 0;
@@ -208,10 +209,10 @@ bool extract_date_at(const xctx_t *c, size_t i, size_t end, const int *pub, extr
     }
     /* "3 February 2020" */
     int dn = s_num(&t[i]);
-    if (dn >= 1 && dn <= 31 && i + 1 < end && extract_date_month(t[i + 1].f)
+    if (dn >= 1 && dn <= 31 && i + 1 < end && s_month(&t[i + 1])
         && (t[i + 1].flags & TK_CAP)) {
         o->d = dn;
-        o->m = extract_date_month(t[i + 1].f);
+        o->m = s_month(&t[i + 1]);
         size_t k = i + 2;
         if (k < end && xtok_punct(c, k, '.'))
             k++;
@@ -231,7 +232,7 @@ bool extract_date_at(const xctx_t *c, size_t i, size_t end, const int *pub, extr
             snprintf(o->iso, sizeof o->iso, "--%02d-%02d", o->m, o->d);
         return true;
     }
-    int wd = s_weekday(f);
+    int wd = s_weekday(&t[j]);
     if (wd >= 0) {
         o->t1 = (uint32_t)j + 1;
         o->gran = 'd';

@@ -20,10 +20,22 @@ typedef struct {
 /* Parses "YYYY-MM-DD" (more may follow) into y, m, d. Returns true when well formed. */
 bool extract_date_parse_iso(const char *s, int *y, int *m, int *d);
 
+/* False when token t surely starts no date (most tokens): a number, a capitalized month
+   or weekday, or "early", "last", "yesterday"... can. Lets a caller skip the call. */
+static inline bool extract_date_may_start(const xtok_t *t)
+{
+    return (t->flags & TK_NUM) || (t->wc & WC_DATE_START)
+           || ((t->flags & TK_CAP) && (t->wc & (WC_MONTH | WC_WEEKDAY)));
+}
+
 /* Tries to read a date expression starting at token i (within sentence bounds [i, end)).
    `pub` is the publication date {y, m, d} or NULL. Returns true and fills *out when one
    starts there. Can't fail otherwise. */
 bool extract_date_at(const xctx_t *c, size_t i, size_t end, const int *pub, extract_date_t *out);
+
+/* Registers the date words with extract_lex (months, weekdays, "early", "last"...).
+   Called once by extract_lex_init. */
+void extract_date_lex(void);
 
 /* Month number (1-12) of a folded month name or abbreviation, 0 if none. */
 int extract_date_month(const char *f);

@@ -63,7 +63,15 @@ const char *extract_entity_country(const xres_t *r, const char *folded, bool *de
 {
     if (!r || !r->cap || !folded)
         return NULL;
-    size_t h = extract_hash(folded, strlen(folded)) & (r->cap - 1);
+    return extract_entity_country_hash(r, folded, extract_hash(folded, strlen(folded)), demonym);
+}
+
+const char *extract_entity_country_hash(const xres_t *r, const char *folded, uint32_t hash,
+                                        bool *demonym)
+{
+    if (!r || !r->cap || !folded)
+        return NULL;
+    size_t h = hash & (r->cap - 1);
     while (r->slot[h].name) {
         if (strcmp(r->slot[h].name, folded) == 0) {
             if (demonym)
@@ -322,15 +330,6 @@ void extract_entity_res_destroy(xres_t **self_p)
 
 /* ---- word lists -------------------------------------------------------------------- */
 
-static bool s_in(const char *f, const char *const *list)
-{
-    /* First byte before strcmp: most words differ there, and the call dominates. */
-    for (; *list; list++)
-        if ((*list)[0] == f[0] && strcmp(f, *list) == 0)
-            return true;
-    return false;
-}
-
 static const char *const s_titles[] = {
     "president", "minister", "prime", "premier", "chancellor", "secretary", "spokesman",
     "spokeswoman", "spokesperson", "gen", "general", "sen", "senator", "rep",
@@ -361,7 +360,7 @@ static const char *const s_title_heads[] = {
 
 bool extract_entity_is_title(const char *f)
 {
-    return s_in(f, s_title_heads);
+    return (extract_lex_bits(f) & WC_TITLE_HEAD) != 0;
 }
 
 static const char *const s_org_words[] = {
@@ -376,6 +375,7 @@ static const char *const s_org_words[] = {
     "press", "journal", "tribune", "herald", "gazette", "daily", "television", "radio",
     "channel", "broadcasting", "federation", "secretariat", "bureau", "police", "navy",
     "airlines", "airways", "group", "holdings", "partners", "trust", "cabinet", "presidency",
+    "line", "lines",
     "house", "pentagon", "kremlin", "nations", "red", "crescent", "cross", "exchange",
     "institution", "academy", "college", "laboratory", "lab", "watch", "international",
     "crisis", "media", "unit", "division", "command", "taliban", "hezbollah", "hamas",
@@ -389,6 +389,21 @@ static const char *const s_place_words[] = {
 static const char *const s_place_preps[] = {
     "in", "near", "at", "from", "outside", "into", "across", "toward", "towards", "around",
     "through", "throughout", "inside", "to", "over", "of", "via", "off", NULL};
+
+/* Nouns for a craft that its name follows: "the ferry Northern Star", "the tanker
+   Ever Given". */
+static const char *const s_vessels[] = {
+    "ferry", "ship", "vessel", "boat", "tanker", "freighter", "trawler", "yacht", "liner",
+    "frigate", "destroyer", "submarine", "warship", "barge", "tugboat", "steamer",
+    "schooner", "catamaran", "hovercraft", "icebreaker", "corvette", "cruiser",
+    "supertanker", "ferryboat", "sailboat", "dhow", "spacecraft", "airship", NULL};
+
+static const char *const s_aboard[] = {"aboard", "onboard", NULL};
+
+/* Prefixes of ships' names: "MV Northern Star", "HMS Duncan", "USS Cole". */
+static const char *const s_ship_prefixes[] = {
+    "mv", "ss", "hms", "uss", "rms", "hmas", "hmcs", "hmnzs", "usns", "ins", "fv", "rv",
+    NULL};
 
 /* First words that make a name a place: "Port Said", "Lake Chad", "Mount Sinjar". */
 static const char *const s_place_prefixes[] = {
@@ -424,29 +439,57 @@ static const char *const s_particles[] = {
     "al", "el", "ad", "as", "ash", "an", "ar", "az", "abu", "bin", "ibn", "de", "van",
     "von", NULL};
 
+/* Registers the word lists with extract_lex; called once by extract_lex_init. */
+void extract_entity_lex(void)
+{
+    static const struct { const char *const *list; uint64_t bits; } lists[] = {
+        {s_titles, WC_TITLE}, {s_title_heads, WC_TITLE_HEAD}, {s_org_words, WC_ORG},
+        {s_place_words, WC_PLACE_WORD}, {s_place_preps, WC_PLACE_PREP},
+        {s_place_prefixes, WC_PLACE_PREFIX}, {s_stop_cap, WC_STOP_CAP},
+        {s_connectors, WC_CONNECTOR}, {s_particles, WC_PARTICLE},
+        {s_vessels, WC_VESSEL}, {s_aboard, WC_ABOARD}, {s_ship_prefixes, WC_SHIP_PREFIX},
+    };
+    for (size_t k = 0; k < sizeof lists / sizeof *lists; k++)
+        for (const char *const *w = lists[k].list; *w; w++)
+            extract_lex_add(*w, lists[k].bits);
+}
+
+/* True when the first `n` bytes of folded `f` are an Arabic or European particle ("al"
+   in "al-assad"). */
+static bool s_particle(const char *f, size_t n)
+{
+    char pre[8];
+    if (n == 0 || n >= sizeof pre)
+        return false;
+    memcpy(pre, f, n);
+    pre[n] = 0;
+    return (extract_lex_bits(pre) & WC_PARTICLE) != 0;
+}
+
 /* ---- detection ---------------------------------------------------------------------- */
 
 /* A word that can sit in a name: capitalized, or a particle-hyphen-Capital ("al-Assad"). */
-static bool s_capword(const xctx_t *c, size_t i)
+static inline bool s_capword(const xctx_t *c, size_t i)
 {
     const xtok_t *t = &c->tok.v[i];
-    if (!(t->flags & TK_WORD) || (t->flags & TK_POSS))
-        return false;
-    if (t->flags & TK_CAP)
+    if ((t->flags & (TK_WORD | TK_POSS | TK_CAP)) == (TK_WORD | TK_CAP))
         return true;
-    const char *dash = strchr(t->f, '-');
-    if (dash && dash - t->f <= 3) {
-        char pre[8];
-        snprintf(pre, sizeof pre, "%.*s", (int)(dash - t->f), t->f);
-        if (s_in(pre, s_particles)) {
-            const uint8_t *p = c->w + t->s + (dash - t->f) + 1;
-            return *p >= 'A' && *p <= 'Z';
-        }
+    if ((t->flags & (TK_WORD | TK_POSS | TK_HYPHEN)) != (TK_WORD | TK_HYPHEN))
+        return false;
+    /* Only a dash among the first four bytes can follow a particle. */
+    const char *f = t->f;
+    size_t d = 0;
+    while (d < 4 && f[d] && f[d] != '-')
+        d++;
+    if (d < 4 && f[d] == '-' && s_particle(f, d)) {
+        const uint8_t *p = c->w + t->s + d + 1;
+        return *p >= 'A' && *p <= 'Z';
     }
     return false;
 }
 
-enum { K_UNKNOWN = 0, K_PERSON = 'p', K_ORG = 'o', K_PLACE = 'l', K_OTHER = 'x' };
+enum { K_UNKNOWN = 0, K_PERSON = 'p', K_ORG = 'o', K_PLACE = 'l', K_VEHICLE = 'v',
+       K_OTHER = 'x' };
 
 typedef struct {
     uint32_t t0, t1;          /* tokens */
@@ -474,11 +517,15 @@ static bool s_lower_seen(const xctx_t *c, uint32_t hash, const char *f, const ui
     return false;
 }
 
-static bool s_is_month_or_day(const char *f)
+static bool s_is_month_or_day(const xtok_t *t)
 {
-    static const char *const days[] = {"monday", "tuesday", "wednesday", "thursday",
-                                       "friday", "saturday", "sunday", NULL};
-    return extract_date_month(f) || s_in(f, days);
+    return (t->wc & (WC_MONTH | WC_WEEKDAY)) != 0;
+}
+
+/* Country of token i by its folded hash (no rehash), or NULL. */
+static const char *s_country(const xctx_t *c, size_t i, bool *demonym)
+{
+    return extract_entity_country_hash(c->res, c->tok.v[i].f, c->tok.v[i].hash, demonym);
 }
 
 /* Builds the run's text folded with single spaces into out. */
@@ -507,13 +554,9 @@ static void s_surname(const xctx_t *c, uint32_t t1, char *out, size_t cap)
 {
     const char *f = c->tok.v[t1 - 1].f;
     const char *dash = strchr(f, '-');
-    if (dash && dash - f <= 3) {
-        char pre[8];
-        snprintf(pre, sizeof pre, "%.*s", (int)(dash - f), f);
-        if (s_in(pre, s_particles))
-            f = dash + 1;
-    }
-    snprintf(out, cap, "%s", f);
+    if (dash && dash - f <= 3 && s_particle(f, (size_t)(dash - f)))
+        f = dash + 1;
+    extract_join(out, cap, f, NULL, NULL);
 }
 
 /* Initials of the capitalized words of a run ("Syrian Observatory for Human Rights" ->
@@ -553,6 +596,30 @@ static void s_add_cand(s_candv_t *v, uint32_t t0, uint32_t t1, char kind, bool s
     XVEC_PUSH(*v, cd);
 }
 
+/* True when the run starting at token a names a craft by its context: right after a
+   craft noun ("the ferry Northern Star", 'the ship "Aurora"'), in apposition to one
+   ("the vessel, the Northern Star"), or after "aboard"/"on board" ("aboard the Aurora"). */
+static bool s_vehicle_ctx(const xctx_t *c, uint32_t a)
+{
+    const xtok_t *t = c->tok.v;
+    size_t p = a;
+    if (p > 0 && (t[p - 1].flags & TK_QUOTE))
+        p--;
+    if (p > 0 && (t[p - 1].wc & WC_VESSEL) && !(t[p - 1].flags & TK_CAP))
+        return true;
+    bool the = p > 0 && xtok_is(c, p - 1, "the");
+    if (the) {
+        p--;
+        if (p >= 2 && xtok_punct(c, p - 1, ',') && (t[p - 2].wc & WC_VESSEL)
+            && !(t[p - 2].flags & TK_CAP))
+            return true;
+    }
+    if (p > 0 && (t[p - 1].wc & WC_ABOARD))
+        return true;
+    /* "on board" is also an idiom ("on board Smith's campaign"): only with "the" */
+    return the && p >= 2 && xtok_is(c, p - 1, "board") && xtok_is(c, p - 2, "on");
+}
+
 /* Classifies the capitalized run [a, b) and adds one or more candidates. */
 static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
 {
@@ -571,7 +638,7 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
         if (strcmp(t[i].f, "and") == 0 || strcmp(t[i].f, "&") == 0) {
             bool org = false;
             for (uint32_t k = i + 1; k < b; k++)
-                if (s_in(t[k].f, s_org_words))
+                if (t[k].wc & WC_ORG)
                     org = true;
             if (!org) {
                 s_classify(c, cv, a, i);
@@ -583,7 +650,7 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
     if (b - a == 1 && (t[a].flags & TK_ALLCAP) && (t[a].flags & TK_PARA) && t[a].e - t[a].s > 3
         && (a + 1 >= c->tok.n || (t[a + 1].flags & TK_PARA) || xtok_punct(c, a + 1, '(')
             || xtok_punct(c, a + 1, ',') || xtok_punct(c, a + 1, '-'))) {
-        s_add_cand(cv, a, b, K_PLACE, false, extract_entity_country(c->res, t[a].f, NULL));
+        s_add_cand(cv, a, b, K_PLACE, false, s_country(c, a, NULL));
         return;
     }
     /* Whole run is a country ("United States", "Saudi Arabia")? */
@@ -594,13 +661,19 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
         s_add_cand(cv, a, b, K_PLACE, true, country);
         return;
     }
+    /* A craft: named after a craft noun or "aboard", or with a ship prefix ("MV ..."). */
+    if (s_vehicle_ctx(c, a)
+        || (b - a >= 2 && (t[a].wc & WC_SHIP_PREFIX) && (t[a].flags & TK_ALLCAP))) {
+        s_add_cand(cv, a, b, K_VEHICLE, true, NULL);
+        return;
+    }
     /* Organization word anywhere: the whole run is the organization. */
     for (uint32_t i = a; i < b; i++)
-        if (s_in(t[i].f, s_org_words) && (t[i].flags & TK_CAP)) {
+        if ((t[i].wc & WC_ORG) && (t[i].flags & TK_CAP)) {
             /* "Turkish President ..." is not an org even if a later word is. */
             bool title_before = false;
             for (uint32_t k = a; k < i; k++)
-                if (s_in(t[k].f, s_title_heads) && strcmp(t[k].f, "general") != 0)
+                if ((t[k].wc & WC_TITLE_HEAD) && strcmp(t[k].f, "general") != 0)
                     title_before = true;
             if (!title_before) {
                 s_add_cand(cv, a, b, K_ORG, true, NULL);
@@ -609,7 +682,7 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
         }
     /* Leading country/demonym: "Turkish President Erdogan", "Russian Foreign Ministry". */
     dem = false;
-    country = extract_entity_country(c->res, t[a].f, &dem);
+    country = s_country(c, a, &dem);
     if (country && b - a > 1) {
         s_add_cand(cv, a, a + 1, K_PLACE, true, country);
         a++;
@@ -620,19 +693,19 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
     }
     /* "Kurdistan Region", "Idlib Province": a place word ends the name; "Port Said",
        "Lake Chad": a place word starts it. */
-    if (b - a >= 2 && (s_in(t[b - 1].f, s_place_words) || s_in(t[a].f, s_place_prefixes))) {
+    if (b - a >= 2 && ((t[b - 1].wc & WC_PLACE_WORD) || (t[a].wc & WC_PLACE_PREFIX))) {
         s_add_cand(cv, a, b, K_PLACE, true, NULL);
         return;
     }
     /* Titles: the person is what follows the last title word. */
     long last_title = -1;
     for (uint32_t i = a; i < b; i++)
-        if (s_in(t[i].f, s_titles) && (s_in(t[i].f, s_title_heads) || last_title >= 0
-                                       || (i + 1 < b && s_in(t[i + 1].f, s_titles))))
+        if ((t[i].wc & WC_TITLE) && ((t[i].wc & WC_TITLE_HEAD) || last_title >= 0
+                                     || (i + 1 < b && (t[i + 1].wc & WC_TITLE))))
             last_title = i;
     bool has_head = false;
     for (uint32_t i = a; i < b && (long)i <= last_title; i++)
-        if (s_in(t[i].f, s_title_heads))
+        if (t[i].wc & WC_TITLE_HEAD)
             has_head = true;
     if (last_title >= 0 && has_head) {
         uint32_t p = (uint32_t)last_title + 1;
@@ -646,7 +719,7 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
     }
     /* Single demonym or country word on its own. */
     if (b - a == 1) {
-        country = extract_entity_country(c->res, t[a].f, &dem);
+        country = s_country(c, a, &dem);
         if (country) {
             s_add_cand(cv, a, b, K_PLACE, true, country);
             return;
@@ -654,18 +727,20 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
     }
     /* Context: a place after "in", or before "province". */
     bool place_ctx = false;
-    if (a > 0 && s_in(t[a - 1].f, s_place_preps) && !(t[a - 1].flags & TK_CAP) && b - a <= 3
+    if (a > 0 && (t[a - 1].wc & WC_PLACE_PREP) && !(t[a - 1].flags & TK_CAP) && b - a <= 3
         && strcmp(t[a - 1].f, "of") != 0 && strcmp(t[a - 1].f, "to") != 0)
         place_ctx = true;
-    if (b < c->tok.n && s_in(t[b].f, s_place_words) && !(t[b].flags & TK_CAP))
+    if (b < c->tok.n && (t[b].wc & WC_PLACE_WORD) && !(t[b].flags & TK_CAP))
         place_ctx = true;
-    if (a >= 2 && strcmp(t[a - 1].f, "of") == 0 && s_in(t[a - 2].f, s_place_words))
+    if (a >= 2 && strcmp(t[a - 1].f, "of") == 0 && (t[a - 2].wc & WC_PLACE_WORD))
         place_ctx = true;
     bool all_name = true;
     for (uint32_t i = a; i < b; i++)
-        if (!s_capword(c, i) || (t[i].flags & TK_ALLCAP) || s_is_month_or_day(t[i].f))
+        if (!s_capword(c, i) || (t[i].flags & TK_ALLCAP) || s_is_month_or_day(&t[i]))
             all_name = false;
-    if (b - a >= 2 && b - a <= 4 && all_name && !place_ctx) {
+    /* People's names don't take the article: "the Northern Star" is no person. */
+    bool article = a > 0 && xtok_is(c, a - 1, "the");
+    if (b - a >= 2 && b - a <= 4 && all_name && !place_ctx && !article) {
         s_add_cand(cv, a, b, K_PERSON, false, NULL);
         return;
     }
@@ -689,35 +764,35 @@ static void s_find_candidates(xctx_t *c, s_candv_t *cv, const uint32_t *lset, si
         size_t a = i, b = i + 1;
         int32_t sent = t[i].sent;
         while (b < n && t[b].sent == sent && !(t[b].flags & TK_PARA)) {
-            if (s_capword(c, b) && !s_is_month_or_day(t[b].f)) {
+            if (s_capword(c, b) && !s_is_month_or_day(&t[b])) {
                 b++;
                 continue;
             }
             /* connectors between capitalized words: "Observatory for Human Rights",
                "Ministry of the Interior" */
             size_t k = b;
-            while (k < n && k - b < 2 && t[k].sent == sent && s_in(t[k].f, s_connectors)
+            while (k < n && k - b < 2 && t[k].sent == sent && (t[k].wc & WC_CONNECTOR)
                    && !(t[k].flags & TK_CAP))
                 k++;
             if (k > b && k < n && t[k].sent == sent && s_capword(c, k)
-                && !s_is_month_or_day(t[k].f)) {
+                && !s_is_month_or_day(&t[k])) {
                 b = k + 1;
                 continue;
             }
             break;
         }
-        if (s_is_month_or_day(t[a].f) && b == a + 1) {
+        if (s_is_month_or_day(&t[a]) && b == a + 1) {
             i = b;
             continue;
         }
         /* A sentence opener that is a common word is not part of a name. */
         bool opener = (t[a].flags & TK_SSTART) || (a > 0 && (t[a - 1].flags & TK_QUOTE))
             || (a > 0 && xtok_punct(c, a - 1, '(')) || (a > 0 && xtok_punct(c, a - 1, ':'));
-        while (a < b && (s_in(t[a].f, s_stop_cap)
+        while (a < b && ((t[a].wc & WC_STOP_CAP)
                          || (opener && !(t[a].flags & TK_ALLCAP)
                              && s_lower_seen(c, t[a].hash, t[a].f, lset, mask)
-                             && !extract_entity_country(c->res, t[a].f, NULL)
-                             && !s_in(t[a].f, s_titles) && !s_in(t[a].f, s_org_words)))) {
+                             && !s_country(c, a, NULL)
+                             && !(t[a].wc & (WC_TITLE | WC_ORG))))) {
             a++;
             opener = false;
         }
@@ -735,6 +810,37 @@ static void s_find_candidates(xctx_t *c, s_candv_t *cv, const uint32_t *lset, si
             }
         }
         i = b;
+    }
+}
+
+/* A craft's name for its key, without a ship prefix: "MV Northern Star" and "Northern
+   Star" meet. */
+static size_t s_vehicle_name(const xctx_t *c, uint32_t t0, uint32_t t1, char *out, size_t cap)
+{
+    const xtok_t *t = c->tok.v;
+    if (t1 - t0 >= 2 && (t[t0].wc & WC_SHIP_PREFIX) && (t[t0].flags & TK_ALLCAP))
+        t0++;
+    return s_fold_range(c, t0, t1, out, cap);
+}
+
+/* One sense per article: a name the article once gives a craft ("the ferry Northern
+   Star") is the craft wherever else it stands without a cue of its own ("The Northern
+   Star was built in 1987"). */
+static void s_vehicle_spread(const xctx_t *c, s_candv_t *cv)
+{
+    char vn[128], on[128];
+    for (size_t v = 0; v < cv->n; v++) {
+        if (cv->v[v].kind != K_VEHICLE)
+            continue;
+        s_vehicle_name(c, cv->v[v].t0, cv->v[v].t1, vn, sizeof vn);
+        for (size_t o = 0; o < cv->n; o++) {
+            s_cand_t *cd = &cv->v[o];
+            if (cd->strong || (cd->kind != K_PERSON && cd->kind != K_UNKNOWN))
+                continue;
+            s_vehicle_name(c, cd->t0, cd->t1, on, sizeof on);
+            if (strcmp(on, vn) == 0)
+                cd->kind = K_VEHICLE;
+        }
     }
 }
 
@@ -849,7 +955,7 @@ static int s_new_ent(xctx_t *c, char kind, uint32_t t0, uint32_t t1, const char 
     e.kind = kind;
     e.name_t0 = t0;
     e.name_t1 = t1;
-    snprintf(e.key, sizeof e.key, "%s", key);
+    extract_join(e.key, sizeof e.key, key, NULL, NULL);
     XVEC_PUSH(c->ent, e);
     int id = (int)c->ent.n - 1;
     s_ix_put(c, IX_KEY, s_strhash(c->ent.v[id].key), id);
@@ -859,7 +965,7 @@ static int s_new_ent(xctx_t *c, char kind, uint32_t t0, uint32_t t1, const char 
 
 static void s_set_acr(xctx_t *c, int e, const char *acr)
 {
-    snprintf(c->ent.v[e].acr, sizeof c->ent.v[e].acr, "%s", acr);
+    extract_join(c->ent.v[e].acr, sizeof c->ent.v[e].acr, acr, NULL, NULL);
     s_ix_put(c, IX_ACR, s_strhash(c->ent.v[e].acr), e);
 }
 
@@ -914,7 +1020,7 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
         } else {
             s_fold_range(c, cd->t0, cd->t1, buf, sizeof buf);
         }
-        snprintf(key, sizeof key, "loc:%s", buf);
+        extract_join(key, sizeof key, "loc:", buf, NULL);
         int e = s_find_key(c, key);
         return e >= 0 ? e : s_new_ent(c, K_PLACE, cd->t0, cd->t1, key);
     }
@@ -942,7 +1048,7 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
         if (!acr && ni >= 3 && len >= 3)
             acr = ini;
         if (acr)
-            snprintf(key, sizeof key, "org:%s", acr);
+            extract_join(key, sizeof key, "org:", acr, NULL);
         else {
             size_t o = 0;
             uint32_t t0 = cd->t0;
@@ -950,7 +1056,7 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
                 t0++;
             o = s_fold_range(c, t0, cd->t1, buf, sizeof buf);
             (void)o;
-            snprintf(key, sizeof key, "org:%s", buf);
+            extract_join(key, sizeof key, "org:", buf, NULL);
         }
         int e = s_find_key(c, key);
         if (e < 0) {
@@ -959,6 +1065,12 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
         if (acr && strcmp(c->ent.v[e].acr, acr) != 0)
             s_set_acr(c, e, acr);
         return e;
+    }
+    case K_VEHICLE: {
+        s_vehicle_name(c, cd->t0, cd->t1, buf, sizeof buf);
+        extract_join(key, sizeof key, "veh:", buf, NULL);
+        int e = s_find_key(c, key);
+        return e >= 0 ? e : s_new_ent(c, K_VEHICLE, cd->t0, cd->t1, key);
     }
     case K_PERSON: {
         char sur[64];
@@ -990,10 +1102,11 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
             }
         if (best >= 0)
             return best;
-        snprintf(key, sizeof key, "per:%s", sur);
+        extract_join(key, sizeof key, "per:", sur, NULL);
         if (s_find_key(c, key) >= 0) {
             /* another person with the same surname: qualify with the first name */
-            snprintf(key, sizeof key, "per:%s %s", t[cd->t0].f, sur);
+            size_t o = extract_join(key, sizeof key, "per:", t[cd->t0].f, " ");
+            extract_join(key + o, sizeof key - o, sur, NULL, NULL);
             int e = s_find_key(c, key);
             if (e >= 0)
                 return e;
@@ -1029,7 +1142,7 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
     if (len == 1 && (found = s_find_acr(c, t[cd->t0].f)) >= 0)
         return found;
     s_fold_range(c, cd->t0, cd->t1, buf, sizeof buf);
-    snprintf(key, sizeof key, "loc:%s", buf);
+    extract_join(key, sizeof key, "loc:", buf, NULL);
     if ((found = s_find_key(c, key)) >= 0)
         return found;
     if (len == 1 && (t[cd->t0].flags & TK_ALLCAP)) {
@@ -1038,7 +1151,7 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
         return s_link(c, &o);
     }
     s_fold_range(c, cd->t0, cd->t1, buf, sizeof buf);
-    snprintf(key, sizeof key, "oth:%s", buf);
+    extract_join(key, sizeof key, "oth:", buf, NULL);
     int e = s_find_key(c, key);
     return e >= 0 ? e : s_new_ent(c, K_OTHER, cd->t0, cd->t1, key);
 }
@@ -1086,6 +1199,7 @@ void extract_entity_find(xctx_t *c)
     }
     s_candv_t cv = {0};
     s_find_candidates(c, &cv, lset, mask);
+    s_vehicle_spread(c, &cv);
     s_ix_t *ix = extract_arena_alloc(c->arena, sizeof *ix, 1);
     size_t nb = 64;
     while (nb < cv.n * 4 + 4)

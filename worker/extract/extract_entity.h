@@ -7,7 +7,8 @@
     Rights (SOHR)") or the name's initials make one of three letters or more, so an article
     that writes only "SOHR" meets one that spells it out; otherwise "org:<folded name>";
     "loc:<folded country>" for countries and their demonyms ("Turkish" -> "loc:turkey"),
-    "loc:<folded name>" for other places. */
+    "loc:<folded name>" for other places; "veh:<folded name>" for a craft named as one
+    ("the ferry Northern Star", "MV Northern Star", "aboard the Northern Star"). */
 #ifndef CC_EXTRACT_ENTITY_H
 #define CC_EXTRACT_ENTITY_H
 
@@ -26,6 +27,14 @@ size_t extract_entity_res_size(const xres_t *r);
 /* Canonical country name for a folded name or demonym ("turkish" -> "Turkey"), or NULL.
    *demonym says which it was. */
 const char *extract_entity_country(const xres_t *r, const char *folded, bool *demonym);
+
+/* The same for a folded name whose extract_hash is `hash` (a token's hash): no rehash. */
+const char *extract_entity_country_hash(const xres_t *r, const char *folded, uint32_t hash,
+                                        bool *demonym);
+
+/* Registers the entity word lists (titles, organization and place words...) with
+   extract_lex. Called once by extract_lex_init. */
+void extract_entity_lex(void);
 
 /* Finds mentions and builds entities into c->men and c->ent. Can't fail. */
 void extract_entity_find(xctx_t *c);

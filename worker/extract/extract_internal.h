@@ -6,6 +6,7 @@
 
 #include "extract.h"
 #include "extract_arena.h"
+#include "extract_lex.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -26,6 +27,7 @@
 #define TK_SSTART  0x0800   /* first token of a sentence */
 #define TK_POSS    0x1000   /* possessive "'s" split off a word */
 #define TK_ABBR    0x2000   /* a word with internal periods ("U.S.") */
+#define TK_HYPHEN  0x4000   /* its folded form holds a '-' ("al-assad", "twenty-one") */
 
 typedef struct {
     uint32_t s, e;          /* byte range in the working text */
@@ -35,6 +37,8 @@ typedef struct {
     int32_t sent;           /* sentence index */
     int32_t ent;            /* entity index of the mention covering it, or -1 */
     int32_t quote;          /* quote region index it lies in, or -1 */
+    uint16_t lex;           /* its extract_lex entry, 0 when the word is in no list */
+    uint64_t wc;            /* its word classes (WC_*), 0 when none */
 } xtok_t;
 
 typedef struct {
@@ -52,7 +56,7 @@ typedef struct {
 } xmention_t;
 
 typedef struct {
-    char kind;              /* 'p' person, 'o' org, 'l' place, 'x' other */
+    char kind;              /* 'p' person, 'o' org, 'l' place, 'v' vehicle, 'x' other */
     char key[96];           /* cross-article key */
     uint32_t name_t0, name_t1; /* token range of the longest form */
     char acr[16];           /* acronym (folded), "" if none */
@@ -103,11 +107,26 @@ uint32_t extract_orig(const xctx_t *c, uint32_t w);
 extract_span_t extract_span(xctx_t *c, uint32_t s, uint32_t e);
 /* Span for tokens [t0, t1). */
 extract_span_t extract_span_tok(xctx_t *c, uint32_t t0, uint32_t t1);
-/* True when token i's folded form equals `s`. */
+/* Writes a, b and c (each may be NULL) one after another into out, truncated to cap - 1
+   bytes and NUL-terminated, like snprintf(out, cap, "%s%s%s") without its cost on the
+   per-mention path. Returns the length written. cap must be > 0. */
+size_t extract_join(char *out, size_t cap, const char *a, const char *b, const char *c);
+/* True when token i's folded form equals `s`. The first byte is tested inline: with a
+   literal `s` that rejects most tokens without a call. */
 static inline bool xtok_is(const xctx_t *c, size_t i, const char *s)
 {
     extern int strcmp(const char *, const char *);
-    return i < c->tok.n && strcmp(c->tok.v[i].f, s) == 0;
+    return i < c->tok.n && c->tok.v[i].f[0] == s[0] && strcmp(c->tok.v[i].f, s) == 0;
+}
+/* True when token i is in one of the word classes `wc` (WC_* bits). */
+static inline bool xtok_wc(const xctx_t *c, size_t i, uint64_t wc)
+{
+    return i < c->tok.n && (c->tok.v[i].wc & wc) != 0;
+}
+/* Token i's lexicon entry, or NULL. */
+static inline const xlex_t *xtok_lex(const xctx_t *c, size_t i)
+{
+    return i < c->tok.n ? extract_lex_entry(c->tok.v[i].lex) : NULL;
 }
 /* True when token i is the one-byte punctuation `ch`. */
 static inline bool xtok_punct(const xctx_t *c, size_t i, char ch)

@@ -24,6 +24,10 @@ size_t extract_quantity_number(const xctx_t *c, size_t i, size_t end, double *va
 /* Normalized predicate for a folded word ("died" -> "killed"), or NULL. */
 const char *extract_quantity_predicate(const char *f);
 
+/* Registers the quantity words (number words, scales, predicates, events, noun phrase
+   ends...) with extract_lex. Called once by extract_lex_init. */
+void extract_quantity_lex(void);
+
 /* Finds quantity claims into c->qty. Needs tokens, sentences and entities. Can't fail. */
 void extract_quantity_find(xctx_t *c);
 

@@ -38,15 +38,50 @@ static void s_blank_controls(uint8_t *w, size_t n)
             w[i] = ' ';
 }
 
+/* Copies n bytes of s to w, blanking controls as s_blank_controls does, while checking
+   that s is UTF-8: one pass where there were three. Eight bytes at a time while none is
+   a control, DEL or non-ASCII. Returns false (w then half written) when s is not UTF-8. */
+static bool s_copy_utf8(uint8_t *w, const uint8_t *s, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    size_t i = 0;
+    while (i < n) {
+        if (i + 8 <= n) {
+            uint64_t x, del;
+            memcpy(&x, s + i, 8);
+            del = x ^ (0x7F * ones);
+            /* a high bit: non-ASCII; (x - 0x20) & ~x: a byte under 0x20; del: a 0x7F */
+            if (!((x | ((x - 0x20 * ones) & ~x) | ((del - ones) & ~del)) & high)) {
+                memcpy(w + i, &x, 8);
+                i += 8;
+                continue;
+            }
+        }
+        uint8_t b = s[i];
+        if (b < 0x80) {
+            if (b < 0x20 && b != '\n' && b != '\t')
+                b = (b == '\r') ? '\n' : ' ';
+            else if (b == 0x7F)
+                b = ' ';
+            w[i++] = b;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (k <= 0)
+            return false;
+        memcpy(w + i, s + i, (size_t)k);
+        i += (size_t)k;
+    }
+    return true;
+}
+
 int extract_text_decode(xctx_t *c)
 {
     const extract_doc_t *d = c->doc;
-    if (extract_text_valid_utf8(d->text, d->len)) {
-        uint8_t *w = extract_arena_alloc(c->arena, d->len + 1, 0);
-        if (d->len)
-            memcpy(w, d->text, d->len);
+    uint8_t *w = extract_arena_alloc(c->arena, d->len + 1, 0);
+    if (s_copy_utf8(w, d->text, d->len)) {
         w[d->len] = 0;
-        s_blank_controls(w, d->len);
         c->w = w;
         c->wlen = d->len;
         c->map = NULL;
@@ -56,7 +91,7 @@ int extract_text_decode(xctx_t *c)
     }
     /* Windows-1252: at most 3 UTF-8 bytes per input byte. map[j] is the original offset
        of working byte j, and map[wlen] == len, so span ends map too. */
-    uint8_t *w = extract_arena_alloc(c->arena, d->len * 3 + 1, 0);
+    w = extract_arena_alloc(c->arena, d->len * 3 + 1, 0);
     uint32_t *map = extract_arena_alloc(c->arena, (d->len * 3 + 1) * sizeof *map, 0);
     size_t j = 0;
     c->body_w = 0;
@@ -130,22 +165,23 @@ size_t extract_text_fold(const uint8_t *s, size_t n, char *out, size_t cap)
     if (cap == 0)
         return 0;
     while (i < n) {
-        char tmp[32];
-        size_t k;
         if (s[i] < 0x80) {
-            tmp[0] = (char)tolower(s[i]);
-            k = 1;
-            i++;
-        } else {
-            utf8proc_int32_t cp;
-            utf8proc_ssize_t step = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &cp);
-            if (step <= 0) {
-                i++;
-                continue;
-            }
-            i += (size_t)step;
-            k = s_fold_cp(cp, tmp);
+            /* ASCII straight into out */
+            if (o + 2 > cap)
+                break;
+            uint8_t b = s[i++];
+            out[o++] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
+            continue;
         }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t step = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (step <= 0) {
+            i++;
+            continue;
+        }
+        i += (size_t)step;
+        char tmp[32];
+        size_t k = s_fold_cp(cp, tmp);
         if (o + k + 1 > cap)
             break;
         memcpy(out + o, tmp, k);
@@ -156,32 +192,45 @@ size_t extract_text_fold(const uint8_t *s, size_t n, char *out, size_t cap)
 }
 
 /* Character classes the tokenizer needs. */
-enum { C_SPACE, C_NL, C_LETTER, C_UPPER, C_DIGIT, C_MARK, C_QUOTE, C_APOS, C_DASH, C_OTHER };
+enum { C_OTHER, C_SPACE, C_NL, C_LETTER, C_UPPER, C_DIGIT, C_MARK, C_QUOTE, C_APOS, C_DASH };
 
-static int s_class(const uint8_t *w, size_t len, size_t i, size_t *step, utf8proc_int32_t *cpo)
+/* Classes of the ASCII bytes, so the common case is one load. */
+static const uint8_t s_ascii[128] = {
+    ['\t'] = C_SPACE, ['\n'] = C_NL, [' '] = C_SPACE, ['"'] = C_QUOTE, ['\''] = C_APOS,
+    ['-'] = C_DASH,
+    ['0'] = C_DIGIT, ['1'] = C_DIGIT, ['2'] = C_DIGIT, ['3'] = C_DIGIT, ['4'] = C_DIGIT,
+    ['5'] = C_DIGIT, ['6'] = C_DIGIT, ['7'] = C_DIGIT, ['8'] = C_DIGIT, ['9'] = C_DIGIT,
+#define U_(ch) [ch] = C_UPPER
+    U_('A'), U_('B'), U_('C'), U_('D'), U_('E'), U_('F'), U_('G'), U_('H'), U_('I'), U_('J'),
+    U_('K'), U_('L'), U_('M'), U_('N'), U_('O'), U_('P'), U_('Q'), U_('R'), U_('S'), U_('T'),
+    U_('U'), U_('V'), U_('W'), U_('X'), U_('Y'), U_('Z'),
+#undef U_
+#define L_(ch) [ch] = C_LETTER
+    L_('a'), L_('b'), L_('c'), L_('d'), L_('e'), L_('f'), L_('g'), L_('h'), L_('i'), L_('j'),
+    L_('k'), L_('l'), L_('m'), L_('n'), L_('o'), L_('p'), L_('q'), L_('r'), L_('s'), L_('t'),
+    L_('u'), L_('v'), L_('w'), L_('x'), L_('y'), L_('z'),
+#undef L_
+};
+
+static int s_class_cp(const uint8_t *w, size_t len, size_t i, size_t *step,
+                      utf8proc_int32_t *cpo);
+
+static inline int s_class(const uint8_t *w, size_t len, size_t i, size_t *step,
+                          utf8proc_int32_t *cpo)
 {
     uint8_t b = w[i];
     if (b < 0x80) {
         *step = 1;
         *cpo = b;
-        if (b == '\n')
-            return C_NL;
-        if (b == ' ' || b == '\t')
-            return C_SPACE;
-        if (b >= 'a' && b <= 'z')
-            return C_LETTER;
-        if (b >= 'A' && b <= 'Z')
-            return C_UPPER;
-        if (b >= '0' && b <= '9')
-            return C_DIGIT;
-        if (b == '"')
-            return C_QUOTE;
-        if (b == '\'')
-            return C_APOS;
-        if (b == '-')
-            return C_DASH;
-        return C_OTHER;
+        return s_ascii[b];   /* C_OTHER is 0: the slots left out */
     }
+    return s_class_cp(w, len, i, step, cpo);
+}
+
+/* The class of the non-ASCII character at w[i]. */
+static int s_class_cp(const uint8_t *w, size_t len, size_t i, size_t *step,
+                      utf8proc_int32_t *cpo)
+{
     utf8proc_int32_t cp;
     utf8proc_ssize_t k = utf8proc_iterate(w + i, (utf8proc_ssize_t)(len - i), &cp);
     if (k <= 0) {
@@ -214,7 +263,9 @@ static int s_class(const uint8_t *w, size_t len, size_t i, size_t *step, utf8pro
 static inline bool s_is_alpha(int k) { return k == C_LETTER || k == C_UPPER || k == C_MARK; }
 static inline bool s_is_alnum(int k) { return s_is_alpha(k) || k == C_DIGIT; }
 
-static void s_push(xctx_t *c, size_t s, size_t e, uint32_t flags)
+/* Pushes the token [s, e). An ASCII token's folded form goes at *fb, which the caller
+   sized for every byte of the text plus a NUL per token, and *fb moves past it. */
+static void s_push(xctx_t *c, char **fb, size_t s, size_t e, uint32_t flags)
 {
     xtok_t t = {0};
     t.s = (uint32_t)s;
@@ -224,28 +275,40 @@ static void s_push(xctx_t *c, size_t s, size_t e, uint32_t flags)
     t.ent = -1;
     t.quote = -1;
     size_t n = e - s;
-    /* Most tokens are ASCII: fold and read the case in one pass, without utf8proc. */
+    /* Most tokens are ASCII: fold, hash and read the case in one pass, without
+       utf8proc, and leave that for the first non-ASCII byte. */
     const uint8_t *w = c->w + s;
-    size_t k = 0;
-    while (k < n && w[k] < 0x80)
-        k++;
-    if (k == n) {
-        char *f = extract_arena_alloc(c->arena, n + 1, 0);
-        int letters = 0, upper = 0, first = 0;
-        for (size_t q = 0; q < n; q++) {
-            uint8_t b = w[q];
-            bool up = b >= 'A' && b <= 'Z';
-            if (up || (b >= 'a' && b <= 'z')) {
-                letters++;
-                upper += up;
-                if (!first)
-                    first = up ? 2 : 1;
-            }
-            f[q] = (char)(up ? b + 32 : b);
+    char *f = *fb;
+    int letters = 0, upper = 0, first = 0;
+    bool hyphen = false;
+    uint32_t h = 2166136261u;   /* extract_hash of the folded form */
+    size_t q = 0;
+    for (; q < n; q++) {
+        uint8_t b = w[q];
+        if (b >= 0x80)
+            break;
+        int k = s_ascii[b];
+        hyphen |= b == '-';
+        if (k == C_UPPER || k == C_LETTER) {
+            bool up = k == C_UPPER;
+            if (!letters)
+                first = up ? 2 : 1;
+            letters++;
+            upper += up;
+            b |= up ? 0x20 : 0;
         }
+        f[q] = (char)b;
+        h = (h ^ b) * 16777619u;
+    }
+    if (q == n) {
+        *fb += n + 1;
         f[n] = 0;
         t.f = f;
-        t.hash = extract_hash(f, n);
+        t.hash = h;
+        if (hyphen)
+            t.flags |= TK_HYPHEN;
+        t.lex = extract_lex_index(f, t.hash);
+        t.wc = t.lex ? extract_lex_entry(t.lex)->bits : 0;
         if (flags & TK_WORD) {
             if (first == 2)
                 t.flags |= TK_CAP;
@@ -256,24 +319,26 @@ static void s_push(xctx_t *c, size_t s, size_t e, uint32_t flags)
         return;
     }
     size_t cap = n * 3 + 8;
-    char *f = extract_arena_alloc(c->arena, cap, 0);
+    f = extract_arena_alloc(c->arena, cap, 0);
     size_t fl = extract_text_fold(c->w + s, n, f, cap);
     t.f = f;
     t.hash = extract_hash(f, fl);
+    if (memchr(f, '-', fl))
+        t.flags |= TK_HYPHEN;
+    t.lex = extract_lex_index(f, t.hash);
+    t.wc = t.lex ? extract_lex_entry(t.lex)->bits : 0;
     if (flags & TK_WORD) {
-        int letters = 0, upper = 0;
+        letters = upper = 0;
         size_t i = s, step;
         utf8proc_int32_t cp;
-        bool first = true;
         while (i < e) {
             int k = s_class(c->w, c->wlen, i, &step, &cp);
             if (k == C_UPPER || k == C_LETTER) {
+                if (!letters && k == C_UPPER)
+                    t.flags |= TK_CAP;
                 letters++;
                 if (k == C_UPPER)
                     upper++;
-                if (first && k == C_UPPER)
-                    t.flags |= TK_CAP;
-                first = false;
             }
             i += step;
         }
@@ -290,6 +355,10 @@ void extract_text_tokenize(xctx_t *c)
     utf8proc_int32_t cp, cp2;
     uint32_t para = TK_PARA;
     c->tok.n = 0;
+    extract_lex_init();
+    /* Folded forms of ASCII tokens, packed: each token's bytes and a NUL, so at most
+       twice the text. One allocation instead of one per token. */
+    char *fb = extract_arena_alloc(c->arena, 2 * len + 2, 0);
     while (i < len) {
         int k = s_class(w, len, i, &step, &cp);
         uint32_t title = (c->body_w > 0 && i < c->body_w) ? TK_TITLE : 0;
@@ -343,7 +412,7 @@ void extract_text_tokenize(xctx_t *c)
                 }
                 break;
             }
-            s_push(c, s, i, fl | para | title);
+            s_push(c, &fb, s, i, fl | para | title);
         } else if (k == C_DIGIT) {
             i += step;
             while (i < len) {
@@ -358,25 +427,25 @@ void extract_text_tokenize(xctx_t *c)
                 }
                 break;
             }
-            s_push(c, s, i, TK_NUM | para | title);
+            s_push(c, &fb, s, i, TK_NUM | para | title);
         } else if (k == C_APOS && i + step < len && (w[i + step] == 's' || w[i + step] == 'S')
                    && c->tok.n && c->tok.v[c->tok.n - 1].e == s
                    && (i + step + 1 >= len || !isalnum(w[i + step + 1]))) {
             i += step + 1;
-            s_push(c, s, i, TK_WORD | TK_POSS | title);
+            s_push(c, &fb, s, i, TK_WORD | TK_POSS | title);
         } else if ((cp == '\'' || cp == '`') && i + 1 < len && w[i + 1] == cp) {
             /* '' and `` stand for double quotes in some wire copy */
             i += 2;
-            s_push(c, s, i, TK_PUNCT | TK_QUOTE | para | title);
+            s_push(c, &fb, s, i, TK_PUNCT | TK_QUOTE | para | title);
         } else if (k == C_QUOTE) {
             i += step;
-            s_push(c, s, i, TK_PUNCT | TK_QUOTE | para | title);
+            s_push(c, &fb, s, i, TK_PUNCT | TK_QUOTE | para | title);
         } else if (cp == '.' && i + 2 < len && w[i + 1] == '.' && w[i + 2] == '.') {
             i += 3;
-            s_push(c, s, i, TK_PUNCT | para | title);
+            s_push(c, &fb, s, i, TK_PUNCT | para | title);
         } else {
             i += step;
-            s_push(c, s, i, TK_PUNCT | para | title);
+            s_push(c, &fb, s, i, TK_PUNCT | para | title);
         }
         para = 0;
     }
@@ -482,8 +551,16 @@ static void s_bitcount_flush(s_bitcount_t *bc)
 
 static void s_bitcount_add(s_bitcount_t *bc, uint64_t sh)
 {
-    for (int k = 0; k < 8; k++)
-        bc->acc[k] += (sh >> k) & 0x0101010101010101ULL;
+    const uint64_t m = 0x0101010101010101ULL;
+    /* written out: GCC at -O2 kept the loop and its counter */
+    bc->acc[0] += sh & m;
+    bc->acc[1] += (sh >> 1) & m;
+    bc->acc[2] += (sh >> 2) & m;
+    bc->acc[3] += (sh >> 3) & m;
+    bc->acc[4] += (sh >> 4) & m;
+    bc->acc[5] += (sh >> 5) & m;
+    bc->acc[6] += (sh >> 6) & m;
+    bc->acc[7] += (sh >> 7) & m;
     bc->total++;
     if (++bc->pending == 255)
         s_bitcount_flush(bc);
