@@ -148,3 +148,23 @@ Test(extract_attrib, asked_question_opener)
     SPAN_IS(r.attrs[1].speaker, "Peter Ulm");
     SPAN_IS(r.attrs[1].content, "the engineers were confident");
 }
+
+/* PolNeAR gives a token to one attribution: a cue inside another's content is not its own,
+   unless it opens a clause of its own, which then ends the outer content. */
+Test(extract_attrib, nested_cue_belongs_to_outer_content)
+{
+    extract_result_t r = s_run("Vera Lind said the council believes the tax is fair.\n");
+    cr_assert_eq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].cue, "said");
+    SPAN_IS(r.attrs[0].content, "the council believes the tax is fair");
+}
+
+Test(extract_attrib, coordinated_clause_ends_outer_content)
+{
+    extract_result_t r = s_run(
+        "Vera Lind said the roads were clear but Omar Diaz warned that ice would form.\n");
+    cr_assert_eq(r.n_attrs, 2);
+    SPAN_IS(r.attrs[0].content, "the roads were clear");
+    SPAN_IS(r.attrs[1].speaker, "Omar Diaz");
+    SPAN_IS(r.attrs[1].content, "ice would form");
+}

@@ -453,11 +453,18 @@ static const int *s_pub(const xctx_t *c, int *buf)
     return NULL;
 }
 
+/* Token ranges of one emitted attribution, parallel to c->attr, for the nesting pass. */
+typedef struct {
+    uint32_t cue0, cue1, sp0, sp1, ct0, ct1;
+} s_rng_t;
+
 /* State across a run: the last named speaker for pronouns and roles. */
 typedef struct {
     int last_person;          /* entity index of the last named person speaker */
     int last_any;             /* entity of the last attribution's speaker */
     uint8_t *used;            /* tokens already taken by an attribution's cue */
+    s_rng_t *rng;             /* token ranges of c->attr (arena) */
+    size_t rng_cap;
 } s_state_t;
 
 static int s_speaker_entity(xctx_t *c, s_state_t *st, size_t a, size_t b, bool *is_pron)
@@ -537,6 +544,18 @@ static void s_emit(xctx_t *c, s_state_t *st, size_t cue0, size_t cue1, size_t sp
     a.direct = direct;
     for (size_t i = cue0; i < cue1; i++)
         st->used[i] = 1;
+    if (c->attr.n == st->rng_cap) {
+        /* the arena has no realloc; the old block is dropped with the run */
+        size_t cap = st->rng_cap ? st->rng_cap * 2 : 64;
+        s_rng_t *r = extract_arena_alloc(c->arena, cap * sizeof *r, 0);
+        if (st->rng_cap)
+            memcpy(r, st->rng, st->rng_cap * sizeof *r);
+        st->rng = r;
+        st->rng_cap = cap;
+    }
+    st->rng[c->attr.n] = (s_rng_t){(uint32_t)cue0, (uint32_t)cue1, (uint32_t)sp0,
+                                   (uint32_t)(sp1 > sp0 ? sp1 : sp0), (uint32_t)ct0,
+                                   (uint32_t)ct1};
     XVEC_PUSH(c->attr, a);
 }
 
@@ -897,10 +916,88 @@ static void s_try_colon(xctx_t *c, s_state_t *st, const xsent_t *s)
     }
 }
 
+/* Where a clause of its own starts right before token `left` (a speaker or a cue) inside
+   a content that begins at `lo`: the first token of the break (", and", "but", ";", a dash,
+   a new sentence). Returns 0 when `left` continues the clause it is in. */
+static size_t s_clause_break(const xctx_t *c, size_t lo, size_t left)
+{
+    static const char *const conj[] = {"and", "but", "while", "whereas", "though",
+        "although", "yet", "or", NULL};
+    const xtok_t *t = c->tok.v;
+    if (left <= lo + 1)
+        return 0;
+    if (t[left].flags & TK_SSTART)
+        return left;
+    size_t k = left - 1;
+    if (!(t[k].flags & TK_CAP) && s_in(t[k].f, conj)) {
+        if (xtok_punct(c, k - 1, ','))
+            k--;
+        return k > lo + 1 ? k : 0;
+    }
+    if (xtok_punct(c, k, ';') || xtok_punct(c, k, '-') || xtok_is(c, k, "\xe2\x80\x94")
+        || xtok_is(c, k, "\xe2\x80\x93"))
+        return k;
+    /* ", adding ..." and ", Smith said ...": a comma, then a participle cue or a subject */
+    if (xtok_punct(c, k, ',') || ((t[k].flags & TK_QCLOSE) && xtok_punct(c, k - 1, ',')))
+        if (extract_attrib_cue_class(t[left].f) == ATTRIB_CUE_PART || s_is_cap_or_pron(c, left))
+            return t[k].flags & TK_QCLOSE ? k + 1 : k;
+    return 0;
+}
+
+/* PolNeAR gives each token to one attribution, so a cue inside another attribution's
+   content ("X said [Y wants C]") is not one of its own. When the inner one opens a clause
+   of its own ("X said A, but Y thinks B"), the outer content was too long: it ends at the
+   break and both stay. Otherwise the inner one is dropped. */
+static void s_resolve_nesting(xctx_t *c, s_state_t *st)
+{
+    size_t n = c->attr.n;
+    if (n < 2)
+        return;
+    uint8_t *dead = extract_arena_alloc(c->arena, n, 1);
+    s_rng_t *r = st->rng;
+    for (size_t i = 0; i < n; i++) {
+        /* cues come in token order, and a content stays near its cue */
+        size_t best = SIZE_MAX, blen = SIZE_MAX;
+        for (size_t o = i; o-- > 0 && r[i].cue0 - r[o].cue0 < 400;)
+            if (!dead[o] && r[o].ct0 <= r[i].cue0 && r[i].cue1 <= r[o].ct1
+                && r[o].ct1 - r[o].ct0 < blen)
+                best = o, blen = r[o].ct1 - r[o].ct0;
+        for (size_t o = i + 1; o < n && r[o].cue0 - r[i].cue0 < 400; o++)
+            if (!dead[o] && r[o].ct0 <= r[i].cue0 && r[i].cue1 <= r[o].ct1
+                && r[o].ct1 - r[o].ct0 < blen)
+                best = o, blen = r[o].ct1 - r[o].ct0;
+        if (best == SIZE_MAX)
+            continue;
+        s_rng_t *o = &r[best];
+        size_t left = r[i].sp1 > r[i].sp0 && r[i].sp0 < r[i].cue0 ? r[i].sp0 : r[i].cue0;
+        if (left < o->ct0)
+            left = o->ct0;
+        size_t brk = s_clause_break(c, o->ct0, left);
+        if (brk) {
+            size_t e = brk;
+            while (e > o->ct0 && xtok_punct(c, e - 1, ','))
+                e--;
+            o->ct1 = (uint32_t)e;
+            c->attr.v[best].content = extract_span_tok(c, o->ct0, o->ct1);
+        } else {
+            dead[i] = 1;
+        }
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (dead[i])
+            continue;
+        c->attr.v[k] = c->attr.v[i];
+        r[k] = r[i];
+        k++;
+    }
+    c->attr.n = k;
+}
+
 void extract_attrib_find(xctx_t *c)
 {
     c->attr.n = 0;
-    s_state_t st = {-1, -1, NULL};
+    s_state_t st = {-1, -1, NULL, NULL, 0};
     st.used = extract_arena_alloc(c->arena, c->tok.n + 1, 1);
     int pubbuf[3];
     const int *pub = s_pub(c, pubbuf);
@@ -916,4 +1013,5 @@ void extract_attrib_find(xctx_t *c)
             s_try_cue(c, &st, i, s, pub);
         }
     }
+    s_resolve_nesting(c, &st);
 }
