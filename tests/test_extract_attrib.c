@@ -168,3 +168,30 @@ Test(extract_attrib, coordinated_clause_ends_outer_content)
     SPAN_IS(r.attrs[1].speaker, "Omar Diaz");
     SPAN_IS(r.attrs[1].content, "ice would form");
 }
+
+/* A stance verb's content is its object, not the rest of the clause. */
+Test(extract_attrib, object_cue_content_is_the_object)
+{
+    extract_result_t r = s_run("The Harbour Union endorsed Mayor Lena Holt last week.\n"
+                               "Two ferry captains backed Holt and then left the hall.\n");
+    cr_assert_eq(r.n_attrs, 2);
+    SPAN_IS(r.attrs[0].cue, "endorsed");
+    SPAN_IS(r.attrs[0].speaker, "The Harbour Union");
+    SPAN_IS(r.attrs[0].content, "Mayor Lena Holt");
+    SPAN_IS(r.attrs[1].cue, "backed");
+    SPAN_IS(r.attrs[1].content, "Holt");
+}
+
+/* Measured additions to the lexicon: speech, cognition and stance forms. */
+Test(extract_attrib, measured_lexicon)
+{
+    cr_assert_eq(extract_attrib_cue_class("learned"), ATTRIB_CUE_VERB);
+    cr_assert_eq(extract_attrib_cue_class("worries"), ATTRIB_CUE_VERB);
+    cr_assert_eq(extract_attrib_cue_class("discussing"), ATTRIB_CUE_PART);
+    cr_assert_eq(extract_attrib_cue_class("backed"), ATTRIB_CUE_VERB);
+    cr_assert_eq(extract_attrib_cue_class("support"), ATTRIB_CUE_NONE);
+    extract_result_t r = s_run("Ada Brook learned that the tunnel would close in June.\n");
+    cr_assert_eq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].speaker, "Ada Brook");
+    SPAN_IS(r.attrs[0].content, "the tunnel would close in June");
+}
