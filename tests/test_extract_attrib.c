@@ -195,3 +195,28 @@ Test(extract_attrib, measured_lexicon)
     SPAN_IS(r.attrs[0].speaker, "Ada Brook");
     SPAN_IS(r.attrs[0].content, "the tunnel would close in June");
 }
+
+/* An inverted speaker keeps its prepositional tail ("a spokesman to the mayor"); a verb
+   after a plain word ("is being denied the chance") has no inverted speaker. */
+Test(extract_attrib, inverted_speaker_with_of_phrase)
+{
+    extract_result_t r = s_run(
+        "\xe2\x80\x9cWe will reopen the bridge in May,\xe2\x80\x9d said a spokesman to the mayor.\n"
+        "Ada Brook says she is being denied the chance to speak at the hall.\n");
+    cr_assert_eq(r.n_attrs, 2);
+    SPAN_IS(r.attrs[0].speaker, "a spokesman to the mayor");
+    SPAN_IS(r.attrs[1].cue, "says");
+    SPAN_IS(r.attrs[1].content, "she is being denied the chance to speak at the hall");
+}
+
+/* "X, who estimated C, said D": the relative clause's content stops before the main verb. */
+Test(extract_attrib, relative_clause_content_stops_at_main_verb)
+{
+    extract_result_t r = s_run(
+        "Mr. Ulm, who estimated that half the boats were idle, said he would sell his own.\n");
+    cr_assert_eq(r.n_attrs, 2);
+    SPAN_IS(r.attrs[0].cue, "estimated");
+    SPAN_IS(r.attrs[0].content, "half the boats were idle");
+    SPAN_IS(r.attrs[1].cue, "said");
+    SPAN_IS(r.attrs[1].content, "he would sell his own");
+}

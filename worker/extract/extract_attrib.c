@@ -896,12 +896,24 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
     /* Inverted speaker: ", said X." / "” said X" */
     bool inverted = false;
     size_t inv0 = 0, inv1 = 0;
-    if (!has_left || (j > s0 && (xtok_punct(c, j - 1, ',') || (t[j - 1].flags & TK_QUOTE)))) {
+    /* only after a clause or a quotation, or opening the sentence: "is being denied the
+       chance" has no speaker after its verb */
+    if (j == s0 || (j > s0 && (t[j - 1].flags & TK_PUNCT))) {
         size_t r = s_skip_adjuncts(c, cue1, s1, pub);
         size_t e = s_np_right(c, r, s1, true);
+        /* "said a spokesman to the president", "said the head of the union" */
+        for (int pp = 0; pp < 2 && e > r && e + 1 < s1 && !(t[e].flags & TK_CAP)
+                         && (xtok_is(c, e, "to") || xtok_is(c, e, "of") || xtok_is(c, e, "for")
+                             || xtok_is(c, e, "at") || xtok_is(c, e, "with"));
+             pp++) {
+            size_t e2 = s_np_right(c, e + 1, s1, true);
+            if (e2 <= e + 1)
+                break;
+            e = e2;
+        }
         bool after_quote = j > s0 && ((t[j - 1].flags & TK_QUOTE)
                                       || (j > s0 + 1 && (t[j - 2].flags & TK_QUOTE)));
-        if (e > r && e - r <= 8 && (after_quote || s_is_cap_or_pron(c, r) || xtok_is(c, r, "the")
+        if (e > r && e - r <= 14 && (after_quote || s_is_cap_or_pron(c, r) || xtok_is(c, r, "the")
                                     || xtok_is(c, r, "a"))) {
             /* the speaker must end the clause (an aside may follow) */
             if (e >= s1 || (t[e].flags & TK_PUNCT) || xtok_is(c, e, "who")
@@ -1062,9 +1074,17 @@ static void s_resolve_nesting(xctx_t *c, s_state_t *st)
             continue;
         s_rng_t *o = &r[best];
         size_t left = r[i].sp1 > r[i].sp0 && r[i].sp0 < r[i].cue0 ? r[i].sp0 : r[i].cue0;
-        if (left < o->ct0)
-            left = o->ct0;
-        size_t brk = s_clause_break(c, o->ct0, left);
+        size_t brk;
+        if (left < o->ct0 && o->sp1 > o->sp0 && r[i].sp0 <= o->sp0 && o->cue0 < r[i].cue0
+            && (xtok_is(c, o->sp1 - 1, "who") || xtok_is(c, o->sp1 - 1, "which"))) {
+            /* "X, who estimated that C, said D": the relative clause's content ran over
+               the main verb */
+            brk = r[i].cue0 > o->ct0 + 1 ? r[i].cue0 : 0;
+        } else {
+            if (left < o->ct0)
+                left = o->ct0;
+            brk = s_clause_break(c, o->ct0, left);
+        }
         if (brk) {
             size_t e = brk;
             while (e > o->ct0 && xtok_punct(c, e - 1, ','))
