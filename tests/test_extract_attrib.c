@@ -220,3 +220,17 @@ Test(extract_attrib, relative_clause_content_stops_at_main_verb)
     SPAN_IS(r.attrs[1].cue, "said");
     SPAN_IS(r.attrs[1].content, "he would sell his own");
 }
+
+/* A verb of saying with its own speaker outranks a weaker cue whose content runs over it:
+   the weaker content stops before it. */
+Test(extract_attrib, saying_outranks_weaker_cue)
+{
+    extract_result_t r = s_run(
+        "Mr. Ulm, citing the charm of the old port, said the town could grow.\n");
+    cr_assert_eq(r.n_attrs, 2);
+    SPAN_IS(r.attrs[0].cue, "citing");
+    SPAN_IS(r.attrs[0].content, "the charm of the old port");
+    SPAN_IS(r.attrs[1].cue, "said");
+    SPAN_IS(r.attrs[1].speaker, "Mr. Ulm");
+    SPAN_IS(r.attrs[1].content, "the town could grow");
+}

@@ -1048,6 +1048,16 @@ static size_t s_clause_break(const xctx_t *c, size_t lo, size_t left)
     return 0;
 }
 
+/* Verbs of saying proper: as cues they outrank verbs of thinking and stance. */
+static bool s_strong_cue(const xctx_t *c, size_t i)
+{
+    static const char *const strong[] = {"said", "says", "say", "told", "tells",
+        "according", "added", "adds", "wrote", "writes", "stated", "explained", "noted",
+        "argued", "insisted", "replied", "responded", "recalled", "warned", "announced",
+        "tweeted", NULL};
+    return s_in(T(c, i)->f, strong);
+}
+
 /* PolNeAR gives each token to one attribution, so a cue inside another attribution's
    content ("X said [Y wants C]") is not one of its own. When the inner one opens a clause
    of its own ("X said A, but Y thinks B"), the outer content was too long: it ends at the
@@ -1073,7 +1083,22 @@ static void s_resolve_nesting(xctx_t *c, s_state_t *st)
         if (best == SIZE_MAX)
             continue;
         s_rng_t *o = &r[best];
+        /* "the morning shows [Carson said C]": a speech verb with its own speaker is not
+           the content of a weaker cue; the weaker one goes */
         size_t left = r[i].sp1 > r[i].sp0 && r[i].sp0 < r[i].cue0 ? r[i].sp0 : r[i].cue0;
+        if (r[i].sp1 > r[i].sp0 && s_strong_cue(c, r[i].cue0) && !s_strong_cue(c, o->cue0)) {
+            size_t e = left >= o->ct0 ? left : r[i].cue0;
+            while (e > o->ct0 && (xtok_punct(c, e - 1, ',') || xtok_is(c, e - 1, "and")
+                                  || xtok_is(c, e - 1, "but")))
+                e--;
+            if (e > o->ct0 && e < o->ct1) {
+                o->ct1 = (uint32_t)e;
+                c->attr.v[best].content = extract_span_tok(c, o->ct0, o->ct1);
+            } else {
+                dead[best] = 1;
+            }
+            continue;
+        }
         size_t brk;
         if (left < o->ct0 && o->sp1 > o->sp0 && r[i].sp0 <= o->sp0 && o->cue0 < r[i].cue0
             && (xtok_is(c, o->sp1 - 1, "who") || xtok_is(c, o->sp1 - 1, "which"))) {
