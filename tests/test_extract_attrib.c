@@ -234,3 +234,35 @@ Test(extract_attrib, saying_outranks_weaker_cue)
     SPAN_IS(r.attrs[1].speaker, "Mr. Ulm");
     SPAN_IS(r.attrs[1].content, "the town could grow");
 }
+
+/* A participle after a determiner is an adjective, not a cue. */
+Test(extract_attrib, participle_after_determiner_is_no_cue)
+{
+    extract_result_t r = s_run("The pledged funds reached the harbour fund in May.\n");
+    cr_assert_eq(r.n_attrs, 0);
+}
+
+/* Base forms that are as often nouns or infinitives are cues only after a subject. */
+Test(extract_attrib, base_form_needs_a_subject)
+{
+    extract_result_t r = s_run(
+        "Port records show that the ferry ran late all winter.\n"
+        "The show was cancelled before the ferry ran again.\n");
+    cr_assert_eq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].cue, "show");
+    SPAN_IS(r.attrs[0].speaker, "Port records");
+    SPAN_IS(r.attrs[0].content, "the ferry ran late all winter");
+}
+
+/* Transcripts: a paragraph that opens with a name and a colon; list entries are not. */
+Test(extract_attrib, transcript_colon)
+{
+    extract_result_t r = s_run(
+        "The interview went on for an hour.\n"
+        "HOLT: We will reopen the old bridge before the winter comes.\n"
+        "Holt: 1,200\n");
+    cr_assert_eq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].cue, ":");
+    SPAN_IS(r.attrs[0].speaker, "HOLT");
+    SPAN_IS(r.attrs[0].content, "We will reopen the old bridge before the winter comes");
+}

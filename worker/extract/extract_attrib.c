@@ -14,6 +14,10 @@
 /* A flag on a class: the verb takes a noun phrase as what it reports ("endorsed Cruz",
    "attacked her record"), so its content is that object, not the rest of the clause. */
 #define CUE_OBJ 0x10
+/* A flag on a class: the form is as often a noun ("his support", "a call for") or an
+   infinitive ("to see") as a finite verb, so it is a cue only right after a subject
+   ("voters support C", "records show C") or an auxiliary ("did not see"). */
+#define CUE_BASE 0x20
 
 typedef struct {
     const char *form;
@@ -121,6 +125,12 @@ static const s_cue_t s_cues[] = {
     {"threaten", 1}, {"tout", 1}, {"tweeting", 2}, {"understand", 1}, {"understood", 1},
     {"urge", 3}, {"vow", 1}, {"warn", 3}, {"welcomed", 1}, {"wished", 1}, {"wonder", 1},
     {"wondering", 2}, {"worries", 1}, {"worry", 1}, {"yelled", 1},
+    /* Measured base and past forms that are as often nouns or infinitives ("his
+       support", "to see"): cues only right after a subject or an auxiliary (CUE_BASE). */
+    {"admit", 1 | CUE_BASE}, {"comment", 1 | CUE_BASE}, {"defend", 1 | CUE_BASE},
+    {"deny", 1 | CUE_BASE}, {"note", 1 | CUE_BASE}, {"praise", 1 | CUE_BASE},
+    {"respond", 1 | CUE_BASE}, {"see", 1 | CUE_BASE}, {"seek", 1 | CUE_BASE},
+    {"shared", 1 | CUE_BASE}, {"show", 1 | CUE_BASE}, {"wanted", 1 | CUE_BASE},
 };
 
 /* Open-addressing table from a cue form's folded hash to its entry, so the per-token
@@ -187,7 +197,7 @@ int extract_attrib_cue_class(const char *f)
     if (!f || f[0] < 'a' || f[0] > 'z')
         return ATTRIB_CUE_NONE;
     extract_attrib_init();
-    return s_cue_lookup(f, extract_hash(f, strlen(f))) & ~CUE_OBJ;
+    return s_cue_lookup(f, extract_hash(f, strlen(f))) & ~(CUE_OBJ | CUE_BASE);
 }
 
 static bool s_in(const char *f, const char *const *list)
@@ -471,7 +481,7 @@ static size_t s_content_end(const xctx_t *c, size_t from, size_t send)
         /* "..., but insists ..." : a second verb of the same speaker starts another
            attribution */
         if ((xtok_is(c, k, "but") || xtok_is(c, k, "and")) && T(c, k)->quote < 0
-            && extract_attrib_cue_class(T(c, k + 1)->f) == ATTRIB_CUE_VERB) {
+            && s_cue_lookup(T(c, k + 1)->f, T(c, k + 1)->hash) == ATTRIB_CUE_VERB) {
             e = k;
             while (e > from && xtok_punct(c, e - 1, ','))
                 e--;
@@ -696,17 +706,50 @@ static bool s_quote_real(const xctx_t *c, int q)
     return q >= 0 && c->quote.v[q].t1 - c->quote.v[q].t0 >= 5;
 }
 
+/* Is token k a determiner, so that a participle after it is an adjective ("the pledged
+   delegates")? A possessive "'s" may be "has" and a number a year, so they don't count. */
+static bool s_adjective_context(const xctx_t *c, size_t k)
+{
+    static const char *const det[] = {"the", "a", "an", "his", "its", "their", "our", "my",
+        "your", "every", "such", NULL};
+    const xtok_t *t = T(c, k);
+    return (t->flags & TK_WORD) && s_in(t->f, det);
+}
+
+/* Can token k end a subject or stand between a subject and its verb, so that a base
+   form after it is a finite verb? Not after a determiner, a possessive, "to" or a
+   preposition ("his support", "to see", "in support"). */
+static bool s_subject_before(const xctx_t *c, size_t k)
+{
+    static const char *const no[] = {"the", "a", "an", "his", "her", "its", "their", "our",
+        "my", "your", "this", "to", "of", "for", "in", "on", "with", "by", "from", "at",
+        "about", "and", "or", "as", "into", "over", "without", "no", "any", "every", "each",
+        "whose", "strong", "broad", "public", "full", "more", "less", "most", NULL};
+    const xtok_t *t = T(c, k);
+    if (t->flags & (TK_POSS | TK_NUM))
+        return false;
+    if (!(t->flags & TK_WORD))
+        return false;
+    return !s_in(t->f, no);
+}
+
 static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, const int *pub)
 {
     const xtok_t *t = c->tok.v;
     int cls = s_cue_lookup(t[i].f, t[i].hash);
     bool obj = cls & CUE_OBJ;
-    cls &= ~CUE_OBJ;
+    if ((cls & CUE_BASE) && (i == s->t0 || !s_subject_before(c, i - 1)))
+        return;
+    cls &= ~(CUE_OBJ | CUE_BASE);
     size_t s0 = s->t0, s1 = s->t1;
     /* A capitalized cue only opens a sentence ("According to ...") or a headline. */
     if (cls == ATTRIB_CUE_NONE
         || ((t[i].flags & TK_CAP) && !(t[i].flags & TK_TITLE) && i != s0
             && !(i > s0 && (t[i - 1].flags & TK_QUOTE))))
+        return;
+    /* A participle after a determiner is an adjective. */
+    size_t len = strlen(t[i].f);
+    if (i > s0 && len > 3 && strcmp(t[i].f + len - 2, "ed") == 0 && s_adjective_context(c, i - 1))
         return;
     /* A cue inside a real quotation is part of what was said. */
     if (t[i].quote >= 0 && s_quote_real(c, t[i].quote) && !(t[i].flags & TK_QUOTE))
@@ -1005,17 +1048,49 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
     }
 }
 
-/* Headline attributions: "Gingrich: Trump Must Decide ..." */
+/* Headline and transcript attributions: "Gingrich: Trump Must Decide ..." in a title,
+   and a paragraph that opens with a name and a colon ("TAPPER: Take a listen.", "Kerry:
+   “By law ...”"), whose content is the rest of the paragraph. Labels ("Update:", "Editor's
+   note:") are not speakers. */
 static void s_try_colon(xctx_t *c, s_state_t *st, const xsent_t *s)
 {
+    static const char *const label[] = {"update", "updated", "note", "related", "watch",
+        "photo", "photos", "video", "source", "sources", "read", "more", "correction",
+        "clarification", "breaking", "live", "listen", "transcript", "excerpt", "q", "a",
+        "editor", "editors", "advertisement", "warning", "caption", "credit", "image",
+        "see", "also", "click", "subscribe", "follow", "contact", "email", "share", "tags",
+        "topics", "disclosure", "full", "the", "this", "here", "what", "why", "how", NULL};
     const xtok_t *t = c->tok.v;
+    bool title = t[s->t0].flags & TK_TITLE;
+    if (!title && !(t[s->t0].flags & TK_PARA))
+        return;
     for (size_t i = s->t0 + 1; i + 1 < s->t1 && i < s->t0 + 6; i++) {
         if (!xtok_punct(c, i, ':'))
             continue;
-        for (size_t k = s->t0; k < i; k++)
-            if (!(t[k].flags & TK_CAP) && !(t[k].flags & TK_POSS))
+        for (size_t k = s->t0; k < i; k++) {
+            if (t[k].flags & (TK_CAP | TK_POSS))
+                continue;
+            /* "Dr. Carson:" */
+            if (xtok_punct(c, k, '.') && k > s->t0 && extract_entity_is_title(t[k - 1].f))
+                continue;
+            return;
+        }
+        if (s_in(t[s->t0].f, label) || (!title && s_in(t[i - 1].f, label)))
+            return;
+        size_t ct1 = s_content_end(c, i + 1, s->t1);
+        if (!title) {
+            /* the rest of the paragraph */
+            size_t e = s->t1;
+            while (e < c->tok.n && !(t[e].flags & TK_PARA))
+                e++;
+            ct1 = e;
+            while (ct1 > i + 1 && (t[ct1 - 1].flags & TK_PUNCT) && !(t[ct1 - 1].flags & TK_QUOTE))
+                ct1--;
+            /* a list entry ("Clinton: 1,769", "Rubio: Finish second") says nothing */
+            if (ct1 < i + 6 || (t[i + 1].flags & TK_NUM))
                 return;
-        s_emit(c, st, i, i + 1, s->t0, i, i + 1, s_content_end(c, i + 1, s->t1), 0, 0, false);
+        }
+        s_emit(c, st, i, i + 1, s->t0, i, i + 1, ct1, 0, 0, false);
         return;
     }
 }
@@ -1034,8 +1109,11 @@ static size_t s_clause_break(const xctx_t *c, size_t lo, size_t left)
         return left;
     size_t k = left - 1;
     if (!(t[k].flags & TK_CAP) && s_in(t[k].f, conj)) {
+        /* a bare "and" may join two nouns ("the city and its allies will seek") */
         if (xtok_punct(c, k - 1, ','))
             k--;
+        else if (xtok_is(c, k, "and") || xtok_is(c, k, "or"))
+            return 0;
         return k > lo + 1 ? k : 0;
     }
     if (xtok_punct(c, k, ';') || xtok_punct(c, k, '-') || xtok_is(c, k, "\xe2\x80\x94")
@@ -1142,7 +1220,7 @@ void extract_attrib_find(xctx_t *c)
         const xsent_t *s = &c->sent.v[k];
         if (c->tok.v[s->t0].flags & TK_SKIP)
             continue;
-        if (c->tok.v[s->t0].flags & TK_TITLE)
+        if (c->tok.v[s->t0].flags & (TK_TITLE | TK_PARA))
             s_try_colon(c, &st, s);
         for (size_t i = s->t0; i < s->t1; i++) {
             if (!(c->tok.v[i].flags & TK_WORD) || st.used[i] || !s_maybe_cue(c->tok.v[i].hash))
