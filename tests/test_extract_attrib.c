@@ -266,3 +266,29 @@ Test(extract_attrib, transcript_colon)
     SPAN_IS(r.attrs[0].speaker, "HOLT");
     SPAN_IS(r.attrs[0].content, "We will reopen the old bridge before the winter comes");
 }
+
+/* A noun of saying after a possessive is a cue of its own. */
+Test(extract_attrib, noun_cue_after_possessive)
+{
+    extract_result_t r = s_run(
+        "The crowd cheered Mayor Holt's criticism of the harbour board.\n"
+        "The crowd heard her claim that the board had lied.\n");
+    cr_assert_eq(r.n_attrs, 2);
+    SPAN_IS(r.attrs[0].cue, "criticism of");
+    SPAN_IS(r.attrs[0].speaker, "Mayor Holt's");
+    SPAN_IS(r.attrs[0].content, "the harbour board");
+    SPAN_IS(r.attrs[1].cue, "claim");
+    SPAN_IS(r.attrs[1].speaker, "her");
+    SPAN_IS(r.attrs[1].content, "the board had lied");
+}
+
+/* "In a poll ..., C" is the poll's attribution. */
+Test(extract_attrib, in_a_poll)
+{
+    extract_result_t r = s_run(
+        "In a harbour survey released Monday, most boat owners backed the new fees.\n");
+    cr_assert_geq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].cue, "In");
+    SPAN_IS(r.attrs[0].speaker, "a harbour survey released Monday");
+    SPAN_IS(r.attrs[0].content, "most boat owners backed the new fees");
+}

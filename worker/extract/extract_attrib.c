@@ -18,6 +18,8 @@
    infinitive ("to see") as a finite verb, so it is a cue only right after a subject
    ("voters support C", "records show C") or an auxiliary ("did not see"). */
 #define CUE_BASE 0x20
+/* A flag: the form is also a noun of saying or thinking (see s_nouns). */
+#define CUE_NOUN 0x40
 
 typedef struct {
     const char *form;
@@ -139,26 +141,49 @@ static const s_cue_t s_cues[] = {
 #define CUE_SLOTS 2048
 static struct {
     uint32_t hash;            /* folded hash | 1; 0 marks an empty slot */
-    uint16_t idx;             /* index into s_cues */
+    uint16_t cls;             /* class and flags */
+    const char *form;         /* the folded form */
 } s_cue_slot[CUE_SLOTS];
 static pthread_once_t s_cue_once = PTHREAD_ONCE_INIT;
 
+/* Nouns of speech acts and attitudes. After a possessive they are cues of their own ("his
+   criticism of C", "Trump's call for C", "her claim that C"). Nouns of things said with
+   ("statement", "message", "remarks") or of plans and positions ("plan", "stance",
+   "support") were measured on the training split and left out: PolNeAR mostly makes them
+   sources or leaves them out. */
+static const char *const s_nouns[] = {
+    "criticism", "claim", "claims", "warning", "warnings", "call", "calls", "endorsement",
+    "attacks", "questions", "promise", "promises", "pledge", "pledges", "vow", "vows",
+    "assertion", "suggestion", "allegation", "allegations", "accusation",
+    "accusations", "insistence", "denial", "admission", "hope", "hopes", "fear", "fears",
+    "desire", "intention", "explanation", "assessment", "prediction", "predictions",
+    "conclusion", "contention", "characterization", "description", "condemnation", "remark",
+    "reply", "embrace", "refusal", NULL};
+
+/* Puts form f with class cls in the table; a form listed twice keeps its first class,
+   plus the flags of the later ones. */
+static void s_cue_put(const char *f, int cls)
+{
+    uint32_t h = extract_hash(f, strlen(f)) | 1;
+    size_t k = h & (CUE_SLOTS - 1);
+    while (s_cue_slot[k].hash) {
+        if (s_cue_slot[k].hash == h && strcmp(s_cue_slot[k].form, f) == 0) {
+            s_cue_slot[k].cls |= (uint16_t)(cls & ~0xF);
+            return;
+        }
+        k = (k + 1) & (CUE_SLOTS - 1);
+    }
+    s_cue_slot[k].hash = h;
+    s_cue_slot[k].cls = (uint16_t)cls;
+    s_cue_slot[k].form = f;
+}
+
 static void s_cue_build(void)
 {
-    for (size_t i = 0; i < sizeof s_cues / sizeof *s_cues; i++) {
-        uint32_t h = extract_hash(s_cues[i].form, strlen(s_cues[i].form)) | 1;
-        size_t k = h & (CUE_SLOTS - 1);
-        while (s_cue_slot[k].hash) {
-            /* a form listed twice keeps its first class */
-            if (s_cue_slot[k].hash == h && strcmp(s_cues[s_cue_slot[k].idx].form, s_cues[i].form) == 0)
-                break;
-            k = (k + 1) & (CUE_SLOTS - 1);
-        }
-        if (!s_cue_slot[k].hash) {
-            s_cue_slot[k].hash = h;
-            s_cue_slot[k].idx = (uint16_t)i;
-        }
-    }
+    for (size_t i = 0; i < sizeof s_cues / sizeof *s_cues; i++)
+        s_cue_put(s_cues[i].form, s_cues[i].cls);
+    for (size_t i = 0; s_nouns[i]; i++)
+        s_cue_put(s_nouns[i], CUE_NOUN);
 }
 
 void extract_attrib_init(void)
@@ -172,8 +197,8 @@ static int s_cue_lookup(const char *f, uint32_t hash)
     uint32_t h = hash | 1;
     size_t k = h & (CUE_SLOTS - 1);
     while (s_cue_slot[k].hash) {
-        if (s_cue_slot[k].hash == h && strcmp(s_cues[s_cue_slot[k].idx].form, f) == 0)
-            return s_cues[s_cue_slot[k].idx].cls;
+        if (s_cue_slot[k].hash == h && strcmp(s_cue_slot[k].form, f) == 0)
+            return s_cue_slot[k].cls;
         k = (k + 1) & (CUE_SLOTS - 1);
     }
     return ATTRIB_CUE_NONE;
@@ -197,7 +222,7 @@ int extract_attrib_cue_class(const char *f)
     if (!f || f[0] < 'a' || f[0] > 'z')
         return ATTRIB_CUE_NONE;
     extract_attrib_init();
-    return s_cue_lookup(f, extract_hash(f, strlen(f))) & ~(CUE_OBJ | CUE_BASE);
+    return s_cue_lookup(f, extract_hash(f, strlen(f))) & 0xF;
 }
 
 static bool s_in(const char *f, const char *const *list)
@@ -733,14 +758,113 @@ static bool s_subject_before(const xctx_t *c, size_t k)
     return !s_in(t->f, no);
 }
 
+/* The possessor of the noun at token i, over up to two modifiers ("his repeated
+   criticism", "Trump's recent comments"): sets [*a, *b) (with the "'s") and returns true,
+   or returns false when no possessive stands there. */
+static bool s_possessor(const xctx_t *c, size_t s0, size_t i, size_t *a, size_t *b)
+{
+    static const char *const poss[] = {"his", "her", "their", "its", "our", "my", NULL};
+    size_t k = i;
+    for (int m = 0; m < 3 && k > s0; m++, k--) {
+        const xtok_t *p = T(c, k - 1);
+        if ((p->flags & TK_WORD) && s_in(p->f, poss)) {
+            *a = k - 1;
+            *b = k;
+            return true;
+        }
+        if (p->flags & TK_POSS) {
+            /* a name ("Mayor Holt's"), or a determiner and a noun ("the campaign's") */
+            size_t n0 = k - 1;
+            while (n0 > s0 && ((T(c, n0 - 1)->flags & TK_CAP)
+                               || (xtok_punct(c, n0 - 1, '.') && n0 - 1 > s0
+                                   && extract_entity_is_title(T(c, n0 - 2)->f))))
+                n0--;
+            if (n0 == k - 1 && n0 > s0 && (T(c, n0 - 1)->flags & TK_WORD)) {
+                n0--;
+                if (n0 > s0 && (xtok_is(c, n0 - 1, "the") || xtok_is(c, n0 - 1, "a")))
+                    n0--;
+            }
+            if (n0 >= k - 1)
+                return false;
+            *a = n0;
+            *b = k;
+            return true;
+        }
+        if (!(p->flags & TK_WORD) || (p->flags & TK_CAP) || s_in(p->f, s_np_stop)
+            || s_cue_lookup(p->f, p->hash) != ATTRIB_CUE_NONE)
+            return false;
+    }
+    return false;
+}
+
+/* End of a noun cue's content after its preposition ("his comments on [Muslims in the
+   debate]"): a noun phrase with its own prepositional phrases, up to punctuation or a
+   word that opens a clause. */
+static size_t s_noun_content_end(const xctx_t *c, size_t from, size_t send)
+{
+    static const char *const stop[] = {"that", "which", "who", "whom", "whose", "and", "but",
+        "or", "because", "while", "when", "as", "is", "are", "was", "were", "has", "have",
+        "had", "will", "would", "could", "should", "can", "may", "might", "must", "did",
+        "does", "do", "said", "says", "if", "though", "although", "since", "so", "than",
+        "until", "where", NULL};
+    size_t j = from;
+    while (j < send && j - from < 25) {
+        const xtok_t *t = T(c, j);
+        if (t->flags & TK_QOPEN) {
+            int q = t->quote;
+            j = q >= 0 && c->quote.v[q].t1 <= send ? c->quote.v[q].t1 : j + 1;
+            continue;
+        }
+        if (t->flags & TK_POSS) {
+            j++;
+            continue;
+        }
+        if (t->flags & TK_PUNCT) {
+            if (t->f[0] == '.' && t->f[1] == 0 && j > from && extract_entity_is_title(T(c, j - 1)->f))
+                j++;
+            else
+                break;
+            continue;
+        }
+        if (!(t->flags & TK_CAP) && (s_in(t->f, stop)
+                                      || s_cue_lookup(t->f, t->hash) == ATTRIB_CUE_VERB))
+            break;
+        j++;
+    }
+    return j;
+}
+
+/* "his comments on C", "Trump's call for C", "her claim that C", "their pledge to C":
+   a noun cue after a possessive. Returns true when one was emitted. */
+static bool s_try_noun(xctx_t *c, s_state_t *st, size_t i, size_t s0, size_t s1)
+{
+    static const char *const prep[] = {"of", "for", "about", "on", "against", "regarding",
+        "over", "that", "to", NULL};
+    size_t a, b;
+    if (i + 2 >= s1 || !s_in(T(c, i + 1)->f, prep) || !s_possessor(c, s0, i, &a, &b))
+        return false;
+    size_t ct0 = xtok_is(c, i + 1, "to") ? i + 1 : i + 2;
+    size_t ct1 = xtok_is(c, i + 1, "that") || xtok_is(c, i + 1, "to")
+                     ? s_content_end(c, ct0, s1) : s_noun_content_end(c, ct0, s1);
+    if (ct1 <= ct0)
+        return false;
+    s_emit(c, st, i, xtok_is(c, i + 1, "that") || xtok_is(c, i + 1, "to") ? i + 1 : i + 2,
+           a, b, ct0, ct1, 0, 0, false);
+    return true;
+}
+
 static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, const int *pub)
 {
     const xtok_t *t = c->tok.v;
     int cls = s_cue_lookup(t[i].f, t[i].hash);
+    if ((cls & CUE_NOUN) && !(t[i].flags & TK_CAP) && i > s->t0
+        && !(t[i].quote >= 0 && s_quote_real(c, t[i].quote))
+        && s_try_noun(c, st, i, s->t0, s->t1))
+        return;
     bool obj = cls & CUE_OBJ;
     if ((cls & CUE_BASE) && (i == s->t0 || !s_subject_before(c, i - 1)))
         return;
-    cls &= ~(CUE_OBJ | CUE_BASE);
+    cls &= 0xF;
     size_t s0 = s->t0, s1 = s->t1;
     /* A capitalized cue only opens a sentence ("According to ...") or a headline. */
     if (cls == ATTRIB_CUE_NONE
@@ -1209,6 +1333,36 @@ static void s_resolve_nesting(xctx_t *c, s_state_t *st)
     c->attr.n = k;
 }
 
+/* "In a poll released Monday, C": a sentence that opens with "In" and a poll or a study
+   is an attribution to it. ("In a statement, X said C" is X's: PolNeAR gives texts with
+   an author to the author.) */
+static void s_try_in(xctx_t *c, s_state_t *st, const xsent_t *s)
+{
+    static const char *const heads[] = {"poll", "polls", "survey", "surveys", "study",
+        "studies", NULL};
+    size_t s0 = s->t0, s1 = s->t1;
+    size_t i = s0;
+    while (i < s1 && (c->tok.v[i].flags & TK_QUOTE))
+        i++;
+    if (i + 3 >= s1 || !xtok_is(c, i, "in") || !(c->tok.v[i].flags & TK_CAP))
+        return;
+    size_t k = i + 1;
+    bool head = false;
+    while (k < s1 && k - i < 16 && !xtok_punct(c, k, ',')) {
+        if (c->tok.v[k].flags & TK_PUNCT)
+            return;
+        if (s_in(c->tok.v[k].f, heads))
+            head = true;
+        k++;
+    }
+    if (!head || k >= s1 || !xtok_punct(c, k, ','))
+        return;
+    size_t ct1 = s_content_end(c, k + 1, s1);
+    if (ct1 < k + 4)
+        return;
+    s_emit(c, st, i, i + 1, i + 1, k, k + 1, s_extend_quote(c, k + 1, ct1), 0, 0, false);
+}
+
 void extract_attrib_find(xctx_t *c)
 {
     c->attr.n = 0;
@@ -1222,6 +1376,7 @@ void extract_attrib_find(xctx_t *c)
             continue;
         if (c->tok.v[s->t0].flags & (TK_TITLE | TK_PARA))
             s_try_colon(c, &st, s);
+        s_try_in(c, &st, s);
         for (size_t i = s->t0; i < s->t1; i++) {
             if (!(c->tok.v[i].flags & TK_WORD) || st.used[i] || !s_maybe_cue(c->tok.v[i].hash))
                 continue;
