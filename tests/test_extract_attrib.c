@@ -292,3 +292,19 @@ Test(extract_attrib, in_a_poll)
     SPAN_IS(r.attrs[0].speaker, "a harbour survey released Monday");
     SPAN_IS(r.attrs[0].content, "most boat owners backed the new fees");
 }
+
+/* Verbs and adjectives that report only with "about", "of" or "on". */
+Test(extract_attrib, about_cues)
+{
+    extract_result_t r = s_run(
+        "Ada Brook spoke about the flooding of the lower town.\n"
+        "Ada Brook spoke to the crowd at noon.\n"
+        "Omar Diaz is skeptical of the new harbour plan.\n");
+    cr_assert_eq(r.n_attrs, 2);
+    SPAN_IS(r.attrs[0].cue, "spoke about");
+    SPAN_IS(r.attrs[0].speaker, "Ada Brook");
+    SPAN_IS(r.attrs[0].content, "the flooding of the lower town");
+    SPAN_IS(r.attrs[1].cue, "skeptical of");
+    SPAN_IS(r.attrs[1].speaker, "Omar Diaz");
+    SPAN_IS(r.attrs[1].content, "the new harbour plan");
+}

@@ -20,6 +20,9 @@
 #define CUE_BASE 0x20
 /* A flag: the form is also a noun of saying or thinking (see s_nouns). */
 #define CUE_NOUN 0x40
+/* A flag: the form is a cue only with "about", "of" or "on" after it ("spoke about C",
+   "is confident of C"), and the cue takes the preposition. */
+#define CUE_ABOUT 0x80
 
 typedef struct {
     const char *form;
@@ -133,6 +136,17 @@ static const s_cue_t s_cues[] = {
     {"deny", 1 | CUE_BASE}, {"note", 1 | CUE_BASE}, {"praise", 1 | CUE_BASE},
     {"respond", 1 | CUE_BASE}, {"see", 1 | CUE_BASE}, {"seek", 1 | CUE_BASE},
     {"shared", 1 | CUE_BASE}, {"show", 1 | CUE_BASE}, {"wanted", 1 | CUE_BASE},
+    /* Measured like the block above: verbs and adjectives of attitude that report with
+       "about"/"of"/"on" (CUE_ABOUT: "spoke about C", "is skeptical of C") and a few
+       verbs of stance ("sided with", "balked at"). */
+    {"balked", 1}, {"complain", 1 | CUE_ABOUT}, {"concerned", 1 | CUE_ABOUT},
+    {"concludes", 1}, {"confident", 1}, {"confident", 1 | CUE_ABOUT}, {"convince", 1},
+    {"critical", 1 | CUE_ABOUT}, {"detailing", 2}, {"distanced", 1}, {"eager", 1},
+    {"interjected", 1}, {"knocked", 1}, {"learn", 1 | CUE_ABOUT}, {"noticed", 1},
+    {"persuade", 1}, {"portray", 1}, {"sided", 1}, {"skeptical", 1 | CUE_ABOUT},
+    {"speak", 1 | CUE_ABOUT}, {"speaks", 1 | CUE_ABOUT}, {"spoke", 1 | CUE_ABOUT},
+    {"supportive", 1 | CUE_ABOUT}, {"talk", 1 | CUE_ABOUT}, {"thanking", 2},
+    {"thinking", 2 | CUE_ABOUT}, {"wary", 1 | CUE_ABOUT},
 };
 
 /* Open-addressing table from a cue form's folded hash to its entry, so the per-token
@@ -853,6 +867,12 @@ static bool s_try_noun(xctx_t *c, s_state_t *st, size_t i, size_t s0, size_t s1)
     return true;
 }
 
+/* The content end for a verb cue: its object (CUE_OBJ) or a clause. */
+static size_t s_cue_content_end(const xctx_t *c, bool obj, size_t from, size_t send)
+{
+    return obj ? s_object_end(c, from, send) : s_content_end(c, from, send);
+}
+
 static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, const int *pub)
 {
     const xtok_t *t = c->tok.v;
@@ -862,7 +882,11 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
         && s_try_noun(c, st, i, s->t0, s->t1))
         return;
     bool obj = cls & CUE_OBJ;
+    bool about = cls & CUE_ABOUT;
     if ((cls & CUE_BASE) && (i == s->t0 || !s_subject_before(c, i - 1)))
+        return;
+    if (about && !(i + 2 < s->t1 && (xtok_is(c, i + 1, "about") || xtok_is(c, i + 1, "of")
+                                     || xtok_is(c, i + 1, "on"))))
         return;
     cls &= 0xF;
     size_t s0 = s->t0, s1 = s->t1;
@@ -1009,7 +1033,7 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
         }
     }
     bool has_left = sp1 > sp0 && s_np_ok(c, sp0, sp1);
-    size_t cue1 = i + 1;
+    size_t cue1 = about ? i + 2 : i + 1;
     /* "said in a statement" is one cue in PolNeAR; keep the verb only. */
     size_t after = cue1;
 
@@ -1040,7 +1064,7 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
             ad1 = s_np_right(c, ad0, s1, true);
             ct0 = s_skip_adjuncts(c, ad1, s1, pub);
         }
-        size_t ct1 = obj ? s_object_end(c, ct0, s1) : s_content_end(c, ct0, s1);
+        size_t ct1 = s_cue_content_end(c, obj, ct0, s1);
         ct1 = s_extend_quote(c, ct0, ct1);
         bool direct = ct0 < s1 && (t[ct0].flags & TK_QOPEN);
         /* subject: the speaker of an attribution earlier in this sentence, else the
@@ -1129,8 +1153,8 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
             s_emit(c, st, i, cue1, sp0, sp1, q->t0, qe, ad0, ad1, true);
             return;
         }
-        size_t ct1 = obj ? s_object_end(c, r, s1) : s_content_end(c, r, s1);
-        if (ct1 > r && (ct1 - r >= 2 || obj)) {
+        size_t ct1 = s_cue_content_end(c, obj, r, s1);
+        if (ct1 > r && (ct1 - r >= 2 || obj || about)) {
             ct1 = s_extend_quote(c, r, ct1);
             s_emit(c, st, i, cue1, sp0, sp1, r, ct1, ad0, ad1, false);
             return;
@@ -1141,8 +1165,8 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
     if (!has_left && !inverted && (cls == ATTRIB_CUE_VERB || cls == ATTRIB_CUE_TELL)) {
         size_t k = s_subject_start(c, s0, i);
         size_t e = k < i ? s_np_right(c, k, i, true) : k;
-        size_t ct1 = obj ? s_object_end(c, r, s1) : s_content_end(c, r, s1);
-        if (e > k && e <= i && s_is_cap_or_pron(c, k) && (ct1 > r + 1 || (obj && ct1 > r))) {
+        size_t ct1 = s_cue_content_end(c, obj, r, s1);
+        if (e > k && e <= i && s_is_cap_or_pron(c, k) && (ct1 > r + 1 || ((obj || about) && ct1 > r))) {
             if (r < s1 && (t[r].flags & TK_QOPEN) && s_quote_real(c, t[r].quote)) {
                 const xquote_t *q = &c->quote.v[t[r].quote];
                 s_emit(c, st, i, cue1, k, e, q->t0, q->t1, ad0, ad1, true);
