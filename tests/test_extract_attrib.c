@@ -308,3 +308,42 @@ Test(extract_attrib, about_cues)
     SPAN_IS(r.attrs[1].speaker, "Omar Diaz");
     SPAN_IS(r.attrs[1].content, "the new harbour plan");
 }
+
+/* "C, X said, adding D": C is what was said, and the participle keeps the speaker. */
+Test(extract_attrib, said_then_adding)
+{
+    extract_result_t r = s_run(
+        "The ferry will run in May, Mr. Ulm said, adding that the port would open too.\n"
+        "Mr. Ulm said the port is \xe2\x80\x9cthe only hope for the town,\xe2\x80\x9d"
+        " adding that it needs money.\n");
+    cr_assert_eq(r.n_attrs, 4);
+    SPAN_IS(r.attrs[0].content, "The ferry will run in May");
+    SPAN_IS(r.attrs[1].cue, "adding");
+    SPAN_IS(r.attrs[1].speaker, "Mr. Ulm");
+    SPAN_IS(r.attrs[1].content, "the port would open too");
+    SPAN_IS(r.attrs[2].content, "the port is \xe2\x80\x9cthe only hope for the town,\xe2\x80\x9d");
+    SPAN_IS(r.attrs[3].content, "it needs money");
+}
+
+/* "C1, X discussed C2, the Times reported": the report holds the other cue. */
+Test(extract_attrib, report_after_clause_with_cue)
+{
+    extract_result_t r = s_run(
+        "In one letter, Carter discussed how he had lost a card, the Harbour Times reported.\n");
+    cr_assert_eq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].cue, "reported");
+    SPAN_IS(r.attrs[0].speaker, "the Harbour Times");
+    SPAN_IS(r.attrs[0].content, "In one letter, Carter discussed how he had lost a card");
+}
+
+/* "Asked on TV who leads, he said Ulm": the question over adjuncts, and a one-word
+   answer. */
+Test(extract_attrib, asked_with_adjuncts_and_short_answer)
+{
+    extract_result_t r = s_run("Asked on Harbour Radio who leads the town, he said Ulm.\n");
+    cr_assert_eq(r.n_attrs, 2);
+    SPAN_IS(r.attrs[0].cue, "Asked");
+    SPAN_IS(r.attrs[0].content, "who leads the town");
+    SPAN_IS(r.attrs[1].cue, "said");
+    SPAN_IS(r.attrs[1].content, "Ulm");
+}

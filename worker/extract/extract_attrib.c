@@ -501,6 +501,14 @@ static size_t s_content_end(const xctx_t *c, size_t from, size_t send)
     }
     /* Stop before ", adding ..." / ", according to" / ", saying" (their own attributions). */
     for (size_t k = from + 1; k + 1 < e; k++) {
+        /* the same after a quotation that ends in a comma: “... race,” adding */
+        if ((T(c, k)->flags & TK_QCLOSE) && xtok_punct(c, k - 1, ',')) {
+            int cls = s_cue_lookup(T(c, k + 1)->f, T(c, k + 1)->hash) & 0xF;
+            if (cls == ATTRIB_CUE_PART || cls == ATTRIB_CUE_ACCORD) {
+                e = k + 1;
+                break;
+            }
+        }
         if (xtok_punct(c, k, ',') || xtok_punct(c, k, ';') || xtok_punct(c, k, '-')) {
             int cls = extract_attrib_cue_class(T(c, k + 1)->f);
             if ((cls == ATTRIB_CUE_PART || cls == ATTRIB_CUE_ACCORD) && T(c, k)->quote < 0) {
@@ -949,15 +957,24 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
         && (i == s_subject_start(c, s0, s0) || xtok_is(c, i - 1, "when")
             || xtok_is(c, i - 1, "after") || xtok_is(c, i - 1, "if"))) {
         static const char *const wh[] = {"if", "whether", "what", "why", "how", "who",
-            "when", "where", "which", "about", NULL};
+            "when", "where", "which", "about", "to", NULL};
+        /* over adjuncts: "Asked on Fox News who ...", "Asked specifically what ..." */
         size_t ct0 = i + 1;
-        if (xtok_is(c, ct0, "about"))
+        while (ct0 < s1 && ct0 - i <= 6 && !s_in(t[ct0].f, wh) && !(t[ct0].flags & TK_PUNCT))
             ct0++;
-        else if (!s_in(t[i + 1].f, wh))
+        if (ct0 < s1 && xtok_is(c, ct0, "about"))
+            ct0++;
+        else if (ct0 >= s1 || !s_in(t[ct0].f, wh))
             ct0 = s1;
+        /* to the comma that closes the clause, or a quotation that ends with one */
         size_t ct1 = ct0;
-        while (ct1 < s1 && !(t[ct1].quote < 0 && (xtok_punct(c, ct1, ',') || xtok_punct(c, ct1, ';'))))
+        while (ct1 < s1 && !(t[ct1].quote < 0 && (xtok_punct(c, ct1, ',') || xtok_punct(c, ct1, ';')))) {
+            if ((t[ct1].flags & TK_QCLOSE) && xtok_punct(c, ct1 - 1, ',')) {
+                ct1++;
+                break;
+            }
             ct1++;
+        }
         if (ct0 < s1 && ct1 < s1 && ct1 > ct0) {
             s_emit(c, st, i, i + 1, 0, 0, ct0, ct1, 0, 0, false);
             return;
@@ -1070,8 +1087,12 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
         /* subject: the speaker of an attribution earlier in this sentence, else the
            sentence's first noun phrase */
         size_t sp_a = 0, sp_b = 0;
+        const s_rng_t *prev = c->attr.n ? &st->rng[c->attr.n - 1] : NULL;
         if (has_left && !xtok_punct(c, i - 1, ',')) {
             sp_a = sp0, sp_b = sp1;
+        } else if (prev && prev->cue0 >= s0 && prev->cue0 < i && prev->sp1 > prev->sp0
+                   && prev->sp0 >= s0) {
+            sp_a = prev->sp0, sp_b = prev->sp1;
         } else {
             size_t k = s_subject_start(c, s0, i);
             size_t e = s_np_right(c, k, i, true);
@@ -1117,6 +1138,11 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
     }
 
     /* Direct quote before: “Q,” X said. */
+    /* a quotation that an earlier attribution holds is not this one's: in "Asked if X is
+       “Q,” 72 percent said yes" it belongs to the question */
+    if (qb >= 0 && c->attr.n && st->rng[c->attr.n - 1].ct0 <= c->quote.v[qb].t0
+        && c->quote.v[qb].t1 <= st->rng[c->attr.n - 1].ct1)
+        qb = -1;
     if (qb >= 0 && s_quote_real(c, qb) && (has_left || inverted)) {
         size_t a = inverted && !has_left ? inv0 : sp0, b = inverted && !has_left ? inv1 : sp1;
         size_t qe = c->quote.v[qb].t1;
@@ -1143,7 +1169,11 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
             ad0 = ad1 = 0;
         }
     }
-    if (has_left) {
+    /* "C, X said, adding D": what follows the comma is another attribution's */
+    bool next_cue = r > cue1 && r < s1 && xtok_punct(c, r - 1, ',')
+                    && ((s_cue_lookup(t[r].f, t[r].hash) & 0xF) == ATTRIB_CUE_PART
+                        || (s_cue_lookup(t[r].f, t[r].hash) & 0xF) == ATTRIB_CUE_ACCORD);
+    if (has_left && !next_cue) {
         /* X said: “Q” / X said (that) C */
         if (r < s1 && (t[r].flags & TK_QOPEN) && s_quote_real(c, t[r].quote)) {
             const xquote_t *q = &c->quote.v[t[r].quote];
@@ -1154,7 +1184,9 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
             return;
         }
         size_t ct1 = s_cue_content_end(c, obj, r, s1);
-        if (ct1 > r && (ct1 - r >= 2 || obj || about)) {
+        /* one word ends the sentence: "said yes", "said so", "he said Ryan" */
+        bool one = ct1 == r + 1 && (r + 1 >= s1 || (t[r + 1].flags & TK_PUNCT)) && r + 1 >= s1 - 1;
+        if (ct1 > r && (ct1 - r >= 2 || obj || about || one)) {
             ct1 = s_extend_quote(c, r, ct1);
             s_emit(c, st, i, cue1, sp0, sp1, r, ct1, ad0, ad1, false);
             return;
@@ -1309,6 +1341,13 @@ static void s_resolve_nesting(xctx_t *c, s_state_t *st)
         if (best == SIZE_MAX)
             continue;
         s_rng_t *o = &r[best];
+        /* "C1 [X discussed C2], the Times reported": each cue lies in the other's content;
+           the attribution whose content comes first and holds the other is the outer */
+        if (r[i].ct0 <= o->cue0 && o->cue1 <= r[i].ct1
+            && (r[i].ct1 <= r[i].cue0) != (o->ct1 <= o->cue0)) {
+            dead[r[i].ct1 <= r[i].cue0 ? best : i] = 1;
+            continue;
+        }
         /* "the morning shows [Carson said C]": a speech verb with its own speaker is not
            the content of a weaker cue; the weaker one goes */
         size_t left = r[i].sp1 > r[i].sp0 && r[i].sp0 < r[i].cue0 ? r[i].sp0 : r[i].cue0;
