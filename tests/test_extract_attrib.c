@@ -347,3 +347,25 @@ Test(extract_attrib, asked_with_adjuncts_and_short_answer)
     SPAN_IS(r.attrs[1].cue, "said");
     SPAN_IS(r.attrs[1].content, "Ulm");
 }
+
+/* A party and state in parentheses stays with the speaker's name. */
+Test(extract_attrib, parenthesis_after_speaker)
+{
+    extract_result_t r = s_run(
+        "\xe2\x80\x9cThe port must stay open,\xe2\x80\x9d Sen. Lena Holt (D-Ore.) said.\n");
+    cr_assert_eq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].speaker, "Sen. Lena Holt (D-Ore.)");
+    cr_assert(r.attrs[0].direct);
+}
+
+/* A transcript pasted as a quotation keeps its speakers. */
+Test(extract_attrib, transcript_in_quotation)
+{
+    extract_result_t r = s_run(
+        "\"HOLT: We will reopen the old bridge before the winter comes.\n"
+        "\"DIAZ: And who is going to pay for all of that work?\"\n");
+    cr_assert_eq(r.n_attrs, 2);
+    SPAN_IS(r.attrs[0].speaker, "HOLT");
+    SPAN_IS(r.attrs[1].speaker, "DIAZ");
+    SPAN_IS(r.attrs[1].content, "And who is going to pay for all of that work?\"");
+}

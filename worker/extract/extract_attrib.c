@@ -353,6 +353,17 @@ static size_t s_np_left(const xctx_t *c, size_t lo, size_t end)
             continue;
         }
         if (t->flags & TK_PUNCT) {
+            /* "Sen. Claire Holt (D-Mo.) said": step over a short parenthesis after a name */
+            if (t->f[0] == ')' && t->f[1] == 0 && n == 0) {
+                size_t k = j - 1;
+                while (k > lo && j - k < 10 && !xtok_punct(c, k - 1, '('))
+                    k--;
+                if (k > lo + 1 && xtok_punct(c, k - 1, '(') && (T(c, k - 2)->flags & TK_CAP)) {
+                    j = k - 1;
+                    n++;
+                    continue;
+                }
+            }
             /* "Gen." and "Sen." keep going; a hyphen in a name keeps going. */
             if (t->f[0] == '.' && t->f[1] == 0 && j - 1 > lo && (T(c, j - 2)->flags & TK_CAP)
                 && extract_entity_is_title(T(c, j - 2)->f)) {
@@ -1244,18 +1255,22 @@ static void s_try_colon(xctx_t *c, s_state_t *st, const xsent_t *s)
     bool title = t[s->t0].flags & TK_TITLE;
     if (!title && !(t[s->t0].flags & TK_PARA))
         return;
-    for (size_t i = s->t0 + 1; i + 1 < s->t1 && i < s->t0 + 6; i++) {
+    /* a transcript pasted as a quotation: "\"PENCE: Well, ..." */
+    size_t s0 = s->t0;
+    while (s0 + 2 < s->t1 && (t[s0].flags & TK_QUOTE))
+        s0++;
+    for (size_t i = s0 + 1; i + 1 < s->t1 && i < s0 + 6; i++) {
         if (!xtok_punct(c, i, ':'))
             continue;
-        for (size_t k = s->t0; k < i; k++) {
+        for (size_t k = s0; k < i; k++) {
             if (t[k].flags & (TK_CAP | TK_POSS))
                 continue;
             /* "Dr. Carson:" */
-            if (xtok_punct(c, k, '.') && k > s->t0 && extract_entity_is_title(t[k - 1].f))
+            if (xtok_punct(c, k, '.') && k > s0 && extract_entity_is_title(t[k - 1].f))
                 continue;
             return;
         }
-        if (s_in(t[s->t0].f, label) || (!title && s_in(t[i - 1].f, label)))
+        if (s_in(t[s0].f, label) || (!title && s_in(t[i - 1].f, label)))
             return;
         size_t ct1 = s_content_end(c, i + 1, s->t1);
         if (!title) {
@@ -1270,7 +1285,7 @@ static void s_try_colon(xctx_t *c, s_state_t *st, const xsent_t *s)
             if (ct1 < i + 6 || (t[i + 1].flags & TK_NUM))
                 return;
         }
-        s_emit(c, st, i, i + 1, s->t0, i, i + 1, ct1, 0, 0, false);
+        s_emit(c, st, i, i + 1, s0, i, i + 1, ct1, 0, 0, false);
         return;
     }
 }
