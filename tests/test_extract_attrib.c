@@ -369,3 +369,25 @@ Test(extract_attrib, transcript_in_quotation)
     SPAN_IS(r.attrs[1].speaker, "DIAZ");
     SPAN_IS(r.attrs[1].content, "And who is going to pay for all of that work?\"");
 }
+
+/* Poll shares are subjects ("more than 5 in 10"), and a clause of their own ends the
+   content before them. */
+Test(extract_attrib, poll_share_speakers)
+{
+    extract_result_t r = s_run(
+        "Four in 10 voters said the fees were fair, and more than 5 in 10 said they were too high.\n");
+    cr_assert_eq(r.n_attrs, 2);
+    SPAN_IS(r.attrs[0].speaker, "Four in 10 voters");
+    SPAN_IS(r.attrs[0].content, "the fees were fair");
+    SPAN_IS(r.attrs[1].speaker, "more than 5 in 10");
+    SPAN_IS(r.attrs[1].content, "they were too high");
+}
+
+/* A quotation that a preposition carries on is part of a longer content. */
+Test(extract_attrib, quotation_inside_indirect_content)
+{
+    extract_result_t r = s_run(
+        "Ryan Holt said \xe2\x80\x9cwe need more time\xe2\x80\x9d about the port deal.\n");
+    cr_assert_eq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].content, "\xe2\x80\x9cwe need more time\xe2\x80\x9d about the port deal");
+}

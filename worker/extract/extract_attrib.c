@@ -340,6 +340,15 @@ static bool s_is_cap_or_pron(const xctx_t *c, size_t i)
     return (t->flags & TK_CAP) || s_in(t->f, s_pronouns);
 }
 
+/* Is token k a count: a number or a number word ("four", "half", "10")? */
+static bool s_is_count(const xctx_t *c, size_t k)
+{
+    static const char *const words[] = {"one", "two", "three", "four", "five", "six",
+        "seven", "eight", "nine", "ten", "half", "most", "all", "some", "each", "many",
+        "both", "none", "majority", "third", "thirds", "quarter", "quarters", NULL};
+    return k < c->tok.n && ((T(c, k)->flags & TK_NUM) || s_in(T(c, k)->f, words));
+}
+
 /* Walks left from `end` (exclusive) over a subject noun phrase. Returns its first token,
    or `end` when there is none. Stops at `lo`. */
 static size_t s_np_left(const xctx_t *c, size_t lo, size_t end)
@@ -374,6 +383,20 @@ static size_t s_np_left(const xctx_t *c, size_t lo, size_t end)
         }
         if (!(t->flags & (TK_WORD | TK_NUM)))
             break;
+        /* poll shares: "four in 10", "more than half", "7 in 10 voters" */
+        if (j - 1 > lo && j < end && (xtok_is(c, j - 1, "in") || xtok_is(c, j - 1, "of"))
+            && s_is_count(c, j - 2) && s_is_count(c, j)) {
+            j--;
+            n++;
+            continue;
+        }
+        if (xtok_is(c, j - 1, "than") && j - 1 > lo && j < end && s_is_count(c, j)
+            && (xtok_is(c, j - 2, "more") || xtok_is(c, j - 2, "less")
+                || xtok_is(c, j - 2, "fewer"))) {
+            j--;
+            n++;
+            continue;
+        }
         if (s_in(t->f, s_np_stop) || s_is_dateword(t->f))
             break;
         if ((t->flags & TK_WORD) && !(t->flags & TK_CAP) && n > 0
@@ -528,7 +551,7 @@ static size_t s_content_end(const xctx_t *c, size_t from, size_t send)
             }
         }
         /* a non-restrictive clause or a turn ends what was said */
-        if (k >= from + 3 && T(c, k)->quote < 0
+        if (k >= from + 1 && T(c, k)->quote < 0
             && ((xtok_punct(c, k, ',') && (xtok_is(c, k + 1, "which") || xtok_is(c, k + 1, "but")
                                             || xtok_is(c, k + 1, "while")
                                             || xtok_is(c, k + 1, "although")))
@@ -892,6 +915,22 @@ static size_t s_cue_content_end(const xctx_t *c, bool obj, size_t from, size_t s
     return obj ? s_object_end(c, from, send) : s_content_end(c, from, send);
 }
 
+/* Does quotation q end what was said, or does a preposition carry it on ("said “we need
+   more information” about C")? */
+static bool s_quote_ends_clause(const xctx_t *c, int q, size_t send)
+{
+    size_t e = c->quote.v[q].t1;
+    if (e >= send || e >= c->tok.n)
+        return true;
+    const xtok_t *t = T(c, e);
+    static const char *const prep[] = {"about", "of", "for", "to", "on", "in", "over",
+        "with", "from", "at", "by", "than", NULL};
+    if ((t->flags & (TK_PUNCT | TK_SSTART | TK_PARA)) || t->sent != T(c, e - 1)->sent)
+        return true;
+    /* a preposition goes on with what was said; a new clause does not */
+    return !s_in(t->f, prep);
+}
+
 static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, const int *pub)
 {
     const xtok_t *t = c->tok.v;
@@ -1185,8 +1224,10 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
                     && ((s_cue_lookup(t[r].f, t[r].hash) & 0xF) == ATTRIB_CUE_PART
                         || (s_cue_lookup(t[r].f, t[r].hash) & 0xF) == ATTRIB_CUE_ACCORD);
     if (has_left && !next_cue) {
-        /* X said: “Q” / X said (that) C */
-        if (r < s1 && (t[r].flags & TK_QOPEN) && s_quote_real(c, t[r].quote)) {
+        /* X said: “Q” / X said (that) C. A quotation that the clause goes on after ("said
+           “we need more” about C") is part of C. */
+        if (r < s1 && (t[r].flags & TK_QOPEN) && s_quote_real(c, t[r].quote)
+            && s_quote_ends_clause(c, t[r].quote, s1)) {
             const xquote_t *q = &c->quote.v[t[r].quote];
             size_t qe = q->t1;
             if (t[qe - 1].sent == t[i].sent)
