@@ -391,3 +391,15 @@ Test(extract_attrib, quotation_inside_indirect_content)
     cr_assert_eq(r.n_attrs, 1);
     SPAN_IS(r.attrs[0].content, "\xe2\x80\x9cwe need more time\xe2\x80\x9d about the port deal");
 }
+
+/* A transcript turn is one content: cues inside it are the speaker's words. */
+Test(extract_attrib, transcript_turn_is_one_content)
+{
+    extract_result_t r = s_run(
+        "The interview went on for an hour.\n"
+        "HOLT: Well, I think the bridge will open soon. I said so to the council last week.\n");
+    cr_assert_eq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].speaker, "HOLT");
+    SPAN_IS(r.attrs[0].content,
+            "Well, I think the bridge will open soon. I said so to the council last week");
+}

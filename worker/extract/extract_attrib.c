@@ -1397,6 +1397,11 @@ static void s_resolve_nesting(xctx_t *c, s_state_t *st)
         if (best == SIZE_MAX)
             continue;
         s_rng_t *o = &r[best];
+        /* a transcript's turn ("PENCE: Well, I think C. I said D.") is one content */
+        if (xtok_punct(c, o->cue0, ':') && o->cue0 < r[i].cue0) {
+            dead[i] = 1;
+            continue;
+        }
         /* "C1 [X discussed C2], the Times reported": each cue lies in the other's content;
            the attribution whose content comes first and holds the other is the outer */
         if (r[i].ct0 <= o->cue0 && o->cue1 <= r[i].ct1
