@@ -403,3 +403,24 @@ Test(extract_attrib, transcript_turn_is_one_content)
     SPAN_IS(r.attrs[0].content,
             "Well, I think the bridge will open soon. I said so to the council last week");
 }
+
+/* "C, she says, D": one content around the speaker and the cue. */
+Test(extract_attrib, parenthetical_speaker_mid_sentence)
+{
+    extract_result_t r = s_run(
+        "Things have changed at the port, she says, especially since the storm.\n");
+    cr_assert_eq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].speaker, "she");
+    SPAN_IS(r.attrs[0].content,
+            "Things have changed at the port, she says, especially since the storm");
+}
+
+/* A title-case line in the body is a headline too. */
+Test(extract_attrib, title_case_line_in_body)
+{
+    extract_result_t r = s_run("The evening news.\nMayor Holt Says The Bridge Will Open\n");
+    cr_assert_eq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].cue, "Says");
+    SPAN_IS(r.attrs[0].speaker, "Mayor Holt");
+    SPAN_IS(r.attrs[0].content, "The Bridge Will Open");
+}

@@ -931,6 +931,14 @@ static bool s_quote_ends_clause(const xctx_t *c, int q, size_t send)
     return !s_in(t->f, prep);
 }
 
+/* Is token i inside a title-case run: capitalized words on both sides of it? */
+static bool s_title_case(const xctx_t *c, size_t i, size_t send)
+{
+    return i > 0 && i + 2 < send && (T(c, i - 1)->flags & TK_CAP)
+           && (T(c, i + 1)->flags & TK_CAP) && (T(c, i + 2)->flags & TK_CAP)
+           && !(T(c, i - 1)->flags & TK_ALLCAP);
+}
+
 static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, const int *pub)
 {
     const xtok_t *t = c->tok.v;
@@ -948,10 +956,11 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
         return;
     cls &= 0xF;
     size_t s0 = s->t0, s1 = s->t1;
-    /* A capitalized cue only opens a sentence ("According to ...") or a headline. */
+    /* A capitalized cue only opens a sentence ("According to ...") or stands in a
+       headline, or in a title-case line of the body ("Rubio Says He Will Stay In"). */
     if (cls == ATTRIB_CUE_NONE
         || ((t[i].flags & TK_CAP) && !(t[i].flags & TK_TITLE) && i != s0
-            && !(i > s0 && (t[i - 1].flags & TK_QUOTE))))
+            && !(i > s0 && (t[i - 1].flags & TK_QUOTE)) && !s_title_case(c, i, s->t1)))
         return;
     /* A participle after a determiner is an adjective. */
     size_t len = strlen(t[i].f);
@@ -1223,6 +1232,16 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
     bool next_cue = r > cue1 && r < s1 && xtok_punct(c, r - 1, ',')
                     && ((s_cue_lookup(t[r].f, t[r].hash) & 0xF) == ATTRIB_CUE_PART
                         || (s_cue_lookup(t[r].f, t[r].hash) & 0xF) == ATTRIB_CUE_ACCORD);
+    /* "C, she says, D": one content around the speaker and the cue */
+    if (has_left && !next_cue && cls == ATTRIB_CUE_VERB && xtok_punct(c, cue1, ',')
+        && sp0 > s0 + 2 && xtok_punct(c, sp0 - 1, ',') && r < s1 && !(t[r].flags & TK_QUOTE)
+        && !(t[s0].flags & TK_QUOTE)) {
+        size_t ct1 = s_content_end(c, r, s1);
+        if (ct1 > r + 1) {
+            s_emit(c, st, i, cue1, sp0, sp1, s0, ct1, ad0, ad1, false);
+            return;
+        }
+    }
     if (has_left && !next_cue) {
         /* X said: “Q” / X said (that) C. A quotation that the clause goes on after ("said
            “we need more” about C") is part of C. */
