@@ -424,3 +424,12 @@ Test(extract_attrib, title_case_line_in_body)
     SPAN_IS(r.attrs[0].speaker, "Mayor Holt");
     SPAN_IS(r.attrs[0].content, "The Bridge Will Open");
 }
+
+/* "appeared on a show" is showing up; "show up" and a title-case "Show" are not cues. */
+Test(extract_attrib, appeared_on_and_show_up)
+{
+    extract_result_t r = s_run(
+        "Mayor Holt appeared on a radio programme on Monday.\n"
+        "Many voters show up early at the harbour hall.\n");
+    cr_assert_eq(r.n_attrs, 0);
+}

@@ -949,7 +949,10 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
         return;
     bool obj = cls & CUE_OBJ;
     bool about = cls & CUE_ABOUT;
-    if ((cls & CUE_BASE) && (i == s->t0 || !s_subject_before(c, i - 1)))
+    /* a base form is a verb after a subject, and not in a phrasal verb ("show up") */
+    if ((cls & CUE_BASE) && (i == s->t0 || !s_subject_before(c, i - 1)
+                             || (i + 1 < s->t1 && (xtok_is(c, i + 1, "up")
+                                                   || xtok_is(c, i + 1, "off")))))
         return;
     if (about && !(i + 2 < s->t1 && (xtok_is(c, i + 1, "about") || xtok_is(c, i + 1, "of")
                                      || xtok_is(c, i + 1, "on"))))
@@ -960,7 +963,8 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
        headline, or in a title-case line of the body ("Rubio Says He Will Stay In"). */
     if (cls == ATTRIB_CUE_NONE
         || ((t[i].flags & TK_CAP) && !(t[i].flags & TK_TITLE) && i != s0
-            && !(i > s0 && (t[i - 1].flags & TK_QUOTE)) && !s_title_case(c, i, s->t1)))
+            && !(i > s0 && (t[i - 1].flags & TK_QUOTE))
+            && !(s_title_case(c, i, s->t1) && !(s_cue_lookup(t[i].f, t[i].hash) & CUE_BASE))))
         return;
     /* A participle after a determiner is an adjective. */
     size_t len = strlen(t[i].f);
@@ -969,6 +973,14 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
     /* A cue inside a real quotation is part of what was said. */
     if (t[i].quote >= 0 && s_quote_real(c, t[i].quote) && !(t[i].flags & TK_QUOTE))
         return;
+    /* "appeared on a show", "appeared together at a rally": showing up, not seeming */
+    if (i + 1 < s1 && (xtok_is(c, i, "appeared") || xtok_is(c, i, "appears")
+                       || xtok_is(c, i, "appear") || xtok_is(c, i, "appearing"))) {
+        static const char *const place[] = {"on", "at", "in", "with", "before", "together",
+            "alongside", "onstage", "live", "during", "first", "briefly", NULL};
+        if (s_in(t[i + 1].f, place))
+            return;
+    }
 
     if (cls == ATTRIB_CUE_ACCORD) {
         if (i + 1 >= s1 || !xtok_is(c, i + 1, "to"))
