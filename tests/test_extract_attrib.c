@@ -433,3 +433,25 @@ Test(extract_attrib, appeared_on_and_show_up)
         "Many voters show up early at the harbour hall.\n");
     cr_assert_eq(r.n_attrs, 0);
 }
+
+/* A passive cue with "by": the agent speaks, the subject is what was said. */
+Test(extract_attrib, passive_with_agent)
+{
+    extract_result_t r = s_run("The ferry plan was first reported by the Harbour Times.\n");
+    cr_assert_eq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].cue, "reported");
+    SPAN_IS(r.attrs[0].speaker, "the Harbour Times");
+    SPAN_IS(r.attrs[0].content, "The ferry plan");
+}
+
+/* A participle in an opening clause: the subject comes after the clause, and the content
+   ends with it. */
+Test(extract_attrib, participle_in_opening_clause)
+{
+    extract_result_t r = s_run("After saying the port was safe, Mayor Holt left the hall.\n");
+    cr_assert_eq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].cue, "saying");
+    cr_assert(r.attrs[0].speaker.text && strncmp(r.attrs[0].speaker.text, "Mayor Holt", 10) == 0,
+              "speaker is %s", r.attrs[0].speaker.text ? r.attrs[0].speaker.text : "(null)");
+    SPAN_IS(r.attrs[0].content, "the port was safe");
+}

@@ -939,6 +939,37 @@ static bool s_title_case(const xctx_t *c, size_t i, size_t send)
            && !(T(c, i - 1)->flags & TK_ALLCAP);
 }
 
+/* A passive cue with its agent: "O'Malley's move was first reported by MSNBC", "Pigs are
+   considered unclean by some groups". The speaker is the noun phrase after "by", the
+   content the subject. Returns true when one was emitted. */
+static bool s_try_passive(xctx_t *c, s_state_t *st, size_t i, size_t s0, size_t s1)
+{
+    static const char *const be[] = {"is", "are", "was", "were", "be", "been", "being",
+        NULL};
+    size_t j = i;
+    while (j > s0 && s_is_aux(c, j - 1) && !s_in(T(c, j - 1)->f, be))
+        j--;
+    if (j == s0 || !s_in(T(c, j - 1)->f, be))
+        return false;
+    size_t by = i + 1;
+    while (by < s1 && by - i <= 4 && (T(c, by)->flags & TK_WORD) && !xtok_is(c, by, "by"))
+        by++;
+    if (by + 1 >= s1 || !xtok_is(c, by, "by"))
+        return false;
+    size_t sp0 = by + 1, sp1 = s_np_right(c, sp0, s1, true);
+    while (sp1 + 1 < s1 && sp1 > sp0 && (xtok_is(c, sp1, "of") || xtok_is(c, sp1, "at")))
+        sp1 = s_np_right(c, sp1 + 1, s1, true);
+    /* the subject: over the rest of the auxiliaries */
+    size_t k = j - 1;
+    while (k > s0 && s_is_aux(c, k - 1))
+        k--;
+    size_t ct0 = s_np_left(c, s0, k);
+    if (sp1 <= sp0 || ct0 >= k)
+        return false;
+    s_emit(c, st, i, i + 1, sp0, sp1, ct0, k, 0, 0, false);
+    return true;
+}
+
 static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, const int *pub)
 {
     const xtok_t *t = c->tok.v;
@@ -1051,6 +1082,10 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
             return;
         }
     }
+
+    /* "C was reported by X", "C has been criticized by X": the agent speaks */
+    if (s_try_passive(c, st, i, s0, s1))
+        return;
 
     /* Left subject, after auxiliaries and adverbs. */
     size_t j = i;
@@ -1165,11 +1200,16 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
                    && prev->sp0 >= s0) {
             sp_a = prev->sp0, sp_b = prev->sp1;
         } else {
-            size_t k = s_subject_start(c, s0, i);
-            size_t e = s_np_right(c, k, i, true);
-            if (e > k && s_is_cap_or_pron(c, k)) {
+            /* "After saying C, the man left": the subject follows the opening clause */
+            size_t k = s_subject_start(c, s0, s1);
+            if (k < i && k > s0 && !xtok_punct(c, k - 1, ','))
+                k = s_subject_start(c, s0, i);
+            size_t e = s_np_right(c, k, k > i ? s1 : i, true);
+            if (e > k && (s_is_cap_or_pron(c, k) || (k > i && xtok_is(c, k, "the")))) {
                 sp_a = k;
                 sp_b = e;
+                if (k > i && ct1 > k - 1 && ct0 < k - 1)
+                    ct1 = k - 1;   /* the content ends with the opening clause */
             }
         }
         s_emit(c, st, i, cue1, sp_a, sp_b, ct0, ct1, ad0, ad1, direct);
