@@ -455,3 +455,18 @@ Test(extract_attrib, participle_in_opening_clause)
               "speaker is %s", r.attrs[0].speaker.text ? r.attrs[0].speaker.text : "(null)");
     SPAN_IS(r.attrs[0].content, "the port was safe");
 }
+
+/* Light verbs report with a noun of saying: "made clear", "made several comments about". */
+Test(extract_attrib, light_verb_cues)
+{
+    extract_result_t r = s_run(
+        "Mayor Holt made it clear that the bridge would open in May.\n"
+        "Omar Diaz made several comments about the harbour fees.\n"
+        "Omar Diaz made a boat out of old planks.\n");
+    cr_assert_eq(r.n_attrs, 2);
+    SPAN_IS(r.attrs[0].cue, "made it clear");
+    SPAN_IS(r.attrs[0].speaker, "Mayor Holt");
+    SPAN_IS(r.attrs[0].content, "the bridge would open in May");
+    SPAN_IS(r.attrs[1].cue, "made several comments about");
+    SPAN_IS(r.attrs[1].content, "the harbour fees");
+}

@@ -23,6 +23,9 @@
 /* A flag: the form is a cue only with "about", "of" or "on" after it ("spoke about C",
    "is confident of C"), and the cue takes the preposition. */
 #define CUE_ABOUT 0x80
+/* A flag: a light verb that reports only with a noun of saying after it ("made clear",
+   "made the case that", "made several statements about"); its class is VERB then. */
+#define CUE_LIGHT 0x100
 
 typedef struct {
     const char *form;
@@ -198,6 +201,10 @@ static void s_cue_build(void)
         s_cue_put(s_cues[i].form, s_cues[i].cls);
     for (size_t i = 0; s_nouns[i]; i++)
         s_cue_put(s_nouns[i], CUE_NOUN);
+    static const char *const light[] = {"made", "makes", "making", NULL};
+    for (size_t i = 0; light[i]; i++)
+        s_cue_put(light[i], CUE_LIGHT);
+    s_cue_put("make", CUE_LIGHT | CUE_BASE);
 }
 
 void extract_attrib_init(void)
@@ -970,6 +977,30 @@ static bool s_try_passive(xctx_t *c, s_state_t *st, size_t i, size_t s0, size_t 
     return true;
 }
 
+/* The end of a light verb's cue ("made [it] clear", "made the case", "made similar
+   comments about"): past the noun of saying within four words, and a preposition after
+   it. Returns 0 when there is none. */
+static size_t s_light_end(const xctx_t *c, size_t i, size_t send)
+{
+    static const char *const heads[] = {"clear", "case", "point", "observation",
+        "argument", "comments", "comment", "statements", "statement", "remarks", "remark",
+        "charges", "allegations", "claims", "claim", "plea", "call", "commitment", "promise",
+        "pledge", "appeal", "accusations", "accusation", "suggestion", "prediction",
+        "predictions", "vow", "announcement", "assurances", "assertion", NULL};
+    static const char *const prep[] = {"about", "on", "against", "for", "of", "to", NULL};
+    for (size_t k = i + 1; k < send && k <= i + 4; k++) {
+        const xtok_t *t = T(c, k);
+        if (!(t->flags & TK_WORD) || (t->flags & TK_CAP))
+            return 0;
+        if (s_in(t->f, heads)) {
+            if (k + 1 < send && s_in(T(c, k + 1)->f, prep))
+                k++;
+            return k + 1;
+        }
+    }
+    return 0;
+}
+
 static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, const int *pub)
 {
     const xtok_t *t = c->tok.v;
@@ -980,6 +1011,13 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
         return;
     bool obj = cls & CUE_OBJ;
     bool about = cls & CUE_ABOUT;
+    size_t light_end = 0;
+    if (cls & CUE_LIGHT) {
+        light_end = s_light_end(c, i, s->t1);
+        if (!light_end)
+            return;
+        cls = ATTRIB_CUE_VERB | (cls & CUE_BASE);
+    }
     /* a base form is a verb after a subject, and not in a phrasal verb ("show up") */
     if ((cls & CUE_BASE) && (i == s->t0 || !s_subject_before(c, i - 1)
                              || (i + 1 < s->t1 && (xtok_is(c, i + 1, "up")
@@ -1156,7 +1194,7 @@ static void s_try_cue(xctx_t *c, s_state_t *st, size_t i, const xsent_t *s, cons
         }
     }
     bool has_left = sp1 > sp0 && s_np_ok(c, sp0, sp1);
-    size_t cue1 = about ? i + 2 : i + 1;
+    size_t cue1 = light_end ? light_end : about ? i + 2 : i + 1;
     /* "said in a statement" is one cue in PolNeAR; keep the verb only. */
     size_t after = cue1;
 
