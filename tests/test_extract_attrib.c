@@ -462,11 +462,14 @@ Test(extract_attrib, light_verb_cues)
     extract_result_t r = s_run(
         "Mayor Holt made it clear that the bridge would open in May.\n"
         "Omar Diaz made several comments about the harbour fees.\n"
-        "Omar Diaz made a boat out of old planks.\n");
-    cr_assert_eq(r.n_attrs, 2);
+        "Omar Diaz made a boat out of old planks.\n"
+        "The port released a statement that the ferry is safe.\n");
+    cr_assert_eq(r.n_attrs, 3);
     SPAN_IS(r.attrs[0].cue, "made it clear");
     SPAN_IS(r.attrs[0].speaker, "Mayor Holt");
     SPAN_IS(r.attrs[0].content, "the bridge would open in May");
     SPAN_IS(r.attrs[1].cue, "made several comments about");
     SPAN_IS(r.attrs[1].content, "the harbour fees");
+    SPAN_IS(r.attrs[2].cue, "released a statement");
+    SPAN_IS(r.attrs[2].content, "the ferry is safe");
 }

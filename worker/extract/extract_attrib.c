@@ -201,7 +201,8 @@ static void s_cue_build(void)
         s_cue_put(s_cues[i].form, s_cues[i].cls);
     for (size_t i = 0; s_nouns[i]; i++)
         s_cue_put(s_nouns[i], CUE_NOUN);
-    static const char *const light[] = {"made", "makes", "making", NULL};
+    static const char *const light[] = {"made", "makes", "making", "released", "releases",
+        "releasing", NULL};
     for (size_t i = 0; light[i]; i++)
         s_cue_put(light[i], CUE_LIGHT);
     s_cue_put("make", CUE_LIGHT | CUE_BASE);
@@ -986,7 +987,8 @@ static size_t s_light_end(const xctx_t *c, size_t i, size_t send)
         "argument", "comments", "comment", "statements", "statement", "remarks", "remark",
         "charges", "allegations", "claims", "claim", "plea", "call", "commitment", "promise",
         "pledge", "appeal", "accusations", "accusation", "suggestion", "prediction",
-        "predictions", "vow", "announcement", "assurances", "assertion", NULL};
+        "predictions", "vow", "announcement", "assurances", "assertion", "speech", "address",
+        "letter", "answer", "response", "apology", "warning", "warnings", "message", NULL};
     static const char *const prep[] = {"about", "on", "against", "for", "of", "to", NULL};
     for (size_t k = i + 1; k < send && k <= i + 4; k++) {
         const xtok_t *t = T(c, k);
