@@ -1495,13 +1495,13 @@ static void s_resolve_nesting(xctx_t *c, s_state_t *st)
     uint8_t *dead = extract_arena_alloc(c->arena, n, 1);
     s_rng_t *r = st->rng;
     for (size_t i = 0; i < n; i++) {
-        /* cues come in token order, and a content stays near its cue */
+        /* cues come about in token order, and a content stays near its cue */
         size_t best = SIZE_MAX, blen = SIZE_MAX;
-        for (size_t o = i; o-- > 0 && r[i].cue0 - r[o].cue0 < 400;)
+        for (size_t o = i; o-- > 0 && (int64_t)r[i].cue0 - (int64_t)r[o].cue0 < 400;)
             if (!dead[o] && r[o].ct0 <= r[i].cue0 && r[i].cue1 <= r[o].ct1
                 && r[o].ct1 - r[o].ct0 < blen)
                 best = o, blen = r[o].ct1 - r[o].ct0;
-        for (size_t o = i + 1; o < n && r[o].cue0 - r[i].cue0 < 400; o++)
+        for (size_t o = i + 1; o < n && (int64_t)r[o].cue0 - (int64_t)r[i].cue0 < 400; o++)
             if (!dead[o] && r[o].ct0 <= r[i].cue0 && r[i].cue1 <= r[o].ct1
                 && r[o].ct1 - r[o].ct0 < blen)
                 best = o, blen = r[o].ct1 - r[o].ct0;
