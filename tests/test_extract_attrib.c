@@ -148,3 +148,328 @@ Test(extract_attrib, asked_question_opener)
     SPAN_IS(r.attrs[1].speaker, "Peter Ulm");
     SPAN_IS(r.attrs[1].content, "the engineers were confident");
 }
+
+/* PolNeAR gives a token to one attribution: a cue inside another's content is not its own,
+   unless it opens a clause of its own, which then ends the outer content. */
+Test(extract_attrib, nested_cue_belongs_to_outer_content)
+{
+    extract_result_t r = s_run("Vera Lind said the council believes the tax is fair.\n");
+    cr_assert_eq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].cue, "said");
+    SPAN_IS(r.attrs[0].content, "the council believes the tax is fair");
+}
+
+Test(extract_attrib, coordinated_clause_ends_outer_content)
+{
+    extract_result_t r = s_run(
+        "Vera Lind said the roads were clear but Omar Diaz warned that ice would form.\n");
+    cr_assert_eq(r.n_attrs, 2);
+    SPAN_IS(r.attrs[0].content, "the roads were clear");
+    SPAN_IS(r.attrs[1].speaker, "Omar Diaz");
+    SPAN_IS(r.attrs[1].content, "ice would form");
+}
+
+/* A stance verb's content is its object, not the rest of the clause. */
+Test(extract_attrib, object_cue_content_is_the_object)
+{
+    extract_result_t r = s_run("The Harbour Union endorsed Mayor Lena Holt last week.\n"
+                               "Two ferry captains backed Holt and then left the hall.\n");
+    cr_assert_eq(r.n_attrs, 2);
+    SPAN_IS(r.attrs[0].cue, "endorsed");
+    SPAN_IS(r.attrs[0].speaker, "The Harbour Union");
+    SPAN_IS(r.attrs[0].content, "Mayor Lena Holt");
+    SPAN_IS(r.attrs[1].cue, "backed");
+    SPAN_IS(r.attrs[1].content, "Holt");
+}
+
+/* Measured additions to the lexicon: speech, cognition and stance forms. */
+Test(extract_attrib, measured_lexicon)
+{
+    cr_assert_eq(extract_attrib_cue_class("learned"), ATTRIB_CUE_VERB);
+    cr_assert_eq(extract_attrib_cue_class("worries"), ATTRIB_CUE_VERB);
+    cr_assert_eq(extract_attrib_cue_class("discussing"), ATTRIB_CUE_PART);
+    cr_assert_eq(extract_attrib_cue_class("backed"), ATTRIB_CUE_VERB);
+    cr_assert_eq(extract_attrib_cue_class("support"), ATTRIB_CUE_NONE);
+    extract_result_t r = s_run("Ada Brook learned that the tunnel would close in June.\n");
+    cr_assert_eq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].speaker, "Ada Brook");
+    SPAN_IS(r.attrs[0].content, "the tunnel would close in June");
+}
+
+/* An inverted speaker keeps its prepositional tail ("a spokesman to the mayor"); a verb
+   after a plain word ("is being denied the chance") has no inverted speaker. */
+Test(extract_attrib, inverted_speaker_with_of_phrase)
+{
+    extract_result_t r = s_run(
+        "\xe2\x80\x9cWe will reopen the bridge in May,\xe2\x80\x9d said a spokesman to the mayor.\n"
+        "Ada Brook says she is being denied the chance to speak at the hall.\n");
+    cr_assert_eq(r.n_attrs, 2);
+    SPAN_IS(r.attrs[0].speaker, "a spokesman to the mayor");
+    SPAN_IS(r.attrs[1].cue, "says");
+    SPAN_IS(r.attrs[1].content, "she is being denied the chance to speak at the hall");
+}
+
+/* "X, who estimated C, said D": the relative clause's content stops before the main verb. */
+Test(extract_attrib, relative_clause_content_stops_at_main_verb)
+{
+    extract_result_t r = s_run(
+        "Mr. Ulm, who estimated that half the boats were idle, said he would sell his own.\n");
+    cr_assert_eq(r.n_attrs, 2);
+    SPAN_IS(r.attrs[0].cue, "estimated");
+    SPAN_IS(r.attrs[0].content, "half the boats were idle");
+    SPAN_IS(r.attrs[1].cue, "said");
+    SPAN_IS(r.attrs[1].content, "he would sell his own");
+}
+
+/* A verb of saying with its own speaker outranks a weaker cue whose content runs over it:
+   the weaker content stops before it. */
+Test(extract_attrib, saying_outranks_weaker_cue)
+{
+    extract_result_t r = s_run(
+        "Mr. Ulm, citing the charm of the old port, said the town could grow.\n");
+    cr_assert_eq(r.n_attrs, 2);
+    SPAN_IS(r.attrs[0].cue, "citing");
+    SPAN_IS(r.attrs[0].content, "the charm of the old port");
+    SPAN_IS(r.attrs[1].cue, "said");
+    SPAN_IS(r.attrs[1].speaker, "Mr. Ulm");
+    SPAN_IS(r.attrs[1].content, "the town could grow");
+}
+
+/* A participle after a determiner is an adjective, not a cue. */
+Test(extract_attrib, participle_after_determiner_is_no_cue)
+{
+    extract_result_t r = s_run("The pledged funds reached the harbour fund in May.\n");
+    cr_assert_eq(r.n_attrs, 0);
+}
+
+/* Base forms that are as often nouns or infinitives are cues only after a subject. */
+Test(extract_attrib, base_form_needs_a_subject)
+{
+    extract_result_t r = s_run(
+        "Port records show that the ferry ran late all winter.\n"
+        "The show was cancelled before the ferry ran again.\n");
+    cr_assert_eq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].cue, "show");
+    SPAN_IS(r.attrs[0].speaker, "Port records");
+    SPAN_IS(r.attrs[0].content, "the ferry ran late all winter");
+}
+
+/* Transcripts: a paragraph that opens with a name and a colon; list entries are not. */
+Test(extract_attrib, transcript_colon)
+{
+    extract_result_t r = s_run(
+        "The interview went on for an hour.\n"
+        "HOLT: We will reopen the old bridge before the winter comes.\n"
+        "Holt: 1,200\n");
+    cr_assert_eq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].cue, ":");
+    SPAN_IS(r.attrs[0].speaker, "HOLT");
+    SPAN_IS(r.attrs[0].content, "We will reopen the old bridge before the winter comes");
+}
+
+/* A noun of saying after a possessive is a cue of its own. */
+Test(extract_attrib, noun_cue_after_possessive)
+{
+    extract_result_t r = s_run(
+        "The crowd cheered Mayor Holt's criticism of the harbour board.\n"
+        "The crowd heard her claim that the board had lied.\n");
+    cr_assert_eq(r.n_attrs, 2);
+    SPAN_IS(r.attrs[0].cue, "criticism of");
+    SPAN_IS(r.attrs[0].speaker, "Mayor Holt's");
+    SPAN_IS(r.attrs[0].content, "the harbour board");
+    SPAN_IS(r.attrs[1].cue, "claim");
+    SPAN_IS(r.attrs[1].speaker, "her");
+    SPAN_IS(r.attrs[1].content, "the board had lied");
+}
+
+/* "In a poll ..., C" is the poll's attribution. */
+Test(extract_attrib, in_a_poll)
+{
+    extract_result_t r = s_run(
+        "In a harbour survey released Monday, most boat owners backed the new fees.\n");
+    cr_assert_geq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].cue, "In");
+    SPAN_IS(r.attrs[0].speaker, "a harbour survey released Monday");
+    SPAN_IS(r.attrs[0].content, "most boat owners backed the new fees");
+}
+
+/* Verbs and adjectives that report only with "about", "of" or "on". */
+Test(extract_attrib, about_cues)
+{
+    extract_result_t r = s_run(
+        "Ada Brook spoke about the flooding of the lower town.\n"
+        "Ada Brook spoke to the crowd at noon.\n"
+        "Omar Diaz is skeptical of the new harbour plan.\n");
+    cr_assert_eq(r.n_attrs, 2);
+    SPAN_IS(r.attrs[0].cue, "spoke about");
+    SPAN_IS(r.attrs[0].speaker, "Ada Brook");
+    SPAN_IS(r.attrs[0].content, "the flooding of the lower town");
+    SPAN_IS(r.attrs[1].cue, "skeptical of");
+    SPAN_IS(r.attrs[1].speaker, "Omar Diaz");
+    SPAN_IS(r.attrs[1].content, "the new harbour plan");
+}
+
+/* "C, X said, adding D": C is what was said, and the participle keeps the speaker. */
+Test(extract_attrib, said_then_adding)
+{
+    extract_result_t r = s_run(
+        "The ferry will run in May, Mr. Ulm said, adding that the port would open too.\n"
+        "Mr. Ulm said the port is \xe2\x80\x9cthe only hope for the town,\xe2\x80\x9d"
+        " adding that it needs money.\n");
+    cr_assert_eq(r.n_attrs, 4);
+    SPAN_IS(r.attrs[0].content, "The ferry will run in May");
+    SPAN_IS(r.attrs[1].cue, "adding");
+    SPAN_IS(r.attrs[1].speaker, "Mr. Ulm");
+    SPAN_IS(r.attrs[1].content, "the port would open too");
+    SPAN_IS(r.attrs[2].content, "the port is \xe2\x80\x9cthe only hope for the town,\xe2\x80\x9d");
+    SPAN_IS(r.attrs[3].content, "it needs money");
+}
+
+/* "C1, X discussed C2, the Times reported": the report holds the other cue. */
+Test(extract_attrib, report_after_clause_with_cue)
+{
+    extract_result_t r = s_run(
+        "In one letter, Carter discussed how he had lost a card, the Harbour Times reported.\n");
+    cr_assert_eq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].cue, "reported");
+    SPAN_IS(r.attrs[0].speaker, "the Harbour Times");
+    SPAN_IS(r.attrs[0].content, "In one letter, Carter discussed how he had lost a card");
+}
+
+/* "Asked on TV who leads, he said Ulm": the question over adjuncts, and a one-word
+   answer. */
+Test(extract_attrib, asked_with_adjuncts_and_short_answer)
+{
+    extract_result_t r = s_run("Asked on Harbour Radio who leads the town, he said Ulm.\n");
+    cr_assert_eq(r.n_attrs, 2);
+    SPAN_IS(r.attrs[0].cue, "Asked");
+    SPAN_IS(r.attrs[0].content, "who leads the town");
+    SPAN_IS(r.attrs[1].cue, "said");
+    SPAN_IS(r.attrs[1].content, "Ulm");
+}
+
+/* A party and state in parentheses stays with the speaker's name. */
+Test(extract_attrib, parenthesis_after_speaker)
+{
+    extract_result_t r = s_run(
+        "\xe2\x80\x9cThe port must stay open,\xe2\x80\x9d Sen. Lena Holt (D-Ore.) said.\n");
+    cr_assert_eq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].speaker, "Sen. Lena Holt (D-Ore.)");
+    cr_assert(r.attrs[0].direct);
+}
+
+/* A transcript pasted as a quotation keeps its speakers. */
+Test(extract_attrib, transcript_in_quotation)
+{
+    extract_result_t r = s_run(
+        "\"HOLT: We will reopen the old bridge before the winter comes.\n"
+        "\"DIAZ: And who is going to pay for all of that work?\"\n");
+    cr_assert_eq(r.n_attrs, 2);
+    SPAN_IS(r.attrs[0].speaker, "HOLT");
+    SPAN_IS(r.attrs[1].speaker, "DIAZ");
+    SPAN_IS(r.attrs[1].content, "And who is going to pay for all of that work?\"");
+}
+
+/* Poll shares are subjects ("more than 5 in 10"), and a clause of their own ends the
+   content before them. */
+Test(extract_attrib, poll_share_speakers)
+{
+    extract_result_t r = s_run(
+        "Four in 10 voters said the fees were fair, and more than 5 in 10 said they were too high.\n");
+    cr_assert_eq(r.n_attrs, 2);
+    SPAN_IS(r.attrs[0].speaker, "Four in 10 voters");
+    SPAN_IS(r.attrs[0].content, "the fees were fair");
+    SPAN_IS(r.attrs[1].speaker, "more than 5 in 10");
+    SPAN_IS(r.attrs[1].content, "they were too high");
+}
+
+/* A quotation that a preposition carries on is part of a longer content. */
+Test(extract_attrib, quotation_inside_indirect_content)
+{
+    extract_result_t r = s_run(
+        "Ryan Holt said \xe2\x80\x9cwe need more time\xe2\x80\x9d about the port deal.\n");
+    cr_assert_eq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].content, "\xe2\x80\x9cwe need more time\xe2\x80\x9d about the port deal");
+}
+
+/* A transcript turn is one content: cues inside it are the speaker's words. */
+Test(extract_attrib, transcript_turn_is_one_content)
+{
+    extract_result_t r = s_run(
+        "The interview went on for an hour.\n"
+        "HOLT: Well, I think the bridge will open soon. I said so to the council last week.\n");
+    cr_assert_eq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].speaker, "HOLT");
+    SPAN_IS(r.attrs[0].content,
+            "Well, I think the bridge will open soon. I said so to the council last week");
+}
+
+/* "C, she says, D": one content around the speaker and the cue. */
+Test(extract_attrib, parenthetical_speaker_mid_sentence)
+{
+    extract_result_t r = s_run(
+        "Things have changed at the port, she says, especially since the storm.\n");
+    cr_assert_eq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].speaker, "she");
+    SPAN_IS(r.attrs[0].content,
+            "Things have changed at the port, she says, especially since the storm");
+}
+
+/* A title-case line in the body is a headline too. */
+Test(extract_attrib, title_case_line_in_body)
+{
+    extract_result_t r = s_run("The evening news.\nMayor Holt Says The Bridge Will Open\n");
+    cr_assert_eq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].cue, "Says");
+    SPAN_IS(r.attrs[0].speaker, "Mayor Holt");
+    SPAN_IS(r.attrs[0].content, "The Bridge Will Open");
+}
+
+/* "appeared on a show" is showing up; "show up" and a title-case "Show" are not cues. */
+Test(extract_attrib, appeared_on_and_show_up)
+{
+    extract_result_t r = s_run(
+        "Mayor Holt appeared on a radio programme on Monday.\n"
+        "Many voters show up early at the harbour hall.\n");
+    cr_assert_eq(r.n_attrs, 0);
+}
+
+/* A passive cue with "by": the agent speaks, the subject is what was said. */
+Test(extract_attrib, passive_with_agent)
+{
+    extract_result_t r = s_run("The ferry plan was first reported by the Harbour Times.\n");
+    cr_assert_eq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].cue, "reported");
+    SPAN_IS(r.attrs[0].speaker, "the Harbour Times");
+    SPAN_IS(r.attrs[0].content, "The ferry plan");
+}
+
+/* A participle in an opening clause: the subject comes after the clause, and the content
+   ends with it. */
+Test(extract_attrib, participle_in_opening_clause)
+{
+    extract_result_t r = s_run("After saying the port was safe, Mayor Holt left the hall.\n");
+    cr_assert_eq(r.n_attrs, 1);
+    SPAN_IS(r.attrs[0].cue, "saying");
+    cr_assert(r.attrs[0].speaker.text && strncmp(r.attrs[0].speaker.text, "Mayor Holt", 10) == 0,
+              "speaker is %s", r.attrs[0].speaker.text ? r.attrs[0].speaker.text : "(null)");
+    SPAN_IS(r.attrs[0].content, "the port was safe");
+}
+
+/* Light verbs report with a noun of saying: "made clear", "made several comments about". */
+Test(extract_attrib, light_verb_cues)
+{
+    extract_result_t r = s_run(
+        "Mayor Holt made it clear that the bridge would open in May.\n"
+        "Omar Diaz made several comments about the harbour fees.\n"
+        "Omar Diaz made a boat out of old planks.\n"
+        "The port released a statement that the ferry is safe.\n");
+    cr_assert_eq(r.n_attrs, 3);
+    SPAN_IS(r.attrs[0].cue, "made it clear");
+    SPAN_IS(r.attrs[0].speaker, "Mayor Holt");
+    SPAN_IS(r.attrs[0].content, "the bridge would open in May");
+    SPAN_IS(r.attrs[1].cue, "made several comments about");
+    SPAN_IS(r.attrs[1].content, "the harbour fees");
+    SPAN_IS(r.attrs[2].cue, "released a statement");
+    SPAN_IS(r.attrs[2].content, "the ferry is safe");
+}

@@ -79,3 +79,18 @@ Test(extract_sentence, quote_runs_across_paragraphs)
     const char *close = strstr(text, "it,\xe2\x80\x9d");
     cr_assert_eq(r.attrs[0].content.end, (uint32_t)(close - text) + 6);
 }
+
+Test(extract_sentence, glued_opening_mark_closes)
+{
+    /* A typo'd closing mark that has the shape of an opening one still closes the quote
+       when it is glued to the word before it and not to the word after it. */
+    const char *text = "\xe2\x80\x9cThe ferry will run again next week,\xe2\x80\x9c"
+                       " said Omar Diaz, who runs the port.\n";
+    extract_doc_t d = {(const uint8_t *)text, strlen(text), 0, "", NULL};
+    extract_result_t r;
+    CHECK_RC(extract_run(ex, &d, &r));
+    cr_assert_eq(r.n_attrs, 1);
+    cr_assert(r.attrs[0].direct);
+    cr_assert_str_eq(r.attrs[0].speaker.text, "Omar Diaz");
+    cr_assert_eq(r.attrs[0].content.start, 0);
+}

@@ -5,8 +5,12 @@
     Patterns, over sentences and quotation regions:
         "Q," X said.   "Q," said X.   X said: "Q"   X said (that) C.   C, X said.
         According to X, C.   C, according to X.   X told Y (that) C.   ..., adding C.
+        C, she says, D.   X endorsed Y (the object).   X spoke about C.   X made clear C.
+        X's claim that C.   C was reported by X.   In a poll ..., C.   NAME: C (transcripts).
     A pronoun or role speaker ("he", "the minister") gets the entity of the last named
-    person speaker. Appositions ("Hugh Hill, a doctor, said") keep the name as speaker. */
+    person speaker. Appositions ("Hugh Hill, a doctor, said") keep the name as speaker.
+    PolNeAR gives each token to one attribution, so a cue inside another's content is
+    dropped, unless it opens a clause of its own, which then ends the outer content. */
 #ifndef CC_EXTRACT_ATTRIB_H
 #define CC_EXTRACT_ATTRIB_H
 

@@ -162,6 +162,17 @@ void extract_sentence_quotes(xctx_t *c)
             continue;
         bool is_open = s_is_open_mark(c, &t[i]);
         bool is_close = s_is_close_mark(c, &t[i]);
+        /* Spacing beats shape when they disagree: a mark glued to the word before it and
+           not to the word after it closes ("here,“ said"), and the other way round. */
+        bool glued_before = i > 0 && t[i - 1].e == t[i].s && !(t[i].flags & TK_PARA);
+        bool glued_after = i + 1 < n && t[i + 1].s == t[i].e && !(t[i + 1].flags & TK_PARA);
+        if (is_open && glued_before && !glued_after && open >= 0) {
+            is_open = false;
+            is_close = true;
+        } else if (is_close && glued_after && !glued_before && open < 0) {
+            is_close = false;
+            is_open = true;
+        }
         if (!is_open && !is_close) {
             /* A straight mark: open unless one is open. */
             if (open < 0)
