@@ -1643,8 +1643,9 @@ int db_report(db_t *self, FILE *out)
     fprintf(out, "claims        %" PRIu64 " quantities, %" PRIu64 " attributions\n", st.claims,
             st.attributions);
     fprintf(out, "entities      %" PRIu64 "\n", st.entities);
-    fprintf(out, "xrefs         %" PRIu64 " (%" PRIu64 " conflicts, %" PRIu64
-            " corroborated)\n", st.xrefs, st.conflicts, st.corroborated);
+    fprintf(out, "xrefs         %" PRIu64 " (%" PRIu64 " conflict%s, %" PRIu64
+            " corroborated)\n", st.xrefs, st.conflicts, st.conflicts == 1 ? "" : "s",
+            st.corroborated);
 
     MDB_txn *txn;
     if ((rc = s_rtxn(self, &txn)) != 0)
@@ -1718,8 +1719,8 @@ int db_report(db_t *self, FILE *out)
     rc = 0;
     fprintf(out, "\nTOP ENTITIES\n");
     for (size_t i = 0; i < ntop; i++)
-        fprintf(out, "  %4" PRId64 " articles  %-8s %s\n", top[i].articles, top[i].kind,
-                top[i].name);
+        fprintf(out, "  %4" PRId64 " article%s %-8s %s\n", top[i].articles,
+                top[i].articles == 1 ? " " : "s", top[i].kind, top[i].name);
 leave:
     for (size_t i = 0; i < ntop; i++) {
         free(top[i].name);
