@@ -19,6 +19,7 @@
 #include "util.h"
 #include "wire.h"
 
+#include <assert.h>
 #include <czmq.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -35,6 +36,8 @@
 #define S_METRICS_MS     500     /* how often the metrics snapshot is re-rendered */
 #define S_LOG_PER_SEC    10      /* bad-message log lines per second before suppressing */
 #define S_DEAD_LIST_MAX  1000    /* dead-list entries returned by default */
+#define S_BACK_BATCH     256     /* jobs taken back from workers or the store per
+                                    queue transaction (one fsync for all of them) */
 
 typedef enum {
     R_FRAMES, R_PROTOCOL, R_COMMAND, R_ARGUMENT, R_TOO_BIG, R_PROTOBUF, R_EMPTY,
@@ -107,6 +110,12 @@ struct broker_t {
     s_pending_t pending[S_SUBMIT_BATCH];  /* SUBMITs awaiting group commit */
     queue_item_t items[S_SUBMIT_BATCH];
     size_t npending;
+    /* jobs being taken back (failed or requeued) in one queue_fail_batch */
+    queue_fail_item_t back_items[S_BACK_BATCH];
+    char back_ids[S_BACK_BATCH][UTIL_ID_HEX + 1];
+    char back_reasons[S_BACK_BATCH][400];
+    bool back_redelivery[S_BACK_BATCH];   /* counts as redelivered when requeued */
+    size_t nback;
     char done_ids[S_DONE_BATCH][UTIL_ID_HEX + 1]; /* COMMITTED ids awaiting queue_done */
     queue_done_t done_items[S_DONE_BATCH];
     size_t ndone;
@@ -313,64 +322,91 @@ static void s_credit_add(broker_t *self, s_worker_t *w, int64_t delta)
     w->credit = (uint32_t)c;
 }
 
-/* A job failed (FAIL, silent worker, deadline): count the attempt in the queue, which
-   puts it at the tail or into the dead-letter set. */
-static int s_job_failed(broker_t *self, s_job_t *j, const char *reason, bool permanent,
-                        bool redelivery)
+/* Takes job `j` out of memory and adds it to the batch going back to the queue: `count`
+   says whether it was a failed attempt (FAIL, silent worker, deadline: it may die) or
+   not (its result was lost on the way to the store). `redelivery` says whether putting
+   it back counts as a redelivery. The caller flushes with s_back_flush when the batch is
+   full and when done. */
+static void s_back_add(broker_t *self, s_job_t *j, const char *reason, bool count,
+                       bool permanent, bool redelivery)
 {
-    char id[UTIL_ID_HEX + 1];
-    memcpy(id, j->id, sizeof id);
+    assert(self->nback < S_BACK_BATCH);
+    size_t i = self->nback++;
+    memcpy(self->back_ids[i], j->id, UTIL_ID_HEX + 1);
+    snprintf(self->back_reasons[i], sizeof self->back_reasons[i], "%s", reason ? reason : "");
+    self->back_items[i] = (queue_fail_item_t){.id = self->back_ids[i],
+                                              .reason = self->back_reasons[i],
+                                              .permanent = permanent, .count = count};
+    self->back_redelivery[i] = redelivery;
     s_job_forget(self, j);
-    queue_fail_t out;
-    int rc = queue_fail(self->queue, id, reason, permanent, self->cfg.max_attempts, &out);
-    if (rc == QUEUE_ENOTFOUND)
+}
+
+/* One queue transaction for the jobs added by s_back_add; counts what became of them. */
+static int s_back_flush(broker_t *self)
+{
+    if (self->nback == 0)
         return 0;
+    int rc = queue_fail_batch(self->queue, self->back_items, self->nback, self->cfg.max_attempts);
     if (rc < 0) {
-        util_error("queue: failing job %s: %s", id, queue_strerror(rc));
+        util_error("queue: taking back %zu jobs: %s", self->nback, queue_strerror(rc));
+        self->nback = 0;
         return rc;
     }
-    if (out == QUEUE_KILLED) {
-        self->dead_total++;
-        util_warn("job %s is dead: %s", id, reason);
-    } else if (redelivery) {
-        self->redelivered++;
+    for (size_t i = 0; i < self->nback; i++) {
+        if (self->back_items[i].outcome == QUEUE_KILLED) {
+            self->dead_total++;
+            util_warn("job %s is dead: %s", self->back_ids[i], self->back_reasons[i]);
+        } else if (self->back_items[i].outcome == QUEUE_REQUEUED && self->back_redelivery[i]) {
+            self->redelivered++;
+        }
     }
+    self->nback = 0;
     return 0;
 }
 
-/* Requeues every job held by `w` (it went silent, said BYE, or said HELLO again). */
+/* One job failed (FAIL, a malformed result): count the attempt in the queue, which puts
+   it at the tail or into the dead-letter set. */
+static int s_job_failed(broker_t *self, s_job_t *j, const char *reason, bool permanent,
+                        bool redelivery)
+{
+    s_back_add(self, j, reason, true, permanent, redelivery);
+    return s_back_flush(self);
+}
+
+/* Collects up to S_BACK_BATCH jobs in memory for which `pick` is true. */
+typedef bool (s_pick_fn)(const s_job_t *j, const void *arg);
+
+static size_t s_jobs_pick(broker_t *self, s_pick_fn *pick, const void *arg, s_job_t **list)
+{
+    size_t n = 0;
+    for (s_job_t *j = zhashx_first(self->jobs); j && n < S_BACK_BATCH; j = zhashx_next(self->jobs))
+        if (pick(j, arg))
+            list[n++] = j;
+    return n;
+}
+
+static bool s_held_by(const s_job_t *j, const void *w)
+{
+    return j->state == J_WITH_WORKER && j->worker == w;
+}
+
+/* Takes back every job held by `w` (it went silent, said BYE, or said HELLO again):
+   counted as failed attempts when `count`, else simply requeued. */
 static int s_worker_release(broker_t *self, s_worker_t *w, const char *why, bool count)
 {
-    if (w->held == 0)
-        return 0;
-    s_job_t *list[256];
-    int rc = 0;
-    while (w->held > 0 && rc == 0) {
-        size_t n = 0;
-        for (s_job_t *j = zhashx_first(self->jobs); j && n < 256; j = zhashx_next(self->jobs))
-            if (j->state == J_WITH_WORKER && j->worker == w)
-                list[n++] = j;
-        if (n == 0)
-            break;
-        char reason[400];
-        snprintf(reason, sizeof reason, "worker %s %s", w->name, why);
-        for (size_t i = 0; i < n && rc == 0; i++) {
-            if (count) {
-                rc = s_job_failed(self, list[i], reason, false, true);
-            } else {
-                char id[UTIL_ID_HEX + 1];
-                memcpy(id, list[i]->id, sizeof id);
-                s_job_forget(self, list[i]);
-                int qrc = queue_requeue(self->queue, id);
-                if (qrc < 0 && qrc != QUEUE_ENOTFOUND)
-                    rc = qrc;
-                else
-                    self->redelivered++;
-            }
-        }
+    char reason[400];
+    snprintf(reason, sizeof reason, "worker %s %s", w->name, why);
+    s_job_t *list[S_BACK_BATCH];
+    size_t n;
+    while (w->held > 0 && (n = s_jobs_pick(self, s_held_by, w, list)) > 0) {
+        for (size_t i = 0; i < n; i++)
+            s_back_add(self, list[i], reason, count, false, true);
+        int rc = s_back_flush(self);
+        if (rc)
+            return rc;
     }
     w->held = 0;
-    return rc;
+    return 0;
 }
 
 static void s_worker_remove(broker_t *self, s_worker_t *w)
@@ -713,25 +749,21 @@ leave:
 /* Results forwarded to a store that is gone may never be committed: put their jobs back
    in the queue now rather than at their deadline. No attempt is counted (the workers did
    their part), and a result the old store did commit is merged again idempotently. */
+static bool s_awaiting(const s_job_t *j, const void *arg)
+{
+    return j->state == J_AWAITING;
+}
+
 static void s_requeue_awaiting(broker_t *self)
 {
-    for (;;) {
-        s_job_t *list[256];
-        size_t n = 0;
-        for (s_job_t *j = zhashx_first(self->jobs); j && n < 256; j = zhashx_next(self->jobs))
-            if (j->state == J_AWAITING)
-                list[n++] = j;
-        if (n == 0)
-            return;
-        for (size_t i = 0; i < n; i++) {
-            char id[UTIL_ID_HEX + 1];
-            memcpy(id, list[i]->id, sizeof id);
-            s_job_forget(self, list[i]);
-            int rc = queue_requeue(self->queue, id);
-            if (rc < 0 && rc != QUEUE_ENOTFOUND)
-                util_error("queue: requeue %s: %s", id, queue_strerror(rc));
-            self->redelivered++;
-        }
+    s_job_t *list[S_BACK_BATCH];
+    size_t n;
+    while ((n = s_jobs_pick(self, s_awaiting, NULL, list)) > 0) {
+        for (size_t i = 0; i < n; i++)
+            s_back_add(self, list[i], "store lost the result", false, false, true);
+        if (s_back_flush(self) != 0)
+            return;   /* the jobs left the hash: their deadline can't requeue them now,
+                         but they stay in the queue's fifo and come back at restart */
     }
 }
 
@@ -1043,6 +1075,11 @@ static int s_dispatch(broker_t *self)
     return 0;
 }
 
+static bool s_overdue(const s_job_t *j, const void *now)
+{
+    return *(const uint64_t *)now > j->deadline_us;
+}
+
 /* Heartbeats out, silent peers dropped, overdue jobs redelivered. */
 static int s_tick(broker_t *self, uint64_t now)
 {
@@ -1068,36 +1105,28 @@ static int s_tick(broker_t *self, uint64_t now)
             wire_send(self->back, self->store_id, WIRE_HB, 0, NULL, NULL);
     }
     /* Overdue jobs: collect first, act after, since acting edits the hash. */
-    for (;;) {
-        s_job_t *list[256];
-        size_t n = 0;
-        for (s_job_t *j = zhashx_first(self->jobs); j && n < 256; j = zhashx_next(self->jobs))
-            if (now > j->deadline_us)
-                list[n++] = j;
-        if (n == 0)
-            break;
+    s_job_t *list[S_BACK_BATCH];
+    size_t n;
+    while ((n = s_jobs_pick(self, s_overdue, &now, list)) > 0) {
+        size_t with_worker = 0;
         for (size_t i = 0; i < n; i++) {
             s_job_t *j = list[i];
+            char reason[400];
             if (j->state == J_WITH_WORKER) {
-                char reason[400];
                 snprintf(reason, sizeof reason, "deadline of %us passed on worker %s",
                          self->cfg.deadline_s, j->worker ? j->worker->name : "?");
-                util_warn("job %s: %s: redelivered", j->id, reason);
-                if ((rc = s_job_failed(self, j, reason, false, true)) != 0)
-                    return rc;
+                with_worker++;
+                s_back_add(self, j, reason, true, false, true);
             } else {
-                char id[UTIL_ID_HEX + 1];
-                memcpy(id, j->id, sizeof id);
-                s_job_forget(self, j);
-                rc = queue_requeue(self->queue, id);
-                if (rc < 0 && rc != QUEUE_ENOTFOUND)
-                    return rc;
-                rc = 0;
-                self->redelivered++;
-                util_warn("job %s: no commit from the store in %us: requeued", id,
-                          self->cfg.deadline_s);
+                s_back_add(self, j, "no commit from the store before the deadline", false,
+                           false, true);
             }
         }
+        util_warn("%zu jobs past their %us deadline (%zu with a worker, %zu awaiting the "
+                  "store's commit): redelivered", n, self->cfg.deadline_s, with_worker,
+                  n - with_worker);
+        if ((rc = s_back_flush(self)) != 0)
+            return rc;
     }
     return 0;
 }
