@@ -1084,10 +1084,14 @@ static bool s_overdue(const s_job_t *j, const void *now)
 static int s_tick(broker_t *self, uint64_t now)
 {
     uint64_t silent = (uint64_t)self->cfg.liveness * self->cfg.heartbeat_ms * 1000;
+    /* Messages still unread on the back end may be the very heartbeats we would miss:
+       after a stall of our own (a slow fsync, a big requeue) judge no peer silent until
+       we have read what they sent. */
+    bool behind = (zsock_events(self->back) & ZMQ_POLLIN) != 0;
     int rc = 0;
     for (size_t i = 0; i < self->nworkers;) {
         s_worker_t *w = self->wlist[i];
-        if (now - w->last_seen_us > silent) {
+        if (!behind && now - w->last_seen_us > silent) {
             util_warn("worker %s silent for %" PRIu64 " ms: dropped, its %u jobs redelivered",
                       w->name, (now - w->last_seen_us) / 1000, w->held);
             if ((rc = s_worker_release(self, w, "lost (no heartbeat)", true)) != 0)
@@ -1099,7 +1103,7 @@ static int s_tick(broker_t *self, uint64_t now)
         i++;
     }
     if (self->store_id) {
-        if (now - self->store_seen_us > silent)
+        if (!behind && now - self->store_seen_us > silent)
             s_store_drop(self, "silent: dropped");
         else
             wire_send(self->back, self->store_id, WIRE_HB, 0, NULL, NULL);
