@@ -36,12 +36,15 @@
 #define S_METRICS_MS     500     /* how often the metrics snapshot is re-rendered */
 #define S_LOG_PER_SEC    10      /* bad-message log lines per second before suppressing */
 #define S_DEAD_LIST_MAX  1000    /* dead-list entries returned by default */
+#define S_HB_FLOOD       10      /* heartbeats from one peer within one interval beyond
+                                    which each is counted as a flood (a peer sends one) */
 #define S_BACK_BATCH     256     /* jobs taken back from workers or the store per
                                     queue transaction (one fsync for all of them) */
 
 typedef enum {
     R_FRAMES, R_PROTOCOL, R_COMMAND, R_ARGUMENT, R_TOO_BIG, R_PROTOBUF, R_EMPTY,
-    R_ID_MISMATCH, R_UNKNOWN_PEER, R_UNEXPECTED, R_BAD_RESULT, R_STORAGE, R_COUNT
+    R_ID_MISMATCH, R_UNKNOWN_PEER, R_UNEXPECTED, R_BAD_RESULT, R_STORAGE, R_NUL,
+    R_ARTICLE_TOO_BIG, R_HB_FLOOD, R_COUNT
 } s_reason_t;
 
 static const char *const s_reason_names[R_COUNT] = {
@@ -51,6 +54,8 @@ static const char *const s_reason_names[R_COUNT] = {
     [R_EMPTY] = "empty_article",     [R_ID_MISMATCH] = "id_mismatch",
     [R_UNKNOWN_PEER] = "unknown_peer", [R_UNEXPECTED] = "unexpected_command",
     [R_BAD_RESULT] = "bad_result",   [R_STORAGE] = "storage",
+    [R_NUL] = "nul_bytes",           [R_ARTICLE_TOO_BIG] = "article_too_big",
+    [R_HB_FLOOD] = "heartbeat_flood",
 };
 
 /* Histogram bounds for submit-to-commit latency, seconds. */
@@ -67,6 +72,8 @@ typedef struct {
     uint32_t held;           /* jobs assigned to it now */
     uint64_t jobs_done;      /* RESULTs accepted from it */
     uint64_t last_seen_us;   /* monotonic time of its last message */
+    uint64_t hb_window_us;   /* start of the interval its heartbeats are counted in */
+    uint32_t hb_count;       /* heartbeats in that interval */
 } s_worker_t;
 
 typedef enum { J_WITH_WORKER = 1, J_AWAITING } s_jstate_t;
@@ -103,6 +110,8 @@ struct broker_t {
     zframe_t *store_id;            /* connected store's identity, or NULL */
     char store_name[257];
     uint64_t store_seen_us;
+    uint64_t store_hb_window_us;   /* as hb_window_us and hb_count of a worker */
+    uint32_t store_hb_count;
     zhashx_t *jobs;                /* job id -> s_job_t, for jobs out of the queue */
     s_job_t *free_jobs;            /* recycled s_job_t */
     uint64_t awaiting;             /* jobs in J_AWAITING */
@@ -124,6 +133,7 @@ struct broker_t {
     size_t mlen, mcap;
     /* counters since start */
     uint64_t submitted, duplicates, completed, redelivered, dead_total, late_results;
+    uint64_t windows1252;          /* results of texts decoded as Windows-1252 */
     uint64_t rejected[R_COUNT];
     uint64_t lat_buckets[S_NBUCKETS];
     uint64_t lat_count;
@@ -230,12 +240,16 @@ static void s_adminr(broker_t *self, zframe_t *identity, const void *tag, size_t
     wire_send(self->front, identity, WIRE_ADMINR, 3, args, lens);
 }
 
-/* Finds the job id (field 1) of a Result protobuf without unpacking it all: walks the
-   top-level fields, skipping each by its wire type. Returns false on malformed framing. */
-static bool s_pb_job_id(const uint8_t *p, size_t n, const uint8_t **id, size_t *id_len)
+/* Finds the job id (field 1) and the encoding (field 7) of a Result protobuf without
+   unpacking it all: walks the top-level fields, skipping each by its wire type. Returns
+   false on malformed framing or without a job id; *enc is NULL when there is none. */
+static bool s_pb_peek(const uint8_t *p, size_t n, const uint8_t **id, size_t *id_len,
+                      const uint8_t **enc, size_t *enc_len)
 {
     size_t i = 0;
     *id = NULL;
+    *enc = NULL;
+    *enc_len = 0;
     while (i < n) {
         uint64_t key = 0, len = 0;
         int shift = 0;
@@ -275,6 +289,9 @@ static bool s_pb_job_id(const uint8_t *p, size_t n, const uint8_t **id, size_t *
             if ((key >> 3) == 1) {
                 *id = p + i;
                 *id_len = (size_t)len;
+            } else if ((key >> 3) == 7) {
+                *enc = p + i;
+                *enc_len = (size_t)len;
             }
             i += (size_t)len;
             break;
@@ -483,9 +500,12 @@ static void s_on_submit(broker_t *self, zmsg_t **msg_p, zframe_t *identity, wire
     Crossclaim__Article *a = NULL;
     int rc = wire_unpack_article(m->arg[1], m->arg_len[1], &a);
     if (rc) {
-        s_reject(self, s_wire_reason(rc), "SUBMIT", identity, m->arg[1],
-                 m->arg_len[1] < 16 ? m->arg_len[1] : 16, wire_strerror(rc));
-        s_nack(self, identity, tag, tag_len, wire_strerror(rc));
+        /* The frame fit (else wire_decode refused it): too big here is the text. */
+        bool text = rc == WIRE_ETOOBIG;
+        s_reject(self, text ? R_ARTICLE_TOO_BIG : s_wire_reason(rc), "SUBMIT", identity,
+                 m->arg[1], m->arg_len[1] < 16 ? m->arg_len[1] : 16, wire_strerror(rc));
+        s_nack(self, identity, tag, tag_len,
+               text ? "article over the size limit (8 MiB of text)" : wire_strerror(rc));
         return;
     }
     char id[UTIL_ID_HEX + 1];
@@ -493,6 +513,13 @@ static void s_on_submit(broker_t *self, zmsg_t **msg_p, zframe_t *identity, wire
         s_reject(self, R_EMPTY, "SUBMIT", identity, a->source, strlen(a->source),
                  "empty article");
         s_nack(self, identity, tag, tag_len, "empty article");
+        goto leave;
+    }
+    /* A NUL is never text: a binary file or a broken producer (the CLI checks too). */
+    if (memchr(a->text.data, 0, a->text.len)) {
+        s_reject(self, R_NUL, "SUBMIT", identity, a->source, strlen(a->source),
+                 "article holds NUL bytes");
+        s_nack(self, identity, tag, tag_len, "article holds NUL bytes (a binary file?)");
         goto leave;
     }
     util_job_id(a->title, strlen(a->title), a->text.data, a->text.len, id);
@@ -569,6 +596,7 @@ static void s_stats_json(broker_t *self, json_t *j)
     json_key(j, "dead_total"); json_int(j, (int64_t)self->dead_total);
     json_key(j, "done"); json_int(j, (int64_t)qs.done);
     json_key(j, "late_results"); json_int(j, (int64_t)self->late_results);
+    json_key(j, "windows1252"); json_int(j, (int64_t)self->windows1252);
     json_key(j, "rejected");
     json_obj_begin(j);
     for (int r = 0; r < R_COUNT; r++) {
@@ -746,6 +774,18 @@ leave:
 
 /* ---------------------------------------------------------------- back end */
 
+/* A peer heartbeats once an interval. Counts how many came in the current interval and
+   says whether this one is beyond S_HB_FLOOD: a flood, counted but not fatal (the peer
+   is alive, and the back-end burst limit keeps it from starving the others). */
+static bool s_hb_flood(broker_t *self, uint64_t *window_us, uint32_t *count, uint64_t now)
+{
+    if (now - *window_us >= (uint64_t)self->cfg.heartbeat_ms * 1000) {
+        *window_us = now;
+        *count = 0;
+    }
+    return ++*count > S_HB_FLOOD;
+}
+
 /* Results forwarded to a store that is gone may never be committed: put their jobs back
    in the queue now rather than at their deadline. No attempt is counted (the workers did
    their part), and a result the old store did commit is merged again idempotently. */
@@ -846,9 +886,10 @@ static void s_on_result(broker_t *self, s_worker_t *w, zframe_t *identity, wire_
     memcpy(id, m->arg[0], UTIL_ID_HEX);
     id[UTIL_ID_HEX] = 0;
     s_job_t *j = zhashx_lookup(self->jobs, id);
-    const uint8_t *pid = NULL;
-    size_t pid_len = 0;
-    if (m->arg_len[1] > WIRE_MAX_RESULT || !s_pb_job_id(m->arg[1], m->arg_len[1], &pid, &pid_len) ||
+    const uint8_t *pid = NULL, *enc = NULL;
+    size_t pid_len = 0, enc_len = 0;
+    if (m->arg_len[1] > WIRE_MAX_RESULT ||
+        !s_pb_peek(m->arg[1], m->arg_len[1], &pid, &pid_len, &enc, &enc_len) ||
         pid_len != UTIL_ID_HEX || memcmp(pid, id, UTIL_ID_HEX) != 0) {
         s_reject(self, R_BAD_RESULT, "RESULT", identity, m->arg[1],
                  m->arg_len[1] < 16 ? m->arg_len[1] : 16,
@@ -869,6 +910,8 @@ static void s_on_result(broker_t *self, s_worker_t *w, zframe_t *identity, wire_
         w->jobs_done++;
         s_forward_result(self, m);
         s_credit_return(self, w);
+        if (enc_len == 12 && memcmp(enc, "windows-1252", 12) == 0)
+            self->windows1252++;
         return;
     }
     s_credit_return(self, w);
@@ -975,7 +1018,11 @@ static void s_on_back(broker_t *self, zmsg_t *msg)
     }
     if (s_is_store(self, identity)) {
         self->store_seen_us = now;
-        if (m.cmd == WIRE_COMMITTED) {
+        if (m.cmd == WIRE_HB && s_hb_flood(self, &self->store_hb_window_us,
+                                           &self->store_hb_count, now)) {
+            s_reject(self, R_HB_FLOOD, "store", identity, "HB", 2,
+                     "heartbeats far more often than the interval");
+        } else if (m.cmd == WIRE_COMMITTED) {
             s_on_committed(self, &m);
         } else if (m.cmd == WIRE_BYE) {
             s_store_drop(self, "said BYE");
@@ -997,6 +1044,9 @@ static void s_on_back(broker_t *self, zmsg_t *msg)
     w->last_seen_us = now;
     switch (m.cmd) {
     case WIRE_HB:
+        if (s_hb_flood(self, &w->hb_window_us, &w->hb_count, now))
+            s_reject(self, R_HB_FLOOD, "worker", identity, "HB", 2,
+                     "heartbeats far more often than the interval");
         break;
     case WIRE_READY: {
         uint64_t n = 0;
@@ -1187,6 +1237,9 @@ static void s_publish_metrics(broker_t *self)
     s_metric(self, "crossclaim_dead_total", "counter", "Jobs moved to the dead-letter set.", self->dead_total);
     s_metric(self, "crossclaim_late_results_total", "counter",
              "Results or failures for jobs no longer assigned, dropped.", self->late_results);
+    s_metric(self, "crossclaim_windows1252_total", "counter",
+             "Results of articles that were not valid UTF-8, decoded as Windows-1252.",
+             self->windows1252);
     s_mprintf(self, "# HELP crossclaim_rejected_total Messages rejected, by reason.\n"
                     "# TYPE crossclaim_rejected_total counter\n");
     for (int r = 0; r < R_COUNT; r++)
