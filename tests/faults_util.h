@@ -213,6 +213,7 @@ typedef struct {
     char front[200], back[200];
     unsigned heartbeat_ms, liveness, deadline_s, max_attempts;
     unsigned store_hb_ms;      /* store's heartbeat to the broker, 0 = same as broker's */
+    unsigned metrics_port;     /* broker's /metrics on 127.0.0.1, 0 = off */
     pid_t broker, store;
     pid_t workers[8];
     unsigned worker_credit[8]; /* 0 = 4 */
@@ -295,15 +296,17 @@ static inline void fu_cluster_init(fu_cluster_t *c)
 
 static inline void fu_start_broker(fu_cluster_t *c)
 {
-    char bin[600], hb[16], lv[16], dl[16], ma[16], log[300];
+    char bin[600], hb[16], lv[16], dl[16], ma[16], mp[16], log[300];
     snprintf(bin, sizeof bin, "%s/crossclaim-broker", pu_bin());
+    snprintf(mp, sizeof mp, "%u", c->metrics_port);
     snprintf(hb, sizeof hb, "%u", c->heartbeat_ms);
     snprintf(lv, sizeof lv, "%u", c->liveness);
     snprintf(dl, sizeof dl, "%u", c->deadline_s);
     snprintf(ma, sizeof ma, "%u", c->max_attempts);
     snprintf(log, sizeof log, "%s/broker.log", c->dir);
     c->broker = fu_spawn((char *[]){bin, "--data", c->dir, "--heartbeat-ms", hb, "--liveness", lv,
-                                    "--deadline-s", dl, "--max-attempts", ma, NULL}, log);
+                                    "--deadline-s", dl, "--max-attempts", ma,
+                                    "--metrics-port", mp, NULL}, log);
 }
 
 static inline void fu_start_store(fu_cluster_t *c)
@@ -661,7 +664,20 @@ static inline void fu_report(const char *what, const fu_figures_t *f, const char
     }
 }
 
-/* Parses `crossclaim submit`'s closing line into sent and acknowledged (queued + known). */
+/* The number just before `label` in `line` ("12 resent" -> 12), or -1. */
+static inline long fu_count_before(const char *line, const char *label)
+{
+    const char *p = strstr(line, label);
+    if (!p || p == line || p[-1] != ' ')
+        return -1;
+    p--;
+    while (p > line && p[-1] >= '0' && p[-1] <= '9')
+        p--;
+    return strtol(p, NULL, 10);
+}
+
+/* Parses `crossclaim submit`'s closing line into sent, acknowledged (queued + already
+   known), rejected, resent and unacknowledged (any pointer may be NULL). */
 static inline void fu_submit_summary(const char *path, long *sent, long *acked, long *pending)
 {
     FILE *f = fopen(path, "r");
@@ -669,15 +685,16 @@ static inline void fu_submit_summary(const char *path, long *sent, long *acked, 
     char line[1024];
     bool found = false;
     while (fgets(line, sizeof line, f)) {
-        long s, q, k, r, rs, u;
         const char *p = strstr(line, "crossclaim submit: ");
-        if (p && sscanf(p, "crossclaim submit: %ld sent, %ld queued, %ld already known, %ld rejected, "
-                           "%ld resent, %ld unacknowledged", &s, &q, &k, &r, &rs, &u) == 6) {
-            *sent = s;
-            *acked = q + k;
-            *pending = u;
-            found = true;
-        }
+        if (!p || fu_count_before(p, " sent,") < 0)
+            continue;
+        found = true;
+        if (sent)
+            *sent = fu_count_before(p, " sent,");
+        if (acked)
+            *acked = fu_count_before(p, " queued,") + fu_count_before(p, " already known,");
+        if (pending)
+            *pending = fu_count_before(p, " unacknowledged");
     }
     fclose(f);
     cr_assert(found, "no summary line from crossclaim submit in %s", path);

@@ -14,8 +14,14 @@
     asserted: waits are bounded only so that a wedge fails instead of hanging. Set
     CC_FAULTS_KEEP=1 to keep each run's dir (logs of every daemon) for a look. */
 #include "faults_util.h"
+#include "util.h"
+#include "wire.h"
 
+#include <arpa/inet.h>
 #include <criterion/hooks.h>
+#include <czmq.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #define S_ARTICLES 2000
 #define S_RATE     400     /* articles a second into the pipe: 5 s of feed */
@@ -374,20 +380,8 @@ Test(faults, broker_kill_9_restart_recovers_queue_and_producer_resends)
     s_finish(&r, "broker kill -9:", extra);
     char path[300];
     snprintf(path, sizeof path, "%s/submit.txt", r.c.dir);
-    long resent = 0;
-    FILE *f = fopen(path, "r");
-    char line[512];
-    while (f && fgets(line, sizeof line, f)) {
-        const char *p = strstr(line, " resent, ");
-        if (p) {
-            while (p > line && p[-1] != ' ')
-                p--;
-            resent = strtol(p, NULL, 10);
-        }
-    }
-    if (f)
-        fclose(f);
-    cr_assert_gt(resent, 0, "the producer never resent: were the kills mid-stream?");
+    cr_assert_eq(pu_sh("grep -q 'crossclaim submit: .* [1-9][0-9]* resent,' %s", path), 0,
+                 "the producer never resent: were the kills mid-stream?");
     s_cleanup(&r);
 }
 
@@ -431,4 +425,284 @@ Test(faults, soak_random_kills_of_workers_and_store)
     s_finish(&r, what, extra);
     cr_assert_gt(worker_kills + store_kills, 0);
     s_cleanup(&r);
+}
+
+/* ---------------------------------------------------------------- bad input */
+
+/* GETs /metrics from the broker; returns the body (malloc'd) or NULL. */
+static char *s_metrics(unsigned port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+        close(fd);
+        return NULL;
+    }
+    const char req[] = "GET /metrics HTTP/1.0\r\nHost: x\r\n\r\n";
+    if (write(fd, req, sizeof req - 1) != (ssize_t)(sizeof req - 1)) {
+        close(fd);
+        return NULL;
+    }
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    ssize_t n;
+    while ((n = read(fd, buf + len, cap - len - 1)) > 0)
+        len += (size_t)n;
+    buf[len] = 0;
+    close(fd);
+    return buf;
+}
+
+/* The value of metric line `name` (with its labels), or -1. */
+static long s_metric(const char *body, const char *name)
+{
+    char pat[200];
+    snprintf(pat, sizeof pat, "\n%s ", name);
+    const char *p = strstr(body, pat);
+    return p ? strtol(p + strlen(pat), NULL, 10) : -1;
+}
+
+static zsock_t *s_dealer(const char *ep)
+{
+    zsock_t *s = zsock_new(ZMQ_DEALER);
+    cr_assert_not_null(s);
+    zsock_set_linger(s, 0);
+    zsock_set_rcvtimeo(s, 5000);
+    cr_assert_eq(zsock_connect(s, "%s", ep), 0);
+    return s;
+}
+
+/* Receives the broker's next message on `s` that is not a heartbeat; NULL on time-out. */
+static zmsg_t *s_recv(zsock_t *s, wire_msg_t *m)
+{
+    for (;;) {
+        zmsg_t *msg = zmsg_recv(s);
+        if (!msg)
+            return NULL;
+        cr_assert_eq(wire_decode_msg(msg, false, NULL, m), 0, "the broker sent garbage");
+        if (m->cmd != WIRE_HB)
+            return msg;
+        zmsg_destroy(&msg);
+    }
+}
+
+/* Sends frames as given and expects a NACK for tag "t" whose reason contains `why`. */
+static void s_expect_nack(zsock_t *prod, zmsg_t *msg, const char *why)
+{
+    cr_assert_eq(zmsg_send(&msg, prod), 0);
+    wire_msg_t m;
+    zmsg_t *r = s_recv(prod, &m);
+    cr_assert_not_null(r, "no answer (expected a NACK: %s)", why);
+    cr_assert_eq(m.cmd, WIRE_NACK, "expected NACK (%s), got %s", why, wire_cmd_name(m.cmd));
+    char reason[256];
+    snprintf(reason, sizeof reason, "%.*s", (int)m.arg_len[1], (const char *)m.arg[1]);
+    cr_assert(strstr(reason, why), "NACK reason '%s' does not say '%s'", reason, why);
+    zmsg_destroy(&r);
+}
+
+static zmsg_t *s_submit_msg(const void *payload, size_t len)
+{
+    zmsg_t *msg = zmsg_new();
+    zmsg_addstr(msg, WIRE_PROTO);
+    zmsg_addstr(msg, "SUBMIT");
+    zmsg_addstr(msg, "t");
+    zmsg_addmem(msg, payload, len);
+    return msg;
+}
+
+/* A packed Article of (title, text, len) with its right id, unless `id` is given. */
+static uint8_t *s_article(const char *title, const void *text, size_t len, const char *id,
+                          size_t *out_len)
+{
+    char jid[UTIL_ID_HEX + 1];
+    util_job_id(title, strlen(title), text, len, jid);
+    Crossclaim__Article a = CROSSCLAIM__ARTICLE__INIT;
+    a.id = (char *)(id ? id : jid);
+    a.source = "test://bad-input";
+    a.title = (char *)title;
+    a.outlet = "test";
+    a.text.data = (uint8_t *)text;
+    a.text.len = len;
+    return wire_pack_article(&a, out_len);
+}
+
+/* Submits a good article and expects ACK queued. */
+static void s_expect_ack(zsock_t *prod, const char *title, const void *text, size_t len)
+{
+    size_t n;
+    uint8_t *pb = s_article(title, text, len, NULL, &n);
+    zmsg_t *msg = s_submit_msg(pb, n);
+    free(pb);
+    cr_assert_eq(zmsg_send(&msg, prod), 0);
+    wire_msg_t m;
+    zmsg_t *r = s_recv(prod, &m);
+    cr_assert_not_null(r);
+    cr_assert_eq(m.cmd, WIRE_ACK, "'%s' was refused: %.*s", title, (int)m.arg_len[m.nargs - 1],
+                 (const char *)m.arg[m.nargs - 1]);
+    zmsg_destroy(&r);
+}
+
+TestSuite(bad_input, .timeout = 120);
+
+Test(bad_input, each_class_gets_a_clear_error_and_a_counter_on_the_metrics_page)
+{
+    zsys_init();
+    zsys_handler_set(NULL);
+    fu_cluster_t c;
+    fu_cluster_init(&c);
+    c.metrics_port = 23000 + (unsigned)(getpid() % 20000);
+    c.max_attempts = 3;
+    fu_start_broker(&c);
+    fu_start_store(&c);
+    fu_start_worker(&c, 0);
+    fu_status_t st;
+    fu_wait_broker(&c, &st, 20);
+    zsock_t *prod = s_dealer(c.front);
+
+    /* Malformed frames on the front end. */
+    zmsg_t *msg = zmsg_new();
+    zmsg_addstr(msg, WIRE_PROTO);
+    zmsg_addstr(msg, "SUBMIT");
+    zmsg_addstr(msg, "t");                       /* the article frame is missing */
+    s_expect_nack(prod, msg, "frames");
+    zstr_sendx(prod, WIRE_PROTO, "FROBNICATE", "x", NULL);   /* unknown command */
+    zstr_sendx(prod, "HTTP/1.1", "GET /", NULL);             /* another protocol */
+    s_expect_nack(prod, s_submit_msg("\x0f\xff\xff\xff", 4), "protobuf");
+    size_t n;
+    const char body[] = "The mayor said 40 new buses would run in Dunmere from May.";
+    uint8_t *pb = s_article("Buses", body, sizeof body - 1, NULL, &n);
+    s_expect_nack(prod, s_submit_msg(pb, n / 2), "protobuf");   /* cut in half */
+    free(pb);
+    size_t big = WIRE_MAX_MESSAGE + 4096;         /* over the frame limit, under libzmq's */
+    char *huge = calloc(1, big);
+    s_expect_nack(prod, s_submit_msg(huge, big), "size");
+    free(huge);
+
+    /* Articles that can't be news. */
+    pb = s_article("Empty", "", 0, NULL, &n);
+    s_expect_nack(prod, s_submit_msg(pb, n), "empty article");
+    free(pb);
+    size_t over = WIRE_MAX_ARTICLE + 1;
+    char *text = malloc(over);
+    memset(text, 'a', over);
+    pb = s_article("Huge", text, over, NULL, &n);
+    s_expect_nack(prod, s_submit_msg(pb, n), "size limit");
+    free(pb);
+    free(text);
+    pb = s_article("Binary", "abc\0def", 7, NULL, &n);
+    s_expect_nack(prod, s_submit_msg(pb, n), "NUL");
+    free(pb);
+    pb = s_article("Forged", body, sizeof body - 1, "0123456789abcdef0123456789abcdef", &n);
+    s_expect_nack(prod, s_submit_msg(pb, n), "job id");
+    free(pb);
+
+    /* Text that is not UTF-8: a Latin-1 pound sign is read as Windows-1252; 0x81 is
+       nothing in either, so that article dies with its reason. */
+    const char latin1[] = "A loaf now costs \xa3" "2 in Dunmere, the baker said on Friday.";
+    s_expect_ack(prod, "Prices", latin1, sizeof latin1 - 1);
+    const char undecodable[] = "Broken bytes \x81\x8d\x90 in a feed from nowhere.";
+    s_expect_ack(prod, "Broken", undecodable, sizeof undecodable - 1);
+
+    /* Peers on the back end that never said HELLO, and one that floods heartbeats. */
+    zsock_t *stranger = s_dealer(c.back);
+    wire_sendv(stranger, NULL, WIRE_HB, NULL);
+    wire_msg_t m;
+    zmsg_t *r = s_recv(stranger, &m);
+    cr_assert_not_null(r, "the unknown peer is told BYE");
+    cr_assert_eq(m.cmd, WIRE_BYE);
+    zmsg_destroy(&r);
+    zsock_t *idle[20];
+    for (int i = 0; i < 20; i++)
+        idle[i] = s_dealer(c.back);                /* connect, then say nothing at all */
+    zsock_t *flooder = s_dealer(c.back);
+    wire_sendv(flooder, NULL, WIRE_HELLO, "worker", "flooder", "0", NULL);
+    for (int i = 0; i < 2000; i++)
+        wire_sendv(flooder, NULL, WIRE_HB, NULL);
+
+    /* Through all that, a good article still goes all the way. */
+    s_expect_ack(prod, "Buses", body, sizeof body - 1);
+    double end = fu_now() + 30;
+    while (fu_status(&c, &st) != 0 || st.completed < 2 || st.dead < 1) {
+        cr_assert(fu_now() < end, "the good articles were not processed: %s", st.raw);
+        fu_sleep_ms(100);
+    }
+    cr_assert_eq(pu_sh("%s/crossclaim dead list --data %s | grep -q 'Windows-1252'", pu_bin(), c.dir),
+                 0, "the undecodable article is not dead with a reason naming the encoding");
+
+    fu_sleep_ms(700);   /* the metrics text is rendered every 500 ms */
+    char *page = s_metrics(c.metrics_port);
+    cr_assert_not_null(page, "no metrics page on port %u", c.metrics_port);
+    static const struct { const char *name; long min, max; } want[] = {
+        {"crossclaim_rejected_total{reason=\"frames\"}", 1, 1},
+        {"crossclaim_rejected_total{reason=\"command\"}", 1, 1},
+        {"crossclaim_rejected_total{reason=\"protocol\"}", 1, 1},
+        {"crossclaim_rejected_total{reason=\"protobuf\"}", 2, 2},
+        {"crossclaim_rejected_total{reason=\"too_big\"}", 1, 1},
+        {"crossclaim_rejected_total{reason=\"empty_article\"}", 1, 1},
+        {"crossclaim_rejected_total{reason=\"article_too_big\"}", 1, 1},
+        {"crossclaim_rejected_total{reason=\"nul_bytes\"}", 1, 1},
+        {"crossclaim_rejected_total{reason=\"id_mismatch\"}", 1, 1},
+        {"crossclaim_rejected_total{reason=\"unknown_peer\"}", 1, 1000},
+        {"crossclaim_rejected_total{reason=\"heartbeat_flood\"}", 100, 2000},
+        {"crossclaim_windows1252_total", 1, 1},
+        {"crossclaim_dead_total", 1, 1},
+        {"crossclaim_completed_total", 2, 2},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        long v = s_metric(page, want[i].name);
+        fprintf(stderr, "bad input: %s %ld\n", want[i].name, v);
+        cr_assert(v >= want[i].min && v <= want[i].max, "%s is %ld, want %ld..%ld", want[i].name,
+                  v, want[i].min, want[i].max);
+    }
+    free(page);
+    for (int i = 0; i < 20; i++)
+        zsock_destroy(&idle[i]);
+    zsock_destroy(&flooder);
+    zsock_destroy(&stranger);
+    zsock_destroy(&prod);
+    fu_stop_all(&c);
+    pu_sh("rm -rf %s", c.dir);
+}
+
+Test(bad_input, jsonl_lines_that_are_not_articles_are_named_by_file_and_line_and_counted)
+{
+    fu_cluster_t c;
+    fu_cluster_init(&c);
+    fu_start_broker(&c);
+    fu_start_store(&c);
+    fu_start_worker(&c, 0);
+    fu_status_t st;
+    fu_wait_broker(&c, &st, 20);
+    char path[300];
+    snprintf(path, sizeof path, "%s/feed.jsonl", c.dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("{\"title\":\"Ferry\",\"maintext\":\"The harbour office said 3 ferries ran on Sunday.\"}\n"
+          "this line is not JSON\n"
+          "{\"title\":\"No text\",\"url\":\"https://x.example/1\"}\n"
+          "{\"title\":\"Blank\",\"maintext\":\"   \"}\n"
+          "{\"title\":\"Nul\",\"maintext\":\"a\\u0000b\"}\n"
+          "\n"
+          "{\"title\":\"Cut short\",\"maintext\":\"The harbour\n"
+          "[1, 2, 3]\n"
+          "{\"title\":\"Bridge\",\"maintext\":\"Engineers said the bridge would reopen in 6 weeks.\"}\n",
+          f);
+    fclose(f);
+    int rc = pu_sh("%s/crossclaim submit --data %s %s 2> %s/submit.txt", pu_bin(), c.dir, path, c.dir);
+    pu_sh("cat %s/submit.txt >&2", c.dir);
+    cr_assert_eq(rc, 3, "exit status 3 means some inputs were rejected; got %d", rc);
+    static const char *const lines[] = {":2: not a JSON object", ":3: record has no \"maintext\"",
+                                        ":4: empty article", ":5: article holds NUL bytes",
+                                        ":7: ", ":8: not a JSON object"};
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
+        cr_assert_eq(pu_sh("grep -F -q 'feed.jsonl%s' %s/submit.txt", lines[i], c.dir), 0,
+                     "no message for feed.jsonl%s", lines[i]);
+    cr_assert_eq(pu_sh("grep -q -P '\\033|\\r' %s/submit.txt", c.dir), 1,
+                 "terminal control codes in a log file");
+    cr_assert_eq(pu_sh("grep -q 'crossclaim submit: 2 sent, 2 queued, 0 already known, 6 rejected "
+                       "(6 unreadable inputs, 0 refused by the broker), 0 resent, 0 unacknowledged' "
+                       "%s/submit.txt", c.dir), 0, "the summary does not count them");
+    fu_stop_all(&c);
+    pu_sh("rm -rf %s", c.dir);
 }
