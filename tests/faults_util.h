@@ -407,6 +407,16 @@ static inline int fu_status(const fu_cluster_t *c, fu_status_t *st)
     return 0;
 }
 
+/* fu_status for a broker that must be up: tries again for a while (on a loaded machine
+   one `crossclaim status` may time out), then fails the test. */
+static inline void fu_status_up(const fu_cluster_t *c, fu_status_t *st)
+{
+    for (int i = 0; i < 10; i++)
+        if (fu_status(c, st) == 0)
+            return;
+    cr_assert_fail("the broker in %s stopped answering `crossclaim status`", c->dir);
+}
+
 /* Jobs worker `name` holds now, per the broker; -1 when it is not connected. */
 static inline long fu_worker_jobs(const fu_status_t *st, const char *name)
 {
@@ -664,7 +674,7 @@ static inline void fu_report(const char *what, const fu_figures_t *f, const char
     }
 }
 
-/* The number just before `label` in `line` ("12 resent" -> 12), or -1. */
+/* The number before " label" in `line` ("12 resent" -> 12 for "resent"), or -1. */
 static inline long fu_count_before(const char *line, const char *label)
 {
     const char *p = strstr(line, label);
@@ -686,15 +696,15 @@ static inline void fu_submit_summary(const char *path, long *sent, long *acked, 
     bool found = false;
     while (fgets(line, sizeof line, f)) {
         const char *p = strstr(line, "crossclaim submit: ");
-        if (!p || fu_count_before(p, " sent,") < 0)
+        if (!p || fu_count_before(p, "sent,") < 0)
             continue;
         found = true;
         if (sent)
-            *sent = fu_count_before(p, " sent,");
+            *sent = fu_count_before(p, "sent,");
         if (acked)
-            *acked = fu_count_before(p, " queued,") + fu_count_before(p, " already known,");
+            *acked = fu_count_before(p, "queued,") + fu_count_before(p, "already known,");
         if (pending)
-            *pending = fu_count_before(p, " unacknowledged");
+            *pending = fu_count_before(p, "unacknowledged");
     }
     fclose(f);
     cr_assert(found, "no summary line from crossclaim submit in %s", path);

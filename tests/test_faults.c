@@ -244,14 +244,14 @@ Test(faults, worker_kill_9_mid_job_is_redelivered_after_heartbeat_expiry)
         s_wait_progress(&r, S_ARTICLES / 4 * (k + 1));
         long held = s_freeze_holding(&r, k);
         fu_status_t st;
-        cr_assert_eq(fu_status(&r.c, &st), 0);
+        fu_status_up(&r.c, &st);
         long before = st.redelivered;
         fu_signal(&r.c.workers[k], SIGKILL);
         char name[8];
         snprintf(name, sizeof name, "w%d", k);
         double end = fu_now() + 30;
         for (;;) {
-            cr_assert_eq(fu_status(&r.c, &st), 0);
+            fu_status_up(&r.c, &st);
             if (fu_worker_jobs(&st, name) < 0 && st.redelivered >= before + held)
                 break;
             cr_assert(fu_now() < end, "the killed worker's %ld jobs were not redelivered: %s",
@@ -286,11 +286,11 @@ Test(faults, worker_sigstop_jobs_redelivered_at_deadline_and_late_results_not_do
     long held = s_freeze_holding(&r, 0);
     double frozen_at = fu_now();
     fu_status_t st;
-    cr_assert_eq(fu_status(&r.c, &st), 0);
+    fu_status_up(&r.c, &st);
     long before = st.redelivered;
     double end = fu_now() + 30;
     for (;;) {
-        cr_assert_eq(fu_status(&r.c, &st), 0);
+        fu_status_up(&r.c, &st);
         long now_held = fu_worker_jobs(&st, "w0");
         cr_assert_geq(now_held, 0, "the hung worker was dropped for silence, not by the "
                       "deadline: %s", st.raw);
@@ -308,7 +308,7 @@ Test(faults, worker_sigstop_jobs_redelivered_at_deadline_and_late_results_not_do
     kill(r.c.workers[0], SIGCONT);
     end = fu_now() + 30;
     for (;;) {
-        cr_assert_eq(fu_status(&r.c, &st), 0);
+        fu_status_up(&r.c, &st);
         if (st.late_results > late0)
             break;
         cr_assert(fu_now() < end, "no late result from the woken worker: %s", st.raw);
@@ -342,7 +342,7 @@ Test(faults, store_kill_9_mid_commit_broker_keeps_jobs_restarted_store_catches_u
             fu_sleep_ms(50);
         }
         fu_sleep_ms(500);
-        cr_assert_eq(fu_status(&r.c, &st2), 0);
+        fu_status_up(&r.c, &st2);
         cr_assert_eq(st2.completed, st.completed, "jobs completed with no store: %s", st2.raw);
         cr_assert_eq(st2.awaiting, 0, "results awaiting a store that is gone: %s", st2.raw);
         cr_assert_eq(st2.submitted, st2.completed + st2.dead + st2.depth + st2.inflight,
