@@ -490,7 +490,8 @@ static inline int fu_idcmp(const void *a, const void *b)
 
 static inline void fu_ids_sort(fu_ids_t *s)
 {
-    qsort(s->id, s->n, sizeof *s->id, fu_idcmp);
+    if (s->n)
+        qsort(s->id, s->n, sizeof *s->id, fu_idcmp);
 }
 
 static inline bool fu_ids_has(const fu_ids_t *s, const char *id)

@@ -401,11 +401,22 @@ Test(faults, soak_random_kills_of_workers_and_store)
     r.c.deadline_s = 10;
     s_begin(&r, articles, rate, 3);
 
+    /* CC_SOAK_BROKER=1 kills the broker too, one time in ten. */
+    bool broker_too = (e = getenv("CC_SOAK_BROKER")) && atoi(e) > 0;
     uint64_t rs = seed;
-    int worker_kills = 0, store_kills = 0;
+    int worker_kills = 0, store_kills = 0, broker_kills = 0;
     while (s_alive(r.feeder)) {
         fu_sleep_ms(500 + (unsigned)(fu_rand(&rs) % 1500));
-        if (fu_rand(&rs) % 10 < 7) {
+        unsigned dice = (unsigned)(fu_rand(&rs) % 10);
+        if (broker_too && dice == 0) {
+            fu_status_t st;
+            if (fu_status(&r.c, &st) == 0)
+                r.fig.redelivered += st.redelivered;
+            fu_signal(&r.c.broker, SIGKILL);
+            broker_kills++;
+            fu_sleep_ms(200 + (unsigned)(fu_rand(&rs) % 800));
+            fu_start_broker(&r.c);
+        } else if (dice < 7) {
             int w = (int)(fu_rand(&rs) % 3);
             fu_signal(&r.c.workers[w], SIGKILL);
             worker_kills++;
@@ -420,8 +431,13 @@ Test(faults, soak_random_kills_of_workers_and_store)
     }
     char what[64], extra[200];
     snprintf(what, sizeof what, "soak %d:", articles);
-    snprintf(extra, sizeof extra, "%d worker kills, %d store kills at random, seed %llu, "
-             "%u articles/s", worker_kills, store_kills, (unsigned long long)seed, rate);
+    if (broker_too)
+        snprintf(extra, sizeof extra, "%d worker, %d store and %d broker kills at random, "
+                 "seed %llu, %u articles/s", worker_kills, store_kills, broker_kills,
+                 (unsigned long long)seed, rate);
+    else
+        snprintf(extra, sizeof extra, "%d worker kills, %d store kills at random, seed %llu, "
+                 "%u articles/s", worker_kills, store_kills, (unsigned long long)seed, rate);
     s_finish(&r, what, extra);
     cr_assert_gt(worker_kills + store_kills, 0);
     s_cleanup(&r);
@@ -698,8 +714,14 @@ Test(bad_input, jsonl_lines_that_are_not_articles_are_named_by_file_and_line_and
     for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
         cr_assert_eq(pu_sh("grep -F -q 'feed.jsonl%s' %s/submit.txt", lines[i], c.dir), 0,
                      "no message for feed.jsonl%s", lines[i]);
-    cr_assert_eq(pu_sh("grep -q -P '\\033|\\r' %s/submit.txt", c.dir), 1,
-                 "terminal control codes in a log file");
+    char log[300];
+    snprintf(log, sizeof log, "%s/submit.txt", c.dir);
+    f = fopen(log, "r");
+    cr_assert_not_null(f);
+    int ch;
+    while ((ch = fgetc(f)) != EOF)
+        cr_assert(ch != '\r' && ch != '\033', "terminal control codes in a log file");
+    fclose(f);
     cr_assert_eq(pu_sh("grep -q 'crossclaim submit: 2 sent, 2 queued, 0 already known, 6 rejected "
                        "(6 unreadable inputs, 0 refused by the broker), 0 resent, 0 unacknowledged' "
                        "%s/submit.txt", c.dir), 0, "the summary does not count them");
