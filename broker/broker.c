@@ -110,6 +110,7 @@ struct broker_t {
     zframe_t *store_id;            /* connected store's identity, or NULL */
     char store_name[257];
     uint64_t store_seen_us;
+    uint64_t caught_up_us;         /* mono time the back end was last read empty */
     uint64_t store_hb_window_us;   /* as hb_window_us and hb_count of a worker */
     uint32_t store_hb_count;
     zhashx_t *jobs;                /* job id -> s_job_t, for jobs out of the queue */
@@ -1134,14 +1135,15 @@ static bool s_overdue(const s_job_t *j, const void *now)
 static int s_tick(broker_t *self, uint64_t now)
 {
     uint64_t silent = (uint64_t)self->cfg.liveness * self->cfg.heartbeat_ms * 1000;
-    /* Messages still unread on the back end may be the very heartbeats we would miss:
-       after a stall of our own (a slow fsync, a big requeue) judge no peer silent until
-       we have read what they sent. */
-    bool behind = (zsock_events(self->back) & ZMQ_POLLIN) != 0;
+    /* Silence is measured up to the last moment we had read everything the peers sent:
+       after a stall of our own (a slow fsync, a big requeue) the heartbeats that prove
+       them alive may still wait unread, and dropping the store would requeue all its
+       results. */
+    uint64_t heard_until = self->caught_up_us;
     int rc = 0;
     for (size_t i = 0; i < self->nworkers;) {
         s_worker_t *w = self->wlist[i];
-        if (!behind && now - w->last_seen_us > silent) {
+        if (heard_until > w->last_seen_us && heard_until - w->last_seen_us > silent) {
             util_warn("worker %s silent for %" PRIu64 " ms: dropped, its %u jobs redelivered",
                       w->name, (now - w->last_seen_us) / 1000, w->held);
             if ((rc = s_worker_release(self, w, "lost (no heartbeat)", true)) != 0)
@@ -1153,7 +1155,7 @@ static int s_tick(broker_t *self, uint64_t now)
         i++;
     }
     if (self->store_id) {
-        if (!behind && now - self->store_seen_us > silent)
+        if (heard_until > self->store_seen_us && heard_until - self->store_seen_us > silent)
             s_store_drop(self, "silent: dropped");
         else
             wire_send(self->back, self->store_id, WIRE_HB, 0, NULL, NULL);
@@ -1411,6 +1413,8 @@ int broker_run(broker_t *self, volatile sig_atomic_t *stop)
         if (rc || (rc = s_flush_done(self)) != 0)
             break;
         now = util_mono_us();
+        if (!(zsock_events(self->back) & ZMQ_POLLIN))
+            self->caught_up_us = now;
         if (now >= next_tick) {
             if ((rc = s_tick(self, now)) != 0)
                 break;
