@@ -168,15 +168,17 @@ static void s_finish(s_run_t *r, const char *what, const char *extra)
     cr_assert_eq(r->fig.acknowledged, (long)r->ref.ids.n, "acknowledged %ld of %zu",
                  r->fig.acknowledged, r->ref.ids.n);
     fu_status_t st;
-    fu_wait_drained(&r->c, r->fig.acknowledged, 300, &st);
+    fu_wait_drained(&r->c, r->fig.acknowledged, 120, &st);
     r->fig.redelivered += st.redelivered;
     r->fig.late_results += st.late_results;
-    fu_check(&r->c, &r->ref, &r->fig);
+    pu_counts_t counts;
+    fu_tally(&r->c, &r->ref, &r->fig, &counts);
     r->fig.seconds = fu_now() - r->t0;
     fu_report(what, &r->fig, extra);
     cr_assert_eq(r->fig.lost, 0, "%ld acknowledged articles lost (logs in %s)", r->fig.lost, r->c.dir);
     cr_assert_eq(r->fig.doubled, 0, "%ld articles doubled (logs in %s)", r->fig.doubled, r->c.dir);
     cr_assert_eq(r->fig.in_store + r->fig.dead, r->fig.acknowledged);
+    fu_compare(&r->c, &r->ref, &r->fig, &counts);
 }
 
 static void s_cleanup(s_run_t *r)
