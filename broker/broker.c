@@ -902,17 +902,25 @@ static void s_on_result(broker_t *self, s_worker_t *w, zframe_t *identity, wire_
         return;
     }
     if (j && j->state == J_WITH_WORKER) {
-        if (j->worker)
-            j->worker->held--;
-        j->worker = NULL;
-        j->state = J_AWAITING;
-        j->deadline_us = util_mono_us() + (uint64_t)self->cfg.deadline_s * 1000000;
-        self->awaiting++;
         w->jobs_done++;
-        s_forward_result(self, m);
-        s_credit_return(self, w);
         if (enc_len == 12 && memcmp(enc, "windows-1252", 12) == 0)
             self->windows1252++;
+        if (!self->store_id) {
+            /* No store to commit it (it just went away): the result is lost, and the job
+               goes back to the queue now, no attempt counted, instead of sitting
+               "awaiting commit" until a store comes or its deadline passes. */
+            s_back_add(self, j, "no store connected to take the result", false, false, true);
+            s_back_flush(self);
+        } else {
+            if (j->worker)
+                j->worker->held--;
+            j->worker = NULL;
+            j->state = J_AWAITING;
+            j->deadline_us = util_mono_us() + (uint64_t)self->cfg.deadline_s * 1000000;
+            self->awaiting++;
+            s_forward_result(self, m);
+        }
+        s_credit_return(self, w);   /* after its held count went down */
         return;
     }
     s_credit_return(self, w);
