@@ -183,7 +183,7 @@ static void s_finish(s_run_t *r, const char *what, const char *extra)
 
 static void s_cleanup(s_run_t *r)
 {
-    fu_stop_all(&r->c);
+    cr_assert_eq(fu_stop_all(&r->c), 0, "daemons did not stop cleanly (logs in %s)", r->c.dir);
     if (getenv("CC_FAULTS_KEEP"))
         fprintf(stderr, "faults: kept %s\n", r->c.dir);
     else
@@ -679,7 +679,7 @@ Test(bad_input, each_class_gets_a_clear_error_and_a_counter_on_the_metrics_page)
     zsock_destroy(&flooder);
     zsock_destroy(&stranger);
     zsock_destroy(&prod);
-    fu_stop_all(&c);
+    cr_assert_eq(fu_stop_all(&c), 0, "daemons did not stop cleanly (logs in %s)", c.dir);
     pu_sh("rm -rf %s", c.dir);
 }
 
@@ -727,6 +727,6 @@ Test(bad_input, jsonl_lines_that_are_not_articles_are_named_by_file_and_line_and
     cr_assert_eq(pu_sh("grep -q 'crossclaim submit: 2 sent, 2 queued, 0 already known, 6 rejected "
                        "(6 unreadable inputs, 0 refused by the broker), 0 resent, 0 unacknowledged' "
                        "%s/submit.txt", c.dir), 0, "the summary does not count them");
-    fu_stop_all(&c);
+    cr_assert_eq(fu_stop_all(&c), 0, "daemons did not stop cleanly (logs in %s)", c.dir);
     pu_sh("rm -rf %s", c.dir);
 }
