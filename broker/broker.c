@@ -787,14 +787,14 @@ static bool s_hb_flood(broker_t *self, uint64_t *window_us, uint32_t *count, uin
     return ++*count > S_HB_FLOOD;
 }
 
-/* Results forwarded to a store that is gone may never be committed: put their jobs back
-   in the queue now rather than at their deadline. No attempt is counted (the workers did
-   their part), and a result the old store did commit is merged again idempotently. */
 static bool s_awaiting(const s_job_t *j, const void *arg)
 {
     return j->state == J_AWAITING;
 }
 
+/* Results forwarded to a store that is gone may never be committed: put their jobs back
+   in the queue now rather than at their deadline. No attempt is counted (the workers did
+   their part), and a result the old store did commit is merged again idempotently. */
 static void s_requeue_awaiting(broker_t *self)
 {
     s_job_t *list[S_BACK_BATCH];
