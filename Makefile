@@ -27,6 +27,15 @@ bench: build
 clean:
 	rm -rf $(BUILD)
 
+# The long soak: 10,000 articles streamed in while workers and the store are killed with
+# kill -9 at random; prints the figures (submitted, acknowledged, in store, dead, lost...).
+SOAK_ARTICLES ?= 10000
+SOAK_RATE     ?= 150
+soak: build
+	CC_BIN_DIR=$(CURDIR)/$(BUILD)/bin CC_SOURCE_DIR=$(CURDIR) \
+	  CC_SOAK_ARTICLES=$(SOAK_ARTICLES) CC_SOAK_RATE=$(SOAK_RATE) \
+	  $(BUILD)/tests/test_faults --filter 'faults/soak*' --verbose
+
 # Long fuzz runs of every harness: make fuzz FUZZ_SECONDS=600
 FUZZ_SECONDS ?= 600
 fuzz: build

@@ -19,6 +19,7 @@
 #include "util.h"
 #include "wire.h"
 
+#include <assert.h>
 #include <czmq.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -35,10 +36,15 @@
 #define S_METRICS_MS     500     /* how often the metrics snapshot is re-rendered */
 #define S_LOG_PER_SEC    10      /* bad-message log lines per second before suppressing */
 #define S_DEAD_LIST_MAX  1000    /* dead-list entries returned by default */
+#define S_HB_FLOOD       10      /* heartbeats from one peer within one interval beyond
+                                    which each is counted as a flood (a peer sends one) */
+#define S_BACK_BATCH     256     /* jobs taken back from workers or the store per
+                                    queue transaction (one fsync for all of them) */
 
 typedef enum {
     R_FRAMES, R_PROTOCOL, R_COMMAND, R_ARGUMENT, R_TOO_BIG, R_PROTOBUF, R_EMPTY,
-    R_ID_MISMATCH, R_UNKNOWN_PEER, R_UNEXPECTED, R_BAD_RESULT, R_STORAGE, R_COUNT
+    R_ID_MISMATCH, R_UNKNOWN_PEER, R_UNEXPECTED, R_BAD_RESULT, R_STORAGE, R_NUL,
+    R_ARTICLE_TOO_BIG, R_HB_FLOOD, R_COUNT
 } s_reason_t;
 
 static const char *const s_reason_names[R_COUNT] = {
@@ -48,6 +54,8 @@ static const char *const s_reason_names[R_COUNT] = {
     [R_EMPTY] = "empty_article",     [R_ID_MISMATCH] = "id_mismatch",
     [R_UNKNOWN_PEER] = "unknown_peer", [R_UNEXPECTED] = "unexpected_command",
     [R_BAD_RESULT] = "bad_result",   [R_STORAGE] = "storage",
+    [R_NUL] = "nul_bytes",           [R_ARTICLE_TOO_BIG] = "article_too_big",
+    [R_HB_FLOOD] = "heartbeat_flood",
 };
 
 /* Histogram bounds for submit-to-commit latency, seconds. */
@@ -64,6 +72,8 @@ typedef struct {
     uint32_t held;           /* jobs assigned to it now */
     uint64_t jobs_done;      /* RESULTs accepted from it */
     uint64_t last_seen_us;   /* monotonic time of its last message */
+    uint64_t hb_window_us;   /* start of the interval its heartbeats are counted in */
+    uint32_t hb_count;       /* heartbeats in that interval */
 } s_worker_t;
 
 typedef enum { J_WITH_WORKER = 1, J_AWAITING } s_jstate_t;
@@ -100,6 +110,9 @@ struct broker_t {
     zframe_t *store_id;            /* connected store's identity, or NULL */
     char store_name[257];
     uint64_t store_seen_us;
+    uint64_t caught_up_us;         /* mono time the back end was last read empty */
+    uint64_t store_hb_window_us;   /* as hb_window_us and hb_count of a worker */
+    uint32_t store_hb_count;
     zhashx_t *jobs;                /* job id -> s_job_t, for jobs out of the queue */
     s_job_t *free_jobs;            /* recycled s_job_t */
     uint64_t awaiting;             /* jobs in J_AWAITING */
@@ -107,6 +120,12 @@ struct broker_t {
     s_pending_t pending[S_SUBMIT_BATCH];  /* SUBMITs awaiting group commit */
     queue_item_t items[S_SUBMIT_BATCH];
     size_t npending;
+    /* jobs being taken back (failed or requeued) in one queue_fail_batch */
+    queue_fail_item_t back_items[S_BACK_BATCH];
+    char back_ids[S_BACK_BATCH][UTIL_ID_HEX + 1];
+    char back_reasons[S_BACK_BATCH][400];
+    bool back_redelivery[S_BACK_BATCH];   /* counts as redelivered when requeued */
+    size_t nback;
     char done_ids[S_DONE_BATCH][UTIL_ID_HEX + 1]; /* COMMITTED ids awaiting queue_done */
     queue_done_t done_items[S_DONE_BATCH];
     size_t ndone;
@@ -115,6 +134,7 @@ struct broker_t {
     size_t mlen, mcap;
     /* counters since start */
     uint64_t submitted, duplicates, completed, redelivered, dead_total, late_results;
+    uint64_t windows1252;          /* results of texts decoded as Windows-1252 */
     uint64_t rejected[R_COUNT];
     uint64_t lat_buckets[S_NBUCKETS];
     uint64_t lat_count;
@@ -221,12 +241,16 @@ static void s_adminr(broker_t *self, zframe_t *identity, const void *tag, size_t
     wire_send(self->front, identity, WIRE_ADMINR, 3, args, lens);
 }
 
-/* Finds the job id (field 1) of a Result protobuf without unpacking it all: walks the
-   top-level fields, skipping each by its wire type. Returns false on malformed framing. */
-static bool s_pb_job_id(const uint8_t *p, size_t n, const uint8_t **id, size_t *id_len)
+/* Finds the job id (field 1) and the encoding (field 7) of a Result protobuf without
+   unpacking it all: walks the top-level fields, skipping each by its wire type. Returns
+   false on malformed framing or without a job id; *enc is NULL when there is none. */
+static bool s_pb_peek(const uint8_t *p, size_t n, const uint8_t **id, size_t *id_len,
+                      const uint8_t **enc, size_t *enc_len)
 {
     size_t i = 0;
     *id = NULL;
+    *enc = NULL;
+    *enc_len = 0;
     while (i < n) {
         uint64_t key = 0, len = 0;
         int shift = 0;
@@ -266,6 +290,9 @@ static bool s_pb_job_id(const uint8_t *p, size_t n, const uint8_t **id, size_t *
             if ((key >> 3) == 1) {
                 *id = p + i;
                 *id_len = (size_t)len;
+            } else if ((key >> 3) == 7) {
+                *enc = p + i;
+                *enc_len = (size_t)len;
             }
             i += (size_t)len;
             break;
@@ -313,64 +340,91 @@ static void s_credit_add(broker_t *self, s_worker_t *w, int64_t delta)
     w->credit = (uint32_t)c;
 }
 
-/* A job failed (FAIL, silent worker, deadline): count the attempt in the queue, which
-   puts it at the tail or into the dead-letter set. */
-static int s_job_failed(broker_t *self, s_job_t *j, const char *reason, bool permanent,
-                        bool redelivery)
+/* Takes job `j` out of memory and adds it to the batch going back to the queue: `count`
+   says whether it was a failed attempt (FAIL, silent worker, deadline: it may die) or
+   not (its result was lost on the way to the store). `redelivery` says whether putting
+   it back counts as a redelivery. The caller flushes with s_back_flush when the batch is
+   full and when done. */
+static void s_back_add(broker_t *self, s_job_t *j, const char *reason, bool count,
+                       bool permanent, bool redelivery)
 {
-    char id[UTIL_ID_HEX + 1];
-    memcpy(id, j->id, sizeof id);
+    assert(self->nback < S_BACK_BATCH);
+    size_t i = self->nback++;
+    memcpy(self->back_ids[i], j->id, UTIL_ID_HEX + 1);
+    snprintf(self->back_reasons[i], sizeof self->back_reasons[i], "%s", reason ? reason : "");
+    self->back_items[i] = (queue_fail_item_t){.id = self->back_ids[i],
+                                              .reason = self->back_reasons[i],
+                                              .permanent = permanent, .count = count};
+    self->back_redelivery[i] = redelivery;
     s_job_forget(self, j);
-    queue_fail_t out;
-    int rc = queue_fail(self->queue, id, reason, permanent, self->cfg.max_attempts, &out);
-    if (rc == QUEUE_ENOTFOUND)
+}
+
+/* One queue transaction for the jobs added by s_back_add; counts what became of them. */
+static int s_back_flush(broker_t *self)
+{
+    if (self->nback == 0)
         return 0;
+    int rc = queue_fail_batch(self->queue, self->back_items, self->nback, self->cfg.max_attempts);
     if (rc < 0) {
-        util_error("queue: failing job %s: %s", id, queue_strerror(rc));
+        util_error("queue: taking back %zu jobs: %s", self->nback, queue_strerror(rc));
+        self->nback = 0;
         return rc;
     }
-    if (out == QUEUE_KILLED) {
-        self->dead_total++;
-        util_warn("job %s is dead: %s", id, reason);
-    } else if (redelivery) {
-        self->redelivered++;
+    for (size_t i = 0; i < self->nback; i++) {
+        if (self->back_items[i].outcome == QUEUE_KILLED) {
+            self->dead_total++;
+            util_warn("job %s is dead: %s", self->back_ids[i], self->back_reasons[i]);
+        } else if (self->back_items[i].outcome == QUEUE_REQUEUED && self->back_redelivery[i]) {
+            self->redelivered++;
+        }
     }
+    self->nback = 0;
     return 0;
 }
 
-/* Requeues every job held by `w` (it went silent, said BYE, or said HELLO again). */
+/* One job failed (FAIL, a malformed result): count the attempt in the queue, which puts
+   it at the tail or into the dead-letter set. */
+static int s_job_failed(broker_t *self, s_job_t *j, const char *reason, bool permanent,
+                        bool redelivery)
+{
+    s_back_add(self, j, reason, true, permanent, redelivery);
+    return s_back_flush(self);
+}
+
+/* Collects up to S_BACK_BATCH jobs in memory for which `pick` is true. */
+typedef bool (s_pick_fn)(const s_job_t *j, const void *arg);
+
+static size_t s_jobs_pick(broker_t *self, s_pick_fn *pick, const void *arg, s_job_t **list)
+{
+    size_t n = 0;
+    for (s_job_t *j = zhashx_first(self->jobs); j && n < S_BACK_BATCH; j = zhashx_next(self->jobs))
+        if (pick(j, arg))
+            list[n++] = j;
+    return n;
+}
+
+static bool s_held_by(const s_job_t *j, const void *w)
+{
+    return j->state == J_WITH_WORKER && j->worker == w;
+}
+
+/* Takes back every job held by `w` (it went silent, said BYE, or said HELLO again):
+   counted as failed attempts when `count`, else simply requeued. */
 static int s_worker_release(broker_t *self, s_worker_t *w, const char *why, bool count)
 {
-    if (w->held == 0)
-        return 0;
-    s_job_t *list[256];
-    int rc = 0;
-    while (w->held > 0 && rc == 0) {
-        size_t n = 0;
-        for (s_job_t *j = zhashx_first(self->jobs); j && n < 256; j = zhashx_next(self->jobs))
-            if (j->state == J_WITH_WORKER && j->worker == w)
-                list[n++] = j;
-        if (n == 0)
-            break;
-        char reason[400];
-        snprintf(reason, sizeof reason, "worker %s %s", w->name, why);
-        for (size_t i = 0; i < n && rc == 0; i++) {
-            if (count) {
-                rc = s_job_failed(self, list[i], reason, false, true);
-            } else {
-                char id[UTIL_ID_HEX + 1];
-                memcpy(id, list[i]->id, sizeof id);
-                s_job_forget(self, list[i]);
-                int qrc = queue_requeue(self->queue, id);
-                if (qrc < 0 && qrc != QUEUE_ENOTFOUND)
-                    rc = qrc;
-                else
-                    self->redelivered++;
-            }
-        }
+    char reason[400];
+    snprintf(reason, sizeof reason, "worker %s %s", w->name, why);
+    s_job_t *list[S_BACK_BATCH];
+    size_t n;
+    while (w->held > 0 && (n = s_jobs_pick(self, s_held_by, w, list)) > 0) {
+        for (size_t i = 0; i < n; i++)
+            s_back_add(self, list[i], reason, count, false, true);
+        int rc = s_back_flush(self);
+        if (rc)
+            return rc;
     }
     w->held = 0;
-    return rc;
+    return 0;
 }
 
 static void s_worker_remove(broker_t *self, s_worker_t *w)
@@ -447,9 +501,12 @@ static void s_on_submit(broker_t *self, zmsg_t **msg_p, zframe_t *identity, wire
     Crossclaim__Article *a = NULL;
     int rc = wire_unpack_article(m->arg[1], m->arg_len[1], &a);
     if (rc) {
-        s_reject(self, s_wire_reason(rc), "SUBMIT", identity, m->arg[1],
-                 m->arg_len[1] < 16 ? m->arg_len[1] : 16, wire_strerror(rc));
-        s_nack(self, identity, tag, tag_len, wire_strerror(rc));
+        /* The frame fit (else wire_decode refused it): too big here is the text. */
+        bool text = rc == WIRE_ETOOBIG;
+        s_reject(self, text ? R_ARTICLE_TOO_BIG : s_wire_reason(rc), "SUBMIT", identity,
+                 m->arg[1], m->arg_len[1] < 16 ? m->arg_len[1] : 16, wire_strerror(rc));
+        s_nack(self, identity, tag, tag_len,
+               text ? "article over the size limit (8 MiB of text)" : wire_strerror(rc));
         return;
     }
     char id[UTIL_ID_HEX + 1];
@@ -457,6 +514,13 @@ static void s_on_submit(broker_t *self, zmsg_t **msg_p, zframe_t *identity, wire
         s_reject(self, R_EMPTY, "SUBMIT", identity, a->source, strlen(a->source),
                  "empty article");
         s_nack(self, identity, tag, tag_len, "empty article");
+        goto leave;
+    }
+    /* A NUL is never text: a binary file or a broken producer (the CLI checks too). */
+    if (memchr(a->text.data, 0, a->text.len)) {
+        s_reject(self, R_NUL, "SUBMIT", identity, a->source, strlen(a->source),
+                 "article holds NUL bytes");
+        s_nack(self, identity, tag, tag_len, "article holds NUL bytes (a binary file?)");
         goto leave;
     }
     util_job_id(a->title, strlen(a->title), a->text.data, a->text.len, id);
@@ -533,6 +597,7 @@ static void s_stats_json(broker_t *self, json_t *j)
     json_key(j, "dead_total"); json_int(j, (int64_t)self->dead_total);
     json_key(j, "done"); json_int(j, (int64_t)qs.done);
     json_key(j, "late_results"); json_int(j, (int64_t)self->late_results);
+    json_key(j, "windows1252"); json_int(j, (int64_t)self->windows1252);
     json_key(j, "rejected");
     json_obj_begin(j);
     for (int r = 0; r < R_COUNT; r++) {
@@ -710,28 +775,36 @@ leave:
 
 /* ---------------------------------------------------------------- back end */
 
+/* A peer heartbeats once an interval. Counts how many came in the current interval and
+   says whether this one is beyond S_HB_FLOOD: a flood, counted but not fatal (the peer
+   is alive, and the back-end burst limit keeps it from starving the others). */
+static bool s_hb_flood(broker_t *self, uint64_t *window_us, uint32_t *count, uint64_t now)
+{
+    if (now - *window_us >= (uint64_t)self->cfg.heartbeat_ms * 1000) {
+        *window_us = now;
+        *count = 0;
+    }
+    return ++*count > S_HB_FLOOD;
+}
+
+static bool s_awaiting(const s_job_t *j, const void *arg)
+{
+    return j->state == J_AWAITING;
+}
+
 /* Results forwarded to a store that is gone may never be committed: put their jobs back
    in the queue now rather than at their deadline. No attempt is counted (the workers did
    their part), and a result the old store did commit is merged again idempotently. */
 static void s_requeue_awaiting(broker_t *self)
 {
-    for (;;) {
-        s_job_t *list[256];
-        size_t n = 0;
-        for (s_job_t *j = zhashx_first(self->jobs); j && n < 256; j = zhashx_next(self->jobs))
-            if (j->state == J_AWAITING)
-                list[n++] = j;
-        if (n == 0)
-            return;
-        for (size_t i = 0; i < n; i++) {
-            char id[UTIL_ID_HEX + 1];
-            memcpy(id, list[i]->id, sizeof id);
-            s_job_forget(self, list[i]);
-            int rc = queue_requeue(self->queue, id);
-            if (rc < 0 && rc != QUEUE_ENOTFOUND)
-                util_error("queue: requeue %s: %s", id, queue_strerror(rc));
-            self->redelivered++;
-        }
+    s_job_t *list[S_BACK_BATCH];
+    size_t n;
+    while ((n = s_jobs_pick(self, s_awaiting, NULL, list)) > 0) {
+        for (size_t i = 0; i < n; i++)
+            s_back_add(self, list[i], "store lost the result", false, false, true);
+        if (s_back_flush(self) != 0)
+            return;   /* the jobs left the hash: their deadline can't requeue them now,
+                         but they stay in the queue's fifo and come back at restart */
     }
 }
 
@@ -814,9 +887,10 @@ static void s_on_result(broker_t *self, s_worker_t *w, zframe_t *identity, wire_
     memcpy(id, m->arg[0], UTIL_ID_HEX);
     id[UTIL_ID_HEX] = 0;
     s_job_t *j = zhashx_lookup(self->jobs, id);
-    const uint8_t *pid = NULL;
-    size_t pid_len = 0;
-    if (m->arg_len[1] > WIRE_MAX_RESULT || !s_pb_job_id(m->arg[1], m->arg_len[1], &pid, &pid_len) ||
+    const uint8_t *pid = NULL, *enc = NULL;
+    size_t pid_len = 0, enc_len = 0;
+    if (m->arg_len[1] > WIRE_MAX_RESULT ||
+        !s_pb_peek(m->arg[1], m->arg_len[1], &pid, &pid_len, &enc, &enc_len) ||
         pid_len != UTIL_ID_HEX || memcmp(pid, id, UTIL_ID_HEX) != 0) {
         s_reject(self, R_BAD_RESULT, "RESULT", identity, m->arg[1],
                  m->arg_len[1] < 16 ? m->arg_len[1] : 16,
@@ -828,15 +902,25 @@ static void s_on_result(broker_t *self, s_worker_t *w, zframe_t *identity, wire_
         return;
     }
     if (j && j->state == J_WITH_WORKER) {
-        if (j->worker)
-            j->worker->held--;
-        j->worker = NULL;
-        j->state = J_AWAITING;
-        j->deadline_us = util_mono_us() + (uint64_t)self->cfg.deadline_s * 1000000;
-        self->awaiting++;
         w->jobs_done++;
-        s_forward_result(self, m);
-        s_credit_return(self, w);
+        if (enc_len == 12 && memcmp(enc, "windows-1252", 12) == 0)
+            self->windows1252++;
+        if (!self->store_id) {
+            /* No store to commit it (it just went away): the result is lost, and the job
+               goes back to the queue now, no attempt counted, instead of sitting
+               "awaiting commit" until a store comes or its deadline passes. */
+            s_back_add(self, j, "no store connected to take the result", false, false, true);
+            s_back_flush(self);
+        } else {
+            if (j->worker)
+                j->worker->held--;
+            j->worker = NULL;
+            j->state = J_AWAITING;
+            j->deadline_us = util_mono_us() + (uint64_t)self->cfg.deadline_s * 1000000;
+            self->awaiting++;
+            s_forward_result(self, m);
+        }
+        s_credit_return(self, w);   /* after its held count went down */
         return;
     }
     s_credit_return(self, w);
@@ -943,7 +1027,11 @@ static void s_on_back(broker_t *self, zmsg_t *msg)
     }
     if (s_is_store(self, identity)) {
         self->store_seen_us = now;
-        if (m.cmd == WIRE_COMMITTED) {
+        if (m.cmd == WIRE_HB && s_hb_flood(self, &self->store_hb_window_us,
+                                           &self->store_hb_count, now)) {
+            s_reject(self, R_HB_FLOOD, "store", identity, "HB", 2,
+                     "heartbeats far more often than the interval");
+        } else if (m.cmd == WIRE_COMMITTED) {
             s_on_committed(self, &m);
         } else if (m.cmd == WIRE_BYE) {
             s_store_drop(self, "said BYE");
@@ -965,6 +1053,9 @@ static void s_on_back(broker_t *self, zmsg_t *msg)
     w->last_seen_us = now;
     switch (m.cmd) {
     case WIRE_HB:
+        if (s_hb_flood(self, &w->hb_window_us, &w->hb_count, now))
+            s_reject(self, R_HB_FLOOD, "worker", identity, "HB", 2,
+                     "heartbeats far more often than the interval");
         break;
     case WIRE_READY: {
         uint64_t n = 0;
@@ -1043,14 +1134,24 @@ static int s_dispatch(broker_t *self)
     return 0;
 }
 
+static bool s_overdue(const s_job_t *j, const void *now)
+{
+    return *(const uint64_t *)now > j->deadline_us;
+}
+
 /* Heartbeats out, silent peers dropped, overdue jobs redelivered. */
 static int s_tick(broker_t *self, uint64_t now)
 {
     uint64_t silent = (uint64_t)self->cfg.liveness * self->cfg.heartbeat_ms * 1000;
+    /* Silence is measured up to the last moment we had read everything the peers sent:
+       after a stall of our own (a slow fsync, a big requeue) the heartbeats that prove
+       them alive may still wait unread, and dropping the store would requeue all its
+       results. */
+    uint64_t heard_until = self->caught_up_us;
     int rc = 0;
     for (size_t i = 0; i < self->nworkers;) {
         s_worker_t *w = self->wlist[i];
-        if (now - w->last_seen_us > silent) {
+        if (heard_until > w->last_seen_us && heard_until - w->last_seen_us > silent) {
             util_warn("worker %s silent for %" PRIu64 " ms: dropped, its %u jobs redelivered",
                       w->name, (now - w->last_seen_us) / 1000, w->held);
             if ((rc = s_worker_release(self, w, "lost (no heartbeat)", true)) != 0)
@@ -1062,42 +1163,34 @@ static int s_tick(broker_t *self, uint64_t now)
         i++;
     }
     if (self->store_id) {
-        if (now - self->store_seen_us > silent)
+        if (heard_until > self->store_seen_us && heard_until - self->store_seen_us > silent)
             s_store_drop(self, "silent: dropped");
         else
             wire_send(self->back, self->store_id, WIRE_HB, 0, NULL, NULL);
     }
     /* Overdue jobs: collect first, act after, since acting edits the hash. */
-    for (;;) {
-        s_job_t *list[256];
-        size_t n = 0;
-        for (s_job_t *j = zhashx_first(self->jobs); j && n < 256; j = zhashx_next(self->jobs))
-            if (now > j->deadline_us)
-                list[n++] = j;
-        if (n == 0)
-            break;
+    s_job_t *list[S_BACK_BATCH];
+    size_t n;
+    while ((n = s_jobs_pick(self, s_overdue, &now, list)) > 0) {
+        size_t with_worker = 0;
         for (size_t i = 0; i < n; i++) {
             s_job_t *j = list[i];
+            char reason[400];
             if (j->state == J_WITH_WORKER) {
-                char reason[400];
                 snprintf(reason, sizeof reason, "deadline of %us passed on worker %s",
                          self->cfg.deadline_s, j->worker ? j->worker->name : "?");
-                util_warn("job %s: %s: redelivered", j->id, reason);
-                if ((rc = s_job_failed(self, j, reason, false, true)) != 0)
-                    return rc;
+                with_worker++;
+                s_back_add(self, j, reason, true, false, true);
             } else {
-                char id[UTIL_ID_HEX + 1];
-                memcpy(id, j->id, sizeof id);
-                s_job_forget(self, j);
-                rc = queue_requeue(self->queue, id);
-                if (rc < 0 && rc != QUEUE_ENOTFOUND)
-                    return rc;
-                rc = 0;
-                self->redelivered++;
-                util_warn("job %s: no commit from the store in %us: requeued", id,
-                          self->cfg.deadline_s);
+                s_back_add(self, j, "no commit from the store before the deadline", false,
+                           false, true);
             }
         }
+        util_warn("%zu jobs past their %us deadline (%zu with a worker, %zu awaiting the "
+                  "store's commit): redelivered", n, self->cfg.deadline_s, with_worker,
+                  n - with_worker);
+        if ((rc = s_back_flush(self)) != 0)
+            return rc;
     }
     return 0;
 }
@@ -1154,6 +1247,9 @@ static void s_publish_metrics(broker_t *self)
     s_metric(self, "crossclaim_dead_total", "counter", "Jobs moved to the dead-letter set.", self->dead_total);
     s_metric(self, "crossclaim_late_results_total", "counter",
              "Results or failures for jobs no longer assigned, dropped.", self->late_results);
+    s_metric(self, "crossclaim_windows1252_total", "counter",
+             "Results of articles that were not valid UTF-8, decoded as Windows-1252.",
+             self->windows1252);
     s_mprintf(self, "# HELP crossclaim_rejected_total Messages rejected, by reason.\n"
                     "# TYPE crossclaim_rejected_total counter\n");
     for (int r = 0; r < R_COUNT; r++)
@@ -1325,6 +1421,8 @@ int broker_run(broker_t *self, volatile sig_atomic_t *stop)
         if (rc || (rc = s_flush_done(self)) != 0)
             break;
         now = util_mono_us();
+        if (!(zsock_events(self->back) & ZMQ_POLLIN))
+            self->caught_up_us = now;
         if (now >= next_tick) {
             if ((rc = s_tick(self, now)) != 0)
                 break;

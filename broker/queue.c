@@ -519,63 +519,92 @@ int queue_done(queue_t *self, queue_done_t *items, size_t n)
     return rc ? rc : c.removed;
 }
 
-typedef struct {
-    const char *id;
-    const char *reason;
-    bool permanent;
-    bool count;            /* count an attempt (fail) or not (requeue) */
-    uint32_t max_attempts;
-    queue_fail_t outcome;
-} s_fail_ctx_t;
-
-static int s_fail(queue_t *self, MDB_txn *txn, void *ctx, s_delta_t *d)
+static int s_fail_one(queue_t *self, MDB_txn *txn, queue_fail_item_t *it,
+                      uint32_t max_attempts, s_delta_t *d)
 {
-    s_fail_ctx_t *c = ctx;
     s_rec_t rec;
-    int rc = s_rec_get(self, txn, c->id, &rec, NULL, NULL);
+    int rc = s_rec_get(self, txn, it->id, &rec, NULL, NULL);
     if (rc)
         return rc;
     if (rec.state == S_STATE_DEAD)
         return QUEUE_ENOTFOUND;
     if ((rc = s_fifo_del(self, txn, &rec, d)) != 0)
         return rc;
-    if (c->count && rec.attempts < UINT32_MAX)
+    if (it->count && rec.attempts < UINT32_MAX)
         rec.attempts++;
-    if (c->count && (c->permanent || rec.attempts >= c->max_attempts)) {
+    if (it->count && (it->permanent || rec.attempts >= max_attempts)) {
         rec.state = S_STATE_DEAD;
         rec.seq = 0;
-        MDB_val k = s_val(c->id, UTIL_ID_HEX), v = s_val("", 0);
+        MDB_val k = s_val(it->id, UTIL_ID_HEX), v = s_val("", 0);
         if ((rc = mdb_put(txn, self->dead, &k, &v, 0)) != 0)
             return rc;
         d->dead++;
-        c->outcome = QUEUE_KILLED;
-        return s_rec_put(self, txn, c->id, &rec, c->reason ? c->reason : "unknown");
+        it->outcome = QUEUE_KILLED;
+        return s_rec_put(self, txn, it->id, &rec, it->reason ? it->reason : "unknown");
     }
-    if ((rc = s_fifo_add(self, txn, c->id, &rec, d)) != 0)
+    if ((rc = s_fifo_add(self, txn, it->id, &rec, d)) != 0)
         return rc;
-    c->outcome = QUEUE_REQUEUED;
-    return s_rec_put(self, txn, c->id, &rec, NULL);
+    it->outcome = QUEUE_REQUEUED;
+    return s_rec_put(self, txn, it->id, &rec, NULL);
+}
+
+typedef struct {
+    queue_fail_item_t *items;
+    size_t n;
+    uint32_t max_attempts;
+} s_fail_ctx_t;
+
+static int s_fail(queue_t *self, MDB_txn *txn, void *ctx, s_delta_t *d)
+{
+    s_fail_ctx_t *c = ctx;
+    for (size_t i = 0; i < c->n; i++) {
+        queue_fail_item_t *it = &c->items[i];
+        it->outcome = 0;
+        int rc = s_fail_one(self, txn, it, c->max_attempts, d);
+        if (rc == QUEUE_ENOTFOUND)
+            continue;
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int queue_fail_batch(queue_t *self, queue_fail_item_t *items, size_t n, uint32_t max_attempts)
+{
+    if (!self || (n && !items) || max_attempts == 0)
+        return QUEUE_EINVAL;
+    for (size_t i = 0; i < n; i++)
+        if (!items[i].id || !util_is_job_id(items[i].id, strlen(items[i].id)))
+            return QUEUE_EINVAL;
+    if (n == 0)
+        return 0;
+    s_fail_ctx_t c = {items, n, max_attempts};
+    return s_write(self, s_fail, &c);
 }
 
 int queue_fail(queue_t *self, const char *id, const char *reason, bool permanent,
                uint32_t max_attempts, queue_fail_t *outcome)
 {
-    if (!self || !id || !util_is_job_id(id, strlen(id)) || max_attempts == 0)
-        return QUEUE_EINVAL;
-    s_fail_ctx_t c = {.id = id, .reason = reason, .permanent = permanent, .count = true,
-                      .max_attempts = max_attempts};
-    int rc = s_write(self, s_fail, &c);
+    queue_fail_item_t it = {.id = id, .reason = reason, .permanent = permanent, .count = true};
+    int rc = queue_fail_batch(self, id ? &it : NULL, id ? 1 : 0, max_attempts);
+    if (rc == 0 && !id)
+        rc = QUEUE_EINVAL;
+    if (rc == 0 && it.outcome == 0)
+        rc = QUEUE_ENOTFOUND;
     if (rc == 0 && outcome)
-        *outcome = c.outcome;
+        *outcome = it.outcome;
     return rc;
 }
 
 int queue_requeue(queue_t *self, const char *id)
 {
-    if (!self || !id || !util_is_job_id(id, strlen(id)))
-        return QUEUE_EINVAL;
-    s_fail_ctx_t c = {.id = id, .count = false};
-    return s_write(self, s_fail, &c);
+    queue_fail_item_t it = {.id = id, .count = false};
+    int rc = queue_fail_batch(self, id ? &it : NULL, id ? 1 : 0, 1);
+    if (rc == 0 && !id)
+        rc = QUEUE_EINVAL;
+    if (rc == 0 && it.outcome == 0)
+        rc = QUEUE_ENOTFOUND;
+    return rc;
 }
 
 /* Revives one dead job; sets *revived when it was dead. */

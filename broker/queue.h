@@ -117,6 +117,23 @@ int queue_done(queue_t *self, queue_done_t *items, size_t n);
 int queue_fail(queue_t *self, const char *id, const char *reason, bool permanent,
                uint32_t max_attempts, queue_fail_t *outcome);
 
+/* One job of a queue_fail_batch. The caller fills id, reason, permanent and count; the
+   call sets outcome (0 when the job was unknown, done or dead, and left alone). */
+typedef struct {
+    const char *id;            /* 32-hex job id */
+    const char *reason;        /* dead-letter reason, used if it dies */
+    bool permanent;            /* dead now, whatever its attempts */
+    bool count;                /* true: a failed attempt (queue_fail); false: put back at
+                                  the tail without counting one (queue_requeue) */
+    queue_fail_t outcome;      /* out: QUEUE_REQUEUED, QUEUE_KILLED or 0 */
+} queue_fail_item_t;
+
+/* queue_fail or queue_requeue for many jobs in ONE durable transaction, so that a worker
+   or a store lost with thousands of jobs costs one fsync, not thousands. Jobs not queued
+   or in flight are skipped (outcome 0). Returns 0, or a negative error, in which case
+   nothing changed. */
+int queue_fail_batch(queue_t *self, queue_fail_item_t *items, size_t n, uint32_t max_attempts);
+
 /* Puts an in-flight or queued job back at the tail WITHOUT counting an attempt (the work
    was fine; its result was lost on the way to the store). Returns 0, QUEUE_ENOTFOUND, or
    a negative error. */

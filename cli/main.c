@@ -183,10 +183,12 @@ static int s_cmd_submit(int argc, char **argv)
     submit_paths(cl, (const char *const *)argv + optind, argc - optind, timeout * 1000u, &sr);
     client_destroy(&cl);
     client_stats_t cs = sr.client;
-    fprintf(stderr, "crossclaim submit: %llu sent, %llu queued, %llu already known, %llu rejected, "
+    char detail[96];
+    submit_rejected_detail(&sr, detail, sizeof detail);
+    fprintf(stderr, "crossclaim submit: %llu sent, %llu queued, %llu already known, %llu rejected%s, "
                     "%llu resent, %llu unacknowledged\n",
             (unsigned long long)cs.sent, (unsigned long long)cs.queued,
-            (unsigned long long)cs.duplicate, (unsigned long long)sr.bad,
+            (unsigned long long)cs.duplicate, (unsigned long long)sr.bad, detail,
             (unsigned long long)cs.resent, (unsigned long long)cs.pending);
     if (sr.failed) {
         fprintf(stderr, "crossclaim submit: the broker at %s did not answer for %u s; is it running?\n",

@@ -232,10 +232,12 @@ int run_main(const run_config_t *cfg)
     if (!cfg->no_report)
         db_report(db, stdout);
     db_destroy(&db);
-    printf("\ncrossclaim run: %llu articles read, %llu new, %llu already known, %llu rejected, "
+    char detail[96];
+    submit_rejected_detail(&sr, detail, sizeof detail);
+    printf("\ncrossclaim run: %llu articles read, %llu new, %llu already known, %llu rejected%s, "
            "%llu dead letters; results in %s\n",
            (unsigned long long)cs.sent, (unsigned long long)cs.queued,
-           (unsigned long long)cs.duplicate, (unsigned long long)sr.bad,
+           (unsigned long long)cs.duplicate, (unsigned long long)sr.bad, detail,
            (unsigned long long)dead, data);
     exit_code = (sr.bad || dead) ? 3 : 0;
 

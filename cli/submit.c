@@ -4,7 +4,9 @@
 #include "progress.h"
 
 #include <czmq.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <unistd.h>
 
 typedef struct {
     client_t *client;
@@ -27,21 +29,45 @@ static int s_on_article(void *arg, input_article_t *a)
     return zsys_interrupted ? -1 : 0;
 }
 
+/* On a terminal a message first clears the progress line; in a log it is plain text. */
+static void s_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void s_say(const char *fmt, ...)
+{
+    bool tty = isatty(STDERR_FILENO);
+    va_list ap;
+    va_start(ap, fmt);
+    fputs(tty ? "\rcrossclaim: " : "crossclaim: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs(tty ? "\033[K\n" : "\n", stderr);
+    va_end(ap);
+}
+
 static void s_on_error(void *arg, const char *source, long line, const char *msg)
 {
     s_state_t *st = arg;
     st->out->bad++;
+    st->out->unreadable++;
     if (line > 0)
-        fprintf(stderr, "\rcrossclaim: %s:%ld: %s\033[K\n", source, line, msg);
+        s_say("%s:%ld: %s", source, line, msg);
     else
-        fprintf(stderr, "\rcrossclaim: %s: %s\033[K\n", source, msg);
+        s_say("%s: %s", source, msg);
 }
 
 static void s_on_nack(void *arg, const char *source, const char *reason)
 {
     s_state_t *st = arg;
     st->out->bad++;
-    fprintf(stderr, "\rcrossclaim: %s: rejected by the broker: %s\033[K\n", source, reason);
+    st->out->refused++;
+    s_say("%s: rejected by the broker: %s", source, reason);
+}
+
+void submit_rejected_detail(const submit_result_t *r, char *out, size_t cap)
+{
+    if (r->bad == 0)
+        snprintf(out, cap, "%s", "");
+    else
+        snprintf(out, cap, " (%llu unreadable inputs, %llu refused by the broker)",
+                 (unsigned long long)r->unreadable, (unsigned long long)r->refused);
 }
 
 int submit_paths(client_t *client, const char *const *paths, int n, unsigned give_up_ms,

@@ -708,7 +708,10 @@ static void s_publish_metrics(store_t *self)
 static void s_heartbeat(store_t *self, uint64_t now)
 {
     uint64_t hb = (uint64_t)self->cfg.heartbeat_ms * 1000;
-    if (now - self->heard_us > hb * self->cfg.liveness) {
+    /* After a long commit the broker's heartbeats may be waiting unread: that is not
+       silence, and reconnecting would make the broker requeue every uncommitted result. */
+    bool unread = self->broker && (zsock_events(self->broker) & ZMQ_POLLIN);
+    if (!unread && now - self->heard_us > hb * self->cfg.liveness) {
         util_warn("broker silent for %u ms: reconnecting to %s",
                   (unsigned)((now - self->heard_us) / 1000), self->broker_ep);
         self->stats.reconnects++;

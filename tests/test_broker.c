@@ -673,3 +673,42 @@ Test(broker, deadline_redelivers_and_uncommitted_results_are_redone)
     zsock_destroy(&w);
     zsock_destroy(&store);
 }
+
+Test(broker, result_with_no_store_goes_back_to_the_queue)
+{
+    zsock_t *store = s_store_up();
+    char id[33], got[33];
+    zsock_t *w = s_worker("w1", "1");
+    s_submit_expect(s_prod, "Orphan", "A result with nowhere to go.", "queued", id);
+    s_expect_job(w, got, NULL, (zsock_t *[]){w, store}, 2);
+    /* The store leaves while the worker works. */
+    wire_sendv(store, NULL, WIRE_BYE, NULL);
+    zsock_destroy(&store);
+    char *st = NULL;
+    for (int i = 0; i < 60; i++) {
+        free(st);
+        st = s_admin(s_prod, "stats", NULL, NULL);
+        if (strstr(st, "\"store_connected\":false"))
+            break;
+        zclock_sleep(20);
+    }
+    cr_assert(strstr(st, "\"store_connected\":false"), "%s", st);
+    free(st);
+    size_t rlen;
+    uint8_t *res = s_result(id, &rlen);
+    const void *args[2] = {id, res};
+    size_t lens[2] = {UTIL_ID_HEX, rlen};
+    wire_send(w, NULL, WIRE_RESULT, 2, args, lens);
+    free(res);
+    /* Not "awaiting commit" from a store that is not there: queued again at once. */
+    cr_assert_eq(s_stat_wait(s_prod, "depth", 1, (zsock_t *[]){w}, 1), 1);
+    cr_assert_eq(s_stat(s_prod, "awaiting_commit"), 0);
+    cr_assert_eq(s_stat(s_prod, "redelivered"), 1);
+    store = s_store_up();
+    int attempt;
+    s_expect_job(w, got, &attempt, (zsock_t *[]){w, store}, 2);
+    cr_assert_str_eq(got, id);
+    cr_assert_eq(attempt, 1, "the lost result is not a failed attempt");
+    zsock_destroy(&w);
+    zsock_destroy(&store);
+}

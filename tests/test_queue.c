@@ -322,3 +322,54 @@ Test(queue, bad_arguments_and_second_opener)
     cr_assert_null(other);
     cr_assert_str_neq(queue_strerror(rc), "");
 }
+
+Test(queue, fail_batch_is_one_transaction_for_many_jobs)
+{
+    enum { N = 600 };
+    static job_t jobs[N];
+    for (int i = 0; i < N; i++) {
+        s_job(&jobs[i], 1000 + i);
+        cr_assert(s_put(&jobs[i]));
+    }
+    /* All in flight, as with a worker or a store lost holding them. */
+    for (int i = 0; i < N; i++) {
+        char id[UTIL_ID_HEX + 1];
+        uint32_t att;
+        const void *art;
+        size_t len;
+        cr_assert_eq(queue_next(s_q, id, &att, &art, &len), 1);
+    }
+    static queue_fail_item_t items[N + 1];
+    for (int i = 0; i < N; i++)
+        items[i] = (queue_fail_item_t){.id = jobs[i].id, .reason = "lost",
+                                       .count = i % 2 == 0, .permanent = i % 3 == 0};
+    /* One done job in the batch is skipped, not an error for the others. */
+    queue_done_t d = {.id = jobs[N - 1].id};
+    CHECK(queue_done(s_q, &d, 1));
+    CHECK(queue_fail_batch(s_q, items, N, 3));
+    int dead = 0, requeued = 0, skipped = 0;
+    for (int i = 0; i < N; i++) {
+        dead += items[i].outcome == QUEUE_KILLED;
+        requeued += items[i].outcome == QUEUE_REQUEUED;
+        skipped += items[i].outcome == 0;
+    }
+    cr_assert_eq(skipped, 1, "the done job is left alone");
+    /* Permanent only counts with an attempt: i even and a multiple of 3 dies. */
+    cr_assert_eq(dead, (N - 1 + 5) / 6, "dead %d", dead);
+    cr_assert_eq(requeued, N - 1 - dead);
+    uint32_t att;
+    cr_assert_eq(s_state(jobs[0].id, &att), QUEUE_DEAD);
+    cr_assert_eq(s_state(jobs[1].id, &att), QUEUE_QUEUED);
+    cr_assert_eq(att, 0, "a requeue counts no attempt");
+    cr_assert_eq(s_state(jobs[2].id, &att), QUEUE_QUEUED);
+    cr_assert_eq(att, 1);
+    queue_stats_t st;
+    queue_stats(s_q, &st);
+    cr_assert_eq(st.inflight, 0);
+    cr_assert_eq(st.queued, (uint64_t)requeued);
+    cr_assert_eq(st.dead, (uint64_t)dead);
+    s_reopen();
+    queue_stats(s_q, &st);
+    cr_assert_eq(st.queued, (uint64_t)requeued, "durable");
+    cr_assert_eq(st.dead, (uint64_t)dead);
+}
