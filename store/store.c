@@ -6,6 +6,7 @@
     to the broker and published. Nothing is acked before its commit, so a crash at any
     point costs at most a redelivery, which the idempotent merge absorbs. */
 #include "store.h"
+#include "auth.h"
 #include "db.h"
 #include "util.h"
 #include "wire.h"
@@ -76,9 +77,9 @@ static int s_connect(store_t *self)
     zsock_set_sndtimeo(self->broker, 0);
     zsock_set_linger(self->broker, 0);
     zsock_set_rcvhwm(self->broker, 0);
-    if (zsock_connect(self->broker, "%s", self->broker_ep) != 0) {
-        util_error("cannot connect to the broker at %s: %s", self->broker_ep,
-                   zmq_strerror(zmq_errno()));
+    char err[512];
+    if (auth_connect(self->cfg.auth, self->broker, self->broker_ep, err, sizeof err) != 0) {
+        util_error("cannot connect to the broker: %s", err);
         return STORE_ESOCKET;
     }
     self->heard_us = util_mono_us();
@@ -474,14 +475,15 @@ static char *s_endpoint(const char *given, const char *dir, const char *file)
     return s;
 }
 
-static zsock_t *s_bind(int type, const char *ep)
+static zsock_t *s_bind(store_t *self, int type, const char *ep)
 {
     zsock_t *s = zsock_new(type);
     if (!s)
         return NULL;
     zsock_set_linger(s, 0);
-    if (zsock_bind(s, "%s", ep) < 0) {
-        util_error("cannot bind %s: %s", ep, zmq_strerror(zmq_errno()));
+    char err[512];
+    if (auth_bind(self->cfg.auth, s, ep, err, sizeof err) != 0) {
+        util_error("%s", err);
         zsock_destroy(&s);
     }
     return s;
@@ -532,8 +534,8 @@ int store_new(const store_config_t *cfg, store_t **out)
         goto fail;
     self->published = st.seq; /* history is for SINCE, not re-announced */
     rc = STORE_ESOCKET;
-    if (!(self->pub = s_bind(ZMQ_PUB, self->pub_ep)) ||
-        !(self->query = s_bind(ZMQ_ROUTER, self->query_ep)))
+    if (!(self->pub = s_bind(self, ZMQ_PUB, self->pub_ep)) ||
+        !(self->query = s_bind(self, ZMQ_ROUTER, self->query_ep)))
         goto fail;
     zsock_set_sndhwm(self->query, 0); /* a snapshot must arrive whole */
     if ((rc = s_connect(self)) != 0)
@@ -577,8 +579,10 @@ static void s_heartbeat(store_t *self, uint64_t now)
 {
     uint64_t hb = (uint64_t)self->cfg.heartbeat_ms * 1000;
     if (now - self->heard_us > hb * self->cfg.liveness) {
-        util_warn("broker silent for %u ms: reconnecting to %s",
-                  (unsigned)((now - self->heard_us) / 1000), self->broker_ep);
+        int arc = auth_check(self->cfg.auth);
+        util_warn("broker silent for %u ms%s%s: reconnecting to %s",
+                  (unsigned)((now - self->heard_us) / 1000), arc ? ": " : "",
+                  arc ? auth_strerror(arc) : "", self->broker_ep);
         self->stats.reconnects++;
         if (s_connect(self) != 0)
             self->heard_us = now; /* try again after another silence */

@@ -56,6 +56,7 @@ typedef struct {
     unsigned batch_ms;         /* longest wait to fill a batch; 0 = 20 */
     unsigned heartbeat_ms;     /* 0 = 1000 */
     unsigned liveness;         /* heartbeats missed before reconnecting; 0 = 3 */
+    struct auth_t *auth;       /* CURVE for tcp endpoints (auth.h), borrowed; NULL: ipc only */
 } store_config_t;
 
 typedef struct {
