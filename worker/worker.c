@@ -234,7 +234,9 @@ static void s_do_job(zsock_t *sock, extract_t *ex, const wire_msg_t *m, uint64_t
         uint8_t *buf = wire_pack_result(&res, &len);
         const void *args[2] = {id, buf};
         size_t lens[2] = {UTIL_ID_HEX, len};
-        wire_send(sock, NULL, WIRE_RESULT, 2, args, lens);
+        if (wire_send(sock, NULL, WIRE_RESULT, 2, args, lens) != 0)
+            util_warn("job %s: result not sent (%s); the broker will redeliver it", id,
+                      zmq_strerror(zmq_errno()));
         free(buf);
         worker_result_clear(&res);
         (*jobs)++;
