@@ -1,6 +1,7 @@
 # Thin wrapper over CMake for people's habits. `make demo` and `make test` each install
 # what they need first (deploy/install-deps.sh runs apt-get), then build.
 BUILD ?= build
+ASAN_BUILD ?= build-asan
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: all deps build demo test bench soak fuzz asan clean
@@ -18,14 +19,23 @@ demo: build
 	rm -rf $(BUILD)/demo-data
 	$(BUILD)/bin/crossclaim run --data $(BUILD)/demo-data samples/
 
+# The suite twice: the release build, then the same tests built with ASan and UBSan
+# (leak checking on, UBSan halting on the first error; fuzz_smoke only in the first pass,
+# it makes its own sanitizer build). Any sanitizer report from any process fails it.
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j 1
+	$(MAKE) --no-print-directory asan
+
+asan: deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCC_SANITIZE=ON >/dev/null
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ctest --output-on-failure -j 1
 
 bench: build
 	sh bench/run.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD)
 
 # The long soak: 10,000 articles streamed in while workers and the store are killed with
 # kill -9 at random; prints the figures (submitted, acknowledged, in store, dead, lost...).

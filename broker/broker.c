@@ -13,6 +13,7 @@
     counted by reason, sampled into the log (rate-limited) and dropped, with a NACK to
     producers when there is a tag to answer to. Nothing here asserts on peer input. */
 #include "broker.h"
+#include "auth.h"
 #include "json.h"
 #include "metrics.h"
 #include "queue.h"
@@ -604,6 +605,11 @@ static void s_stats_json(broker_t *self, json_t *j)
         json_key(j, s_reason_names[r]);
         json_int(j, (int64_t)self->rejected[r]);
     }
+    json_obj_end(j);
+    json_key(j, "auth");
+    json_obj_begin(j);
+    json_key(j, "accepted"); json_int(j, (int64_t)auth_accepted(self->cfg.auth));
+    json_key(j, "denied"); json_int(j, (int64_t)auth_denied(self->cfg.auth));
     json_obj_end(j);
     json_key(j, "paused"); json_bool(j, self->paused);
     json_key(j, "latency_p50_s"); json_num(j, s_lat_quantile(self, 0.50));
@@ -1250,6 +1256,10 @@ static void s_publish_metrics(broker_t *self)
     s_metric(self, "crossclaim_windows1252_total", "counter",
              "Results of articles that were not valid UTF-8, decoded as Windows-1252.",
              self->windows1252);
+    s_metric(self, "crossclaim_auth_accepted_total", "counter",
+             "CURVE handshakes whose client key is in the allow dir.", auth_accepted(self->cfg.auth));
+    s_metric(self, "crossclaim_auth_denied_total", "counter",
+             "CURVE handshakes refused: client key not in the allow dir.", auth_denied(self->cfg.auth));
     s_mprintf(self, "# HELP crossclaim_rejected_total Messages rejected, by reason.\n"
                     "# TYPE crossclaim_rejected_total counter\n");
     for (int r = 0; r < R_COUNT; r++)
@@ -1302,18 +1312,9 @@ int broker_new(const broker_config_t *cfg, broker_t **out, char *err, size_t err
     zsock_set_rcvhwm(self->back, 100000);
     zsock_set_linger(self->front, 1000);
     zsock_set_linger(self->back, 1000);
-    if (zsock_bind(self->front, "%s", cfg->frontend) < 0) {
-        snprintf(err, errlen, "cannot bind the front end to %s: %s", cfg->frontend,
-                 zmq_strerror(zmq_errno()));
-        rc = -EADDRINUSE;
+    if ((rc = auth_bind(cfg->auth, self->front, cfg->frontend, err, errlen)) != 0 ||
+        (rc = auth_bind(cfg->auth, self->back, cfg->backend, err, errlen)) != 0)
         goto fail;
-    }
-    if (zsock_bind(self->back, "%s", cfg->backend) < 0) {
-        snprintf(err, errlen, "cannot bind the back end to %s: %s", cfg->backend,
-                 zmq_strerror(zmq_errno()));
-        rc = -EADDRINUSE;
-        goto fail;
-    }
     if (cfg->metrics_port) {
         rc = metrics_new(cfg->metrics_addr, cfg->metrics_port, &self->metrics);
         if (rc) {

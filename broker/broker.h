@@ -26,10 +26,12 @@ typedef struct {
     unsigned max_attempts;     /* failed attempts before a job is dead */
     unsigned metrics_port;     /* 0 = no HTTP metrics */
     const char *metrics_addr;  /* address for the metrics server */
+    struct auth_t *auth;       /* CURVE for tcp endpoints (auth.h), borrowed; NULL: ipc only */
 } broker_config_t;
 
-/* Opens the queue, binds both sockets and starts the metrics server. Returns 0 and *out,
-   or a negative error; on error `err` (size `errlen`) says what failed, for the user. */
+/* Opens the queue, binds both sockets through cfg->auth (CURVE on tcp, ipc files 0600)
+   and starts the metrics server. Returns 0 and *out, or a negative error; on error `err`
+   (size `errlen`) says what failed, for the user. */
 int broker_new(const broker_config_t *cfg, broker_t **out, char *err, size_t errlen);
 
 /* Stops, closes the sockets and the queue; nothing on NULL; sets *self_p = NULL. */

@@ -1,6 +1,7 @@
 /*  crossclaim-broker: command line for the broker. Parses and checks flags, sets up
     signals so SIGINT/SIGTERM stop the loop cleanly (the queue is closed, nothing
     acknowledged is lost), then runs broker_run. */
+#include "auth.h"
 #include "broker.h"
 #include "util.h"
 
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static volatile sig_atomic_t s_stop;
 
@@ -39,7 +41,13 @@ static void s_usage(FILE *out)
         "  --metrics-port P    serve Prometheus metrics on HTTP port P (default 0 = off)\n"
         "  --metrics-addr A    address for the metrics server (default 127.0.0.1)\n"
         "  --quiet             log warnings and errors only\n"
-        "  --help              this text\n");
+        "  --help              this text\n"
+        "\n"
+        "Across machines, bind tcp endpoints with CURVE: every client (worker, store,\n"
+        "producer, operator) needs a key pair and its public key in --curve-allow DIR.\n"
+        "ipc endpoints need no keys: the data dir is 0700 and the socket files 0600.\n"
+        "\n");
+    auth_usage(out, false, true);
 }
 
 /* Parses a decimal flag value within [lo, hi]; exits with a clear message otherwise. */
@@ -61,6 +69,7 @@ int main(int argc, char **argv)
     broker_config_t cfg = {.heartbeat_ms = 1000, .liveness = 3, .deadline_s = 60,
                            .max_attempts = 3, .metrics_addr = "127.0.0.1"};
     bool quiet = false;
+    auth_config_t acfg = {0};
     static const struct option opts[] = {
         {"data", required_argument, NULL, 'd'},
         {"frontend", required_argument, NULL, 'f'},
@@ -71,6 +80,9 @@ int main(int argc, char **argv)
         {"max-attempts", required_argument, NULL, 'm'},
         {"metrics-port", required_argument, NULL, 'p'},
         {"metrics-addr", required_argument, NULL, 'a'},
+        {"curve-key", required_argument, NULL, 'K'},
+        {"curve-allow", required_argument, NULL, 'A'},
+        {"insecure", no_argument, NULL, 'I'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -87,6 +99,9 @@ int main(int argc, char **argv)
         case 'm': cfg.max_attempts = s_num("--max-attempts", optarg, 1, 1000); break;
         case 'p': cfg.metrics_port = s_num("--metrics-port", optarg, 0, 65535); break;
         case 'a': cfg.metrics_addr = optarg; break;
+        case 'K': acfg.key = optarg; break;
+        case 'A': acfg.allow_dir = optarg; break;
+        case 'I': acfg.insecure = true; break;
         case 'q': quiet = true; break;
         case 'h': s_usage(stdout); return 0;
         default: s_usage(stderr); return 2;
@@ -127,14 +142,28 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    struct stat st;
+    if (stat(cfg.data_dir, &st) == 0 && (st.st_mode & 077))
+        util_warn("data dir %s is open to group or others (mode %04o): chmod 700 it",
+                  cfg.data_dir, (unsigned)(st.st_mode & 07777));
+
     char err[512] = "";
+    auth_t *auth = NULL;
+    if (auth_new(&acfg, &auth, err, sizeof err) != 0) {
+        fprintf(stderr, "crossclaim-broker: %s\n", err);
+        return 1;
+    }
+    cfg.auth = auth;
     broker_t *broker = NULL;
     rc = broker_new(&cfg, &broker, err, sizeof err);
     if (rc) {
         fprintf(stderr, "crossclaim-broker: %s\n", err);
+        auth_destroy(&auth);
         return 1;
     }
     rc = broker_run(broker, &s_stop);
+    /* The sockets close before the ZAP handler stops: never a CURVE socket without one. */
     broker_destroy(&broker);
+    auth_destroy(&auth);
     return rc ? 1 : 0;
 }

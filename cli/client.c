@@ -1,5 +1,6 @@
 /*  client: pipelined SUBMIT with retries, and ADMIN requests, over one DEALER socket. */
 #include "client.h"
+#include "auth.h"
 #include "wire.h"
 #include "util.h"
 
@@ -17,6 +18,7 @@ typedef struct {
 
 struct client_t {
     zsock_t *sock;
+    auth_t *auth;          /* borrowed: CURVE for tcp, and the handshake watch */
     zpoller_t *poller;     /* on sock; made once, not per pump */
     uint64_t next_scan_us; /* next look for overdue resends */
     zhashx_t *pending;     /* tag string -> s_pending_t* */
@@ -45,7 +47,7 @@ static void s_pending_free(void **item)
     }
 }
 
-client_t *client_new(const char *endpoint, unsigned window)
+client_t *client_new_auth(const char *endpoint, unsigned window, auth_t *auth)
 {
     zsock_t *sock = zsock_new(ZMQ_DEALER);
     if (!sock)
@@ -53,13 +55,18 @@ client_t *client_new(const char *endpoint, unsigned window)
     zsock_set_linger(sock, 0);
     zsock_set_sndhwm(sock, 0);
     zsock_set_rcvhwm(sock, 0);
-    if (zsock_connect(sock, "%s", endpoint) != 0) {
-        util_error("cannot connect to broker at %s: %s", endpoint, zmq_strerror(zmq_errno()));
+    /* A refused handshake leaves the DEALER without a pipe, where a send would block for
+       ever; with no wait the article stays pending and is resent (or the wait gives up). */
+    zsock_set_sndtimeo(sock, 0);
+    char err[512];
+    if (auth_connect(auth, sock, endpoint, err, sizeof err) != 0) {
+        util_error("broker: %s", err);
         zsock_destroy(&sock);
         return NULL;
     }
     client_t *self = util_calloc(1, sizeof *self);
     self->sock = sock;
+    self->auth = auth;
     self->poller = zpoller_new(sock, NULL);
     self->pending = zhashx_new();
     zhashx_set_destructor(self->pending, s_pending_free);
@@ -68,6 +75,23 @@ client_t *client_new(const char *endpoint, unsigned window)
     self->next_tag = 1;
     self->last_answer_us = util_mono_us();
     return self;
+}
+
+client_t *client_new(const char *endpoint, unsigned window)
+{
+    return client_new_auth(endpoint, window, NULL);
+}
+
+const char *client_auth_failure(client_t *self)
+{
+    int rc = self ? auth_check(self->auth) : 0;
+    return rc ? auth_strerror(rc) : NULL;
+}
+
+/* True when waiting is pointless: the broker refused our key. */
+static bool s_refused(client_t *self)
+{
+    return auth_check(self->auth) == AUTH_EREFUSED;
 }
 
 void client_destroy(client_t **self_p)
@@ -176,7 +200,7 @@ static int s_wait_below(client_t *self, size_t limit, unsigned give_up_ms)
 {
     while (zhashx_size(self->pending) > limit) {
         client_pump(self, 100);
-        if (zsys_interrupted)
+        if (zsys_interrupted || s_refused(self))
             return -1;
         if (give_up_ms && util_mono_us() - self->last_answer_us > (uint64_t)give_up_ms * 1000u)
             return -1;
@@ -229,7 +253,8 @@ int client_admin(client_t *self, const char *verb, const char *arg, char **paylo
     else
         wire_sendv(self->sock, NULL, WIRE_ADMIN, self->admin_tag, verb, NULL);
     uint64_t deadline = util_mono_us() + (uint64_t)timeout_ms * 1000u;
-    while (!self->admin_done && util_mono_us() < deadline && !zsys_interrupted)
+    while (!self->admin_done && util_mono_us() < deadline && !zsys_interrupted &&
+           !s_refused(self))
         client_pump(self, 50);
     self->admin_tag[0] = 0;
     if (!self->admin_done) {

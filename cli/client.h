@@ -27,9 +27,19 @@ typedef struct {
 /* Called for each NACK with the article's source and the broker's reason. */
 typedef void (client_nack_fn)(void *arg, const char *source, const char *reason);
 
+struct auth_t;
+
 /* Connects to the broker front end. `window` = articles unanswered at once (0: 256).
-   Returns NULL (with a message logged) when the endpoint is invalid. */
+   `auth` (borrowed, may be NULL) sets up CURVE for a tcp endpoint (auth.h). Returns NULL
+   (with a message logged) when the endpoint is invalid or needs keys it was not given. */
+client_t *client_new_auth(const char *endpoint, unsigned window, struct auth_t *auth);
+
+/* client_new_auth without keys: for ipc endpoints. */
 client_t *client_new(const char *endpoint, unsigned window);
+
+/* Why the broker can't be talked to, when the security handshake failed (auth.h's
+   auth_strerror text), or NULL. The waits below give up early when it refused our key. */
+const char *client_auth_failure(client_t *self);
 void client_destroy(client_t **self_p);
 
 void client_on_nack(client_t *self, client_nack_fn *fn, void *arg);

@@ -1,5 +1,6 @@
 /*  crossclaim: the command people type. Each subcommand has --help; errors say what went
     wrong and what to do, and exit non-zero. */
+#include "auth.h"
 #include "client.h"
 #include "db.h"
 #include "input.h"
@@ -14,6 +15,7 @@
 #include <czmq.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +42,7 @@ static const char *s_usage_main =
     "  top                live view of the queue, rates, latency and workers\n"
     "  dead               list, show and requeue dead letters\n"
     "  pause, resume      stop and restart dispatching jobs to workers\n"
+    "  keygen NAME        make a CURVE key pair for talking over tcp\n"
     "\n"
     "PATH is a .txt file (first line the title), a .jsonl file (news-please fields),\n"
     "a directory (read recursively) or - for stdin. The data dir defaults to\n"
@@ -89,6 +92,83 @@ static void s_store_ep(const char *data, const char *given, const char *file, ch
     char abs[PATH_MAX];
     const char *dir = realpath(data, abs) ? abs : data;
     snprintf(out, cap, "ipc://%.*s/%s", (int)(cap > 64 ? cap - 64 : 0), dir, file);
+}
+
+/* CURVE flags of the commands that talk to a broker (auth.h). */
+#define S_AUTH_OPTIONS {"curve-key", required_argument, 0, 'K'}, \
+    {"curve-server", required_argument, 0, 'S'}, {"insecure", no_argument, 0, 'I'}
+
+/* Takes getopt's `c` when it is one of S_AUTH_OPTIONS. */
+static bool s_auth_opt(int c, auth_config_t *a)
+{
+    switch (c) {
+    case 'K': a->key = optarg; return true;
+    case 'S': a->server_key = optarg; return true;
+    case 'I': a->insecure = true; return true;
+    default: return false;
+    }
+}
+
+static void s_auth_help(void)
+{
+    printf("\nFor a broker on tcp (--broker tcp://HOST:PORT):\n");
+    auth_usage(stdout, true, false);
+}
+
+/* Loads the keys; prints why not and returns NULL on failure (*ok = false). */
+static auth_t *s_auth(const char *cmd, const auth_config_t *a, bool *ok)
+{
+    char err[512];
+    auth_t *auth = NULL;
+    *ok = auth_new(a, &auth, err, sizeof err) == 0;
+    if (!*ok)
+        fprintf(stderr, "crossclaim %s: %s\n", cmd, err);
+    return auth;
+}
+
+/* ---- keygen ---- */
+
+static int s_cmd_keygen(int argc, char **argv)
+{
+    const char *dir = ".";
+    static const struct option opts[] = {
+        {"out", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': dir = optarg; break;
+        case 'h':
+            printf("usage: crossclaim keygen [--out DIR] NAME\n"
+                   "\n"
+                   "Makes a CURVE key pair for a process that talks over tcp: DIR/NAME.key, the\n"
+                   "public key, and DIR/NAME.key_secret, the key pair (mode 0600; it never\n"
+                   "leaves its machine). Existing files are never overwritten. The files are\n"
+                   "czmq certificates, readable by other ZeroMQ tools.\n"
+                   "\n"
+                   "  -o, --out DIR   where to write them (default .; made 0700 when missing)\n"
+                   "\n"
+                   "Setting up a broker on host A and a worker on host B:\n"
+                   "  A$ crossclaim keygen --out /etc/crossclaim broker\n"
+                   "  B$ crossclaim keygen --out /etc/crossclaim worker-b\n"
+                   "  copy A's broker.key to B, and B's worker-b.key to A's /etc/crossclaim/allow/\n"
+                   "  A$ crossclaim-broker --data D --backend tcp://*:5556 \\\n"
+                   "       --curve-key /etc/crossclaim/broker.key_secret --curve-allow /etc/crossclaim/allow\n"
+                   "  B$ crossclaim-worker --broker tcp://A:5556 \\\n"
+                   "       --curve-key /etc/crossclaim/worker-b.key_secret --curve-server /etc/crossclaim/broker.key\n");
+            return 0;
+        default: return s_bad_usage("keygen", "unknown option");
+        }
+    }
+    if (optind + 1 != argc)
+        return s_bad_usage("keygen", "give exactly one NAME");
+    char pub[4200], sec[4200], err[512];
+    if (auth_keygen(dir, argv[optind], pub, sec, sizeof pub, err, sizeof err) != 0) {
+        fprintf(stderr, "crossclaim keygen: %s\n", err);
+        return 1;
+    }
+    printf("public key  %s   (give it to the other side)\n"
+           "key pair    %s   (mode 0600: keep it on this machine)\n", pub, sec);
+    return 0;
 }
 
 /* ---- run ---- */
@@ -143,7 +223,9 @@ static int s_cmd_submit(int argc, char **argv)
     static const struct option opts[] = {
         {"data", required_argument, 0, 'd'}, {"broker", required_argument, 0, 'b'},
         {"window", required_argument, 0, 'W'}, {"timeout", required_argument, 0, 't'},
-        {"retry-ms", required_argument, 0, 'r'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"retry-ms", required_argument, 0, 'r'}, {"help", no_argument, 0, 'h'},
+        S_AUTH_OPTIONS, {0, 0, 0, 0}};
+    auth_config_t acfg = {0};
     int c;
     while ((c = getopt_long(argc, argv, "hd:b:", opts, NULL)) != -1) {
         switch (c) {
@@ -167,21 +249,31 @@ static int s_cmd_submit(int argc, char **argv)
                    "\n"
                    "Exit status: 0 all acknowledged, 3 some inputs rejected, 1 broker unreachable.\n",
                    DEFAULT_DATA);
+            s_auth_help();
             return 0;
-        default: return s_bad_usage("submit", "unknown option");
+        default:
+            if (s_auth_opt(c, &acfg))
+                break;
+            return s_bad_usage("submit", "unknown option");
         }
     }
     if (optind >= argc)
         return s_bad_usage("submit", "give at least one PATH to read articles from");
     char ep[PATH_MAX + 16];
     s_front(data, broker, ep, sizeof ep);
-    client_t *cl = client_new(ep, window);
-    if (!cl)
+    bool ok;
+    auth_t *auth = s_auth("submit", &acfg, &ok);
+    client_t *cl = ok ? client_new_auth(ep, window, auth) : NULL;
+    if (!cl) {
+        auth_destroy(&auth);
         return 1;
+    }
     client_set_retry(cl, retry_ms);
     submit_result_t sr;
     submit_paths(cl, (const char *const *)argv + optind, argc - optind, timeout * 1000u, &sr);
+    const char *why = client_auth_failure(cl);
     client_destroy(&cl);
+    auth_destroy(&auth);
     client_stats_t cs = sr.client;
     char detail[96];
     submit_rejected_detail(&sr, detail, sizeof detail);
@@ -190,6 +282,10 @@ static int s_cmd_submit(int argc, char **argv)
             (unsigned long long)cs.sent, (unsigned long long)cs.queued,
             (unsigned long long)cs.duplicate, (unsigned long long)sr.bad, detail,
             (unsigned long long)cs.resent, (unsigned long long)cs.pending);
+    if (sr.failed && why) {
+        fprintf(stderr, "crossclaim submit: the broker at %s: %s\n", ep, why);
+        return 1;
+    }
     if (sr.failed) {
         fprintf(stderr, "crossclaim submit: the broker at %s did not answer for %u s; is it running?\n",
                 ep, timeout);
@@ -592,7 +688,8 @@ static int s_cmd_top(int argc, char **argv)
     static const struct option opts[] = {
         {"data", required_argument, 0, 'd'}, {"broker", required_argument, 0, 'b'},
         {"interval-ms", required_argument, 0, 'i'}, {"iterations", required_argument, 0, 'n'},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"help", no_argument, 0, 'h'}, S_AUTH_OPTIONS, {0, 0, 0, 0}};
+    auth_config_t acfg = {0};
     int c;
     while ((c = getopt_long(argc, argv, "hd:b:n:", opts, NULL)) != -1) {
         switch (c) {
@@ -612,33 +709,48 @@ static int s_cmd_top(int argc, char **argv)
                    "  -b, --broker EP      broker front end\n"
                    "      --interval-ms MS refresh interval (default 1000)\n"
                    "  -n, --iterations N   stop after N refreshes\n", DEFAULT_DATA);
+            s_auth_help();
             return 0;
-        default: return s_bad_usage("top", "unknown option");
+        default:
+            if (s_auth_opt(c, &acfg))
+                break;
+            return s_bad_usage("top", "unknown option");
         }
     }
     if (optind < argc)
         return s_bad_usage("top", "takes no arguments");
     char ep[PATH_MAX + 16];
     s_front(data, broker, ep, sizeof ep);
-    return top_run(ep, interval, iterations);
+    bool ok;
+    auth_t *auth = s_auth("top", &acfg, &ok);
+    int rc = ok ? top_run(ep, interval, iterations, auth) : 1;
+    auth_destroy(&auth);
+    return rc;
 }
 
 /* ---- status, dead, pause, resume: ADMIN requests to the broker ---- */
 
-static int s_admin(const char *cmd, const char *data, const char *broker, const char *verb,
-                   const char *arg, char **payload)
+static int s_admin(const char *cmd, const char *data, const char *broker,
+                   const auth_config_t *acfg, const char *verb, const char *arg, char **payload)
 {
     char ep[PATH_MAX + 16];
     s_front(data, broker, ep, sizeof ep);
-    client_t *cl = client_new(ep, 1);
-    if (!cl)
-        return 1;
-    int rc = client_admin(cl, verb, arg, payload, 3000);
-    client_destroy(&cl);
-    if (rc == -2) {
-        fprintf(stderr, "crossclaim %s: no answer from the broker at %s; is it running?\n", cmd, ep);
+    bool ok;
+    auth_t *auth = s_auth(cmd, acfg, &ok);
+    client_t *cl = ok ? client_new_auth(ep, 1, auth) : NULL;
+    if (!cl) {
+        auth_destroy(&auth);
         return 1;
     }
+    int rc = client_admin(cl, verb, arg, payload, 3000);
+    const char *why = client_auth_failure(cl);
+    if (rc == -2)
+        fprintf(stderr, "crossclaim %s: no answer from the broker at %s%s%s\n", cmd, ep,
+                why ? ": " : "; is it running?", why ? why : "");
+    client_destroy(&cl);
+    auth_destroy(&auth);
+    if (rc == -2)
+        return 1;
     if (rc != 0) {
         fprintf(stderr, "crossclaim %s: %s\n", cmd, *payload ? *payload : "error");
         free(*payload);
@@ -654,7 +766,9 @@ static int s_cmd_status(int argc, char **argv)
     bool as_json = false;
     static const struct option opts[] = {
         {"data", required_argument, 0, 'd'}, {"broker", required_argument, 0, 'b'},
-        {"json", no_argument, 0, 'j'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"json", no_argument, 0, 'j'}, {"help", no_argument, 0, 'h'}, S_AUTH_OPTIONS,
+        {0, 0, 0, 0}};
+    auth_config_t acfg = {0};
     int c;
     while ((c = getopt_long(argc, argv, "hd:b:", opts, NULL)) != -1) {
         switch (c) {
@@ -669,19 +783,31 @@ static int s_cmd_status(int argc, char **argv)
                    "  -d, --data DIR    data dir (default %s)\n"
                    "  -b, --broker EP   broker front end (default ipc://DIR/frontend.ipc)\n"
                    "      --json        one JSON object: {\"broker\": ..., \"store\": ...}\n", DEFAULT_DATA);
+            s_auth_help();
             return 0;
-        default: return s_bad_usage("status", "unknown option");
+        default:
+            if (s_auth_opt(c, &acfg))
+                break;
+            return s_bad_usage("status", "unknown option");
         }
     }
     char *payload = NULL;
     char ep[PATH_MAX + 16];
     s_front(data, broker, ep, sizeof ep);
-    client_t *cl = client_new(ep, 1);
+    bool ok;
+    auth_t *auth = s_auth("status", &acfg, &ok);
+    if (!ok)
+        return 1;
+    client_t *cl = client_new_auth(ep, 1, auth);
     if (cl && client_admin(cl, "stats", NULL, &payload, 1500) != 0) {
         free(payload);
         payload = NULL;
     }
+    const char *why = client_auth_failure(cl);
+    if (why)
+        fprintf(stderr, "crossclaim status: the broker at %s: %s\n", ep, why);
     client_destroy(&cl);
+    auth_destroy(&auth);
     db_t *db = NULL;
     db_stats_t ds;
     bool have_db = db_open(data, true, &db) == 0 && db_stats(db, &ds) == 0;
@@ -728,7 +854,9 @@ static int s_cmd_admin_simple(const char *cmd, int argc, char **argv)
     bool all = false;
     static const struct option opts[] = {
         {"data", required_argument, 0, 'd'}, {"broker", required_argument, 0, 'b'},
-        {"all", no_argument, 0, 'a'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"all", no_argument, 0, 'a'}, {"help", no_argument, 0, 'h'}, S_AUTH_OPTIONS,
+        {0, 0, 0, 0}};
+    auth_config_t acfg = {0};
     int c;
     bool is_dead = strcmp(cmd, "dead") == 0;
     while ((c = getopt_long(argc, argv, "hd:b:", opts, NULL)) != -1) {
@@ -746,8 +874,12 @@ static int s_cmd_admin_simple(const char *cmd, int argc, char **argv)
                 printf("usage: crossclaim %s [--data DIR] [--broker EP]\n\n%s\n", cmd,
                        strcmp(cmd, "pause") == 0 ? "Stops dispatching jobs to workers; submits are still accepted."
                                                  : "Starts dispatching jobs to workers again.");
+            s_auth_help();
             return 0;
-        default: return s_bad_usage(cmd, "unknown option");
+        default:
+            if (s_auth_opt(c, &acfg))
+                break;
+            return s_bad_usage(cmd, "unknown option");
         }
     }
     const char *verb = cmd, *arg = NULL;
@@ -773,7 +905,7 @@ static int s_cmd_admin_simple(const char *cmd, int argc, char **argv)
     if (optind < argc)
         return s_bad_usage(cmd, "too many arguments");
     char *payload = NULL;
-    int rc = s_admin(cmd, data, broker, verb, arg, &payload);
+    int rc = s_admin(cmd, data, broker, &acfg, verb, arg, &payload);
     if (rc == 0 && payload) {
         fputs(payload, stdout);
         if (payload[0] && payload[strlen(payload) - 1] != '\n')
@@ -800,6 +932,7 @@ int main(int argc, char **argv)
     argc--;
     argv++;
     if (!strcmp(cmd, "run")) return s_cmd_run(argc, argv);
+    if (!strcmp(cmd, "keygen")) return s_cmd_keygen(argc, argv);
     if (!strcmp(cmd, "submit")) return s_cmd_submit(argc, argv);
     if (!strcmp(cmd, "export")) return s_cmd_export(argc, argv);
     if (!strcmp(cmd, "query")) return s_cmd_query(argc, argv);

@@ -109,7 +109,8 @@ static void s_draw(FILE *out, bool tty, const char *ep, const s_stats_t *st, con
     fflush(out);
 }
 
-int top_run(const char *endpoint, unsigned interval_ms, unsigned iterations)
+int top_run(const char *endpoint, unsigned interval_ms, unsigned iterations,
+            struct auth_t *auth)
 {
     bool tty = isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
     struct termios saved, raw;
@@ -120,7 +121,7 @@ int top_run(const char *endpoint, unsigned interval_ms, unsigned iterations)
     } else {
         tty = false;
     }
-    client_t *cl = client_new(endpoint, 1);
+    client_t *cl = client_new_auth(endpoint, 1, auth);
     int rc = 1;
     if (!cl)
         goto leave;
@@ -142,7 +143,9 @@ int top_run(const char *endpoint, unsigned interval_ms, unsigned iterations)
         } else {
             if (tty)
                 fputs("\033[H\033[2J", stdout);
-            printf("crossclaim top: no answer from the broker at %s\n", endpoint);
+            const char *why = client_auth_failure(cl);
+            printf("crossclaim top: no answer from the broker at %s%s%s\n", endpoint,
+                   why ? ": " : "", why ? why : "");
             fflush(stdout);
             have_prev = false;
         }

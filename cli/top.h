@@ -6,7 +6,10 @@
 
 /* Shows the view for the broker front end `endpoint` every `interval_ms`, `iterations`
    times (0: until q or ^C). On a terminal it redraws in place; otherwise it prints one
-   block per refresh. Returns the exit code: 0, or 1 when the broker never answered. */
-int top_run(const char *endpoint, unsigned interval_ms, unsigned iterations);
+   block per refresh. `auth` (borrowed, may be NULL) is for a tcp endpoint. Returns the
+   exit code: 0, or 1 when the broker never answered. */
+struct auth_t;
+int top_run(const char *endpoint, unsigned interval_ms, unsigned iterations,
+            struct auth_t *auth);
 
 #endif

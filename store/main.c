@@ -1,4 +1,5 @@
 /*  crossclaim-store: command line of the store daemon (store.h). */
+#include "auth.h"
 #include "store.h"
 #include "util.h"
 
@@ -7,8 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-static const char *s_usage =
+static const char *s_usage_head =
     "usage: crossclaim-store --data DIR [options]\n"
     "\n"
     "Merges workers' results from the broker into the results database DIR/store (LMDB),\n"
@@ -29,7 +31,11 @@ static const char *s_usage =
     "  --metrics-port P    serve Prometheus metrics on HTTP port P (default 0 = off)\n"
     "  --metrics-addr A    address for the metrics server (default 127.0.0.1)\n"
     "  --quiet             log warnings and errors only\n"
-    "  --help              this text\n";
+    "  --help              this text\n"
+    "\n"
+    "A tcp broker needs CURVE: the store's key pair and the broker's public key. A tcp\n"
+    "feed or query endpoint is a CURVE server too: its clients' keys go in --curve-allow.\n"
+    "\n";
 
 /* Parses a positive decimal option value no greater than max. */
 static int s_uint(const char *opt, const char *v, unsigned max, unsigned *out)
@@ -50,20 +56,27 @@ int main(int argc, char **argv)
 {
     util_log_init("crossclaim-store");
     store_config_t cfg = {0};
+    auth_config_t acfg = {0};
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
-            fputs(s_usage, stdout);
+            fputs(s_usage_head, stdout);
+            auth_usage(stdout, true, true);
             return 0;
         }
         if (strcmp(o, "--quiet") == 0) {
             util_log_quiet(true);
             continue;
         }
+        if (strcmp(o, "--insecure") == 0) {
+            acfg.insecure = true;
+            continue;
+        }
         static const char *with_value[] = {"--data", "--broker", "--pub", "--query", "--name",
                                            "--batch", "--batch-ms", "--heartbeat-ms",
                                            "--liveness", "--pub-hwm", "--metrics-port",
-                                           "--metrics-addr"};
+                                           "--metrics-addr", "--curve-key", "--curve-server",
+                                           "--curve-allow"};
         bool known = false;
         for (size_t k = 0; k < sizeof with_value / sizeof *with_value; k++)
             known |= strcmp(o, with_value[k]) == 0;
@@ -87,6 +100,12 @@ int main(int argc, char **argv)
             cfg.query = v;
         else if (strcmp(o, "--name") == 0)
             cfg.name = v;
+        else if (strcmp(o, "--curve-key") == 0)
+            acfg.key = v;
+        else if (strcmp(o, "--curve-server") == 0)
+            acfg.server_key = v;
+        else if (strcmp(o, "--curve-allow") == 0)
+            acfg.allow_dir = v;
         else if (strcmp(o, "--batch") == 0)
             rc = s_uint(o, v, 100000, &cfg.batch);
         else if (strcmp(o, "--batch-ms") == 0)
@@ -110,14 +129,28 @@ int main(int argc, char **argv)
     }
     zsys_init();
     zsys_set_logstream(NULL);
+    char err[512];
+    auth_t *auth = NULL;
+    if (auth_new(&acfg, &auth, err, sizeof err) != 0) {
+        fprintf(stderr, "crossclaim-store: %s\n", err);
+        return 1;
+    }
+    cfg.auth = auth;
     store_t *store = NULL;
     int rc = store_new(&cfg, &store);
     if (rc) {
         fprintf(stderr, "crossclaim-store: cannot start: %s\n", store_strerror(rc));
+        auth_destroy(&auth);
         return 1;
     }
+    struct stat st;
+    if (stat(cfg.data_dir, &st) == 0 && (st.st_mode & 077))
+        util_warn("data dir %s is open to group or others (mode %04o): chmod 700 it",
+                  cfg.data_dir, (unsigned)(st.st_mode & 07777));
     rc = store_run(store);
+    /* Sockets first: a CURVE socket never outlives its ZAP handler. */
     store_destroy(&store);
+    auth_destroy(&auth);
     if (rc) {
         fprintf(stderr, "crossclaim-store: stopped: %s\n", store_strerror(rc));
         return 1;

@@ -6,6 +6,7 @@
     to the broker and published. Nothing is acked before its commit, so a crash at any
     point costs at most a redelivery, which the idempotent merge absorbs. */
 #include "store.h"
+#include "auth.h"
 #include "db.h"
 #include "metrics.h"
 #include "promtext.h"
@@ -94,9 +95,9 @@ static int s_connect(store_t *self)
     zsock_set_sndtimeo(self->broker, 0);
     zsock_set_linger(self->broker, 0);
     zsock_set_rcvhwm(self->broker, 0);
-    if (zsock_connect(self->broker, "%s", self->broker_ep) != 0) {
-        util_error("cannot connect to the broker at %s: %s", self->broker_ep,
-                   zmq_strerror(zmq_errno()));
+    char err[512];
+    if (auth_connect(self->cfg.auth, self->broker, self->broker_ep, err, sizeof err) != 0) {
+        util_error("cannot connect to the broker: %s", err);
         return STORE_ESOCKET;
     }
     self->heard_us = util_mono_us();
@@ -543,9 +544,10 @@ static char *s_endpoint(const char *given, const char *dir, const char *file)
     return s;
 }
 
-/* Binds a new socket. `sndhwm` (< 0: ZeroMQ's default) must be set before the bind:
-   connections accepted later take the options the socket had when it was bound. */
-static zsock_t *s_bind(int type, const char *ep, int sndhwm)
+/* Binds a new socket, through auth for tcp endpoints. `sndhwm` (< 0: ZeroMQ's default)
+   must be set before the bind: connections accepted later take the options the socket had
+   when it was bound. */
+static zsock_t *s_bind(store_t *self, int type, const char *ep, int sndhwm)
 {
     zsock_t *s = zsock_new(type);
     if (!s)
@@ -553,8 +555,9 @@ static zsock_t *s_bind(int type, const char *ep, int sndhwm)
     zsock_set_linger(s, 0);
     if (sndhwm >= 0)
         zsock_set_sndhwm(s, sndhwm);
-    if (zsock_bind(s, "%s", ep) < 0) {
-        util_error("cannot bind %s: %s", ep, zmq_strerror(zmq_errno()));
+    char err[512];
+    if (auth_bind(self->cfg.auth, s, ep, err, sizeof err) != 0) {
+        util_error("%s", err);
         zsock_destroy(&s);
     }
     return s;
@@ -606,9 +609,9 @@ int store_new(const store_config_t *cfg, store_t **out)
     self->published = st.seq; /* history is for SINCE, not re-announced */
     rc = STORE_ESOCKET;
     /* A snapshot or a SINCE answer must arrive whole: no high-water mark on queries. */
-    if (!(self->pub = s_bind(ZMQ_PUB, self->pub_ep,
+    if (!(self->pub = s_bind(self, ZMQ_PUB, self->pub_ep,
                              (int)(cfg->pub_hwm ? cfg->pub_hwm : STORE_PUB_HWM))) ||
-        !(self->query = s_bind(ZMQ_ROUTER, self->query_ep, 0)))
+        !(self->query = s_bind(self, ZMQ_ROUTER, self->query_ep, 0)))
         goto fail;
     promtext_hist_init(&self->batch_hist, s_batch_bounds, S_NB(s_batch_bounds));
     promtext_hist_init(&self->extract_hist, s_extract_bounds, S_NB(s_extract_bounds));
@@ -712,8 +715,10 @@ static void s_heartbeat(store_t *self, uint64_t now)
        silence, and reconnecting would make the broker requeue every uncommitted result. */
     bool unread = self->broker && (zsock_events(self->broker) & ZMQ_POLLIN);
     if (!unread && now - self->heard_us > hb * self->cfg.liveness) {
-        util_warn("broker silent for %u ms: reconnecting to %s",
-                  (unsigned)((now - self->heard_us) / 1000), self->broker_ep);
+        int arc = auth_check(self->cfg.auth);
+        util_warn("broker silent for %u ms%s%s: reconnecting to %s",
+                  (unsigned)((now - self->heard_us) / 1000), arc ? ": " : "",
+                  arc ? auth_strerror(arc) : "", self->broker_ep);
         self->stats.reconnects++;
         if (s_connect(self) != 0)
             self->heard_us = now; /* try again after another silence */

@@ -68,6 +68,7 @@ typedef struct {
                                   0 = STORE_PUB_HWM */
     unsigned metrics_port;     /* Prometheus metrics on HTTP; 0 = off */
     const char *metrics_addr;  /* its address; NULL = 127.0.0.1 */
+    struct auth_t *auth;       /* CURVE for tcp endpoints (auth.h), borrowed; NULL: ipc only */
 } store_config_t;
 
 typedef struct {

@@ -1,4 +1,5 @@
 /*  crossclaim-worker: command line for the worker daemon. */
+#include "auth.h"
 #include "worker.h"
 #include "util.h"
 
@@ -21,9 +22,13 @@ static void s_usage(FILE *out)
         "  --credit N         jobs held at once, 1..1000 (default 2)\n"
         "  --heartbeat-ms MS  heartbeat interval (default 1000)\n"
         "  --liveness N       missed heartbeats before reconnecting (default 3)\n"
-        "  --curve-dir DIR    CURVE keys for tcp endpoints\n"
         "  --quiet            only warnings and errors\n"
-        "  -h, --help         this help\n");
+        "  -h, --help         this help\n"
+        "\n"
+        "A tcp broker needs CURVE: this worker's key pair, and the broker's public key;\n"
+        "the broker lets in only keys from its --curve-allow dir.\n"
+        "\n");
+    auth_usage(out, true, false);
 }
 
 static int s_uint(const char *opt, const char *s, unsigned lo, unsigned hi, unsigned *out)
@@ -47,10 +52,12 @@ int main(int argc, char **argv)
         .broker = "ipc://./crossclaim-data/backend.ipc",
         .name = name, .credit = 2, .heartbeat_ms = 1000, .liveness = 3,
     };
+    auth_config_t acfg = {0};
     static const struct option opts[] = {
         {"broker", required_argument, 0, 'b'}, {"name", required_argument, 0, 'n'},
         {"credit", required_argument, 0, 'c'}, {"heartbeat-ms", required_argument, 0, 'H'},
-        {"liveness", required_argument, 0, 'l'}, {"curve-dir", required_argument, 0, 'k'},
+        {"liveness", required_argument, 0, 'l'}, {"curve-key", required_argument, 0, 'K'},
+        {"curve-server", required_argument, 0, 'S'}, {"insecure", no_argument, 0, 'I'},
         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -60,7 +67,9 @@ int main(int argc, char **argv)
         case 'c': if (s_uint("--credit", optarg, 1, 1000, &cfg.credit)) return 2; break;
         case 'H': if (s_uint("--heartbeat-ms", optarg, 10, 600000, &cfg.heartbeat_ms)) return 2; break;
         case 'l': if (s_uint("--liveness", optarg, 1, 1000, &cfg.liveness)) return 2; break;
-        case 'k': cfg.curve_dir = optarg; break;
+        case 'K': acfg.key = optarg; break;
+        case 'S': acfg.server_key = optarg; break;
+        case 'I': acfg.insecure = true; break;
         case 'q': cfg.quiet = true; break;
         case 'h': s_usage(stdout); return 0;
         default: s_usage(stderr); return 2;
@@ -70,5 +79,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "crossclaim-worker: unexpected argument '%s' (see --help)\n", argv[optind]);
         return 2;
     }
-    return worker_run(&cfg) == 0 ? 0 : 1;
+    char err[512];
+    auth_t *auth = NULL;
+    if (auth_new(&acfg, &auth, err, sizeof err) != 0) {
+        fprintf(stderr, "crossclaim-worker: %s\n", err);
+        return 1;
+    }
+    cfg.auth = auth;
+    int rc = worker_run(&cfg);
+    auth_destroy(&auth);
+    return rc == 0 ? 0 : 1;
 }

@@ -2,6 +2,7 @@
     Result protobuf. The conversion borrows every string from the extractor's arena so a
     job costs one pack buffer and a few pointer arrays, not a copy per span. */
 #include "worker.h"
+#include "auth.h"
 #include "wire.h"
 #include "util.h"
 
@@ -178,8 +179,13 @@ static zsock_t *s_connect(const worker_config_t *cfg)
         return NULL;
     zsock_set_linger(sock, 0);
     zsock_set_rcvhwm(sock, 0);
+    /* Never block on a send: a refused handshake leaves a DEALER with no pipe, where a
+       send would wait forever. A lost RESULT is redelivered by the broker. */
+    zsock_set_sndtimeo(sock, 0);
     zsock_set_maxmsgsize(sock, (int64_t)WIRE_MAX_MESSAGE + 4096);
-    if (zsock_connect(sock, "%s", cfg->broker) != 0) {
+    char err[512];
+    if (auth_connect(cfg->auth, sock, cfg->broker, err, sizeof err) != 0) {
+        util_error("%s", err);
         zsock_destroy(&sock);
         return NULL;
     }
@@ -187,6 +193,20 @@ static zsock_t *s_connect(const worker_config_t *cfg)
     snprintf(credit, sizeof credit, "%u", cfg->credit);
     wire_sendv(sock, NULL, WIRE_HELLO, "worker", cfg->name, credit, NULL);
     return sock;
+}
+
+/* Says so when the broker refuses our key, at each change and then once a minute: the
+   worker keeps trying, so a key added to the broker's allow dir later lets it in. */
+static void s_check_auth(const worker_config_t *cfg, uint64_t now)
+{
+    static int last;
+    static uint64_t logged_us;
+    int rc = auth_check(cfg->auth);
+    if (rc && (rc != last || now - logged_us > 60u * 1000000u)) {
+        util_error("%s: %s at %s; still trying", cfg->name, auth_strerror(rc), cfg->broker);
+        logged_us = now;
+    }
+    last = rc;
 }
 
 /* Handles one JOB; sends RESULT or FAIL. */
@@ -214,7 +234,9 @@ static void s_do_job(zsock_t *sock, extract_t *ex, const wire_msg_t *m, uint64_t
         uint8_t *buf = wire_pack_result(&res, &len);
         const void *args[2] = {id, buf};
         size_t lens[2] = {UTIL_ID_HEX, len};
-        wire_send(sock, NULL, WIRE_RESULT, 2, args, lens);
+        if (wire_send(sock, NULL, WIRE_RESULT, 2, args, lens) != 0)
+            util_warn("job %s: result not sent (%s); the broker will redeliver it", id,
+                      zmq_strerror(zmq_errno()));
         free(buf);
         worker_result_clear(&res);
         (*jobs)++;
@@ -236,7 +258,6 @@ int worker_run(const worker_config_t *cfg)
 
     zsock_t *sock = s_connect(cfg);
     if (!sock) {
-        util_error("cannot connect to %s: %s", cfg->broker, zmq_strerror(zmq_errno()));
         extract_destroy(&ex);
         return -1;
     }
@@ -299,6 +320,7 @@ int worker_run(const worker_config_t *cfg)
         if (now >= next_hb) {
             wire_sendv(sock, NULL, WIRE_HB, NULL);
             next_hb = now + hb_us;
+            s_check_auth(cfg, now);
         }
     }
     if (sock) {

@@ -18,7 +18,7 @@ typedef struct {
     unsigned credit;          /* jobs held at once (prefetch); default 2 */
     unsigned heartbeat_ms;    /* default 1000 */
     unsigned liveness;        /* missed heartbeats before reconnecting; default 3 */
-    const char *curve_dir;    /* CURVE keys (tcp across machines), or NULL */
+    struct auth_t *auth;      /* CURVE for a tcp broker (auth.h), borrowed; NULL: ipc only */
     bool quiet;
 } worker_config_t;
 

@@ -1,0 +1,586 @@
+/*  auth: CURVE keys, the ZAP handler and endpoint setup. See auth.h.
+
+    The ZAP handler is a czmq actor (one thread) with a REP socket on
+    inproc://zeromq.zap.01. libzmq's I/O thread asks it about every CURVE handshake on the
+    process's server sockets and holds the handshake until it answers; the answer is a
+    lookup of the client's key among those read from the allow dir. The dir is read again
+    when its mtime changes, so adding or removing a key needs no restart. Counters are
+    atomics that the owner's thread reads for its metrics. */
+#include "auth.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define S_ZAP_EP     "inproc://zeromq.zap.01"
+#define S_ZAP_DOMAIN "crossclaim"
+#define S_KEY_Z85    40     /* a 32-byte key in Z85 */
+#define S_LOG_GAP_US (30u * 1000000u)  /* a refused key is logged again after this */
+
+void auth_usage(FILE *out, bool client, bool server)
+{
+    fputs("  --curve-key FILE    this process's CURVE key pair (NAME.key_secret, mode 0600,\n"
+          "                      from 'crossclaim keygen NAME')\n", out);
+    if (client)
+        fputs("  --curve-server FILE the server's public key (its NAME.key), for tcp\n", out);
+    if (server)
+        fputs("  --curve-allow DIR   public keys (*.key) of the clients let in over tcp; files\n"
+              "                      added or removed count from the next handshake\n", out);
+    fputs("  --insecure          plain tcp without keys: anyone on the network can read\n"
+          "                      and send. Without keys or this, tcp is refused.\n", out);
+}
+
+/* State of the ZAP handler; owned by the actor thread once it runs. */
+typedef struct {
+    char *dir;                    /* allow dir */
+    zhashx_t *keys;               /* Z85 public key -> name (the file name without .key) */
+    struct timespec mtime;        /* dir's mtime when last read */
+    zsock_t *rep;                 /* bound to S_ZAP_EP */
+    atomic_uint_fast64_t *denied, *accepted;  /* in auth_t */
+    char last_refused[S_KEY_Z85 + 1];
+    uint64_t last_log_us;
+} s_zap_t;
+
+struct auth_t {
+    auth_config_t cfg;            /* strings borrowed from the caller */
+    bool has_key, has_server;
+    uint8_t pub[32], sec[32];     /* own key pair */
+    uint8_t server[32];           /* the server's public key */
+    s_zap_t *zap;                 /* handler state, for a server; owned by `actor` */
+    zactor_t *actor;              /* the ZAP handler, or NULL */
+    atomic_uint_fast64_t denied, accepted;
+    zsock_t *watch;               /* PAIR receiving the watched socket's handshake events */
+    unsigned nwatch;              /* watches made, for unique inproc names */
+    int last;                     /* auth_check's answer so far */
+};
+
+const char *auth_strerror(int rc)
+{
+    switch (rc) {
+    case AUTH_EPLAIN: return "a network endpoint needs CURVE keys or --insecure";
+    case AUTH_EREFUSED: return "the server refused this process's CURVE key";
+    case AUTH_EHANDSHAKE:
+        return "the security handshake failed (wrong --curve-server key, or only one side uses CURVE)";
+    default: return rc < 0 ? strerror(-rc) : "success";
+    }
+}
+
+bool auth_is_network(const char *ep)
+{
+    if (strncmp(ep, "inproc://", 9) == 0)
+        return false;
+    if (strncmp(ep, "ipc://", 6) == 0 && ep[6] != '@')
+        return false;
+    return true;
+}
+
+/* ---------------------------------------------------------------- key files */
+
+/* Reads a zcert file into `pub` and, when `sec` is not NULL, `sec` (then the file must be
+   private to its owner and hold a secret key matching the public one). */
+static int s_load_key(const char *path, uint8_t pub[32], uint8_t sec[32], char *err,
+                      size_t errlen)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        int e = errno;
+        snprintf(err, errlen, "cannot read key file %s: %s", path, strerror(e));
+        return -e;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "key file %s is not a regular file", path);
+        return -EINVAL;
+    }
+    zconfig_t *root = zconfig_load(path);
+    if (!root) {
+        snprintf(err, errlen, "cannot read key file %s", path);
+        return -EIO;
+    }
+    int rc = 0;
+    const char *p = zconfig_get(root, "/curve/public-key", NULL);
+    const char *s = zconfig_get(root, "/curve/secret-key", NULL);
+    if (!p || strlen(p) != S_KEY_Z85 || !zmq_z85_decode(pub, p)) {
+        snprintf(err, errlen, "%s has no valid curve public-key (make keys with "
+                 "'crossclaim keygen NAME')", path);
+        rc = -EINVAL;
+    } else if (sec && (!s || strlen(s) != S_KEY_Z85 || !zmq_z85_decode(sec, s))) {
+        snprintf(err, errlen, "%s has no secret key: give the NAME.key_secret file, "
+                 "not the public NAME.key", path);
+        rc = -EINVAL;
+    } else if (sec && (st.st_mode & 077)) {
+        snprintf(err, errlen, "key file %s is open to group or others (mode %04o): "
+                 "chmod 600 %s", path, (unsigned)(st.st_mode & 07777), path);
+        rc = -EPERM;
+    } else if (sec) {
+        uint8_t derived[32];
+        if (crypto_scalarmult_base(derived, sec) != 0 || sodium_memcmp(derived, pub, 32) != 0) {
+            snprintf(err, errlen, "%s: the secret key does not match the public key", path);
+            rc = -EINVAL;
+        }
+    }
+    zconfig_destroy(&root);
+    return rc;
+}
+
+/* Reads every *.key file in the allow dir into a fresh key set. */
+static int s_load_allow(s_zap_t *z, char *err, size_t errlen)
+{
+    struct stat st;
+    if (stat(z->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "cannot read the allow dir %s: %s", z->dir,
+                 errno ? strerror(errno) : "not a directory");
+        return -ENOTDIR;
+    }
+    DIR *d = opendir(z->dir);
+    if (!d) {
+        int e = errno;
+        snprintf(err, errlen, "cannot read the allow dir %s: %s", z->dir, strerror(e));
+        return -e;
+    }
+    zhashx_t *keys = zhashx_new();
+    zhashx_set_destructor(keys, (zhashx_destructor_fn *)zstr_free);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (e->d_name[0] == '.' || n <= 4 || strcmp(e->d_name + n - 4, ".key") != 0)
+            continue;   /* NAME.key_secret and anything else is not a public key */
+        char path[4096], why[512];
+        uint8_t pub[32];
+        char z85[S_KEY_Z85 + 1];
+        snprintf(path, sizeof path, "%s/%s", z->dir, e->d_name);
+        if (s_load_key(path, pub, NULL, why, sizeof why) != 0) {
+            util_warn("allow dir: skipping %s", why);
+            continue;
+        }
+        zmq_z85_encode(z85, pub, 32);
+        zhashx_update(keys, z85, util_strndup(e->d_name, n - 4));
+    }
+    closedir(d);
+    if (st.st_mode & 022)
+        util_warn("allow dir %s is writable by group or others (mode %04o): anyone who can "
+                  "write there can let a key in; chmod go-w it", z->dir,
+                  (unsigned)(st.st_mode & 07777));
+    if (zhashx_size(keys) == 0)
+        util_warn("allow dir %s holds no public keys (*.key): every CURVE client is refused",
+                  z->dir);
+    zhashx_destroy(&z->keys);
+    z->keys = keys;
+    z->mtime = st.st_mtim;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- ZAP handler */
+
+static void s_zap_reply(zsock_t *rep, zframe_t *req_id, const char *code, const char *text,
+                        const char *user)
+{
+    zmsg_t *r = zmsg_new();
+    zmsg_addstr(r, "1.0");
+    if (req_id)
+        zmsg_append(r, &req_id);
+    else
+        zmsg_addstr(r, "");
+    zmsg_addstr(r, code);
+    zmsg_addstr(r, text);
+    zmsg_addstr(r, user);
+    zmsg_addmem(r, NULL, 0);   /* no metadata */
+    zmsg_send(&r, rep);
+}
+
+/* Answers one ZAP request: 200 for a CURVE key in the allow dir, 400 otherwise. The
+   request comes from libzmq, yet the key in it is the peer's: nothing here trusts it
+   beyond looking it up. */
+static void s_zap_handle(s_zap_t *z)
+{
+    zmsg_t *req = zmsg_recv(z->rep);
+    if (!req)
+        return;
+    zframe_t *version = zmsg_pop(req), *req_id = zmsg_pop(req), *domain = zmsg_pop(req),
+             *address = zmsg_pop(req), *identity = zmsg_pop(req), *mech = zmsg_pop(req),
+             *cred = zmsg_pop(req);
+    char addr[64] = "?";
+    if (address)
+        util_sample(zframe_data(address), zframe_size(address), addr, sizeof addr);
+    struct stat st;
+    if (stat(z->dir, &st) != 0) {
+        /* Fail closed: a vanished allow dir lets no one in. */
+        zhashx_purge(z->keys);
+        z->mtime = (struct timespec){0};
+    } else if (st.st_mtim.tv_sec != z->mtime.tv_sec || st.st_mtim.tv_nsec != z->mtime.tv_nsec) {
+        char err[512];
+        if (s_load_allow(z, err, sizeof err) != 0) {
+            util_warn("%s", err);
+            zhashx_purge(z->keys);
+        }
+    }
+    if (!version || !zframe_streq(version, "1.0") || !mech) {
+        s_zap_reply(z->rep, req_id, "500", "bad ZAP request", "");
+        req_id = NULL;
+    } else if (!zframe_streq(mech, "CURVE") || !cred || zframe_size(cred) != 32) {
+        atomic_fetch_add(z->denied, 1);
+        char m[32];
+        util_warn("refused a %s handshake from %s: only CURVE is accepted",
+                  util_sample(zframe_data(mech), zframe_size(mech), m, sizeof m), addr);
+        s_zap_reply(z->rep, req_id, "400", "CURVE only", "");
+        req_id = NULL;
+    } else {
+        char z85[S_KEY_Z85 + 1];
+        zmq_z85_encode(z85, zframe_data(cred), 32);
+        const char *name = zhashx_lookup(z->keys, z85);
+        if (name) {
+            atomic_fetch_add(z->accepted, 1);
+            util_info("CURVE key '%s' accepted from %s", name, addr);
+            s_zap_reply(z->rep, req_id, "200", "OK", name);
+        } else {
+            atomic_fetch_add(z->denied, 1);
+            uint64_t now = util_mono_us();
+            if (strcmp(z85, z->last_refused) != 0 || now - z->last_log_us >= S_LOG_GAP_US) {
+                util_warn("refused CURVE key %s from %s: not in the allow dir %s", z85, addr,
+                          z->dir);
+                memcpy(z->last_refused, z85, sizeof z85);
+                z->last_log_us = now;
+            }
+            s_zap_reply(z->rep, req_id, "400", "key not allowed", "");
+        }
+        req_id = NULL;
+    }
+    zframe_destroy(&version);
+    zframe_destroy(&req_id);
+    zframe_destroy(&domain);
+    zframe_destroy(&address);
+    zframe_destroy(&identity);
+    zframe_destroy(&mech);
+    zframe_destroy(&cred);
+    zmsg_destroy(&req);
+}
+
+static void s_zap_actor(zsock_t *pipe, void *arg)
+{
+    s_zap_t *z = arg;
+    /* Signals are the owner's business: let them reach its thread, not this one. */
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    zmq_pollitem_t items[2] = {
+        {zsock_resolve(pipe), 0, ZMQ_POLLIN, 0},
+        {zsock_resolve(z->rep), 0, ZMQ_POLLIN, 0},
+    };
+    zsock_signal(pipe, 0);
+    /* Only $TERM or the context's end stop the handler: while a server socket is open,
+       a missing handler would let any key in. */
+    for (;;) {
+        if (zmq_poll(items, 2, -1) < 0) {
+            if (zmq_errno() == EINTR)
+                continue;
+            break;
+        }
+        if (items[1].revents & ZMQ_POLLIN)
+            s_zap_handle(z);
+        if (items[0].revents & ZMQ_POLLIN) {
+            char *cmd = zstr_recv(pipe);
+            bool term = !cmd || strcmp(cmd, "$TERM") == 0;
+            zstr_free(&cmd);
+            if (term)
+                break;
+        }
+    }
+}
+
+static void s_zap_destroy(s_zap_t **zp)
+{
+    s_zap_t *z = *zp;
+    if (!z)
+        return;
+    zsock_destroy(&z->rep);
+    zhashx_destroy(&z->keys);
+    free(z->dir);
+    free(z);
+    *zp = NULL;
+}
+
+/* ---------------------------------------------------------------- lifecycle */
+
+int auth_new(const auth_config_t *cfg, auth_t **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    auth_t *self = util_calloc(1, sizeof *self);
+    self->cfg = *cfg;
+    int rc = -EINVAL;
+    if (cfg->insecure && (cfg->key || cfg->server_key || cfg->allow_dir)) {
+        snprintf(err, errlen, "--insecure and CURVE keys exclude each other");
+        goto fail;
+    }
+    if ((cfg->server_key || cfg->allow_dir) && !cfg->key) {
+        snprintf(err, errlen, "%s needs --curve-key FILE, this process's own key pair",
+                 cfg->allow_dir ? "--curve-allow" : "--curve-server");
+        goto fail;
+    }
+    if ((cfg->key || cfg->allow_dir || cfg->server_key) && !zsys_has_curve()) {
+        snprintf(err, errlen, "this libzmq was built without CURVE support");
+        rc = -ENOTSUP;
+        goto fail;
+    }
+    if (cfg->key) {
+        if ((rc = s_load_key(cfg->key, self->pub, self->sec, err, errlen)) != 0)
+            goto fail;
+        self->has_key = true;
+    }
+    if (cfg->server_key) {
+        if ((rc = s_load_key(cfg->server_key, self->server, NULL, err, errlen)) != 0)
+            goto fail;
+        self->has_server = true;
+    }
+    if (cfg->allow_dir) {
+        s_zap_t *z = util_calloc(1, sizeof *z);
+        self->zap = z;
+        z->dir = util_strdup(cfg->allow_dir);
+        z->denied = &self->denied;
+        z->accepted = &self->accepted;
+        if ((rc = s_load_allow(z, err, errlen)) != 0)
+            goto fail;
+        z->rep = zsock_new(ZMQ_REP);
+        if (!z->rep || zsock_bind(z->rep, S_ZAP_EP) != 0) {
+            snprintf(err, errlen, "cannot start the ZAP handler on %s: %s", S_ZAP_EP,
+                     zmq_strerror(zmq_errno()));
+            rc = -EADDRINUSE;
+            goto fail;
+        }
+        /* From here the actor thread owns `z` (thread creation orders the handover). */
+        self->actor = zactor_new(s_zap_actor, z);
+        if (!self->actor) {
+            snprintf(err, errlen, "cannot start the ZAP handler thread");
+            rc = -ENOMEM;
+            goto fail;
+        }
+    }
+    *out = self;
+    return 0;
+fail:
+    auth_destroy(&self);
+    return rc;
+}
+
+void auth_destroy(auth_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    auth_t *self = *self_p;
+    zactor_destroy(&self->actor);
+    s_zap_destroy(&self->zap);
+    zsock_destroy(&self->watch);
+    sodium_memzero(self->sec, sizeof self->sec);
+    free(self);
+    *self_p = NULL;
+}
+
+uint64_t auth_denied(const auth_t *self)
+{
+    return self ? atomic_load(&((auth_t *)self)->denied) : 0;
+}
+
+uint64_t auth_accepted(const auth_t *self)
+{
+    return self ? atomic_load(&((auth_t *)self)->accepted) : 0;
+}
+
+/* ---------------------------------------------------------------- endpoints */
+
+int auth_bind(auth_t *self, zsock_t *sock, const char *ep, char *err, size_t errlen)
+{
+    bool net = auth_is_network(ep);
+    if (net && self && self->has_key) {
+        if (!self->actor) {
+            snprintf(err, errlen, "%s: a CURVE server needs --curve-allow DIR, the keys it "
+                     "lets in (CURVE alone would accept any client)", ep);
+            return -EINVAL;
+        }
+        zsock_set_curve_server(sock, 1);
+        zsock_set_curve_secretkey_bin(sock, self->sec);
+        zsock_set_zap_domain(sock, S_ZAP_DOMAIN);
+    } else if (net && self && self->cfg.insecure) {
+        util_warn("%s: plain tcp WITHOUT authentication or encryption (--insecure): anyone "
+                  "who reaches it can submit, take jobs and read results", ep);
+    } else if (net) {
+        snprintf(err, errlen, "%s is a network endpoint: give --curve-key FILE and "
+                 "--curve-allow DIR (see 'crossclaim keygen --help'), or --insecure for "
+                 "plain tcp", ep);
+        return AUTH_EPLAIN;
+    }
+    if (zsock_bind(sock, "%s", ep) < 0) {
+        snprintf(err, errlen, "cannot bind %s: %s", ep, zmq_strerror(zmq_errno()));
+        return -EADDRINUSE;
+    }
+    if (strncmp(ep, "ipc://", 6) == 0 && ep[6] != '@' && chmod(ep + 6, 0600) != 0) {
+        int e = errno;
+        snprintf(err, errlen, "cannot make %s private (chmod 600): %s", ep + 6, strerror(e));
+        return -e;
+    }
+    return 0;
+}
+
+/* Starts watching `sock`'s handshakes (the previous watch ends). */
+static int s_watch(auth_t *self, zsock_t *sock)
+{
+    zsock_destroy(&self->watch);
+    self->last = 0;
+    char ep[96];
+    snprintf(ep, sizeof ep, "inproc://crossclaim-auth-%p-%u", (void *)self, ++self->nwatch);
+    int events = ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
+                 ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL;
+    if (zmq_socket_monitor(zsock_resolve(sock), ep, events) != 0)
+        return -zmq_errno();
+    self->watch = zsock_new(ZMQ_PAIR);
+    if (!self->watch || zsock_connect(self->watch, "%s", ep) != 0) {
+        zsock_destroy(&self->watch);
+        return -EIO;
+    }
+    return 0;
+}
+
+int auth_connect(auth_t *self, zsock_t *sock, const char *ep, char *err, size_t errlen)
+{
+    bool net = auth_is_network(ep);
+    if (net && self && self->has_key) {
+        if (!self->has_server) {
+            snprintf(err, errlen, "%s: a CURVE client needs --curve-server FILE, the "
+                     "server's public key", ep);
+            return -EINVAL;
+        }
+        zsock_set_curve_serverkey_bin(sock, self->server);
+        zsock_set_curve_publickey_bin(sock, self->pub);
+        zsock_set_curve_secretkey_bin(sock, self->sec);
+    } else if (net && self && self->cfg.insecure) {
+        util_warn("%s: plain tcp WITHOUT authentication or encryption (--insecure)", ep);
+    } else if (net) {
+        snprintf(err, errlen, "%s is a network endpoint: give --curve-key FILE and "
+                 "--curve-server FILE (see 'crossclaim keygen --help'), or --insecure for "
+                 "plain tcp", ep);
+        return AUTH_EPLAIN;
+    }
+    if (net && self) {
+        int rc = s_watch(self, sock);
+        if (rc) {
+            snprintf(err, errlen, "cannot watch the handshakes on %s: %s", ep, zmq_strerror(-rc));
+            return rc;
+        }
+    }
+    if (zsock_connect(sock, "%s", ep) != 0) {
+        snprintf(err, errlen, "cannot connect to %s: %s", ep, zmq_strerror(zmq_errno()));
+        return -EINVAL;
+    }
+    return 0;
+}
+
+int auth_check(auth_t *self)
+{
+    if (!self || !self->watch)
+        return 0;
+    void *h = zsock_resolve(self->watch);
+    uint8_t ev[6];
+    char addr[256];
+    /* Each event is two frames: 2 bytes event, 4 bytes value; then the endpoint. */
+    while (zmq_recv(h, ev, sizeof ev, ZMQ_DONTWAIT) >= 0) {
+        int more = 0;
+        size_t len = sizeof more;
+        zmq_getsockopt(h, ZMQ_RCVMORE, &more, &len);
+        if (more)
+            zmq_recv(h, addr, sizeof addr, ZMQ_DONTWAIT);
+        uint16_t event;
+        memcpy(&event, ev, sizeof event);
+        if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
+            self->last = 0;
+        else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+            self->last = AUTH_EREFUSED;
+        else
+            self->last = AUTH_EHANDSHAKE;
+    }
+    return self->last;
+}
+
+/* ---------------------------------------------------------------- keygen */
+
+static bool s_name_ok(const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0 || n > 100 || name[0] == '.')
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+/* Creates `path` with `mode`, failing if it exists: the mode holds from the first byte. */
+static int s_create(const char *path, mode_t mode, char *err, size_t errlen)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd < 0) {
+        int e = errno;
+        snprintf(err, errlen, e == EEXIST ? "%s exists already: keys are never overwritten"
+                                          : "cannot create %s: %s", path, strerror(e));
+        return -e;
+    }
+    /* O_CREAT's mode is filtered by the umask; the secret must not depend on it. */
+    fchmod(fd, mode);
+    close(fd);
+    return 0;
+}
+
+int auth_keygen(const char *dir, const char *name, char *pub_path, char *sec_path, size_t cap,
+                char *err, size_t errlen)
+{
+    if (!s_name_ok(name)) {
+        snprintf(err, errlen, "'%s' is not a key name: use letters, digits, '.', '_' and '-' "
+                 "(at most 100, not starting with '.')", name);
+        return -EINVAL;
+    }
+    if (!zsys_has_curve()) {
+        snprintf(err, errlen, "this libzmq was built without CURVE support");
+        return -ENOTSUP;
+    }
+    int rc = util_mkdirs(dir);
+    if (rc) {
+        snprintf(err, errlen, "cannot create %s: %s", dir, strerror(-rc));
+        return rc;
+    }
+    char pub[4096], sec[4096];
+    if ((size_t)snprintf(pub, sizeof pub, "%s/%s.key", dir, name) >= sizeof pub ||
+        (size_t)snprintf(sec, sizeof sec, "%s/%s.key_secret", dir, name) >= sizeof sec) {
+        snprintf(err, errlen, "the path %s is too long", dir);
+        return -ENAMETOOLONG;
+    }
+    if ((rc = s_create(sec, 0600, err, errlen)) != 0)
+        return rc;
+    if ((rc = s_create(pub, 0644, err, errlen)) != 0) {
+        unlink(sec);
+        return rc;
+    }
+    zcert_t *cert = zcert_new();
+    zcert_set_meta(cert, "name", "%s", name);
+    if (zcert_save_secret(cert, sec) != 0 || zcert_save_public(cert, pub) != 0) {
+        int e = errno ? errno : EIO;
+        snprintf(err, errlen, "cannot write the key files in %s: %s", dir, strerror(e));
+        unlink(sec);
+        unlink(pub);
+        zcert_destroy(&cert);
+        return -e;
+    }
+    zcert_destroy(&cert);
+    if (pub_path)
+        snprintf(pub_path, cap, "%s", pub);
+    if (sec_path)
+        snprintf(sec_path, cap, "%s", sec);
+    return 0;
+}
