@@ -115,6 +115,12 @@ static void s_auth_help(void)
     auth_usage(stdout, true, false);
 }
 
+static void s_store_auth_help(void)
+{
+    printf("\nFor a store whose feed and query socket are on tcp:\n");
+    auth_usage(stdout, true, false);
+}
+
 /* Loads the keys; prints why not and returns NULL on failure (*ok = false). */
 static auth_t *s_auth(const char *cmd, const auth_config_t *a, bool *ok)
 {
@@ -459,9 +465,10 @@ static int s_cmd_query(int argc, char **argv)
         {"data", required_argument, 0, 'd'}, {"query", required_argument, 0, 'Q'},
         {"entity", required_argument, 0, 'e'}, {"key", required_argument, 0, 'k'},
         {"article", required_argument, 0, 'a'}, {"conflicts", no_argument, 0, 'c'},
-        {"since", required_argument, 0, 's'}, {"stats", no_argument, 0, 'S'},
+        {"since", required_argument, 0, 's'}, {"stats", no_argument, 0, 'T'},
         {"offline", no_argument, 0, 'o'}, {"timeout", required_argument, 0, 't'},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"help", no_argument, 0, 'h'}, S_AUTH_OPTIONS, {0, 0, 0, 0}};
+    auth_config_t acfg = {0};
     int c;
     while ((c = getopt_long(argc, argv, "hd:e:k:a:cs:", opts, NULL)) != -1) {
         switch (c) {
@@ -471,7 +478,7 @@ static int s_cmd_query(int argc, char **argv)
         case 'k': verb = "XREF"; arg = optarg; asked++; break;
         case 'a': verb = "ARTICLE"; arg = optarg; asked++; break;
         case 'c': verb = "CONFLICTS"; asked++; break;
-        case 'S': verb = "STATS"; asked++; break;
+        case 'T': verb = "STATS"; asked++; break;
         case 's': {
             char *end;
             since = strtoull(optarg, &end, 10);
@@ -504,8 +511,12 @@ static int s_cmd_query(int argc, char **argv)
                    "\n"
                    "Exit status: 0 found, 4 no such record, 1 the store is not answering or error.\n",
                    DB_FEED_KEEP, DEFAULT_DATA);
+            s_store_auth_help();
             return 0;
-        default: return s_bad_usage("query", "unknown option");
+        default:
+            if (s_auth_opt(c, &acfg))
+                break;
+            return s_bad_usage("query", "unknown option");
         }
     }
     if (asked != 1)
@@ -524,9 +535,15 @@ static int s_cmd_query(int argc, char **argv)
                 ep + 6, data);
         return 1;
     }
-    storeq_t *q = storeq_new(ep);
-    if (!q)
+    bool ok;
+    auth_t *auth = s_auth("query", &acfg, &ok);
+    if (!ok)
         return 1;
+    storeq_t *q = storeq_new(ep, auth);
+    if (!q) {
+        auth_destroy(&auth);
+        return 1;
+    }
     storeq_set_timeout(q, timeout * 1000);
     int rc;
     json_t *j = json_new();
@@ -560,6 +577,7 @@ static int s_cmd_query(int argc, char **argv)
         code = 1;
     }
     storeq_destroy(&q);
+    auth_destroy(&auth);
     if (fflush(stdout) != 0)
         code = 1;
     return code;
@@ -576,12 +594,14 @@ static int s_cmd_watch(int argc, char **argv)
     static const struct option opts[] = {
         {"data", required_argument, 0, 'd'}, {"feed", required_argument, 0, 'F'},
         {"query", required_argument, 0, 'Q'}, {"topic", required_argument, 0, 't'},
-        {"snapshot", no_argument, 0, 'S'}, {"live", no_argument, 0, 'L'},
+        {"snapshot", no_argument, 0, 'P'}, {"live", no_argument, 0, 'L'},
         {"since", required_argument, 0, 's'}, {"heartbeat-ms", required_argument, 0, 'H'},
         {"liveness", required_argument, 0, 'l'}, {"hwm", required_argument, 0, 'W'},
         {"resync", required_argument, 0, 'r'}, {"count", required_argument, 0, 'n'},
         {"until-seq", required_argument, 0, 'u'}, {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"help", no_argument, 0, 'h'}, S_AUTH_OPTIONS, {0, 0, 0, 0}};
+    auth_config_t acfg = {0};
+    auth_t *auth = NULL;
     int c, code = 2;
     while ((c = getopt_long(argc, argv, "hd:t:n:qs:", opts, NULL)) != -1) {
         char *end = NULL;
@@ -590,7 +610,7 @@ static int s_cmd_watch(int argc, char **argv)
         case 'F': feed = optarg; break;
         case 'Q': query = optarg; break;
         case 't': topics[cfg.ntopics++] = optarg; break;
-        case 'S': cfg.start = WATCH_SNAPSHOT; break;
+        case 'P': cfg.start = WATCH_SNAPSHOT; break;
         case 'L': cfg.start = WATCH_LIVE; break;
         case 's':
             cfg.since = strtoull(optarg, &end, 10);
@@ -652,9 +672,14 @@ static int s_cmd_watch(int argc, char **argv)
                    "      --resync HOW     catch up on a gap with 'since' (default) or 'snapshot'\n"
                    "  -q, --quiet          no notes about gaps and catching up on stderr\n",
                    DEFAULT_DATA);
+            s_store_auth_help();
             code = 0;
             goto leave;
-        default: s_bad_usage("watch", "unknown option"); goto leave;
+        default:
+            if (s_auth_opt(c, &acfg))
+                break;
+            s_bad_usage("watch", "unknown option");
+            goto leave;
         }
     }
     if (optind < argc) {
@@ -673,8 +698,16 @@ static int s_cmd_watch(int argc, char **argv)
     cfg.topics = topics;
     cfg.count = count;
     cfg.until_seq = until;
+    bool ok;
+    auth = s_auth("watch", &acfg, &ok);
+    if (!ok) {
+        code = 1;
+        goto leave;
+    }
+    cfg.auth = auth;
     code = watch_run(&cfg);
 leave:
+    auth_destroy(&auth);
     free(topics);
     return code;
 }

@@ -1,5 +1,6 @@
 /*  storeq: requests to the store's query socket. See storeq.h. */
 #include "storeq.h"
+#include "auth.h"
 #include "util.h"
 #include "wire.h"
 
@@ -10,8 +11,10 @@
 
 struct storeq_t {
     char *endpoint;
+    auth_t *auth;           /* borrowed; NULL: ipc only */
     zsock_t *sock;          /* DEALER; made anew after a time-out */
     unsigned timeout_ms;
+    int auth_rc;            /* the last wait's failed handshake (auth.h), or 0 */
     char reason[256];       /* the last ERR's words */
 };
 
@@ -23,19 +26,20 @@ static int s_connect(storeq_t *self)
         return -1;
     zsock_set_linger(self->sock, 0);
     zsock_set_rcvhwm(self->sock, 0); /* a snapshot must arrive whole */
-    if (zsock_connect(self->sock, "%s", self->endpoint) != 0) {
-        util_error("cannot connect to the store's query socket at %s: %s", self->endpoint,
-                   zmq_strerror(zmq_errno()));
+    char err[512];
+    if (auth_connect(self->auth, self->sock, self->endpoint, err, sizeof err) != 0) {
+        util_error("the store's query socket: %s", err);
         zsock_destroy(&self->sock);
         return -1;
     }
     return 0;
 }
 
-storeq_t *storeq_new(const char *endpoint)
+storeq_t *storeq_new(const char *endpoint, auth_t *auth)
 {
     storeq_t *self = util_calloc(1, sizeof *self);
     self->endpoint = util_strdup(endpoint);
+    self->auth = auth;
     self->timeout_ms = 3000;
     if (s_connect(self) != 0)
         storeq_destroy(&self);
@@ -72,6 +76,7 @@ const char *storeq_strerror(int rc)
     case STOREQ_EPROTO: return "the answer is not the store's protocol";
     case STOREQ_EGAP: return "updates after that seq are no longer kept";
     case STOREQ_ENOTFOUND: return "no such record";
+    case STOREQ_EAUTH: return "the security handshake with the store failed";
     default: return "error";
     }
 }
@@ -92,16 +97,41 @@ static int s_send(storeq_t *self, const char *verb, const char *arg)
     return 0;
 }
 
-/* The next answer message, or NULL after the time-out (then the socket is made anew so a
-   late answer can't be taken for the next request's). */
+/* The next answer message, or NULL after the time-out or a failed CURVE handshake (then
+   self->auth_rc says so). Either way the socket is made anew, so a late answer can't be
+   taken for the next request's. The wait is sliced so that a refused key is told at once
+   rather than after the whole time-out. */
 static zmsg_t *s_recv(storeq_t *self)
 {
     zmq_pollitem_t item = {zsock_resolve(self->sock), 0, ZMQ_POLLIN, 0};
-    int n = zmq_poll(&item, 1, (long)self->timeout_ms);
-    zmsg_t *m = n > 0 ? zmsg_recv(self->sock) : NULL;
+    uint64_t end = util_mono_us() + (uint64_t)self->timeout_ms * 1000;
+    zmsg_t *m = NULL;
+    self->auth_rc = 0;
+    for (;;) {
+        uint64_t now = util_mono_us();
+        long slice = now >= end ? 0 : (long)((end - now + 999) / 1000);
+        if (self->auth && slice > 100)
+            slice = 100;
+        int n = zmq_poll(&item, 1, slice);
+        if (n > 0) {
+            m = zmsg_recv(self->sock);
+            break;
+        }
+        if (n < 0 || util_mono_us() >= end || (self->auth_rc = auth_check(self->auth)) != 0)
+            break;
+    }
     if (!m)
         s_connect(self);
     return m;
+}
+
+/* Why s_recv came back empty: a failed handshake (its words in self->reason) or time. */
+static int s_no_answer(storeq_t *self)
+{
+    if (!self->auth_rc)
+        return STOREQ_ETIMEOUT;
+    snprintf(self->reason, sizeof self->reason, "%s", auth_strerror(self->auth_rc));
+    return STOREQ_EAUTH;
 }
 
 /* True when frame `f` holds exactly `s`. */
@@ -138,7 +168,7 @@ int storeq_get(storeq_t *self, const char *verb, const char *arg, char **payload
         return rc;
     zmsg_t *m = s_recv(self);
     if (!m)
-        return STOREQ_ETIMEOUT;
+        return s_no_answer(self);
     zframe_t *head = zmsg_first(m);
     if (s_is(head, "OK") && zmsg_size(m) >= 2)
         *payload = zframe_strdup(zmsg_last(m));
@@ -158,7 +188,7 @@ int storeq_stream(storeq_t *self, const char *verb, const char *what, storeq_lin
     for (;;) {
         zmsg_t *m = s_recv(self);
         if (!m)
-            return STOREQ_ETIMEOUT;
+            return s_no_answer(self);
         zframe_t *head = zmsg_first(m);
         if (s_is(head, "DATA")) {
             zframe_t *f = zmsg_next(m);
@@ -203,7 +233,7 @@ int storeq_since(storeq_t *self, uint64_t after, storeq_update_fn *fn, void *arg
     for (;;) {
         zmsg_t *m = s_recv(self);
         if (!m)
-            return STOREQ_ETIMEOUT;
+            return s_no_answer(self);
         zframe_t *head = zmsg_first(m);
         if (s_is(head, "UPDATE") && zmsg_size(m) == 4) {
             uint64_t s;

@@ -17,10 +17,14 @@ typedef struct storeq_t storeq_t;
 #define STOREQ_EPROTO   (-6003)  /* an answer that is not the store's protocol */
 #define STOREQ_EGAP     (-6004)  /* SINCE: updates after that seq are no longer kept */
 #define STOREQ_ENOTFOUND (-6005) /* a lookup found no such record */
+#define STOREQ_EAUTH    (-6006)  /* the CURVE handshake failed: storeq_reason() says how */
 
-/* Connects to the query endpoint (the store need not be up yet). Returns NULL, with a
-   message logged, when the endpoint is invalid. */
-storeq_t *storeq_new(const char *endpoint);
+struct auth_t;
+
+/* Connects to the query endpoint (the store need not be up yet), through `auth` (auth.h,
+   borrowed, may be NULL) so that a tcp endpoint is a CURVE client. Returns NULL, with a
+   message logged, when the endpoint is invalid or needs keys it was not given. */
+storeq_t *storeq_new(const char *endpoint, struct auth_t *auth);
 
 /* Closes the socket. Does nothing on NULL; sets *self_p = NULL. */
 void storeq_destroy(storeq_t **self_p);

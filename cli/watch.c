@@ -4,6 +4,7 @@
     -> a hash of the record), which a new snapshot is compared against and which says when
     a record left the watched topics. */
 #include "watch.h"
+#include "auth.h"
 #include "crossclaim.pb-c.h"
 #include "jsonl.h"
 #include "storeq.h"
@@ -462,7 +463,7 @@ int watch_run(const watch_config_t *cfg)
     w.line = json_new();
     w.view = zhashx_new();
     zhashx_set_destructor(w.view, s_free_entry);
-    w.q = storeq_new(cfg->query);
+    w.q = storeq_new(cfg->query, cfg->auth);
     w.sub = zsock_new(ZMQ_SUB);
     if (!w.q || !w.sub)
         goto leave;
@@ -470,9 +471,10 @@ int watch_run(const watch_config_t *cfg)
     storeq_set_timeout(w.q, 10000);
     zsock_set_rcvhwm(w.sub, (int)(cfg->hwm ? cfg->hwm : 1000));
     zsock_set_subscribe(w.sub, "");
-    if (zsock_connect(w.sub, "%s", cfg->feed) != 0) {
-        fprintf(stderr, "crossclaim watch: cannot connect to the feed at %s: %s\n", cfg->feed,
-                zmq_strerror(zmq_errno()));
+    char err[512];
+    /* storeq's socket carries the watch of the handshakes (auth.h). */
+    if (auth_connect_unwatched(cfg->auth, w.sub, cfg->feed, err, sizeof err) != 0) {
+        fprintf(stderr, "crossclaim watch: the feed: %s\n", err);
         goto leave;
     }
     w.heard_us = util_mono_us();
@@ -489,6 +491,14 @@ int watch_run(const watch_config_t *cfg)
             continue; /* EINTR: the loop test sees ^C */
         now = util_mono_us();
         if (n == 0) {
+            int arc = auth_check(cfg->auth);
+            if (arc) {
+                /* A refused key stays refused: waiting on would look like a dead feed. */
+                fprintf(stderr, "crossclaim watch: the store at %s: %s\n", cfg->feed,
+                        auth_strerror(arc));
+                code = 1;
+                break;
+            }
             if (!w.silent && now - w.heard_us >= silent_after) {
                 w.silent = true;
                 fprintf(stderr, "crossclaim watch: no heartbeat from the store at %s for %.1f s "

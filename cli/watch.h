@@ -46,6 +46,7 @@ typedef struct {
     uint64_t count;              /* stop after this many lines; 0 = never */
     uint64_t until_seq;          /* stop once the view is at this seq; 0 = never */
     bool quiet;                  /* no notes on stderr about gaps and catching up */
+    struct auth_t *auth;         /* CURVE for tcp endpoints (auth.h), borrowed; may be NULL */
 } watch_config_t;
 
 /* Runs until ^C, `count` lines or `until_seq`. Returns the exit code: 0, 1 on an error

@@ -446,7 +446,8 @@ static int s_watch(auth_t *self, zsock_t *sock)
     return 0;
 }
 
-int auth_connect(auth_t *self, zsock_t *sock, const char *ep, char *err, size_t errlen)
+static int s_connect(auth_t *self, zsock_t *sock, const char *ep, bool watch, char *err,
+                     size_t errlen)
 {
     bool net = auth_is_network(ep);
     if (net && self && self->has_key) {
@@ -466,7 +467,7 @@ int auth_connect(auth_t *self, zsock_t *sock, const char *ep, char *err, size_t 
                  "plain tcp", ep);
         return AUTH_EPLAIN;
     }
-    if (net && self) {
+    if (net && self && watch) {
         int rc = s_watch(self, sock);
         if (rc) {
             snprintf(err, errlen, "cannot watch the handshakes on %s: %s", ep, zmq_strerror(-rc));
@@ -478,6 +479,17 @@ int auth_connect(auth_t *self, zsock_t *sock, const char *ep, char *err, size_t 
         return -EINVAL;
     }
     return 0;
+}
+
+int auth_connect(auth_t *self, zsock_t *sock, const char *ep, char *err, size_t errlen)
+{
+    return s_connect(self, sock, ep, true, err, errlen);
+}
+
+int auth_connect_unwatched(auth_t *self, zsock_t *sock, const char *ep, char *err,
+                           size_t errlen)
+{
+    return s_connect(self, sock, ep, false, err, errlen);
 }
 
 int auth_check(auth_t *self)

@@ -72,6 +72,13 @@ int auth_bind(auth_t *self, zsock_t *sock, const char *ep, char *err, size_t err
    Returns 0 or a negative error with the reason in `err`. */
 int auth_connect(auth_t *self, zsock_t *sock, const char *ep, char *err, size_t errlen);
 
+/* As auth_connect, for a second socket of a process that already watches one on the same
+   server with the same keys (a refusal shows there too). Only one socket is watched at a
+   time: moving the watch away from a socket that stays open would leave its monitor with
+   no reader, and libzmq's I/O thread then stalls every socket of the process. */
+int auth_connect_unwatched(auth_t *self, zsock_t *sock, const char *ep, char *err,
+                           size_t errlen);
+
 /* What the last handshake of the watched socket said, without blocking: 0 (none yet, or
    it succeeded), AUTH_EREFUSED or AUTH_EHANDSHAKE. A later success clears a failure (the
    server's operator may add our key meanwhile). 0 on NULL. */

@@ -8,6 +8,7 @@
     private to their owner even under umask 0. */
 #include "pipeline_util.h"
 #include "auth.h"
+#include "util.h"
 
 #include <czmq.h>
 #include <signal.h>
@@ -95,7 +96,9 @@ Test(auth, key_files_are_checked, .init = s_setup, .fini = s_teardown)
     cr_assert_neq(auth_new(&(auth_config_t){.key = sec, .server_key = "/etc/hostname"}, &a,
                            err, sizeof err), 0);
     /* A public key whose secret does not match. */
-    pu_sh("sed -i 's/public-key = \"./public-key = \"0/' %s", sec);
+    /* (One character changed for certain: a key that began with 0 gets a 1.) */
+    pu_sh("sed -i 's/public-key = \"0/public-key = \"1/; t; s/public-key = \"./public-key = \"0/' %s",
+          sec);
     cr_assert_neq(auth_new(&(auth_config_t){.key = sec}, &a, err, sizeof err), 0);
     cr_assert(strstr(err, "does not match") || strstr(err, "valid"), "%s", err);
     /* Contradictions. */
@@ -425,4 +428,89 @@ Test(auth, data_dir_and_ipc_files_are_owner_only, .init = s_setup, .fini = s_tea
     }
     cr_assert_eq(s_mode("%s/%s", data, "broker"), 0700);
     cr_assert_eq(s_mode("%s/%s", data, "store"), 0700);
+}
+
+/* The store's feed and query socket on tcp are CURVE servers with the same allow dir
+   rule: `query` and `watch` with a known key get answers and updates, an unknown key is
+   told it was refused (exit 1) instead of waiting as if the store were down. */
+Test(auth, store_feed_and_query_on_tcp_let_in_known_keys_only, .init = s_setup,
+     .fini = s_teardown_procs, .timeout = 240)
+{
+    const char *bin = pu_bin();
+    unsigned base = 47000 + (unsigned)(getpid() % 6000) * 3;
+    char feed[64], query[64], data[600], b_bin[600], st_bin[600], w_bin[600], skey[700];
+    snprintf(feed, sizeof feed, "tcp://127.0.0.1:%u", base);
+    snprintf(query, sizeof query, "tcp://127.0.0.1:%u", base + 1);
+    snprintf(data, sizeof data, "%s/data", s_dir);
+    snprintf(b_bin, sizeof b_bin, "%s/crossclaim-broker", bin);
+    snprintf(st_bin, sizeof st_bin, "%s/crossclaim-store", bin);
+    snprintf(w_bin, sizeof w_bin, "%s/crossclaim-worker", bin);
+    snprintf(skey, sizeof skey, "%s/keys/store.key_secret", s_dir);
+    cr_assert_eq(pu_sh("cd %s && for n in store reader; do %s/crossclaim keygen --out keys $n "
+                       ">/dev/null || exit 1; done && %s/crossclaim keygen --out stranger bad "
+                       ">/dev/null && mkdir -m 700 allow && cp keys/reader.key allow/",
+                       s_dir, bin, bin), 0);
+    char allow[600];
+    snprintf(allow, sizeof allow, "%s/allow", s_dir);
+    s_start(NULL, (char *[]){b_bin, "--data", data, "--quiet", NULL});
+    s_start(NULL, (char *[]){st_bin, "--data", data, "--pub", feed, "--query", query,
+                             "--curve-key", skey, "--curve-allow", allow, "--quiet", NULL});
+    char wep[700];
+    snprintf(wep, sizeof wep, "ipc://%s/backend.ipc", data);
+    s_start(NULL, (char *[]){w_bin, "--broker", wep, "--quiet", NULL});
+    cr_assert_eq(pu_sh("%s/crossclaim submit --data %s %s/samples 2>/dev/null", bin, data,
+                       getenv("CC_SOURCE_DIR")), 0);
+
+    /* Known key: the stats come back over CURVE, with the four samples once merged. */
+    char good[1600];
+    snprintf(good, sizeof good, "--query %s --curve-key %s/keys/reader.key_secret "
+             "--curve-server %s/keys/store.key", query, s_dir, s_dir);
+    char cmd[2400];
+    snprintf(cmd, sizeof cmd, "%s/crossclaim query --stats %s 2>&1", bin, good);
+    char *out = NULL;
+    long articles = -1;
+    for (int i = 0; i < 200 && articles != 4; i++) {
+        free(out);
+        out = s_capture(cmd);
+        articles = s_json_int(out, NULL, "articles");
+        if (articles != 4)
+            usleep(100000);
+    }
+    cr_assert_eq(articles, 4, "query --stats with a known key: %s", out);
+    free(out);
+
+    /* watch: the snapshot's records arrive over the CURVE feed and query socket. */
+    snprintf(cmd, sizeof cmd, "%s/crossclaim watch --feed %s %s --count 3 -q 2>&1", bin, feed, good);
+    out = s_capture(cmd);
+    int snap = 0;
+    for (const char *p = out; (p = strstr(p, "\"via\":\"snapshot\"")); p++)
+        snap++;
+    cr_assert_eq(snap, 3, "watch with a known key: %s", out);
+    free(out);
+
+    /* Unknown key: refused, said so, exit 1, and well before a 20 s time-out. */
+    char bad[1600];
+    snprintf(bad, sizeof bad, "--query %s --curve-key %s/stranger/bad.key_secret "
+             "--curve-server %s/keys/store.key", query, s_dir, s_dir);
+    snprintf(cmd, sizeof cmd, "%s/crossclaim query --stats --timeout 20 %s 2>&1; echo \"exit=$?\"",
+             bin, bad);
+    uint64_t t0 = util_mono_us();
+    out = s_capture(cmd);
+    cr_assert(strstr(out, "refused"), "query with an unknown key: %s", out);
+    cr_assert(strstr(out, "exit=1"), "query with an unknown key: %s", out);
+    cr_assert_lt(util_mono_us() - t0, 15000000u, "the refusal waited out the time-out: %s", out);
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s/crossclaim watch --feed %s %s 2>&1; echo \"exit=$?\"", bin,
+             feed, bad);
+    out = s_capture(cmd);
+    cr_assert(strstr(out, "refused") && strstr(out, "exit=1"), "watch with an unknown key: %s", out);
+    cr_assert_null(strstr(out, "\"seq\""), "an unknown key got records: %s", out);
+    free(out);
+
+    /* No keys at all: tcp is refused before anything is sent in the clear. */
+    snprintf(cmd, sizeof cmd, "%s/crossclaim query --stats --query %s 2>&1; echo \"exit=$?\"", bin,
+             query);
+    out = s_capture(cmd);
+    cr_assert(strstr(out, "exit=1") && strstr(out, "--insecure"), "query without keys: %s", out);
+    free(out);
 }
