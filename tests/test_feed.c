@@ -408,7 +408,7 @@ Test(feed, query_over_socket_matches_offline)
     cr_assert_eq(pu_sh("%s/crossclaim query --data %s --conflicts 2>%s/e.txt", b, d, d), 1);
     cr_assert_eq(pu_sh("grep -q 'the store is not running' %s/e.txt", d), 0);
     /* A tcp endpoint nobody answers on: the time-out's message. */
-    cr_assert_eq(pu_sh("%s/crossclaim query --query tcp://127.0.0.1:%u --timeout 1 --conflicts 2>%s/e.txt",
+    cr_assert_eq(pu_sh("%s/crossclaim query --query tcp://127.0.0.1:%u --insecure --timeout 1 --conflicts 2>%s/e.txt",
                        b, s_port + 1, d), 1);
     cr_assert_eq(pu_sh("grep -q 'no answer from the store' %s/e.txt", d), 0);
 }
