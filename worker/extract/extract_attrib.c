@@ -580,6 +580,31 @@ static size_t s_content_end(const xctx_t *c, size_t from, size_t send)
     return e;
 }
 
+/* The steps a noun-phrase scan from `from` shares: a quotation is passed whole, a
+   possessive 's and a title's period ("Gov.") are passed. Returns 1 when *j moved on, -1
+   at other punctuation (the phrase ends), 0 when the token is the caller's to judge. */
+static int s_np_step(const xctx_t *c, size_t from, size_t *j, size_t send)
+{
+    const xtok_t *t = T(c, *j);
+    if (t->flags & TK_QOPEN) {
+        int q = t->quote;
+        *j = q >= 0 && c->quote.v[q].t1 <= send ? c->quote.v[q].t1 : *j + 1;
+        return 1;
+    }
+    if (t->flags & TK_POSS) {
+        ++*j;
+        return 1;
+    }
+    if (t->flags & TK_PUNCT) {
+        if (t->f[0] == '.' && t->f[1] == 0 && *j > from && extract_entity_is_title(T(c, *j - 1)->f)) {
+            ++*j;
+            return 1;
+        }
+        return -1;
+    }
+    return 0;
+}
+
 /* The end of the object noun phrase of an object cue ("endorsed [Cruz] last week",
    "attacked [her record] and ..."): it stops at punctuation, a preposition or clause word,
    a time word, or a lower-case word right after a name ("[Mr. Cruz] began"). An
@@ -595,23 +620,12 @@ static size_t s_object_end(const xctx_t *c, size_t from, size_t send)
         return s_content_end(c, from, send);
     size_t j = from;
     while (j < send && j - from < 20) {
+        int step = s_np_step(c, from, &j, send);
+        if (step > 0)
+            continue;
+        if (step < 0)
+            break;
         const xtok_t *t = T(c, j);
-        if (t->flags & TK_QOPEN) {
-            int q = t->quote;
-            j = q >= 0 && c->quote.v[q].t1 <= send ? c->quote.v[q].t1 : j + 1;
-            continue;
-        }
-        if (t->flags & TK_POSS) {
-            j++;
-            continue;
-        }
-        if (t->flags & TK_PUNCT) {
-            if (t->f[0] == '.' && t->f[1] == 0 && j > from && extract_entity_is_title(T(c, j - 1)->f))
-                j++;
-            else
-                break;
-            continue;
-        }
         if (!(t->flags & TK_CAP)) {
             if (xtok_is(c, j, "and") || xtok_is(c, j, "or")) {
                 if (j + 1 < send && ((T(c, j + 1)->flags & TK_CAP) || s_in(T(c, j + 1)->f, det)))
@@ -873,23 +887,12 @@ static size_t s_noun_content_end(const xctx_t *c, size_t from, size_t send)
         "until", "where", NULL};
     size_t j = from;
     while (j < send && j - from < 25) {
+        int step = s_np_step(c, from, &j, send);
+        if (step > 0)
+            continue;
+        if (step < 0)
+            break;
         const xtok_t *t = T(c, j);
-        if (t->flags & TK_QOPEN) {
-            int q = t->quote;
-            j = q >= 0 && c->quote.v[q].t1 <= send ? c->quote.v[q].t1 : j + 1;
-            continue;
-        }
-        if (t->flags & TK_POSS) {
-            j++;
-            continue;
-        }
-        if (t->flags & TK_PUNCT) {
-            if (t->f[0] == '.' && t->f[1] == 0 && j > from && extract_entity_is_title(T(c, j - 1)->f))
-                j++;
-            else
-                break;
-            continue;
-        }
         if (!(t->flags & TK_CAP) && (s_in(t->f, stop)
                                       || s_cue_lookup(t->f, t->hash) == ATTRIB_CUE_VERB))
             break;
