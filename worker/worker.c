@@ -21,6 +21,8 @@ typedef struct {
     Crossclaim__Quantity **q_p;       size_t q_p_cap;
     Crossclaim__Span *spans;          size_t span_cap;  size_t span_n;
     Crossclaim__Span **span_p;        size_t span_p_cap; size_t span_p_n;
+    Crossclaim__StoryTerm *terms;     size_t terms_cap;
+    Crossclaim__StoryTerm **term_p;   size_t term_p_cap;
     Crossclaim__Article meta;
 } s_buffers_t;
 
@@ -72,8 +74,9 @@ int worker_build_result(extract_t *ex, const Crossclaim__Article *article,
     }
     crossclaim__result__init(out);
 
-    /* Span budget: 4 per attribution, 1 per quantity, mentions per entity. */
-    size_t nspans = er.n_attrs * 4 + er.n_quantities;
+    /* Span budget: 4 per attribution, 2 per quantity (its own and its sentence), mentions
+       per entity. */
+    size_t nspans = er.n_attrs * 4 + er.n_quantities * 2;
     size_t nmentions = 0;
     for (size_t i = 0; i < er.n_entities; i++)
         nmentions += er.entities[i].n_mentions;
@@ -129,7 +132,26 @@ int worker_build_result(extract_t *ex, const Crossclaim__Article *article,
         pq->place = q->place ? (char *)q->place : s_empty;
         pq->time = q->time ? (char *)q->time : s_empty;
         pq->time_resolved = q->time_resolved;
+        pq->low = q->low;
+        pq->high = q->high;
+        pq->open_low = q->open_low;
+        pq->open_high = q->open_high;
+        pq->unit = q->unit ? (char *)q->unit : s_empty;
+        pq->what = q->what ? (char *)q->what : s_empty;
+        pq->whose = q->whose ? (char *)q->whose : s_empty;
+        pq->scope = q->scope ? (char *)q->scope : s_empty;
+        pq->sentence = s_span(&q->sentence);
+        pq->in_title = q->in_title;
         s_buf.q_p[i] = pq;
+    }
+    s_grow((void **)&s_buf.terms, &s_buf.terms_cap, er.n_terms, sizeof *s_buf.terms);
+    s_grow((void **)&s_buf.term_p, &s_buf.term_p_cap, er.n_terms, sizeof *s_buf.term_p);
+    for (size_t i = 0; i < er.n_terms; i++) {
+        Crossclaim__StoryTerm *pt = &s_buf.terms[i];
+        crossclaim__story_term__init(pt);
+        pt->term = (char *)er.terms[i].term;
+        pt->weight = er.terms[i].weight;
+        s_buf.term_p[i] = pt;
     }
 
     /* Article metadata without the text: the store needs the record, not the bytes. */
@@ -151,6 +173,10 @@ int worker_build_result(extract_t *ex, const Crossclaim__Article *article,
     out->warnings = (char **)er.warnings;
     out->encoding = er.encoding ? (char *)er.encoding : s_empty;
     out->simhash = er.simhash;
+    out->n_wire = er.n_wire;
+    out->wire = (char **)er.wire;
+    out->n_terms = er.n_terms;
+    out->terms = s_buf.term_p;
     out->text_bytes = (uint32_t)article->text.len;
     out->extract_seconds = (double)(util_mono_us() - t0) / 1e6;
     return 0;

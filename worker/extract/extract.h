@@ -62,7 +62,22 @@ typedef struct {
     bool total;               /* a total over a period ("in February alone", "this month"),
                                  not one event: its key differs from the event's */
     bool year;                /* the value is the year of an event ("a 2018 deal") */
+    /* The claim frame (proto/frame.h); `key` is frame_key() of its slots. */
+    double low, high;         /* the value as an interval */
+    bool open_low, open_high; /* a missing bound */
+    const char *unit;         /* "" for a count of things; else a unit name */
+    const char *what;         /* what is counted, lemmatized, synonyms folded */
+    const char *whose;        /* owner or anchor, or "" */
+    const char *scope;        /* place or venue ("part:" for a part of the whole), or "" */
+    extract_span_t sentence;  /* the claim's sentence */
+    bool in_title;            /* the claim is in the title line */
 } extract_quantity_t;
+
+/* One feature of the article for story assignment (see extract_story.h). */
+typedef struct {
+    const char *term;         /* "per:hugh jackman", "y:2009", "w:earthquake", "n:7.3" */
+    float weight;
+} extract_term_t;
 
 /* The output. Everything it points to is owned by the result and stays valid until the
    next extract_run on the same extract_t, or extract_destroy. */
@@ -77,6 +92,10 @@ typedef struct {
     size_t n_warnings;
     const char *encoding;     /* "utf-8" or "windows-1252" */
     uint64_t simhash;         /* 64-bit SimHash of the body's word shingles */
+    const char **wire;        /* wire services the article credits ("ap", "reuters") */
+    size_t n_wire;
+    extract_term_t *terms;    /* what the article is about, heaviest first */
+    size_t n_terms;
 } extract_result_t;
 
 /* Error codes (negative). A NULL argument gives -EINVAL. */
