@@ -10,6 +10,7 @@
 #include "extract_entity.h"
 #include "extract_quantity.h"
 #include "extract_sentence.h"
+#include "extract_story.h"
 #include "extract_text.h"
 #include "util.h"
 
@@ -254,6 +255,7 @@ int extract_run(extract_t *self, const extract_doc_t *doc, extract_result_t *out
     out->n_warnings = c->warn.n;
     out->encoding = c->encoding;
     out->simhash = c->simhash;
+    extract_story_terms(c, out);
     c->doc = NULL;
     return 0;
 }
