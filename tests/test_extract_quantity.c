@@ -95,7 +95,7 @@ Test(extract_quantity, years_of_events)
     extract_quantity_t q = s_one("The border has been closed since the civil war began in 1991.\n");
     cr_assert(q.year);
     cr_assert_eq(q.value, 1991);
-    cr_assert_str_eq(q.key, "y|civil war|began");
+    cr_assert_str_eq(q.key, "f|year|civil war||began||");
     const char *a = s_key("Under a 2015 deal with its neighbour, the country cut tariffs.\n");
     const char *b = s_key("Both sides broke their 2015 trade agreement.\n");
     cr_assert_str_eq(a, b);
@@ -129,7 +129,7 @@ Test(extract_quantity, people_aboard_a_craft_meet_across_wordings)
     extract_quantity_t q = s_find("The ferry Coral Wren was carrying 86 passengers when it sank.\n",
                                   "86", a, sizeof a);
     cr_assert_str_eq(q.predicate, "aboard");
-    cr_assert_str_eq(a, "q|aboard|coral wren passenger||");
+    cr_assert_str_eq(a, "f||passenger|coral wren|aboard||");
     s_find("Officials said the Coral Wren had 86 passengers on board.\n", "86", b, sizeof b);
     s_find("The search began for 86 passengers aboard the ferry Coral Wren.\n", "86", c,
            sizeof c);
@@ -151,7 +151,7 @@ Test(extract_quantity, year_a_craft_or_group_was_built_or_founded)
     extract_quantity_t q = s_find("The ferry Coral Wren was built in 1994.\n", "1994", a, sizeof a);
     cr_assert(q.year);
     cr_assert_eq(q.value, 1994);
-    cr_assert_str_eq(a, "y|coral wren|built");
+    cr_assert_str_eq(a, "f|year||veh:coral wren|built||");
     s_find("The Coral Wren, built in 1994, was sold last year.\n"
            "Earlier the yacht Coral Wren had sailed.\n", "1994", b, sizeof b);
     s_find("The ferry Coral Wren sank on Monday. Records show the ferry had been built in "
@@ -159,8 +159,8 @@ Test(extract_quantity, year_a_craft_or_group_was_built_or_founded)
     cr_assert_str_eq(a, b);
     cr_assert_str_eq(a, c);
     s_find("The Harbour Pilots Association was founded in 1990.\n", "1990", a, sizeof a);
-    cr_assert_str_eq(a, "y|hpa|founded");
-    /* without a named thing there is no key to meet on: "y|bridge|built" would merge
+    cr_assert_str_eq(a, "f|year||org:hpa|founded||");
+    /* without a named thing there is no key to meet on: "f|year||bridge|built||" would merge
        every bridge */
     extract_doc_t d = {(const uint8_t *)"The bridge was built in 1994.\n", 30, 0, "", NULL};
     extract_result_t r;
@@ -173,7 +173,7 @@ Test(extract_quantity, a_head_that_names_the_outcome_is_the_predicate)
     const char *a = s_key("Divers had recovered 41 survivors by nightfall.\n");
     const char *b = s_key("Fishermen pulled 41 survivors from the sea.\n");
     const char *c = s_key("Officials said 41 survivors had been taken to a clinic.\n");
-    cr_assert_str_eq(a, "q|survived|survivor||");
+    cr_assert_str_eq(a, "f||survivor||survived||");
     cr_assert_str_eq(a, b);
     cr_assert_str_eq(a, c);
     /* a verb that says more keeps its own predicate */
