@@ -11,7 +11,25 @@ size_t extract_age_owner(const xctx_t *c, int e, char *out, size_t cap)
         return (size_t)snprintf(out, cap, "%s", key);
     const char *name = strncmp(key, "per:", 4) == 0 ? key + 4 : key;
     const char *last = strrchr(name, ' ');
-    return (size_t)snprintf(out, cap, "per:%s", last ? last + 1 : name);
+    last = last ? last + 1 : name;
+    /* two people of one surname in the article ("John Jenkin", "Katie Jenkin") keep
+       their full names, or their ages would be one fact */
+    for (size_t o = 0; o < c->ent.n; o++) {
+        if ((int)o == e || c->ent.v[o].kind != 'p')
+            continue;
+        const char *ok = c->ent.v[o].key + 4;
+        const char *ol = strrchr(ok, ' ');
+        if (strcmp(ol ? ol + 1 : ok, last) != 0)
+            continue;
+        char full[96] = "";
+        const xent_t *x = &c->ent.v[e];
+        for (uint32_t k = x->name_t0; k < x->name_t1 && k < c->tok.n; k++) {
+            size_t n = strlen(full);
+            snprintf(full + n, sizeof full - n, "%s%s", n ? " " : "", c->tok.v[k].f);
+        }
+        return (size_t)snprintf(out, cap, "per:%s", full);
+    }
+    return (size_t)snprintf(out, cap, "per:%s", last);
 }
 
 /* The person entity whose mention covers token k, or -1. */

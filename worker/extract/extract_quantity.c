@@ -130,6 +130,10 @@ static size_t s_number(const xctx_t *c, size_t i, size_t end, bool money, s_num_
     } else {
         return 0;
     }
+    if (xtok_is(c, k, "dozen") && k > i) {
+        n->value *= 12;   /* "two dozen" */
+        k++;
+    }
     /* "4 million", "two hundred thousand"; a spaced "m" only after a currency */
     while (k < end && (t[k].wc & WC_SCALE) && !n->unit) {
         if (xtok_is(c, k, "m") && !money)
@@ -301,7 +305,8 @@ static const char *const s_past[] = {"struck", "hit", "left", "took", "came", "w
     "saw", "told", "began", "shook", "rocked", "broke", "gave", "got", "held", "led", "met",
     "ran", "spoke", "threw", "wrote", "brought", "bought", "caught", "fought", "found",
     "heard", "knew", "sold", "thought", "felt", "drew", "flew", "grew", "sank", "shot",
-    "stole", "chose", "became", "swept", "spread", "tore", "won", "lost", NULL};
+    "stole", "chose", "became", "swept", "spread", "tore", "won", "lost", "drove", "rode",
+    "wore", "woke", "froze", "forgot", "fled", "bit", "hid", "dug", "slid", "spun", NULL};
 
 /* Prepositions that put a fact in a place. */
 static const char *const s_fact_preps[] = {"in", "near", "at", "over", "outside", "across",
@@ -700,6 +705,16 @@ static frame_bound_t s_bound(const xctx_t *c, size_t b, size_t s0, size_t *q0)
 #undef W
 }
 
+/* True when folded word w reads as a plural noun. */
+static bool s_plural(const char *w)
+{
+    size_t n = strlen(w);
+    if (strcmp(w, "people") == 0 || strcmp(w, "men") == 0 || strcmp(w, "women") == 0
+        || strcmp(w, "children") == 0 || strcmp(w, "police") == 0)
+        return true;
+    return n > 3 && w[n - 1] == 's' && w[n - 2] != 's' && w[n - 2] != 'u' && w[n - 2] != 'i';
+}
+
 /* Reads the counted noun phrase at token k, at most four words: the folded words without a
    country demonym into core, every word into subject, the demonym's country into *owner
    and a predicate that follows the head inside it ("sailors killed") into *pred. Returns
@@ -728,6 +743,14 @@ static size_t s_np(const xctx_t *c, size_t k, size_t s1, char *core, size_t ccap
         size_t fl = strlen(w->f);
         if (words > 0 && fl > 3 && strcmp(w->f + fl - 2, "ed") == 0)
             break;
+        /* after a plural head only another plural goes on ("sales managers"); else it
+           is a verb or a clause ("greeks demonstrate", "species waiting") */
+        if (words > 0 && s_plural(t[k - 1].f) && !s_plural(w->f))
+            break;
+        if (xtok_is(c, k, "how") || xtok_is(c, k, "what") || xtok_is(c, k, "why"))
+            break;
+        if (w->ent >= 0 && c->ent.v[w->ent].kind == 'p')
+            break;   /* "mother of 13 Zurana Horton": a name is no counted noun */
         bool dem = false;
         const char *ctry = s_country_of(c, k, &dem);
         if (ctry && (w->flags & TK_CAP))
@@ -880,7 +903,18 @@ static bool s_edition(const xctx_t *c, const s_num_t *n, size_t i, size_t s1, s_
     for (; k < s1 && words < 4 && (t[k].flags & TK_WORD) && (t[k].flags & TK_CAP)
            && !(t[k].flags & TK_POSS); k++, words++)
         s_append(name, sizeof name, t[k].f);
-    if (!words || n->value < 1 || n->value > 500)
+    /* only events held in editions: "the 67th Police Precinct" is no edition */
+    static const char *const events[] = {"award", "awards", "oscars", "oscar", "games",
+        "olympics", "festival", "congress", "summit", "championship", "championships", "cup",
+        "conference", "session", "anniversary", "grammys", "grammy", "emmys", "emmy", "tonys",
+        "tony", "assembly", "open", "marathon", "tour", "convention", "olympiad", "biennale",
+        "ceremony", "gala", "derby", "series", "bowl", "classic", "show", "expo", NULL};
+    const char *lw = strrchr(name, ' ');
+    lw = lw ? lw + 1 : name;
+    bool event = false;
+    for (const char *const *w = events; *w && words; w++)
+        event |= strcmp(lw, *w) == 0;
+    if (!event || n->value < 1 || n->value > 500)
         return false;
     char *last = strrchr(name, ' ');
     s_singular(last ? last + 1 : name);
@@ -1036,6 +1070,14 @@ static const char *s_count_pred(const xctx_t *c, const char *in_np, size_t q0, s
             break;
         }
         const char *pp = s_qpred(c, q, human);
+        /* a noun ("the death sentence") or a gerund ("accused of killing") to the right
+           says nothing of what happened to the counted */
+        if (pp && (s_head_pred(t[q].f) || xtok_is(c, q, "death") || xtok_is(c, q, "toll")
+                   || xtok_is(c, q, "lives")))
+            continue;
+        if (pp && q > sub1 && (xtok_is(c, q - 1, "of") || xtok_is(c, q - 1, "for")
+                               || xtok_is(c, q - 1, "in")))
+            break;
         if (pp) {
             /* "have been killed": the auxiliary is not the predicate */
             if (strcmp(pp, "have") == 0) {
@@ -1063,8 +1105,9 @@ static const char *s_count_pred(const xctx_t *c, const char *in_np, size_t q0, s
 }
 
 /* The owner of "Turkey has 12 observation posts": the clause's subject right before the
-   verb at l0, a country (or for "have" any named thing). */
-static bool s_subject_owner(const xctx_t *c, size_t l0, size_t s0, char *out, size_t cap)
+   verb at l0, a country, a person, or for "have" any named thing. */
+static bool s_subject_owner(const xctx_t *c, size_t l0, size_t s0, char *out, size_t cap,
+                            bool have)
 {
     const xtok_t *t = c->tok.v;
     for (size_t q = l0; q > s0 && q + 6 > l0; q--) {
@@ -1078,8 +1121,10 @@ static bool s_subject_owner(const xctx_t *c, size_t l0, size_t s0, char *out, si
             snprintf(out, cap, "loc:%s", f);
             return true;
         }
-        if (e >= 0 && c->ent.v[e].kind != 'p') {
-            snprintf(out, cap, "%s", c->ent.v[e].key);
+        /* "Onuaku totaled 14 points": a person's figures are the person's; other
+           named things own only what they have */
+        if (e >= 0 && (c->ent.v[e].kind == 'p' || have)) {
+            extract_age_owner(c, e, out, cap);
             return true;
         }
         if (t[q - 1].flags & TK_PUNCT)
@@ -1221,7 +1266,8 @@ void extract_quantity_find(xctx_t *c)
                     snprintf(cl.what, sizeof cl.what, "age");
                     snprintf(cl.subject, sizeof cl.subject, "age");
                     cl.pclass = "age";
-                    s_finish(c, &cl, s0, s1, ak, dates, nd);
+                    /* an age is the person's, not the place's or the day's */
+                    s_push_qty(c, &cl, s0, s1);
                     i += nt - 1;
                     continue;
                 }
@@ -1232,6 +1278,8 @@ void extract_quantity_find(xctx_t *c)
             }
             cl.unit = unit ? unit : "";
             /* counted noun phrase */
+            if (unit && xtok_is(c, k, "worth") && xtok_is(c, k + 1, "of"))
+                k++;   /* "$108 million worth of diamonds" */
             if (k < s1 && xtok_is(c, k, "of") && (n.vague || unit || xtok_is(c, i, "dozen")))
                 k++;
             else if (k < s1 && xtok_is(c, k, "in") && cur)
@@ -1317,8 +1365,9 @@ void extract_quantity_find(xctx_t *c)
                        for a craft */
                     if (craft >= 0)
                         snprintf(cl.whose, sizeof cl.whose, "%s", c->ent.v[craft].key + 4);
-                } else if (strcmp(pred, "have") == 0) {
-                    s_subject_owner(c, l0, s0, cl.whose, sizeof cl.whose);
+                } else if (!s_human_pred(pred)) {
+                    s_subject_owner(c, l0, s0, cl.whose, sizeof cl.whose,
+                                    strcmp(pred, "have") == 0);
                 }
             }
             s_finish(c, &cl, s0, s1, sub1, dates, nd);

@@ -301,6 +301,19 @@ bool extract_unit_not_claim(const xctx_t *c, size_t i, size_t s0, size_t s1)
                 return true;
         }
     }
+    /* "the 3400 block of Thorpe Street", "a .357 caliber gun", "a 911 call" */
+    if (i + 1 < s1 && (xtok_is(c, i + 1, "block") || xtok_is(c, i + 1, "caliber")
+                       || xtok_is(c, i + 1, "calibre") || xtok_is(c, i + 1, "magnum")))
+        return true;
+    if (xtok_is(c, i, "911"))
+        return true;
+    /* "1 in 500 users", "one in five": a rate, not a count */
+    if ((i >= s0 + 2 && xtok_is(c, i - 1, "in")
+         && ((t[i - 2].flags & TK_NUM) || (t[i - 2].wc & WC_NUMWORD) || xtok_is(c, i - 2, "one")))
+        || (i + 2 < s1 && xtok_is(c, i + 1, "in")
+            && (((t[i + 2].flags & TK_NUM) && t[i + 2].e - t[i + 2].s != 4)
+                || (t[i + 2].wc & WC_NUMWORD))))
+        return true;
     /* "10 Downing Street", "1600 Pennsylvania Avenue" */
     for (size_t k = i + 1; k < s1 && k <= i + 4; k++) {
         if (!(t[k].flags & TK_WORD))
