@@ -161,6 +161,16 @@ size_t extract_age_at(const xctx_t *c, size_t i, size_t nt, size_t s0, size_t s1
         /* "the 40-year-old Jackman", "the 40-year-old actor Hugh Jackman", "a 59-year-old
            woman, Raj Chohan," */
         e = s_person(c, after);
+        /* "the 40-year-old Jackman": a capitalized word of no list right after is a name
+           even when the article never gives the full one */
+        if (e < 0 && after < s1 && (t[after].flags & TK_CAP) && (t[after].flags & TK_WORD)
+            && !t[after].lex && !(t[after].flags & TK_POSS)) {
+            size_t q = after;
+            while (q + 1 < s1 && (t[q + 1].flags & TK_CAP) && (t[q + 1].flags & TK_WORD))
+                q++;
+            snprintf(whose, cap, "per:%s", t[q].f);
+            return after;
+        }
         char noun[64];
         size_t end = after;
         if (e < 0 && s_generic(c, after, s1, noun, sizeof noun, &end)) {

@@ -813,6 +813,11 @@ static void s_lemma(char *w)
             strcpy(w, irr[k].sg);
             return;
         }
+    size_t n = strlen(w);
+    if (n > 4 && strcmp(w + n - 3, "men") == 0) {
+        w[n - 2] = 'a';   /* "fishermen", "gunmen", "policemen" */
+        return;
+    }
     s_singular(w);
 }
 
@@ -1168,14 +1173,17 @@ static void s_article_pass(xctx_t *c)
         if (!whole)
             s_rekey(c, &v[a], v[a].place ? v[a].place : "", NULL);
     }
+    /* decided on the owners as found, then rewritten */
+    bool *two = extract_arena_alloc(c->arena, c->qty.n + 1, 1);
     for (size_t a = 0; a < c->qty.n; a++) {
         if (strcmp(v[a].unit, FRAME_UNIT_YEAR_AGE) != 0 || strchr(v[a].whose, ':'))
             continue;
-        bool other = false;
-        for (size_t b = 0; b < c->qty.n && !other; b++)
-            other = strcmp(v[b].unit, FRAME_UNIT_YEAR_AGE) == 0
-                    && strcmp(v[a].whose, v[b].whose) == 0 && v[a].value != v[b].value;
-        if (!other)
+        for (size_t b = 0; b < c->qty.n && !two[a]; b++)
+            two[a] = strcmp(v[b].unit, FRAME_UNIT_YEAR_AGE) == 0
+                     && strcmp(v[a].whose, v[b].whose) == 0 && v[a].value != v[b].value;
+    }
+    for (size_t a = 0; a < c->qty.n; a++) {
+        if (!two[a])
             continue;
         char w[128];
         snprintf(w, sizeof w, "%s %g", v[a].whose, v[a].value);
