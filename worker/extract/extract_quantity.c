@@ -134,6 +134,12 @@ static size_t s_number(const xctx_t *c, size_t i, size_t end, bool money, s_num_
         n->value *= 12;   /* "two dozen" */
         k++;
     }
+    /* "the nineteen seventies": a decade */
+    static const char *const decades[] = {"twenties", "thirties", "forties", "fifties",
+        "sixties", "seventies", "eighties", "nineties", NULL};
+    for (const char *const *w = decades; *w && k < end; w++)
+        if (xtok_is(c, k, *w))
+            n->notclaim = true;
     /* "4 million", "two hundred thousand"; a spaced "m" only after a currency */
     while (k < end && (t[k].wc & WC_SCALE) && !n->unit) {
         if (xtok_is(c, k, "m") && !money)
@@ -719,7 +725,7 @@ static bool s_plural(const char *w)
    country demonym into core, every word into subject, the demonym's country into *owner
    and a predicate that follows the head inside it ("sailors killed") into *pred. Returns
    the token after the phrase. */
-static size_t s_np(const xctx_t *c, size_t k, size_t s1, char *core, size_t ccap,
+static size_t s_np(const xctx_t *c, size_t k, size_t s1, bool unit, char *core, size_t ccap,
                    char *subject, size_t scap, const char **owner, const char **pred)
 {
     const xtok_t *t = c->tok.v;
@@ -741,7 +747,7 @@ static size_t s_np(const xctx_t *c, size_t k, size_t s1, char *core, size_t ccap
             break;   /* "40 dead", "352 injured": no noun, the word is the predicate */
         /* "sailors shocked the town": a participle after the head ends it */
         size_t fl = strlen(w->f);
-        if (words > 0 && fl > 3 && strcmp(w->f + fl - 2, "ed") == 0)
+        if (fl > 3 && strcmp(w->f + fl - 2, "ed") == 0 && (words > 0 || unit))
             break;
         /* after a plural head only another plural goes on ("sales managers"); else it
            is a verb or a clause ("greeks demonstrate", "species waiting") */
@@ -1018,7 +1024,8 @@ static void s_finish(xctx_t *c, s_claim_t *cl, size_t s0, size_t s1, size_t afte
     bool total = date && date->period;
     for (size_t q = after; q < s1; q++)
         if (xtok_is(c, q, "alone") || (xtok_is(c, q, "so") && xtok_is(c, q + 1, "far"))
-            || xtok_is(c, q, "total") || xtok_is(c, q, "altogether"))
+            || (xtok_is(c, q, "total") && q > 0 && xtok_is(c, q - 1, "in"))
+            || xtok_is(c, q, "altogether"))
             total = true;
     char span[40] = "";
     if (s_period(c, after, s1, span, sizeof span))
@@ -1037,6 +1044,18 @@ static void s_finish(xctx_t *c, s_claim_t *cl, size_t s0, size_t s1, size_t afte
     else
         snprintf(cl->period, sizeof cl->period, "%s", bucket);
     s_push_qty(c, cl, s0, s1);
+}
+
+/* True when predicate word k is a noun ("death", "toll", "casualties"): beside a count
+   it names another thing ("the death sentence") unless it is the count's own head. */
+static bool s_noun_pred(const xctx_t *c, size_t k)
+{
+    static const char *const nouns[] = {"death", "deaths", "toll", "lives", "martyrs",
+                                        "fatalities", "casualties", "injuries", NULL};
+    for (const char *const *w = nouns; *w; w++)
+        if (xtok_is(c, k, *w))
+            return true;
+    return false;
 }
 
 /* The predicate of a count at number tokens [i, i + nt) whose noun phrase ends at sub1:
@@ -1077,8 +1096,7 @@ static const char *s_count_pred(const xctx_t *c, const char *in_np, size_t q0, s
         const char *pp = s_qpred(c, q, human);
         /* a noun ("the death sentence") or a gerund ("accused of killing") to the right
            says nothing of what happened to the counted */
-        if (pp && (s_head_pred(t[q].f) || xtok_is(c, q, "death") || xtok_is(c, q, "toll")
-                   || xtok_is(c, q, "lives")))
+        if (pp && s_noun_pred(c, q))
             continue;
         if (pp && q > sub1 && (xtok_is(c, q - 1, "of") || xtok_is(c, q - 1, "for")
                                || xtok_is(c, q - 1, "in")))
@@ -1098,6 +1116,9 @@ static const char *s_count_pred(const xctx_t *c, const char *in_np, size_t q0, s
     if (!pred || strcmp(pred, "have") == 0) {
         for (size_t q = q0; q > s0 && q + 6 > q0; q--) {
             const char *pp = s_qpred(c, q - 1, human);
+            /* "the death penalty and three voting" is no toll, "the deaths of 33" is */
+            if (pp && s_noun_pred(c, q - 1) && !xtok_is(c, q, "of"))
+                pp = NULL;
             if (pp && (!pred || strcmp(pp, "have") != 0)) {
                 *l0 = q - 1;
                 return pp;
@@ -1296,8 +1317,8 @@ void extract_quantity_find(xctx_t *c)
                 k++;
             char core[128] = "";
             const char *owner = NULL, *np_pred = NULL;
-            size_t sub1 = s_np(c, k, s1, core, sizeof core, cl.subject, sizeof cl.subject,
-                               &owner, &np_pred);
+            size_t sub1 = s_np(c, k, s1, unit != NULL, core, sizeof core, cl.subject,
+                               sizeof cl.subject, &owner, &np_pred);
             if (sub1 == k)
                 sub1 = i + nt;
             const char *head = strrchr(core, ' ');
