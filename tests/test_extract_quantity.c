@@ -95,7 +95,7 @@ Test(extract_quantity, years_of_events)
     extract_quantity_t q = s_one("The border has been closed since the civil war began in 1991.\n");
     cr_assert(q.year);
     cr_assert_eq(q.value, 1991);
-    cr_assert_str_eq(q.key, "y|civil war|began");
+    cr_assert_str_eq(q.key, "f|year|civil war||began||");
     const char *a = s_key("Under a 2015 deal with its neighbour, the country cut tariffs.\n");
     const char *b = s_key("Both sides broke their 2015 trade agreement.\n");
     cr_assert_str_eq(a, b);
@@ -129,7 +129,7 @@ Test(extract_quantity, people_aboard_a_craft_meet_across_wordings)
     extract_quantity_t q = s_find("The ferry Coral Wren was carrying 86 passengers when it sank.\n",
                                   "86", a, sizeof a);
     cr_assert_str_eq(q.predicate, "aboard");
-    cr_assert_str_eq(a, "q|aboard|coral wren passenger||");
+    cr_assert_str_eq(a, "f||passenger|coral wren|aboard||");
     s_find("Officials said the Coral Wren had 86 passengers on board.\n", "86", b, sizeof b);
     s_find("The search began for 86 passengers aboard the ferry Coral Wren.\n", "86", c,
            sizeof c);
@@ -151,7 +151,7 @@ Test(extract_quantity, year_a_craft_or_group_was_built_or_founded)
     extract_quantity_t q = s_find("The ferry Coral Wren was built in 1994.\n", "1994", a, sizeof a);
     cr_assert(q.year);
     cr_assert_eq(q.value, 1994);
-    cr_assert_str_eq(a, "y|coral wren|built");
+    cr_assert_str_eq(a, "f|year||veh:coral wren|built||");
     s_find("The Coral Wren, built in 1994, was sold last year.\n"
            "Earlier the yacht Coral Wren had sailed.\n", "1994", b, sizeof b);
     s_find("The ferry Coral Wren sank on Monday. Records show the ferry had been built in "
@@ -159,8 +159,8 @@ Test(extract_quantity, year_a_craft_or_group_was_built_or_founded)
     cr_assert_str_eq(a, b);
     cr_assert_str_eq(a, c);
     s_find("The Harbour Pilots Association was founded in 1990.\n", "1990", a, sizeof a);
-    cr_assert_str_eq(a, "y|hpa|founded");
-    /* without a named thing there is no key to meet on: "y|bridge|built" would merge
+    cr_assert_str_eq(a, "f|year||org:hpa|founded||");
+    /* without a named thing there is no key to meet on: "f|year||bridge|built||" would merge
        every bridge */
     extract_doc_t d = {(const uint8_t *)"The bridge was built in 1994.\n", 30, 0, "", NULL};
     extract_result_t r;
@@ -173,9 +173,307 @@ Test(extract_quantity, a_head_that_names_the_outcome_is_the_predicate)
     const char *a = s_key("Divers had recovered 41 survivors by nightfall.\n");
     const char *b = s_key("Fishermen pulled 41 survivors from the sea.\n");
     const char *c = s_key("Officials said 41 survivors had been taken to a clinic.\n");
-    cr_assert_str_eq(a, "q|survived|survivor||");
+    cr_assert_str_eq(a, "f||survivor||survived||");
     cr_assert_str_eq(a, b);
     cr_assert_str_eq(a, c);
     /* a verb that says more keeps its own predicate */
     cr_assert_str_eq(s_one("Storms killed 41 survivors of the first wave.\n").predicate, "killed");
+}
+
+/* ---- claim frames (issue 9): intervals, units, non-claims, owners, scope, period ---- */
+
+/* Runs body (no title) and returns the result; claims stay valid until the next run. */
+static extract_result_t s_run(const char *body)
+{
+    extract_doc_t d = {(const uint8_t *)body, strlen(body), 0, "", NULL};
+    extract_result_t r;
+    int rc = extract_run(ex, &d, &r);
+    cr_assert_eq(rc, 0, "%s", extract_strerror(rc));
+    return r;
+}
+
+/* The claim whose span text is `text`, or NULL. */
+static const extract_quantity_t *s_q(const extract_result_t *r, const char *text)
+{
+    for (size_t k = 0; k < r->n_quantities; k++)
+        if (strcmp(r->quantities[k].span.text, text) == 0)
+            return &r->quantities[k];
+    return NULL;
+}
+
+/* The frame key of the claim `text` in `body`, copied. */
+static const char *s_fkey(const char *body, const char *text)
+{
+    static char buf[8][256];
+    static int k;
+    extract_result_t r = s_run(body);
+    const extract_quantity_t *q = s_q(&r, text);
+    cr_assert_not_null(q, "no claim '%s' in: %s", text, body);
+    char *out = buf[k++ % 8];
+    snprintf(out, 256, "%s", q->key);
+    return out;
+}
+
+/* The unit of the claim `text` in `body`, copied. */
+static const char *s_unit_of(const char *body, const char *text)
+{
+    static char buf[4][32];
+    static int k;
+    extract_result_t r = s_run(body);
+    const extract_quantity_t *q = s_q(&r, text);
+    cr_assert_not_null(q, "no claim '%s' in: %s", text, body);
+    char *out = buf[k++ % 4];
+    snprintf(out, 32, "%s", q->unit);
+    return out;
+}
+
+Test(extract_quantity, intervals_from_qualifiers)
+{
+    extract_result_t r = s_run("About 150 miners were rescued. At least 56 miners died. "
+                               "More than 400 homes burned. Up to 40 ferries sank. "
+                               "Nearly 100 villages flooded. As many as 30 climbers were missing. "
+                               "Seven pilots were arrested.\n");
+    const extract_quantity_t *q = s_q(&r, "150");
+    cr_assert_not_null(q);
+    cr_assert(q->low < 150 && q->high > 150 && !q->open_low && !q->open_high);
+    cr_assert_eq(q->bound, '~');
+    q = s_q(&r, "56");
+    cr_assert(q->low == 56 && q->open_high && q->bound == '>');
+    q = s_q(&r, "400");
+    cr_assert(q->low == 400 && q->open_high);
+    q = s_q(&r, "40");
+    cr_assert(q->high == 40 && q->open_low && q->bound == '<');
+    q = s_q(&r, "100");
+    cr_assert(q->high == 100 && q->low < 100 && q->low >= 89);
+    q = s_q(&r, "30");
+    cr_assert(q->high == 30 && q->open_low);
+    q = s_q(&r, "Seven");
+    cr_assert(q->low == 7 && q->high == 7 && !q->approx && q->bound == '=');
+}
+
+Test(extract_quantity, vague_amounts_are_ranges)
+{
+    extract_result_t r = s_run("Dozens of herders fled. Tens of thousands of herders fled. "
+                               "Hundreds of herders fled.\n");
+    const extract_quantity_t *q = s_q(&r, "Dozens");
+    cr_assert(q && q->low == 24 && q->high < 100 && q->high > 99);
+    q = s_q(&r, "Tens of thousands");
+    cr_assert_not_null(q);
+    cr_assert_eq(q->value, 20000);
+    cr_assert(q->low == 20000 && q->high > 99999 && q->high < 100000);
+    q = s_q(&r, "Hundreds");
+    cr_assert(q && q->low == 200 && q->high < 1000);
+}
+
+Test(extract_quantity, money_percent_and_measures_with_glued_forms)
+{
+    extract_result_t r = s_run("The firm paid $3bn for the mine. A court awarded \xe2\x82\xac" "193,000 "
+                               "in damages. The club paid \xc2\xa3" "5m for the striker. "
+                               "Turnout rose 40 percent. Turnout rose 12 per cent. Turnout rose 9%.\n");
+    const extract_quantity_t *q = s_q(&r, "$3bn");
+    cr_assert_not_null(q);
+    cr_assert_str_eq(q->unit, "usd");
+    cr_assert_eq(q->value, 3e9);
+    q = s_q(&r, "\xe2\x82\xac" "193,000");
+    cr_assert(q && strcmp(q->unit, "eur") == 0 && q->value == 193000);
+    cr_assert_str_eq(q->what, "damage");
+    q = s_q(&r, "\xc2\xa3" "5m");
+    cr_assert(q && strcmp(q->unit, "gbp") == 0 && q->value == 5e6);
+    cr_assert_str_eq(s_q(&r, "40")->unit, "percent");
+    cr_assert_str_eq(s_q(&r, "12")->unit, "percent");
+    cr_assert_str_eq(s_q(&r, "9")->unit, "percent");
+    cr_assert_str_eq(s_fkey("Turnout rose 40 percent.\n", "40"),
+                     s_fkey("Turnout rose 40 per cent.\n", "40"));
+
+    r = s_run("The handset has a 5.1-inch screen, a 2,800mAh battery and a 16-megapixel "
+              "camera. The phone's 2GB of RAM is enough. It ships with 16GB of storage.\n");
+    q = s_q(&r, "5.1");
+    cr_assert(q && strcmp(q->unit, "inch") == 0 && strcmp(q->what, "screen") == 0);
+    q = s_q(&r, "2,800mAh");
+    cr_assert(q && strcmp(q->unit, "mah") == 0 && q->value == 2800);
+    cr_assert_str_eq(q->what, "battery");
+    q = s_q(&r, "16");
+    cr_assert(q && strcmp(q->unit, "megapixel") == 0 && strcmp(q->what, "camera") == 0);
+    const extract_quantity_t *ram = s_q(&r, "2GB"), *rom = s_q(&r, "16GB");
+    cr_assert(ram && rom);
+    cr_assert_str_eq(ram->unit, "gb");
+    cr_assert_str_eq(ram->what, "ram");
+    cr_assert_str_eq(ram->whose, "phone");
+    cr_assert_str_eq(rom->what, "storage");
+    cr_assert_str_neq(ram->key, rom->key);
+
+    /* spellings fold, units are not converted */
+    cr_assert_str_eq(s_unit_of("The diver fell 150 metres into the gorge.\n", "150"), "m");
+    cr_assert_str_eq(s_unit_of("The diver fell 150 meters into the gorge.\n", "150"), "m");
+    cr_assert_str_eq(s_unit_of("The diver fell 150m into the gorge.\n", "150m"), "m");
+    cr_assert_str_eq(s_unit_of("The diver fell 60 feet into the gorge.\n", "60"), "ft");
+    cr_assert_str_eq(s_unit_of("The road was cut 10 km south of the town.\n", "10"), "km");
+    cr_assert_str_eq(s_unit_of("A magnitude 6.1 earthquake hit the coast.\n", "6.1"), "magnitude");
+    cr_assert_str_eq(s_unit_of("A 6.1-magnitude earthquake hit the coast.\n", "6.1"), "magnitude");
+    cr_assert_str_eq(s_fkey("A magnitude 6.1 earthquake hit the coast.\n", "6.1"),
+                     s_fkey("A 6.1-magnitude quake hit the coast.\n", "6.1"));
+}
+
+Test(extract_quantity, numbers_that_are_not_claims)
+{
+    static const char *const bodies[] = {
+        "The ferry left at 9:25 p.m. from the pier.\n",
+        "The ferry left at 11am from the pier.\n",
+        "The tablet runs Android 4.4 and has a USB 3.0 port.\n",
+        "He bought an iPhone 5 at the airport.\n",
+        "The airline grounded its Boeing 737 jets.\n",
+        "The screen has a 16:9 shape.\n",
+        "The visitors won 3-1 at home.\n",
+        "He played in the 1989-90 season.\n",
+        "The story ran on page 4 of the paper.\n",
+        "The song reached No. 1 in the charts.\n",
+        "The Apollo 11 crew flew home.\n",
+        "The bus took Route 66 out of town.\n",
+        "The protest reached 10 Downing Street.\n",
+        "Call 555-1234 for tickets.\n",
+        "He finished third in the race.\n",
+    };
+    for (size_t k = 0; k < sizeof bodies / sizeof *bodies; k++) {
+        extract_result_t r = s_run(bodies[k]);
+        cr_assert_eq(r.n_quantities, 0, "claim '%s' (%s) in: %s",
+                     r.n_quantities ? r.quantities[0].span.text : "",
+                     r.n_quantities ? r.quantities[0].key : "", bodies[k]);
+    }
+    /* the edition of a named event is a claim; the same ordinal elsewhere is not */
+    extract_result_t r = s_run("She will host the 81st Academy Awards in February.\n");
+    const extract_quantity_t *q = s_q(&r, "81st");
+    cr_assert_not_null(q);
+    cr_assert_eq(q->value, 81);
+    cr_assert_str_eq(q->what, "edition");
+    cr_assert_str_eq(q->whose, "academy award");
+    cr_assert_str_eq(s_fkey("She will host the 81st Academy Awards.\n", "81st"),
+                     s_fkey("She will host the 81st annual Academy Awards.\n", "81st"));
+    r = s_run("Marchers reached the 67th Police Precinct.\n");
+    cr_assert_eq(r.n_quantities, 0);
+}
+
+Test(extract_quantity, ages_belong_to_the_person_by_surname)
+{
+    const char *a = s_fkey("Hugh Jackman, 40, will host the show.\n", "40");
+    const char *b = s_fkey("The producers chose the 40-year-old Jackman as host.\n", "40");
+    const char *c = s_fkey("Hugh Jackman was chosen. The 40-year-old actor will host the show.\n", "40");
+    const char *d = s_fkey("Hugh Jackman, aged 40, will host.\n", "40");
+    const char *e = s_fkey("Hugh Jackman is 40 years old.\n", "40");
+    cr_assert_str_eq(a, "f|age|age|per:jackman|age||");
+    cr_assert_str_eq(a, b);
+    cr_assert_str_eq(a, c);
+    cr_assert_str_eq(a, d);
+    cr_assert_str_eq(a, e);
+    /* apposition and the next sentence resolve a generic noun */
+    cr_assert_str_eq(s_fkey("Raj Chohan, a 59-year-old grandmother, was hit.\n", "59"),
+                     "f|age|age|per:chohan|age||");
+    cr_assert_str_eq(s_fkey("A 59-year-old woman was hit by a car. Police named her as Raj "
+                            "Chohan.\n", "59"), "f|age|age|per:chohan|age||");
+    /* else the noun, and two people are never one owner */
+    cr_assert_str_eq(s_fkey("Police said the 36-year-old driver fled.\n", "36"),
+                     "f|age|age|driver|age||");
+    extract_result_t r = s_run("Bo Lind, 61, shot Ed Kerr, 40, at the party.\n");
+    cr_assert_str_neq(s_q(&r, "61")->whose, s_q(&r, "40")->whose);
+    r = s_run("The 47-year-old manager and the 48-year-old manager were hurt.\n");
+    cr_assert_str_neq(s_q(&r, "47")->key, s_q(&r, "48")->key);
+    r = s_run("John Jenkin, 23, was held. Katie Jenkin, 20, was found.\n");
+    cr_assert_str_neq(s_q(&r, "23")->whose, s_q(&r, "20")->whose);
+}
+
+Test(extract_quantity, numbers_without_a_noun_count_people_when_the_clause_says)
+{
+    extract_result_t r = s_run("The blasts killed 129 people, wounding 352.\n");
+    const extract_quantity_t *k = s_q(&r, "129"), *w = s_q(&r, "352");
+    cr_assert(k && w);
+    cr_assert_str_eq(k->key, "f||people||killed||");
+    cr_assert_str_eq(w->key, "f||people||wounded||");
+    r = s_run("The blasts were killing 129 people and wounding 352 on the day.\n");
+    cr_assert_str_eq(s_q(&r, "129")->predicate, "killed");
+    cr_assert_str_eq(s_q(&r, "352")->predicate, "wounded");
+    const char *a = s_fkey("In all, 352 were injured.\n", "352");
+    cr_assert_str_eq(a, "f||people||wounded||");
+    /* killed = dead = death toll = lost their lives */
+    const char *d1 = s_fkey("The storm left 40 people dead.\n", "40");
+    const char *d2 = s_fkey("The death toll rose to 40.\n", "40");
+    const char *d3 = s_fkey("Officials counted 40 dead.\n", "40");
+    const char *d4 = s_fkey("The number of dead climbed to 40.\n", "40");
+    const char *d5 = s_fkey("As many as 40 persons lost their lives.\n", "40");
+    const char *d6 = s_fkey("There were 40 deaths.\n", "40");
+    cr_assert_str_eq(d1, "f||people||killed||");
+    cr_assert_str_eq(d1, d2);
+    cr_assert_str_eq(d1, d3);
+    cr_assert_str_eq(d1, d4);
+    cr_assert_str_eq(d1, d5);
+    cr_assert_str_eq(d1, d6);
+}
+
+Test(extract_quantity, a_part_is_not_the_whole_and_a_period_is_not_the_event)
+{
+    extract_result_t r = s_run("The attacks killed 129 people. Some 89 were killed at the Odeon "
+                               "Hall.\n");
+    const extract_quantity_t *whole = s_q(&r, "129"), *part = s_q(&r, "89");
+    cr_assert(whole && part);
+    cr_assert_eq(strncmp(part->scope, "part:", 5), 0, "scope %s", part->scope);
+    cr_assert_not_null(strstr(part->scope, "odeon hall"));
+    cr_assert_str_neq(whole->key, part->key);
+    /* alone, the venue's figure is the whole story's figure */
+    r = s_run("Some 89 were killed at the Odeon Hall.\n");
+    cr_assert_eq(strncmp(s_q(&r, "89")->scope, "part:", 5) != 0, 1);
+    /* a figure for a period is another fact */
+    const char *month = s_fkey("The app sold 200,000 copies in its first month.\n", "200,000");
+    const char *three = s_fkey("The app sold 200,000 copies in three months.\n", "200,000");
+    const char *event = s_fkey("The app sold 200,000 copies.\n", "200,000");
+    cr_assert_str_neq(month, three);
+    cr_assert_str_neq(month, event);
+    cr_assert_str_neq(three, event);
+}
+
+Test(extract_quantity, the_sentence_and_the_title_as_lede)
+{
+    const char *body = "Title words here\nRain fell. Then 12 bridges collapsed in the flood.\n";
+    size_t title_len = strlen("Title words here\n");
+    extract_doc_t d = {(const uint8_t *)body, strlen(body), title_len, "Title words here", NULL};
+    extract_result_t r;
+    cr_assert_eq(extract_run(ex, &d, &r), 0);
+    const extract_quantity_t *q = s_q(&r, "12");
+    cr_assert_not_null(q);
+    cr_assert_str_eq(q->sentence.text, "Then 12 bridges collapsed in the flood.");
+    cr_assert_eq(q->sentence.start, (uint32_t)(strstr(body, "Then") - body));
+    cr_assert_eq(q->sentence.end, q->sentence.start + strlen(q->sentence.text));
+    cr_assert(!q->in_title);
+    /* a short headline is not read; a lede-like first line is, and says so */
+    const char *t1 = "Storm kills 12 in the north\nRain fell all day.\n";
+    extract_doc_t d1 = {(const uint8_t *)t1, strlen(t1), strlen("Storm kills 12 in the north\n"),
+                        "Storm kills 12 in the north", NULL};
+    cr_assert_eq(extract_run(ex, &d1, &r), 0);
+    cr_assert_eq(r.n_quantities, 0);
+    const char *t2 = "A storm swept across the northern coast overnight and killed 12 fishermen "
+                     "who were at sea in small boats.\nRain fell all day.\n";
+    size_t nl = (size_t)(strchr(t2, '\n') - t2);
+    char title[256];
+    snprintf(title, sizeof title, "%.*s", (int)nl, t2);
+    extract_doc_t d2 = {(const uint8_t *)t2, strlen(t2), nl + 1, title, NULL};
+    cr_assert_eq(extract_run(ex, &d2, &r), 0);
+    q = s_q(&r, "12");
+    cr_assert_not_null(q);
+    cr_assert(q->in_title);
+    cr_assert_str_eq(q->key, "f||fisherman||killed||");
+}
+
+Test(extract_quantity, frames_meet_across_paraphrases_and_differ_for_other_facts)
+{
+    const char *a = s_fkey("Rebels killed seven Norwegian soldiers on the border.\n", "seven");
+    const char *b = s_fkey("Five Norwegian soldiers were killed on the border.\n", "Five");
+    const char *c = s_fkey("The attack left 7 Norwegian soldiers dead.\n", "7");
+    cr_assert_str_eq(a, b);
+    cr_assert_str_eq(a, c);
+    cr_assert_str_eq(a, "f||soldier|loc:norway|killed||");
+    const char *p1 = s_fkey("Norway's 12 research stations were shut.\n", "12");
+    const char *p2 = s_fkey("Norway has 12 research stations.\n", "12");
+    cr_assert_str_eq(p1, p2);
+    /* different facts in one article differ */
+    extract_result_t r = s_run("Rebels killed seven soldiers and wounded 30 soldiers, and 12 "
+                               "soldiers were arrested.\n");
+    cr_assert_str_neq(s_q(&r, "seven")->key, s_q(&r, "30")->key);
+    cr_assert_str_neq(s_q(&r, "30")->key, s_q(&r, "12")->key);
 }

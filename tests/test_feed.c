@@ -373,7 +373,7 @@ Test(feed, query_over_socket_matches_offline)
     s_wait_articles(4);
     const char *d = s_dir, *b = pu_bin();
     /* Each question through the socket, then offline: the same bytes. */
-    const char *asks[] = {"--conflicts", "--since 0", "--since 10", "--key 'q|killed|passenger|port alder|'",
+    const char *asks[] = {"--conflicts", "--since 0", "--since 10", "--key 'f||passenger||killed|port alder|'",
                           "--entity loc:port alder"};
     for (size_t i = 0; i < sizeof asks / sizeof *asks; i++) {
         char a[200];

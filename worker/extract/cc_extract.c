@@ -170,6 +170,23 @@ static void s_file(s_tool_t *t, const char *path)
         json_key(j, "time_resolved"); json_bool(j, q->time_resolved);
         json_key(j, "total"); json_bool(j, q->total);
         json_key(j, "year"); json_bool(j, q->year);
+        /* the claim frame (proto/frame.h); an open bound is null */
+        json_key(j, "low");
+        if (q->open_low)
+            json_null(j);
+        else
+            json_num(j, q->low);
+        json_key(j, "high");
+        if (q->open_high)
+            json_null(j);
+        else
+            json_num(j, q->high);
+        json_key(j, "unit"); json_str(j, q->unit);
+        json_key(j, "what"); json_str(j, q->what);
+        json_key(j, "whose"); json_str(j, q->whose);
+        json_key(j, "scope"); json_str(j, q->scope);
+        json_key(j, "in_title"); json_bool(j, q->in_title);
+        s_span(j, "sentence", &q->sentence, NULL, false);
         json_obj_end(j);
         s_flush(t);
     }

@@ -6,6 +6,7 @@
 #include "extract_entity.h"
 #include "extract_internal.h"
 #include "extract_quantity.h"
+#include "extract_unit.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -56,6 +57,7 @@ static void s_build(void)
     extract_date_lex();
     extract_entity_lex();
     extract_quantity_lex();
+    extract_unit_lex();
 }
 
 void extract_lex_init(void)

@@ -43,6 +43,12 @@
 #define WC_SHIP_PREFIX  (1ull << 23)  /* entity: "MV", "HMS", "USS" start a ship's name */
 #define WC_HUMAN        (1ull << 24)  /* quantity: people counted ("passengers", "crew") */
 #define WC_MADE         (1ull << 25)  /* quantity: "built", "founded": a thing's year */
+#define WC_UNIT         (1ull << 26)  /* unit: "metres", "gb", "dollars" (xlex_t.unit) */
+#define WC_LABEL        (1ull << 27)  /* unit: "page", "route", "no.": a label number follows */
+#define WC_CLOCK        (1ull << 28)  /* unit: "am", "p.m.", "gmt": a clock time before */
+#define WC_STREET       (1ull << 29)  /* unit: "street", "avenue": an address before */
+#define WC_KIN          (1ull << 30)  /* quantity: "son", "wife", "mother": a person follows */
+#define WC_QLINK        (1ull << 31)  /* quantity: "rose", "reached", "stood": "X rose to N" */
 
 /* One word of the lexicon. */
 typedef struct {
@@ -55,6 +61,7 @@ typedef struct {
     uint8_t wday;             /* 0 Monday .. 6 Sunday for WC_WEEKDAY */
     uint8_t pred;             /* 1 + index into extract_quantity's predicates (WC_QPRED) */
     uint8_t event;            /* 1 + index into extract_quantity's events (WC_EVENT) */
+    uint8_t unit;             /* 1 + index into extract_unit's units (WC_UNIT) */
 } xlex_t;
 
 /* Builds the table once per process: calls each module's registration. Cheap after the

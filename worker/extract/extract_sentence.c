@@ -82,7 +82,12 @@ void extract_sentence_split(xctx_t *c)
             bool next_ok = (nx->flags & (TK_CAP | TK_NUM | TK_QUOTE))
                 || (nx->flags & TK_PUNCT && (nx->f[0] == '(' || nx->f[0] == '['));
             /* An opening quote right after a terminator is fine; a closing one is not. */
-            if (s_is_term(&t[k]) && next_ok && !(nx->flags & TK_QUOTE && nx->s == t[i - 1].e)) {
+            /* ".41" after a space is a number, not a period: "a level of .41" */
+            bool lead_dot = k == i - 1 && t[k].f[0] == '.' && t[k].f[1] == 0
+                            && (nx->flags & TK_NUM) && nx->s == t[k].e && k > start
+                            && t[k - 1].e < t[k].s;
+            if (s_is_term(&t[k]) && next_ok && !lead_dot
+                && !(nx->flags & TK_QUOTE && nx->s == t[i - 1].e)) {
                 cut = true;
                 if (t[k].f[0] == '.' && t[k].f[1] == 0 && k > start && t[k - 1].e == t[k].s
                     && (t[k - 1].flags & TK_WORD)) {

@@ -1,0 +1,203 @@
+/*  extract_age: ages and their owners (see extract_age.h). */
+#include "extract_age.h"
+
+#include <stdio.h>
+#include <string.h>
+
+size_t extract_age_owner(const xctx_t *c, int e, char *out, size_t cap)
+{
+    const char *key = c->ent.v[e].key;
+    if (c->ent.v[e].kind != 'p')
+        return (size_t)snprintf(out, cap, "%s", key);
+    const char *name = strncmp(key, "per:", 4) == 0 ? key + 4 : key;
+    const char *last = strrchr(name, ' ');
+    last = last ? last + 1 : name;
+    /* two people of one surname in the article ("John Jenkin", "Katie Jenkin") keep
+       their full names, or their ages would be one fact */
+    for (size_t o = 0; o < c->ent.n; o++) {
+        if ((int)o == e || c->ent.v[o].kind != 'p')
+            continue;
+        const char *ok = c->ent.v[o].key + 4;
+        const char *ol = strrchr(ok, ' ');
+        if (strcmp(ol ? ol + 1 : ok, last) != 0)
+            continue;
+        char full[96] = "";
+        const xent_t *x = &c->ent.v[e];
+        for (uint32_t k = x->name_t0; k < x->name_t1 && k < c->tok.n; k++) {
+            size_t n = strlen(full);
+            snprintf(full + n, sizeof full - n, "%s%s", n ? " " : "", c->tok.v[k].f);
+        }
+        return (size_t)snprintf(out, cap, "per:%s", full);
+    }
+    return (size_t)snprintf(out, cap, "per:%s", last);
+}
+
+/* The person entity whose mention covers token k, or -1. */
+static int s_person(const xctx_t *c, size_t k)
+{
+    if (k >= c->tok.n)
+        return -1;
+    int e = c->tok.v[k].ent;
+    return e >= 0 && c->ent.v[e].kind == 'p' ? e : -1;
+}
+
+/* The person whose mention ends at token k (the last token of a name), or -1. */
+static int s_person_ending(const xctx_t *c, size_t k)
+{
+    int e = s_person(c, k);
+    if (e < 0 || (k + 1 < c->tok.n && c->tok.v[k + 1].ent == e))
+        return -1;
+    return e;
+}
+
+/* The one person named in tokens [a, b), or -1 when none or several. */
+static int s_only_person(const xctx_t *c, size_t a, size_t b)
+{
+    int found = -1;
+    for (size_t k = a; k < b && k < c->tok.n; k++) {
+        int e = s_person(c, k);
+        if (e < 0 || e == found)
+            continue;
+        if (found >= 0)
+            return -1;
+        found = e;
+    }
+    return found;
+}
+
+/* Strips a plural "s" from a generic owner noun ("drivers" is never an age's owner, but
+   "women" is written as "woman"). */
+static void s_lemma(char *w)
+{
+    if (strcmp(w, "women") == 0)
+        strcpy(w, "woman");
+    else if (strcmp(w, "men") == 0)
+        strcpy(w, "man");
+}
+
+/* The generic noun after an age adjective ("the 40-year-old hard-partying actress"): the
+   last word before the noun phrase ends, at most four words. Sets *end past it. */
+static bool s_generic(const xctx_t *c, size_t k, size_t s1, char *out, size_t cap, size_t *end)
+{
+    const xtok_t *t = c->tok.v;
+    out[0] = 0;
+    size_t last = 0;
+    for (size_t q = k; q < s1 && q < k + 4; q++) {
+        if (!(t[q].flags & TK_WORD) || (t[q].flags & TK_POSS) || (t[q].flags & TK_CAP)
+            || (t[q].wc & (WC_NP_END | WC_QPRED)))
+            break;
+        last = q + 1;
+        if (q + 1 < s1 && (t[q + 1].flags & TK_POSS))
+            break;   /* "the actress's rep": the actress */
+    }
+    if (!last)
+        return false;
+    snprintf(out, cap, "%s", t[last - 1].f);
+    s_lemma(out);
+    *end = last;
+    return true;
+}
+
+size_t extract_age_at(const xctx_t *c, size_t i, size_t nt, size_t s0, size_t s1, char *whose,
+                      size_t cap)
+{
+    const xtok_t *t = c->tok.v;
+    size_t k = i + nt;
+    whose[0] = 0;
+    if (nt != 1 || !(t[i].flags & (TK_NUM | TK_WORD)))
+        return 0;
+    int e = -1;
+    size_t after = 0;
+    bool adj = false;   /* "40-year-old" stands before a noun */
+    if (xtok_punct(c, k, '-') && (xtok_is(c, k + 1, "year-old") || xtok_is(c, k + 1, "years-old")))
+        after = k + 2, adj = true;
+    else if (xtok_is(c, k, "year-old") || xtok_is(c, k, "years-old"))
+        after = k + 1, adj = true;
+    else if ((xtok_is(c, k, "years") || xtok_is(c, k, "year")) && xtok_is(c, k + 1, "old"))
+        after = k + 2;
+    else if (i > s0 && (xtok_is(c, i - 1, "aged") || xtok_is(c, i - 1, "age")))
+        after = k;
+    else if (i > s0 + 2 && xtok_is(c, i - 1, "of") && xtok_is(c, i - 2, "age"))
+        after = k;
+    else if (i > s0 + 1 && (xtok_punct(c, i - 1, ',') || xtok_punct(c, i - 1, '('))) {
+        /* "Jackman, 40," "Jackman (40)", "son Oscar, 8" */
+        bool close = k >= s1 || xtok_punct(c, k, ',') || xtok_punct(c, k, '.')
+                     || xtok_punct(c, k, ')') || xtok_punct(c, k, ';') || xtok_is(c, k, "and");
+        if (xtok_punct(c, i - 1, '(') && !xtok_punct(c, k, ')'))
+            close = false;
+        if (!close)
+            return 0;
+        e = s_person_ending(c, i - 2);
+        if (e < 0 && i > s0 + 2 && (t[i - 2].flags & TK_CAP) && (t[i - 3].wc & WC_KIN)) {
+            snprintf(whose, cap, "per:%s", t[i - 2].f);
+            return k;
+        }
+        if (e < 0)
+            return 0;
+        extract_age_owner(c, e, whose, cap);
+        return k;
+    } else {
+        return 0;
+    }
+    /* who: a name right before ("Jackman, 40 years old", "Chohan, aged 59", "Chohan, a
+       59-year-old grandmother", "Jackman is 40 years old") */
+    size_t b = i;
+    if (b > s0 && (xtok_is(c, b - 1, "aged") || xtok_is(c, b - 1, "age")))
+        b--;
+    else if (b > s0 + 2 && xtok_is(c, b - 1, "of") && xtok_is(c, b - 2, "age")) {
+        b -= 2;
+        if (b > s0 && xtok_is(c, b - 1, "the"))
+            b--;
+        if (b > s0 && xtok_is(c, b - 1, "at"))
+            b--;
+    }
+    if (b > s0 && (xtok_is(c, b - 1, "a") || xtok_is(c, b - 1, "an") || xtok_is(c, b - 1, "the")))
+        b--;
+    if (b > s0 && (xtok_punct(c, b - 1, ',') || xtok_is(c, b - 1, "is") || xtok_is(c, b - 1, "was")))
+        e = s_person_ending(c, b - 2 >= s0 ? b - 2 : s0);
+    else if (b > s0 && b < i)
+        e = s_person_ending(c, b - 1);   /* "Chohan aged 59" */
+    if (e < 0 && adj) {
+        /* "the 40-year-old Jackman", "the 40-year-old actor Hugh Jackman", "a 59-year-old
+           woman, Raj Chohan," */
+        e = s_person(c, after);
+        /* "the 40-year-old Jackman": a capitalized word of no list right after is a name
+           even when the article never gives the full one */
+        if (e < 0 && after < s1 && (t[after].flags & TK_CAP) && (t[after].flags & TK_WORD)
+            && !t[after].lex && !(t[after].flags & TK_POSS)) {
+            size_t q = after;
+            while (q + 1 < s1 && (t[q + 1].flags & TK_CAP) && (t[q + 1].flags & TK_WORD))
+                q++;
+            snprintf(whose, cap, "per:%s", t[q].f);
+            return after;
+        }
+        char noun[64];
+        size_t end = after;
+        if (e < 0 && s_generic(c, after, s1, noun, sizeof noun, &end)) {
+            size_t q = end;
+            if (xtok_punct(c, q, ','))
+                q++;
+            e = s_person(c, q);
+            if (e < 0) {
+                bool indef = i > s0 && (xtok_is(c, i - 1, "a") || xtok_is(c, i - 1, "an"));
+                bool opens = i <= s0 + 1 && xtok_is(c, s0, "the");
+                size_t si = (size_t)t[i].sent;
+                if (indef) {
+                    e = s_only_person(c, end, s1);
+                    if (e < 0 && s_only_person(c, s0, end) < 0 && si + 1 < c->sent.n)
+                        e = s_only_person(c, c->sent.v[si + 1].t0, c->sent.v[si + 1].t1);
+                } else if (opens && si > 0) {
+                    e = s_only_person(c, c->sent.v[si - 1].t0, c->sent.v[si - 1].t1);
+                }
+            }
+            if (e < 0) {
+                snprintf(whose, cap, "%s", noun);
+                return after;
+            }
+        }
+    }
+    if (e < 0)
+        return 0;
+    extract_age_owner(c, e, whose, cap);
+    return after;
+}
