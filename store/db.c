@@ -12,7 +12,9 @@
     - Any pointer from mdb_get is dead after the next write in the transaction (LMDB may
       reuse loose pages), so records are decoded or copied before anything is written. */
 #include "db.h"
+#include "story.h"
 #include "util.h"
+#include "xref.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -29,6 +31,7 @@
 #define DB_ENT_VERSION  1
 #define DB_REPORT_TOP   20
 #define DB_REPORT_CORR  50
+#define DB_STORY_ENTITIES 8            /* entity keys a story record lists */
 
 /* Bump allocator for decoded records and scratch arrays of one merge or one record. */
 typedef struct {
@@ -41,6 +44,9 @@ typedef struct {
 struct db_t {
     MDB_env *env;
     MDB_dbi articles, xrefs, entities, feed, meta;
+    MDB_dbi astory;         /* article id -> story id */
+    MDB_dbi smember;        /* story id + article id -> "" (a story's articles) */
+    MDB_dbi sterm;          /* story term -> article ids (dupsort): story candidates */
     bool readonly;
     bool grow;              /* the map filled up: db_begin grows it */
     MDB_txn *txn;           /* the open write transaction, or NULL */
@@ -151,6 +157,15 @@ static void s_pb_free(void *data, void *ptr)
 static void *s_alloc(db_t *self, size_t size)
 {
     return s_arena_alloc(&self->arena, size);
+}
+
+/* A NUL-terminated arena copy of s[0..n). */
+static char *s_strndup(db_t *self, const char *s, size_t n)
+{
+    char *p = s_arena_alloc(&self->arena, n + 1);
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
 }
 
 /* ---------------------------------------------------------------- small helpers */
@@ -277,7 +292,7 @@ int db_open(const char *dir, bool readonly, db_t **out)
         goto fail;
     if ((rc = s_mdb(mdb_env_create(&self->env))) != 0)
         goto fail;
-    mdb_env_set_maxdbs(self->env, 8);
+    mdb_env_set_maxdbs(self->env, 16);
     if (!readonly)
         mdb_env_set_mapsize(self->env, DB_MAP_INITIAL);
     /* NOTLS: read transactions are not tied to threads, and the writer may read. */
@@ -291,7 +306,10 @@ int db_open(const char *dir, bool readonly, db_t **out)
         (rc = s_mdb(mdb_dbi_open(txn, "xrefs", flags, &self->xrefs))) != 0 ||
         (rc = s_mdb(mdb_dbi_open(txn, "entities", flags, &self->entities))) != 0 ||
         (rc = s_mdb(mdb_dbi_open(txn, "feed", flags, &self->feed))) != 0 ||
-        (rc = s_mdb(mdb_dbi_open(txn, "meta", flags, &self->meta))) != 0)
+        (rc = s_mdb(mdb_dbi_open(txn, "meta", flags, &self->meta))) != 0 ||
+        (rc = s_mdb(mdb_dbi_open(txn, "astory", flags, &self->astory))) != 0 ||
+        (rc = s_mdb(mdb_dbi_open(txn, "smember", flags, &self->smember))) != 0 ||
+        (rc = s_mdb(mdb_dbi_open(txn, "sterm", flags | MDB_DUPSORT, &self->sterm))) != 0)
         goto fail;
     rc = s_mdb(mdb_txn_commit(txn));
     txn = NULL;
@@ -466,7 +484,8 @@ static void s_json_opt(json_t *j, const char *name, const char *s)
     json_str(j, s_empty(s) ? NULL : s);
 }
 
-static void s_article_line(json_t *j, const char *id, const Crossclaim__Result *r)
+static void s_article_line(json_t *j, const char *id, const Crossclaim__Result *r,
+                           const char *story)
 {
     const Crossclaim__Article *a = r->article;
     char hex[17];
@@ -500,6 +519,12 @@ static void s_article_line(json_t *j, const char *id, const Crossclaim__Result *
     json_int(j, (int64_t)r->n_attributions);
     json_key(j, "entities");
     json_int(j, (int64_t)r->n_entities);
+    s_json_opt(j, "story", story);
+    json_key(j, "wire");
+    json_arr_begin(j);
+    for (size_t i = 0; i < r->n_wire; i++)
+        json_str(j, r->wire[i]);
+    json_arr_end(j);
     json_obj_end(j);
     json_newline(j);
 }
@@ -568,6 +593,15 @@ static void s_quantity_line(json_t *j, const char *id, const Crossclaim__Quantit
     json_newline(j);
 }
 
+static void s_json_bound(json_t *j, const char *name, double v, bool open)
+{
+    json_key(j, name);
+    if (open)
+        json_null(j);
+    else
+        json_num(j, v);
+}
+
 static void s_xref_line(json_t *j, const Crossclaim__Xref *x)
 {
     json_obj_begin(j);
@@ -577,6 +611,8 @@ static void s_xref_line(json_t *j, const Crossclaim__Xref *x)
     json_str(j, x->key ? x->key : "");
     json_key(j, "status");
     json_str(j, x->status ? x->status : "single");
+    s_json_opt(j, "story", x->story);
+    s_json_opt(j, "frame", x->frame);
     json_key(j, "claims");
     json_arr_begin(j);
     for (size_t i = 0; i < x->n_claims; i++) {
@@ -586,17 +622,30 @@ static void s_xref_line(json_t *j, const Crossclaim__Xref *x)
         json_str(j, c->article ? c->article : "");
         json_key(j, "value");
         json_num(j, c->value);
+        s_json_bound(j, "low", c->low, c->open_low);
+        s_json_bound(j, "high", c->high, c->open_high);
         json_key(j, "approx");
         json_bool(j, c->approx);
         json_key(j, "outlet");
         json_str(j, c->outlet ? c->outlet : "");
+        s_json_opt(j, "published", c->published);
+        json_key(j, "source");
+        json_str(j, c->source ? c->source : "");
         json_key(j, "text");
         json_str(j, c->text ? c->text : "");
+        s_json_span(j, "sentence", c->sentence, false, NULL);
         json_obj_end(j);
     }
     json_arr_end(j);
     json_key(j, "sources");
     json_int(j, x->sources);
+    json_key(j, "evolving");
+    json_bool(j, x->evolving);
+    json_key(j, "latest");
+    if (x->evolving && x->has_latest)
+        json_num(j, x->latest);
+    else
+        json_null(j);
     json_obj_end(j);
     json_newline(j);
 }
@@ -843,109 +892,34 @@ static int s_claim_cmp(const void *a, const void *b)
     return strcmp(x->text, y->text);
 }
 
-static int s_double_cmp(const void *a, const void *b)
+static int s_source_cmp(const void *a, const void *b)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    return strcmp(((const xref_claim_t *)a)->source, ((const xref_claim_t *)b)->source);
 }
 
-typedef struct {
-    const char *outlet;
-    uint64_t simhash;
-    uint32_t parent;
-} s_node_t;
-
-typedef struct {
-    uint64_t v;             /* outlet pointer index or simhash block */
-    const char *s;
-    uint32_t idx;
-} s_sortkey_t;
-
-static int s_sortkey_str(const void *a, const void *b)
+/* The verdict on a fact's claims (store/xref.h). */
+static void s_judge(db_t *self, Crossclaim__Xref *x)
 {
-    return strcmp(((const s_sortkey_t *)a)->s, ((const s_sortkey_t *)b)->s);
-}
-
-static int s_sortkey_num(const void *a, const void *b)
-{
-    uint64_t x = ((const s_sortkey_t *)a)->v, y = ((const s_sortkey_t *)b)->v;
-    return (x > y) - (x < y);
-}
-
-static uint32_t s_find(s_node_t *n, uint32_t i)
-{
-    while (n[i].parent != i) {
-        n[i].parent = n[n[i].parent].parent;
-        i = n[i].parent;
+    size_t nc = x->n_claims;
+    xref_claim_t *v = s_alloc(self, (nc + 1) * sizeof *v);
+    xref_claim_t *scratch = s_alloc(self, (nc + 1) * sizeof *scratch);
+    for (size_t i = 0; i < nc; i++) {
+        const Crossclaim__XrefClaim *c = x->claims[i];
+        v[i].source = c->source ? c->source : "";
+        v[i].published = c->published;
+        v[i].value = c->value;
+        v[i].iv = (frame_interval_t){c->low, c->high, c->open_low, c->open_high};
+        if (!c->open_low && !c->open_high && c->low == 0 && c->high == 0 && c->value != 0)
+            v[i].iv = frame_interval(c->value, FRAME_EXACT);   /* a record without a frame */
     }
-    return i;
-}
-
-static void s_union(s_node_t *n, uint32_t a, uint32_t b)
-{
-    a = s_find(n, a);
-    b = s_find(n, b);
-    if (a != b)
-        n[a > b ? a : b].parent = a < b ? a : b;
-}
-
-/* Independent sources among sorted claims: one node per article; articles of one outlet
-   are one source, and so are articles whose simhashes differ in at most 3 bits. Two such
-   64-bit hashes agree on at least one of their four 16-bit blocks, so only articles that
-   share a block are compared. */
-static uint32_t s_sources(db_t *self, Crossclaim__XrefClaim **c, size_t nc)
-{
-    s_node_t *node = s_alloc(self, nc * sizeof *node);
-    s_sortkey_t *sk = s_alloc(self, nc * sizeof *sk);
-    uint32_t nn = 0;
-    for (size_t i = 0; i < nc; i++)
-        if (i == 0 || strcmp(c[i]->article, c[i - 1]->article) != 0) {
-            node[nn] = (s_node_t){c[i]->outlet, c[i]->simhash, nn};
-            nn++;
-        }
-    size_t m = 0;
-    for (uint32_t i = 0; i < nn; i++)
-        if (!s_empty(node[i].outlet))
-            sk[m++] = (s_sortkey_t){0, node[i].outlet, i};
-    qsort(sk, m, sizeof *sk, s_sortkey_str);
-    for (size_t i = 1; i < m; i++)
-        if (strcmp(sk[i].s, sk[i - 1].s) == 0)
-            s_union(node, sk[i].idx, sk[i - 1].idx);
-    for (int b = 0; b < 4; b++) {
-        m = 0;
-        for (uint32_t i = 0; i < nn; i++)
-            if (node[i].simhash)
-                sk[m++] = (s_sortkey_t){(node[i].simhash >> (16 * b)) & 0xffff, NULL, i};
-        qsort(sk, m, sizeof *sk, s_sortkey_num);
-        for (size_t i = 0; i < m;) {
-            size_t j = i + 1;
-            while (j < m && sk[j].v == sk[i].v)
-                j++;
-            for (size_t x = i; x < j; x++)
-                for (size_t y = x + 1; y < j; y++)
-                    if (__builtin_popcountll(node[sk[x].idx].simhash ^ node[sk[y].idx].simhash) <= 3)
-                        s_union(node, sk[x].idx, sk[y].idx);
-            i = j;
-        }
-    }
-    uint32_t roots = 0;
-    for (uint32_t i = 0; i < nn; i++)
-        roots += s_find(node, i) == i;
-    return roots;
-}
-
-static const char *s_status(db_t *self, Crossclaim__XrefClaim **c, size_t nc, uint32_t sources)
-{
-    double *v = s_alloc(self, nc * sizeof *v);
-    size_t nv = 0;
-    for (size_t i = 0; i < nc; i++)
-        if (!c[i]->approx)
-            v[nv++] = round(c[i]->value * 1e9);
-    qsort(v, nv, sizeof *v, s_double_cmp);
-    for (size_t i = 1; i < nv; i++)
-        if (v[i] != v[i - 1])
-            return "conflict";
-    return sources >= 2 ? "corroborated" : "single";
+    qsort(v, nc, sizeof *v, s_source_cmp);
+    xref_verdict_t out;
+    xref_judge(v, nc, scratch, &out);
+    x->status = (char *)out.status;
+    x->sources = out.sources;
+    x->evolving = out.evolving;
+    x->has_latest = out.has_latest;
+    x->latest = out.latest;
 }
 
 static void s_status_count(db_t *self, const char *status, int delta)
@@ -963,6 +937,9 @@ static void s_status_count(db_t *self, const char *status, int delta)
 static int s_xref_update(db_t *self, const char *id, const Crossclaim__Result *r,
                          const s_touch_t *run, size_t nrun)
 {
+    char src[256];
+    const char *source = r ? xref_source(src, sizeof src, r->article->outlet, r->wire, r->n_wire, id)
+                           : "";
     const char *key = run[0].key;
     MDB_val k, v;
     s_dbkey(self, key, &k);
@@ -992,6 +969,18 @@ static int s_xref_update(db_t *self, const char *id, const Crossclaim__Result *r
         x->outlet = r->article->outlet ? r->article->outlet : "";
         x->simhash = r->simhash;
         x->text = q->span && q->span->text ? q->span->text : "";
+        x->low = q->low;
+        x->high = q->high;
+        x->open_low = q->open_low;
+        x->open_high = q->open_high;
+        if (!q->open_low && !q->open_high && q->low == 0 && q->high == 0) {
+            frame_interval_t iv = frame_interval(q->value, FRAME_EXACT);
+            x->low = iv.low;
+            x->high = iv.high;
+        }
+        x->published = r->article->published ? r->article->published : "";
+        x->sentence = q->sentence;
+        x->source = (char *)source;
         c[nc++] = x;
     }
     qsort(c, nc, sizeof *c, s_claim_cmp);
@@ -1007,6 +996,10 @@ static int s_xref_update(db_t *self, const char *id, const Crossclaim__Result *r
     x.key = (char *)key;
     x.claims = c;
     x.n_claims = nc;
+    /* key: story id, '/', frame key */
+    const char *slash = strchr(key, '/');
+    x.story = slash ? s_strndup(self, key, (size_t)(slash - key)) : "";
+    x.frame = slash ? (char *)slash + 1 : (char *)key;
     const char *topic;
     size_t tlen;
     json_reset(self->json);
@@ -1021,8 +1014,7 @@ static int s_xref_update(db_t *self, const char *id, const Crossclaim__Result *r
         topic = s_topic(self, "xref.deleted.", key, "", "", &tlen);
         return s_feed_put(self, "xref", key, topic, tlen, &x);
     }
-    x.sources = s_sources(self, c, nc);
-    x.status = (char *)s_status(self, c, nc, x.sources);
+    s_judge(self, &x);
     size_t n = crossclaim__xref__get_packed_size(&x);
     s_ensure(self, n);
     crossclaim__xref__pack(&x, self->buf);
@@ -1069,24 +1061,271 @@ static int s_merge_keys(db_t *self, void *const *old_items, size_t n_old,
     return 0;
 }
 
-typedef struct {
-    const char *id;
-    const Crossclaim__Result *r;
-} s_xref_arg_t;
-
-static int s_xref_run(db_t *self, const s_touch_t *run, size_t nrun, void *arg)
+/* The facts an article's claims belong to: "<story>/<frame key>". An article's old
+   claims (in story `old_story`) are taken out of their facts and its new ones (in
+   `new_story`) put in, each fact rewritten once. */
+static int s_merge_xrefs(db_t *self, const char *id, const Crossclaim__Result *old,
+                         const char *old_story, const Crossclaim__Result *r,
+                         const char *new_story)
 {
-    const s_xref_arg_t *x = arg;
-    return s_xref_update(self, x->id, x->r, run, nrun);
+    size_t n_old = old ? old->n_quantities : 0, n_new = r ? r->n_quantities : 0, m = 0;
+    if (n_old + n_new == 0)
+        return 0;
+    s_touch_t *t = s_alloc(self, (n_old + n_new) * sizeof *t);
+    for (size_t i = 0; i < n_old + n_new; i++) {
+        const Crossclaim__Quantity *q = i < n_old ? old->quantities[i] : r->quantities[i - n_old];
+        const char *story = i < n_old ? old_story : new_story;
+        if (s_empty(q->key) || s_empty(story))
+            continue;
+        size_t ls = strlen(story), lk = strlen(q->key);
+        char *key = s_arena_alloc(&self->arena, ls + lk + 2);
+        memcpy(key, story, ls);
+        key[ls] = '/';
+        memcpy(key + ls + 1, q->key, lk + 1);
+        t[m++] = (s_touch_t){key, q, i < n_old ? -1 : +1};
+    }
+    qsort(t, m, sizeof *t, s_touch_cmp);
+    for (size_t i = 0, j; i < m; i = j) {
+        for (j = i + 1; j < m && strcmp(t[j].key, t[i].key) == 0; j++)
+            ;
+        int rc = s_xref_update(self, id, r ? r : old, t + i, j - i);
+        if (rc)
+            return rc;
+    }
+    return 0;
 }
 
-static int s_merge_xrefs(db_t *self, const char *id, const Crossclaim__Result *old,
-                         const Crossclaim__Result *r)
+
+/* ---------------------------------------------------------------- stories
+
+   A story is a connected component of the pairwise "same event" relation (story.h): its
+   id is the smallest article id in it, so the same articles give the same stories and
+   ids whatever order they come in. An article is linked to the earlier ones that share
+   one of its STORY_PROBE heaviest terms (the sterm index holds those terms of every
+   article) and pass story_linked. When it links stories, they become one: the members of
+   every story but the one with the smallest id move to it, with their facts. */
+
+/* The story terms of a result, as story_term_t (pointing into r). */
+static size_t s_terms(db_t *self, const Crossclaim__Result *r, story_term_t **out)
 {
-    s_xref_arg_t arg = {id, r};
-    return s_merge_keys(self, old ? (void *const *)old->quantities : NULL,
-                        old ? old->n_quantities : 0, (void *const *)r->quantities,
-                        r->n_quantities, offsetof(Crossclaim__Quantity, key), s_xref_run, &arg);
+    size_t n = r->n_terms;
+    story_term_t *t = s_alloc(self, (n + 1) * sizeof *t);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (r->terms[i] && !s_empty(r->terms[i]->term))
+            t[m++] = (story_term_t){r->terms[i]->term, r->terms[i]->weight};
+    *out = t;
+    return m;
+}
+
+static const char *s_published(const Crossclaim__Result *r)
+{
+    return r->article && !s_empty(r->article->published) ? r->article->published : NULL;
+}
+
+/* The story of article `id` (an arena copy), or NULL when it has none. */
+static int s_story_of(db_t *self, MDB_txn *txn, const char *id, char **story)
+{
+    MDB_val k = {UTIL_ID_HEX, (void *)id}, v;
+    *story = NULL;
+    int rc = mdb_get(txn, self->astory, &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return 0;
+    if (rc)
+        return s_mdb(rc);
+    if (v.mv_size != UTIL_ID_HEX)
+        return DB_ECORRUPT;
+    *story = s_strndup(self, v.mv_data, v.mv_size);
+    return 0;
+}
+
+/* Loads the stored result of article `id` (arena), or NULL when it is not there. */
+static int s_load(db_t *self, MDB_txn *txn, const char *id, Crossclaim__Result **out)
+{
+    MDB_val k = {UTIL_ID_HEX, (void *)id}, v;
+    *out = NULL;
+    int rc = mdb_get(txn, self->articles, &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return 0;
+    if (rc)
+        return s_mdb(rc);
+    *out = crossclaim__result__unpack(&self->pba, v.mv_size, v.mv_data);
+    return *out ? 0 : DB_ECORRUPT;
+}
+
+/* Adds (sign > 0) or removes an article's probe terms in the sterm index. */
+static int s_index_terms(db_t *self, const char *id, const Crossclaim__Result *r, int sign)
+{
+    for (size_t i = 0; i < r->n_terms && i < STORY_PROBE; i++) {
+        const char *term = r->terms[i] ? r->terms[i]->term : NULL;
+        if (s_empty(term) || strlen(term) > DB_MAX_KEY)
+            continue;
+        MDB_val k = {strlen(term), (void *)term}, v = {UTIL_ID_HEX, (void *)id};
+        int rc = sign > 0 ? mdb_put(self->txn, self->sterm, &k, &v, MDB_NODUPDATA)
+                          : mdb_del(self->txn, self->sterm, &k, &v);
+        if (rc && rc != MDB_KEYEXIST && rc != MDB_NOTFOUND)
+            return s_wrc(self, rc);
+    }
+    return 0;
+}
+
+/* Membership: astory[id] = story and smember[story+id] (sign > 0), or both removed. */
+static int s_member(db_t *self, const char *id, const char *story, int sign)
+{
+    char mk[2 * UTIL_ID_HEX];
+    memcpy(mk, story, UTIL_ID_HEX);
+    memcpy(mk + UTIL_ID_HEX, id, UTIL_ID_HEX);
+    MDB_val k = {UTIL_ID_HEX, (void *)id}, v = {UTIL_ID_HEX, (void *)story};
+    MDB_val m = {sizeof mk, mk}, e = {0, ""};
+    int rc = sign > 0 ? mdb_put(self->txn, self->astory, &k, &v, 0)
+                      : mdb_del(self->txn, self->astory, &k, NULL);
+    if (rc && !(sign < 0 && rc == MDB_NOTFOUND))
+        return s_wrc(self, rc);
+    rc = sign > 0 ? mdb_put(self->txn, self->smember, &m, &e, 0)
+                  : mdb_del(self->txn, self->smember, &m, NULL);
+    if (rc && !(sign < 0 && rc == MDB_NOTFOUND))
+        return s_wrc(self, rc);
+    return 0;
+}
+
+/* The articles of story `story` (arena copies, sorted). */
+static int s_members(db_t *self, MDB_txn *txn, const char *story, char ***out, size_t *n)
+{
+    MDB_cursor *c;
+    *out = NULL;
+    *n = 0;
+    int rc = mdb_cursor_open(txn, self->smember, &c);
+    if (rc)
+        return s_mdb(rc);
+    size_t cap = 16;
+    char **v = s_alloc(self, cap * sizeof *v);
+    MDB_val k = {UTIL_ID_HEX, (void *)story}, d;
+    MDB_cursor_op op = MDB_SET_RANGE;
+    while ((rc = mdb_cursor_get(c, &k, &d, op)) == 0) {
+        op = MDB_NEXT;
+        if (k.mv_size != 2 * UTIL_ID_HEX || memcmp(k.mv_data, story, UTIL_ID_HEX) != 0)
+            break;
+        if (*n == cap) {
+            char **w = s_alloc(self, 2 * cap * sizeof *w);
+            memcpy(w, v, cap * sizeof *v);
+            v = w;
+            cap *= 2;
+        }
+        v[(*n)++] = s_strndup(self, (const char *)k.mv_data + UTIL_ID_HEX, UTIL_ID_HEX);
+    }
+    mdb_cursor_close(c);
+    *out = v;
+    return rc == 0 || rc == MDB_NOTFOUND ? 0 : s_mdb(rc);
+}
+
+/* Moves every article of story `from` into story `to`, with its facts, and announces
+   each moved article (its record names its story). */
+static int s_rekey(db_t *self, const char *from, const char *to)
+{
+    char **ids;
+    size_t n;
+    int rc = s_members(self, self->txn, from, &ids, &n);
+    for (size_t i = 0; !rc && i < n; i++) {
+        Crossclaim__Result *r;
+        if ((rc = s_load(self, self->txn, ids[i], &r)) != 0 || !r)
+            break;
+        if ((rc = s_merge_xrefs(self, ids[i], r, from, r, to)) != 0 ||
+            (rc = s_member(self, ids[i], from, -1)) != 0 ||
+            (rc = s_member(self, ids[i], to, +1)) != 0)
+            break;
+        json_reset(self->json);
+        s_article_line(self->json, ids[i], r, to);
+        size_t tlen;
+        const char *topic = s_topic(self, "article.", ids[i], "", "", &tlen);
+        rc = s_feed_put(self, "article", ids[i], topic, tlen, NULL);
+    }
+    return rc;
+}
+
+static int s_str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The story of a new article: the smallest id among itself and the stories of the
+   articles it links to, those stories joined into it. `*story` gets an arena copy. */
+static int s_story_assign(db_t *self, const char *id, const Crossclaim__Result *r,
+                          char **story)
+{
+    story_term_t *mine;
+    size_t nmine = s_terms(self, r, &mine);
+    const char *date = s_published(r);
+    size_t cap = 64, nlinked = 0;
+    char **linked = s_alloc(self, cap * sizeof *linked);
+    char **seen = NULL;
+    size_t nseen = 0, seen_cap = 0;
+    MDB_cursor *c;
+    int rc = mdb_cursor_open(self->txn, self->sterm, &c);
+    if (rc)
+        return s_mdb(rc);
+    for (size_t i = 0; i < r->n_terms && i < STORY_PROBE && !rc; i++) {
+        const char *term = r->terms[i] ? r->terms[i]->term : NULL;
+        if (s_empty(term) || strlen(term) > DB_MAX_KEY)
+            continue;
+        MDB_val k = {strlen(term), (void *)term}, v;
+        MDB_cursor_op op = MDB_SET_KEY;
+        size_t read = 0;
+        while (read < STORY_POSTINGS && (rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
+            op = MDB_NEXT_DUP;
+            read++;
+            if (v.mv_size != UTIL_ID_HEX || memcmp(v.mv_data, id, UTIL_ID_HEX) == 0)
+                continue;
+            bool dup = false;
+            for (size_t s = 0; s < nseen && !dup; s++)
+                dup = memcmp(seen[s], v.mv_data, UTIL_ID_HEX) == 0;
+            if (dup)
+                continue;
+            if (nseen == seen_cap) {
+                seen_cap = seen_cap ? seen_cap * 2 : 64;
+                char **w = s_alloc(self, seen_cap * sizeof *w);
+                if (nseen)
+                    memcpy(w, seen, nseen * sizeof *seen);
+                seen = w;
+            }
+            char *other = s_strndup(self, v.mv_data, UTIL_ID_HEX);
+            seen[nseen++] = other;
+            Crossclaim__Result *o;
+            if ((rc = s_load(self, self->txn, other, &o)) != 0)
+                break;
+            if (!o)
+                continue;
+            story_term_t *theirs;
+            size_t ntheirs = s_terms(self, o, &theirs);
+            if (!story_linked(mine, nmine, date, theirs, ntheirs, s_published(o)))
+                continue;
+            char *st;
+            if ((rc = s_story_of(self, self->txn, other, &st)) != 0)
+                break;
+            if (!st)
+                continue;
+            if (nlinked == cap) {
+                char **w = s_alloc(self, 2 * cap * sizeof *w);
+                memcpy(w, linked, cap * sizeof *linked);
+                linked = w;
+                cap *= 2;
+            }
+            linked[nlinked++] = st;
+        }
+        if (rc == MDB_NOTFOUND)
+            rc = 0;
+    }
+    mdb_cursor_close(c);
+    if (rc)
+        return s_mdb(rc);
+    qsort(linked, nlinked, sizeof *linked, s_str_cmp);
+    const char *best = id;
+    if (nlinked && strcmp(linked[0], best) < 0)
+        best = linked[0];
+    *story = s_strndup(self, best, UTIL_ID_HEX);
+    for (size_t i = 0; i < nlinked && !rc; i++)
+        if ((i == 0 || strcmp(linked[i], linked[i - 1]) != 0) && strcmp(linked[i], best) != 0)
+            rc = s_rekey(self, linked[i], best);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- entities */
@@ -1242,7 +1481,22 @@ int db_merge(db_t *self, const Crossclaim__Result *r)
         rec.extract_seconds = r->extract_seconds;
         art.submitted_us = r->article->submitted_us;
     }
-    if ((rc = s_merge_xrefs(self, id, old, r)) != 0)
+    /* Out of its old story first, so it links afresh; then into its story, with its
+       claims. A replaced article leaves its old story whole (see db.h). */
+    char *old_story = NULL, *story = NULL;
+    if (old) {
+        if ((rc = s_story_of(self, self->txn, id, &old_story)) != 0)
+            return rc;
+        if ((rc = s_index_terms(self, id, old, -1)) != 0)
+            return rc;
+        if (old_story && (rc = s_member(self, id, old_story, -1)) != 0)
+            return rc;
+    }
+    if ((rc = s_story_assign(self, id, r, &story)) != 0)
+        return rc;
+    if ((rc = s_merge_xrefs(self, id, old, old_story, r, story)) != 0)
+        return rc;
+    if ((rc = s_index_terms(self, id, r, +1)) != 0 || (rc = s_member(self, id, story, +1)) != 0)
         return rc;
     if ((rc = s_merge_entities(self, old, r)) != 0)
         return rc;
@@ -1255,7 +1509,7 @@ int db_merge(db_t *self, const Crossclaim__Result *r)
     self->attributions += r->n_attributions - (old ? old->n_attributions : 0);
 
     json_reset(self->json);
-    s_article_line(self->json, id, &rec);
+    s_article_line(self->json, id, &rec, story);
     size_t tlen;
     const char *topic = s_topic(self, "article.", id, "", "", &tlen);
     return s_feed_put(self, "article", id, topic, tlen, NULL);
@@ -1362,8 +1616,11 @@ static int s_walk_articles(db_t *self, MDB_txn *txn, unsigned kind, db_line_fn *
         memcpy(id, k.mv_data, UTIL_ID_HEX);
         id[UTIL_ID_HEX] = 0;
         if (kind == DB_ARTICLES && s_wanted(self, "article.", "", "", id, UTIL_ID_HEX)) {
+            char *story;
+            if ((rc = s_story_of(self, txn, id, &story)) != 0)
+                break;
             json_reset(self->json);
-            s_article_line(self->json, id, r);
+            s_article_line(self->json, id, r, story);
             rc = s_emit(self, fn, arg);
         }
         for (size_t i = 0; !rc && kind == DB_ATTRIBUTIONS && i < r->n_attributions; i++) {
@@ -1439,6 +1696,142 @@ static int s_walk_xrefs(db_t *self, MDB_txn *txn, bool conflicts, db_line_fn *fn
     return rc == MDB_NOTFOUND ? 0 : s_mdb(rc);
 }
 
+typedef struct {
+    const char *key;
+    int n;
+} s_count_t;
+
+static int s_count_cmp(const void *a, const void *b)
+{
+    const s_count_t *x = a, *y = b;
+    return x->n != y->n ? y->n - x->n : strcmp(x->key, y->key);
+}
+
+/* The export line of one story: its size, dates, a headline (the earliest article's, or
+   the first by id when undated) and its most frequent entities. */
+static int s_story_line(db_t *self, MDB_txn *txn, const char *story, json_t *j)
+{
+    char **ids;
+    size_t n;
+    int rc = s_members(self, txn, story, &ids, &n);
+    if (rc)
+        return rc;
+    const char *first = NULL, *last = NULL, *title = NULL, *title_date = NULL;
+    size_t nk = 0, kcap = 64;
+    const char **keys = s_alloc(self, kcap * sizeof *keys);
+    for (size_t i = 0; i < n; i++) {
+        Crossclaim__Result *r;
+        if ((rc = s_load(self, txn, ids[i], &r)) != 0)
+            return rc;
+        if (!r || !r->article)
+            continue;
+        const char *d = s_published(r);
+        if (d && (!first || strcmp(d, first) < 0))
+            first = d;
+        if (d && (!last || strcmp(d, last) > 0))
+            last = d;
+        if (!title || (d && (!title_date || strcmp(d, title_date) < 0))) {
+            title = r->article->title;
+            title_date = d;
+        }
+        for (size_t e = 0; e < r->n_entities; e++) {
+            if (nk == kcap) {
+                const char **w = s_alloc(self, 2 * kcap * sizeof *w);
+                memcpy(w, keys, kcap * sizeof *keys);
+                keys = w;
+                kcap *= 2;
+            }
+            keys[nk++] = r->entities[e]->key;
+        }
+    }
+    qsort(keys, nk, sizeof *keys, s_str_cmp);
+    s_count_t *cnt = s_alloc(self, (nk + 1) * sizeof *cnt);
+    size_t nc = 0;
+    for (size_t i = 0; i < nk; i++) {
+        if (s_empty(keys[i]))
+            continue;
+        if (nc && strcmp(cnt[nc - 1].key, keys[i]) == 0)
+            cnt[nc - 1].n++;
+        else
+            cnt[nc++] = (s_count_t){keys[i], 1};
+    }
+    qsort(cnt, nc, sizeof *cnt, s_count_cmp);
+    json_obj_begin(j);
+    json_key(j, "type");
+    json_str(j, "story");
+    json_key(j, "id");
+    json_str(j, story);
+    json_key(j, "title");
+    json_str(j, title ? title : "");
+    json_key(j, "articles");
+    json_int(j, (int64_t)n);
+    s_json_opt(j, "first", first);
+    s_json_opt(j, "last", last);
+    json_key(j, "entities");
+    json_arr_begin(j);
+    for (size_t i = 0; i < nc && i < DB_STORY_ENTITIES; i++)
+        json_str(j, cnt[i].key);
+    json_arr_end(j);
+    json_obj_end(j);
+    json_newline(j);
+    return 0;
+}
+
+static int s_walk_stories(db_t *self, MDB_txn *txn, db_line_fn *fn, void *arg)
+{
+    MDB_cursor *c;
+    int rc = mdb_cursor_open(txn, self->smember, &c);
+    if (rc)
+        return s_mdb(rc);
+    MDB_val k, v;
+    char story[UTIL_ID_HEX + 1] = "";
+    MDB_cursor_op op = MDB_FIRST;
+    while ((rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
+        op = MDB_NEXT;
+        if (k.mv_size != 2 * UTIL_ID_HEX) {
+            rc = DB_ECORRUPT;
+            break;
+        }
+        if (story[0] && memcmp(story, k.mv_data, UTIL_ID_HEX) == 0)
+            continue;
+        memcpy(story, k.mv_data, UTIL_ID_HEX);
+        story[UTIL_ID_HEX] = 0;
+        if (!s_wanted(self, "story.", "", "", story, UTIL_ID_HEX))
+            continue;
+        s_arena_reset(&self->arena);
+        json_reset(self->json);
+        if ((rc = s_story_line(self, txn, story, self->json)) != 0 ||
+            (rc = s_emit(self, fn, arg)) != 0)
+            break;
+    }
+    mdb_cursor_close(c);
+    return rc == MDB_NOTFOUND ? 0 : s_mdb(rc);
+}
+
+int db_story_json(db_t *self, const char *id, json_t *out)
+{
+    if (!self || !id || !out)
+        return -EINVAL;
+    if (!util_is_job_id(id, strlen(id)))
+        return DB_ENOTFOUND;
+    MDB_txn *txn;
+    int rc = s_rtxn(self, &txn);
+    if (rc)
+        return rc;
+    s_arena_reset(&self->arena);
+    json_reset(self->json);
+    char **ids;
+    size_t n;
+    if ((rc = s_members(self, txn, id, &ids, &n)) == 0) {
+        if (n == 0)
+            rc = DB_ENOTFOUND;
+        else if ((rc = s_story_line(self, txn, id, self->json)) == 0)
+            json_raw(out, json_data(self->json), json_len(self->json));
+    }
+    mdb_txn_abort(txn);
+    return rc;
+}
+
 int db_dump(db_t *self, unsigned what, uint64_t *seq, db_line_fn *fn, void *arg)
 {
     if (!self || !fn)
@@ -1457,6 +1850,8 @@ int db_dump(db_t *self, unsigned what, uint64_t *seq, db_line_fn *fn, void *arg)
         rc = s_walk_entities(self, txn, fn, arg);
     if (!rc && (what & (DB_XREFS | DB_CONFLICTS)))
         rc = s_walk_xrefs(self, txn, !(what & DB_XREFS), fn, arg);
+    if (!rc && (what & DB_STORIES))
+        rc = s_walk_stories(self, txn, fn, arg);
     mdb_txn_abort(txn);
     return rc;
 }
@@ -1473,6 +1868,8 @@ int db_dump_topics(db_t *self, const char *const *prefixes, size_t n, uint64_t *
         what |= DB_ENTITIES;
     if (s_wanted_head(prefixes, n, "xref."))
         what |= DB_XREFS;
+    if (s_wanted_head(prefixes, n, "story."))
+        what |= DB_STORIES;
     self->prefixes = prefixes;
     self->nprefixes = n;
     int rc = db_dump(self, what, seq, fn, arg);
@@ -1537,7 +1934,10 @@ static int s_lookup(db_t *self, MDB_dbi dbi, const char *key, json_t *out)
             rc = DB_ECORRUPT;
             goto leave;
         }
-        s_article_line(self->json, key, r);
+        char *story;
+        if ((rc = s_story_of(self, txn, key, &story)) != 0)
+            goto leave;
+        s_article_line(self->json, key, r, story);
     }
     json_raw(out, json_data(self->json), json_len(self->json));
 leave:

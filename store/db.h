@@ -108,10 +108,11 @@ typedef int (db_line_fn)(void *arg, const char *line, size_t len);
 #define DB_ENTITIES      0x08
 #define DB_XREFS         0x10
 #define DB_CONFLICTS     0x20   /* only the xrefs whose status is "conflict" */
-#define DB_ALL           0x1f
+#define DB_STORIES       0x40
+#define DB_ALL           0x5f
 
 /* Walks the records named by `what` (DB_* flags) as export JSON lines, in the export
-   order (articles, attributions, quantities, entities, xrefs; each in key order), from
+   order (articles, attributions, quantities, entities, xrefs, stories; each in key order), from
    one read snapshot whose last sequence number goes to *seq (may be NULL). Returns 0, the
    callback's non-zero value, DB_ECORRUPT or an LMDB error. */
 int db_dump(db_t *self, unsigned what, uint64_t *seq, db_line_fn *fn, void *arg);
@@ -138,6 +139,8 @@ int db_report(db_t *self, FILE *out);
 int db_xref_json(db_t *self, const char *key, json_t *out);
 int db_entity_json(db_t *self, const char *key, json_t *out);
 int db_article_json(db_t *self, const char *id, json_t *out);
+/* The same for one story by id. */
+int db_story_json(db_t *self, const char *id, json_t *out);
 
 /* Called with one feed update: its seq, its topic ("article.<id>", "xref.<status>.<key>",
    "entity.<key>"; not NUL-terminated) and the Update protobuf. Pointers are valid for

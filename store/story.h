@@ -1,0 +1,36 @@
+/*  story: whether two articles are about one real-world event, from the weighted terms
+    the worker extracts (worker/extract/extract_story.h). Pure logic, no LMDB.
+
+    The decision is made per pair and depends only on the two articles, so stories, the
+    connected components of the "same event" relation, come out the same whatever order
+    the articles arrive in. Two articles are linked when the weights their terms share add
+    up to STORY_LINK or more (each article's weights sum to 1), they share at least one
+    entity, and, when both have a publication date, the dates are at most STORY_DAYS
+    apart, which also bounds a story in time. */
+#ifndef CC_STORY_H
+#define CC_STORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define STORY_LINK      0.30   /* shared weight that links two articles */
+#define STORY_DAYS      10     /* at most this many days between linked articles */
+#define STORY_PROBE     8      /* an article's heaviest terms looked up for candidates */
+#define STORY_POSTINGS  2000   /* candidates read per term at most */
+
+typedef struct {
+    const char *term;
+    float weight;
+} story_term_t;
+
+/* The shared weight of two term lists (any order; small lists). This can't fail. */
+double story_overlap(const story_term_t *a, size_t na, const story_term_t *b, size_t nb);
+
+/* True when the articles (terms and "YYYY-MM-DD" dates or NULL/"") are linked. */
+bool story_linked(const story_term_t *a, size_t na, const char *date_a,
+                  const story_term_t *b, size_t nb, const char *date_b);
+
+/* Days from 1970-01-01 of "YYYY-MM-DD", or -1 when it is not one. */
+long story_days(const char *date);
+
+#endif
