@@ -997,7 +997,7 @@ static int s_xref_update(db_t *self, const char *id, const Crossclaim__Result *r
     x.claims = c;
     x.n_claims = nc;
     /* key: story id, '/', frame key */
-    const char *slash = strchr(key, '/');
+    const char *slash = strlen(key) > UTIL_ID_HEX && key[UTIL_ID_HEX] == '/' ? key + UTIL_ID_HEX : NULL;
     x.story = slash ? s_strndup(self, key, (size_t)(slash - key)) : "";
     x.frame = slash ? (char *)slash + 1 : (char *)key;
     const char *topic;
