@@ -1945,9 +1945,38 @@ leave:
     return rc;
 }
 
+typedef struct {
+    const char *frame;
+    json_t *out;
+    bool found;
+} s_frame_find_t;
+
+static int s_frame_find(void *arg, const char *line, size_t len)
+{
+    s_frame_find_t *f = arg;
+    (void)len;
+    const char *p = strstr(line, "\"frame\":\"");
+    size_t n = strlen(f->frame);
+    if (p && strncmp(p + 9, f->frame, n) == 0 && p[9 + n] == '"') {
+        json_raw(f->out, line, len);
+        f->found = true;
+        return 1;
+    }
+    return 0;
+}
+
 int db_xref_json(db_t *self, const char *key, json_t *out)
 {
-    return self ? s_lookup(self, self->xrefs, key, out) : -EINVAL;
+    if (!self || !key || !out)
+        return -EINVAL;
+    /* A full key is "<story>/<frame>"; a bare frame key finds its first story's fact. */
+    if (strlen(key) > UTIL_ID_HEX && key[UTIL_ID_HEX] == '/')
+        return s_lookup(self, self->xrefs, key, out);
+    s_frame_find_t f = {key, out, false};
+    int rc = db_dump(self, DB_XREFS, NULL, s_frame_find, &f);
+    if (rc == 1 || f.found)
+        return 0;
+    return rc ? rc : DB_ENOTFOUND;
 }
 
 int db_entity_json(db_t *self, const char *key, json_t *out)

@@ -133,7 +133,8 @@ int db_export(db_t *self, FILE *out);
    say it), corroborations, then the top entities. Same returns as db_export. */
 int db_report(db_t *self, FILE *out);
 
-/* Appends the export line (with newline) of one record to `out`: an xref by claim key,
+/* Appends the export line (with newline) of one record to `out`: an xref by its key
+   ("<story>/<frame key>"; a bare frame key gives the first story's fact with that frame),
    an entity by key, an article by id. Returns 0, DB_ENOTFOUND, DB_ECORRUPT or an LMDB
    error; `out` is unchanged on error. */
 int db_xref_json(db_t *self, const char *key, json_t *out);
