@@ -98,3 +98,13 @@ int frame_parse(const char *key, char *buf, size_t cap, const char *slots[6])
     }
     return 0;
 }
+
+bool frame_weak(const char *key)
+{
+    char buf[FRAME_KEY_MAX * 2];
+    const char *slot[6];
+    if (!key || strlen(key) >= sizeof buf || frame_parse(key, buf, sizeof buf, slot) != 0)
+        return false;
+    return !slot[2][0] && (!slot[3][0] || strcmp(slot[3], "count") == 0
+                           || strcmp(slot[3], "have") == 0);
+}

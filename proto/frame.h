@@ -70,4 +70,10 @@ size_t frame_key(char *out, size_t cap, const char *unit, const char *what, cons
    when `key` is not a frame key. */
 int frame_parse(const char *key, char *buf, size_t cap, const char *slots[6]);
 
+/* True when the frame says too little to tell two facts apart: no owner and a predicate
+   that only counts or has ("f||game||count||"): "two games" and "four games" in one story
+   are as likely two facts as one. The store lets such a fact be corroborated by equal
+   values but never calls it a conflict. */
+bool frame_weak(const char *key);
+
 #endif

@@ -44,7 +44,8 @@ static bool s_meet(frame_interval_t *a, const frame_interval_t *b)
     return true;
 }
 
-void xref_judge(const xref_claim_t *c, size_t n, xref_claim_t *scratch, xref_verdict_t *out)
+void xref_judge(const xref_claim_t *c, size_t n, bool weak, xref_claim_t *scratch,
+                xref_verdict_t *out)
 {
     memset(out, 0, sizeof *out);
     out->status = "single";
@@ -86,6 +87,8 @@ void xref_judge(const xref_claim_t *c, size_t n, xref_claim_t *scratch, xref_ver
         out->status = "corroborated";
         return;
     }
+    if (weak)
+        return;
     out->status = "conflict";
     for (size_t i = 0; i < m; i++)
         if (!scratch[i].published)

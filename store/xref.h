@@ -40,8 +40,11 @@ typedef struct {
 } xref_verdict_t;
 
 /* Judges the n claims of one fact. `c` must be sorted by source (strcmp); `scratch`
-   must hold n entries and is overwritten. This function can't fail. */
-void xref_judge(const xref_claim_t *c, size_t n, xref_claim_t *scratch, xref_verdict_t *out);
+   must hold n entries and is overwritten. A `weak` fact (frame_weak) whose sources
+   disagree is "single", not "conflict": too little says it is one fact. This function
+   can't fail. */
+void xref_judge(const xref_claim_t *c, size_t n, bool weak, xref_claim_t *scratch,
+                xref_verdict_t *out);
 
 /* The source key of a claim of an article from `outlet` (may be empty) that credits the
    wire services `wire` (n_wire of them), written into out (cap bytes): "wire:<first>",
