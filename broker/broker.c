@@ -41,11 +41,19 @@
                                     which each is counted as a flood (a peer sends one) */
 #define S_BACK_BATCH     256     /* jobs taken back from workers or the store per
                                     queue transaction (one fsync for all of them) */
+#define S_GONE_RING      256     /* ids taken back from a live worker that are remembered,
+                                    so its late RESULT is told from a forged one */
+#define S_HELLO_MAX      3       /* repeated HELLOs from one worker per S_HELLO_WINDOW_S
+                                    that are honoured; more are refused and counted */
+#define S_HELLO_WINDOW_S 10
+#define S_CORRUPT_PER_PASS 64    /* corrupt queue records quarantined per dispatch pass,
+                                    so a damaged file can't keep the loop from answering */
 
 typedef enum {
     R_FRAMES, R_PROTOCOL, R_COMMAND, R_ARGUMENT, R_TOO_BIG, R_PROTOBUF, R_EMPTY,
     R_ID_MISMATCH, R_UNKNOWN_PEER, R_UNEXPECTED, R_BAD_RESULT, R_STORAGE, R_NUL,
-    R_ARTICLE_TOO_BIG, R_HB_FLOOD, R_COUNT
+    R_ARTICLE_TOO_BIG, R_HB_FLOOD, R_NOT_HOLDER, R_SECOND_STORE, R_NOT_SENT,
+    R_HELLO_FLOOD, R_RESULT_TOO_BIG, R_COUNT
 } s_reason_t;
 
 static const char *const s_reason_names[R_COUNT] = {
@@ -57,6 +65,12 @@ static const char *const s_reason_names[R_COUNT] = {
     [R_BAD_RESULT] = "bad_result",   [R_STORAGE] = "storage",
     [R_NUL] = "nul_bytes",           [R_ARTICLE_TOO_BIG] = "article_too_big",
     [R_HB_FLOOD] = "heartbeat_flood",
+    /* roles (STYLE.md rule 16) */
+    [R_NOT_HOLDER] = "not_holder",     /* RESULT/FAIL for a job this worker does not hold */
+    [R_SECOND_STORE] = "second_store", /* HELLO store while another store is connected */
+    [R_NOT_SENT] = "not_sent_to_store", /* COMMITTED/REFUSED for a result not sent to it */
+    [R_HELLO_FLOOD] = "hello_flood",   /* a worker repeating HELLO beyond S_HELLO_MAX */
+    [R_RESULT_TOO_BIG] = "result_too_big", /* RESULT frame over WIRE_MAX_RESULT */
 };
 
 /* Histogram bounds for submit-to-commit latency, seconds. */
@@ -75,6 +89,11 @@ typedef struct {
     uint64_t last_seen_us;   /* monotonic time of its last message */
     uint64_t hb_window_us;   /* start of the interval its heartbeats are counted in */
     uint32_t hb_count;       /* heartbeats in that interval */
+    uint64_t hello_window_us; /* start of the window its repeated HELLOs are counted in */
+    uint32_t hello_count;    /* repeated HELLOs in that window */
+    char (*gone)[UTIL_ID_HEX + 1]; /* ring of ids taken back from it while it lived
+                                      (deadline, re-HELLO), or NULL until the first */
+    size_t gone_next;        /* next slot of the ring to overwrite */
 } s_worker_t;
 
 typedef enum { J_WITH_WORKER = 1, J_AWAITING } s_jstate_t;
@@ -110,6 +129,10 @@ struct broker_t {
     uint64_t credit_total;         /* sum of worker credit: dispatch when > 0 */
     zframe_t *store_id;            /* connected store's identity, or NULL */
     char store_name[257];
+    zframe_t *cand_id;             /* a store that said HELLO while another was connected:
+                                      admitted if that one goes, or NULL */
+    char cand_name[257];
+    uint64_t cand_seen_us;         /* its last message, monotonic */
     uint64_t store_seen_us;
     uint64_t caught_up_us;         /* mono time the back end was last read empty */
     uint64_t store_hb_window_us;   /* as hb_window_us and hb_count of a worker */
@@ -136,6 +159,10 @@ struct broker_t {
     /* counters since start */
     uint64_t submitted, duplicates, completed, redelivered, dead_total, late_results;
     uint64_t windows1252;          /* results of texts decoded as Windows-1252 */
+    uint64_t store_refused;        /* results the store REFUSED (counted as failed attempts) */
+    uint64_t rehello;              /* repeated HELLOs honoured (held jobs requeued) */
+    uint64_t corrupt;              /* corrupt queue records quarantined */
+    uint64_t storage_full;         /* SUBMIT batches refused for want of space */
     uint64_t rejected[R_COUNT];
     uint64_t lat_buckets[S_NBUCKETS];
     uint64_t lat_count;
@@ -404,6 +431,26 @@ static size_t s_jobs_pick(broker_t *self, s_pick_fn *pick, const void *arg, s_jo
     return n;
 }
 
+/* Remembers that job `id` was taken back from live worker `w`. Can't fail. */
+static void s_gone_add(s_worker_t *w, const char *id)
+{
+    if (!w->gone)
+        w->gone = util_calloc(S_GONE_RING, sizeof *w->gone);
+    memcpy(w->gone[w->gone_next], id, UTIL_ID_HEX + 1);
+    w->gone_next = (w->gone_next + 1) % S_GONE_RING;
+}
+
+/* True when job `id` was taken back from `w` lately: its RESULT is late, not forged. */
+static bool s_gone_has(const s_worker_t *w, const char *id)
+{
+    if (!w->gone)
+        return false;
+    for (size_t i = 0; i < S_GONE_RING; i++)
+        if (memcmp(w->gone[i], id, UTIL_ID_HEX) == 0)
+            return true;
+    return false;
+}
+
 static bool s_held_by(const s_job_t *j, const void *w)
 {
     return j->state == J_WITH_WORKER && j->worker == w;
@@ -418,8 +465,10 @@ static int s_worker_release(broker_t *self, s_worker_t *w, const char *why, bool
     s_job_t *list[S_BACK_BATCH];
     size_t n;
     while (w->held > 0 && (n = s_jobs_pick(self, s_held_by, w, list)) > 0) {
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
+            s_gone_add(w, list[i]->id);
             s_back_add(self, list[i], reason, count, false, true);
+        }
         int rc = s_back_flush(self);
         if (rc)
             return rc;
@@ -438,6 +487,7 @@ static void s_worker_remove(broker_t *self, s_worker_t *w)
     self->credit_total -= w->credit;
     zhashx_delete(self->workers, w->key);
     zframe_destroy(&w->identity);
+    free(w->gone);
     free(w);
 }
 
@@ -599,6 +649,10 @@ static void s_stats_json(broker_t *self, json_t *j)
     json_key(j, "done"); json_int(j, (int64_t)qs.done);
     json_key(j, "late_results"); json_int(j, (int64_t)self->late_results);
     json_key(j, "windows1252"); json_int(j, (int64_t)self->windows1252);
+    json_key(j, "store_refused"); json_int(j, (int64_t)self->store_refused);
+    json_key(j, "rehello"); json_int(j, (int64_t)self->rehello);
+    json_key(j, "corrupt_records"); json_int(j, (int64_t)self->corrupt);
+    json_key(j, "storage_full"); json_int(j, (int64_t)self->storage_full);
     json_key(j, "rejected");
     json_obj_begin(j);
     for (int r = 0; r < R_COUNT; r++) {
@@ -826,6 +880,55 @@ static void s_store_drop(broker_t *self, const char *why)
         util_info("store %s %s", self->store_name, why);
     zframe_destroy(&self->store_id);
     s_requeue_awaiting(self);
+    /* A store that asked to come in meanwhile, and is still there, takes over now. */
+    uint64_t silent = (uint64_t)self->cfg.liveness * self->cfg.heartbeat_ms * 1000;
+    if (self->cand_id && util_mono_us() - self->cand_seen_us <= silent) {
+        self->store_id = self->cand_id;
+        self->cand_id = NULL;
+        snprintf(self->store_name, sizeof self->store_name, "%s", self->cand_name);
+        self->store_seen_us = self->cand_seen_us;
+        util_info("store %s connected (it was waiting for the previous store to go)",
+                  self->store_name);
+    }
+    zframe_destroy(&self->cand_id);
+}
+
+/* HELLO store. Only one store is trusted with results and their COMMITTED (STYLE.md rule
+   16): while one is connected, another is refused and counted. It is kept as the
+   candidate (heartbeated, so it waits instead of reconnecting) and takes over when the
+   connected store leaves or goes silent. The same store saying HELLO again restarted. */
+static void s_on_store_hello(broker_t *self, zframe_t *identity, const char *name)
+{
+    uint64_t now = util_mono_us();
+    uint64_t silent = (uint64_t)self->cfg.liveness * self->cfg.heartbeat_ms * 1000;
+    if (self->store_id && !zframe_eq(self->store_id, identity)) {
+        if (self->caught_up_us > self->store_seen_us &&
+            self->caught_up_us - self->store_seen_us > silent) {
+            zframe_destroy(&self->cand_id);   /* this one takes over, not an older one */
+            s_store_drop(self, "silent, replaced by a new store");
+        } else {
+            s_reject(self, R_SECOND_STORE, "HELLO", identity, name, strlen(name),
+                     "a store is already connected: refused (waits as the candidate)");
+            if (!self->cand_id || !zframe_eq(self->cand_id, identity)) {
+                zframe_destroy(&self->cand_id);
+                self->cand_id = zframe_dup(identity);
+            }
+            snprintf(self->cand_name, sizeof self->cand_name, "%s", name);
+            self->cand_seen_us = now;
+            return;
+        }
+    }
+    if (self->cand_id && zframe_eq(self->cand_id, identity))
+        zframe_destroy(&self->cand_id);
+    if (self->store_id) {
+        /* A store saying HELLO again restarted: what it had not committed is lost. */
+        zframe_destroy(&self->store_id);
+        s_requeue_awaiting(self);
+    }
+    self->store_id = zframe_dup(identity);
+    snprintf(self->store_name, sizeof self->store_name, "%s", name);
+    self->store_seen_us = now;
+    util_info("store %s connected", name);
 }
 
 static void s_on_hello(broker_t *self, zframe_t *identity, wire_msg_t *m)
@@ -836,21 +939,37 @@ static void s_on_hello(broker_t *self, zframe_t *identity, wire_msg_t *m)
     util_sample(m->arg[1], m->arg_len[1], name, sizeof name);
     bool store = m->arg_len[0] == 5 && !memcmp(m->arg[0], "store", 5);
     if (store) {
-        if (self->store_id && !zframe_eq(self->store_id, identity))
-            s_store_drop(self, "replaced by a new store");
-        zframe_destroy(&self->store_id);
-        /* A store saying HELLO again restarted: what it had not committed is lost. */
-        s_requeue_awaiting(self);
-        self->store_id = zframe_dup(identity);
-        snprintf(self->store_name, sizeof self->store_name, "%s", name);
-        self->store_seen_us = util_mono_us();
-        util_info("store %s connected", name);
+        if (s_worker_find(self, identity)) {
+            s_reject(self, R_UNEXPECTED, "HELLO", identity, name, strlen(name),
+                     "a worker can't become the store");
+            return;
+        }
+        s_on_store_hello(self, identity, name);
+        return;
+    }
+    if (s_is_store(self, identity) || (self->cand_id && zframe_eq(self->cand_id, identity))) {
+        s_reject(self, R_UNEXPECTED, "HELLO", identity, name, strlen(name),
+                 "the store can't become a worker");
         return;
     }
     s_worker_t *w = s_worker_find(self, identity);
+    uint64_t now = util_mono_us();
     if (w) {
-        /* The same identity saying HELLO again restarted: what it held is gone. */
-        s_worker_release(self, w, "restarted", true);
+        /* The same identity saying HELLO again: one worker starting over, not a crash of
+           its jobs. What it held is queued again without counting an attempt, a few times
+           a window; beyond that the HELLO is refused and counted, and it keeps its state. */
+        if (now - w->hello_window_us >= (uint64_t)S_HELLO_WINDOW_S * 1000000) {
+            w->hello_window_us = now;
+            w->hello_count = 0;
+        }
+        w->last_seen_us = now;
+        if (++w->hello_count > S_HELLO_MAX) {
+            s_reject(self, R_HELLO_FLOOD, "HELLO", identity, name, strlen(name),
+                     "worker repeats HELLO too often: ignored");
+            return;
+        }
+        self->rehello++;
+        s_worker_release(self, w, "said HELLO again", false);
         s_credit_add(self, w, -(int64_t)w->credit);
     } else {
         w = util_calloc(1, sizeof *w);
@@ -862,10 +981,11 @@ static void s_on_hello(broker_t *self, zframe_t *identity, wire_msg_t *m)
             self->wlist = util_realloc(self->wlist, self->wcap * sizeof *self->wlist);
         }
         self->wlist[self->nworkers++] = w;
+        w->hello_window_us = now;
     }
     snprintf(w->name, sizeof w->name, "%s", name);
     w->max_credit = (uint32_t)credit;
-    w->last_seen_us = util_mono_us();
+    w->last_seen_us = now;
     s_credit_add(self, w, (int64_t)credit);
     util_info("worker %s connected with credit %" PRIu64, w->name, credit);
 }
@@ -887,12 +1007,33 @@ static void s_credit_return(broker_t *self, s_worker_t *w)
         s_credit_add(self, w, 1);
 }
 
+/* A RESULT or FAIL from `w` for a job it does not hold. Late when the job was taken
+   back from it (deadline, repeated HELLO): dropped and counted as late. Otherwise the
+   worker speaks about work it was never given (STYLE.md rule 16): refused and counted. */
+static void s_not_holder(broker_t *self, s_worker_t *w, zframe_t *identity, const char *id,
+                         const char *what)
+{
+    if (s_gone_has(w, id)) {
+        self->late_results++;
+        return;
+    }
+    char detail[128];
+    snprintf(detail, sizeof detail, "%s for job %s, which this worker does not hold", what, id);
+    s_reject(self, R_NOT_HOLDER, what, identity, w->name, strlen(w->name), detail);
+}
+
 static void s_on_result(broker_t *self, s_worker_t *w, zframe_t *identity, wire_msg_t *m)
 {
     char id[UTIL_ID_HEX + 1];
     memcpy(id, m->arg[0], UTIL_ID_HEX);
     id[UTIL_ID_HEX] = 0;
     s_job_t *j = zhashx_lookup(self->jobs, id);
+    bool holder = j && j->state == J_WITH_WORKER && j->worker == w;
+    if (!holder) {
+        s_not_holder(self, w, identity, id, "RESULT");
+        s_credit_return(self, w);
+        return;
+    }
     const uint8_t *pid = NULL, *enc = NULL;
     size_t pid_len = 0, enc_len = 0;
     if (m->arg_len[1] > WIRE_MAX_RESULT ||
@@ -902,55 +1043,74 @@ static void s_on_result(broker_t *self, s_worker_t *w, zframe_t *identity, wire_
                  m->arg_len[1] < 16 ? m->arg_len[1] : 16,
                  "result protobuf malformed or its job_id differs from the frame's");
         /* Counted as a failed attempt: a worker that garbles this job may do it again. */
-        if (j && j->state == J_WITH_WORKER && j->worker == w)
-            s_job_failed(self, j, "worker sent a malformed result", false, true);
+        s_job_failed(self, j, "worker sent a malformed result", false, true);
         s_credit_return(self, w);
         return;
     }
-    if (j && j->state == J_WITH_WORKER) {
-        w->jobs_done++;
-        if (enc_len == 12 && memcmp(enc, "windows-1252", 12) == 0)
-            self->windows1252++;
-        if (!self->store_id) {
-            /* No store to commit it (it just went away): the result is lost, and the job
-               goes back to the queue now, no attempt counted, instead of sitting
-               "awaiting commit" until a store comes or its deadline passes. */
-            s_back_add(self, j, "no store connected to take the result", false, false, true);
-            s_back_flush(self);
-        } else {
-            if (j->worker)
-                j->worker->held--;
-            j->worker = NULL;
-            j->state = J_AWAITING;
-            j->deadline_us = util_mono_us() + (uint64_t)self->cfg.deadline_s * 1000000;
-            self->awaiting++;
-            s_forward_result(self, m);
-        }
+    w->jobs_done++;
+    if (enc_len == 12 && memcmp(enc, "windows-1252", 12) == 0)
+        self->windows1252++;
+    if (!self->store_id) {
+        /* No store to commit it (it just went away): the result is lost, and the job goes
+           back to the queue now, no attempt counted, instead of sitting "awaiting commit"
+           until a store comes or its deadline passes. */
+        s_back_add(self, j, "no store connected to take the result", false, false, true);
+        s_back_flush(self);
         s_credit_return(self, w);   /* after its held count went down */
         return;
     }
+    w->held--;
+    j->worker = NULL;
+    j->state = J_AWAITING;
+    j->deadline_us = util_mono_us() + (uint64_t)self->cfg.deadline_s * 1000000;
+    self->awaiting++;
+    s_forward_result(self, m);
     s_credit_return(self, w);
-    if (!j) {
-        /* Redelivered and requeued meanwhile? Then this result is as good as any. */
-        queue_state_t st;
-        if (queue_state(self->queue, id, &st, NULL) == 0 && st == QUEUE_QUEUED) {
-            w->jobs_done++;
-            s_forward_result(self, m);
-            return;
-        }
-    }
-    /* Already awaiting commit from another worker's result, or done: never twice. */
-    self->late_results++;
 }
 
-static void s_on_fail(broker_t *self, s_worker_t *w, wire_msg_t *m)
+/* A RESULT frame over WIRE_MAX_RESULT (wire_decode refused it; libzmq let it through up
+   to the socket's limit). A worker should have sent FAIL instead; either way the job
+   must not wait for its deadline nor the worker lose the credit: the job fails for good
+   with the reason, since the same article gives the same result again. */
+static void s_on_result_too_big(broker_t *self, zmsg_t *msg, zframe_t *identity)
+{
+    s_worker_t *w = identity ? s_worker_find(self, identity) : NULL;
+    if (!w || zmsg_size(msg) != 5)
+        return;
+    zmsg_first(msg);
+    zmsg_next(msg);
+    if (!zframe_streq(zmsg_next(msg), "RESULT"))
+        return;
+    zframe_t *idf = zmsg_next(msg);
+    zframe_t *res = zmsg_next(msg);
+    if (!util_is_job_id(zframe_data(idf), zframe_size(idf)))
+        return;
+    char id[UTIL_ID_HEX + 1];
+    memcpy(id, zframe_data(idf), UTIL_ID_HEX);
+    id[UTIL_ID_HEX] = 0;
+    w->last_seen_us = util_mono_us();
+    s_job_t *j = zhashx_lookup(self->jobs, id);
+    if (!j || j->state != J_WITH_WORKER || j->worker != w) {
+        s_not_holder(self, w, identity, id, "RESULT");
+        s_credit_return(self, w);
+        return;
+    }
+    char reason[400];
+    snprintf(reason, sizeof reason, "result too big: %zu bytes, over the %u MiB limit "
+             "(worker %s)", zframe_size(res), WIRE_MAX_RESULT >> 20, w->name);
+    util_warn("job %s: %s", id, reason);
+    s_job_failed(self, j, reason, true, false);
+    s_credit_return(self, w);
+}
+
+static void s_on_fail(broker_t *self, s_worker_t *w, zframe_t *identity, wire_msg_t *m)
 {
     char id[UTIL_ID_HEX + 1];
     memcpy(id, m->arg[0], UTIL_ID_HEX);
     id[UTIL_ID_HEX] = 0;
     s_job_t *j = zhashx_lookup(self->jobs, id);
     if (!j || j->state != J_WITH_WORKER || j->worker != w) {
-        self->late_results++;
+        s_not_holder(self, w, identity, id, "FAIL");
         s_credit_return(self, w);
         return;
     }
@@ -964,16 +1124,53 @@ static void s_on_fail(broker_t *self, s_worker_t *w, wire_msg_t *m)
     s_credit_return(self, w);
 }
 
-static void s_on_committed(broker_t *self, wire_msg_t *m)
+/* The job of a COMMITTED or REFUSED id, when its result was forwarded to the connected
+   store and not resolved since; else refused and counted (STYLE.md rule 16). */
+static s_job_t *s_sent_to_store(broker_t *self, zframe_t *identity, const uint8_t *p,
+                                const char *what, char id[UTIL_ID_HEX + 1])
+{
+    memcpy(id, p, UTIL_ID_HEX);
+    id[UTIL_ID_HEX] = 0;
+    s_job_t *j = zhashx_lookup(self->jobs, id);
+    if (j && j->state == J_AWAITING)
+        return j;
+    char detail[128];
+    snprintf(detail, sizeof detail, "%s for job %s, whose result was not sent to this store",
+             what, id);
+    s_reject(self, R_NOT_SENT, what, identity, id, UTIL_ID_HEX, detail);
+    return NULL;
+}
+
+static void s_on_committed(broker_t *self, zframe_t *identity, wire_msg_t *m)
 {
     for (size_t i = 0; i < m->nargs; i++) {
         if (self->ndone == S_DONE_BATCH)
             break;
-        memcpy(self->done_ids[self->ndone], m->arg[i], UTIL_ID_HEX);
-        self->done_ids[self->ndone][UTIL_ID_HEX] = 0;
+        char id[UTIL_ID_HEX + 1];
+        if (!s_sent_to_store(self, identity, m->arg[i], "COMMITTED", id))
+            continue;
+        memcpy(self->done_ids[self->ndone], id, UTIL_ID_HEX + 1);
         self->done_items[self->ndone] = (queue_done_t){.id = self->done_ids[self->ndone]};
         self->ndone++;
     }
+}
+
+/* The store will not merge this result: a failed attempt with the store's reason, so a
+   poison result ends in the dead-letter set instead of being redelivered forever. */
+static void s_on_refused(broker_t *self, zframe_t *identity, wire_msg_t *m)
+{
+    char id[UTIL_ID_HEX + 1];
+    s_job_t *j = s_sent_to_store(self, identity, m->arg[0], "REFUSED", id);
+    if (!j)
+        return;
+    char text[QUEUE_MAX_REASON - 300], reason[QUEUE_MAX_REASON];
+    util_sample(m->arg[1], m->arg_len[1], text, sizeof text);
+    bool permanent = m->arg[2][0] == '1';
+    snprintf(reason, sizeof reason, "refused by the store %s: %s", self->store_name,
+             text[0] ? text : "no reason given");
+    self->store_refused++;
+    util_warn("job %s: %s%s", id, reason, permanent ? " (permanent)" : "");
+    s_job_failed(self, j, reason, permanent, false);
 }
 
 static int s_flush_done(broker_t *self)
@@ -1022,8 +1219,11 @@ static void s_on_back(broker_t *self, zmsg_t *msg)
             zmsg_next(msg);
             cmd = zmsg_next(msg);
         }
-        s_reject(self, s_wire_reason(rc), "backend", identity,
+        bool result = rc == WIRE_ETOOBIG && cmd && zframe_streq(cmd, "RESULT");
+        s_reject(self, result ? R_RESULT_TOO_BIG : s_wire_reason(rc), "backend", identity,
                  cmd ? zframe_data(cmd) : NULL, cmd ? zframe_size(cmd) : 0, wire_strerror(rc));
+        if (result)
+            s_on_result_too_big(self, msg, identity);
         goto leave;
     }
     uint64_t now = util_mono_us();
@@ -1038,13 +1238,25 @@ static void s_on_back(broker_t *self, zmsg_t *msg)
             s_reject(self, R_HB_FLOOD, "store", identity, "HB", 2,
                      "heartbeats far more often than the interval");
         } else if (m.cmd == WIRE_COMMITTED) {
-            s_on_committed(self, &m);
+            s_on_committed(self, identity, &m);
+        } else if (m.cmd == WIRE_REFUSED) {
+            s_on_refused(self, identity, &m);
         } else if (m.cmd == WIRE_BYE) {
             s_store_drop(self, "said BYE");
         } else if (m.cmd != WIRE_HB && m.cmd != WIRE_READY) {
             s_reject(self, R_UNEXPECTED, "store", identity, wire_cmd_name(m.cmd),
                      strlen(wire_cmd_name(m.cmd)), "command not valid from a store");
         }
+        goto leave;
+    }
+    if (self->cand_id && zframe_eq(self->cand_id, identity)) {
+        /* The waiting store: alive, but nothing it says counts until it is admitted. */
+        self->cand_seen_us = now;
+        if (m.cmd == WIRE_BYE)
+            zframe_destroy(&self->cand_id);
+        else if (m.cmd != WIRE_HB)
+            s_reject(self, R_SECOND_STORE, "store", identity, wire_cmd_name(m.cmd),
+                     strlen(wire_cmd_name(m.cmd)), "from a store that was not admitted");
         goto leave;
     }
     s_worker_t *w = s_worker_find(self, identity);
@@ -1075,7 +1287,7 @@ static void s_on_back(broker_t *self, zmsg_t *msg)
         s_on_result(self, w, identity, &m);
         break;
     case WIRE_FAIL:
-        s_on_fail(self, w, &m);
+        s_on_fail(self, w, identity, &m);
         break;
     case WIRE_BYE:
         util_info("worker %s said BYE", w->name);
@@ -1174,6 +1386,12 @@ static int s_tick(broker_t *self, uint64_t now)
         else
             wire_send(self->back, self->store_id, WIRE_HB, 0, NULL, NULL);
     }
+    if (self->cand_id) {
+        if (now - self->cand_seen_us > silent)
+            zframe_destroy(&self->cand_id);
+        else
+            wire_send(self->back, self->cand_id, WIRE_HB, 0, NULL, NULL);
+    }
     /* Overdue jobs: collect first, act after, since acting edits the hash. */
     s_job_t *list[S_BACK_BATCH];
     size_t n;
@@ -1186,6 +1404,8 @@ static int s_tick(broker_t *self, uint64_t now)
                 snprintf(reason, sizeof reason, "deadline of %us passed on worker %s",
                          self->cfg.deadline_s, j->worker ? j->worker->name : "?");
                 with_worker++;
+                if (j->worker)
+                    s_gone_add(j->worker, j->id);
                 s_back_add(self, j, reason, true, false, true);
             } else {
                 s_back_add(self, j, "no commit from the store before the deadline", false,
@@ -1253,6 +1473,16 @@ static void s_publish_metrics(broker_t *self)
     s_metric(self, "crossclaim_dead_total", "counter", "Jobs moved to the dead-letter set.", self->dead_total);
     s_metric(self, "crossclaim_late_results_total", "counter",
              "Results or failures for jobs no longer assigned, dropped.", self->late_results);
+    s_metric(self, "crossclaim_store_refused_total", "counter",
+             "Results the store REFUSED, counted as failed attempts.", self->store_refused);
+    s_metric(self, "crossclaim_worker_rehello_total", "counter",
+             "Repeated HELLOs from a connected worker (its jobs requeued, no attempt counted).",
+             self->rehello);
+    s_metric(self, "crossclaim_queue_corrupt_records_total", "counter",
+             "Corrupt queue records quarantined (skipped once, dead-lettered when possible).",
+             self->corrupt);
+    s_metric(self, "crossclaim_storage_full_total", "counter",
+             "SUBMIT batches refused because the queue's map or disk is full.", self->storage_full);
     s_metric(self, "crossclaim_windows1252_total", "counter",
              "Results of articles that were not valid UTF-8, decoded as Windows-1252.",
              self->windows1252);
@@ -1364,6 +1594,7 @@ void broker_destroy(broker_t **self_p)
     }
     free(self->wlist);
     zframe_destroy(&self->store_id);
+    zframe_destroy(&self->cand_id);
     zsock_destroy(&self->front);
     zsock_destroy(&self->back);
     queue_destroy(&self->queue);
