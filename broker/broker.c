@@ -103,6 +103,7 @@ typedef struct s_job_t {
     s_jstate_t state;
     s_worker_t *worker;        /* holder while J_WITH_WORKER, else NULL */
     uint64_t deadline_us;      /* monotonic */
+    size_t article_len;        /* bytes of the Article sent: its text is no longer */
     struct s_job_t *next_free; /* free list link */
 } s_job_t;
 
@@ -269,16 +270,18 @@ static void s_adminr(broker_t *self, zframe_t *identity, const void *tag, size_t
     wire_send(self->front, identity, WIRE_ADMINR, 3, args, lens);
 }
 
-/* Finds the job id (field 1) and the encoding (field 7) of a Result protobuf without
-   unpacking it all: walks the top-level fields, skipping each by its wire type. Returns
-   false on malformed framing or without a job id; *enc is NULL when there is none. */
+/* Finds the job id (field 1), the encoding (field 7) and text_bytes (field 10) of a
+   Result protobuf without unpacking it all: walks the top-level fields, skipping each by
+   its wire type. Returns false on malformed framing or without a job id; *enc is NULL
+   when there is none, *text_bytes 0. */
 static bool s_pb_peek(const uint8_t *p, size_t n, const uint8_t **id, size_t *id_len,
-                      const uint8_t **enc, size_t *enc_len)
+                      const uint8_t **enc, size_t *enc_len, uint64_t *text_bytes)
 {
     size_t i = 0;
     *id = NULL;
     *enc = NULL;
     *enc_len = 0;
+    *text_bytes = 0;
     while (i < n) {
         uint64_t key = 0, len = 0;
         int shift = 0;
@@ -289,12 +292,19 @@ static bool s_pb_peek(const uint8_t *p, size_t n, const uint8_t **id, size_t *id
             shift += 7;
         } while (p[i++] & 0x80);
         switch (key & 7) {
-        case 0:
+        case 0: {
+            uint64_t v = 0;
+            shift = 0;
             do {
-                if (i >= n)
+                if (i >= n || shift > 63)
                     return false;
+                v |= (uint64_t)(p[i] & 0x7f) << shift;
+                shift += 7;
             } while (p[i++] & 0x80);
+            if ((key >> 3) == 10)
+                *text_bytes = v;
             break;
+        }
         case 1:
             if (n - i < 8)
                 return false;
@@ -1036,12 +1046,17 @@ static void s_on_result(broker_t *self, s_worker_t *w, zframe_t *identity, wire_
     }
     const uint8_t *pid = NULL, *enc = NULL;
     size_t pid_len = 0, enc_len = 0;
+    uint64_t text_bytes = 0;
+    /* text_bytes is what the store's wire_result_check measures a result against: it
+       must be the article's, which the broker alone knows here. */
     if (m->arg_len[1] > WIRE_MAX_RESULT ||
-        !s_pb_peek(m->arg[1], m->arg_len[1], &pid, &pid_len, &enc, &enc_len) ||
-        pid_len != UTIL_ID_HEX || memcmp(pid, id, UTIL_ID_HEX) != 0) {
+        !s_pb_peek(m->arg[1], m->arg_len[1], &pid, &pid_len, &enc, &enc_len, &text_bytes) ||
+        pid_len != UTIL_ID_HEX || memcmp(pid, id, UTIL_ID_HEX) != 0 ||
+        text_bytes > j->article_len) {
         s_reject(self, R_BAD_RESULT, "RESULT", identity, m->arg[1],
                  m->arg_len[1] < 16 ? m->arg_len[1] : 16,
-                 "result protobuf malformed or its job_id differs from the frame's");
+                 "result protobuf malformed, its job_id differs from the frame's, or its "
+                 "text_bytes exceed the article's");
         /* Counted as a failed attempt: a worker that garbles this job may do it again. */
         s_job_failed(self, j, "worker sent a malformed result", false, true);
         s_credit_return(self, w);
@@ -1343,6 +1358,7 @@ static int s_dispatch(broker_t *self)
         s_job_t *j = s_job_new(self, id);
         j->state = J_WITH_WORKER;
         j->worker = w;
+        j->article_len = len;
         j->deadline_us = util_mono_us() + (uint64_t)self->cfg.deadline_s * 1000000;
         zhashx_insert(self->jobs, j->id, j);
         w->held++;

@@ -290,11 +290,13 @@ int wire_result_check(const Crossclaim__Result *r, char *why, size_t cap)
         return s_why(why, cap, "too many items (%zu entities, %zu attributions, %zu "
                      "quantities, %zu terms; at most %u each)", r->n_entities,
                      r->n_attributions, r->n_quantities, r->n_terms, WIRE_MAX_ITEMS);
-    /* Each entity, attribution and quantity stands on at least one byte of text. */
-    if (r->n_entities + r->n_attributions + r->n_quantities > (size_t)lim + 1)
-        return s_why(why, cap, "more entities, attributions and quantities (%zu) than "
-                     "bytes of text (%u)", r->n_entities + r->n_attributions + r->n_quantities,
-                     lim);
+    /* Density: what each item needs of the text at the least. text_bytes itself is
+       checked by the broker against the article it sent. */
+    if (r->n_entities > WIRE_PER_ENTITY_MAX(lim) || r->n_attributions > WIRE_PER_ATTR_MAX(lim) ||
+        r->n_quantities > WIRE_PER_QUANTITY_MAX(lim))
+        return s_why(why, cap, "too many items for %u bytes of text (%zu entities, %zu "
+                     "attributions, %zu quantities)", lim, r->n_entities, r->n_attributions,
+                     r->n_quantities);
     if (!isfinite(r->extract_seconds) || r->extract_seconds < 0)
         return s_why(why, cap, "extract_seconds not a finite positive number");
     if (!s_str_ok(r->encoding, 64) || !s_str_ok(r->worker, WIRE_MAX_STRING))
@@ -312,8 +314,9 @@ int wire_result_check(const Crossclaim__Result *r, char *why, size_t cap)
             if (!s_str_ok(e->aliases[a], WIRE_MAX_STRING))
                 return s_why(why, cap, "entity %zu: alias %zu too long", i, a);
         nspans += e->n_spans;
-        if (nspans > WIRE_MAX_SPANS)
-            return s_why(why, cap, "more than %u entity mention spans", WIRE_MAX_SPANS);
+        if (nspans > WIRE_MAX_SPANS || nspans > (size_t)lim + 16)
+            return s_why(why, cap, "more entity mention spans than %u or than bytes of text",
+                         WIRE_MAX_SPANS);
         for (size_t j = 0; j < e->n_spans; j++)
             if (!s_span_ok(e->spans[j], lim))
                 return s_why(why, cap, "entity %zu: span %zu outside the text", i, j);

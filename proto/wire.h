@@ -54,8 +54,14 @@
 #define WIRE_MAX_ARTICLE  (8u << 20)      /* largest article text accepted, bytes */
 #define WIRE_MAX_MESSAGE  (WIRE_MAX_ARTICLE + (1u << 20))  /* largest frame accepted */
 #define WIRE_MAX_RESULT   (64u << 20)     /* largest result protobuf accepted */
-#define WIRE_MAX_ITEMS    65536           /* most entities, attributions, quantities, terms,
+#define WIRE_MAX_ITEMS    (1u << 20)      /* most entities, attributions, quantities, terms,
                                              warnings or wire credits in one result */
+/* Most entities, attributions and quantities for `t` bytes of text: an entity needs a
+   name and a separator, an attribution a cue, a speaker or quote and spaces, a quantity a
+   digit and a separator. A 4 MiB quote-dense article has one attribution per 55 bytes. */
+#define WIRE_PER_ENTITY_MAX(t)   ((size_t)(t) / 3 + 16)
+#define WIRE_PER_ATTR_MAX(t)     ((size_t)(t) / 8 + 16)
+#define WIRE_PER_QUANTITY_MAX(t) ((size_t)(t) / 2 + 16)
 #define WIRE_MAX_SPANS    (1u << 20)      /* most entity mention spans in one result */
 #define WIRE_MAX_STRING   4096            /* longest string field of a result (a span's
                                              text excepted: it is bounded by the article) */
@@ -143,7 +149,9 @@ int wire_unpack_result_why(const uint8_t *data, size_t len, Crossclaim__Result *
 
 /* The one check of a result's content that worker, broker and store share: every span
    within text_bytes (at most WIRE_MAX_ARTICLE); every number finite; at most
-   WIRE_MAX_ITEMS of each list and WIRE_MAX_SPANS mention spans; keys at most WIRE_MAX_KEY
+   WIRE_MAX_ITEMS of each list, no more entities, attributions and quantities than
+   WIRE_PER_*_MAX(text_bytes), at most WIRE_MAX_SPANS mention spans and no more than
+   text_bytes + 16; keys at most WIRE_MAX_KEY
    and other strings at most WIRE_MAX_STRING bytes. Returns 0, or WIRE_ERESULT with the
    first problem written into `why` (`cap` bytes; may be NULL). Pure; can't crash on any
    unpacked message. */
