@@ -714,6 +714,54 @@ static int s_dead_row(const char *id, uint32_t attempts, const char *reason,
     return 0;
 }
 
+typedef struct {
+    json_t *j;
+    const char *state;   /* queued, with_worker, awaiting_commit */
+    const char *worker;  /* holder's name, or NULL */
+} s_pending_ctx_t;
+
+static int s_pending_row(const char *id, uint32_t attempts, const char *reason,
+                         const void *article, size_t len, void *arg)
+{
+    s_pending_ctx_t *c = arg;
+    Crossclaim__Article *a = NULL;
+    if (article && wire_unpack_article(article, len, &a) != 0)
+        a = NULL;
+    json_obj_begin(c->j);
+    json_key(c->j, "id"); json_str(c->j, id);
+    json_key(c->j, "state"); json_str(c->j, c->state);
+    json_key(c->j, "worker"); json_str(c->j, c->worker);
+    json_key(c->j, "source"); json_str(c->j, a ? a->source : NULL);
+    json_key(c->j, "title"); json_str(c->j, a ? a->title : NULL);
+    json_key(c->j, "attempts"); json_int(c->j, attempts);
+    json_obj_end(c->j);
+    if (a)
+        crossclaim__article__free_unpacked(a, NULL);
+    return 0;
+}
+
+/* The jobs not yet done nor dead, at most `limit`: those out with a worker or awaiting
+   the store's commit first, then the queued ones in FIFO order. For `crossclaim run` to
+   name what it gave up on. Returns 0 or a queue error. */
+static int s_pending_json(broker_t *self, json_t *j, size_t limit)
+{
+    json_arr_begin(j);
+    size_t n = 0;
+    for (s_job_t *jb = zhashx_first(self->jobs); jb && n < limit; jb = zhashx_next(self->jobs)) {
+        s_pending_ctx_t c = {j, jb->state == J_AWAITING ? "awaiting_commit" : "with_worker",
+                             jb->worker ? jb->worker->name : NULL};
+        if (queue_job_get(self->queue, jb->id, s_pending_row, &c) == 0)
+            n++;
+    }
+    int64_t rc = 0;
+    if (n < limit) {
+        s_pending_ctx_t c = {j, "queued", NULL};
+        rc = queue_queued_list(self->queue, limit - n, s_pending_row, &c);
+    }
+    json_arr_end(j);
+    return rc < 0 ? (int)rc : 0;
+}
+
 static void s_on_admin(broker_t *self, zframe_t *identity, wire_msg_t *m)
 {
     const uint8_t *tag = m->arg[0];
@@ -751,6 +799,17 @@ static void s_on_admin(broker_t *self, zframe_t *identity, wire_msg_t *m)
             json_arr_end(j);
             if (n < 0) {
                 snprintf(ebuf, sizeof ebuf, "queue: %s", queue_strerror((int)n));
+                err = ebuf;
+            }
+        }
+    } else if (!strcmp(verb, "pending")) {
+        uint64_t limit = 20;
+        if (has_arg && (wire_arg_u64(m->arg[2], m->arg_len[2], &limit) != 0 || limit == 0)) {
+            err = "pending takes an optional number: the most entries to list";
+        } else {
+            int rc = s_pending_json(self, j, limit > S_DEAD_LIST_MAX ? S_DEAD_LIST_MAX : limit);
+            if (rc < 0) {
+                snprintf(ebuf, sizeof ebuf, "queue: %s", queue_strerror(rc));
                 err = ebuf;
             }
         }
@@ -797,8 +856,8 @@ static void s_on_admin(broker_t *self, zframe_t *identity, wire_msg_t *m)
         json_obj_end(j);
     } else {
         snprintf(ebuf, sizeof ebuf,
-                 "unknown verb; try stats, dead-list, dead-show ID, requeue ID, requeue-all, "
-                 "pause, resume");
+                 "unknown verb; try stats, dead-list, dead-show ID, pending [N], requeue ID, "
+                 "requeue-all, pause, resume");
         err = ebuf;
     }
     if (err)

@@ -688,9 +688,9 @@ int64_t queue_requeue_all_dead(queue_t *self)
     return rc ? rc : n;
 }
 
-/* Calls fn for dead job `id` within read txn `txn`. */
-static int s_dead_visit(queue_t *self, MDB_txn *txn, const char *id, queue_dead_fn *fn,
-                        void *arg, int *stop)
+/* Calls fn for job `id` within read txn `txn`: only a dead one when `dead_only`. */
+static int s_visit(queue_t *self, MDB_txn *txn, const char *id, bool dead_only,
+                   queue_dead_fn *fn, void *arg, int *stop)
 {
     s_rec_t rec;
     const char *reason;
@@ -698,8 +698,10 @@ static int s_dead_visit(queue_t *self, MDB_txn *txn, const char *id, queue_dead_
     int rc = s_rec_get(self, txn, id, &rec, &reason, &rlen);
     if (rc)
         return rc;
-    if (rec.state != S_STATE_DEAD)
+    if (dead_only && rec.state != S_STATE_DEAD)
         return QUEUE_ENOTFOUND;
+    if (rec.state != S_STATE_DEAD)
+        rlen = 0;
     char rbuf[QUEUE_MAX_REASON + 1];
     if (rlen > QUEUE_MAX_REASON)
         rlen = QUEUE_MAX_REASON;
@@ -736,7 +738,7 @@ int64_t queue_dead_list(queue_t *self, size_t limit, queue_dead_fn *fn, void *ar
             continue;
         memcpy(id, k.mv_data, UTIL_ID_HEX);
         id[UTIL_ID_HEX] = 0;
-        int vrc = s_dead_visit(self, txn, id, fn, arg, &stop);
+        int vrc = s_visit(self, txn, id, true, fn, arg, &stop);
         if (vrc == 0)
             n++;
         else if (vrc != QUEUE_ENOTFOUND) {
@@ -761,9 +763,59 @@ int queue_dead_get(queue_t *self, const char *id, queue_dead_fn *fn, void *arg)
     if (rc)
         return S_NEG(rc);
     int stop = 0;
-    rc = s_dead_visit(self, txn, id, fn, arg, &stop);
+    rc = s_visit(self, txn, id, true, fn, arg, &stop);
     s_read_end(self);
     return S_NEG(rc);
+}
+
+int queue_job_get(queue_t *self, const char *id, queue_dead_fn *fn, void *arg)
+{
+    if (!self || !fn || !id || !util_is_job_id(id, strlen(id)))
+        return QUEUE_EINVAL;
+    MDB_txn *txn;
+    int rc = s_read_begin(self, &txn);
+    if (rc)
+        return S_NEG(rc);
+    int stop = 0;
+    rc = s_visit(self, txn, id, false, fn, arg, &stop);
+    s_read_end(self);
+    return S_NEG(rc);
+}
+
+int64_t queue_queued_list(queue_t *self, size_t limit, queue_dead_fn *fn, void *arg)
+{
+    if (!self || !fn)
+        return QUEUE_EINVAL;
+    MDB_txn *txn;
+    MDB_cursor *cur = NULL;
+    int rc = s_read_begin(self, &txn);
+    if (rc)
+        return S_NEG(rc);
+    int64_t n = 0;
+    if ((rc = mdb_cursor_open(txn, self->fifo, &cur)) != 0)
+        goto leave;
+    uint8_t key[8];
+    s_seq_key(self->cursor, key);
+    MDB_val k = s_val(key, 8), v;
+    char id[UTIL_ID_HEX + 1];
+    int stop = 0;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && !stop;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (limit && (size_t)n >= limit)
+            break;
+        if (v.mv_size != UTIL_ID_HEX)
+            continue;
+        memcpy(id, v.mv_data, UTIL_ID_HEX);
+        id[UTIL_ID_HEX] = 0;
+        if (s_visit(self, txn, id, false, fn, arg, &stop) == 0)
+            n++;
+    }
+    rc = rc == MDB_NOTFOUND ? 0 : rc;
+leave:
+    if (cur)
+        mdb_cursor_close(cur);
+    s_read_end(self);
+    return rc ? S_NEG(rc) : n;
 }
 
 void queue_stats(queue_t *self, queue_stats_t *out)

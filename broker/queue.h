@@ -157,6 +157,14 @@ int64_t queue_dead_list(queue_t *self, size_t limit, queue_dead_fn *fn, void *ar
 /* Visits one dead job like queue_dead_list. Returns 0, QUEUE_ENOTFOUND, or an error. */
 int queue_dead_get(queue_t *self, const char *id, queue_dead_fn *fn, void *arg);
 
+/* Visits job `id` in any state but done, like queue_dead_get (reason "" unless dead).
+   Returns 0, QUEUE_ENOTFOUND, or an error. */
+int queue_job_get(queue_t *self, const char *id, queue_dead_fn *fn, void *arg);
+
+/* Visits queued jobs (not in flight) in FIFO order, at most `limit` (0 = all), like
+   queue_dead_list. Returns the number visited (>= 0), or a negative error. */
+int64_t queue_queued_list(queue_t *self, size_t limit, queue_dead_fn *fn, void *arg);
+
 /* Current counters. Can't fail. */
 void queue_stats(queue_t *self, queue_stats_t *out);
 
