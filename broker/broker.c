@@ -1379,8 +1379,27 @@ leave:
 
 /* ---------------------------------------------------------------- dispatch and timers */
 
+/* A corrupt queue record queue_next stepped over: moved aside once (dead-lettered when
+   its id is readable), counted, and logged under the rejected-message rate limit. */
+static void s_corrupt_record(broker_t *self)
+{
+    char id[UTIL_ID_HEX + 1];
+    int rc = queue_quarantine(self->queue, "corrupt queue record: quarantined at dispatch", id);
+    self->corrupt++;
+    if (self->log_in_window < S_LOG_PER_SEC || util_mono_us() - self->log_window_us >= 1000000) {
+        util_error("queue: skipped a corrupt job record%s%s%s%s", id[0] ? " of job " : "", id,
+                   rc == 0 ? (id[0] ? ": dead-lettered" : ": removed")
+                           : ": could not move it aside: ",
+                   rc == 0 ? "" : queue_strerror(rc));
+        self->log_in_window++;
+    } else {
+        self->log_suppressed++;
+    }
+}
+
 static int s_dispatch(broker_t *self)
 {
+    unsigned corrupt = 0;
     /* Without a store a result has nowhere to go: keep the jobs queued until one comes. */
     while (!self->paused && self->store_id && self->credit_total > 0 && self->nworkers > 0) {
         s_worker_t *w = NULL;
@@ -1400,13 +1419,24 @@ static int s_dispatch(broker_t *self)
         size_t len;
         int rc = queue_next(self->queue, id, &attempts, &article, &len);
         if (rc == QUEUE_ECORRUPT) {
-            /* One unreadable job must not stop the others: the queue skipped it. */
-            util_error("queue: skipped a corrupt job record");
+            /* One unreadable job must not stop the others: the queue skipped it. A damaged
+               file may hold many: a bounded number per pass, so the loop keeps answering. */
+            s_corrupt_record(self);
+            if (++corrupt >= S_CORRUPT_PER_PASS)
+                break;
             continue;
         }
         if (rc < 0) {
-            util_error("queue: next job: %s", queue_strerror(rc));
-            return rc;
+            /* The file is damaged where we read next (a bad page): keep serving what we
+               can (submits, acks, admin) and say so now and then, not on every pass. */
+            static uint64_t logged_us;
+            uint64_t now = util_mono_us();
+            if (now - logged_us > 10u * 1000000u) {
+                util_error("queue: next job: %s; dispatch held", queue_strerror(rc));
+                logged_us = now;
+            }
+            self->rejected[R_STORAGE]++;
+            break;
         }
         if (rc == 0)
             break;

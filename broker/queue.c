@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define S_DEFAULT_MAP   ((size_t)1 << 30)
@@ -53,6 +54,10 @@ struct queue_t {
     uint64_t done_n;        /* entries in done */
     uint8_t *buf;           /* copy of the last article returned by queue_next */
     size_t buf_cap;
+    uint8_t bad_key[8];     /* fifo key of the last corrupt entry queue_next skipped */
+    bool bad_pending;       /* bad_key is set and not yet quarantined */
+    char bad_id[UTIL_ID_HEX + 1]; /* its job id when readable, else "" */
+    uint32_t bad_attempts;
 };
 
 /* Counter changes of one write transaction, applied only once it committed. */
@@ -71,8 +76,10 @@ const char *queue_strerror(int rc)
     case QUEUE_ENOTFOUND: return "no such job in that state";
     case QUEUE_ECORRUPT: return "corrupt queue record";
     case QUEUE_EFULL: return "queue storage full";
+    case QUEUE_EDAMAGED: return "queue file empty, truncated or missing where a queue existed "
+                                "(not recreated: restore it, or move the directory aside)";
     default:
-        if (rc <= MDB_KEYEXIST && rc >= MDB_LAST_ERRCODE)
+        if (rc >= MDB_KEYEXIST && rc <= MDB_LAST_ERRCODE)
             return mdb_strerror(rc);
         return rc < 0 ? strerror(-rc) : "unknown error";
     }
@@ -250,12 +257,42 @@ int queue_open(const char *dir, size_t map_bytes, queue_t **out)
         rc = errno == EWOULDBLOCK ? -EBUSY : -errno;
         goto fail;
     }
+    /* LMDB makes a fresh environment of an empty or missing file: that would silently
+       drop every acknowledged job. A marker says a queue was made here once. */
+    char data[4096], marker[4096];
+    snprintf(data, sizeof data, "%s/data.mdb", dir);
+    snprintf(marker, sizeof marker, "%s/broker.created", dir);
+    struct stat sb;
+    bool have = stat(data, &sb) == 0;
+    if ((have && sb.st_size == 0) || (!have && access(marker, F_OK) == 0)) {
+        util_error("queue: %s is %s", data, have ? "empty" : "missing, but a queue was made here");
+        rc = QUEUE_EDAMAGED;
+        goto fail;
+    }
     if ((rc = mdb_env_create(&self->env)) != 0)
         goto fail;
     mdb_env_set_maxdbs(self->env, 8);
     mdb_env_set_mapsize(self->env, self->map_bytes);
     if ((rc = mdb_env_open(self->env, dir, 0, 0600)) != 0)
         goto fail;
+    /* A file cut short maps pages that are not there: the first touch is SIGBUS. */
+    MDB_envinfo info;
+    MDB_stat est;
+    if ((rc = mdb_env_info(self->env, &info)) != 0 || (rc = mdb_env_stat(self->env, &est)) != 0)
+        goto fail;
+    if (stat(data, &sb) != 0) {
+        rc = -errno;
+        goto fail;
+    }
+    if ((uint64_t)sb.st_size < ((uint64_t)info.me_last_pgno + 1) * est.ms_psize) {
+        util_error("queue: %s is %lld bytes but its pages reach %llu: truncated", data,
+                   (long long)sb.st_size,
+                   (unsigned long long)(((uint64_t)info.me_last_pgno + 1) * est.ms_psize));
+        rc = QUEUE_EDAMAGED;
+        goto fail;
+    }
+    if (info.me_mapsize > self->map_bytes)
+        self->map_bytes = info.me_mapsize;
     int stale = 0;
     mdb_reader_check(self->env, &stale);
     if ((rc = mdb_txn_begin(self->env, NULL, 0, &txn)) != 0)
@@ -292,6 +329,9 @@ int queue_open(const char *dir, size_t map_bytes, queue_t **out)
         goto fail;
     }
     txn = NULL;
+    int mfd = open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (mfd >= 0)
+        close(mfd);
     *out = self;
     return 0;
 fail:
@@ -424,7 +464,19 @@ int queue_next(queue_t *self, char id[UTIL_ID_HEX + 1], uint32_t *attempts,
     }
     if (rc)
         goto leave;
-    if (k.mv_size != 8 || v.mv_size != UTIL_ID_HEX) {
+    if (k.mv_size != 8 || v.mv_size != UTIL_ID_HEX || !util_is_job_id(v.mv_data, v.mv_size)) {
+        /* A damaged fifo entry: step over it once and remember it for queue_quarantine,
+           never return it again (looping on it stopped the broker answering). */
+        self->bad_pending = k.mv_size == 8;
+        if (k.mv_size == 8)
+            memcpy(self->bad_key, k.mv_data, 8);
+        self->bad_id[0] = 0;
+        self->bad_attempts = 0;
+        if (k.mv_size == 8 && s_seq_from(k.mv_data) >= self->cursor)
+            self->cursor = s_seq_from(k.mv_data) + 1;
+        else
+            self->cursor++;
+        self->inflight_n++;
         rc = QUEUE_ECORRUPT;
         goto leave;
     }
@@ -436,11 +488,17 @@ int queue_next(queue_t *self, char id[UTIL_ID_HEX + 1], uint32_t *attempts,
     rc = s_rec_get(self, txn, id, &rec, NULL, NULL);
     if (rc == 0)
         rc = mdb_get(txn, self->art, &ak, &av);
+    if (rc == 0 && (rec.state != S_STATE_QUEUED || rec.seq != seq))
+        rc = QUEUE_ECORRUPT;   /* the job record disagrees with the fifo */
     if (rc == QUEUE_ENOTFOUND || rc == QUEUE_ECORRUPT || rc == MDB_NOTFOUND) {
         /* A fifo entry without its records: step over it (it counts as in flight until
-           the next open) so one bad entry can't stall dispatch forever. */
+           quarantined or the next open) so one bad entry can't stall dispatch forever. */
         self->cursor = seq + 1;
         self->inflight_n++;
+        memcpy(self->bad_key, k.mv_data, 8);
+        self->bad_pending = true;
+        memcpy(self->bad_id, id, UTIL_ID_HEX + 1);
+        self->bad_attempts = rc == QUEUE_ECORRUPT ? 0 : rec.attempts;
         rc = QUEUE_ECORRUPT;
         goto leave;
     }
@@ -816,6 +874,80 @@ leave:
         mdb_cursor_close(cur);
     s_read_end(self);
     return rc ? S_NEG(rc) : n;
+}
+
+static int s_quarantine(queue_t *self, MDB_txn *txn, void *ctx, s_delta_t *d)
+{
+    const char *reason = ctx;
+    MDB_val k = s_val(self->bad_key, 8), v;
+    int rc = mdb_get(txn, self->fifo, &k, &v);
+    if (rc == 0) {
+        if ((rc = mdb_del(txn, self->fifo, &k, NULL)) != 0)
+            return rc;
+        d->fifo--;
+        if (s_seq_from(self->bad_key) < self->cursor)
+            d->inflight--;
+    } else if (rc != MDB_NOTFOUND) {
+        return rc;
+    }
+    if (!self->bad_id[0]) {
+        /* The entry's id is unreadable: find the job whose record points at this seq (a
+           scan, but only ever for a damaged entry), so it is not left orphaned. */
+        MDB_cursor *cur;
+        if ((rc = mdb_cursor_open(txn, self->job, &cur)) != 0)
+            return rc;
+        uint64_t seq = s_seq_from(self->bad_key);
+        MDB_val jk, jv;
+        while ((rc = mdb_cursor_get(cur, &jk, &jv, MDB_NEXT)) == 0) {
+            s_rec_t rec;
+            if (jk.mv_size != UTIL_ID_HEX || jv.mv_size < sizeof rec)
+                continue;
+            memcpy(&rec, jv.mv_data, sizeof rec);
+            if (rec.state == S_STATE_QUEUED && rec.seq == seq &&
+                util_is_job_id(jk.mv_data, jk.mv_size)) {
+                memcpy(self->bad_id, jk.mv_data, UTIL_ID_HEX);
+                self->bad_id[UTIL_ID_HEX] = 0;
+                break;
+            }
+        }
+        mdb_cursor_close(cur);
+        if (rc && rc != MDB_NOTFOUND)
+            return rc;
+        if (!self->bad_id[0])
+            return 0;
+    }
+    /* The id is known: keep the job visible, in the dead-letter set with why. Its
+       article may be gone (dead-show then has no title); requeue needs the article. */
+    s_rec_t rec;
+    int grc = s_rec_get(self, txn, self->bad_id, &rec, NULL, NULL);
+    if (grc == 0 && rec.state == S_STATE_DEAD)
+        return 0;
+    MDB_val ak = s_val(self->bad_id, UTIL_ID_HEX), av;
+    if (grc == 0 && rec.seq != s_seq_from(self->bad_key) &&
+        mdb_get(txn, self->art, &ak, &av) == 0)
+        return 0;   /* a stale fifo entry of a job queued elsewhere: dropping it is enough */
+    s_rec_t dead = {.attempts = grc == 0 ? rec.attempts : self->bad_attempts,
+                    .submitted_us = grc == 0 ? rec.submitted_us : 0, .state = S_STATE_DEAD};
+    MDB_val dk = s_val(self->bad_id, UTIL_ID_HEX), dv = s_val("", 0);
+    if ((rc = mdb_put(txn, self->dead, &dk, &dv, 0)) != 0)
+        return rc;
+    d->dead++;
+    return s_rec_put(self, txn, self->bad_id, &dead, reason);
+}
+
+int queue_quarantine(queue_t *self, const char *reason, char id[UTIL_ID_HEX + 1])
+{
+    if (!self || !reason)
+        return QUEUE_EINVAL;
+    if (id)
+        id[0] = 0;
+    if (!self->bad_pending)
+        return QUEUE_ENOTFOUND;
+    self->bad_pending = false;
+    int rc = s_write(self, s_quarantine, (void *)reason);
+    if (id)
+        memcpy(id, self->bad_id, UTIL_ID_HEX + 1);
+    return rc;
 }
 
 void queue_stats(queue_t *self, queue_stats_t *out)

@@ -331,3 +331,76 @@ Test(hostile, run_names_the_jobs_it_gives_up_on_and_its_dead_letters)
     pu_sh("rm -rf %s", dir);
     free(dir);
 }
+
+/* ---------------------------------------------------------------- a damaged queue file */
+
+/* Issue 10 #6: a broker data.mdb with 200 bytes flipped looped on "skipped a corrupt job
+   record" (28.7M log lines) and stopped answering. Now it either refuses to start with a
+   clear error or keeps answering, with a bounded log, and ends with nothing in flight. */
+Test(hostile, broker_with_flipped_bytes_keeps_answering_or_refuses_clearly)
+{
+    fu_cluster_t c;
+    fu_cluster_init(&c);
+    c.max_attempts = 2;
+    fu_start_broker(&c);
+    fu_status_t st;
+    fu_wait_broker(&c, &st, 20);
+    char in[300];
+    snprintf(in, sizeof in, "%s/in.jsonl", c.dir);
+    fu_write_articles(in, 400);
+    cr_assert_eq(pu_sh("%s/crossclaim submit --data %s %s >/dev/null 2>&1", pu_bin(), c.dir, in), 0);
+    cr_assert_eq(fu_signal(&c.broker, SIGTERM), 0);
+    char path[300];
+    snprintf(path, sizeof path, "%s/broker/data.mdb", c.dir);
+    int fd = open(path, O_RDWR);
+    cr_assert_geq(fd, 0);
+    struct stat sb;
+    cr_assert_eq(fstat(fd, &sb), 0);
+    /* 200 bytes in runs of 8, past the two meta pages, at seeded places. */
+    uint64_t seed = 10;
+    for (int i = 0; i < 25; i++) {
+        off_t at = 8192 + (off_t)(fu_rand(&seed) % (uint64_t)(sb.st_size - 8192 - 8));
+        uint8_t b[8];
+        cr_assert_eq(pread(fd, b, 8, at), 8);
+        for (int k = 0; k < 8; k++)
+            b[k] ^= 0xa5;
+        cr_assert_eq(pwrite(fd, b, 8, at), 8);
+    }
+    close(fd);
+    fu_start_broker(&c);
+    fu_start_store(&c);
+    fu_start_worker(&c, 0);
+    double end = fu_now() + 20;
+    int answered = 0;
+    while (fu_now() < end) {
+        int status;
+        if (waitpid(c.broker, &status, WNOHANG) == c.broker) {
+            c.broker = 0;
+            char *log;
+            s_capture(&log, "cat %s/broker.log", c.dir);
+            cr_assert(WIFEXITED(status) && WEXITSTATUS(status) != 0 &&
+                      (strstr(log, "cannot open the queue") || strstr(log, "queue")),
+                      "the broker died without a clear error (status %d):\n%.2000s", status, log);
+            cr_assert_null(strstr(log, "Unknown error"), "%.2000s", log);
+            fprintf(stderr, "hostile: the damaged queue was refused at start\n");
+            free(log);
+            goto done;
+        }
+        fu_status_up(&c, &st);
+        answered++;
+        if (st.depth == 0 && st.inflight == 0 && st.awaiting == 0)
+            break;
+        fu_sleep_ms(200);
+    }
+    cr_assert_gt(answered, 0);
+    cr_assert(st.depth == 0 && st.inflight == 0 && st.awaiting == 0,
+              "the damaged queue did not drain: %s", st.raw);
+    snprintf(path, sizeof path, "%s/broker.log", c.dir);
+    cr_assert_eq(stat(path, &sb), 0);
+    cr_assert_lt(sb.st_size, 1 << 20, "the broker log grew to %lld bytes", (long long)sb.st_size);
+    fprintf(stderr, "hostile: the damaged queue drained (%ld dead, %ld completed, %ld corrupt "
+            "records)\n", st.dead, st.completed, fu_json_long(st.raw, "corrupt_records"));
+done:
+    fu_stop_all(&c);
+    pu_sh("rm -rf %s", c.dir);
+}
