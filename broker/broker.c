@@ -404,9 +404,11 @@ static int s_back_flush(broker_t *self)
         return 0;
     int rc = queue_fail_batch(self->queue, self->back_items, self->nback, self->cfg.max_attempts);
     if (rc < 0) {
+        /* They left memory but not the fifo: they come back at the next start. Not fatal:
+           the broker keeps serving what it can. */
         util_error("queue: taking back %zu jobs: %s", self->nback, queue_strerror(rc));
         self->nback = 0;
-        return rc;
+        return 0;
     }
     for (size_t i = 0; i < self->nback; i++) {
         if (self->back_items[i].outcome == QUEUE_KILLED) {
@@ -531,8 +533,15 @@ static int s_flush_submits(broker_t *self)
     for (size_t i = 0; i < self->npending; i++) {
         s_pending_t *p = &self->pending[i];
         if (rc < 0) {
-            char why[160];
-            snprintf(why, sizeof why, "broker storage error: %s", queue_strerror(rc));
+            char why[400];
+            if (rc == QUEUE_EFULL)
+                snprintf(why, sizeof why, "queue full: no space left in %s/broker (map at its "
+                         "limit); try again later", self->cfg.data_dir);
+            else if (rc == -ENOSPC || rc == -EDQUOT)
+                snprintf(why, sizeof why, "disk full: no space left in %s/broker; try again "
+                         "later", self->cfg.data_dir);
+            else
+                snprintf(why, sizeof why, "broker storage error: %s", queue_strerror(rc));
             s_nack(self, p->identity, p->tag, p->tag_len, why);
             self->rejected[R_STORAGE]++;
         } else {
@@ -547,11 +556,20 @@ static int s_flush_submits(broker_t *self)
         }
         zmsg_destroy(&p->msg);
     }
-    if (rc < 0)
-        util_error("queue: group commit of %zu jobs failed: %s", self->npending,
-                   queue_strerror(rc));
+    if (rc < 0) {
+        self->storage_full += rc == QUEUE_EFULL || rc == -ENOSPC || rc == -EDQUOT;
+        static uint64_t logged_us;
+        uint64_t now = util_mono_us();
+        if (now - logged_us > 5u * 1000000u) {
+            util_error("queue: group commit of %zu jobs failed: %s (refused, still serving)",
+                       self->npending, queue_strerror(rc));
+            logged_us = now;
+        }
+    }
     self->npending = 0;
-    return rc < 0 && rc != QUEUE_EFULL ? rc : 0;
+    /* Storage trouble refuses new work; it never stops the broker, which keeps serving
+       and acking what it holds, and takes work again when space returns. */
+    return 0;
 }
 
 /* Validates a SUBMIT; takes ownership of *msg_p when it joins the pending batch. */
@@ -1257,7 +1275,7 @@ static int s_flush_done(broker_t *self)
            store's idempotent merge absorbs. */
         util_error("queue: marking %zu jobs done failed: %s", self->ndone, queue_strerror(rc));
         self->ndone = 0;
-        return rc == QUEUE_EFULL ? 0 : rc;
+        return 0;
     }
     uint64_t now = util_wall_us();
     for (size_t i = 0; i < self->ndone; i++) {
@@ -1625,11 +1643,13 @@ int broker_new(const broker_config_t *cfg, broker_t **out, char *err, size_t err
     char path[4096];
     int rc = 0;
     snprintf(path, sizeof path, "%s/broker", cfg->data_dir);
-    if ((rc = queue_open(path, 0, &self->queue)) != 0) {
+    if ((rc = queue_open(path, (size_t)cfg->map_mib << 20, &self->queue)) != 0) {
         snprintf(err, errlen, "cannot open the queue in %s: %s%s", path, queue_strerror(rc),
                  rc == -EBUSY ? " (another broker is using it)" : "");
         goto fail;
     }
+    if (cfg->map_max_mib)
+        queue_set_map_max(self->queue, (size_t)cfg->map_max_mib << 20);
     self->front = zsock_new(ZMQ_ROUTER);
     self->back = zsock_new(ZMQ_ROUTER);
     if (!self->front || !self->back) {

@@ -45,6 +45,8 @@ struct queue_t {
     MDB_dbi job, art, fifo, dead, done;
     MDB_txn *rtxn;          /* reusable read transaction (reset between uses), or NULL */
     size_t map_bytes;       /* current map size, doubled on MDB_MAP_FULL */
+    size_t map_max;         /* it never grows past this */
+    bool broken;            /* a failed map resize left the env unusable: refuse all */
     int lock_fd;            /* flock'ed file: one broker per queue directory */
     uint64_t cursor;        /* fifo seqs below this are in flight */
     uint64_t next_seq;      /* next fifo seq to assign */
@@ -179,6 +181,8 @@ static void s_read_end(queue_t *self)
 static int s_read_begin(queue_t *self, MDB_txn **txn)
 {
     int rc;
+    if (self->broken)
+        return EIO;
     if (self->rtxn)
         rc = mdb_txn_renew(self->rtxn);
     else
@@ -197,9 +201,11 @@ static int s_write(queue_t *self, s_write_fn *fn, void *ctx)
     for (;;) {
         s_delta_t d = {.next_seq = self->next_seq};
         MDB_txn *txn = NULL;
+        if (self->broken)
+            return -EIO;
         int rc = mdb_txn_begin(self->env, NULL, 0, &txn);
         if (rc)
-            return rc;
+            return S_NEG(rc);
         rc = fn(self, txn, ctx, &d);
         if (rc) {
             mdb_txn_abort(txn);
@@ -207,7 +213,7 @@ static int s_write(queue_t *self, s_write_fn *fn, void *ctx)
             rc = mdb_txn_commit(txn);
         }
         if (rc == MDB_MAP_FULL) {
-            if (self->map_bytes >= S_MAX_MAP)
+            if (self->map_bytes >= self->map_max)
                 return QUEUE_EFULL;
             /* Resizing needs no transaction open in this process. */
             if (self->rtxn) {
@@ -215,8 +221,20 @@ static int s_write(queue_t *self, s_write_fn *fn, void *ctx)
                 self->rtxn = NULL;
             }
             size_t want = self->map_bytes * 2;
-            if (mdb_env_set_mapsize(self->env, want) != 0)
+            if (want > self->map_max)
+                want = self->map_max;
+            if (mdb_env_set_mapsize(self->env, want) != 0) {
+                /* The old map is gone: map the old size again, or every later call would
+                   touch a map that is not there (SIGSEGV in mdb_txn_begin). */
+                if (mdb_env_set_mapsize(self->env, self->map_bytes) != 0) {
+                    util_error("queue: cannot map the queue again after a failed growth");
+                    self->broken = true;
+                    return -EIO;
+                }
+                self->map_max = self->map_bytes;   /* growing again would fail again */
+                util_warn("queue: cannot grow the map past %zu MiB: queue full", self->map_bytes >> 20);
                 return QUEUE_EFULL;
+            }
             self->map_bytes = want;
             util_info("queue: map grown to %zu MiB", want >> 20);
             continue;
@@ -240,6 +258,7 @@ int queue_open(const char *dir, size_t map_bytes, queue_t **out)
     queue_t *self = util_calloc(1, sizeof *self);
     self->lock_fd = -1;
     self->map_bytes = map_bytes ? map_bytes : S_DEFAULT_MAP;
+    self->map_max = S_MAX_MAP;
     MDB_txn *txn = NULL;
     MDB_cursor *cur = NULL;
     char path[4096];
@@ -393,6 +412,40 @@ static int s_put_batch(queue_t *self, MDB_txn *txn, void *ctx, s_delta_t *d)
     return 0;
 }
 
+/* Room in the map, in pages, once it can't grow: pages never used plus the free list
+   (pages LMDB reuses). Returns 0 or an LMDB error. */
+static int s_room(queue_t *self, uint64_t *pages, uint64_t *psize)
+{
+    MDB_envinfo info;
+    MDB_stat st;
+    int rc;
+    if ((rc = mdb_env_info(self->env, &info)) != 0 || (rc = mdb_env_stat(self->env, &st)) != 0)
+        return rc;
+    *psize = st.ms_psize;
+    uint64_t total = self->map_bytes / st.ms_psize;
+    uint64_t used = (uint64_t)info.me_last_pgno + 1;
+    uint64_t free_pages = 0;
+    MDB_txn *txn;
+    if ((rc = s_read_begin(self, &txn)) != 0)
+        return rc;
+    MDB_cursor *cur;
+    if ((rc = mdb_cursor_open(txn, 0 /* the free list */, &cur)) == 0) {
+        MDB_val k, v;
+        while ((rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0)
+            if (v.mv_size >= sizeof(size_t)) {
+                size_t cnt;
+                memcpy(&cnt, v.mv_data, sizeof cnt);
+                free_pages += cnt;
+            }
+        mdb_cursor_close(cur);
+        if (rc == MDB_NOTFOUND)
+            rc = 0;
+    }
+    s_read_end(self);
+    *pages = (total > used ? total - used : 0) + free_pages;
+    return rc;
+}
+
 int queue_put_batch(queue_t *self, queue_item_t *items, size_t n)
 {
     if (!self || (n && !items))
@@ -403,6 +456,24 @@ int queue_put_batch(queue_t *self, queue_item_t *items, size_t n)
             return QUEUE_EINVAL;
     if (n == 0)
         return 0;
+    if (self->map_bytes >= self->map_max) {
+        /* New work must leave room for the writes that finish old work (done, fail,
+           requeue): a map filled by SUBMITs to the last page could not even mark a job
+           done, and nothing would ever free it. Keep 1/8 of the map, at least 64 pages. */
+        uint64_t room, psize;
+        int rc = s_room(self, &room, &psize);
+        if (rc)
+            return S_NEG(rc);
+        uint64_t bytes = 0;
+        for (size_t i = 0; i < n; i++)
+            bytes += items[i].len + 256;
+        uint64_t need = bytes / psize + 2 * n + 16;
+        uint64_t reserve = self->map_bytes / psize / 8;
+        if (reserve < 64)
+            reserve = 64;
+        if (need + reserve > room)
+            return QUEUE_EFULL;
+    }
     struct { queue_item_t *items; size_t n; } c = {items, n};
     return s_write(self, s_put_batch, &c);
 }
@@ -948,6 +1019,11 @@ int queue_quarantine(queue_t *self, const char *reason, char id[UTIL_ID_HEX + 1]
     if (id)
         memcpy(id, self->bad_id, UTIL_ID_HEX + 1);
     return rc;
+}
+
+void queue_set_map_max(queue_t *self, size_t bytes)
+{
+    self->map_max = bytes && bytes > self->map_bytes ? bytes : self->map_bytes;
 }
 
 void queue_stats(queue_t *self, queue_stats_t *out)

@@ -175,6 +175,10 @@ int queue_job_get(queue_t *self, const char *id, queue_dead_fn *fn, void *arg);
    queue_dead_list. Returns the number visited (>= 0), or a negative error. */
 int64_t queue_queued_list(queue_t *self, size_t limit, queue_dead_fn *fn, void *arg);
 
+/* The map grows on demand up to `bytes` (0 or less than now: not past its size now);
+   beyond that writes fail with QUEUE_EFULL. Default 1 TiB. Can't fail. */
+void queue_set_map_max(queue_t *self, size_t bytes);
+
 /* Current counters. Can't fail. */
 void queue_stats(queue_t *self, queue_stats_t *out);
 

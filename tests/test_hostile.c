@@ -404,3 +404,142 @@ done:
     fu_stop_all(&c);
     pu_sh("rm -rf %s", c.dir);
 }
+
+/* ---------------------------------------------------------------- a full map */
+
+/* Submits one article; returns the reply command and fills `why` with its last frame. */
+static wire_cmd_t s_submit_reply(zsock_t *prod, int n, const char *pad, char *why, size_t cap,
+                                 char id[33])
+{
+    char title[32];
+    snprintf(title, sizeof title, "Full %d", n);
+    Crossclaim__Article a = CROSSCLAIM__ARTICLE__INIT;
+    util_job_id(title, strlen(title), pad, strlen(pad), id);
+    a.id = id;
+    a.source = "test://full";
+    a.title = title;
+    a.text.data = (uint8_t *)pad;
+    a.text.len = strlen(pad);
+    size_t len;
+    uint8_t *pb = wire_pack_article(&a, &len);
+    const void *args[2] = {"t", pb};
+    size_t lens[2] = {1, len};
+    cr_assert_eq(wire_send(prod, NULL, WIRE_SUBMIT, 2, args, lens), 0);
+    free(pb);
+    zpoller_t *p = zpoller_new(prod, NULL);
+    cr_assert(zpoller_wait(p, 10000) == prod, "the broker did not answer SUBMIT %d", n);
+    zpoller_destroy(&p);
+    zmsg_t *msg = zmsg_recv(prod);
+    wire_msg_t m;
+    cr_assert_eq(wire_decode_msg(msg, false, NULL, &m), 0);
+    snprintf(why, cap, "%.*s", (int)m.arg_len[m.nargs - 1], (const char *)m.arg[m.nargs - 1]);
+    wire_cmd_t cmd = m.cmd;
+    zmsg_destroy(&msg);
+    return cmd;
+}
+
+/* Issue 10 #7: on a full map or disk the broker exited (or died in mdb_txn_begin after a
+   failed growth), so producers saw only silence. Now it answers NACK "queue full", keeps
+   serving, and takes work again once commits free space. */
+Test(hostile, full_map_nacks_queue_full_keeps_serving_and_recovers)
+{
+    fu_cluster_t c;
+    fu_cluster_init(&c);
+    char bin[600], log[300];
+    snprintf(bin, sizeof bin, "%s/crossclaim-broker", pu_bin());
+    snprintf(log, sizeof log, "%s/broker.log", c.dir);
+    c.broker = fu_spawn((char *[]){bin, "--data", c.dir, "--heartbeat-ms", "200", "--liveness",
+                                   "10", "--map-size", "1", "--map-max", "1", NULL}, log);
+    fu_status_t st;
+    fu_wait_broker(&c, &st, 20);
+    zsock_t *prod = s_dealer(c.front);
+    static char pad[6000];
+    char why[400], id[33];
+    static char ids[400][33];
+    int n = 0;
+    wire_cmd_t cmd = WIRE_ACK;
+    for (; n < 400; n++) {
+        memset(pad, 'a' + n % 26, sizeof pad - 1);
+        snprintf(pad, 16, "article %d ", n);
+        pad[strlen(pad)] = ' ';
+        cmd = s_submit_reply(prod, n, pad, why, sizeof why, ids[n]);
+        if (cmd != WIRE_ACK)
+            break;
+    }
+    cr_assert_eq(cmd, WIRE_NACK, "1 MiB took %d articles of 6 KB", n);
+    cr_assert(strstr(why, "queue full: no space left in"), "NACK says why: %s", why);
+    cr_assert_gt(n, 10);
+    fu_status_up(&c, &st);   /* still answering */
+    cr_assert(strstr(st.raw, "\"storage_full\":"), "%s", st.raw);
+    cr_assert_gt(fu_json_long(st.raw, "storage_full"), 0, "%s", st.raw);
+    cr_assert_eq(waitpid(c.broker, NULL, WNOHANG), 0, "the broker is still running");
+
+    /* A store and a worker drain some of it; then submits are taken again. */
+    zsock_t *store = s_dealer(c.back);
+    wire_sendv(store, NULL, WIRE_HELLO, "store", "s", "100", NULL);
+    zsock_t *w = s_dealer(c.back);
+    wire_sendv(w, NULL, WIRE_HELLO, "worker", "w", "50", NULL);
+    zpoller_t *p = zpoller_new(w, store, NULL);
+    int committed = 0;
+    double end = fu_now() + 30;
+    while (committed < 50) {
+        cr_assert(fu_now() < end, "only %d committed", committed);
+        wire_sendv(w, NULL, WIRE_HB, NULL);
+        wire_sendv(store, NULL, WIRE_HB, NULL);
+        void *which = zpoller_wait(p, 50);
+        if (!which)
+            continue;
+        zmsg_t *msg = zmsg_recv(which);
+        wire_msg_t m;
+        cr_assert_eq(wire_decode_msg(msg, false, NULL, &m), 0);
+        if (which == w && m.cmd == WIRE_JOB) {
+            char jid[33];
+            memcpy(jid, m.arg[0], 32);
+            jid[32] = 0;
+            Crossclaim__Result r = CROSSCLAIM__RESULT__INIT;
+            Crossclaim__Article meta = CROSSCLAIM__ARTICLE__INIT;
+            meta.id = jid;
+            r.job_id = jid;
+            r.article = &meta;
+            size_t len;
+            uint8_t *res = wire_pack_result(&r, &len);
+            const void *args[2] = {jid, res};
+            size_t lens[2] = {32, len};
+            wire_send(w, NULL, WIRE_RESULT, 2, args, lens);
+            free(res);
+        } else if (which == store && m.cmd == WIRE_RESULT) {
+            char jid[33];
+            memcpy(jid, m.arg[0], 32);
+            jid[32] = 0;
+            wire_sendv(store, NULL, WIRE_COMMITTED, jid, NULL);
+            committed++;
+        }
+        zmsg_destroy(&msg);
+    }
+    zpoller_destroy(&p);
+    wire_sendv(w, NULL, WIRE_BYE, NULL);
+    for (int k = 0; k < 100; k++) {
+        fu_status_up(&c, &st);
+        if (st.completed >= 50)
+            break;
+        wire_sendv(store, NULL, WIRE_HB, NULL);
+        fu_sleep_ms(100);
+    }
+    cr_assert_geq(st.completed, 50, "commits were not recorded on a full map: %s", st.raw);
+    bool taken = false;
+    for (int k = 0; k < 50 && !taken; k++) {
+        memset(pad, 'z', sizeof pad - 1);
+        snprintf(pad, 24, "after space %d ", k);
+        pad[strlen(pad)] = ' ';
+        taken = s_submit_reply(prod, 1000 + k, pad, why, sizeof why, id) == WIRE_ACK;
+        if (!taken)
+            fu_sleep_ms(100);
+        wire_sendv(store, NULL, WIRE_HB, NULL);
+    }
+    cr_assert(taken, "submits were not taken again after commits freed space: %s", why);
+    zsock_destroy(&w);
+    zsock_destroy(&store);
+    zsock_destroy(&prod);
+    cr_assert_eq(fu_signal(&c.broker, SIGTERM), 0, "the broker stops cleanly");
+    pu_sh("rm -rf %s", c.dir);
+}
