@@ -1270,6 +1270,21 @@ static int s_flush_done(broker_t *self)
     if (self->ndone == 0)
         return 0;
     int rc = queue_done(self->queue, self->done_items, self->ndone);
+    if (rc < 0 && rc != QUEUE_EFULL && self->ndone > 1) {
+        /* One damaged record must not keep the whole batch from being done: each on its
+           own (one fsync each, only after a failure); those that still fail are left. */
+        util_error("queue: marking %zu jobs done failed: %s; one by one", self->ndone,
+                   queue_strerror(rc));
+        size_t failed = 0;
+        for (size_t i = 0; i < self->ndone; i++)
+            if (queue_done(self->queue, &self->done_items[i], 1) < 0) {
+                self->done_items[i].removed = false;
+                failed++;
+            }
+        if (failed)
+            util_error("queue: %zu jobs could not be marked done", failed);
+        rc = 0;
+    }
     if (rc < 0) {
         /* Not removed: the jobs will time out awaiting commit and be redone, which the
            store's idempotent merge absorbs. */
@@ -1407,8 +1422,9 @@ static void s_corrupt_record(broker_t *self)
     if (self->log_in_window < S_LOG_PER_SEC || util_mono_us() - self->log_window_us >= 1000000) {
         util_error("queue: skipped a corrupt job record%s%s%s%s", id[0] ? " of job " : "", id,
                    rc == 0 ? (id[0] ? ": dead-lettered" : ": removed")
-                           : ": could not move it aside: ",
-                   rc == 0 ? "" : queue_strerror(rc));
+                   : rc == QUEUE_ENOTFOUND ? ": its key is unreadable, skipped until restart"
+                                           : ": could not move it aside: ",
+                   rc == 0 || rc == QUEUE_ENOTFOUND ? "" : queue_strerror(rc));
         self->log_in_window++;
     } else {
         self->log_suppressed++;

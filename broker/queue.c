@@ -21,7 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define S_DEFAULT_MAP   ((size_t)1 << 30)
@@ -250,6 +252,74 @@ static int s_write(queue_t *self, s_write_fn *fn, void *ctx)
     }
 }
 
+/* Reads every record of every database of the environment in `dir`, read-only. Runs in
+   a child process: LMDB trusts its pages, and a damaged page can crash the reader, so a
+   crash here is an answer, not the broker's death. Exits 0 when all was read, 2 on an
+   LMDB error. */
+static void s_check_child(const char *dir, size_t map_bytes)
+{
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_cursor *cur, *c2;
+    MDB_dbi main_dbi, dbi;
+    MDB_val k, v, k2, v2;
+    volatile uint8_t sink = 0;
+    if (mdb_env_create(&env) || mdb_env_set_maxdbs(env, 8) || mdb_env_set_mapsize(env, map_bytes) ||
+        mdb_env_open(env, dir, MDB_RDONLY | MDB_NOLOCK, 0600) ||
+        mdb_txn_begin(env, NULL, MDB_RDONLY, &txn) || mdb_dbi_open(txn, NULL, 0, &main_dbi) ||
+        mdb_cursor_open(txn, main_dbi, &cur))
+        _exit(2);
+    int rc;
+    while ((rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+        char name[64];
+        if (k.mv_size == 0 || k.mv_size >= sizeof name)
+            _exit(2);
+        memcpy(name, k.mv_data, k.mv_size);
+        name[k.mv_size] = 0;
+        if (mdb_dbi_open(txn, name, 0, &dbi) || mdb_cursor_open(txn, dbi, &c2))
+            _exit(2);
+        while ((rc = mdb_cursor_get(c2, &k2, &v2, MDB_NEXT)) == 0) {
+            for (size_t i = 0; i < k2.mv_size; i += 64)
+                sink ^= ((const uint8_t *)k2.mv_data)[i];
+            for (size_t i = 0; i < v2.mv_size; i += 512)
+                sink ^= ((const uint8_t *)v2.mv_data)[i];
+        }
+        if (rc != MDB_NOTFOUND)
+            _exit(2);
+        mdb_cursor_close(c2);
+    }
+    _exit(rc == MDB_NOTFOUND ? 0 : 2);
+}
+
+/* Checks that LMDB can read the whole queue in `dir` (see s_check_child). Returns 0, or
+   QUEUE_EDAMAGED with the failure logged. */
+static int s_check(const char *dir, size_t map_bytes)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return 0;   /* can't check: the open goes on as before */
+    if (pid == 0)
+        s_check_child(dir, map_bytes);
+    int status = 0;
+    for (int waited = 0; waitpid(pid, &status, WNOHANG) != pid; waited++) {
+        if (waited > 6000) {   /* 60 s: a damaged tree can loop */
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            util_error("queue: reading %s/data.mdb did not end in 60 s: damaged", dir);
+            return QUEUE_EDAMAGED;
+        }
+        usleep(10000);
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    if (WIFSIGNALED(status))
+        util_error("queue: reading %s/data.mdb crashed (signal %d): its pages are damaged",
+                   dir, WTERMSIG(status));
+    else
+        util_error("queue: LMDB cannot read all of %s/data.mdb: damaged", dir);
+    return QUEUE_EDAMAGED;
+}
+
 int queue_open(const char *dir, size_t map_bytes, queue_t **out)
 {
     if (!dir || !out)
@@ -287,6 +357,12 @@ int queue_open(const char *dir, size_t map_bytes, queue_t **out)
         util_error("queue: %s is %s", data, have ? "empty" : "missing, but a queue was made here");
         rc = QUEUE_EDAMAGED;
         goto fail;
+    }
+    /* A damaged file is refused here, before it can crash the broker mid-run. */
+    if (have) {
+        size_t m = self->map_bytes > (size_t)sb.st_size ? self->map_bytes : (size_t)sb.st_size;
+        if ((rc = s_check(dir, m)) != 0)
+            goto fail;
     }
     if ((rc = mdb_env_create(&self->env)) != 0)
         goto fail;
