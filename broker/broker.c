@@ -41,11 +41,19 @@
                                     which each is counted as a flood (a peer sends one) */
 #define S_BACK_BATCH     256     /* jobs taken back from workers or the store per
                                     queue transaction (one fsync for all of them) */
+#define S_GONE_RING      256     /* ids taken back from a live worker that are remembered,
+                                    so its late RESULT is told from a forged one */
+#define S_HELLO_MAX      3       /* repeated HELLOs from one worker per S_HELLO_WINDOW_S
+                                    that are honoured; more are refused and counted */
+#define S_HELLO_WINDOW_S 10
+#define S_CORRUPT_PER_PASS 64    /* corrupt queue records quarantined per dispatch pass,
+                                    so a damaged file can't keep the loop from answering */
 
 typedef enum {
     R_FRAMES, R_PROTOCOL, R_COMMAND, R_ARGUMENT, R_TOO_BIG, R_PROTOBUF, R_EMPTY,
     R_ID_MISMATCH, R_UNKNOWN_PEER, R_UNEXPECTED, R_BAD_RESULT, R_STORAGE, R_NUL,
-    R_ARTICLE_TOO_BIG, R_HB_FLOOD, R_COUNT
+    R_ARTICLE_TOO_BIG, R_HB_FLOOD, R_NOT_HOLDER, R_SECOND_STORE, R_NOT_SENT,
+    R_HELLO_FLOOD, R_RESULT_TOO_BIG, R_COUNT
 } s_reason_t;
 
 static const char *const s_reason_names[R_COUNT] = {
@@ -57,6 +65,12 @@ static const char *const s_reason_names[R_COUNT] = {
     [R_BAD_RESULT] = "bad_result",   [R_STORAGE] = "storage",
     [R_NUL] = "nul_bytes",           [R_ARTICLE_TOO_BIG] = "article_too_big",
     [R_HB_FLOOD] = "heartbeat_flood",
+    /* roles (STYLE.md rule 16) */
+    [R_NOT_HOLDER] = "not_holder",     /* RESULT/FAIL for a job this worker does not hold */
+    [R_SECOND_STORE] = "second_store", /* HELLO store while another store is connected */
+    [R_NOT_SENT] = "not_sent_to_store", /* COMMITTED/REFUSED for a result not sent to it */
+    [R_HELLO_FLOOD] = "hello_flood",   /* a worker repeating HELLO beyond S_HELLO_MAX */
+    [R_RESULT_TOO_BIG] = "result_too_big", /* RESULT frame over WIRE_MAX_RESULT */
 };
 
 /* Histogram bounds for submit-to-commit latency, seconds. */
@@ -75,6 +89,11 @@ typedef struct {
     uint64_t last_seen_us;   /* monotonic time of its last message */
     uint64_t hb_window_us;   /* start of the interval its heartbeats are counted in */
     uint32_t hb_count;       /* heartbeats in that interval */
+    uint64_t hello_window_us; /* start of the window its repeated HELLOs are counted in */
+    uint32_t hello_count;    /* repeated HELLOs in that window */
+    char (*gone)[UTIL_ID_HEX + 1]; /* ring of ids taken back from it while it lived
+                                      (deadline, re-HELLO), or NULL until the first */
+    size_t gone_next;        /* next slot of the ring to overwrite */
 } s_worker_t;
 
 typedef enum { J_WITH_WORKER = 1, J_AWAITING } s_jstate_t;
@@ -84,6 +103,7 @@ typedef struct s_job_t {
     s_jstate_t state;
     s_worker_t *worker;        /* holder while J_WITH_WORKER, else NULL */
     uint64_t deadline_us;      /* monotonic */
+    size_t article_len;        /* bytes of the Article sent: its text is no longer */
     struct s_job_t *next_free; /* free list link */
 } s_job_t;
 
@@ -110,6 +130,10 @@ struct broker_t {
     uint64_t credit_total;         /* sum of worker credit: dispatch when > 0 */
     zframe_t *store_id;            /* connected store's identity, or NULL */
     char store_name[257];
+    zframe_t *cand_id;             /* a store that said HELLO while another was connected:
+                                      admitted if that one goes, or NULL */
+    char cand_name[257];
+    uint64_t cand_seen_us;         /* its last message, monotonic */
     uint64_t store_seen_us;
     uint64_t caught_up_us;         /* mono time the back end was last read empty */
     uint64_t store_hb_window_us;   /* as hb_window_us and hb_count of a worker */
@@ -136,6 +160,10 @@ struct broker_t {
     /* counters since start */
     uint64_t submitted, duplicates, completed, redelivered, dead_total, late_results;
     uint64_t windows1252;          /* results of texts decoded as Windows-1252 */
+    uint64_t store_refused;        /* results the store REFUSED (counted as failed attempts) */
+    uint64_t rehello;              /* repeated HELLOs honoured (held jobs requeued) */
+    uint64_t corrupt;              /* corrupt queue records quarantined */
+    uint64_t storage_full;         /* SUBMIT batches refused for want of space */
     uint64_t rejected[R_COUNT];
     uint64_t lat_buckets[S_NBUCKETS];
     uint64_t lat_count;
@@ -242,16 +270,18 @@ static void s_adminr(broker_t *self, zframe_t *identity, const void *tag, size_t
     wire_send(self->front, identity, WIRE_ADMINR, 3, args, lens);
 }
 
-/* Finds the job id (field 1) and the encoding (field 7) of a Result protobuf without
-   unpacking it all: walks the top-level fields, skipping each by its wire type. Returns
-   false on malformed framing or without a job id; *enc is NULL when there is none. */
+/* Finds the job id (field 1), the encoding (field 7) and text_bytes (field 10) of a
+   Result protobuf without unpacking it all: walks the top-level fields, skipping each by
+   its wire type. Returns false on malformed framing or without a job id; *enc is NULL
+   when there is none, *text_bytes 0. */
 static bool s_pb_peek(const uint8_t *p, size_t n, const uint8_t **id, size_t *id_len,
-                      const uint8_t **enc, size_t *enc_len)
+                      const uint8_t **enc, size_t *enc_len, uint64_t *text_bytes)
 {
     size_t i = 0;
     *id = NULL;
     *enc = NULL;
     *enc_len = 0;
+    *text_bytes = 0;
     while (i < n) {
         uint64_t key = 0, len = 0;
         int shift = 0;
@@ -262,12 +292,19 @@ static bool s_pb_peek(const uint8_t *p, size_t n, const uint8_t **id, size_t *id
             shift += 7;
         } while (p[i++] & 0x80);
         switch (key & 7) {
-        case 0:
+        case 0: {
+            uint64_t v = 0;
+            shift = 0;
             do {
-                if (i >= n)
+                if (i >= n || shift > 63)
                     return false;
+                v |= (uint64_t)(p[i] & 0x7f) << shift;
+                shift += 7;
             } while (p[i++] & 0x80);
+            if ((key >> 3) == 10)
+                *text_bytes = v;
             break;
+        }
         case 1:
             if (n - i < 8)
                 return false;
@@ -367,9 +404,11 @@ static int s_back_flush(broker_t *self)
         return 0;
     int rc = queue_fail_batch(self->queue, self->back_items, self->nback, self->cfg.max_attempts);
     if (rc < 0) {
+        /* They left memory but not the fifo: they come back at the next start. Not fatal:
+           the broker keeps serving what it can. */
         util_error("queue: taking back %zu jobs: %s", self->nback, queue_strerror(rc));
         self->nback = 0;
-        return rc;
+        return 0;
     }
     for (size_t i = 0; i < self->nback; i++) {
         if (self->back_items[i].outcome == QUEUE_KILLED) {
@@ -404,6 +443,26 @@ static size_t s_jobs_pick(broker_t *self, s_pick_fn *pick, const void *arg, s_jo
     return n;
 }
 
+/* Remembers that job `id` was taken back from live worker `w`. Can't fail. */
+static void s_gone_add(s_worker_t *w, const char *id)
+{
+    if (!w->gone)
+        w->gone = util_calloc(S_GONE_RING, sizeof *w->gone);
+    memcpy(w->gone[w->gone_next], id, UTIL_ID_HEX + 1);
+    w->gone_next = (w->gone_next + 1) % S_GONE_RING;
+}
+
+/* True when job `id` was taken back from `w` lately: its RESULT is late, not forged. */
+static bool s_gone_has(const s_worker_t *w, const char *id)
+{
+    if (!w->gone)
+        return false;
+    for (size_t i = 0; i < S_GONE_RING; i++)
+        if (memcmp(w->gone[i], id, UTIL_ID_HEX) == 0)
+            return true;
+    return false;
+}
+
 static bool s_held_by(const s_job_t *j, const void *w)
 {
     return j->state == J_WITH_WORKER && j->worker == w;
@@ -418,8 +477,10 @@ static int s_worker_release(broker_t *self, s_worker_t *w, const char *why, bool
     s_job_t *list[S_BACK_BATCH];
     size_t n;
     while (w->held > 0 && (n = s_jobs_pick(self, s_held_by, w, list)) > 0) {
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
+            s_gone_add(w, list[i]->id);
             s_back_add(self, list[i], reason, count, false, true);
+        }
         int rc = s_back_flush(self);
         if (rc)
             return rc;
@@ -438,6 +499,7 @@ static void s_worker_remove(broker_t *self, s_worker_t *w)
     self->credit_total -= w->credit;
     zhashx_delete(self->workers, w->key);
     zframe_destroy(&w->identity);
+    free(w->gone);
     free(w);
 }
 
@@ -471,8 +533,15 @@ static int s_flush_submits(broker_t *self)
     for (size_t i = 0; i < self->npending; i++) {
         s_pending_t *p = &self->pending[i];
         if (rc < 0) {
-            char why[160];
-            snprintf(why, sizeof why, "broker storage error: %s", queue_strerror(rc));
+            char why[400];
+            if (rc == QUEUE_EFULL)
+                snprintf(why, sizeof why, "queue full: no space left in %s/broker (map at its "
+                         "limit); try again later", self->cfg.data_dir);
+            else if (rc == -ENOSPC || rc == -EDQUOT)
+                snprintf(why, sizeof why, "disk full: no space left in %s/broker; try again "
+                         "later", self->cfg.data_dir);
+            else
+                snprintf(why, sizeof why, "broker storage error: %s", queue_strerror(rc));
             s_nack(self, p->identity, p->tag, p->tag_len, why);
             self->rejected[R_STORAGE]++;
         } else {
@@ -487,11 +556,20 @@ static int s_flush_submits(broker_t *self)
         }
         zmsg_destroy(&p->msg);
     }
-    if (rc < 0)
-        util_error("queue: group commit of %zu jobs failed: %s", self->npending,
-                   queue_strerror(rc));
+    if (rc < 0) {
+        self->storage_full += rc == QUEUE_EFULL || rc == -ENOSPC || rc == -EDQUOT;
+        static uint64_t logged_us;
+        uint64_t now = util_mono_us();
+        if (now - logged_us > 5u * 1000000u) {
+            util_error("queue: group commit of %zu jobs failed: %s (refused, still serving)",
+                       self->npending, queue_strerror(rc));
+            logged_us = now;
+        }
+    }
     self->npending = 0;
-    return rc < 0 && rc != QUEUE_EFULL ? rc : 0;
+    /* Storage trouble refuses new work; it never stops the broker, which keeps serving
+       and acking what it holds, and takes work again when space returns. */
+    return 0;
 }
 
 /* Validates a SUBMIT; takes ownership of *msg_p when it joins the pending batch. */
@@ -599,6 +677,10 @@ static void s_stats_json(broker_t *self, json_t *j)
     json_key(j, "done"); json_int(j, (int64_t)qs.done);
     json_key(j, "late_results"); json_int(j, (int64_t)self->late_results);
     json_key(j, "windows1252"); json_int(j, (int64_t)self->windows1252);
+    json_key(j, "store_refused"); json_int(j, (int64_t)self->store_refused);
+    json_key(j, "rehello"); json_int(j, (int64_t)self->rehello);
+    json_key(j, "corrupt_records"); json_int(j, (int64_t)self->corrupt);
+    json_key(j, "storage_full"); json_int(j, (int64_t)self->storage_full);
     json_key(j, "rejected");
     json_obj_begin(j);
     for (int r = 0; r < R_COUNT; r++) {
@@ -650,6 +732,54 @@ static int s_dead_row(const char *id, uint32_t attempts, const char *reason,
     return 0;
 }
 
+typedef struct {
+    json_t *j;
+    const char *state;   /* queued, with_worker, awaiting_commit */
+    const char *worker;  /* holder's name, or NULL */
+} s_pending_ctx_t;
+
+static int s_pending_row(const char *id, uint32_t attempts, const char *reason,
+                         const void *article, size_t len, void *arg)
+{
+    s_pending_ctx_t *c = arg;
+    Crossclaim__Article *a = NULL;
+    if (article && wire_unpack_article(article, len, &a) != 0)
+        a = NULL;
+    json_obj_begin(c->j);
+    json_key(c->j, "id"); json_str(c->j, id);
+    json_key(c->j, "state"); json_str(c->j, c->state);
+    json_key(c->j, "worker"); json_str(c->j, c->worker);
+    json_key(c->j, "source"); json_str(c->j, a ? a->source : NULL);
+    json_key(c->j, "title"); json_str(c->j, a ? a->title : NULL);
+    json_key(c->j, "attempts"); json_int(c->j, attempts);
+    json_obj_end(c->j);
+    if (a)
+        crossclaim__article__free_unpacked(a, NULL);
+    return 0;
+}
+
+/* The jobs not yet done nor dead, at most `limit`: those out with a worker or awaiting
+   the store's commit first, then the queued ones in FIFO order. For `crossclaim run` to
+   name what it gave up on. Returns 0 or a queue error. */
+static int s_pending_json(broker_t *self, json_t *j, size_t limit)
+{
+    json_arr_begin(j);
+    size_t n = 0;
+    for (s_job_t *jb = zhashx_first(self->jobs); jb && n < limit; jb = zhashx_next(self->jobs)) {
+        s_pending_ctx_t c = {j, jb->state == J_AWAITING ? "awaiting_commit" : "with_worker",
+                             jb->worker ? jb->worker->name : NULL};
+        if (queue_job_get(self->queue, jb->id, s_pending_row, &c) == 0)
+            n++;
+    }
+    int64_t rc = 0;
+    if (n < limit) {
+        s_pending_ctx_t c = {j, "queued", NULL};
+        rc = queue_queued_list(self->queue, limit - n, s_pending_row, &c);
+    }
+    json_arr_end(j);
+    return rc < 0 ? (int)rc : 0;
+}
+
 static void s_on_admin(broker_t *self, zframe_t *identity, wire_msg_t *m)
 {
     const uint8_t *tag = m->arg[0];
@@ -687,6 +817,17 @@ static void s_on_admin(broker_t *self, zframe_t *identity, wire_msg_t *m)
             json_arr_end(j);
             if (n < 0) {
                 snprintf(ebuf, sizeof ebuf, "queue: %s", queue_strerror((int)n));
+                err = ebuf;
+            }
+        }
+    } else if (!strcmp(verb, "pending")) {
+        uint64_t limit = 20;
+        if (has_arg && (wire_arg_u64(m->arg[2], m->arg_len[2], &limit) != 0 || limit == 0)) {
+            err = "pending takes an optional number: the most entries to list";
+        } else {
+            int rc = s_pending_json(self, j, limit > S_DEAD_LIST_MAX ? S_DEAD_LIST_MAX : limit);
+            if (rc < 0) {
+                snprintf(ebuf, sizeof ebuf, "queue: %s", queue_strerror(rc));
                 err = ebuf;
             }
         }
@@ -733,8 +874,8 @@ static void s_on_admin(broker_t *self, zframe_t *identity, wire_msg_t *m)
         json_obj_end(j);
     } else {
         snprintf(ebuf, sizeof ebuf,
-                 "unknown verb; try stats, dead-list, dead-show ID, requeue ID, requeue-all, "
-                 "pause, resume");
+                 "unknown verb; try stats, dead-list, dead-show ID, pending [N], requeue ID, "
+                 "requeue-all, pause, resume");
         err = ebuf;
     }
     if (err)
@@ -826,6 +967,55 @@ static void s_store_drop(broker_t *self, const char *why)
         util_info("store %s %s", self->store_name, why);
     zframe_destroy(&self->store_id);
     s_requeue_awaiting(self);
+    /* A store that asked to come in meanwhile, and is still there, takes over now. */
+    uint64_t silent = (uint64_t)self->cfg.liveness * self->cfg.heartbeat_ms * 1000;
+    if (self->cand_id && util_mono_us() - self->cand_seen_us <= silent) {
+        self->store_id = self->cand_id;
+        self->cand_id = NULL;
+        snprintf(self->store_name, sizeof self->store_name, "%s", self->cand_name);
+        self->store_seen_us = self->cand_seen_us;
+        util_info("store %s connected (it was waiting for the previous store to go)",
+                  self->store_name);
+    }
+    zframe_destroy(&self->cand_id);
+}
+
+/* HELLO store. Only one store is trusted with results and their COMMITTED (STYLE.md rule
+   16): while one is connected, another is refused and counted. It is kept as the
+   candidate (heartbeated, so it waits instead of reconnecting) and takes over when the
+   connected store leaves or goes silent. The same store saying HELLO again restarted. */
+static void s_on_store_hello(broker_t *self, zframe_t *identity, const char *name)
+{
+    uint64_t now = util_mono_us();
+    uint64_t silent = (uint64_t)self->cfg.liveness * self->cfg.heartbeat_ms * 1000;
+    if (self->store_id && !zframe_eq(self->store_id, identity)) {
+        if (self->caught_up_us > self->store_seen_us &&
+            self->caught_up_us - self->store_seen_us > silent) {
+            zframe_destroy(&self->cand_id);   /* this one takes over, not an older one */
+            s_store_drop(self, "silent, replaced by a new store");
+        } else {
+            s_reject(self, R_SECOND_STORE, "HELLO", identity, name, strlen(name),
+                     "a store is already connected: refused (waits as the candidate)");
+            if (!self->cand_id || !zframe_eq(self->cand_id, identity)) {
+                zframe_destroy(&self->cand_id);
+                self->cand_id = zframe_dup(identity);
+            }
+            snprintf(self->cand_name, sizeof self->cand_name, "%s", name);
+            self->cand_seen_us = now;
+            return;
+        }
+    }
+    if (self->cand_id && zframe_eq(self->cand_id, identity))
+        zframe_destroy(&self->cand_id);
+    if (self->store_id) {
+        /* A store saying HELLO again restarted: what it had not committed is lost. */
+        zframe_destroy(&self->store_id);
+        s_requeue_awaiting(self);
+    }
+    self->store_id = zframe_dup(identity);
+    snprintf(self->store_name, sizeof self->store_name, "%s", name);
+    self->store_seen_us = now;
+    util_info("store %s connected", name);
 }
 
 static void s_on_hello(broker_t *self, zframe_t *identity, wire_msg_t *m)
@@ -836,21 +1026,37 @@ static void s_on_hello(broker_t *self, zframe_t *identity, wire_msg_t *m)
     util_sample(m->arg[1], m->arg_len[1], name, sizeof name);
     bool store = m->arg_len[0] == 5 && !memcmp(m->arg[0], "store", 5);
     if (store) {
-        if (self->store_id && !zframe_eq(self->store_id, identity))
-            s_store_drop(self, "replaced by a new store");
-        zframe_destroy(&self->store_id);
-        /* A store saying HELLO again restarted: what it had not committed is lost. */
-        s_requeue_awaiting(self);
-        self->store_id = zframe_dup(identity);
-        snprintf(self->store_name, sizeof self->store_name, "%s", name);
-        self->store_seen_us = util_mono_us();
-        util_info("store %s connected", name);
+        if (s_worker_find(self, identity)) {
+            s_reject(self, R_UNEXPECTED, "HELLO", identity, name, strlen(name),
+                     "a worker can't become the store");
+            return;
+        }
+        s_on_store_hello(self, identity, name);
+        return;
+    }
+    if (s_is_store(self, identity) || (self->cand_id && zframe_eq(self->cand_id, identity))) {
+        s_reject(self, R_UNEXPECTED, "HELLO", identity, name, strlen(name),
+                 "the store can't become a worker");
         return;
     }
     s_worker_t *w = s_worker_find(self, identity);
+    uint64_t now = util_mono_us();
     if (w) {
-        /* The same identity saying HELLO again restarted: what it held is gone. */
-        s_worker_release(self, w, "restarted", true);
+        /* The same identity saying HELLO again: one worker starting over, not a crash of
+           its jobs. What it held is queued again without counting an attempt, a few times
+           a window; beyond that the HELLO is refused and counted, and it keeps its state. */
+        if (now - w->hello_window_us >= (uint64_t)S_HELLO_WINDOW_S * 1000000) {
+            w->hello_window_us = now;
+            w->hello_count = 0;
+        }
+        w->last_seen_us = now;
+        if (++w->hello_count > S_HELLO_MAX) {
+            s_reject(self, R_HELLO_FLOOD, "HELLO", identity, name, strlen(name),
+                     "worker repeats HELLO too often: ignored");
+            return;
+        }
+        self->rehello++;
+        s_worker_release(self, w, "said HELLO again", false);
         s_credit_add(self, w, -(int64_t)w->credit);
     } else {
         w = util_calloc(1, sizeof *w);
@@ -862,10 +1068,11 @@ static void s_on_hello(broker_t *self, zframe_t *identity, wire_msg_t *m)
             self->wlist = util_realloc(self->wlist, self->wcap * sizeof *self->wlist);
         }
         self->wlist[self->nworkers++] = w;
+        w->hello_window_us = now;
     }
     snprintf(w->name, sizeof w->name, "%s", name);
     w->max_credit = (uint32_t)credit;
-    w->last_seen_us = util_mono_us();
+    w->last_seen_us = now;
     s_credit_add(self, w, (int64_t)credit);
     util_info("worker %s connected with credit %" PRIu64, w->name, credit);
 }
@@ -887,70 +1094,115 @@ static void s_credit_return(broker_t *self, s_worker_t *w)
         s_credit_add(self, w, 1);
 }
 
+/* A RESULT or FAIL from `w` for a job it does not hold. Late when the job was taken
+   back from it (deadline, repeated HELLO): dropped and counted as late. Otherwise the
+   worker speaks about work it was never given (STYLE.md rule 16): refused and counted. */
+static void s_not_holder(broker_t *self, s_worker_t *w, zframe_t *identity, const char *id,
+                         const char *what)
+{
+    if (s_gone_has(w, id)) {
+        self->late_results++;
+        return;
+    }
+    char detail[128];
+    snprintf(detail, sizeof detail, "%s for job %s, which this worker does not hold", what, id);
+    s_reject(self, R_NOT_HOLDER, what, identity, w->name, strlen(w->name), detail);
+}
+
 static void s_on_result(broker_t *self, s_worker_t *w, zframe_t *identity, wire_msg_t *m)
 {
     char id[UTIL_ID_HEX + 1];
     memcpy(id, m->arg[0], UTIL_ID_HEX);
     id[UTIL_ID_HEX] = 0;
     s_job_t *j = zhashx_lookup(self->jobs, id);
-    const uint8_t *pid = NULL, *enc = NULL;
-    size_t pid_len = 0, enc_len = 0;
-    if (m->arg_len[1] > WIRE_MAX_RESULT ||
-        !s_pb_peek(m->arg[1], m->arg_len[1], &pid, &pid_len, &enc, &enc_len) ||
-        pid_len != UTIL_ID_HEX || memcmp(pid, id, UTIL_ID_HEX) != 0) {
-        s_reject(self, R_BAD_RESULT, "RESULT", identity, m->arg[1],
-                 m->arg_len[1] < 16 ? m->arg_len[1] : 16,
-                 "result protobuf malformed or its job_id differs from the frame's");
-        /* Counted as a failed attempt: a worker that garbles this job may do it again. */
-        if (j && j->state == J_WITH_WORKER && j->worker == w)
-            s_job_failed(self, j, "worker sent a malformed result", false, true);
+    bool holder = j && j->state == J_WITH_WORKER && j->worker == w;
+    if (!holder) {
+        s_not_holder(self, w, identity, id, "RESULT");
         s_credit_return(self, w);
         return;
     }
-    if (j && j->state == J_WITH_WORKER) {
-        w->jobs_done++;
-        if (enc_len == 12 && memcmp(enc, "windows-1252", 12) == 0)
-            self->windows1252++;
-        if (!self->store_id) {
-            /* No store to commit it (it just went away): the result is lost, and the job
-               goes back to the queue now, no attempt counted, instead of sitting
-               "awaiting commit" until a store comes or its deadline passes. */
-            s_back_add(self, j, "no store connected to take the result", false, false, true);
-            s_back_flush(self);
-        } else {
-            if (j->worker)
-                j->worker->held--;
-            j->worker = NULL;
-            j->state = J_AWAITING;
-            j->deadline_us = util_mono_us() + (uint64_t)self->cfg.deadline_s * 1000000;
-            self->awaiting++;
-            s_forward_result(self, m);
-        }
+    const uint8_t *pid = NULL, *enc = NULL;
+    size_t pid_len = 0, enc_len = 0;
+    uint64_t text_bytes = 0;
+    /* text_bytes is what the store's wire_result_check measures a result against: it
+       must be the article's, which the broker alone knows here. */
+    if (m->arg_len[1] > WIRE_MAX_RESULT ||
+        !s_pb_peek(m->arg[1], m->arg_len[1], &pid, &pid_len, &enc, &enc_len, &text_bytes) ||
+        pid_len != UTIL_ID_HEX || memcmp(pid, id, UTIL_ID_HEX) != 0 ||
+        text_bytes > j->article_len) {
+        s_reject(self, R_BAD_RESULT, "RESULT", identity, m->arg[1],
+                 m->arg_len[1] < 16 ? m->arg_len[1] : 16,
+                 "result protobuf malformed, its job_id differs from the frame's, or its "
+                 "text_bytes exceed the article's");
+        /* Counted as a failed attempt: a worker that garbles this job may do it again. */
+        s_job_failed(self, j, "worker sent a malformed result", false, true);
+        s_credit_return(self, w);
+        return;
+    }
+    w->jobs_done++;
+    if (enc_len == 12 && memcmp(enc, "windows-1252", 12) == 0)
+        self->windows1252++;
+    if (!self->store_id) {
+        /* No store to commit it (it just went away): the result is lost, and the job goes
+           back to the queue now, no attempt counted, instead of sitting "awaiting commit"
+           until a store comes or its deadline passes. */
+        s_back_add(self, j, "no store connected to take the result", false, false, true);
+        s_back_flush(self);
         s_credit_return(self, w);   /* after its held count went down */
         return;
     }
+    w->held--;
+    j->worker = NULL;
+    j->state = J_AWAITING;
+    j->deadline_us = util_mono_us() + (uint64_t)self->cfg.deadline_s * 1000000;
+    self->awaiting++;
+    s_forward_result(self, m);
     s_credit_return(self, w);
-    if (!j) {
-        /* Redelivered and requeued meanwhile? Then this result is as good as any. */
-        queue_state_t st;
-        if (queue_state(self->queue, id, &st, NULL) == 0 && st == QUEUE_QUEUED) {
-            w->jobs_done++;
-            s_forward_result(self, m);
-            return;
-        }
-    }
-    /* Already awaiting commit from another worker's result, or done: never twice. */
-    self->late_results++;
 }
 
-static void s_on_fail(broker_t *self, s_worker_t *w, wire_msg_t *m)
+/* A RESULT frame over WIRE_MAX_RESULT (wire_decode refused it; libzmq let it through up
+   to the socket's limit). A worker should have sent FAIL instead; either way the job
+   must not wait for its deadline nor the worker lose the credit: the job fails for good
+   with the reason, since the same article gives the same result again. */
+static void s_on_result_too_big(broker_t *self, zmsg_t *msg, zframe_t *identity)
+{
+    s_worker_t *w = identity ? s_worker_find(self, identity) : NULL;
+    if (!w || zmsg_size(msg) != 5)
+        return;
+    zmsg_first(msg);
+    zmsg_next(msg);
+    if (!zframe_streq(zmsg_next(msg), "RESULT"))
+        return;
+    zframe_t *idf = zmsg_next(msg);
+    zframe_t *res = zmsg_next(msg);
+    if (!util_is_job_id(zframe_data(idf), zframe_size(idf)))
+        return;
+    char id[UTIL_ID_HEX + 1];
+    memcpy(id, zframe_data(idf), UTIL_ID_HEX);
+    id[UTIL_ID_HEX] = 0;
+    w->last_seen_us = util_mono_us();
+    s_job_t *j = zhashx_lookup(self->jobs, id);
+    if (!j || j->state != J_WITH_WORKER || j->worker != w) {
+        s_not_holder(self, w, identity, id, "RESULT");
+        s_credit_return(self, w);
+        return;
+    }
+    char reason[400];
+    snprintf(reason, sizeof reason, "result too big: %zu bytes, over the %u MiB limit "
+             "(worker %s)", zframe_size(res), WIRE_MAX_RESULT >> 20, w->name);
+    util_warn("job %s: %s", id, reason);
+    s_job_failed(self, j, reason, true, false);
+    s_credit_return(self, w);
+}
+
+static void s_on_fail(broker_t *self, s_worker_t *w, zframe_t *identity, wire_msg_t *m)
 {
     char id[UTIL_ID_HEX + 1];
     memcpy(id, m->arg[0], UTIL_ID_HEX);
     id[UTIL_ID_HEX] = 0;
     s_job_t *j = zhashx_lookup(self->jobs, id);
     if (!j || j->state != J_WITH_WORKER || j->worker != w) {
-        self->late_results++;
+        s_not_holder(self, w, identity, id, "FAIL");
         s_credit_return(self, w);
         return;
     }
@@ -964,16 +1216,53 @@ static void s_on_fail(broker_t *self, s_worker_t *w, wire_msg_t *m)
     s_credit_return(self, w);
 }
 
-static void s_on_committed(broker_t *self, wire_msg_t *m)
+/* The job of a COMMITTED or REFUSED id, when its result was forwarded to the connected
+   store and not resolved since; else refused and counted (STYLE.md rule 16). */
+static s_job_t *s_sent_to_store(broker_t *self, zframe_t *identity, const uint8_t *p,
+                                const char *what, char id[UTIL_ID_HEX + 1])
+{
+    memcpy(id, p, UTIL_ID_HEX);
+    id[UTIL_ID_HEX] = 0;
+    s_job_t *j = zhashx_lookup(self->jobs, id);
+    if (j && j->state == J_AWAITING)
+        return j;
+    char detail[128];
+    snprintf(detail, sizeof detail, "%s for job %s, whose result was not sent to this store",
+             what, id);
+    s_reject(self, R_NOT_SENT, what, identity, id, UTIL_ID_HEX, detail);
+    return NULL;
+}
+
+static void s_on_committed(broker_t *self, zframe_t *identity, wire_msg_t *m)
 {
     for (size_t i = 0; i < m->nargs; i++) {
         if (self->ndone == S_DONE_BATCH)
             break;
-        memcpy(self->done_ids[self->ndone], m->arg[i], UTIL_ID_HEX);
-        self->done_ids[self->ndone][UTIL_ID_HEX] = 0;
+        char id[UTIL_ID_HEX + 1];
+        if (!s_sent_to_store(self, identity, m->arg[i], "COMMITTED", id))
+            continue;
+        memcpy(self->done_ids[self->ndone], id, UTIL_ID_HEX + 1);
         self->done_items[self->ndone] = (queue_done_t){.id = self->done_ids[self->ndone]};
         self->ndone++;
     }
+}
+
+/* The store will not merge this result: a failed attempt with the store's reason, so a
+   poison result ends in the dead-letter set instead of being redelivered forever. */
+static void s_on_refused(broker_t *self, zframe_t *identity, wire_msg_t *m)
+{
+    char id[UTIL_ID_HEX + 1];
+    s_job_t *j = s_sent_to_store(self, identity, m->arg[0], "REFUSED", id);
+    if (!j)
+        return;
+    char text[QUEUE_MAX_REASON - 300], reason[QUEUE_MAX_REASON];
+    util_sample(m->arg[1], m->arg_len[1], text, sizeof text);
+    bool permanent = m->arg[2][0] == '1';
+    snprintf(reason, sizeof reason, "refused by the store %s: %s", self->store_name,
+             text[0] ? text : "no reason given");
+    self->store_refused++;
+    util_warn("job %s: %s%s", id, reason, permanent ? " (permanent)" : "");
+    s_job_failed(self, j, reason, permanent, false);
 }
 
 static int s_flush_done(broker_t *self)
@@ -981,12 +1270,27 @@ static int s_flush_done(broker_t *self)
     if (self->ndone == 0)
         return 0;
     int rc = queue_done(self->queue, self->done_items, self->ndone);
+    if (rc < 0 && rc != QUEUE_EFULL && self->ndone > 1) {
+        /* One damaged record must not keep the whole batch from being done: each on its
+           own (one fsync each, only after a failure); those that still fail are left. */
+        util_error("queue: marking %zu jobs done failed: %s; one by one", self->ndone,
+                   queue_strerror(rc));
+        size_t failed = 0;
+        for (size_t i = 0; i < self->ndone; i++)
+            if (queue_done(self->queue, &self->done_items[i], 1) < 0) {
+                self->done_items[i].removed = false;
+                failed++;
+            }
+        if (failed)
+            util_error("queue: %zu jobs could not be marked done", failed);
+        rc = 0;
+    }
     if (rc < 0) {
         /* Not removed: the jobs will time out awaiting commit and be redone, which the
            store's idempotent merge absorbs. */
         util_error("queue: marking %zu jobs done failed: %s", self->ndone, queue_strerror(rc));
         self->ndone = 0;
-        return rc == QUEUE_EFULL ? 0 : rc;
+        return 0;
     }
     uint64_t now = util_wall_us();
     for (size_t i = 0; i < self->ndone; i++) {
@@ -1022,8 +1326,11 @@ static void s_on_back(broker_t *self, zmsg_t *msg)
             zmsg_next(msg);
             cmd = zmsg_next(msg);
         }
-        s_reject(self, s_wire_reason(rc), "backend", identity,
+        bool result = rc == WIRE_ETOOBIG && cmd && zframe_streq(cmd, "RESULT");
+        s_reject(self, result ? R_RESULT_TOO_BIG : s_wire_reason(rc), "backend", identity,
                  cmd ? zframe_data(cmd) : NULL, cmd ? zframe_size(cmd) : 0, wire_strerror(rc));
+        if (result)
+            s_on_result_too_big(self, msg, identity);
         goto leave;
     }
     uint64_t now = util_mono_us();
@@ -1038,13 +1345,25 @@ static void s_on_back(broker_t *self, zmsg_t *msg)
             s_reject(self, R_HB_FLOOD, "store", identity, "HB", 2,
                      "heartbeats far more often than the interval");
         } else if (m.cmd == WIRE_COMMITTED) {
-            s_on_committed(self, &m);
+            s_on_committed(self, identity, &m);
+        } else if (m.cmd == WIRE_REFUSED) {
+            s_on_refused(self, identity, &m);
         } else if (m.cmd == WIRE_BYE) {
             s_store_drop(self, "said BYE");
         } else if (m.cmd != WIRE_HB && m.cmd != WIRE_READY) {
             s_reject(self, R_UNEXPECTED, "store", identity, wire_cmd_name(m.cmd),
                      strlen(wire_cmd_name(m.cmd)), "command not valid from a store");
         }
+        goto leave;
+    }
+    if (self->cand_id && zframe_eq(self->cand_id, identity)) {
+        /* The waiting store: alive, but nothing it says counts until it is admitted. */
+        self->cand_seen_us = now;
+        if (m.cmd == WIRE_BYE)
+            zframe_destroy(&self->cand_id);
+        else if (m.cmd != WIRE_HB)
+            s_reject(self, R_SECOND_STORE, "store", identity, wire_cmd_name(m.cmd),
+                     strlen(wire_cmd_name(m.cmd)), "from a store that was not admitted");
         goto leave;
     }
     s_worker_t *w = s_worker_find(self, identity);
@@ -1075,7 +1394,7 @@ static void s_on_back(broker_t *self, zmsg_t *msg)
         s_on_result(self, w, identity, &m);
         break;
     case WIRE_FAIL:
-        s_on_fail(self, w, &m);
+        s_on_fail(self, w, identity, &m);
         break;
     case WIRE_BYE:
         util_info("worker %s said BYE", w->name);
@@ -1093,8 +1412,28 @@ leave:
 
 /* ---------------------------------------------------------------- dispatch and timers */
 
+/* A corrupt queue record queue_next stepped over: moved aside once (dead-lettered when
+   its id is readable), counted, and logged under the rejected-message rate limit. */
+static void s_corrupt_record(broker_t *self)
+{
+    char id[UTIL_ID_HEX + 1];
+    int rc = queue_quarantine(self->queue, "corrupt queue record: quarantined at dispatch", id);
+    self->corrupt++;
+    if (self->log_in_window < S_LOG_PER_SEC || util_mono_us() - self->log_window_us >= 1000000) {
+        util_error("queue: skipped a corrupt job record%s%s%s%s", id[0] ? " of job " : "", id,
+                   rc == 0 ? (id[0] ? ": dead-lettered" : ": removed")
+                   : rc == QUEUE_ENOTFOUND ? ": its key is unreadable, skipped until restart"
+                                           : ": could not move it aside: ",
+                   rc == 0 || rc == QUEUE_ENOTFOUND ? "" : queue_strerror(rc));
+        self->log_in_window++;
+    } else {
+        self->log_suppressed++;
+    }
+}
+
 static int s_dispatch(broker_t *self)
 {
+    unsigned corrupt = 0;
     /* Without a store a result has nowhere to go: keep the jobs queued until one comes. */
     while (!self->paused && self->store_id && self->credit_total > 0 && self->nworkers > 0) {
         s_worker_t *w = NULL;
@@ -1114,13 +1453,24 @@ static int s_dispatch(broker_t *self)
         size_t len;
         int rc = queue_next(self->queue, id, &attempts, &article, &len);
         if (rc == QUEUE_ECORRUPT) {
-            /* One unreadable job must not stop the others: the queue skipped it. */
-            util_error("queue: skipped a corrupt job record");
+            /* One unreadable job must not stop the others: the queue skipped it. A damaged
+               file may hold many: a bounded number per pass, so the loop keeps answering. */
+            s_corrupt_record(self);
+            if (++corrupt >= S_CORRUPT_PER_PASS)
+                break;
             continue;
         }
         if (rc < 0) {
-            util_error("queue: next job: %s", queue_strerror(rc));
-            return rc;
+            /* The file is damaged where we read next (a bad page): keep serving what we
+               can (submits, acks, admin) and say so now and then, not on every pass. */
+            static uint64_t logged_us;
+            uint64_t now = util_mono_us();
+            if (now - logged_us > 10u * 1000000u) {
+                util_error("queue: next job: %s; dispatch held", queue_strerror(rc));
+                logged_us = now;
+            }
+            self->rejected[R_STORAGE]++;
+            break;
         }
         if (rc == 0)
             break;
@@ -1131,6 +1481,7 @@ static int s_dispatch(broker_t *self)
         s_job_t *j = s_job_new(self, id);
         j->state = J_WITH_WORKER;
         j->worker = w;
+        j->article_len = len;
         j->deadline_us = util_mono_us() + (uint64_t)self->cfg.deadline_s * 1000000;
         zhashx_insert(self->jobs, j->id, j);
         w->held++;
@@ -1174,6 +1525,12 @@ static int s_tick(broker_t *self, uint64_t now)
         else
             wire_send(self->back, self->store_id, WIRE_HB, 0, NULL, NULL);
     }
+    if (self->cand_id) {
+        if (now - self->cand_seen_us > silent)
+            zframe_destroy(&self->cand_id);
+        else
+            wire_send(self->back, self->cand_id, WIRE_HB, 0, NULL, NULL);
+    }
     /* Overdue jobs: collect first, act after, since acting edits the hash. */
     s_job_t *list[S_BACK_BATCH];
     size_t n;
@@ -1186,6 +1543,8 @@ static int s_tick(broker_t *self, uint64_t now)
                 snprintf(reason, sizeof reason, "deadline of %us passed on worker %s",
                          self->cfg.deadline_s, j->worker ? j->worker->name : "?");
                 with_worker++;
+                if (j->worker)
+                    s_gone_add(j->worker, j->id);
                 s_back_add(self, j, reason, true, false, true);
             } else {
                 s_back_add(self, j, "no commit from the store before the deadline", false,
@@ -1253,6 +1612,16 @@ static void s_publish_metrics(broker_t *self)
     s_metric(self, "crossclaim_dead_total", "counter", "Jobs moved to the dead-letter set.", self->dead_total);
     s_metric(self, "crossclaim_late_results_total", "counter",
              "Results or failures for jobs no longer assigned, dropped.", self->late_results);
+    s_metric(self, "crossclaim_store_refused_total", "counter",
+             "Results the store REFUSED, counted as failed attempts.", self->store_refused);
+    s_metric(self, "crossclaim_worker_rehello_total", "counter",
+             "Repeated HELLOs from a connected worker (its jobs requeued, no attempt counted).",
+             self->rehello);
+    s_metric(self, "crossclaim_queue_corrupt_records_total", "counter",
+             "Corrupt queue records quarantined (skipped once, dead-lettered when possible).",
+             self->corrupt);
+    s_metric(self, "crossclaim_storage_full_total", "counter",
+             "SUBMIT batches refused because the queue's map or disk is full.", self->storage_full);
     s_metric(self, "crossclaim_windows1252_total", "counter",
              "Results of articles that were not valid UTF-8, decoded as Windows-1252.",
              self->windows1252);
@@ -1290,11 +1659,13 @@ int broker_new(const broker_config_t *cfg, broker_t **out, char *err, size_t err
     char path[4096];
     int rc = 0;
     snprintf(path, sizeof path, "%s/broker", cfg->data_dir);
-    if ((rc = queue_open(path, 0, &self->queue)) != 0) {
+    if ((rc = queue_open(path, (size_t)cfg->map_mib << 20, &self->queue)) != 0) {
         snprintf(err, errlen, "cannot open the queue in %s: %s%s", path, queue_strerror(rc),
                  rc == -EBUSY ? " (another broker is using it)" : "");
         goto fail;
     }
+    if (cfg->map_max_mib)
+        queue_set_map_max(self->queue, (size_t)cfg->map_max_mib << 20);
     self->front = zsock_new(ZMQ_ROUTER);
     self->back = zsock_new(ZMQ_ROUTER);
     if (!self->front || !self->back) {
@@ -1364,6 +1735,7 @@ void broker_destroy(broker_t **self_p)
     }
     free(self->wlist);
     zframe_destroy(&self->store_id);
+    zframe_destroy(&self->cand_id);
     zsock_destroy(&self->front);
     zsock_destroy(&self->back);
     queue_destroy(&self->queue);

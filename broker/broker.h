@@ -27,6 +27,8 @@ typedef struct {
     unsigned metrics_port;     /* 0 = no HTTP metrics */
     const char *metrics_addr;  /* address for the metrics server */
     struct auth_t *auth;       /* CURVE for tcp endpoints (auth.h), borrowed; NULL: ipc only */
+    unsigned map_mib;          /* queue's initial LMDB map, MiB (0: 1024) */
+    unsigned map_max_mib;      /* the map never grows past this, MiB (0: 1 TiB) */
 } broker_config_t;
 
 /* Opens the queue, binds both sockets through cfg->auth (CURVE on tcp, ipc files 0600)

@@ -40,6 +40,9 @@ static void s_usage(FILE *out)
         "  --max-attempts N    failed attempts before a job is dead (default 3)\n"
         "  --metrics-port P    serve Prometheus metrics on HTTP port P (default 0 = off)\n"
         "  --metrics-addr A    address for the metrics server (default 127.0.0.1)\n"
+        "  --map-size MIB      initial LMDB map size of the queue (default 1024); it grows\n"
+        "  --map-max MIB       the map never grows past this (default 1048576): beyond it,\n"
+        "                      SUBMITs get NACK \"queue full\" and the broker keeps serving\n"
         "  --quiet             log warnings and errors only\n"
         "  --help              this text\n"
         "\n"
@@ -80,6 +83,8 @@ int main(int argc, char **argv)
         {"max-attempts", required_argument, NULL, 'm'},
         {"metrics-port", required_argument, NULL, 'p'},
         {"metrics-addr", required_argument, NULL, 'a'},
+        {"map-size", required_argument, NULL, 'M'},
+        {"map-max", required_argument, NULL, 'X'},
         {"curve-key", required_argument, NULL, 'K'},
         {"curve-allow", required_argument, NULL, 'A'},
         {"insecure", no_argument, NULL, 'I'},
@@ -99,6 +104,8 @@ int main(int argc, char **argv)
         case 'm': cfg.max_attempts = s_num("--max-attempts", optarg, 1, 1000); break;
         case 'p': cfg.metrics_port = s_num("--metrics-port", optarg, 0, 65535); break;
         case 'a': cfg.metrics_addr = optarg; break;
+        case 'M': cfg.map_mib = s_num("--map-size", optarg, 1, 1u << 20); break;
+        case 'X': cfg.map_max_mib = s_num("--map-max", optarg, 1, 1u << 20); break;
         case 'K': acfg.key = optarg; break;
         case 'A': acfg.allow_dir = optarg; break;
         case 'I': acfg.insecure = true; break;

@@ -21,6 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define S_DEFAULT_MAP   ((size_t)1 << 30)
@@ -44,6 +47,8 @@ struct queue_t {
     MDB_dbi job, art, fifo, dead, done;
     MDB_txn *rtxn;          /* reusable read transaction (reset between uses), or NULL */
     size_t map_bytes;       /* current map size, doubled on MDB_MAP_FULL */
+    size_t map_max;         /* it never grows past this */
+    bool broken;            /* a failed map resize left the env unusable: refuse all */
     int lock_fd;            /* flock'ed file: one broker per queue directory */
     uint64_t cursor;        /* fifo seqs below this are in flight */
     uint64_t next_seq;      /* next fifo seq to assign */
@@ -53,6 +58,10 @@ struct queue_t {
     uint64_t done_n;        /* entries in done */
     uint8_t *buf;           /* copy of the last article returned by queue_next */
     size_t buf_cap;
+    uint8_t bad_key[8];     /* fifo key of the last corrupt entry queue_next skipped */
+    bool bad_pending;       /* bad_key is set and not yet quarantined */
+    char bad_id[UTIL_ID_HEX + 1]; /* its job id when readable, else "" */
+    uint32_t bad_attempts;
 };
 
 /* Counter changes of one write transaction, applied only once it committed. */
@@ -71,8 +80,10 @@ const char *queue_strerror(int rc)
     case QUEUE_ENOTFOUND: return "no such job in that state";
     case QUEUE_ECORRUPT: return "corrupt queue record";
     case QUEUE_EFULL: return "queue storage full";
+    case QUEUE_EDAMAGED: return "queue file empty, truncated or missing where a queue existed "
+                                "(not recreated: restore it, or move the directory aside)";
     default:
-        if (rc <= MDB_KEYEXIST && rc >= MDB_LAST_ERRCODE)
+        if (rc >= MDB_KEYEXIST && rc <= MDB_LAST_ERRCODE)
             return mdb_strerror(rc);
         return rc < 0 ? strerror(-rc) : "unknown error";
     }
@@ -172,6 +183,8 @@ static void s_read_end(queue_t *self)
 static int s_read_begin(queue_t *self, MDB_txn **txn)
 {
     int rc;
+    if (self->broken)
+        return EIO;
     if (self->rtxn)
         rc = mdb_txn_renew(self->rtxn);
     else
@@ -190,9 +203,11 @@ static int s_write(queue_t *self, s_write_fn *fn, void *ctx)
     for (;;) {
         s_delta_t d = {.next_seq = self->next_seq};
         MDB_txn *txn = NULL;
+        if (self->broken)
+            return -EIO;
         int rc = mdb_txn_begin(self->env, NULL, 0, &txn);
         if (rc)
-            return rc;
+            return S_NEG(rc);
         rc = fn(self, txn, ctx, &d);
         if (rc) {
             mdb_txn_abort(txn);
@@ -200,7 +215,7 @@ static int s_write(queue_t *self, s_write_fn *fn, void *ctx)
             rc = mdb_txn_commit(txn);
         }
         if (rc == MDB_MAP_FULL) {
-            if (self->map_bytes >= S_MAX_MAP)
+            if (self->map_bytes >= self->map_max)
                 return QUEUE_EFULL;
             /* Resizing needs no transaction open in this process. */
             if (self->rtxn) {
@@ -208,8 +223,20 @@ static int s_write(queue_t *self, s_write_fn *fn, void *ctx)
                 self->rtxn = NULL;
             }
             size_t want = self->map_bytes * 2;
-            if (mdb_env_set_mapsize(self->env, want) != 0)
+            if (want > self->map_max)
+                want = self->map_max;
+            if (mdb_env_set_mapsize(self->env, want) != 0) {
+                /* The old map is gone: map the old size again, or every later call would
+                   touch a map that is not there (SIGSEGV in mdb_txn_begin). */
+                if (mdb_env_set_mapsize(self->env, self->map_bytes) != 0) {
+                    util_error("queue: cannot map the queue again after a failed growth");
+                    self->broken = true;
+                    return -EIO;
+                }
+                self->map_max = self->map_bytes;   /* growing again would fail again */
+                util_warn("queue: cannot grow the map past %zu MiB: queue full", self->map_bytes >> 20);
                 return QUEUE_EFULL;
+            }
             self->map_bytes = want;
             util_info("queue: map grown to %zu MiB", want >> 20);
             continue;
@@ -225,6 +252,90 @@ static int s_write(queue_t *self, s_write_fn *fn, void *ctx)
     }
 }
 
+/* Reads every record of every database of the environment in `dir`, read-only. Runs in
+   a child process: LMDB trusts its pages, and a damaged page can crash the reader, so a
+   crash here is an answer, not the broker's death. Exits 0 when all was read, 2 on an
+   LMDB error, 3 when the file is shorter than its last page. */
+static void s_check_child(const char *dir, size_t map_bytes)
+{
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_cursor *cur, *c2;
+    MDB_dbi main_dbi, dbi;
+    MDB_val k, v, k2, v2;
+    volatile uint8_t sink = 0;
+    /* A crash is the expected answer for a damaged file: no sanitizer report for it. */
+    signal(SIGSEGV, SIG_DFL);
+    signal(SIGBUS, SIG_DFL);
+    if (mdb_env_create(&env) || mdb_env_set_maxdbs(env, 8) || mdb_env_set_mapsize(env, map_bytes) ||
+        mdb_env_open(env, dir, MDB_RDONLY | MDB_NOLOCK, 0600))
+        _exit(2);
+    /* Pages past the end of a truncated file are SIGBUS: measure before reading. */
+    MDB_envinfo info;
+    MDB_stat est;
+    struct stat sb;
+    char data[4096];
+    snprintf(data, sizeof data, "%s/data.mdb", dir);
+    if (mdb_env_info(env, &info) || mdb_env_stat(env, &est) || stat(data, &sb) != 0)
+        _exit(2);
+    if ((uint64_t)sb.st_size < ((uint64_t)info.me_last_pgno + 1) * est.ms_psize)
+        _exit(3);
+    if (mdb_txn_begin(env, NULL, MDB_RDONLY, &txn) || mdb_dbi_open(txn, NULL, 0, &main_dbi) ||
+        mdb_cursor_open(txn, main_dbi, &cur))
+        _exit(2);
+    int rc;
+    while ((rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+        char name[64];
+        if (k.mv_size == 0 || k.mv_size >= sizeof name)
+            _exit(2);
+        memcpy(name, k.mv_data, k.mv_size);
+        name[k.mv_size] = 0;
+        if (mdb_dbi_open(txn, name, 0, &dbi) || mdb_cursor_open(txn, dbi, &c2))
+            _exit(2);
+        while ((rc = mdb_cursor_get(c2, &k2, &v2, MDB_NEXT)) == 0) {
+            for (size_t i = 0; i < k2.mv_size; i += 64)
+                sink ^= ((const uint8_t *)k2.mv_data)[i];
+            for (size_t i = 0; i < v2.mv_size; i += 512)
+                sink ^= ((const uint8_t *)v2.mv_data)[i];
+        }
+        if (rc != MDB_NOTFOUND)
+            _exit(2);
+        mdb_cursor_close(c2);
+    }
+    _exit(rc == MDB_NOTFOUND ? 0 : 2);
+}
+
+/* Checks that LMDB can read the whole queue in `dir` (see s_check_child). Returns 0, or
+   QUEUE_EDAMAGED with the failure logged. */
+static int s_check(const char *dir, size_t map_bytes)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return 0;   /* can't check: the open goes on as before */
+    if (pid == 0)
+        s_check_child(dir, map_bytes);
+    int status = 0;
+    for (int waited = 0; waitpid(pid, &status, WNOHANG) != pid; waited++) {
+        if (waited > 6000) {   /* 60 s: a damaged tree can loop */
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            util_error("queue: reading %s/data.mdb did not end in 60 s: damaged", dir);
+            return QUEUE_EDAMAGED;
+        }
+        usleep(10000);
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
+        util_error("queue: %s/data.mdb is shorter than its last page: truncated", dir);
+    else if (WIFSIGNALED(status))
+        util_error("queue: reading %s/data.mdb crashed (signal %d): its pages are damaged",
+                   dir, WTERMSIG(status));
+    else
+        util_error("queue: LMDB cannot read all of %s/data.mdb: damaged", dir);
+    return QUEUE_EDAMAGED;
+}
+
 int queue_open(const char *dir, size_t map_bytes, queue_t **out)
 {
     if (!dir || !out)
@@ -233,6 +344,7 @@ int queue_open(const char *dir, size_t map_bytes, queue_t **out)
     queue_t *self = util_calloc(1, sizeof *self);
     self->lock_fd = -1;
     self->map_bytes = map_bytes ? map_bytes : S_DEFAULT_MAP;
+    self->map_max = S_MAX_MAP;
     MDB_txn *txn = NULL;
     MDB_cursor *cur = NULL;
     char path[4096];
@@ -250,12 +362,48 @@ int queue_open(const char *dir, size_t map_bytes, queue_t **out)
         rc = errno == EWOULDBLOCK ? -EBUSY : -errno;
         goto fail;
     }
+    /* LMDB makes a fresh environment of an empty or missing file: that would silently
+       drop every acknowledged job. A marker says a queue was made here once. */
+    char data[4096], marker[4096];
+    snprintf(data, sizeof data, "%s/data.mdb", dir);
+    snprintf(marker, sizeof marker, "%s/broker.created", dir);
+    struct stat sb;
+    bool have = stat(data, &sb) == 0;
+    if ((have && sb.st_size == 0) || (!have && access(marker, F_OK) == 0)) {
+        util_error("queue: %s is %s", data, have ? "empty" : "missing, but a queue was made here");
+        rc = QUEUE_EDAMAGED;
+        goto fail;
+    }
+    /* A damaged file is refused here, before it can crash the broker mid-run. */
+    if (have) {
+        size_t m = self->map_bytes > (size_t)sb.st_size ? self->map_bytes : (size_t)sb.st_size;
+        if ((rc = s_check(dir, m)) != 0)
+            goto fail;
+    }
     if ((rc = mdb_env_create(&self->env)) != 0)
         goto fail;
     mdb_env_set_maxdbs(self->env, 8);
     mdb_env_set_mapsize(self->env, self->map_bytes);
     if ((rc = mdb_env_open(self->env, dir, 0, 0600)) != 0)
         goto fail;
+    /* A file cut short maps pages that are not there: the first touch is SIGBUS. */
+    MDB_envinfo info;
+    MDB_stat est;
+    if ((rc = mdb_env_info(self->env, &info)) != 0 || (rc = mdb_env_stat(self->env, &est)) != 0)
+        goto fail;
+    if (stat(data, &sb) != 0) {
+        rc = -errno;
+        goto fail;
+    }
+    if ((uint64_t)sb.st_size < ((uint64_t)info.me_last_pgno + 1) * est.ms_psize) {
+        util_error("queue: %s is %lld bytes but its pages reach %llu: truncated", data,
+                   (long long)sb.st_size,
+                   (unsigned long long)(((uint64_t)info.me_last_pgno + 1) * est.ms_psize));
+        rc = QUEUE_EDAMAGED;
+        goto fail;
+    }
+    if (info.me_mapsize > self->map_bytes)
+        self->map_bytes = info.me_mapsize;
     int stale = 0;
     mdb_reader_check(self->env, &stale);
     if ((rc = mdb_txn_begin(self->env, NULL, 0, &txn)) != 0)
@@ -292,6 +440,9 @@ int queue_open(const char *dir, size_t map_bytes, queue_t **out)
         goto fail;
     }
     txn = NULL;
+    int mfd = open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (mfd >= 0)
+        close(mfd);
     *out = self;
     return 0;
 fail:
@@ -353,6 +504,40 @@ static int s_put_batch(queue_t *self, MDB_txn *txn, void *ctx, s_delta_t *d)
     return 0;
 }
 
+/* Room in the map, in pages, once it can't grow: pages never used plus the free list
+   (pages LMDB reuses). Returns 0 or an LMDB error. */
+static int s_room(queue_t *self, uint64_t *pages, uint64_t *psize)
+{
+    MDB_envinfo info;
+    MDB_stat st;
+    int rc;
+    if ((rc = mdb_env_info(self->env, &info)) != 0 || (rc = mdb_env_stat(self->env, &st)) != 0)
+        return rc;
+    *psize = st.ms_psize;
+    uint64_t total = self->map_bytes / st.ms_psize;
+    uint64_t used = (uint64_t)info.me_last_pgno + 1;
+    uint64_t free_pages = 0;
+    MDB_txn *txn;
+    if ((rc = s_read_begin(self, &txn)) != 0)
+        return rc;
+    MDB_cursor *cur;
+    if ((rc = mdb_cursor_open(txn, 0 /* the free list */, &cur)) == 0) {
+        MDB_val k, v;
+        while ((rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0)
+            if (v.mv_size >= sizeof(size_t)) {
+                size_t cnt;
+                memcpy(&cnt, v.mv_data, sizeof cnt);
+                free_pages += cnt;
+            }
+        mdb_cursor_close(cur);
+        if (rc == MDB_NOTFOUND)
+            rc = 0;
+    }
+    s_read_end(self);
+    *pages = (total > used ? total - used : 0) + free_pages;
+    return rc;
+}
+
 int queue_put_batch(queue_t *self, queue_item_t *items, size_t n)
 {
     if (!self || (n && !items))
@@ -363,6 +548,24 @@ int queue_put_batch(queue_t *self, queue_item_t *items, size_t n)
             return QUEUE_EINVAL;
     if (n == 0)
         return 0;
+    if (self->map_bytes >= self->map_max) {
+        /* New work must leave room for the writes that finish old work (done, fail,
+           requeue): a map filled by SUBMITs to the last page could not even mark a job
+           done, and nothing would ever free it. Keep 1/8 of the map, at least 64 pages. */
+        uint64_t room, psize;
+        int rc = s_room(self, &room, &psize);
+        if (rc)
+            return S_NEG(rc);
+        uint64_t bytes = 0;
+        for (size_t i = 0; i < n; i++)
+            bytes += items[i].len + 256;
+        uint64_t need = bytes / psize + 2 * n + 16;
+        uint64_t reserve = self->map_bytes / psize / 8;
+        if (reserve < 64)
+            reserve = 64;
+        if (need + reserve > room)
+            return QUEUE_EFULL;
+    }
     struct { queue_item_t *items; size_t n; } c = {items, n};
     return s_write(self, s_put_batch, &c);
 }
@@ -424,7 +627,19 @@ int queue_next(queue_t *self, char id[UTIL_ID_HEX + 1], uint32_t *attempts,
     }
     if (rc)
         goto leave;
-    if (k.mv_size != 8 || v.mv_size != UTIL_ID_HEX) {
+    if (k.mv_size != 8 || v.mv_size != UTIL_ID_HEX || !util_is_job_id(v.mv_data, v.mv_size)) {
+        /* A damaged fifo entry: step over it once and remember it for queue_quarantine,
+           never return it again (looping on it stopped the broker answering). */
+        self->bad_pending = k.mv_size == 8;
+        if (k.mv_size == 8)
+            memcpy(self->bad_key, k.mv_data, 8);
+        self->bad_id[0] = 0;
+        self->bad_attempts = 0;
+        if (k.mv_size == 8 && s_seq_from(k.mv_data) >= self->cursor)
+            self->cursor = s_seq_from(k.mv_data) + 1;
+        else
+            self->cursor++;
+        self->inflight_n++;
         rc = QUEUE_ECORRUPT;
         goto leave;
     }
@@ -436,11 +651,17 @@ int queue_next(queue_t *self, char id[UTIL_ID_HEX + 1], uint32_t *attempts,
     rc = s_rec_get(self, txn, id, &rec, NULL, NULL);
     if (rc == 0)
         rc = mdb_get(txn, self->art, &ak, &av);
+    if (rc == 0 && (rec.state != S_STATE_QUEUED || rec.seq != seq))
+        rc = QUEUE_ECORRUPT;   /* the job record disagrees with the fifo */
     if (rc == QUEUE_ENOTFOUND || rc == QUEUE_ECORRUPT || rc == MDB_NOTFOUND) {
         /* A fifo entry without its records: step over it (it counts as in flight until
-           the next open) so one bad entry can't stall dispatch forever. */
+           quarantined or the next open) so one bad entry can't stall dispatch forever. */
         self->cursor = seq + 1;
         self->inflight_n++;
+        memcpy(self->bad_key, k.mv_data, 8);
+        self->bad_pending = true;
+        memcpy(self->bad_id, id, UTIL_ID_HEX + 1);
+        self->bad_attempts = rc == QUEUE_ECORRUPT ? 0 : rec.attempts;
         rc = QUEUE_ECORRUPT;
         goto leave;
     }
@@ -688,9 +909,9 @@ int64_t queue_requeue_all_dead(queue_t *self)
     return rc ? rc : n;
 }
 
-/* Calls fn for dead job `id` within read txn `txn`. */
-static int s_dead_visit(queue_t *self, MDB_txn *txn, const char *id, queue_dead_fn *fn,
-                        void *arg, int *stop)
+/* Calls fn for job `id` within read txn `txn`: only a dead one when `dead_only`. */
+static int s_visit(queue_t *self, MDB_txn *txn, const char *id, bool dead_only,
+                   queue_dead_fn *fn, void *arg, int *stop)
 {
     s_rec_t rec;
     const char *reason;
@@ -698,8 +919,10 @@ static int s_dead_visit(queue_t *self, MDB_txn *txn, const char *id, queue_dead_
     int rc = s_rec_get(self, txn, id, &rec, &reason, &rlen);
     if (rc)
         return rc;
-    if (rec.state != S_STATE_DEAD)
+    if (dead_only && rec.state != S_STATE_DEAD)
         return QUEUE_ENOTFOUND;
+    if (rec.state != S_STATE_DEAD)
+        rlen = 0;
     char rbuf[QUEUE_MAX_REASON + 1];
     if (rlen > QUEUE_MAX_REASON)
         rlen = QUEUE_MAX_REASON;
@@ -736,7 +959,7 @@ int64_t queue_dead_list(queue_t *self, size_t limit, queue_dead_fn *fn, void *ar
             continue;
         memcpy(id, k.mv_data, UTIL_ID_HEX);
         id[UTIL_ID_HEX] = 0;
-        int vrc = s_dead_visit(self, txn, id, fn, arg, &stop);
+        int vrc = s_visit(self, txn, id, true, fn, arg, &stop);
         if (vrc == 0)
             n++;
         else if (vrc != QUEUE_ENOTFOUND) {
@@ -761,9 +984,138 @@ int queue_dead_get(queue_t *self, const char *id, queue_dead_fn *fn, void *arg)
     if (rc)
         return S_NEG(rc);
     int stop = 0;
-    rc = s_dead_visit(self, txn, id, fn, arg, &stop);
+    rc = s_visit(self, txn, id, true, fn, arg, &stop);
     s_read_end(self);
     return S_NEG(rc);
+}
+
+int queue_job_get(queue_t *self, const char *id, queue_dead_fn *fn, void *arg)
+{
+    if (!self || !fn || !id || !util_is_job_id(id, strlen(id)))
+        return QUEUE_EINVAL;
+    MDB_txn *txn;
+    int rc = s_read_begin(self, &txn);
+    if (rc)
+        return S_NEG(rc);
+    int stop = 0;
+    rc = s_visit(self, txn, id, false, fn, arg, &stop);
+    s_read_end(self);
+    return S_NEG(rc);
+}
+
+int64_t queue_queued_list(queue_t *self, size_t limit, queue_dead_fn *fn, void *arg)
+{
+    if (!self || !fn)
+        return QUEUE_EINVAL;
+    MDB_txn *txn;
+    MDB_cursor *cur = NULL;
+    int rc = s_read_begin(self, &txn);
+    if (rc)
+        return S_NEG(rc);
+    int64_t n = 0;
+    if ((rc = mdb_cursor_open(txn, self->fifo, &cur)) != 0)
+        goto leave;
+    uint8_t key[8];
+    s_seq_key(self->cursor, key);
+    MDB_val k = s_val(key, 8), v;
+    char id[UTIL_ID_HEX + 1];
+    int stop = 0;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && !stop;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (limit && (size_t)n >= limit)
+            break;
+        if (v.mv_size != UTIL_ID_HEX)
+            continue;
+        memcpy(id, v.mv_data, UTIL_ID_HEX);
+        id[UTIL_ID_HEX] = 0;
+        if (s_visit(self, txn, id, false, fn, arg, &stop) == 0)
+            n++;
+    }
+    rc = rc == MDB_NOTFOUND ? 0 : rc;
+leave:
+    if (cur)
+        mdb_cursor_close(cur);
+    s_read_end(self);
+    return rc ? S_NEG(rc) : n;
+}
+
+static int s_quarantine(queue_t *self, MDB_txn *txn, void *ctx, s_delta_t *d)
+{
+    const char *reason = ctx;
+    MDB_val k = s_val(self->bad_key, 8), v;
+    int rc = mdb_get(txn, self->fifo, &k, &v);
+    if (rc == 0) {
+        if ((rc = mdb_del(txn, self->fifo, &k, NULL)) != 0)
+            return rc;
+        d->fifo--;
+        if (s_seq_from(self->bad_key) < self->cursor)
+            d->inflight--;
+    } else if (rc != MDB_NOTFOUND) {
+        return rc;
+    }
+    if (!self->bad_id[0]) {
+        /* The entry's id is unreadable: find the job whose record points at this seq (a
+           scan, but only ever for a damaged entry), so it is not left orphaned. */
+        MDB_cursor *cur;
+        if ((rc = mdb_cursor_open(txn, self->job, &cur)) != 0)
+            return rc;
+        uint64_t seq = s_seq_from(self->bad_key);
+        MDB_val jk, jv;
+        while ((rc = mdb_cursor_get(cur, &jk, &jv, MDB_NEXT)) == 0) {
+            s_rec_t rec;
+            if (jk.mv_size != UTIL_ID_HEX || jv.mv_size < sizeof rec)
+                continue;
+            memcpy(&rec, jv.mv_data, sizeof rec);
+            if (rec.state == S_STATE_QUEUED && rec.seq == seq &&
+                util_is_job_id(jk.mv_data, jk.mv_size)) {
+                memcpy(self->bad_id, jk.mv_data, UTIL_ID_HEX);
+                self->bad_id[UTIL_ID_HEX] = 0;
+                break;
+            }
+        }
+        mdb_cursor_close(cur);
+        if (rc && rc != MDB_NOTFOUND)
+            return rc;
+        if (!self->bad_id[0])
+            return 0;
+    }
+    /* The id is known: keep the job visible, in the dead-letter set with why. Its
+       article may be gone (dead-show then has no title); requeue needs the article. */
+    s_rec_t rec;
+    int grc = s_rec_get(self, txn, self->bad_id, &rec, NULL, NULL);
+    if (grc == 0 && rec.state == S_STATE_DEAD)
+        return 0;
+    MDB_val ak = s_val(self->bad_id, UTIL_ID_HEX), av;
+    if (grc == 0 && rec.seq != s_seq_from(self->bad_key) &&
+        mdb_get(txn, self->art, &ak, &av) == 0)
+        return 0;   /* a stale fifo entry of a job queued elsewhere: dropping it is enough */
+    s_rec_t dead = {.attempts = grc == 0 ? rec.attempts : self->bad_attempts,
+                    .submitted_us = grc == 0 ? rec.submitted_us : 0, .state = S_STATE_DEAD};
+    MDB_val dk = s_val(self->bad_id, UTIL_ID_HEX), dv = s_val("", 0);
+    if ((rc = mdb_put(txn, self->dead, &dk, &dv, 0)) != 0)
+        return rc;
+    d->dead++;
+    return s_rec_put(self, txn, self->bad_id, &dead, reason);
+}
+
+int queue_quarantine(queue_t *self, const char *reason, char id[UTIL_ID_HEX + 1])
+{
+    if (!self || !reason)
+        return QUEUE_EINVAL;
+    if (id)
+        id[0] = 0;
+    if (!self->bad_pending)
+        return QUEUE_ENOTFOUND;
+    self->bad_pending = false;
+    int rc = s_write(self, s_quarantine, (void *)reason);
+    if (id)
+        memcpy(id, self->bad_id, UTIL_ID_HEX + 1);
+    return rc;
+}
+
+void queue_set_map_max(queue_t *self, size_t bytes)
+{
+    self->map_max = bytes && bytes > self->map_bytes ? bytes : self->map_bytes;
 }
 
 void queue_stats(queue_t *self, queue_stats_t *out)

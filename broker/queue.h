@@ -39,6 +39,7 @@ typedef struct queue_t queue_t;
 #define QUEUE_ENOTFOUND (-3002)  /* no such job (or not in the state the call needs) */
 #define QUEUE_ECORRUPT  (-3003)  /* a stored record has an impossible size */
 #define QUEUE_EFULL     (-3004)  /* the LMDB map is full and could not grow */
+#define QUEUE_EDAMAGED  (-3005)  /* data.mdb empty, truncated, or missing where a queue was */
 
 #define QUEUE_MAX_REASON 1024    /* dead reasons are truncated to this many bytes */
 
@@ -82,8 +83,10 @@ typedef enum { QUEUE_REQUEUED = 1, QUEUE_KILLED } queue_fail_t;
 
 /* Opens (creating if needed) the queue in directory `dir` (created with its parents).
    `map_bytes` is the initial LMDB map size (0 = 1 GiB); it grows on demand. Everything
-   in flight at the last close or crash is queued again. Returns 0 and *out, or a negative
-   error (-errno, LMDB code). */
+   in flight at the last close or crash is queued again. Refuses, with QUEUE_EDAMAGED, a
+   data.mdb that is empty or shorter than its last page, or missing where a queue was
+   made before (a marker file records that), instead of starting empty. Returns 0 and
+   *out, or a negative error (-errno, LMDB code). */
 int queue_open(const char *dir, size_t map_bytes, queue_t **out);
 
 /* Closes the queue and frees it; nothing on NULL; sets *self_p = NULL. Can't fail. */
@@ -104,6 +107,13 @@ int queue_state(queue_t *self, const char *id, queue_state_t *state, uint32_t *a
    unreadable (it is skipped; call again for the one after), or a negative error. */
 int queue_next(queue_t *self, char id[UTIL_ID_HEX + 1], uint32_t *attempts,
                const void **article, size_t *len);
+
+/* Moves the entry the last queue_next skipped as QUEUE_ECORRUPT out of the way, once:
+   its fifo entry is deleted and, when its job id was readable, the job goes to the
+   dead-letter set with `reason` (so an operator sees it; its article may be lost). Fills
+   `id` with that job id or "" (may be NULL). Returns 0, QUEUE_ENOTFOUND (nothing to
+   quarantine), or a negative error (the entry stays skipped until the next open). */
+int queue_quarantine(queue_t *self, const char *reason, char id[UTIL_ID_HEX + 1]);
 
 /* The store committed these jobs: removes each from the queue (whatever its state, also
    dead) into the done set, in one durable transaction. Sets each item's `removed` and
@@ -156,6 +166,18 @@ int64_t queue_dead_list(queue_t *self, size_t limit, queue_dead_fn *fn, void *ar
 
 /* Visits one dead job like queue_dead_list. Returns 0, QUEUE_ENOTFOUND, or an error. */
 int queue_dead_get(queue_t *self, const char *id, queue_dead_fn *fn, void *arg);
+
+/* Visits job `id` in any state but done, like queue_dead_get (reason "" unless dead).
+   Returns 0, QUEUE_ENOTFOUND, or an error. */
+int queue_job_get(queue_t *self, const char *id, queue_dead_fn *fn, void *arg);
+
+/* Visits queued jobs (not in flight) in FIFO order, at most `limit` (0 = all), like
+   queue_dead_list. Returns the number visited (>= 0), or a negative error. */
+int64_t queue_queued_list(queue_t *self, size_t limit, queue_dead_fn *fn, void *arg);
+
+/* The map grows on demand up to `bytes` (0 or less than now: not past its size now);
+   beyond that writes fail with QUEUE_EFULL. Default 1 TiB. Can't fail. */
+void queue_set_map_max(queue_t *self, size_t bytes);
 
 /* Current counters. Can't fail. */
 void queue_stats(queue_t *self, queue_stats_t *out);

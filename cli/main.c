@@ -186,6 +186,7 @@ static int s_cmd_run(int argc, char **argv)
     static const struct option opts[] = {
         {"workers", required_argument, 0, 'w'}, {"data", required_argument, 0, 'd'},
         {"no-report", no_argument, 0, 'R'}, {"metrics-port", required_argument, 0, 'm'},
+        {"stall-s", required_argument, 0, 'S'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "hw:d:", opts, NULL)) != -1) {
@@ -194,6 +195,7 @@ static int s_cmd_run(int argc, char **argv)
         case 'd': cfg.data_dir = optarg; break;
         case 'R': cfg.no_report = true; break;
         case 'm': if (s_parse_uint("run", "--metrics-port", optarg, 0, 65535, &cfg.metrics_port)) return 2; break;
+        case 'S': if (s_parse_uint("run", "--stall-s", optarg, 1, 86400, &cfg.stall_s)) return 2; break;
         case 'h':
             printf("usage: crossclaim run [--workers N] [--data DIR] [--no-report] PATH...\n"
                    "\n"
@@ -206,6 +208,8 @@ static int s_cmd_run(int argc, char **argv)
                    "  -d, --data DIR       data dir (default %s)\n"
                    "      --no-report      print only the closing summary\n"
                    "      --metrics-port P serve the broker's Prometheus metrics on 127.0.0.1:P\n"
+                   "      --stall-s S      give up after S seconds without progress (default\n"
+                   "                       120), naming the jobs not done\n"
                    "\n"
                    "Exit status: 0 all went in, 3 some inputs were rejected or dead, 1 error.\n",
                    cfg.workers, DEFAULT_DATA);

@@ -104,6 +104,79 @@ static int s_broker_stats(client_t *c, s_brokerstats_t *out)
     return 0;
 }
 
+#define S_NAME_MAX 20   /* jobs named when run gives up or some are dead */
+
+/* Appends to *buf (grown) one line per job of the broker's ADMIN `verb` ("pending" or
+   "dead-list", a JSON array of flat objects): id, source, and the state and worker or
+   the dead reason, at most S_NAME_MAX. Returns how many were listed, or -1. */
+static int s_name_jobs(client_t *c, const char *verb, char **buf, size_t *len)
+{
+    char *payload = NULL;
+    char lim[16];
+    snprintf(lim, sizeof lim, "%d", S_NAME_MAX);
+    if (client_admin(c, verb, lim, &payload, 5000) != 0) {
+        free(payload);
+        return -1;
+    }
+    int n = 0;
+    bool in_str = false, esc = false;
+    int depth = 0;
+    const char *obj = NULL;
+    for (const char *p = payload; *p; p++) {
+        if (in_str) {
+            if (esc)
+                esc = false;
+            else if (*p == '\\')
+                esc = true;
+            else if (*p == '"')
+                in_str = false;
+            continue;
+        }
+        if (*p == '"')
+            in_str = true;
+        else if (*p == '{' && depth++ == 0)
+            obj = p;
+        else if (*p == '}' && --depth == 0 && obj) {
+            static const char *const keys[] = {"id", "source", "reason", "state", "worker"};
+            char *v[5];
+            size_t l[5];
+            const char *err;
+            if (jsonl_fields(obj, (size_t)(p + 1 - obj), keys, 5, v, l, &err) == 0) {
+                char line[1600];
+                int m;
+                if (v[2])
+                    m = snprintf(line, sizeof line, "  %s  %s: dead: %s\n", v[0] ? v[0] : "?",
+                                 v[1] ? v[1] : "?", v[2]);
+                else
+                    m = snprintf(line, sizeof line, "  %s  %s: %s%s%s\n", v[0] ? v[0] : "?",
+                                 v[1] ? v[1] : "?", v[3] ? v[3] : "?",
+                                 v[4] ? " on worker " : "", v[4] ? v[4] : "");
+                if (m > 0) {
+                    size_t add = (size_t)m < sizeof line ? (size_t)m : sizeof line - 1;
+                    *buf = util_realloc(*buf, *len + add + 1);
+                    memcpy(*buf + *len, line, add);
+                    *len += add;
+                    (*buf)[*len] = 0;
+                }
+                for (int i = 0; i < 5; i++)
+                    free(v[i]);
+                n++;
+            }
+            obj = NULL;
+        }
+    }
+    free(payload);
+    return n;
+}
+
+/* Prints the jobs still pending and those dead, for an operator to act on. */
+static void s_print_named(FILE *out, const char *head, const char *list, size_t len)
+{
+    if (!list || !len)
+        return;
+    fprintf(out, "%s\n%s", head, list);
+}
+
 int run_main(const run_config_t *cfg)
 {
     int exit_code = 1;
@@ -113,6 +186,9 @@ int run_main(const run_config_t *cfg)
     pid_t *workers = util_calloc(cfg->workers, sizeof *workers);
     client_t *client = NULL;
     progress_t *prog = NULL;
+    char *dead_names = NULL;       /* the dead letters, named before the broker stops */
+    size_t dead_len = 0;
+    unsigned stall_s = cfg->stall_s ? cfg->stall_s : 120;
 
     if (util_mkdirs(cfg->data_dir) != 0 || !realpath(cfg->data_dir, data)) {
         fprintf(stderr, "crossclaim: cannot create the data dir %s: %s\n", cfg->data_dir, strerror(errno));
@@ -198,10 +274,23 @@ int run_main(const run_config_t *cfg)
         if (done != last_done) {
             last_done = done;
             last_change = util_mono_us();
-        } else if (util_mono_us() - last_change > 120u * 1000000u) {
-            fprintf(stderr, "crossclaim: no progress for 2 minutes (depth %llu, in flight %llu, "
-                            "store %s); giving up\n", (unsigned long long)bs.depth,
+        } else if (util_mono_us() - last_change > (uint64_t)stall_s * 1000000u) {
+            fprintf(stderr, "crossclaim: no progress for %u s (depth %llu, in flight %llu, "
+                            "store %s); giving up\n", stall_s, (unsigned long long)bs.depth,
                     (unsigned long long)bs.inflight, bs.store ? "connected" : "not connected");
+            char *names = NULL;
+            size_t nlen = 0;
+            int np = s_name_jobs(client, "pending", &names, &nlen);
+            if (np > 0)
+                s_print_named(stderr, "crossclaim: jobs not done (crossclaim status for more):",
+                              names, nlen);
+            free(names);
+            names = NULL;
+            nlen = 0;
+            if (bs.dead && s_name_jobs(client, "dead-list", &names, &nlen) > 0)
+                s_print_named(stderr, "crossclaim: dead letters (crossclaim dead for all):",
+                              names, nlen);
+            free(names);
             goto leave;
         }
         if (zsys_interrupted)
@@ -211,6 +300,8 @@ int run_main(const run_config_t *cfg)
     uint64_t dead = bs.dead - dead0;
     progress_finish(prog, (bs.completed - completed0) + dead, want);
     progress_destroy(&prog);
+    if (dead)
+        s_name_jobs(client, "dead-list", &dead_names, &dead_len);
 
     /* Stop the pipeline: workers first, then the store, then the broker. */
     client_destroy(&client);
@@ -239,6 +330,8 @@ int run_main(const run_config_t *cfg)
            (unsigned long long)cs.sent, (unsigned long long)cs.queued,
            (unsigned long long)cs.duplicate, (unsigned long long)sr.bad, detail,
            (unsigned long long)dead, data);
+    if (dead)
+        s_print_named(stdout, "dead letters (crossclaim dead for all):", dead_names, dead_len);
     exit_code = (sr.bad || dead) ? 3 : 0;
 
 leave:
@@ -252,5 +345,6 @@ leave:
     if (broker > 0)
         run_stop(broker, 5000);
     free(workers);
+    free(dead_names);
     return exit_code;
 }

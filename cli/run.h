@@ -16,6 +16,7 @@ typedef struct {
     bool quiet;               /* no report, only the summary */
     bool no_report;
     unsigned metrics_port;    /* broker metrics (0: off) */
+    unsigned stall_s;         /* give up after this long without progress (0: 120 s) */
 } run_config_t;
 
 /* Runs the pipeline. Returns the process exit code: 0 all went in, 3 some inputs were

@@ -26,6 +26,16 @@
         FAIL       job-id, reason, permanent       worker -> broker; "1" = never retry
         COMMITTED  job-id, [job-id ...]            store -> broker, after the LMDB commit
         BYE                                        either side is leaving
+        REFUSED    job-id, reason, permanent       store -> broker: the store will not merge
+                                                   this result (it fails wire_result_check,
+                                                   or the database refused it); counts as a
+                                                   failed attempt, "1" = dead at once
+
+    Roles (STYLE.md rule 16): the broker takes RESULT and FAIL only from the worker that
+    holds the job, COMMITTED and REFUSED only from the one admitted store and only for
+    results it forwarded to that store. Frame limits: a RESULT's result-pb may be up to
+    WIRE_MAX_RESULT, every other argument up to WIRE_MAX_MESSAGE. A worker whose result is
+    over WIRE_MAX_RESULT, or fails wire_result_check, sends FAIL with the reason instead.
 
     Tags are opaque to the broker (at most WIRE_MAX_TAG bytes) and echoed back.
     Everything decoded here is outside bytes: nothing is trusted, nothing asserts. */
@@ -44,6 +54,19 @@
 #define WIRE_MAX_ARTICLE  (8u << 20)      /* largest article text accepted, bytes */
 #define WIRE_MAX_MESSAGE  (WIRE_MAX_ARTICLE + (1u << 20))  /* largest frame accepted */
 #define WIRE_MAX_RESULT   (64u << 20)     /* largest result protobuf accepted */
+#define WIRE_MAX_ITEMS    (1u << 20)      /* most entities, attributions, quantities, terms,
+                                             warnings or wire credits in one result */
+/* Most entities, attributions and quantities for `t` bytes of text: an entity needs a
+   name and a separator, an attribution a cue, a speaker or quote and spaces, a quantity a
+   digit and a separator. A 4 MiB quote-dense article has one attribution per 55 bytes. */
+#define WIRE_PER_ENTITY_MAX(t)   ((size_t)(t) / 3 + 16)
+#define WIRE_PER_ATTR_MAX(t)     ((size_t)(t) / 8 + 16)
+#define WIRE_PER_QUANTITY_MAX(t) ((size_t)(t) / 2 + 16)
+#define WIRE_MAX_SPANS    (1u << 20)      /* most entity mention spans in one result */
+#define WIRE_MAX_STRING   4096            /* longest string field of a result (a span's
+                                             text excepted: it is bounded by the article) */
+#define WIRE_MAX_KEY      1024            /* longest entity key, claim key or story term */
+#define WIRE_MAX_WHY      1024            /* longest FAIL or REFUSED reason */
 
 typedef enum {
     WIRE_SUBMIT = 1,
@@ -59,6 +82,7 @@ typedef enum {
     WIRE_FAIL,
     WIRE_COMMITTED,
     WIRE_BYE,
+    WIRE_REFUSED,       /* added after BYE: existing numbers never change */
     WIRE_CMD_COUNT
 } wire_cmd_t;
 
@@ -69,6 +93,8 @@ typedef enum {
 #define WIRE_EARG      (-1004)  /* an argument is malformed (bad job id, number, tag) */
 #define WIRE_ETOOBIG   (-1005)  /* over a size limit */
 #define WIRE_EPROTOBUF (-1006)  /* protobuf failed to unpack or lacks required fields */
+#define WIRE_ERESULT   (-1007)  /* a result unpacked but its content is out of bounds
+                                   (wire_result_check says which) */
 
 /* A decoded message. Pointers borrow from the frames decoded and stay valid only as long
    as those frames (the zmsg_t) live. */
@@ -111,9 +137,25 @@ uint8_t *wire_pack_result(const Crossclaim__Result *r, size_t *len);
 /* Unpacks with limits and checks. Returns 0 and a message the caller frees with the
    matching crossclaim__*__free_unpacked(x, NULL), or a WIRE_E* code and *out = NULL.
    Article: id must be a job id, text at most WIRE_MAX_ARTICLE, body_start <= text size.
-   Result: job_id must be a job id; every span must lie within text_bytes. */
+   Result: job_id must be a job id, an article must be there (WIRE_EPROTOBUF), and the
+   content must pass wire_result_check (WIRE_ERESULT). */
 int wire_unpack_article(const uint8_t *data, size_t len, Crossclaim__Article **out);
 int wire_unpack_result(const uint8_t *data, size_t len, Crossclaim__Result **out);
+
+/* Like wire_unpack_result, and on WIRE_ERESULT or WIRE_EPROTOBUF writes why into `why`
+   (`cap` bytes, NUL-terminated; may be NULL). */
+int wire_unpack_result_why(const uint8_t *data, size_t len, Crossclaim__Result **out,
+                           char *why, size_t cap);
+
+/* The one check of a result's content that worker, broker and store share: every span
+   within text_bytes (at most WIRE_MAX_ARTICLE); every number finite; at most
+   WIRE_MAX_ITEMS of each list, no more entities, attributions and quantities than
+   WIRE_PER_*_MAX(text_bytes), at most WIRE_MAX_SPANS mention spans and no more than
+   text_bytes + 16; keys at most WIRE_MAX_KEY
+   and other strings at most WIRE_MAX_STRING bytes. Returns 0, or WIRE_ERESULT with the
+   first problem written into `why` (`cap` bytes; may be NULL). Pure; can't crash on any
+   unpacked message. */
+int wire_result_check(const Crossclaim__Result *r, char *why, size_t cap);
 
 /* Parses a decimal unsigned argument (no sign, no spaces, at most 18 digits).
    Returns 0 or WIRE_EARG. */

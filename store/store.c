@@ -37,7 +37,8 @@ static const double s_commit_bounds[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.0
 typedef struct {
     Crossclaim__Result *r;
     char job[UTIL_ID_HEX + 1];
-    bool skip;              /* refused by the database: neither merged nor acked */
+    bool skip;              /* refused by the database: not merged; REFUSED, not acked */
+    const char *why;        /* why it was refused (static text) */
     bool same;              /* merged but changed nothing: the same result again */
 } s_item_t;
 
@@ -120,14 +121,24 @@ static int s_publish_one(void *arg, uint64_t seq, const char *topic, size_t topi
     return 0;
 }
 
+/* Tells the broker we will not merge job `job`'s result, so that it counts a failed
+   attempt with our reason instead of redelivering it forever. */
+static void s_refuse(store_t *self, const char *job, const char *why)
+{
+    wire_sendv(self->broker, NULL, WIRE_REFUSED, job, why && why[0] ? why : "refused", "0",
+               NULL);
+}
+
 static void s_ack(store_t *self)
 {
     const void *args[STORE_COMMIT_IDS];
     size_t lens[STORE_COMMIT_IDS];
     size_t n = 0;
     for (size_t i = 0; i < self->nbatch; i++) {
-        if (self->batch[i].skip)
+        if (self->batch[i].skip) {
+            s_refuse(self, self->batch[i].job, self->batch[i].why);
             continue;
+        }
         args[n] = self->batch[i].job;
         lens[n] = UTIL_ID_HEX;
         if (++n == STORE_COMMIT_IDS) {
@@ -160,6 +171,7 @@ static int s_flush(store_t *self)
             self->batch[i].same = rc == 0 && db_txn_seq(self->db) == before;
             if (rc == DB_EINPUT) {
                 self->batch[i].skip = true;
+                self->batch[i].why = db_strerror(rc);
                 self->stats.failed++;
                 util_warn("result %s refused: %s", self->batch[i].job, db_strerror(rc));
                 rc = 0;
@@ -172,6 +184,7 @@ static int s_flush(store_t *self)
             db_abort(self->db);
             if (rc == DB_ECORRUPT) {
                 self->batch[i].skip = true;
+                self->batch[i].why = db_strerror(rc);
                 self->stats.failed++;
                 util_error("result %s not merged: %s", self->batch[i].job, db_strerror(rc));
                 continue;
@@ -228,13 +241,19 @@ static void s_on_result(store_t *self, const wire_msg_t *m)
 {
     self->stats.received++;
     Crossclaim__Result *r = NULL;
-    int rc = wire_unpack_result(m->arg[1], m->arg_len[1], &r);
+    char why[WIRE_MAX_WHY], job[UTIL_ID_HEX + 1];
+    memcpy(job, m->arg[0], UTIL_ID_HEX);   /* a job id: wire_decode checked */
+    job[UTIL_ID_HEX] = 0;
+    int rc = wire_unpack_result_why(m->arg[1], m->arg_len[1], &r, why, sizeof why);
     if (rc) {
-        s_garbage(self, "RESULT", rc, m->arg[1], m->arg_len[1]);
+        s_garbage(self, "RESULT", rc, why[0] ? why : (const char *)m->arg[1],
+                  why[0] ? strlen(why) : m->arg_len[1]);
+        s_refuse(self, job, why[0] ? why : wire_strerror(rc));
         return;
     }
     if (strlen(r->job_id) != m->arg_len[0] || memcmp(r->job_id, m->arg[0], m->arg_len[0]) != 0) {
         s_garbage(self, "RESULT for another job id", WIRE_EARG, m->arg[0], m->arg_len[0]);
+        s_refuse(self, job, "result's job_id differs from the frame's");
         crossclaim__result__free_unpacked(r, NULL);
         return;
     }
@@ -243,6 +262,7 @@ static void s_on_result(store_t *self, const wire_msg_t *m)
     memcpy(it->job, m->arg[0], UTIL_ID_HEX);
     it->job[UTIL_ID_HEX] = 0;
     it->skip = false;
+    it->why = NULL;
     if (self->nbatch == 1)
         self->batch_since = util_mono_us();
 }

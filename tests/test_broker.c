@@ -714,3 +714,290 @@ Test(broker, result_with_no_store_goes_back_to_the_queue)
     zsock_destroy(&w);
     zsock_destroy(&store);
 }
+
+/* ---------------------------------------------------------------- hostile peers (issue 10) */
+
+/* Value of rejected reason `r` in the stats. */
+static long s_rejected(const char *r)
+{
+    char *j = s_admin(s_prod, "stats", NULL, NULL);
+    const char *p = strstr(j, "\"rejected\":");
+    cr_assert(p, "%s", j);
+    long v = s_json_int(p, r);
+    free(j);
+    return v;
+}
+
+static long s_rejected_wait(const char *r, long want, zsock_t **alive, int nalive)
+{
+    long v = -1;
+    for (int i = 0; i < 60; i++) {
+        if ((v = s_rejected(r)) >= want)
+            break;
+        for (int k = 0; k < nalive; k++)
+            wire_sendv(alive[k], NULL, WIRE_HB, NULL);
+        zclock_sleep(50);
+    }
+    return v;
+}
+
+static void s_send_result(zsock_t *w, const char *id, const void *res, size_t rlen)
+{
+    const void *args[2] = {id, res};
+    size_t lens[2] = {UTIL_ID_HEX, rlen};
+    cr_assert_eq(wire_send(w, NULL, WIRE_RESULT, 2, args, lens), 0);
+}
+
+/* Waits for a RESULT on the store and returns its job id (and the worker field). */
+static void s_expect_forwarded(zsock_t *store, char id[33], char *worker, size_t wcap,
+                               zsock_t **alive, int nalive)
+{
+    wire_msg_t m;
+    zmsg_t *fw = s_recv(store, &m, 4000, alive, nalive);
+    cr_assert(fw, "the store got no RESULT");
+    cr_assert_eq(m.cmd, WIRE_RESULT, "got %s", wire_cmd_name(m.cmd));
+    memcpy(id, m.arg[0], UTIL_ID_HEX);
+    id[UTIL_ID_HEX] = 0;
+    Crossclaim__Result *r = crossclaim__result__unpack(NULL, m.arg_len[1], m.arg[1]);
+    cr_assert(r);
+    snprintf(worker, wcap, "%s", r->worker);
+    crossclaim__result__free_unpacked(r, NULL);
+    zmsg_destroy(&fw);
+}
+
+static uint8_t *s_result_by(const char *id, const char *worker, size_t *len)
+{
+    Crossclaim__Result r = CROSSCLAIM__RESULT__INIT;
+    Crossclaim__Article a = CROSSCLAIM__ARTICLE__INIT;
+    a.id = (char *)id;
+    r.job_id = (char *)id;
+    r.article = &a;
+    r.worker = (char *)worker;
+    return wire_pack_result(&r, len);
+}
+
+/* Issue 10 #1: a RESULT over the frame limit used to be dropped as too_big: the job
+   waited for its deadline and the worker's credit was gone for good. */
+Test(broker, result_over_the_frame_limit_fails_the_job_and_returns_the_credit)
+{
+    zsock_t *store = s_store_up();
+    zsock_t *w = s_worker("w1", "1");
+    zsock_t *alive[2] = {store, w};
+    char a[33], b[33], c[33], got[33], wname[16];
+    s_submit_expect(s_prod, "Big", "An article whose result is huge.", "queued", a);
+    s_submit_expect(s_prod, "Next", "The article after it.", "queued", b);
+    s_submit_expect(s_prod, "Medium", "An article whose result is big but legal.", "queued", c);
+    s_expect_job(w, got, NULL, alive, 2);
+    cr_assert_str_eq(got, a);
+    size_t n = WIRE_MAX_RESULT + 1;
+    uint8_t *huge = calloc(1, n);
+    cr_assert(huge);
+    s_send_result(w, a, huge, n);
+    free(huge);
+    /* The credit came back at once (long before the 3 s deadline): the next job comes. */
+    int64_t t0 = zclock_mono();
+    s_expect_job(w, got, NULL, alive, 2);
+    cr_assert_str_eq(got, b, "the worker got its credit back");
+    cr_assert_lt(zclock_mono() - t0, 2500, "the credit came back only at the deadline");
+    cr_assert_eq(s_stat_wait(s_prod, "dead", 1, alive, 2), 1, "the job is dead");
+    bool ok;
+    char *list = s_admin(s_prod, "dead-list", NULL, &ok);
+    cr_assert(strstr(list, a) && strstr(list, "result too big"), "%s", list);
+    cr_assert(strstr(list, "\"attempts\":1"), "dead at once (the same result again): %s", list);
+    free(list);
+    cr_assert_geq(s_rejected("result_too_big"), 1);
+
+    /* A result bigger than an article but within WIRE_MAX_RESULT goes to the store. */
+    size_t rlen;
+    uint8_t *res = s_result_by(b, "w1", &rlen);
+    s_send_result(w, b, res, rlen);
+    free(res);
+    s_expect_forwarded(store, got, wname, sizeof wname, alive, 2);
+    s_expect_job(w, got, NULL, alive, 2);
+    cr_assert_str_eq(got, c);
+    Crossclaim__Result r = CROSSCLAIM__RESULT__INIT;
+    Crossclaim__Article art = CROSSCLAIM__ARTICLE__INIT;
+    art.id = c;
+    r.job_id = c;
+    r.article = &art;
+    r.worker = "w1";
+    r.n_warnings = 1;
+    char *pad = malloc(WIRE_MAX_MESSAGE + 100);
+    memset(pad, 'x', WIRE_MAX_MESSAGE + 99);
+    pad[WIRE_MAX_MESSAGE + 99] = 0;
+    r.warnings = &pad;
+    res = wire_pack_result(&r, &rlen);
+    free(pad);
+    cr_assert_gt(rlen, WIRE_MAX_MESSAGE);
+    s_send_result(w, c, res, rlen);
+    free(res);
+    s_expect_forwarded(store, got, wname, sizeof wname, alive, 2);
+    cr_assert_str_eq(got, c, "a %zu-byte result is forwarded", rlen);
+    zsock_destroy(&w);
+    zsock_destroy(&store);
+}
+
+/* Issue 10 #2: any back-end peer could say HELLO store and then COMMITTED <ids>. */
+Test(broker, second_store_is_refused_and_commits_only_what_was_sent)
+{
+    zsock_t *store = s_store_up();
+    zsock_t *w = s_worker("w1", "1");
+    zsock_t *fake = s_dealer(s_back);
+    wire_sendv(fake, NULL, WIRE_HELLO, "store", "impostor", "100", NULL);
+    zsock_t *alive[3] = {store, w, fake};
+    char a[33], b[33], got[33], wname[16];
+    s_submit_expect(s_prod, "A", "Acknowledged article one.", "queued", a);
+    s_submit_expect(s_prod, "B", "Acknowledged article two.", "queued", b);
+    s_expect_job(w, got, NULL, alive, 3);
+    cr_assert_str_eq(got, a);
+    size_t rlen;
+    uint8_t *res = s_result_by(a, "w1", &rlen);
+    s_send_result(w, a, res, rlen);
+    free(res);
+    s_expect_forwarded(store, got, wname, sizeof wname, alive, 3);
+
+    cr_assert_eq(s_rejected_wait("second_store", 1, alive, 3), 1, "second HELLO store refused");
+    char *st = s_admin(s_prod, "stats", NULL, NULL);
+    cr_assert(strstr(st, "\"store\":\"store-1\""), "the first store stays: %s", st);
+    free(st);
+    wire_sendv(fake, NULL, WIRE_COMMITTED, a, b, NULL);
+    /* The admitted store commits a job that is queued, never sent to it. */
+    wire_sendv(store, NULL, WIRE_COMMITTED, b, NULL);
+    cr_assert_geq(s_rejected_wait("not_sent_to_store", 1, alive, 3), 1);
+    cr_assert_geq(s_rejected_wait("second_store", 2, alive, 3), 2, "the impostor's COMMITTED");
+    cr_assert_eq(s_stat(s_prod, "completed"), 0, "nothing was marked done");
+    cr_assert_eq(s_stat(s_prod, "awaiting_commit"), 1);
+    /* The real commit still works, and b is still to be done (not "already known"). */
+    wire_sendv(store, NULL, WIRE_COMMITTED, a, NULL);
+    cr_assert_eq(s_stat_wait(s_prod, "completed", 1, alive, 3), 1);
+    s_expect_job(w, got, NULL, alive, 3);
+    cr_assert_str_eq(got, b);
+
+    /* When the admitted store leaves, the waiting one takes over at once. */
+    wire_sendv(store, NULL, WIRE_BYE, NULL);
+    zsock_t *alive2[2] = {w, fake};
+    bool took = false;
+    for (int i = 0; i < 60 && !took; i++) {
+        char *s2 = s_admin(s_prod, "stats", NULL, NULL);
+        took = strstr(s2, "\"store\":\"impostor\"") != NULL;
+        free(s2);
+        if (!took) {
+            wire_sendv(w, NULL, WIRE_HB, NULL);
+            wire_sendv(fake, NULL, WIRE_HB, NULL);
+            zclock_sleep(50);
+        }
+    }
+    cr_assert(took, "the candidate store was admitted when the first left");
+    res = s_result_by(b, "w1", &rlen);
+    s_send_result(w, b, res, rlen);
+    free(res);
+    s_expect_forwarded(fake, got, wname, sizeof wname, alive2, 2);
+    cr_assert_str_eq(got, b);
+    zsock_destroy(&fake);
+    zsock_destroy(&w);
+    zsock_destroy(&store);
+}
+
+/* Issue 10 #3: a worker could send RESULTs for jobs queued or held by another worker. */
+Test(broker, results_only_from_the_worker_holding_the_job)
+{
+    zsock_t *store = s_store_up();
+    zsock_t *w1 = s_worker("honest", "1");
+    char a[33], b[33], got[33], wname[16];
+    s_submit_expect(s_prod, "A", "Held by the honest worker.", "queued", a);
+    s_expect_job(w1, got, NULL, (zsock_t *[]){store, w1}, 2);
+    cr_assert_str_eq(got, a);
+    zsock_t *w2 = s_worker("forger", "0");
+    zsock_t *alive[3] = {store, w1, w2};
+    s_submit_expect(s_prod, "B", "Queued, given to nobody.", "queued", b);
+    size_t rlen;
+    uint8_t *res = s_result_by(a, "forger", &rlen);
+    s_send_result(w2, a, res, rlen);
+    free(res);
+    res = s_result_by(b, "forger", &rlen);
+    s_send_result(w2, b, res, rlen);
+    free(res);
+    wire_sendv(w2, NULL, WIRE_FAIL, a, "forged failure", "1", NULL);
+    cr_assert_eq(s_rejected_wait("not_holder", 3, alive, 3), 3, "3 forged messages refused");
+    /* The store's first RESULT is the honest worker's. */
+    res = s_result_by(a, "honest", &rlen);
+    s_send_result(w1, a, res, rlen);
+    free(res);
+    s_expect_forwarded(store, got, wname, sizeof wname, alive, 3);
+    cr_assert_str_eq(got, a);
+    cr_assert_str_eq(wname, "honest", "a forged result was forwarded");
+    cr_assert_eq(s_stat(s_prod, "awaiting_commit"), 1);
+    cr_assert_eq(s_stat(s_prod, "dead"), 0, "the forged FAIL killed nothing");
+    cr_assert_eq(s_stat(s_prod, "depth"), 0, "b went to the honest worker, not to the store");
+    zsock_destroy(&w1);
+    zsock_destroy(&w2);
+    zsock_destroy(&store);
+}
+
+/* Issue 10 #4: 4 HELLOs in 2.5 s sent 198 of 200 queued jobs to the dead set. */
+Test(broker, repeated_hello_requeues_without_attempts_and_is_limited)
+{
+    zsock_t *store = s_store_up();
+    zsock_t *w = s_worker("again", "5");
+    zsock_t *alive[2] = {store, w};
+    char ids[5][33], got[33];
+    for (int i = 0; i < 5; i++) {
+        char title[16], text[64];
+        snprintf(title, sizeof title, "H%d", i);
+        snprintf(text, sizeof text, "Article %d of a worker that repeats HELLO.", i);
+        s_submit_expect(s_prod, title, text, "queued", ids[i]);
+    }
+    for (int round = 0; round < 4; round++) {
+        for (int i = 0; i < 5; i++) {
+            int attempt;
+            s_expect_job(w, got, &attempt, alive, 2);
+            cr_assert_eq(attempt, 1, "round %d: a repeated HELLO counted a failed attempt", round);
+        }
+        if (round < 3)
+            wire_sendv(w, NULL, WIRE_HELLO, "worker", "again", "5", NULL);
+    }
+    wire_sendv(w, NULL, WIRE_HELLO, "worker", "again", "5", NULL);   /* the 4th in 10 s */
+    cr_assert_eq(s_rejected_wait("hello_flood", 1, alive, 2), 1);
+    char *st = s_admin(s_prod, "stats", NULL, NULL);
+    cr_assert_eq(s_json_int(st, "dead"), 0, "%s", st);
+    cr_assert_eq(s_json_int(st, "rehello"), 3, "%s", st);
+    cr_assert_eq(s_json_int(st, "connected_workers"), 1, "one worker, not four: %s", st);
+    cr_assert_eq(s_json_int(st, "jobs"), 5, "it still holds its 5 jobs: %s", st);
+    free(st);
+    zsock_destroy(&w);
+    zsock_destroy(&store);
+}
+
+/* Issue 10 #5: a result the store refuses used to be redelivered forever. */
+Test(broker, refused_by_the_store_ends_dead_with_the_stores_reason)
+{
+    zsock_t *store = s_store_up();
+    zsock_t *w = s_worker("w1", "1");
+    zsock_t *alive[2] = {store, w};
+    char a[33], got[33], wname[16];
+    s_submit_expect(s_prod, "Poison", "A result the store will not take.", "queued", a);
+    for (int i = 1; i <= 3; i++) {
+        int attempt;
+        s_expect_job(w, got, &attempt, alive, 2);
+        cr_assert_str_eq(got, a);
+        cr_assert_eq(attempt, i);
+        size_t rlen;
+        uint8_t *res = s_result_by(a, "w1", &rlen);
+        s_send_result(w, a, res, rlen);
+        free(res);
+        s_expect_forwarded(store, got, wname, sizeof wname, alive, 2);
+        wire_sendv(store, NULL, WIRE_REFUSED, a, "quantity 3: value not finite", "0", NULL);
+    }
+    cr_assert_eq(s_stat_wait(s_prod, "dead", 1, alive, 2), 1);
+    bool ok;
+    char *list = s_admin(s_prod, "dead-list", NULL, &ok);
+    cr_assert(strstr(list, "refused by the store store-1: quantity 3: value not finite"), "%s", list);
+    free(list);
+    cr_assert_eq(s_stat(s_prod, "store_refused"), 3);
+    /* REFUSED for a job not sent to the store is refused itself. */
+    wire_sendv(store, NULL, WIRE_REFUSED, a, "x", "1", NULL);
+    cr_assert_geq(s_rejected_wait("not_sent_to_store", 1, alive, 2), 1);
+    cr_assert_eq(s_stat(s_prod, "store_refused"), 3);
+    zsock_destroy(&w);
+    zsock_destroy(&store);
+}

@@ -7,6 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <errno.h>
+#include <lmdb.h>
+#include <sys/stat.h>
+
 #include "queue.h"
 #include "util.h"
 
@@ -320,7 +324,141 @@ Test(queue, bad_arguments_and_second_opener)
     int rc = queue_open(s_dir, 0, &other);
     cr_assert_lt(rc, 0, "a second broker on the same directory is refused");
     cr_assert_null(other);
-    cr_assert_str_neq(queue_strerror(rc), "");
+    cr_assert_str_eq(queue_strerror(rc), strerror(EBUSY));
+}
+
+/* Issue 10 #6: LMDB errors printed as "Unknown error 30793" (the range check was
+   inverted). */
+Test(queue, lmdb_errors_have_their_own_text)
+{
+    cr_assert_str_eq(queue_strerror(MDB_CORRUPTED), mdb_strerror(MDB_CORRUPTED));
+    cr_assert_str_eq(queue_strerror(MDB_MAP_FULL), mdb_strerror(MDB_MAP_FULL));
+    cr_assert_str_eq(queue_strerror(MDB_KEYEXIST), mdb_strerror(MDB_KEYEXIST));
+    cr_assert_str_eq(queue_strerror(MDB_BAD_DBI), mdb_strerror(MDB_BAD_DBI));
+    cr_assert_null(strstr(queue_strerror(MDB_CORRUPTED), "Unknown error"));
+    cr_assert_str_eq(queue_strerror(-ENOSPC), strerror(ENOSPC));
+}
+
+static void s_data_path(char *out, size_t cap)
+{
+    snprintf(out, cap, "%s/data.mdb", s_dir);
+}
+
+/* Issue 10 #6: truncated to 0 the queue started empty, 1,000 acknowledged jobs gone;
+   truncated to half it gave SIGBUS. Both are refused at open now, as is a missing file
+   where a queue was. */
+Test(queue, empty_truncated_or_missing_file_is_refused_not_recreated)
+{
+    enum { N = 400 };
+    static job_t jobs[N];
+    static char big[4096];
+    memset(big, 'x', sizeof big - 1);
+    for (int i = 0; i < N; i++) {
+        s_job(&jobs[i], i);
+        queue_item_t it = {.id = jobs[i].id, .article = big, .len = sizeof big - 1};
+        CHECK(queue_put_batch(s_q, &it, 1));
+    }
+    queue_destroy(&s_q);
+    char path[300];
+    s_data_path(path, sizeof path);
+    struct stat sb;
+    cr_assert_eq(stat(path, &sb), 0);
+    cr_assert_gt(sb.st_size, 1 << 20);
+    char copy[800];
+    snprintf(copy, sizeof copy, "cp '%s' '%s.keep'", path, path);
+    cr_assert_eq(system(copy), 0);
+
+    cr_assert_eq(truncate(path, sb.st_size / 2), 0);
+    int rc = queue_open(s_dir, 0, &s_q);
+    cr_assert_eq(rc, QUEUE_EDAMAGED, "half a file: %d %s", rc, queue_strerror(rc));
+    cr_assert_null(s_q);
+
+    cr_assert_eq(truncate(path, 0), 0);
+    rc = queue_open(s_dir, 0, &s_q);
+    cr_assert_eq(rc, QUEUE_EDAMAGED, "an empty file: %d %s", rc, queue_strerror(rc));
+    cr_assert_null(s_q);
+    cr_assert_eq(stat(path, &sb), 0);
+    cr_assert_eq(sb.st_size, 0, "the empty file was not recreated");
+
+    cr_assert_eq(unlink(path), 0);
+    rc = queue_open(s_dir, 0, &s_q);
+    cr_assert_eq(rc, QUEUE_EDAMAGED, "a missing file where a queue was: %d", rc);
+
+    /* Restored, it opens with every job. */
+    snprintf(copy, sizeof copy, "mv '%s.keep' '%s'", path, path);
+    cr_assert_eq(system(copy), 0);
+    CHECK(queue_open(s_dir, 0, &s_q));
+    queue_stats_t qs;
+    queue_stats(s_q, &qs);
+    cr_assert_eq(qs.queued, N);
+}
+
+/* Issue 10 #6: a damaged record looped "skipped a corrupt job record" forever. Each is
+   now skipped once and quarantined: dead-lettered when its id is readable. */
+Test(queue, corrupt_records_are_skipped_once_and_quarantined)
+{
+    job_t jobs[5];
+    for (int i = 0; i < 5; i++) {
+        s_job(&jobs[i], i);
+        cr_assert(s_put(&jobs[i]));
+    }
+    queue_destroy(&s_q);
+    /* Damage two records with LMDB itself: fifo entry 2 holds 5 bytes instead of an id,
+       and job 4 has lost its article. */
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi fifo, art;
+    cr_assert_eq(mdb_env_create(&env), 0);
+    mdb_env_set_maxdbs(env, 8);
+    cr_assert_eq(mdb_env_open(env, s_dir, 0, 0600), 0);
+    cr_assert_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
+    cr_assert_eq(mdb_dbi_open(txn, "fifo", 0, &fifo), 0);
+    cr_assert_eq(mdb_dbi_open(txn, "art", 0, &art), 0);
+    uint8_t key[8] = {0, 0, 0, 0, 0, 0, 0, 2};
+    MDB_val k = {8, key}, v = {5, "short"};
+    cr_assert_eq(mdb_put(txn, fifo, &k, &v, 0), 0);
+    MDB_val ak = {UTIL_ID_HEX, jobs[3].id};
+    cr_assert_eq(mdb_del(txn, art, &ak, NULL), 0);
+    cr_assert_eq(mdb_txn_commit(txn), 0);
+    mdb_env_close(env);
+
+    CHECK(queue_open(s_dir, 0, &s_q));
+    char id[UTIL_ID_HEX + 1], qid[UTIL_ID_HEX + 1];
+    uint32_t att;
+    const void *a;
+    size_t len;
+    int got = 0, bad = 0, calls = 0, rc;
+    while ((rc = queue_next(s_q, id, &att, &a, &len)) != 0) {
+        cr_assert_lt(++calls, 20, "queue_next loops on a corrupt record");
+        if (rc == QUEUE_ECORRUPT) {
+            bad++;
+            CHECK(queue_quarantine(s_q, "corrupt", qid));
+            cr_assert_eq(queue_quarantine(s_q, "corrupt", qid), QUEUE_ENOTFOUND, "once");
+            continue;
+        }
+        CHECK(rc);
+        got++;
+    }
+    cr_assert_eq(got, 3);
+    cr_assert_eq(bad, 2);
+    queue_stats_t qs;
+    queue_stats(s_q, &qs);
+    cr_assert_eq(qs.dead, 2, "both jobs are dead-lettered, none left orphaned");
+    cr_assert_eq(qs.inflight, 3);
+    cr_assert_eq(s_state(jobs[3].id, NULL), QUEUE_DEAD);
+    cr_assert_eq(s_state(jobs[1].id, NULL), QUEUE_DEAD,
+                 "the job behind the unreadable fifo entry is dead-lettered, not orphaned");
+    /* Reopened: quarantined records are not met again. */
+    s_reopen();
+    got = bad = 0;
+    while ((rc = queue_next(s_q, id, &att, &a, &len)) != 0) {
+        if (rc == QUEUE_ECORRUPT)
+            bad++;
+        else
+            got++;
+    }
+    cr_assert_eq(bad, 0);
+    cr_assert_eq(got, 3);
 }
 
 Test(queue, fail_batch_is_one_transaction_for_many_jobs)

@@ -242,6 +242,18 @@ Test(store, garbage_survived)
     pb = make_result("z", "o1", 2, 4, good[0], &len);
     send_result(id, good[0], pb, len);
     free(pb);
+    /* The two results for a real job id are REFUSED with a reason, so the broker counts
+       an attempt instead of redelivering them forever (issue 10 #5). */
+    for (int k = 0; k < 2; k++) {
+        zmsg_t *msg;
+        wire_msg_t m;
+        zframe_t *from = recv_cmd(&msg, &m);
+        zframe_destroy(&from);
+        cr_assert_eq(m.cmd, WIRE_REFUSED, "got %s", wire_cmd_name(m.cmd));
+        cr_assert(m.arg_len[0] == UTIL_ID_HEX && memcmp(m.arg[0], job, UTIL_ID_HEX) == 0);
+        cr_assert_gt(m.arg_len[1], 0, "REFUSED carries a reason");
+        zmsg_destroy(&msg);
+    }
     expect_committed(good, 1);
     cr_expect(alive(), "the store survived garbage");
     zframe_destroy(&id);

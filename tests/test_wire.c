@@ -1,6 +1,7 @@
 /*  Tests for proto/wire (frame decoding, bounded protobuf unpacking), proto/json and
     proto/util (job ids). */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <string.h>
 #include "wire.h"
 #include "json.h"
@@ -125,8 +126,119 @@ Test(wire, result_spans_must_lie_inside_the_text)
     free(buf);
     r.text_bytes = 5;
     buf = wire_pack_result(&r, &len);
-    cr_assert_eq(wire_unpack_result(buf, len, &out), WIRE_EPROTOBUF, "span past the text");
+    cr_assert_eq(wire_unpack_result(buf, len, &out), WIRE_ERESULT, "span past the text");
     free(buf);
+}
+
+/* The crafted results of issue 10: NaN values, 5,000-byte keys and 100k entities from one
+   article are refused by the one shared check, with a reason. */
+Test(wire, crafted_results_are_refused_with_a_reason)
+{
+    Crossclaim__Article meta = CROSSCLAIM__ARTICLE__INIT;
+    meta.id = (char *)ID;
+    Crossclaim__Quantity q = CROSSCLAIM__QUANTITY__INIT;
+    q.value = 7;
+    q.low = q.high = 7;
+    q.key = "|soldier|||killed||";
+    Crossclaim__Quantity *qs[] = {&q};
+    Crossclaim__Result r = CROSSCLAIM__RESULT__INIT;
+    r.job_id = (char *)ID;
+    r.article = &meta;
+    r.quantities = qs;
+    r.n_quantities = 1;
+    r.text_bytes = 1000;
+    char why[256];
+    CHECK(wire_result_check(&r, why, sizeof why));
+
+    q.value = NAN;
+    cr_assert_eq(wire_result_check(&r, why, sizeof why), WIRE_ERESULT);
+    cr_assert(strstr(why, "finite"), "%s", why);
+    size_t len;
+    uint8_t *buf = wire_pack_result(&r, &len);
+    Crossclaim__Result *out = NULL;
+    cr_assert_eq(wire_unpack_result_why(buf, len, &out, why, sizeof why), WIRE_ERESULT);
+    cr_assert_null(out);
+    cr_assert(strstr(why, "quantity 0"), "%s", why);
+    free(buf);
+    q.value = 7;
+    q.high = INFINITY;
+    cr_assert_eq(wire_result_check(&r, NULL, 0), WIRE_ERESULT, "an infinite bound");
+    q.high = 7;
+
+    char *longkey = malloc(5001);
+    memset(longkey, 'k', 5000);
+    longkey[5000] = 0;
+    q.key = longkey;
+    cr_assert_eq(wire_result_check(&r, why, sizeof why), WIRE_ERESULT);
+    cr_assert(strstr(why, "key"), "%s", why);
+    q.key = "k";
+    Crossclaim__Entity e = CROSSCLAIM__ENTITY__INIT;
+    e.key = longkey;
+    Crossclaim__Entity *ep[] = {&e};
+    r.entities = ep;
+    r.n_entities = 1;
+    cr_assert_eq(wire_result_check(&r, why, sizeof why), WIRE_ERESULT, "5,000-byte entity key");
+    e.key = "per:x";
+    CHECK(wire_result_check(&r, why, sizeof why));
+    free(longkey);
+
+    size_t n = 100000;
+    Crossclaim__Entity *ents = calloc(n, sizeof *ents);
+    Crossclaim__Entity **entp = calloc(n, sizeof *entp);
+    for (size_t i = 0; i < n; i++) {
+        crossclaim__entity__init(&ents[i]);
+        ents[i].key = "per:x";
+        entp[i] = &ents[i];
+    }
+    r.entities = entp;
+    r.n_entities = n;
+    r.text_bytes = WIRE_MAX_ARTICLE;
+    CHECK(wire_result_check(&r, why, sizeof why));   /* 100k in 8 MiB is plausible */
+    r.text_bytes = 5000;
+    cr_assert_eq(wire_result_check(&r, why, sizeof why), WIRE_ERESULT,
+                 "100k entities from a 5,000-byte article");
+    cr_assert(strstr(why, "too many items for 5000 bytes"), "%s", why);
+    r.n_entities = (size_t)WIRE_MAX_ITEMS + 1;
+    r.text_bytes = WIRE_MAX_ARTICLE;
+    cr_assert_eq(wire_result_check(&r, NULL, 0), WIRE_ERESULT, "over the absolute cap");
+    free(ents);
+    free(entp);
+}
+
+Test(wire, result_frames_have_their_own_limit_and_refused_decodes)
+{
+    static const char *const cmd = "RESULT";
+    size_t big = WIRE_MAX_MESSAGE + 1;
+    uint8_t *blob = calloc(1, WIRE_MAX_RESULT + 1);
+    const uint8_t *frames[4] = {(const uint8_t *)"CC1", (const uint8_t *)cmd,
+                                (const uint8_t *)ID, blob};
+    size_t sizes[4] = {3, strlen(cmd), strlen(ID), big};
+    wire_msg_t m;
+    CHECK(wire_decode(frames, sizes, 4, &m));
+    sizes[3] = WIRE_MAX_RESULT + 1;
+    cr_assert_eq(wire_decode(frames, sizes, 4, &m), WIRE_ETOOBIG);
+    /* Every other argument keeps the message limit. */
+    frames[1] = (const uint8_t *)"SUBMIT";
+    sizes[1] = 6;
+    frames[2] = (const uint8_t *)"t";
+    sizes[2] = 1;
+    sizes[3] = big;
+    cr_assert_eq(wire_decode(frames, sizes, 4, &m), WIRE_ETOOBIG);
+    free(blob);
+
+    const uint8_t *rf[5] = {(const uint8_t *)"CC1", (const uint8_t *)"REFUSED",
+                            (const uint8_t *)ID, (const uint8_t *)"bad key", (const uint8_t *)"0"};
+    size_t rs[5] = {3, 7, strlen(ID), 7, 1};
+    CHECK(wire_decode(rf, rs, 5, &m));
+    cr_assert_eq(m.cmd, WIRE_REFUSED);
+    rf[4] = (const uint8_t *)"2";
+    cr_assert_eq(wire_decode(rf, rs, 5, &m), WIRE_EARG, "permanent is 0 or 1");
+    rf[4] = (const uint8_t *)"1";
+    rf[2] = (const uint8_t *)"not-an-id";
+    rs[2] = 9;
+    cr_assert_eq(wire_decode(rf, rs, 5, &m), WIRE_EARG);
+    cr_assert_str_eq(wire_cmd_name(WIRE_REFUSED), "REFUSED");
+    cr_assert_eq(WIRE_BYE, 13, "existing command numbers never change");
 }
 
 Test(util, job_id_is_a_hash_of_title_and_text)

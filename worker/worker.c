@@ -8,6 +8,7 @@
 
 #include <czmq.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -256,6 +257,23 @@ static void s_do_job(zsock_t *sock, extract_t *ex, const wire_msg_t *m, uint64_t
         wire_sendv(sock, NULL, WIRE_FAIL, id, reason, "1", NULL);
     } else {
         res.job_id = id;
+        /* A result the broker or the store would refuse is a failure with the reason, now:
+           sent anyway it would be dropped, and the job would wait for its deadline. The
+           same article gives the same result, so it is permanent. */
+        char why[WIRE_MAX_WHY] = "", check[WIRE_MAX_WHY - 32];
+        size_t need = crossclaim__result__get_packed_size(&res);
+        if (need > WIRE_MAX_RESULT)
+            snprintf(why, sizeof why, "result too big: %zu bytes, over the %u MiB limit", need,
+                     WIRE_MAX_RESULT >> 20);
+        else if (wire_result_check(&res, check, sizeof check) != 0)
+            snprintf(why, sizeof why, "result out of bounds: %s", check);
+        if (why[0]) {
+            util_warn("job %s (%s): %s", id, article->source, why);
+            wire_sendv(sock, NULL, WIRE_FAIL, id, why, "1", NULL);
+            worker_result_clear(&res);
+            crossclaim__article__free_unpacked(article, NULL);
+            return;
+        }
         size_t len;
         uint8_t *buf = wire_pack_result(&res, &len);
         const void *args[2] = {id, buf};
