@@ -135,6 +135,18 @@ static void s_file(s_tool_t *t, const char *path)
     for (size_t i = 0; i < r.n_warnings; i++)
         json_str(j, r.warnings[i]);
     json_arr_end(j);
+    json_key(j, "wire");
+    json_arr_begin(j);
+    for (size_t i = 0; i < r.n_wire; i++)
+        json_str(j, r.wire[i]);
+    json_arr_end(j);
+    json_key(j, "terms");
+    json_obj_begin(j);
+    for (size_t i = 0; i < r.n_terms; i++) {
+        json_key(j, r.terms[i].term);
+        json_num(j, r.terms[i].weight);
+    }
+    json_obj_end(j);
     json_obj_end(j);
     s_flush(t);
     for (size_t i = 0; i < r.n_attrs; i++) {
