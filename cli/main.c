@@ -342,7 +342,8 @@ static int s_cmd_export(int argc, char **argv)
             else if (!strcmp(optarg, "quantity")) what = DB_QUANTITIES;
             else if (!strcmp(optarg, "entity")) what = DB_ENTITIES;
             else if (!strcmp(optarg, "xref")) what = DB_XREFS;
-            else return s_bad_usage("export", "--type is one of article, attribution, quantity, entity, xref");
+            else if (!strcmp(optarg, "story")) what = DB_STORIES;
+            else return s_bad_usage("export", "--type is one of article, attribution, quantity, entity, xref, story");
             break;
         case 'h':
             printf("usage: crossclaim export [--data DIR] [--type TYPE]\n"
@@ -399,6 +400,10 @@ static int s_query_offline(const char *data, const char *verb, const char *arg, 
     int rc;
     if (!strcmp(verb, "CONFLICTS")) {
         rc = db_dump(db, DB_CONFLICTS, NULL, s_write_line, stdout);
+    } else if (!strcmp(verb, "STORIES")) {
+        rc = db_dump(db, DB_STORIES, NULL, s_write_line, stdout);
+    } else if (!strcmp(verb, "STORY")) {
+        rc = db_dump_story(db, arg, NULL, s_write_line, stdout);
     } else if (!strcmp(verb, "SINCE")) {
         uint64_t first = 0;
         json_t *j = json_new();
@@ -469,6 +474,7 @@ static int s_cmd_query(int argc, char **argv)
         {"data", required_argument, 0, 'd'}, {"query", required_argument, 0, 'Q'},
         {"entity", required_argument, 0, 'e'}, {"key", required_argument, 0, 'k'},
         {"article", required_argument, 0, 'a'}, {"conflicts", no_argument, 0, 'c'},
+        {"stories", no_argument, 0, 'S'}, {"story", required_argument, 0, 'y'},
         {"since", required_argument, 0, 's'}, {"stats", no_argument, 0, 'T'},
         {"offline", no_argument, 0, 'o'}, {"timeout", required_argument, 0, 't'},
         {"help", no_argument, 0, 'h'}, S_AUTH_OPTIONS, {0, 0, 0, 0}};
@@ -482,6 +488,8 @@ static int s_cmd_query(int argc, char **argv)
         case 'k': verb = "XREF"; arg = optarg; asked++; break;
         case 'a': verb = "ARTICLE"; arg = optarg; asked++; break;
         case 'c': verb = "CONFLICTS"; asked++; break;
+        case 'S': verb = "STORIES"; asked++; break;
+        case 'y': verb = "STORY"; arg = optarg; asked++; break;
         case 'T': verb = "STATS"; asked++; break;
         case 's': {
             char *end;
@@ -501,9 +509,12 @@ static int s_cmd_query(int argc, char **argv)
                    "Asks the running store (its query socket) and prints JSON Lines. WHAT is one of:\n"
                    "\n"
                    "  -e, --entity KEY   the entity record with that key (e.g. per:erdogan)\n"
-                   "  -k, --key KEY      the cross-reference cluster of that claim key\n"
+                   "  -k, --key KEY      the cross-reference of that key (STORY/FRAME), or the\n"
+                   "                     first one with that frame key (f|unit|what|whose|...)\n"
                    "  -a, --article ID   the article record with that id\n"
-                   "  -c, --conflicts    every cluster whose status is conflict\n"
+                   "  -c, --conflicts    every cross-reference whose status is conflict\n"
+                   "      --stories      every story (the articles about one event)\n"
+                   "      --story ID     one story: its record, its articles and its cross-references\n"
                    "  -s, --since SEQ    the feed's updates after SEQ, one line each as\n"
                    "                     'crossclaim watch' prints them (the store keeps the last %d)\n"
                    "      --stats        the database counts and the store's counters\n"
@@ -525,7 +536,7 @@ static int s_cmd_query(int argc, char **argv)
     }
     if (asked != 1)
         return s_bad_usage("query", "give exactly one of --entity, --key, --article, --conflicts, "
-                                    "--since, --stats");
+                                    "--stories, --story, --since, --stats");
     if (optind < argc)
         return s_bad_usage("query", "takes no PATH");
     if (offline)
@@ -552,8 +563,8 @@ static int s_cmd_query(int argc, char **argv)
     int rc;
     json_t *j = json_new();
     char *payload = NULL;
-    if (!strcmp(verb, "CONFLICTS"))
-        rc = storeq_stream(q, "CONFLICTS", NULL, s_print_line, NULL, NULL, NULL);
+    if (!strcmp(verb, "CONFLICTS") || !strcmp(verb, "STORIES") || !strcmp(verb, "STORY"))
+        rc = storeq_stream(q, verb, arg, s_print_line, NULL, NULL, NULL);
     else if (!strcmp(verb, "SINCE"))
         rc = storeq_since(q, since, s_print_update, j, NULL);
     else if ((rc = storeq_get(q, verb, arg, &payload)) == 0)
@@ -569,7 +580,7 @@ static int s_cmd_query(int argc, char **argv)
     } else if (rc == STOREQ_ENOTFOUND) {
         fprintf(stderr, "crossclaim query: no such %s '%s'\n",
                 !strcmp(verb, "ENTITY") ? "entity" : !strcmp(verb, "XREF") ? "claim key"
-                                                                          : "article", arg);
+                : !strcmp(verb, "STORY") ? "story" : "article", arg);
         code = 4;
     } else if (rc == STOREQ_EGAP) {
         fprintf(stderr, "crossclaim query: the store no longer keeps the updates after %llu; "

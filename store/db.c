@@ -62,6 +62,8 @@ struct db_t {
     const char *const *prefixes; /* topic filter of the walk in progress, or NULL: all */
     size_t nprefixes;
     char keybuf[DB_MAX_KEY + 1]; /* database key of an over-long claim or entity key */
+    char **gone;            /* stories a merge emptied by joining them to another (arena) */
+    size_t n_gone;
 };
 
 /* One claim or entity key touched by a merge: from the old result (sign -1) or the new. */
@@ -1225,6 +1227,11 @@ static int s_rekey(db_t *self, const char *from, const char *to)
     char **ids;
     size_t n;
     int rc = s_members(self, self->txn, from, &ids, &n);
+    char **gone = s_alloc(self, (self->n_gone + 1) * sizeof *gone);
+    if (self->n_gone)
+        memcpy(gone, self->gone, self->n_gone * sizeof *gone);
+    gone[self->n_gone++] = s_strndup(self, from, UTIL_ID_HEX);
+    self->gone = gone;
     for (size_t i = 0; !rc && i < n; i++) {
         Crossclaim__Result *r;
         if ((rc = s_load(self, self->txn, ids[i], &r)) != 0 || !r)
@@ -1437,6 +1444,8 @@ static size_t s_pack_result(db_t *self, const Crossclaim__Result *r)
     return n;
 }
 
+static int s_story_announce(db_t *self, const char *story);
+
 int db_merge(db_t *self, const Crossclaim__Result *r)
 {
     if (!self || !r)
@@ -1449,6 +1458,8 @@ int db_merge(db_t *self, const Crossclaim__Result *r)
     if (!id)
         return DB_EINPUT;
     s_arena_reset(&self->arena);
+    self->gone = NULL;
+    self->n_gone = 0;
 
     MDB_val k = {UTIL_ID_HEX, (void *)id}, v;
     Crossclaim__Result *old = NULL;
@@ -1512,7 +1523,13 @@ int db_merge(db_t *self, const Crossclaim__Result *r)
     s_article_line(self->json, id, &rec, story);
     size_t tlen;
     const char *topic = s_topic(self, "article.", id, "", "", &tlen);
-    return s_feed_put(self, "article", id, topic, tlen, NULL);
+    if ((rc = s_feed_put(self, "article", id, topic, tlen, NULL)) != 0)
+        return rc;
+    for (size_t i = 0; i < self->n_gone && !rc; i++)
+        rc = s_story_announce(self, self->gone[i]);
+    if (!rc && old_story && strcmp(old_story, story) != 0)
+        rc = s_story_announce(self, old_story);
+    return rc ? rc : s_story_announce(self, story);
 }
 
 /* ---------------------------------------------------------------- reading */
@@ -1806,6 +1823,105 @@ static int s_walk_stories(db_t *self, MDB_txn *txn, db_line_fn *fn, void *arg)
     }
     mdb_cursor_close(c);
     return rc == MDB_NOTFOUND ? 0 : s_mdb(rc);
+}
+
+/* Announces story `story` on the feed (topic "story.<id>"): its record, or a delete
+   ("story.deleted.<id>") when no article is left in it. Reads its members: a cost in
+   proportion to the story's size. */
+static int s_story_announce(db_t *self, const char *story)
+{
+    char **ids;
+    size_t n, tlen;
+    int rc = s_members(self, self->txn, story, &ids, &n);
+    if (rc)
+        return rc;
+    json_reset(self->json);
+    const char *topic;
+    if (n == 0) {
+        json_obj_begin(self->json);
+        json_key(self->json, "type");
+        json_str(self->json, "story");
+        json_key(self->json, "id");
+        json_str(self->json, story);
+        json_key(self->json, "deleted");
+        json_bool(self->json, true);
+        json_key(self->json, "articles");
+        json_int(self->json, 0);
+        json_obj_end(self->json);
+        json_newline(self->json);
+        topic = s_topic(self, "story.deleted.", story, "", "", &tlen);
+    } else {
+        if ((rc = s_story_line(self, self->txn, story, self->json)) != 0)
+            return rc;
+        topic = s_topic(self, "story.", story, "", "", &tlen);
+    }
+    return s_feed_put(self, "story", story, topic, tlen, NULL);
+}
+
+int db_dump_story(db_t *self, const char *id, uint64_t *seq, db_line_fn *fn, void *arg)
+{
+    if (!self || !id || !fn)
+        return -EINVAL;
+    if (!util_is_job_id(id, strlen(id)))
+        return DB_ENOTFOUND;
+    MDB_txn *txn;
+    int rc = s_rtxn(self, &txn);
+    if (rc)
+        return rc;
+    if (seq)
+        *seq = s_meta_get(txn, self->meta, "seq");
+    s_arena_reset(&self->arena);
+    char **ids;
+    size_t n;
+    if ((rc = s_members(self, txn, id, &ids, &n)) != 0 || n == 0) {
+        mdb_txn_abort(txn);
+        return rc ? rc : DB_ENOTFOUND;
+    }
+    json_reset(self->json);
+    if ((rc = s_story_line(self, txn, id, self->json)) == 0)
+        rc = s_emit(self, fn, arg);
+    /* s_story_line used the arena: list the members again for their lines */
+    for (size_t i = 0; !rc && i < n; i++) {
+        s_arena_reset(&self->arena);
+        char **again;
+        size_t m;
+        if ((rc = s_members(self, txn, id, &again, &m)) != 0 || i >= m)
+            break;
+        Crossclaim__Result *r;
+        if ((rc = s_load(self, txn, again[i], &r)) != 0 || !r)
+            break;
+        json_reset(self->json);
+        s_article_line(self->json, again[i], r, id);
+        rc = s_emit(self, fn, arg);
+    }
+    MDB_cursor *c = NULL;
+    if (!rc && (rc = mdb_cursor_open(txn, self->xrefs, &c)) == 0) {
+        char pre[UTIL_ID_HEX + 1];
+        memcpy(pre, id, UTIL_ID_HEX);
+        pre[UTIL_ID_HEX] = '/';
+        MDB_val k = {sizeof pre, pre}, v;
+        MDB_cursor_op op = MDB_SET_RANGE;
+        while ((rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
+            op = MDB_NEXT;
+            if (k.mv_size < sizeof pre || memcmp(k.mv_data, pre, sizeof pre) != 0)
+                break;
+            s_arena_reset(&self->arena);
+            Crossclaim__Xref *x = crossclaim__xref__unpack(&self->pba, v.mv_size, v.mv_data);
+            if (!x) {
+                rc = DB_ECORRUPT;
+                break;
+            }
+            json_reset(self->json);
+            s_xref_line(self->json, x);
+            if ((rc = s_emit(self, fn, arg)) != 0)
+                break;
+        }
+        if (rc == MDB_NOTFOUND)
+            rc = 0;
+        mdb_cursor_close(c);
+    }
+    mdb_txn_abort(txn);
+    return s_mdb(rc);
 }
 
 int db_story_json(db_t *self, const char *id, json_t *out)

@@ -125,6 +125,10 @@ int db_dump(db_t *self, unsigned what, uint64_t *seq, db_line_fn *fn, void *arg)
 int db_dump_topics(db_t *self, const char *const *prefixes, size_t n, uint64_t *seq,
                    db_line_fn *fn, void *arg);
 
+/* Walks one story as export lines: its story record, its articles, then its xrefs, from
+   one read snapshot. Returns as db_dump, or DB_ENOTFOUND when there is no such story. */
+int db_dump_story(db_t *self, const char *id, uint64_t *seq, db_line_fn *fn, void *arg);
+
 /* The JSON Lines export (DESIGN.md "Contracts") to `out`. Returns 0, -errno on a write
    error, DB_ECORRUPT or an LMDB error. */
 int db_export(db_t *self, FILE *out);

@@ -358,6 +358,7 @@ static int s_what(char *buf, unsigned *what, const char **prefixes, size_t *n)
         {"article", DB_ARTICLES, "article."}, {"attribution", DB_ATTRIBUTIONS, NULL},
         {"quantity", DB_QUANTITIES, NULL}, {"entity", DB_ENTITIES, "entity."},
         {"xref", DB_XREFS, "xref."}, {"conflict", DB_CONFLICTS, "xref.conflict."},
+        {"story", DB_STORIES, "story."},
         {"all", DB_ALL, ""}};
     size_t nnames = sizeof names / sizeof *names;
     *what = 0;
@@ -385,6 +386,25 @@ static int s_what(char *buf, unsigned *what, const char **prefixes, size_t *n)
         if (!prefixes[i])
             return -1;
     return 0;
+}
+
+/* Streams one story: its record, articles and xrefs (db_dump_story). */
+static void s_stream_story(store_t *self, const char *id)
+{
+    uint64_t seq = 0;
+    self->chunk_len = 0;
+    self->chunk_records = 0;
+    int rc = db_dump_story(self->db, id, &seq, s_chunk_line, self);
+    if (rc) {
+        self->chunk_len = 0;
+        s_reply_str(self, "ERR", db_strerror(rc), NULL);
+        return;
+    }
+    s_chunk_send(self);
+    char a[24], b[24];
+    snprintf(a, sizeof a, "%" PRIu64, seq);
+    snprintf(b, sizeof b, "%" PRIu64, self->chunk_records);
+    s_reply_str(self, "END", a, b);
 }
 
 static void s_stream(store_t *self, const char *arg)
@@ -537,6 +557,10 @@ static void s_on_query(store_t *self, zmsg_t *msg)
         s_stream(self, a ? arg : NULL);
     else if (strcmp(verb, "CONFLICTS") == 0)
         s_stream(self, "conflict");
+    else if (strcmp(verb, "STORIES") == 0)
+        s_stream(self, "story");
+    else if (strcmp(verb, "STORY") == 0 && a)
+        s_stream_story(self, arg);
     else if (strcmp(verb, "XREF") == 0 && a)
         s_lookup(self, db_xref_json, arg);
     else if (strcmp(verb, "ENTITY") == 0 && a)
@@ -546,8 +570,8 @@ static void s_on_query(store_t *self, zmsg_t *msg)
     else if (strcmp(verb, "SINCE") == 0 && a)
         s_since(self, arg);
     else
-        s_reply_str(self, "ERR", "unknown query (STATS, SNAPSHOT, EXPORT, CONFLICTS, XREF, "
-                    "ENTITY, ARTICLE, SINCE)", NULL);
+        s_reply_str(self, "ERR", "unknown query (STATS, SNAPSHOT, EXPORT, CONFLICTS, STORIES, "
+                    "STORY, XREF, ENTITY, ARTICLE, SINCE)", NULL);
 leave:
     zframe_destroy(&self->reply_id);
 }
