@@ -2170,8 +2170,9 @@ static void s_report_claims(db_t *self, MDB_txn *txn, FILE *out, const Crossclai
             if (r && r->article && !s_empty(r->article->source))
                 source = r->article->source;
         }
-        fprintf(out, "    %-10.10g%s %-40s %-16s \"%s\"\n", c->value, c->approx ? "~" : " ",
-                source, s_empty(c->outlet) ? "-" : c->outlet, c->text);
+        const char *said = c->sentence && !s_empty(c->sentence->text) ? c->sentence->text : c->text;
+        fprintf(out, "    %-10.10g%s %-40s %-16s \"%.200s\"\n", c->value, c->approx ? "~" : " ",
+                source, s_empty(c->outlet) ? "-" : c->outlet, said);
     }
 }
 
@@ -2206,6 +2207,7 @@ int db_report(db_t *self, FILE *out)
         if ((rc = mdb_cursor_open(txn, self->xrefs, &c)) != 0)
             goto leave;
         size_t shown = 0;
+        char last_story[UTIL_ID_HEX + 1] = "";
         MDB_cursor_op op = MDB_FIRST;
         while ((rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
             op = MDB_NEXT;
@@ -2222,7 +2224,20 @@ int db_report(db_t *self, FILE *out)
                 continue;
             }
             shown++;
-            fprintf(out, "  %s  (%u sources)\n", x->key, x->sources);
+            /* xref keys begin with their story's id, so a story's facts come together */
+            if (!s_empty(x->story) && strcmp(x->story, last_story) != 0) {
+                snprintf(last_story, sizeof last_story, "%s", x->story);
+                char **ids;
+                size_t n = 0;
+                Crossclaim__Result *first = NULL;
+                if (s_members(self, txn, x->story, &ids, &n) == 0 && n)
+                    (void)s_load(self, txn, ids[0], &first);
+                fprintf(out, "\n  story %.12s: \"%s\" (%zu article%s)\n", x->story,
+                        first && first->article && first->article->title ? first->article->title : "",
+                        n, n == 1 ? "" : "s");
+            }
+            fprintf(out, "  %s  (%u sources%s)\n", s_empty(x->frame) ? x->key : x->frame,
+                    x->sources, x->evolving ? ", evolving" : "");
             s_report_claims(self, txn, out, x);
         }
         if (rc != MDB_NOTFOUND)
