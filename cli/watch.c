@@ -123,8 +123,11 @@ static void s_line(json_t *j, const char *via, uint64_t seq, bool del, const cha
    without parsing the line. */
 static bool s_is_delete(const Crossclaim__Update *u, const char *topic, size_t topic_len)
 {
-    static const char xdel[] = "xref.deleted.", edel[] = ",\"deleted\":true,\"articles\":0}";
+    static const char xdel[] = "xref.deleted.", sdel[] = "story.deleted.",
+                      edel[] = ",\"deleted\":true,\"articles\":0}";
     if (topic_len >= sizeof xdel - 1 && memcmp(topic, xdel, sizeof xdel - 1) == 0)
+        return true;
+    if (topic_len >= sizeof sdel - 1 && memcmp(topic, sdel, sizeof sdel - 1) == 0)
         return true;
     if (!u->kind || strcmp(u->kind, "entity") != 0)
         return false;
@@ -244,9 +247,10 @@ static void s_snap_record(s_watch_t *w, uint64_t seq, const char *line, size_t l
         return;
     }
     const char *kind = v[0] ? v[0] : "";
-    const char *key = !strcmp(kind, "article") ? v[1] : v[2];
+    const char *key = !strcmp(kind, "article") || !strcmp(kind, "story") ? v[1] : v[2];
     bool xref = !strcmp(kind, "xref");
-    if (key && (xref || !strcmp(kind, "article") || !strcmp(kind, "entity"))) {
+    if (key && (xref || !strcmp(kind, "article") || !strcmp(kind, "entity")
+                || !strcmp(kind, "story"))) {
         size_t need = strlen(kind) + strlen(key) + (v[3] ? strlen(v[3]) : 0) + 8;
         if (need > *cap) {
             *cap = need + 64;
@@ -284,7 +288,7 @@ static void s_snap_record(s_watch_t *w, uint64_t seq, const char *line, size_t l
 static int s_snapshot(s_watch_t *w)
 {
     const watch_config_t *cfg = w->cfg;
-    char what[4096] = "article,entity,xref";
+    char what[4096] = "article,entity,xref,story";
     if (cfg->ntopics) {
         size_t o = 0;
         for (size_t i = 0; i < cfg->ntopics && o < sizeof what; i++)

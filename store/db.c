@@ -62,8 +62,8 @@ struct db_t {
     const char *const *prefixes; /* topic filter of the walk in progress, or NULL: all */
     size_t nprefixes;
     char keybuf[DB_MAX_KEY + 1]; /* database key of an over-long claim or entity key */
-    char **gone;            /* stories a merge emptied by joining them to another (arena) */
-    size_t n_gone;
+    char (*touched)[UTIL_ID_HEX + 1]; /* stories this transaction changed: announced on */
+    size_t n_touched, touched_cap;    /* the feed once each, at commit */
 };
 
 /* One claim or entity key touched by a merge: from the old result (sign -1) or the new. */
@@ -342,6 +342,7 @@ void db_destroy(db_t **self_p)
     s_arena_free(&self->arena);
     free(self->buf);
     free(self->topic);
+    free(self->touched);
     json_destroy(&self->json);
     free(self);
     *self_p = NULL;
@@ -385,6 +386,8 @@ uint64_t db_txn_seq(db_t *self)
 
 void db_abort(db_t *self)
 {
+    if (self)
+        self->n_touched = 0;
     if (self && self->txn) {
         mdb_txn_abort(self->txn);
         self->txn = NULL;
@@ -422,12 +425,25 @@ static int s_trim_feed(db_t *self)
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
+static int s_story_announce(db_t *self, const char *story);
+
 int db_commit(db_t *self, uint64_t *last_seq)
 {
     if (!self)
         return -EINVAL;
     if (!self->txn)
         return DB_ESTATE;
+    /* each story the batch changed, once, after all its merges */
+    int arc = 0;
+    for (size_t i = 0; i < self->n_touched && !arc; i++) {
+        s_arena_reset(&self->arena);
+        arc = s_story_announce(self, self->touched[i]);
+    }
+    self->n_touched = 0;
+    if (arc) {
+        db_abort(self);
+        return arc;
+    }
     uint64_t vals[] = {self->seq, self->claims, self->attributions, self->conflicts,
                        self->corroborated};
     int rc = 0;
@@ -1107,6 +1123,20 @@ static int s_merge_xrefs(db_t *self, const char *id, const Crossclaim__Result *o
    article) and pass story_linked. When it links stories, they become one: the members of
    every story but the one with the smallest id move to it, with their facts. */
 
+/* Notes that story `story` changed in this transaction (db_commit announces it). */
+static void s_touch_story(db_t *self, const char *story)
+{
+    for (size_t i = self->n_touched; i-- > 0;)
+        if (memcmp(self->touched[i], story, UTIL_ID_HEX) == 0)
+            return;
+    if (self->n_touched == self->touched_cap) {
+        self->touched_cap = self->touched_cap ? self->touched_cap * 2 : 64;
+        self->touched = util_realloc(self->touched, self->touched_cap * sizeof *self->touched);
+    }
+    memcpy(self->touched[self->n_touched], story, UTIL_ID_HEX);
+    self->touched[self->n_touched++][UTIL_ID_HEX] = 0;
+}
+
 /* The story terms of a result, as story_term_t (pointing into r). */
 static size_t s_terms(db_t *self, const Crossclaim__Result *r, story_term_t **out)
 {
@@ -1227,11 +1257,7 @@ static int s_rekey(db_t *self, const char *from, const char *to)
     char **ids;
     size_t n;
     int rc = s_members(self, self->txn, from, &ids, &n);
-    char **gone = s_alloc(self, (self->n_gone + 1) * sizeof *gone);
-    if (self->n_gone)
-        memcpy(gone, self->gone, self->n_gone * sizeof *gone);
-    gone[self->n_gone++] = s_strndup(self, from, UTIL_ID_HEX);
-    self->gone = gone;
+    s_touch_story(self, from);
     for (size_t i = 0; !rc && i < n; i++) {
         Crossclaim__Result *r;
         if ((rc = s_load(self, self->txn, ids[i], &r)) != 0 || !r)
@@ -1264,8 +1290,6 @@ static int s_story_assign(db_t *self, const char *id, const Crossclaim__Result *
     const char *date = s_published(r);
     size_t cap = 64, nlinked = 0;
     char **linked = s_alloc(self, cap * sizeof *linked);
-    char **seen = NULL;
-    size_t nseen = 0, seen_cap = 0;
     MDB_cursor *c;
     int rc = mdb_cursor_open(self->txn, self->sterm, &c);
     if (rc)
@@ -1282,20 +1306,18 @@ static int s_story_assign(db_t *self, const char *id, const Crossclaim__Result *
             read++;
             if (v.mv_size != UTIL_ID_HEX || memcmp(v.mv_data, id, UTIL_ID_HEX) == 0)
                 continue;
-            bool dup = false;
-            for (size_t s = 0; s < nseen && !dup; s++)
-                dup = memcmp(seen[s], v.mv_data, UTIL_ID_HEX) == 0;
-            if (dup)
-                continue;
-            if (nseen == seen_cap) {
-                seen_cap = seen_cap ? seen_cap * 2 : 64;
-                char **w = s_alloc(self, seen_cap * sizeof *w);
-                if (nseen)
-                    memcpy(w, seen, nseen * sizeof *seen);
-                seen = w;
-            }
             char *other = s_strndup(self, v.mv_data, UTIL_ID_HEX);
-            seen[nseen++] = other;
+            /* a candidate of a story already linked can only link it again */
+            char *st;
+            if ((rc = s_story_of(self, self->txn, other, &st)) != 0)
+                break;
+            if (!st)
+                continue;
+            bool known = false;
+            for (size_t s = 0; s < nlinked && !known; s++)
+                known = strcmp(linked[s], st) == 0;
+            if (known)
+                continue;
             Crossclaim__Result *o;
             if ((rc = s_load(self, self->txn, other, &o)) != 0)
                 break;
@@ -1304,11 +1326,6 @@ static int s_story_assign(db_t *self, const char *id, const Crossclaim__Result *
             story_term_t *theirs;
             size_t ntheirs = s_terms(self, o, &theirs);
             if (!story_linked(mine, nmine, date, theirs, ntheirs, s_published(o)))
-                continue;
-            char *st;
-            if ((rc = s_story_of(self, self->txn, other, &st)) != 0)
-                break;
-            if (!st)
                 continue;
             if (nlinked == cap) {
                 char **w = s_alloc(self, 2 * cap * sizeof *w);
@@ -1458,8 +1475,6 @@ int db_merge(db_t *self, const Crossclaim__Result *r)
     if (!id)
         return DB_EINPUT;
     s_arena_reset(&self->arena);
-    self->gone = NULL;
-    self->n_gone = 0;
 
     MDB_val k = {UTIL_ID_HEX, (void *)id}, v;
     Crossclaim__Result *old = NULL;
@@ -1523,13 +1538,10 @@ int db_merge(db_t *self, const Crossclaim__Result *r)
     s_article_line(self->json, id, &rec, story);
     size_t tlen;
     const char *topic = s_topic(self, "article.", id, "", "", &tlen);
-    if ((rc = s_feed_put(self, "article", id, topic, tlen, NULL)) != 0)
-        return rc;
-    for (size_t i = 0; i < self->n_gone && !rc; i++)
-        rc = s_story_announce(self, self->gone[i]);
-    if (!rc && old_story && strcmp(old_story, story) != 0)
-        rc = s_story_announce(self, old_story);
-    return rc ? rc : s_story_announce(self, story);
+    if (old_story)
+        s_touch_story(self, old_story);
+    s_touch_story(self, story);
+    return s_feed_put(self, "article", id, topic, tlen, NULL);
 }
 
 /* ---------------------------------------------------------------- reading */

@@ -92,7 +92,7 @@ class CloneConsumer:
 
     def snapshot(self):
         records = []
-        for msg in self._ask("SNAPSHOT", "article,entity,xref"):
+        for msg in self._ask("SNAPSHOT", "article,entity,xref,story"):
             if msg[0] == b"DATA":
                 records.extend(json.loads(line) for line in msg[1].splitlines() if line)
             elif msg[0] == b"END":
@@ -101,7 +101,7 @@ class CloneConsumer:
                 raise RuntimeError(f"SNAPSHOT refused: {msg}")
         self.view = {}
         for r in records:
-            self.view[(r["type"], r["id"] if r["type"] == "article" else r["key"])] = r
+            self.view[(r["type"], r["id"] if r["type"] in ("article", "story") else r["key"])] = r
         self.seq = seq
         self.snapshots += 1
         return len(records), seq
@@ -128,7 +128,8 @@ class CloneConsumer:
         assert u.seq == seq, (u.seq, seq)
         record = json.loads(u.json)
         key = (u.kind, u.key)
-        deleted = topic.startswith(b"xref.deleted.") or record.get("deleted") is True
+        deleted = (topic.startswith(b"xref.deleted.") or topic.startswith(b"story.deleted.")
+                   or record.get("deleted") is True)
         if deleted:
             self.view.pop(key, None)
         else:
@@ -222,8 +223,8 @@ def export_view(data):
     view = {}
     for line in out.splitlines():
         r = json.loads(line)
-        if r["type"] in ("article", "entity", "xref"):
-            view[(r["type"], r["id"] if r["type"] == "article" else r["key"])] = r
+        if r["type"] in ("article", "entity", "xref", "story"):
+            view[(r["type"], r["id"] if r["type"] in ("article", "story") else r["key"])] = r
     return view
 
 

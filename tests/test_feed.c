@@ -214,7 +214,7 @@ static uint64_t s_fold(const char *path, zhashx_t *view)
 
 typedef struct {
     zhashx_t *view;
-    int kinds[3];           /* article, entity, xref records in the export */
+    int kinds[4];           /* article, entity, xref, story records in the export */
     int missing, differ;
     char first_diff[300];
 } s_cmp_t;
@@ -222,7 +222,8 @@ typedef struct {
 static void s_cmp_line(void *arg, const char *type, const char *line, size_t len)
 {
     s_cmp_t *c = arg;
-    int k = !strcmp(type, "article") ? 0 : !strcmp(type, "entity") ? 1 : !strcmp(type, "xref") ? 2 : -1;
+    int k = !strcmp(type, "article") ? 0 : !strcmp(type, "entity") ? 1 : !strcmp(type, "xref") ? 2
+            : !strcmp(type, "story") ? 3 : -1;
     if (k < 0)
         return;
     c->kinds[k]++;
@@ -232,7 +233,7 @@ static void s_cmp_line(void *arg, const char *type, const char *line, size_t len
     const char *err;
     cr_assert_eq(jsonl_fields(line, len, keys, 2, v, l, &err), 0);
     char vk[1024];
-    snprintf(vk, sizeof vk, "%s\t%s", type, k == 0 ? v[0] : v[1]);
+    snprintf(vk, sizeof vk, "%s\t%s", type, k == 0 || k == 3 ? v[0] : v[1]);
     const char *rec = zhashx_lookup(c->view, vk);
     while (len && line[len - 1] == '\n')
         len--;
