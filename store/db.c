@@ -47,6 +47,8 @@ struct db_t {
     MDB_dbi astory;         /* article id -> story id */
     MDB_dbi smember;        /* story id + article id -> "" (a story's articles) */
     MDB_dbi sterm;          /* story term -> article ids (dupsort): story candidates */
+    MDB_dbi stories;        /* story id -> its summary: articles, first, last, headline */
+    MDB_dbi sentity;        /* story id + entity key -> articles of the story naming it */
     bool readonly;
     bool grow;              /* the map filled up: db_begin grows it */
     MDB_txn *txn;           /* the open write transaction, or NULL */
@@ -62,6 +64,10 @@ struct db_t {
     const char *const *prefixes; /* topic filter of the walk in progress, or NULL: all */
     size_t nprefixes;
     char keybuf[DB_MAX_KEY + 1]; /* database key of an over-long claim or entity key */
+    s_arena_t tarena;       /* memory of the open transaction's facts, reset at its end */
+    ProtobufCAllocator tpba; /* protobuf-c allocations from tarena */
+    struct s_fact **facts;  /* the facts this transaction changed, by key (open hash) */
+    size_t nfacts, fact_slots;
     char (*touched)[UTIL_ID_HEX + 1]; /* stories this transaction changed: announced on */
     size_t n_touched, touched_cap;    /* the feed once each, at commit */
 };
@@ -311,7 +317,9 @@ int db_open(const char *dir, bool readonly, db_t **out)
         (rc = s_mdb(mdb_dbi_open(txn, "meta", flags, &self->meta))) != 0 ||
         (rc = s_mdb(mdb_dbi_open(txn, "astory", flags, &self->astory))) != 0 ||
         (rc = s_mdb(mdb_dbi_open(txn, "smember", flags, &self->smember))) != 0 ||
-        (rc = s_mdb(mdb_dbi_open(txn, "sterm", flags | MDB_DUPSORT, &self->sterm))) != 0)
+        (rc = s_mdb(mdb_dbi_open(txn, "sterm", flags | MDB_DUPSORT, &self->sterm))) != 0 ||
+        (rc = s_mdb(mdb_dbi_open(txn, "stories", flags, &self->stories))) != 0 ||
+        (rc = s_mdb(mdb_dbi_open(txn, "sentity", flags, &self->sentity))) != 0)
         goto fail;
     rc = s_mdb(mdb_txn_commit(txn));
     txn = NULL;
@@ -320,6 +328,9 @@ int db_open(const char *dir, bool readonly, db_t **out)
     self->pba.alloc = s_pb_alloc;
     self->pba.free = s_pb_free;
     self->pba.allocator_data = &self->arena;
+    self->tpba.alloc = s_pb_alloc;
+    self->tpba.free = s_pb_free;
+    self->tpba.allocator_data = &self->tarena;
     self->json = json_new();
     *out = self;
     return 0;
@@ -343,6 +354,8 @@ void db_destroy(db_t **self_p)
     free(self->buf);
     free(self->topic);
     free(self->touched);
+    free(self->facts);
+    s_arena_free(&self->tarena);
     json_destroy(&self->json);
     free(self);
     *self_p = NULL;
@@ -384,10 +397,14 @@ uint64_t db_txn_seq(db_t *self)
     return self->seq;
 }
 
+static void s_facts_clear(db_t *self);
+
 void db_abort(db_t *self)
 {
-    if (self)
+    if (self) {
         self->n_touched = 0;
+        s_facts_clear(self);
+    }
     if (self && self->txn) {
         mdb_txn_abort(self->txn);
         self->txn = NULL;
@@ -426,6 +443,8 @@ static int s_trim_feed(db_t *self)
 }
 
 static int s_story_announce(db_t *self, const char *story);
+static int s_facts_flush(db_t *self);
+static void s_facts_clear(db_t *self);
 
 int db_commit(db_t *self, uint64_t *last_seq)
 {
@@ -433,8 +452,9 @@ int db_commit(db_t *self, uint64_t *last_seq)
         return -EINVAL;
     if (!self->txn)
         return DB_ESTATE;
-    /* each story the batch changed, once, after all its merges */
-    int arc = 0;
+    /* each fact and each story the batch changed, once, after all its merges */
+    int arc = s_facts_flush(self);
+    s_facts_clear(self);
     for (size_t i = 0; i < self->n_touched && !arc; i++) {
         s_arena_reset(&self->arena);
         arc = s_story_announce(self, self->touched[i]);
@@ -952,41 +972,132 @@ static void s_status_count(db_t *self, const char *status, int delta)
 
 /* Rebuilds the cluster of one claim key: its claims minus article `id`'s, plus the new
    result's claims in `run` (the touches of this key). */
+/* A fact (one xref record) as the open transaction changes it: its claims, and its
+   record as stored before, so that db_commit writes and announces each changed fact once,
+   however many of the batch's articles touched it. Lives in self->tarena. */
+typedef struct s_fact {
+    char *key;
+    Crossclaim__XrefClaim **c;  /* its claims, unsorted until the commit */
+    size_t nc, cap;
+    const uint8_t *orig;        /* the record as stored, NULL when it is new */
+    size_t orig_len;
+    const char *orig_status;
+} s_fact_t;
+
+static char *s_tdup(db_t *self, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    char *p = s_arena_alloc(&self->tarena, n + 1);
+    if (n)
+        memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+static uint64_t s_fnv(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 1099511628211ull;
+    return h;
+}
+
+/* Forgets the open transaction's facts. This function can't fail. */
+static void s_facts_clear(db_t *self)
+{
+    if (self->nfacts)
+        memset(self->facts, 0, self->fact_slots * sizeof *self->facts);
+    self->nfacts = 0;
+    s_arena_reset(&self->tarena);
+}
+
+/* The fact `key` of the open transaction, read from the database the first time. */
+static int s_fact_get(db_t *self, const char *key, s_fact_t **out)
+{
+    if (2 * (self->nfacts + 1) > self->fact_slots) {
+        size_t ns = self->fact_slots ? self->fact_slots * 2 : 256;
+        s_fact_t **t = util_calloc(ns, sizeof *t);
+        for (size_t i = 0; i < self->fact_slots; i++)
+            if (self->facts[i]) {
+                size_t j = s_fnv(self->facts[i]->key) & (ns - 1);
+                while (t[j])
+                    j = (j + 1) & (ns - 1);
+                t[j] = self->facts[i];
+            }
+        free(self->facts);
+        self->facts = t;
+        self->fact_slots = ns;
+    }
+    size_t j = s_fnv(key) & (self->fact_slots - 1);
+    for (; self->facts[j]; j = (j + 1) & (self->fact_slots - 1))
+        if (strcmp(self->facts[j]->key, key) == 0) {
+            *out = self->facts[j];
+            return 0;
+        }
+    s_fact_t *f = s_arena_alloc(&self->tarena, sizeof *f);
+    memset(f, 0, sizeof *f);
+    f->key = s_tdup(self, key);
+    MDB_val k, v;
+    s_dbkey(self, key, &k);
+    int rc = mdb_get(self->txn, self->xrefs, &k, &v);
+    if (rc == 0) {
+        uint8_t *copy = s_arena_alloc(&self->tarena, v.mv_size + 1);
+        memcpy(copy, v.mv_data, v.mv_size);
+        Crossclaim__Xref *old = crossclaim__xref__unpack(&self->tpba, v.mv_size, copy);
+        if (!old)
+            return DB_ECORRUPT;
+        f->orig = copy;
+        f->orig_len = v.mv_size;
+        f->orig_status = old->status;
+        f->cap = old->n_claims + 8;
+        f->c = s_arena_alloc(&self->tarena, f->cap * sizeof *f->c);
+        memcpy(f->c, old->claims, old->n_claims * sizeof *f->c);
+        f->nc = old->n_claims;
+    } else if (rc != MDB_NOTFOUND) {
+        return s_mdb(rc);
+    }
+    self->facts[j] = f;
+    self->nfacts++;
+    *out = f;
+    return 0;
+}
+
+/* Takes article `id`'s claims out of one fact and puts the new result's claims in `run`
+   (the touches of this fact) in, in the transaction's copy of the fact. */
 static int s_xref_update(db_t *self, const char *id, const Crossclaim__Result *r,
                          const s_touch_t *run, size_t nrun)
 {
     char src[256];
     const char *source = r ? xref_source(src, sizeof src, r->article->outlet, r->wire, r->n_wire, id)
                            : "";
-    const char *key = run[0].key;
-    MDB_val k, v;
-    s_dbkey(self, key, &k);
-    Crossclaim__Xref *old = NULL;
-    int rc = mdb_get(self->txn, self->xrefs, &k, &v);
-    if (rc == 0) {
-        old = crossclaim__xref__unpack(&self->pba, v.mv_size, v.mv_data);
-        if (!old)
-            return DB_ECORRUPT;
-    } else if (rc != MDB_NOTFOUND) {
-        return s_mdb(rc);
-    }
-    size_t cap = (old ? old->n_claims : 0) + nrun, nc = 0;
-    Crossclaim__XrefClaim **c = s_alloc(self, (cap ? cap : 1) * sizeof *c);
-    for (size_t i = 0; old && i < old->n_claims; i++)
-        if (strcmp(old->claims[i]->article, id) != 0)
-            c[nc++] = old->claims[i];
+    s_fact_t *f;
+    int rc = s_fact_get(self, run[0].key, &f);
+    if (rc)
+        return rc;
+    size_t w = 0;
+    for (size_t i = 0; i < f->nc; i++)
+        if (strcmp(f->c[i]->article, id) != 0)
+            f->c[w++] = f->c[i];
+    f->nc = w;
+    const char *tid = NULL, *tsource = NULL, *toutlet = NULL, *tpub = NULL;
     for (size_t i = 0; i < nrun; i++) {
         if (run[i].sign < 0)
             continue;
+        if (!tid) {
+            tid = s_tdup(self, id);
+            tsource = s_tdup(self, source);
+            toutlet = s_tdup(self, r->article->outlet);
+            tpub = s_tdup(self, r->article->published);
+        }
         const Crossclaim__Quantity *q = run[i].item;
-        Crossclaim__XrefClaim *x = s_alloc(self, sizeof *x);
+        Crossclaim__XrefClaim *x = s_arena_alloc(&self->tarena, sizeof *x);
         crossclaim__xref_claim__init(x);
-        x->article = (char *)id;
+        x->article = (char *)tid;
         x->value = q->value;
         x->approx = q->approx;
-        x->outlet = r->article->outlet ? r->article->outlet : "";
+        x->outlet = (char *)toutlet;
         x->simhash = r->simhash;
-        x->text = q->span && q->span->text ? q->span->text : "";
+        x->text = s_tdup(self, q->span && q->span->text ? q->span->text : "");
         x->low = q->low;
         x->high = q->high;
         x->open_low = q->open_low;
@@ -996,56 +1107,100 @@ static int s_xref_update(db_t *self, const char *id, const Crossclaim__Result *r
             x->low = iv.low;
             x->high = iv.high;
         }
-        x->published = r->article->published ? r->article->published : "";
-        x->sentence = q->sentence;
-        x->source = (char *)source;
-        c[nc++] = x;
+        x->published = (char *)tpub;
+        if (q->sentence) {
+            Crossclaim__Span *sp = s_arena_alloc(&self->tarena, sizeof *sp);
+            crossclaim__span__init(sp);
+            sp->start = q->sentence->start;
+            sp->end = q->sentence->end;
+            sp->text = s_tdup(self, q->sentence->text);
+            x->sentence = sp;
+        }
+        x->source = (char *)tsource;
+        if (f->nc == f->cap) {
+            size_t ncap = f->cap ? f->cap * 2 : 8;
+            Crossclaim__XrefClaim **nc = s_arena_alloc(&self->tarena, ncap * sizeof *nc);
+            if (f->nc)
+                memcpy(nc, f->c, f->nc * sizeof *nc);
+            f->c = nc;
+            f->cap = ncap;
+        }
+        f->c[f->nc++] = x;
     }
-    qsort(c, nc, sizeof *c, s_claim_cmp);
-    /* An article repeating the same number for the same fact is one claim. */
-    size_t w = 0;
-    for (size_t i = 0; i < nc; i++)
-        if (w == 0 || strcmp(c[i]->article, c[w - 1]->article) != 0 ||
-            c[i]->value != c[w - 1]->value || c[i]->approx != c[w - 1]->approx)
-            c[w++] = c[i];
-    nc = w;
+    return 0;
+}
 
-    Crossclaim__Xref x = CROSSCLAIM__XREF__INIT;
-    x.key = (char *)key;
-    x.claims = c;
-    x.n_claims = nc;
-    /* key: story id, '/', frame key */
-    const char *slash = strlen(key) > UTIL_ID_HEX && key[UTIL_ID_HEX] == '/' ? key + UTIL_ID_HEX : NULL;
-    x.story = slash ? s_strndup(self, key, (size_t)(slash - key)) : "";
-    x.frame = slash ? (char *)slash + 1 : (char *)key;
-    const char *topic;
-    size_t tlen;
-    json_reset(self->json);
-    if (nc == 0) {
-        if (!old)
-            return 0;
-        s_status_count(self, old->status, -1);
-        if ((rc = mdb_del(self->txn, self->xrefs, &k, NULL)) != 0)
-            return s_wrc(self, rc);
-        x.status = "deleted";
-        s_xref_line(self->json, &x);
-        topic = s_topic(self, "xref.deleted.", key, "", "", &tlen);
-        return s_feed_put(self, "xref", key, topic, tlen, &x);
-    }
-    s_judge(self, &x);
-    size_t n = crossclaim__xref__get_packed_size(&x);
-    s_ensure(self, n);
-    crossclaim__xref__pack(&x, self->buf);
-    if (old && n == v.mv_size && memcmp(self->buf, v.mv_data, n) == 0)
+static int s_fact_cmp(const void *a, const void *b)
+{
+    return strcmp((*(s_fact_t *const *)a)->key, (*(s_fact_t *const *)b)->key);
+}
+
+/* Writes and announces every fact the transaction changed, in key order: its claims
+   sorted, its status judged; a fact left with no claims is deleted. */
+static int s_facts_flush(db_t *self)
+{
+    if (!self->nfacts)
         return 0;
-    MDB_val nv = {n, self->buf};
-    if ((rc = mdb_put(self->txn, self->xrefs, &k, &nv, 0)) != 0)
-        return s_wrc(self, rc);
-    s_status_count(self, old ? old->status : NULL, -1);
-    s_status_count(self, x.status, +1);
-    s_xref_line(self->json, &x);
-    topic = s_topic(self, "xref.", x.status, ".", key, &tlen);
-    return s_feed_put(self, "xref", key, topic, tlen, &x);
+    s_fact_t **v = s_arena_alloc(&self->tarena, self->nfacts * sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; i < self->fact_slots; i++)
+        if (self->facts[i])
+            v[n++] = self->facts[i];
+    qsort(v, n, sizeof *v, s_fact_cmp);
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        s_fact_t *f = v[i];
+        s_arena_reset(&self->arena);
+        const char *key = f->key;
+        qsort(f->c, f->nc, sizeof *f->c, s_claim_cmp);
+        /* An article repeating the same number for the same fact is one claim. */
+        size_t w = 0;
+        for (size_t k = 0; k < f->nc; k++)
+            if (w == 0 || strcmp(f->c[k]->article, f->c[w - 1]->article) != 0 ||
+                f->c[k]->value != f->c[w - 1]->value || f->c[k]->approx != f->c[w - 1]->approx)
+                f->c[w++] = f->c[k];
+        f->nc = w;
+        Crossclaim__Xref x = CROSSCLAIM__XREF__INIT;
+        x.key = (char *)key;
+        x.claims = f->c;
+        x.n_claims = f->nc;
+        /* key: story id, '/', frame key */
+        const char *slash = strlen(key) > UTIL_ID_HEX && key[UTIL_ID_HEX] == '/' ? key + UTIL_ID_HEX : NULL;
+        x.story = slash ? s_strndup(self, key, (size_t)(slash - key)) : "";
+        x.frame = slash ? (char *)slash + 1 : (char *)key;
+        MDB_val k;
+        s_dbkey(self, key, &k);
+        const char *topic;
+        size_t tlen;
+        json_reset(self->json);
+        if (f->nc == 0) {
+            if (!f->orig)
+                continue;
+            s_status_count(self, f->orig_status, -1);
+            if ((rc = mdb_del(self->txn, self->xrefs, &k, NULL)) != 0)
+                return s_wrc(self, rc);
+            x.status = "deleted";
+            s_xref_line(self->json, &x);
+            topic = s_topic(self, "xref.deleted.", key, "", "", &tlen);
+            rc = s_feed_put(self, "xref", key, topic, tlen, &x);
+            continue;
+        }
+        s_judge(self, &x);
+        size_t len = crossclaim__xref__get_packed_size(&x);
+        s_ensure(self, len);
+        crossclaim__xref__pack(&x, self->buf);
+        if (f->orig && len == f->orig_len && memcmp(self->buf, f->orig, len) == 0)
+            continue;
+        MDB_val nv = {len, self->buf};
+        if ((rc = mdb_put(self->txn, self->xrefs, &k, &nv, 0)) != 0)
+            return s_wrc(self, rc);
+        s_status_count(self, f->orig ? f->orig_status : NULL, -1);
+        s_status_count(self, x.status, +1);
+        s_xref_line(self->json, &x);
+        topic = s_topic(self, "xref.", x.status, ".", key, &tlen);
+        rc = s_feed_put(self, "xref", key, topic, tlen, &x);
+    }
+    return rc;
 }
 
 /* The keys an article's old result held (sign -1) and its new result holds (+1), sorted
@@ -1201,8 +1356,167 @@ static int s_index_terms(db_t *self, const char *id, const Crossclaim__Result *r
     return 0;
 }
 
-/* Membership: astory[id] = story and smember[story+id] (sign > 0), or both removed. */
-static int s_member(db_t *self, const char *id, const char *story, int sign)
+/* A story's summary, kept as articles join and leave it so that its record costs no
+   walk over its articles. Layout: u32 articles, then NUL-padded first[10], last[10],
+   headline date[10] and headline article id[32], then the headline. */
+typedef struct {
+    uint32_t articles;
+    char first[11], last[11], tdate[11], tid[UTIL_ID_HEX + 1];
+    const char *title;
+} s_sum_t;
+
+#define S_SUM_HEAD (4 + 10 + 10 + 10 + UTIL_ID_HEX)
+
+static int s_sum_get(db_t *self, MDB_txn *txn, const char *story, s_sum_t *out, bool *found)
+{
+    memset(out, 0, sizeof *out);
+    out->title = "";
+    MDB_val k = {UTIL_ID_HEX, (void *)story}, v;
+    int rc = mdb_get(txn, self->stories, &k, &v);
+    *found = rc == 0;
+    if (rc == MDB_NOTFOUND)
+        return 0;
+    if (rc)
+        return s_mdb(rc);
+    if (v.mv_size < S_SUM_HEAD)
+        return DB_ECORRUPT;
+    const uint8_t *p = v.mv_data;
+    memcpy(&out->articles, p, 4);
+    memcpy(out->first, p + 4, 10);
+    memcpy(out->last, p + 14, 10);
+    memcpy(out->tdate, p + 24, 10);
+    memcpy(out->tid, p + 34, UTIL_ID_HEX);
+    out->title = s_strndup(self, (const char *)p + S_SUM_HEAD, v.mv_size - S_SUM_HEAD);
+    return 0;
+}
+
+static int s_sum_put(db_t *self, const char *story, const s_sum_t *sm)
+{
+    MDB_val k = {UTIL_ID_HEX, (void *)story};
+    if (sm->articles == 0) {
+        int rc = mdb_del(self->txn, self->stories, &k, NULL);
+        return rc == 0 || rc == MDB_NOTFOUND ? 0 : s_wrc(self, rc);
+    }
+    size_t tl = strlen(sm->title);
+    MDB_val v = {S_SUM_HEAD + tl, NULL};
+    int rc = mdb_put(self->txn, self->stories, &k, &v, MDB_RESERVE);
+    if (rc)
+        return s_wrc(self, rc);
+    uint8_t *p = v.mv_data;
+    memset(p, 0, S_SUM_HEAD);
+    memcpy(p, &sm->articles, 4);
+    memcpy(p + 4, sm->first, strnlen(sm->first, 10));
+    memcpy(p + 14, sm->last, strnlen(sm->last, 10));
+    memcpy(p + 24, sm->tdate, strnlen(sm->tdate, 10));
+    memcpy(p + 34, sm->tid, strnlen(sm->tid, UTIL_ID_HEX));
+    memcpy(p + S_SUM_HEAD, sm->title, tl);
+    return 0;
+}
+
+/* Folds article `id` (result r) into a summary: counts, dates, and the headline, which
+   is the earliest dated article's, else the smallest id's. */
+static void s_sum_add(s_sum_t *sm, const char *id, const Crossclaim__Result *r)
+{
+    const char *d = r->article && !s_empty(r->article->published) ? r->article->published : "";
+    char date[11];
+    snprintf(date, sizeof date, "%.10s", d);
+    sm->articles++;
+    if (date[0] && (!sm->first[0] || strcmp(date, sm->first) < 0))
+        memcpy(sm->first, date, sizeof date);
+    if (date[0] && (!sm->last[0] || strcmp(date, sm->last) > 0))
+        memcpy(sm->last, date, sizeof date);
+    bool better;
+    if (!sm->tid[0])
+        better = true;
+    else if (date[0] && sm->tdate[0])
+        better = strcmp(date, sm->tdate) < 0 || (strcmp(date, sm->tdate) == 0 && strcmp(id, sm->tid) < 0);
+    else if (date[0] || sm->tdate[0])
+        better = date[0] != 0;
+    else
+        better = strcmp(id, sm->tid) < 0;
+    if (better) {
+        memcpy(sm->tdate, date, sizeof date);
+        snprintf(sm->tid, sizeof sm->tid, "%s", id);
+        sm->title = r->article && r->article->title ? r->article->title : "";
+    }
+}
+
+static int s_members(db_t *self, MDB_txn *txn, const char *story, char ***out, size_t *n);
+
+/* Adds (sign > 0) or takes away one article's part of its story's summary and entity
+   counts. Taking away the article that gave the headline or a date boundary rebuilds the
+   summary from the story's remaining articles. */
+static int s_sum_update(db_t *self, const char *story, const char *id,
+                        const Crossclaim__Result *r, int sign)
+{
+    s_sum_t sm;
+    bool found;
+    int rc = s_sum_get(self, self->txn, story, &sm, &found);
+    if (rc)
+        return rc;
+    if (sign > 0) {
+        s_sum_add(&sm, id, r);
+    } else if (found) {
+        const char *d = r->article && !s_empty(r->article->published) ? r->article->published : "";
+        bool edge = strcmp(sm.tid, id) == 0 || (d[0] && (strncmp(d, sm.first, 10) == 0 ||
+                                                           strncmp(d, sm.last, 10) == 0));
+        if (!edge && sm.articles > 1) {
+            sm.articles--;
+        } else {
+            char **ids;
+            size_t n;
+            if ((rc = s_members(self, self->txn, story, &ids, &n)) != 0)
+                return rc;
+            memset(&sm, 0, sizeof sm);
+            sm.title = "";
+            for (size_t i = 0; i < n; i++) {
+                if (strcmp(ids[i], id) == 0)
+                    continue;
+                Crossclaim__Result *o;
+                if ((rc = s_load(self, self->txn, ids[i], &o)) != 0)
+                    return rc;
+                if (o)
+                    s_sum_add(&sm, ids[i], o);
+            }
+        }
+    }
+    if ((rc = s_sum_put(self, story, &sm)) != 0)
+        return rc;
+    for (size_t e = 0; e < r->n_entities; e++) {
+        const char *key = r->entities[e]->key;
+        if (s_empty(key))
+            continue;
+        size_t kl = strlen(key);
+        if (kl > DB_MAX_KEY - UTIL_ID_HEX)
+            kl = DB_MAX_KEY - UTIL_ID_HEX;
+        char kb[DB_MAX_KEY + 1];
+        memcpy(kb, story, UTIL_ID_HEX);
+        memcpy(kb + UTIL_ID_HEX, key, kl);
+        MDB_val k = {UTIL_ID_HEX + kl, kb}, v;
+        uint32_t cnt = 0;
+        rc = mdb_get(self->txn, self->sentity, &k, &v);
+        if (rc == 0 && v.mv_size == 4)
+            memcpy(&cnt, v.mv_data, 4);
+        else if (rc && rc != MDB_NOTFOUND)
+            return s_mdb(rc);
+        cnt = sign > 0 ? cnt + 1 : cnt ? cnt - 1 : 0;
+        if (cnt == 0) {
+            rc = mdb_del(self->txn, self->sentity, &k, NULL);
+            if (rc && rc != MDB_NOTFOUND)
+                return s_wrc(self, rc);
+        } else {
+            MDB_val nv = {4, &cnt};
+            if ((rc = mdb_put(self->txn, self->sentity, &k, &nv, 0)) != 0)
+                return s_wrc(self, rc);
+        }
+    }
+    return 0;
+}
+
+/* Membership: astory[id] = story and smember[story+id] (sign > 0), or both removed, with
+   the story's summary. */
+static int s_member(db_t *self, const char *id, const Crossclaim__Result *r, const char *story,
+                    int sign)
 {
     char mk[2 * UTIL_ID_HEX];
     memcpy(mk, story, UTIL_ID_HEX);
@@ -1215,9 +1529,11 @@ static int s_member(db_t *self, const char *id, const char *story, int sign)
         return s_wrc(self, rc);
     rc = sign > 0 ? mdb_put(self->txn, self->smember, &m, &e, 0)
                   : mdb_del(self->txn, self->smember, &m, NULL);
-    if (rc && !(sign < 0 && rc == MDB_NOTFOUND))
+    if (rc == MDB_NOTFOUND && sign < 0)
+        return 0;   /* was not a member: nothing to take away */
+    if (rc)
         return s_wrc(self, rc);
-    return 0;
+    return s_sum_update(self, story, id, r, sign);
 }
 
 /* The articles of story `story` (arena copies, sorted). */
@@ -1263,8 +1579,8 @@ static int s_rekey(db_t *self, const char *from, const char *to)
         if ((rc = s_load(self, self->txn, ids[i], &r)) != 0 || !r)
             break;
         if ((rc = s_merge_xrefs(self, ids[i], r, from, r, to)) != 0 ||
-            (rc = s_member(self, ids[i], from, -1)) != 0 ||
-            (rc = s_member(self, ids[i], to, +1)) != 0)
+            (rc = s_member(self, ids[i], r, from, -1)) != 0 ||
+            (rc = s_member(self, ids[i], r, to, +1)) != 0)
             break;
         json_reset(self->json);
         s_article_line(self->json, ids[i], r, to);
@@ -1515,14 +1831,14 @@ int db_merge(db_t *self, const Crossclaim__Result *r)
             return rc;
         if ((rc = s_index_terms(self, id, old, -1)) != 0)
             return rc;
-        if (old_story && (rc = s_member(self, id, old_story, -1)) != 0)
+        if (old_story && (rc = s_member(self, id, old, old_story, -1)) != 0)
             return rc;
     }
     if ((rc = s_story_assign(self, id, r, &story)) != 0)
         return rc;
     if ((rc = s_merge_xrefs(self, id, old, old_story, r, story)) != 0)
         return rc;
-    if ((rc = s_index_terms(self, id, r, +1)) != 0 || (rc = s_member(self, id, story, +1)) != 0)
+    if ((rc = s_index_terms(self, id, r, +1)) != 0 || (rc = s_member(self, id, r, story, +1)) != 0)
         return rc;
     if ((rc = s_merge_entities(self, old, r)) != 0)
         return rc;
@@ -1740,50 +2056,41 @@ static int s_count_cmp(const void *a, const void *b)
    the first by id when undated) and its most frequent entities. */
 static int s_story_line(db_t *self, MDB_txn *txn, const char *story, json_t *j)
 {
-    char **ids;
-    size_t n;
-    int rc = s_members(self, txn, story, &ids, &n);
+    s_sum_t sm;
+    bool found;
+    int rc = s_sum_get(self, txn, story, &sm, &found);
     if (rc)
         return rc;
-    const char *first = NULL, *last = NULL, *title = NULL, *title_date = NULL;
-    size_t nk = 0, kcap = 64;
-    const char **keys = s_alloc(self, kcap * sizeof *keys);
-    for (size_t i = 0; i < n; i++) {
-        Crossclaim__Result *r;
-        if ((rc = s_load(self, txn, ids[i], &r)) != 0)
-            return rc;
-        if (!r || !r->article)
+    if (!found)
+        return DB_ENOTFOUND;
+    /* the story's entities by the number of its articles naming them */
+    MDB_cursor *c;
+    if ((rc = mdb_cursor_open(txn, self->sentity, &c)) != 0)
+        return s_mdb(rc);
+    size_t nc = 0, cap = 64;
+    s_count_t *cnt = s_alloc(self, cap * sizeof *cnt);
+    MDB_val k = {UTIL_ID_HEX, (void *)story}, v;
+    MDB_cursor_op op = MDB_SET_RANGE;
+    while ((rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
+        op = MDB_NEXT;
+        if (k.mv_size <= UTIL_ID_HEX || memcmp(k.mv_data, story, UTIL_ID_HEX) != 0)
+            break;
+        if (v.mv_size != 4)
             continue;
-        const char *d = s_published(r);
-        if (d && (!first || strcmp(d, first) < 0))
-            first = d;
-        if (d && (!last || strcmp(d, last) > 0))
-            last = d;
-        if (!title || (d && (!title_date || strcmp(d, title_date) < 0))) {
-            title = r->article->title;
-            title_date = d;
+        uint32_t n;
+        memcpy(&n, v.mv_data, 4);
+        if (nc == cap) {
+            s_count_t *w = s_alloc(self, 2 * cap * sizeof *w);
+            memcpy(w, cnt, cap * sizeof *cnt);
+            cnt = w;
+            cap *= 2;
         }
-        for (size_t e = 0; e < r->n_entities; e++) {
-            if (nk == kcap) {
-                const char **w = s_alloc(self, 2 * kcap * sizeof *w);
-                memcpy(w, keys, kcap * sizeof *keys);
-                keys = w;
-                kcap *= 2;
-            }
-            keys[nk++] = r->entities[e]->key;
-        }
+        cnt[nc++] = (s_count_t){s_strndup(self, (const char *)k.mv_data + UTIL_ID_HEX,
+                                          k.mv_size - UTIL_ID_HEX), (int)n};
     }
-    qsort(keys, nk, sizeof *keys, s_str_cmp);
-    s_count_t *cnt = s_alloc(self, (nk + 1) * sizeof *cnt);
-    size_t nc = 0;
-    for (size_t i = 0; i < nk; i++) {
-        if (s_empty(keys[i]))
-            continue;
-        if (nc && strcmp(cnt[nc - 1].key, keys[i]) == 0)
-            cnt[nc - 1].n++;
-        else
-            cnt[nc++] = (s_count_t){keys[i], 1};
-    }
+    mdb_cursor_close(c);
+    if (rc && rc != MDB_NOTFOUND)
+        return s_mdb(rc);
     qsort(cnt, nc, sizeof *cnt, s_count_cmp);
     json_obj_begin(j);
     json_key(j, "type");
@@ -1791,11 +2098,11 @@ static int s_story_line(db_t *self, MDB_txn *txn, const char *story, json_t *j)
     json_key(j, "id");
     json_str(j, story);
     json_key(j, "title");
-    json_str(j, title ? title : "");
+    json_str(j, sm.title);
     json_key(j, "articles");
-    json_int(j, (int64_t)n);
-    s_json_opt(j, "first", first);
-    s_json_opt(j, "last", last);
+    json_int(j, (int64_t)sm.articles);
+    s_json_opt(j, "first", sm.first);
+    s_json_opt(j, "last", sm.last);
     json_key(j, "entities");
     json_arr_begin(j);
     for (size_t i = 0; i < nc && i < DB_STORY_ENTITIES; i++)
@@ -1842,14 +2149,15 @@ static int s_walk_stories(db_t *self, MDB_txn *txn, db_line_fn *fn, void *arg)
    proportion to the story's size. */
 static int s_story_announce(db_t *self, const char *story)
 {
-    char **ids;
-    size_t n, tlen;
-    int rc = s_members(self, self->txn, story, &ids, &n);
+    s_sum_t sm;
+    bool found;
+    size_t tlen;
+    int rc = s_sum_get(self, self->txn, story, &sm, &found);
     if (rc)
         return rc;
     json_reset(self->json);
     const char *topic;
-    if (n == 0) {
+    if (!found) {
         json_obj_begin(self->json);
         json_key(self->json, "type");
         json_str(self->json, "story");
