@@ -24,6 +24,8 @@ size_t extract_age_owner(const xctx_t *c, int e, char *out, size_t cap)
         char full[96] = "";
         const xent_t *x = &c->ent.v[e];
         for (uint32_t k = x->name_t0; k < x->name_t1 && k < c->tok.n; k++) {
+            if (c->tok.v[k].flags & TK_PUNCT)
+                continue;   /* the period of an initial */
             size_t n = strlen(full);
             snprintf(full + n, sizeof full - n, "%s%s", n ? " " : "", c->tok.v[k].f);
         }
