@@ -477,3 +477,39 @@ Test(extract_quantity, frames_meet_across_paraphrases_and_differ_for_other_facts
     cr_assert_str_neq(s_q(&r, "seven")->key, s_q(&r, "30")->key);
     cr_assert_str_neq(s_q(&r, "30")->key, s_q(&r, "12")->key);
 }
+
+/* What the claim counts, from its frame key "f|unit|what|...". */
+static const char *s_what(const char *body)
+{
+    static char buf[4][128];
+    static int k;
+    const char *key = s_key(body);
+    char *out = buf[k++ % 4];
+    const char *a = strchr(key + 2, '|') + 1, *b = strchr(a, '|');
+    snprintf(out, 128, "%.*s", (int)(b - a), a);
+    return out;
+}
+
+Test(extract_quantity, head_nouns_take_their_singular)
+{
+    cr_assert_str_eq(s_what("The quarterback threw 31 passes.\n"), "pass");
+    cr_assert_str_eq(s_what("The champion landed 40 punches.\n"), "punch");
+    cr_assert_str_eq(s_what("The city bought 12 buses.\n"), "bus");
+    cr_assert_str_eq(s_what("The club won 9 matches.\n"), "match");
+    cr_assert_str_eq(s_what("Officials found 6 boxes.\n"), "box");
+    cr_assert_str_eq(s_what("The storm flattened 30 houses.\n"), "house");
+    cr_assert_str_eq(s_what("The lawyers listed 4 causes.\n"), "cause");
+    cr_assert_str_eq(s_what("The firm hired 3 coaches.\n"), "coach");
+    /* people and persons are one thing */
+    cr_assert_str_eq(s_key("The storm killed 10 persons.\n"), s_key("The storm killed 10 people.\n"));
+}
+
+Test(extract_quantity, an_audience_is_one_fact_however_worded)
+{
+    const char *a = s_key("The final drew 27 million viewers.\n");
+    cr_assert_str_eq(a, s_key("About 27 million people tuned in to the final.\n"));
+    cr_assert_str_eq(a, s_key("The final had an audience of 27 million.\n"));
+    cr_assert_str_eq(a, s_key("Some 27 million people watched the final.\n"));
+    /* people who did something else are not viewers */
+    cr_assert_str_neq(a, s_key("Some 27 million people voted in the final.\n"));
+}

@@ -307,7 +307,13 @@ void extract_quantity_find(xctx_t *c)
             if (!unit && strstr(core[0] ? core : left, "alcohol"))
                 unit = FRAME_UNIT_PERCENT;   /* blood alcohol is given in percent */
             cl.unit = unit ? unit : "";
-            if (!core[0] && !unit && !extract_qword_human_pred(pred)) {
+            /* a left noun gives no count by itself ("a lead of 3"), but an audience is
+               one ("an audience of 32 million") */
+            const char *lw = strrchr(left, ' ');
+            bool audience = !core[0] && !unit && strcmp(lw ? lw + 1 : left, "audience") == 0;
+            if (audience)
+                snprintf(left, sizeof left, "audience");
+            if (!core[0] && !unit && !extract_qword_human_pred(pred) && !audience) {
                 i += nt - 1;   /* a number that says nothing of what it counts */
                 continue;
             }
@@ -333,6 +339,16 @@ void extract_quantity_find(xctx_t *c)
             } else if (!unit) {
                 snprintf(cl.what, sizeof cl.what, "people");
                 snprintf(cl.subject, sizeof cl.subject, "people");
+            }
+            /* an audience: "32 million viewers" = "32 million people tuned in" = "an
+               audience of 32 million" */
+            if (!unit && (strcmp(cl.what, "audience") == 0 || strcmp(cl.what, "tv viewer") == 0
+                          || (strcmp(cl.what, "people") == 0
+                              && extract_qword_viewing(c, core[0] ? sub1 : i + nt, s1))))
+            {
+                snprintf(cl.what, sizeof cl.what, "viewer");
+                if (strcmp(pred, "have") == 0)
+                    pred = "count";   /* "the show had an audience of" */
             }
             /* heads that name the outcome: "98 survivors", "40 deaths", "40 fatalities" */
             if (!unit) {

@@ -227,9 +227,30 @@ const char *extract_qword_made_pred(const char *f)
 
 void extract_qword_singular(char *w)
 {
+    /* "-es" plurals whose singular ends in "-us" or "-o", and "-ches" words whose singular
+       keeps its "e" ("headaches"): too few to rule, listed */
+    static const char *const es_drop[] = {"buses", "viruses", "bonuses", "campuses",
+        "censuses", "statuses", "circuses", "choruses", "geniuses", "heroes", "potatoes",
+        "tomatoes", "vetoes", "echoes", "torpedoes", "volcanoes", "cargoes", NULL};
+    static const char *const che_keep[] = {"headaches", "aches", "niches", "avalanches",
+        "caches", "moustaches", "mustaches", "psyches", "quiches", NULL};
     size_t n = strlen(w);
+    for (const char *const *x = es_drop; *x; x++)
+        if (strcmp(w, *x) == 0) {
+            w[n - 2] = 0;
+            return;
+        }
+    for (const char *const *x = che_keep; *x; x++)
+        if (strcmp(w, *x) == 0) {
+            w[n - 1] = 0;
+            return;
+        }
     if (n > 4 && strcmp(w + n - 3, "ies") == 0)
         strcpy(w + n - 3, "y");
+    else if (n > 4 && (strcmp(w + n - 4, "sses") == 0 || strcmp(w + n - 4, "ches") == 0
+                       || strcmp(w + n - 4, "shes") == 0 || strcmp(w + n - 4, "zzes") == 0
+                       || strcmp(w + n - 3, "xes") == 0))
+        w[n - 2] = 0;   /* "passes", "punches", "crashes", "quizzes", "boxes" */
     else if (n > 3 && w[n - 1] == 's' && w[n - 2] != 's' && w[n - 2] != 'u' && w[n - 2] != 'i')
         w[n - 1] = 0;
 }
@@ -296,5 +317,19 @@ bool extract_qword_noun_pred(const xctx_t *c, size_t k)
     for (const char *const *w = nouns; *w; w++)
         if (xtok_is(c, k, *w))
             return true;
+    return false;
+}
+
+bool extract_qword_viewing(const xctx_t *c, size_t k, size_t s1)
+{
+    static const char *const verbs[] = {"watched", "watching", "watch", "tuned", "tuning",
+                                        "viewed", "viewing", NULL};
+    for (size_t q = k; q < s1 && q < k + 3; q++) {
+        if (c->tok.v[q].flags & TK_PUNCT)
+            return false;
+        for (const char *const *w = verbs; *w; w++)
+            if (xtok_is(c, q, *w))
+                return true;
+    }
     return false;
 }

@@ -59,4 +59,8 @@ void extract_qword_lemma(char *w);
    it names another thing ("the death sentence") unless it is the count's own head. */
 bool extract_qword_noun_pred(const xctx_t *c, size_t k);
 
+/* True when a verb of watching follows token k within three words of its clause ("people
+   tuning in", "who watched"): the counted people are an audience. */
+bool extract_qword_viewing(const xctx_t *c, size_t k, size_t s1);
+
 #endif
