@@ -513,3 +513,46 @@ Test(extract_quantity, an_audience_is_one_fact_however_worded)
     /* people who did something else are not viewers */
     cr_assert_str_neq(a, s_key("Some 27 million people voted in the final.\n"));
 }
+
+/* Whose the claim is, from its frame key "f|unit|what|whose|...". */
+static const char *s_whose(const char *body)
+{
+    static char buf[4][128];
+    static int k;
+    const char *key = s_key(body);
+    char *out = buf[k++ % 4];
+    const char *a = strchr(strchr(key + 2, '|') + 1, '|') + 1, *b = strchr(a, '|');
+    snprintf(out, 128, "%.*s", (int)(b - a), a);
+    return out;
+}
+
+Test(extract_quantity, an_age_on_a_generic_noun_is_the_noun_never_the_verb)
+{
+    cr_assert_str_eq(s_whose("The 41-year-old actor plays a pilot.\n"), "actor");
+    cr_assert_str_eq(s_whose("The 27-year-old singer checked into a clinic.\n"), "singer");
+    cr_assert_str_eq(s_whose("The judge sentenced the 19-year-old drivers.\n"), "driver");
+    cr_assert_str_eq(s_whose("The Swiss fighter floored the 39-year-old Canadian.\n"), "canadian");
+    /* the named person when the article makes it clear */
+    cr_assert_str_eq(s_whose("Lena Marsh, a 41-year-old actor, plays a pilot.\n"), "per:marsh");
+}
+
+Test(extract_quantity, an_age_at_death_is_the_subjects_never_a_toll)
+{
+    cr_assert_str_eq(s_key("Odile Brandt has died at 83.\n"),
+                     s_key("Odile Brandt, who ran the mill for years, died on Sunday aged 83.\n"));
+    cr_assert_str_eq(s_whose("Odile Brandt died Sunday at the age of 83.\n"), "per:brandt");
+    /* no owner, no claim; and never "83 killed" */
+    const char *body = "The inventor died at 83.\nThe 15-year-old was hurt.\n";
+    extract_doc_t d = {(const uint8_t *)body, strlen(body), 0, "", NULL};
+    extract_result_t r;
+    cr_assert_eq(extract_run(ex, &d, &r), 0);
+    for (size_t k = 0; k < r.n_quantities; k++)
+        cr_assert(strstr(r.quantities[k].key, "killed") == NULL
+                  && strstr(r.quantities[k].key, "wounded") == NULL, "%s", r.quantities[k].key);
+}
+
+Test(extract_quantity, a_parent_of_n_counts_children)
+{
+    const char *k = s_key("Gunmen shot dead a father of five on Monday.\n");
+    cr_assert(strstr(k, "|child|") && !strstr(k, "killed"), "%s", k);
+}

@@ -263,6 +263,10 @@ void extract_quantity_find(xctx_t *c)
                     continue;
                 }
             }
+            if (!unit && extract_age_form(c, i, nt, s0)) {
+                i += nt - 1;   /* an age of no known owner ("the 15-year-old was hurt") */
+                continue;
+            }
             if (xtok_punct(c, k, '-') && (t[k + 1 < s1 ? k + 1 : k].wc & WC_DURATION)) {
                 i += nt - 1;   /* "a 3-day visit", "a 10-year-old car" */
                 continue;
@@ -358,6 +362,13 @@ void extract_quantity_find(xctx_t *c)
                     pred = hp;
                 if (hp && strcmp(hp, pred) == 0 && strcmp(hp, "survived") != 0)
                     snprintf(cl.what, sizeof cl.what, "people");
+            }
+            /* "a mother of 12 was killed": her children, not the dead */
+            if (!unit && !core[0] && q0 > s0 + 1 && xtok_is(c, q0 - 1, "of")
+                && extract_qword_parent(t[q0 - 2].f)) {
+                snprintf(cl.what, sizeof cl.what, "child");
+                snprintf(cl.subject, sizeof cl.subject, "children");
+                pred = "have";
             }
             cl.pclass = pred;
             /* whose */

@@ -333,3 +333,13 @@ bool extract_qword_viewing(const xctx_t *c, size_t k, size_t s1)
     }
     return false;
 }
+
+bool extract_qword_parent(const char *f)
+{
+    static const char *const parents[] = {"mother", "father", "grandmother", "grandfather",
+                                          "mom", "dad", "parents", "parent", NULL};
+    for (const char *const *w = parents; *w; w++)
+        if (strcmp(f, *w) == 0)
+            return true;
+    return false;
+}

@@ -63,4 +63,7 @@ bool extract_qword_noun_pred(const xctx_t *c, size_t k);
    tuning in", "who watched"): the counted people are an audience. */
 bool extract_qword_viewing(const xctx_t *c, size_t k, size_t s1);
 
+/* True when folded f is a parent noun: "a mother of 12" counts her children. */
+bool extract_qword_parent(const char *f);
+
 #endif
