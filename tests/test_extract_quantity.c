@@ -492,8 +492,8 @@ static const char *s_what(const char *body)
 
 Test(extract_quantity, head_nouns_take_their_singular)
 {
-    cr_assert_str_eq(s_what("The quarterback threw 31 passes.\n"), "pass");
-    cr_assert_str_eq(s_what("The champion landed 40 punches.\n"), "punch");
+    cr_assert_str_eq(s_what("Dale Moss threw 31 passes.\n"), "pass");
+    cr_assert_str_eq(s_what("Ivo Brandt landed 40 punches.\n"), "punch");
     cr_assert_str_eq(s_what("The city bought 12 buses.\n"), "bus");
     cr_assert_str_eq(s_what("The club won 9 matches.\n"), "match");
     cr_assert_str_eq(s_what("Officials found 6 boxes.\n"), "box");
@@ -555,4 +555,27 @@ Test(extract_quantity, a_parent_of_n_counts_children)
 {
     const char *k = s_key("Gunmen shot dead a father of five on Monday.\n");
     cr_assert(strstr(k, "|child|") && !strstr(k, "killed"), "%s", k);
+}
+
+Test(extract_quantity, a_players_figures_are_the_players)
+{
+    const char *a = s_key("Corin Vale averaged 17.2 points per game for the Hawks.\n");
+    cr_assert_str_eq(s_whose("Corin Vale averaged 17.2 points per game for the Hawks.\n"), "per:vale");
+    /* a per-game average is not a total */
+    cr_assert_str_neq(a, s_key("Corin Vale scored 17.2 points for the Hawks.\n"));
+    cr_assert_str_eq(s_key("Corin Vale had 12 rebounds.\n"), s_key("Corin Vale grabbed 12 rebounds.\n"));
+    /* a pronoun is the last person named */
+    extract_doc_t d = {(const uint8_t *)"Mira Okafor joined in May.\nShe scored 31 points.\n", 0, 0,
+                       "", NULL};
+    d.len = strlen((const char *)d.text);
+    extract_result_t r;
+    cr_assert_eq(extract_run(ex, &d, &r), 0);
+    cr_assert_eq(r.n_quantities, 1);
+    cr_assert(strstr(r.quantities[0].key, "|point|per:okafor|"), "%s", r.quantities[0].key);
+    /* two players never share a fact, and nobody's points are no claim */
+    cr_assert_str_neq(s_key("Corin Vale had 12 rebounds.\n"), s_key("Ari Stone had 12 rebounds.\n"));
+    d.text = (const uint8_t *)"The bench added 31 points.\n";
+    d.len = strlen((const char *)d.text);
+    cr_assert_eq(extract_run(ex, &d, &r), 0);
+    cr_assert_eq(r.n_quantities, 0);
 }

@@ -110,7 +110,7 @@ static bool s_period(const xctx_t *c, size_t k, size_t s1, char *out, size_t cap
 {
     const xtok_t *t = c->tok.v;
     static const char *const units[] = {"day", "week", "month", "year", "quarter", "hour",
-                                        "season", "decade", NULL};
+                                        "season", "decade", "game", "match", NULL};
     for (size_t q = k; q < s1 && q < k + 10; q++) {
         bool prep = xtok_is(c, q, "in") || xtok_is(c, q, "over") || xtok_is(c, q, "during")
                     || xtok_is(c, q, "within");

@@ -201,12 +201,30 @@ const char *extract_qphrase_count_pred(const xctx_t *c, const char *in_np, size_
     return pred;
 }
 
+/* The person of the last person mention before token k, or -1. */
+static int s_last_person(const xctx_t *c, size_t k)
+{
+    int best = -1;
+    for (size_t m = 0; m < c->men.n && c->men.v[m].t1 <= k; m++)
+        if (c->ent.v[c->men.v[m].ent].kind == 'p')
+            best = c->men.v[m].ent;
+    return best;
+}
+
 bool extract_qphrase_subject_owner(const xctx_t *c, size_t l0, size_t s0, char *out, size_t cap,
                             bool have)
 {
     const xtok_t *t = c->tok.v;
     for (size_t q = l0; q > s0 && q + 6 > l0; q--) {
         int e = t[q - 1].ent;
+        /* "He scored 22 points": the last person named before */
+        if (e < 0 && (xtok_is(c, q - 1, "he") || xtok_is(c, q - 1, "she"))) {
+            e = s_last_person(c, q - 1);
+            if (e < 0)
+                return false;
+            extract_age_owner(c, e, out, cap);
+            return true;
+        }
         if (e >= 0 && c->ent.v[e].kind == 'l') {
             const char *ctry = extract_qword_country(c, q - 1, NULL);
             if (!ctry)

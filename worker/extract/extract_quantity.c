@@ -289,8 +289,10 @@ void extract_quantity_find(xctx_t *c)
                 sub1 = i + nt;
             const char *head = strrchr(core, ' ');
             head = head ? head + 1 : core;
+            /* a player's or a team's figures: "11 rebounds", "15.9 points per game" */
+            bool stat = !unit && core[0] && extract_qword_stat(head);
             /* durations ("two weeks") and frequencies are not claims */
-            if (!unit && core[0] && (extract_lex_bits(head) & WC_DURATION)) {
+            if (!unit && core[0] && (extract_lex_bits(head) & WC_DURATION) && !stat) {
                 i += nt - 1;
                 continue;
             }
@@ -385,8 +387,14 @@ void extract_quantity_find(xctx_t *c)
                         snprintf(cl.whose, sizeof cl.whose, "%s", c->ent.v[craft].key + 4);
                 } else if (!extract_qword_human_pred(pred)) {
                     extract_qphrase_subject_owner(c, l0, s0, cl.whose, sizeof cl.whose,
-                                    strcmp(pred, "have") == 0);
+                                    stat || strcmp(pred, "have") == 0);
                 }
+            }
+            if (stat && strcmp(cl.pclass, "have") == 0)
+                cl.pclass = "count";   /* "had 11 rebounds" = "grabbed 11 rebounds" */
+            if (stat && !cl.whose[0]) {
+                i += nt - 1;   /* whose points? without an owner they merge players */
+                continue;
             }
             extract_qclaim_finish(c, &cl, s0, s1, sub1, dates, nd);
             i += nt - 1;

@@ -343,3 +343,18 @@ bool extract_qword_parent(const char *f)
             return true;
     return false;
 }
+
+bool extract_qword_stat(const char *f)
+{
+    static const char *const stats[] = {"point", "rebound", "assist", "steal", "block",
+        "goal", "touchdown", "yard", "pass", "interception", "sack", "tackle", "punch",
+        "knockout", "ko", "run", "homer", "strikeout", "save", "ace", "basket", "three-pointer",
+        "reception", "carry", "birdie", "wicket", NULL};
+    char w[32];
+    snprintf(w, sizeof w, "%s", f);
+    extract_qword_lemma(w);
+    for (const char *const *x = stats; *x; x++)
+        if (strcmp(w, *x) == 0)
+            return true;
+    return false;
+}

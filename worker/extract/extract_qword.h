@@ -66,4 +66,9 @@ bool extract_qword_viewing(const xctx_t *c, size_t k, size_t s1);
 /* True when folded f is a parent noun: "a mother of 12" counts her children. */
 bool extract_qword_parent(const char *f);
 
+/* True when folded noun f (plural or singular) is a figure of play that belongs to a
+   player or a team ("points", "rebounds", "touchdowns", "punches"): such a claim needs
+   its owner, or different players' figures would merge. */
+bool extract_qword_stat(const char *f);
+
 #endif
