@@ -579,3 +579,11 @@ Test(extract_quantity, a_players_figures_are_the_players)
     cr_assert_eq(extract_run(ex, &d, &r), 0);
     cr_assert_eq(r.n_quantities, 0);
 }
+
+Test(extract_quantity, a_contract_is_one_fact_per_owner_however_named)
+{
+    const char *a = s_key("Omar Tell signed a four-year, $60 million contract with the Hawks.\n");
+    cr_assert_str_eq(a, s_key("Omar Tell agreed to a $62 million deal.\n"));
+    cr_assert_str_eq(a, s_key("The Hawks gave Omar Tell a $60 million contract extension.\n"));
+    cr_assert_str_neq(a, s_key("Jon Bree signed a $60 million deal.\n"));
+}

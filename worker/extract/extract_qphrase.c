@@ -240,6 +240,10 @@ bool extract_qphrase_subject_owner(const xctx_t *c, size_t l0, size_t s0, char *
             extract_age_owner(c, e, out, cap);
             return true;
         }
+        /* "signed a five-year, $80 million contract": a comma between adjectives */
+        if (xtok_punct(c, q - 1, ',') && q >= 2 && (t[q - 2].flags & TK_HYPHEN)
+            && (extract_lex_bits(strrchr(t[q - 2].f, '-') + 1) & WC_DURATION))
+            continue;
         if (t[q - 1].flags & TK_PUNCT)
             break;
     }

@@ -365,6 +365,14 @@ void extract_quantity_find(xctx_t *c)
                 if (hp && strcmp(hp, pred) == 0 && strcmp(hp, "survived") != 0)
                     snprintf(cl.what, sizeof cl.what, "people");
             }
+            /* a sum agreed for a player, a job or a firm: "an $80 million contract" = "an
+               $82 million deal" = "a contract extension", whatever its modifiers */
+            bool contract = cur && core[0] && extract_qword_contract(head);
+            if (contract) {
+                snprintf(cl.what, sizeof cl.what, "contract");
+                if (strcmp(pred, "have") == 0)
+                    pred = "count";
+            }
             /* "a mother of 12 was killed": her children, not the dead */
             if (!unit && !core[0] && q0 > s0 + 1 && xtok_is(c, q0 - 1, "of")
                 && extract_qword_parent(t[q0 - 2].f)) {
@@ -387,7 +395,7 @@ void extract_quantity_find(xctx_t *c)
                         snprintf(cl.whose, sizeof cl.whose, "%s", c->ent.v[craft].key + 4);
                 } else if (!extract_qword_human_pred(pred)) {
                     extract_qphrase_subject_owner(c, l0, s0, cl.whose, sizeof cl.whose,
-                                    stat || strcmp(pred, "have") == 0);
+                                    stat || contract || strcmp(pred, "have") == 0);
                 }
             }
             if (stat && strcmp(cl.pclass, "have") == 0)

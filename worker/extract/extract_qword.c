@@ -358,3 +358,13 @@ bool extract_qword_stat(const char *f)
             return true;
     return false;
 }
+
+bool extract_qword_contract(const char *f)
+{
+    static const char *const words[] = {"contract", "contracts", "deal", "deals", "extension",
+                                        "agreement", "pact", NULL};
+    for (const char *const *w = words; *w; w++)
+        if (strcmp(f, *w) == 0)
+            return true;
+    return false;
+}

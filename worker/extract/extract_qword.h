@@ -71,4 +71,8 @@ bool extract_qword_parent(const char *f);
    its owner, or different players' figures would merge. */
 bool extract_qword_stat(const char *f);
 
+/* True when folded noun f names an agreed sum ("contract", "deal", "extension"): money
+   on any of them is one fact, the contract, of its owner. */
+bool extract_qword_contract(const char *f);
+
 #endif
