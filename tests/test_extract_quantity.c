@@ -587,3 +587,17 @@ Test(extract_quantity, a_contract_is_one_fact_per_owner_however_named)
     cr_assert_str_eq(a, s_key("The Hawks gave Omar Tell a $60 million contract extension.\n"));
     cr_assert_str_neq(a, s_key("Jon Bree signed a $60 million deal.\n"));
 }
+
+Test(extract_quantity, a_run_an_average_and_a_need_are_not_the_games_figure)
+{
+    cr_assert_str_eq(s_key("Pia Lund averaged 21.4 points.\n"),
+                     s_key("Pia Lund averaged 21.4 points per game.\n"));
+    cr_assert_str_neq(s_key("Pia Lund completed her first 12 passes.\n"),
+                      s_key("Pia Lund completed 30 passes.\n"));
+    extract_doc_t d = {(const uint8_t *)"Pia Lund needed 9 points to break the record.\n", 0, 0,
+                       "", NULL};
+    d.len = strlen((const char *)d.text);
+    extract_result_t r;
+    cr_assert_eq(extract_run(ex, &d, &r), 0);
+    cr_assert_eq(r.n_quantities, 0);
+}

@@ -193,6 +193,10 @@ void extract_qclaim_finish(xctx_t *c, extract_qclaim_t *cl, size_t s0, size_t s1
     char span[40] = "";
     if (s_period(c, after, s1, span, sizeof span))
         total = true;
+    else if (cl->rate) {
+        snprintf(span, sizeof span, "%s", cl->rate);
+        total = true;
+    }
     char bucket[40] = "";
     if (date && (date->resolved || total)) {
         if (total || date->gran == 'm' || date->gran == 'y')

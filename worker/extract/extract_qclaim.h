@@ -25,6 +25,8 @@ typedef struct {
     const extract_date_t *date;
     bool total, year;
     char subject[128];
+    const char *rate;         /* the period when the text names none ("averaged 15.9
+                                 points": "per game"), or NULL */
 } extract_qclaim_t;
 
 /* Pushes the built claim onto c->qty: its interval, spans, slots and frame key. */

@@ -398,6 +398,28 @@ void extract_quantity_find(xctx_t *c)
                                     stat || contract || strcmp(pred, "have") == 0);
                 }
             }
+            if (stat) {
+                /* "needed 9 points" is no figure yet; "averaged 22.8 points" is per game;
+                   "his first 17 passes" are a run, not the game's */
+                bool need = false;
+                for (size_t q = q0; q > s0 && q + 4 > q0; q--) {
+                    const char *f = t[q - 1].f;
+                    need |= strcmp(f, "needed") == 0 || strcmp(f, "needs") == 0
+                            || strcmp(f, "need") == 0;
+                    if (strncmp(f, "averag", 6) == 0)
+                        cl.rate = "per game";
+                }
+                if (need) {
+                    i += nt - 1;
+                    continue;
+                }
+                if (q0 > s0 && (xtok_is(c, q0 - 1, "first") || xtok_is(c, q0 - 1, "last")
+                                || xtok_is(c, q0 - 1, "final") || xtok_is(c, q0 - 1, "opening"))) {
+                    char w[96];
+                    snprintf(w, sizeof w, "%s %s", t[q0 - 1].f, cl.what);
+                    snprintf(cl.what, sizeof cl.what, "%s", w);
+                }
+            }
             if (stat && strcmp(cl.pclass, "have") == 0)
                 cl.pclass = "count";   /* "had 11 rebounds" = "grabbed 11 rebounds" */
             if (stat && !cl.whose[0]) {
