@@ -227,3 +227,15 @@ Test(extract_entity, shipping_and_air_lines_are_organizations)
         orgs += strcmp(r.entities[i].kind, "org") == 0;
     cr_assert_eq(orgs, 2);
 }
+
+Test(extract_entity, a_middle_initial_stays_inside_the_name)
+{
+    /* the key is the surname, whatever initials the article gives */
+    extract_result_t r = s_run("Police said Dana R. Whitcombe was questioned on Monday. "
+                               "J. Porter Amsel, her lawyer, declined to comment.\n");
+    const extract_entity_t *e = s_find(&r, "per:whitcombe");
+    cr_assert(e, "no per:whitcombe");
+    cr_assert_str_eq(e->name, "Dana R. Whitcombe");
+    cr_assert_null(s_find(&r, "per:r"));
+    cr_assert(s_find(&r, "per:amsel"), "no per:amsel");
+}

@@ -477,3 +477,127 @@ Test(extract_quantity, frames_meet_across_paraphrases_and_differ_for_other_facts
     cr_assert_str_neq(s_q(&r, "seven")->key, s_q(&r, "30")->key);
     cr_assert_str_neq(s_q(&r, "30")->key, s_q(&r, "12")->key);
 }
+
+/* What the claim counts, from its frame key "f|unit|what|...". */
+static const char *s_what(const char *body)
+{
+    static char buf[4][128];
+    static int k;
+    const char *key = s_key(body);
+    char *out = buf[k++ % 4];
+    const char *a = strchr(key + 2, '|') + 1, *b = strchr(a, '|');
+    snprintf(out, 128, "%.*s", (int)(b - a), a);
+    return out;
+}
+
+Test(extract_quantity, head_nouns_take_their_singular)
+{
+    cr_assert_str_eq(s_what("Dale Moss threw 31 passes.\n"), "pass");
+    cr_assert_str_eq(s_what("Ivo Brandt landed 40 punches.\n"), "punch");
+    cr_assert_str_eq(s_what("The city bought 12 buses.\n"), "bus");
+    cr_assert_str_eq(s_what("The club won 9 matches.\n"), "match");
+    cr_assert_str_eq(s_what("Officials found 6 boxes.\n"), "box");
+    cr_assert_str_eq(s_what("The storm flattened 30 houses.\n"), "house");
+    cr_assert_str_eq(s_what("The lawyers listed 4 causes.\n"), "cause");
+    cr_assert_str_eq(s_what("The firm hired 3 coaches.\n"), "coach");
+    /* people and persons are one thing */
+    cr_assert_str_eq(s_key("The storm killed 10 persons.\n"), s_key("The storm killed 10 people.\n"));
+}
+
+Test(extract_quantity, an_audience_is_one_fact_however_worded)
+{
+    const char *a = s_key("The final drew 27 million viewers.\n");
+    cr_assert_str_eq(a, s_key("About 27 million people tuned in to the final.\n"));
+    cr_assert_str_eq(a, s_key("The final had an audience of 27 million.\n"));
+    cr_assert_str_eq(a, s_key("Some 27 million people watched the final.\n"));
+    /* people who did something else are not viewers */
+    cr_assert_str_neq(a, s_key("Some 27 million people voted in the final.\n"));
+}
+
+/* Whose the claim is, from its frame key "f|unit|what|whose|...". */
+static const char *s_whose(const char *body)
+{
+    static char buf[4][128];
+    static int k;
+    const char *key = s_key(body);
+    char *out = buf[k++ % 4];
+    const char *a = strchr(strchr(key + 2, '|') + 1, '|') + 1, *b = strchr(a, '|');
+    snprintf(out, 128, "%.*s", (int)(b - a), a);
+    return out;
+}
+
+Test(extract_quantity, an_age_on_a_generic_noun_is_the_noun_never_the_verb)
+{
+    cr_assert_str_eq(s_whose("The 41-year-old actor plays a pilot.\n"), "actor");
+    cr_assert_str_eq(s_whose("The 27-year-old singer checked into a clinic.\n"), "singer");
+    cr_assert_str_eq(s_whose("The judge sentenced the 19-year-old drivers.\n"), "driver");
+    cr_assert_str_eq(s_whose("The Swiss fighter floored the 39-year-old Canadian.\n"), "canadian");
+    /* the named person when the article makes it clear */
+    cr_assert_str_eq(s_whose("Lena Marsh, a 41-year-old actor, plays a pilot.\n"), "per:marsh");
+}
+
+Test(extract_quantity, an_age_at_death_is_the_subjects_never_a_toll)
+{
+    cr_assert_str_eq(s_key("Odile Brandt has died at 83.\n"),
+                     s_key("Odile Brandt, who ran the mill for years, died on Sunday aged 83.\n"));
+    cr_assert_str_eq(s_whose("Odile Brandt died Sunday at the age of 83.\n"), "per:brandt");
+    /* no owner, no claim; and never "83 killed" */
+    const char *body = "The inventor died at 83.\nThe 15-year-old was hurt.\n";
+    extract_doc_t d = {(const uint8_t *)body, strlen(body), 0, "", NULL};
+    extract_result_t r;
+    cr_assert_eq(extract_run(ex, &d, &r), 0);
+    for (size_t k = 0; k < r.n_quantities; k++)
+        cr_assert(strstr(r.quantities[k].key, "killed") == NULL
+                  && strstr(r.quantities[k].key, "wounded") == NULL, "%s", r.quantities[k].key);
+}
+
+Test(extract_quantity, a_parent_of_n_counts_children)
+{
+    const char *k = s_key("Gunmen shot dead a father of five on Monday.\n");
+    cr_assert(strstr(k, "|child|") && !strstr(k, "killed"), "%s", k);
+}
+
+Test(extract_quantity, a_players_figures_are_the_players)
+{
+    const char *a = s_key("Corin Vale averaged 17.2 points per game for the Hawks.\n");
+    cr_assert_str_eq(s_whose("Corin Vale averaged 17.2 points per game for the Hawks.\n"), "per:vale");
+    /* a per-game average is not a total */
+    cr_assert_str_neq(a, s_key("Corin Vale scored 17.2 points for the Hawks.\n"));
+    cr_assert_str_eq(s_key("Corin Vale had 12 rebounds.\n"), s_key("Corin Vale grabbed 12 rebounds.\n"));
+    /* a pronoun is the last person named */
+    extract_doc_t d = {(const uint8_t *)"Mira Okafor joined in May.\nShe scored 31 points.\n", 0, 0,
+                       "", NULL};
+    d.len = strlen((const char *)d.text);
+    extract_result_t r;
+    cr_assert_eq(extract_run(ex, &d, &r), 0);
+    cr_assert_eq(r.n_quantities, 1);
+    cr_assert(strstr(r.quantities[0].key, "|point|per:okafor|"), "%s", r.quantities[0].key);
+    /* two players never share a fact, and nobody's points are no claim */
+    cr_assert_str_neq(s_key("Corin Vale had 12 rebounds.\n"), s_key("Ari Stone had 12 rebounds.\n"));
+    d.text = (const uint8_t *)"The bench added 31 points.\n";
+    d.len = strlen((const char *)d.text);
+    cr_assert_eq(extract_run(ex, &d, &r), 0);
+    cr_assert_eq(r.n_quantities, 0);
+}
+
+Test(extract_quantity, a_contract_is_one_fact_per_owner_however_named)
+{
+    const char *a = s_key("Omar Tell signed a four-year, $60 million contract with the Hawks.\n");
+    cr_assert_str_eq(a, s_key("Omar Tell agreed to a $62 million deal.\n"));
+    cr_assert_str_eq(a, s_key("The Hawks gave Omar Tell a $60 million contract extension.\n"));
+    cr_assert_str_neq(a, s_key("Jon Bree signed a $60 million deal.\n"));
+}
+
+Test(extract_quantity, a_run_an_average_and_a_need_are_not_the_games_figure)
+{
+    cr_assert_str_eq(s_key("Pia Lund averaged 21.4 points.\n"),
+                     s_key("Pia Lund averaged 21.4 points per game.\n"));
+    cr_assert_str_neq(s_key("Pia Lund completed her first 12 passes.\n"),
+                      s_key("Pia Lund completed 30 passes.\n"));
+    extract_doc_t d = {(const uint8_t *)"Pia Lund needed 9 points to break the record.\n", 0, 0,
+                       "", NULL};
+    d.len = strlen((const char *)d.text);
+    extract_result_t r;
+    cr_assert_eq(extract_run(ex, &d, &r), 0);
+    cr_assert_eq(r.n_quantities, 0);
+}

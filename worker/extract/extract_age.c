@@ -1,5 +1,7 @@
 /*  extract_age: ages and their owners (see extract_age.h). */
 #include "extract_age.h"
+#include "extract_entity.h"
+#include "extract_qword.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +26,8 @@ size_t extract_age_owner(const xctx_t *c, int e, char *out, size_t cap)
         char full[96] = "";
         const xent_t *x = &c->ent.v[e];
         for (uint32_t k = x->name_t0; k < x->name_t1 && k < c->tok.n; k++) {
+            if (c->tok.v[k].flags & TK_PUNCT)
+                continue;   /* the period of an initial */
             size_t n = strlen(full);
             snprintf(full + n, sizeof full - n, "%s%s", n ? " " : "", c->tok.v[k].f);
         }
@@ -65,37 +69,116 @@ static int s_only_person(const xctx_t *c, size_t a, size_t b)
     return found;
 }
 
-/* Strips a plural "s" from a generic owner noun ("drivers" is never an age's owner, but
-   "women" is written as "woman"). */
-static void s_lemma(char *w)
+/* Singular person nouns an age adjective stands before: the noun phrase ends there ("the
+   40-year-old actor plays a clown"). */
+static const char *const s_roles[] = {"actor", "actress", "man", "woman", "boy", "girl",
+    "singer", "star", "player", "driver", "victim", "suspect", "gunman", "teenager",
+    "student", "officer", "deputy", "climber", "coach", "host", "champion", "boxer",
+    "rapper", "model", "comedian", "worker", "employee", "resident", "pilot", "soldier",
+    "doctor", "nurse", "teacher", "lawyer", "owner", "guard", "mother", "father", "son",
+    "daughter", "wife", "husband", "grandmother", "grandfather", "baby", "child", "toddler",
+    "veteran", "musician", "director", "producer", "writer", "author", "athlete",
+    "quarterback", "striker", "goalkeeper", "forward", "guard", "center", "pitcher",
+    "mountaineer", "skier", "hiker", "tourist", "passenger", "patient", "pensioner",
+    "retiree", "widow", "widower", "newlywed", "defendant", "inmate", "prisoner", NULL};
+
+/* Adverbs that stand between an age and a verb ("a 21-year-old just getting on"). */
+static const char *const s_adverbs[] = {"just", "also", "now", "still", "then", "only",
+                                        "already", "reportedly", "allegedly", NULL};
+
+static bool s_in(const char *f, const char *const *list)
 {
-    if (strcmp(w, "women") == 0)
-        strcpy(w, "woman");
-    else if (strcmp(w, "men") == 0)
-        strcpy(w, "man");
+    for (const char *const *w = list; *w; w++)
+        if (strcmp(f, *w) == 0)
+            return true;
+    return false;
+}
+
+/* True when folded word f reads as a verb form that ends a noun phrase: "-ed" or "-ing"
+   without a hyphen ("checked", "getting"; not "hard-partying"). */
+static bool s_verbish(const char *f)
+{
+    size_t n = strlen(f);
+    if (strchr(f, '-'))
+        return false;
+    return (n > 4 && strcmp(f + n - 2, "ed") == 0) || (n > 5 && strcmp(f + n - 3, "ing") == 0);
 }
 
 /* The generic noun after an age adjective ("the 40-year-old hard-partying actress"): the
-   last word before the noun phrase ends, at most four words. Sets *end past it. */
+   last word before the noun phrase ends, at most four words, singular; a demonym ("the
+   40-year-old American") is the noun too. Sets *end past it. */
 static bool s_generic(const xctx_t *c, size_t k, size_t s1, char *out, size_t cap, size_t *end)
 {
     const xtok_t *t = c->tok.v;
     out[0] = 0;
     size_t last = 0;
+    bool dem = false;
+    if (k < s1 && (t[k].flags & TK_CAP) && (t[k].flags & TK_WORD) && !(t[k].flags & TK_POSS)
+        && extract_entity_country_hash(c->res, t[k].f, t[k].hash, &dem) && dem
+        && (k + 1 >= s1 || !(t[k + 1].flags & TK_CAP))) {
+        snprintf(out, cap, "%s", t[k].f);
+        *end = k + 1;
+        return true;
+    }
     for (size_t q = k; q < s1 && q < k + 4; q++) {
         if (!(t[q].flags & TK_WORD) || (t[q].flags & TK_POSS) || (t[q].flags & TK_CAP)
-            || (t[q].wc & (WC_NP_END | WC_QPRED)))
+            || (t[q].wc & (WC_NP_END | WC_QPRED)) || s_verbish(t[q].f) || s_in(t[q].f, s_adverbs))
             break;
         last = q + 1;
         if (q + 1 < s1 && (t[q + 1].flags & TK_POSS))
             break;   /* "the actress's rep": the actress */
+        if (s_in(t[q].f, s_roles))
+            break;   /* "the 40-year-old actor plays" */
     }
     if (!last)
         return false;
     snprintf(out, cap, "%s", t[last - 1].f);
-    s_lemma(out);
+    extract_qword_lemma(out);
     *end = last;
     return true;
+}
+
+/* The person the sentence opens on ("Carl Brandt, who ..., has died at 75"): a person
+   mention starting in its first three tokens, or -1. */
+static int s_subject(const xctx_t *c, size_t s0, size_t i)
+{
+    for (size_t k = s0; k < i && k < s0 + 3; k++) {
+        int e = s_person(c, k);
+        if (e >= 0)
+            return k == s0 || c->tok.v[k - 1].ent != e ? e : -1;
+    }
+    return -1;
+}
+
+/* True when the number at i follows a death verb and "at": "died at 77". */
+static bool s_died_at(const xctx_t *c, size_t i, size_t s0)
+{
+    return i > s0 + 1 && xtok_is(c, i - 1, "at")
+           && (xtok_is(c, i - 2, "died") || xtok_is(c, i - 2, "dies") || xtok_is(c, i - 2, "dead"));
+}
+
+/* True when a death verb stands in the four tokens before b: the age that follows it is
+   the age at death of the clause's subject ("died Thursday at the age of 95"). */
+static bool s_death_before(const xctx_t *c, size_t b, size_t s0)
+{
+    for (size_t k = b; k > s0 && k + 4 > b; k--)
+        if (xtok_is(c, k - 1, "died") || xtok_is(c, k - 1, "dies") || xtok_is(c, k - 1, "dead"))
+            return true;
+    return false;
+}
+
+bool extract_age_form(const xctx_t *c, size_t i, size_t nt, size_t s0)
+{
+    size_t k = i + nt;
+    if (xtok_punct(c, k, '-') && (xtok_is(c, k + 1, "year-old") || xtok_is(c, k + 1, "years-old")))
+        return true;
+    if (xtok_is(c, k, "year-old") || xtok_is(c, k, "years-old"))
+        return true;
+    if ((xtok_is(c, k, "years") || xtok_is(c, k, "year")) && xtok_is(c, k + 1, "old"))
+        return true;
+    if (i > s0 && (xtok_is(c, i - 1, "aged") || xtok_is(c, i - 1, "age")))
+        return true;
+    return s_died_at(c, i, s0);
 }
 
 size_t extract_age_at(const xctx_t *c, size_t i, size_t nt, size_t s0, size_t s1, char *whose,
@@ -119,6 +202,8 @@ size_t extract_age_at(const xctx_t *c, size_t i, size_t nt, size_t s0, size_t s1
         after = k;
     else if (i > s0 + 2 && xtok_is(c, i - 1, "of") && xtok_is(c, i - 2, "age"))
         after = k;
+    else if (s_died_at(c, i, s0))
+        after = k;   /* "has died at 75" */
     else if (i > s0 + 1 && (xtok_punct(c, i - 1, ',') || xtok_punct(c, i - 1, '('))) {
         /* "Jackman, 40," "Jackman (40)", "son Oscar, 8" */
         bool close = k >= s1 || xtok_punct(c, k, ',') || xtok_punct(c, k, '.')
@@ -157,14 +242,18 @@ size_t extract_age_at(const xctx_t *c, size_t i, size_t nt, size_t s0, size_t s1
         e = s_person_ending(c, b - 2 >= s0 ? b - 2 : s0);
     else if (b > s0 && b < i)
         e = s_person_ending(c, b - 1);   /* "Chohan aged 59" */
+    if (e < 0 && !adj && s_death_before(c, b, s0))
+        e = s_subject(c, s0, i);   /* "Mark Felt, ..., died yesterday aged 95" */
     if (e < 0 && adj) {
         /* "the 40-year-old Jackman", "the 40-year-old actor Hugh Jackman", "a 59-year-old
            woman, Raj Chohan," */
         e = s_person(c, after);
         /* "the 40-year-old Jackman": a capitalized word of no list right after is a name
            even when the article never gives the full one */
+        bool dem = false;
         if (e < 0 && after < s1 && (t[after].flags & TK_CAP) && (t[after].flags & TK_WORD)
-            && !t[after].lex && !(t[after].flags & TK_POSS)) {
+            && !t[after].lex && !(t[after].flags & TK_POSS)
+            && !extract_entity_country_hash(c->res, t[after].f, t[after].hash, &dem)) {
             size_t q = after;
             while (q + 1 < s1 && (t[q + 1].flags & TK_CAP) && (t[q + 1].flags & TK_WORD))
                 q++;

@@ -25,4 +25,9 @@ size_t extract_age_at(const xctx_t *c, size_t i, size_t nt, size_t s0, size_t s1
    otherwise. Returns the length. */
 size_t extract_age_owner(const xctx_t *c, int e, char *out, size_t cap);
 
+/* True when the number at token i (nt tokens, sentence from s0) stands in an age form
+   ("40-year-old", "40 years old", "aged 40", "at the age of 40", "died at 77"), whoever's
+   age it is: such a number is never a count. */
+bool extract_age_form(const xctx_t *c, size_t i, size_t nt, size_t s0);
+
 #endif

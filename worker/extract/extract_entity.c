@@ -488,6 +488,15 @@ static inline bool s_capword(const xctx_t *c, size_t i)
     return false;
 }
 
+/* True when token i is the period of an initial ("K." in "Raj K. Chohan"): a '.' touching
+   a one-letter capitalized word. */
+static bool s_initial_dot(const xctx_t *c, size_t i)
+{
+    const xtok_t *t = c->tok.v;
+    return i > 0 && xtok_punct(c, i, '.') && t[i].s == t[i - 1].e && strlen(t[i - 1].f) == 1
+           && (t[i - 1].flags & (TK_WORD | TK_CAP)) == (TK_WORD | TK_CAP);
+}
+
 enum { K_UNKNOWN = 0, K_PERSON = 'p', K_ORG = 'o', K_PLACE = 'l', K_VEHICLE = 'v',
        K_OTHER = 'x' };
 
@@ -735,12 +744,17 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
     if (a >= 2 && strcmp(t[a - 1].f, "of") == 0 && (t[a - 2].wc & WC_PLACE_WORD))
         place_ctx = true;
     bool all_name = true;
-    for (uint32_t i = a; i < b; i++)
+    uint32_t words = 0;
+    for (uint32_t i = a; i < b; i++) {
+        if (i > a && s_initial_dot(c, i))
+            continue;   /* "Raj K. Chohan" */
+        words++;
         if (!s_capword(c, i) || (t[i].flags & TK_ALLCAP) || s_is_month_or_day(&t[i]))
             all_name = false;
+    }
     /* People's names don't take the article: "the Northern Star" is no person. */
     bool article = a > 0 && xtok_is(c, a - 1, "the");
-    if (b - a >= 2 && b - a <= 4 && all_name && !place_ctx && !article) {
+    if (words >= 2 && words <= 4 && all_name && !place_ctx && !article) {
         s_add_cand(cv, a, b, K_PERSON, false, NULL);
         return;
     }
@@ -777,6 +791,12 @@ static void s_find_candidates(xctx_t *c, s_candv_t *cv, const uint32_t *lset, si
             if (k > b && k < n && t[k].sent == sent && s_capword(c, k)
                 && !s_is_month_or_day(&t[k])) {
                 b = k + 1;
+                continue;
+            }
+            /* an initial inside a name: "Raj K. Chohan", "J. Edgar Hoover" */
+            if (s_initial_dot(c, b) && b + 1 < n && t[b + 1].sent == sent && s_capword(c, b + 1)
+                && !s_is_month_or_day(&t[b + 1])) {
+                b += 2;
                 continue;
             }
             break;
