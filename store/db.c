@@ -1598,6 +1598,14 @@ static int s_str_cmp(const void *a, const void *b)
 
 /* The story of a new article: the smallest id among itself and the stories of the
    articles it links to, those stories joined into it. `*story` gets an arena copy. */
+static int s_id_cmp(const void *a, const void *b)
+{
+    return memcmp(a, b, UTIL_ID_HEX);
+}
+
+/* The story of a new article: the smallest id among itself and the stories of the
+   articles it links to, those stories joined into it. `*story` gets an arena copy.
+   Candidates are the articles that share at least STORY_SHARED of its probe terms. */
 static int s_story_assign(db_t *self, const char *id, const Crossclaim__Result *r,
                           char **story)
 {
@@ -1606,11 +1614,14 @@ static int s_story_assign(db_t *self, const char *id, const Crossclaim__Result *
     const char *date = s_published(r);
     size_t cap = 64, nlinked = 0;
     char **linked = s_alloc(self, cap * sizeof *linked);
+    size_t nprobe = r->n_terms < STORY_PROBE ? r->n_terms : STORY_PROBE;
+    char (*cand)[UTIL_ID_HEX] = s_alloc(self, (nprobe * STORY_POSTINGS + 1) * UTIL_ID_HEX);
+    size_t ncand = 0;
     MDB_cursor *c;
     int rc = mdb_cursor_open(self->txn, self->sterm, &c);
     if (rc)
         return s_mdb(rc);
-    for (size_t i = 0; i < r->n_terms && i < STORY_PROBE && !rc; i++) {
+    for (size_t i = 0; i < nprobe && !rc; i++) {
         const char *term = r->terms[i] ? r->terms[i]->term : NULL;
         if (s_empty(term) || strlen(term) > DB_MAX_KEY)
             continue;
@@ -1620,36 +1631,8 @@ static int s_story_assign(db_t *self, const char *id, const Crossclaim__Result *
         while (read < STORY_POSTINGS && (rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
             op = MDB_NEXT_DUP;
             read++;
-            if (v.mv_size != UTIL_ID_HEX || memcmp(v.mv_data, id, UTIL_ID_HEX) == 0)
-                continue;
-            char *other = s_strndup(self, v.mv_data, UTIL_ID_HEX);
-            /* a candidate of a story already linked can only link it again */
-            char *st;
-            if ((rc = s_story_of(self, self->txn, other, &st)) != 0)
-                break;
-            if (!st)
-                continue;
-            bool known = false;
-            for (size_t s = 0; s < nlinked && !known; s++)
-                known = strcmp(linked[s], st) == 0;
-            if (known)
-                continue;
-            Crossclaim__Result *o;
-            if ((rc = s_load(self, self->txn, other, &o)) != 0)
-                break;
-            if (!o)
-                continue;
-            story_term_t *theirs;
-            size_t ntheirs = s_terms(self, o, &theirs);
-            if (!story_linked(mine, nmine, date, theirs, ntheirs, s_published(o)))
-                continue;
-            if (nlinked == cap) {
-                char **w = s_alloc(self, 2 * cap * sizeof *w);
-                memcpy(w, linked, cap * sizeof *linked);
-                linked = w;
-                cap *= 2;
-            }
-            linked[nlinked++] = st;
+            if (v.mv_size == UTIL_ID_HEX && memcmp(v.mv_data, id, UTIL_ID_HEX) != 0)
+                memcpy(cand[ncand++], v.mv_data, UTIL_ID_HEX);
         }
         if (rc == MDB_NOTFOUND)
             rc = 0;
@@ -1657,6 +1640,43 @@ static int s_story_assign(db_t *self, const char *id, const Crossclaim__Result *
     mdb_cursor_close(c);
     if (rc)
         return s_mdb(rc);
+    qsort(cand, ncand, UTIL_ID_HEX, s_id_cmp);
+    for (size_t i = 0, j; i < ncand && !rc; i = j) {
+        for (j = i + 1; j < ncand && memcmp(cand[j], cand[i], UTIL_ID_HEX) == 0; j++)
+            ;
+        if (j - i < STORY_SHARED)
+            continue;
+        char *other = s_strndup(self, cand[i], UTIL_ID_HEX);
+        /* a candidate of a story already linked can only link it again */
+        char *st;
+        if ((rc = s_story_of(self, self->txn, other, &st)) != 0)
+            break;
+        if (!st)
+            continue;
+        bool known = false;
+        for (size_t s = 0; s < nlinked && !known; s++)
+            known = strcmp(linked[s], st) == 0;
+        if (known)
+            continue;
+        Crossclaim__Result *o;
+        if ((rc = s_load(self, self->txn, other, &o)) != 0)
+            break;
+        if (!o)
+            continue;
+        story_term_t *theirs;
+        size_t ntheirs = s_terms(self, o, &theirs);
+        if (!story_linked(mine, nmine, date, theirs, ntheirs, s_published(o)))
+            continue;
+        if (nlinked == cap) {
+            char **w = s_alloc(self, 2 * cap * sizeof *w);
+            memcpy(w, linked, cap * sizeof *linked);
+            linked = w;
+            cap *= 2;
+        }
+        linked[nlinked++] = st;
+    }
+    if (rc)
+        return rc;
     qsort(linked, nlinked, sizeof *linked, s_str_cmp);
     const char *best = id;
     if (nlinked && strcmp(linked[0], best) < 0)

@@ -5,8 +5,12 @@
     connected components of the "same event" relation, come out the same whatever order
     the articles arrive in. Two articles are linked when the weights their terms share add
     up to STORY_LINK or more (each article's weights sum to 1), they share at least one
-    entity, and, when both have a publication date, the dates are at most STORY_DAYS
-    apart, which also bounds a story in time. */
+    entity and at least STORY_SHARED of their STORY_PROBE heaviest terms, and, when both
+    have a publication date, the dates are at most STORY_DAYS apart, which also bounds a
+    story in time. The store finds candidates through an index of each article's
+    STORY_PROBE heaviest terms and reads at most STORY_POSTINGS articles per term, so a
+    term that thousands of articles share finds none beyond those: the result is exact
+    while no probe term has more articles than that. */
 #ifndef CC_STORY_H
 #define CC_STORY_H
 
@@ -16,7 +20,8 @@
 #define STORY_LINK      0.30   /* shared weight that links two articles */
 #define STORY_DAYS      10     /* at most this many days between linked articles */
 #define STORY_PROBE     8      /* an article's heaviest terms looked up for candidates */
-#define STORY_POSTINGS  2000   /* candidates read per term at most */
+#define STORY_POSTINGS  1000   /* candidates read per term at most */
+#define STORY_SHARED    2      /* probe terms two linked articles share at least */
 
 typedef struct {
     const char *term;

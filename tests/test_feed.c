@@ -593,12 +593,16 @@ static void s_result(const char *name, const char *outlet, uint64_t simhash, dou
     e.name = (char *)entity;
     e.kind = "person";
     /* all of them about one event: one story */
-    Crossclaim__StoryTerm t = CROSSCLAIM__STORY_TERM__INIT, *tp = &t;
+    Crossclaim__StoryTerm t = CROSSCLAIM__STORY_TERM__INIT;
     t.term = "e:harbour";
-    t.weight = 1.0f;
+    t.weight = 0.5f;
+    Crossclaim__StoryTerm t2 = CROSSCLAIM__STORY_TERM__INIT;
+    t2.term = "w:boats";
+    t2.weight = 0.5f;
+    Crossclaim__StoryTerm *tp[2] = {&t, &t2};
     Crossclaim__Result r = CROSSCLAIM__RESULT__INIT;
-    r.terms = &tp;
-    r.n_terms = 1;
+    r.terms = tp;
+    r.n_terms = 2;
     r.job_id = id;
     r.article = &a;
     r.quantities = &qp;

@@ -35,8 +35,8 @@ typedef struct {
     Crossclaim__Attribution *tp[MAXN];
     Crossclaim__Span ts[MAXN][3];
     char *warn[1];
-    Crossclaim__StoryTerm term;
-    Crossclaim__StoryTerm *termp[1];
+    Crossclaim__StoryTerm term, term2;
+    Crossclaim__StoryTerm *termp[2];
     char *wire[1];
     char id[UTIL_ID_HEX + 1];
     char source[64];
@@ -67,10 +67,14 @@ static void res_init(res_t *x, const char *name, const char *outlet, uint64_t si
     /* every test article is about one event, so all of them make one story */
     crossclaim__story_term__init(&x->term);
     x->term.term = "e:idlib";
-    x->term.weight = 1.0f;
+    x->term.weight = 0.6f;
+    crossclaim__story_term__init(&x->term2);
+    x->term2.term = "w:attack";
+    x->term2.weight = 0.4f;
     x->termp[0] = &x->term;
+    x->termp[1] = &x->term2;
     x->r.terms = x->termp;
-    x->r.n_terms = 1;
+    x->r.n_terms = 2;
 }
 
 /* The article credits wire service `w`. */
@@ -378,6 +382,7 @@ Test(merge, other_story_never_meets)
     res_init(&b, "b", "o2", 2);
     res_qty(&b, K, 5, false, "five");
     b.term.term = "e:aleppo";   /* another event */
+    b.term2.term = "w:flood";
     merge1(&a);
     merge1(&b);
     db_stats_t st;

@@ -137,11 +137,14 @@ static uint8_t *make_result(const char *name, const char *outlet, uint64_t simha
     /* every test article is about one event: one story */
     Crossclaim__StoryTerm t = CROSSCLAIM__STORY_TERM__INIT;
     t.term = "e:putin";
-    t.weight = 1.0f;
-    Crossclaim__StoryTerm *tp = &t;
+    t.weight = 0.5f;
+    Crossclaim__StoryTerm t2 = CROSSCLAIM__STORY_TERM__INIT;
+    t2.term = "w:summit";
+    t2.weight = 0.5f;
+    Crossclaim__StoryTerm *tp[2] = {&t, &t2};
     Crossclaim__Result r = CROSSCLAIM__RESULT__INIT;
-    r.terms = &tp;
-    r.n_terms = 1;
+    r.terms = tp;
+    r.n_terms = 2;
     r.job_id = id;
     r.article = &a;
     r.quantities = &qp;
