@@ -108,3 +108,53 @@ bool frame_weak(const char *key)
     return !slot[2][0] && (!slot[3][0] || strcmp(slot[3], "count") == 0
                            || strcmp(slot[3], "have") == 0);
 }
+
+static uint64_t s_mix(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return h;
+}
+
+uint64_t frame_copy_hash(const char *sentence)
+{
+    int acc[64] = {0};
+    uint64_t prev = 0;
+    size_t words = 0;
+    const unsigned char *p = (const unsigned char *)(sentence ? sentence : "");
+    while (*p) {
+        while (*p && !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                       (*p >= '0' && *p <= '9') || *p >= 0x80))
+            p++;
+        if (!*p)
+            break;
+        uint64_t h = 1469598103934665603ull;
+        while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')
+               || *p >= 0x80) {
+            unsigned char ch = (*p >= 'A' && *p <= 'Z') ? (unsigned char)(*p + 32) : *p;
+            h = (h ^ ch) * 1099511628211ull;
+            p++;
+        }
+        if (words++) {
+            uint64_t pair = s_mix(prev * 31 + h);
+            for (int b = 0; b < 64; b++)
+                acc[b] += (pair >> b) & 1 ? 1 : -1;
+        }
+        prev = h;
+    }
+    if (words < FRAME_COPY_WORDS)
+        return 0;
+    uint64_t out = 0;
+    for (int b = 0; b < 64; b++)
+        if (acc[b] > 0)
+            out |= 1ull << b;
+    return out ? out : 1;
+}
+
+bool frame_is_copy(uint64_t a, uint64_t b)
+{
+    return a && b && __builtin_popcountll(a ^ b) <= FRAME_COPY_BITS;
+}

@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Relative tolerance of "about v", "around v", "some v": [v(1-t), v(1+t)]. */
 #define FRAME_ABOUT_TOL   0.05
@@ -75,5 +76,22 @@ int frame_parse(const char *key, char *buf, size_t cap, const char *slots[6]);
    are as likely two facts as one. The store lets such a fact be corroborated by equal
    values but never calls it a conflict. */
 bool frame_weak(const char *key);
+
+/* Copies. Two claims whose sentences differ in at most FRAME_COPY_BITS bits of their
+   copy hashes are one sentence, lightly edited at most: a copy of one story (a wire
+   dispatch republished, one outlet's text reused by another), so one source. Sentences
+   of fewer than FRAME_COPY_WORDS words get hash 0 ("unknown"): short ones ("Three people
+   died.") are written alike by chance. */
+#define FRAME_COPY_BITS   7    /* one word changed in twenty moves about 6 bits; two
+                                   unrelated sentences differ in about 32 */
+#define FRAME_COPY_WORDS  8
+
+/* The 64-bit SimHash of a sentence's word pairs (ASCII letters and digits folded to
+   lower case; other bytes kept), or 0 when it has fewer than FRAME_COPY_WORDS words.
+   This function can't fail. */
+uint64_t frame_copy_hash(const char *sentence);
+
+/* True when two copy hashes (neither 0) say one sentence. */
+bool frame_is_copy(uint64_t a, uint64_t b);
 
 #endif

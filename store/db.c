@@ -947,6 +947,7 @@ static void s_judge(db_t *self, Crossclaim__Xref *x)
         v[i].published = c->published;
         v[i].value = c->value;
         v[i].iv = (frame_interval_t){c->low, c->high, c->open_low, c->open_high};
+        v[i].copy = c->sentence && c->sentence->text ? frame_copy_hash(c->sentence->text) : 0;
         if (!c->open_low && !c->open_high && c->low == 0 && c->high == 0 && c->value != 0)
             v[i].iv = frame_interval(c->value, FRAME_EXACT);   /* a record without a frame */
     }

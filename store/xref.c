@@ -1,6 +1,7 @@
 /*  xref: the verdict on one fact's claims (see xref.h). */
 #include "xref.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,22 +45,123 @@ static bool s_meet(frame_interval_t *a, const frame_interval_t *b)
     return true;
 }
 
+typedef struct {
+    uint8_t block;
+    uint32_t idx;
+} s_band_t;
+
+static int s_band_cmp(const void *a, const void *b)
+{
+    const s_band_t *x = a, *y = b;
+    if (x->block != y->block)
+        return x->block < y->block ? -1 : 1;
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static uint32_t s_find(uint32_t *p, uint32_t i)
+{
+    while (p[i] != i) {
+        p[i] = p[p[i]];
+        i = p[i];
+    }
+    return i;
+}
+
+size_t xref_sources(const xref_claim_t *c, size_t n, uint32_t *group)
+{
+    if (n == 0)
+        return 0;
+    uint32_t ns = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || strcmp(c[i].source, c[i - 1].source) != 0)
+            ns++;
+        group[i] = ns - 1;
+    }
+    uint32_t *parent = malloc(ns * sizeof *parent);
+    s_band_t *band = malloc(n * sizeof *band);
+    if (!parent || !band)
+        abort();
+    for (uint32_t i = 0; i < ns; i++)
+        parent[i] = i;
+    /* Two hashes at most FRAME_COPY_BITS (7) apart agree on one of their eight 8-bit
+       blocks, so only claims that share a block are compared, each with the few before
+       it in its run. */
+    _Static_assert(FRAME_COPY_BITS < 8, "eight blocks find copies up to 7 bits apart");
+    for (int b = 0; b < 8; b++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (c[i].copy)
+                band[m++] = (s_band_t){(uint8_t)(c[i].copy >> (8 * b)), (uint32_t)i};
+        qsort(band, m, sizeof *band, s_band_cmp);
+        for (size_t i = 1; i < m; i++)
+            for (size_t j = i; j-- > 0 && j + 16 > i && band[j].block == band[i].block;) {
+                const xref_claim_t *x = &c[band[i].idx], *y = &c[band[j].idx];
+                if (group[band[i].idx] != group[band[j].idx] && frame_is_copy(x->copy, y->copy)) {
+                    uint32_t ra = s_find(parent, group[band[i].idx]);
+                    uint32_t rb = s_find(parent, group[band[j].idx]);
+                    if (ra != rb)
+                        parent[ra > rb ? ra : rb] = ra < rb ? ra : rb;
+                }
+            }
+    }
+    /* dense numbers for the joined sources, in order of first appearance */
+    free(band);
+    uint32_t *dense = malloc(ns * sizeof *dense);
+    if (!dense)
+        abort();
+    for (uint32_t i = 0; i < ns; i++)
+        dense[i] = UINT32_MAX;
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t r = s_find(parent, group[i]);
+        if (dense[r] == UINT32_MAX)
+            dense[r] = (uint32_t)count++;
+        group[i] = dense[r];
+    }
+    free(parent);
+    free(dense);
+    return count;
+}
+
 void xref_judge(const xref_claim_t *c, size_t n, bool weak, xref_claim_t *scratch,
                 xref_verdict_t *out)
 {
     memset(out, 0, sizeof *out);
     out->status = "single";
+    if (n == 0)
+        return;
+    /* claims grouped by joined source (a counting sort keeps each group's order) */
+    uint32_t *group = malloc(n * sizeof *group);
+    if (!group)
+        abort();
+    size_t ng = xref_sources(c, n, group);
+    size_t *start = calloc(ng + 1, sizeof *start);
+    xref_claim_t *byg = malloc(n * sizeof *byg);
+    uint32_t *gid = malloc(n * sizeof *gid);
+    if (!start || !byg || !gid)
+        abort();
+    for (size_t i = 0; i < n; i++)
+        start[group[i] + 1]++;
+    for (size_t g = 0; g < ng; g++)
+        start[g + 1] += start[g];
+    for (size_t i = 0; i < n; i++) {
+        size_t at = start[group[i]]++;
+        byg[at] = c[i];
+        gid[at] = group[i];
+    }
+    free(start);
+    free(group);
     /* one entry per consistent source: its intersected interval, its newest date */
     size_t m = 0;
     for (size_t i = 0, j; i < n; i = j) {
-        xref_claim_t s = c[i];
+        xref_claim_t s = byg[i];
         bool ok = true, dated = s_dated(s.published);
-        for (j = i + 1; j < n && strcmp(c[j].source, c[i].source) == 0; j++) {
-            ok = ok && s_meet(&s.iv, &c[j].iv);
-            dated = dated && s_dated(c[j].published);
-            if (dated && strcmp(c[j].published, s.published) > 0) {
-                s.published = c[j].published;
-                s.value = c[j].value;
+        for (j = i + 1; j < n && gid[j] == gid[i]; j++) {
+            ok = ok && s_meet(&s.iv, &byg[j].iv);
+            dated = dated && s_dated(byg[j].published);
+            if (dated && strcmp(byg[j].published, s.published) > 0) {
+                s.published = byg[j].published;
+                s.value = byg[j].value;
             }
         }
         out->sources++;
@@ -69,6 +171,8 @@ void xref_judge(const xref_claim_t *c, size_t n, bool weak, xref_claim_t *scratc
             s.published = NULL;
         scratch[m++] = s;
     }
+    free(byg);
+    free(gid);
     out->agreeing = (uint32_t)m;
     if (m < 2)
         return;

@@ -4,7 +4,9 @@
 
     Rules (DESIGN.md "Contracts"):
     - A source is an outlet, or a wire service ("wire:ap") for an article that credits one,
-      so copies of one wire story count once. The claims of one source are intersected:
+      so copies of one wire story count once; and claims whose sentences are copies of
+      one another (frame_is_copy) from different outlets make one source with them: a
+      story republished, lightly edited, is still one story. The claims of one source are intersected:
       a source whose own claims disagree (a list of values, a table) is ambiguous and takes
       no part in the verdict. One article or one outlet never agrees or disagrees with
       itself.
@@ -28,6 +30,7 @@ typedef struct {
     const char *published;    /* "YYYY-MM-DD", or NULL/"" when unknown */
     double value;
     frame_interval_t iv;
+    uint64_t copy;            /* frame_copy_hash of its sentence, 0 when unknown */
 } xref_claim_t;
 
 typedef struct {
@@ -45,6 +48,11 @@ typedef struct {
    can't fail. */
 void xref_judge(const xref_claim_t *c, size_t n, bool weak, xref_claim_t *scratch,
                 xref_verdict_t *out);
+
+/* The number of sources among the n claims (sorted by source) once copies are joined,
+   and in group[i] (n entries) the index of claim i's joined source. Used by xref_judge;
+   public for its tests. This function can't fail. */
+size_t xref_sources(const xref_claim_t *c, size_t n, uint32_t *group);
 
 /* The source key of a claim of an article from `outlet` (may be empty) that credits the
    wire services `wire` (n_wire of them), written into out (cap bytes): "wire:<first>",
