@@ -1,9 +1,13 @@
 #!/bin/sh
-# make bench: the extractor's MB/s on one core over the BBC corpus, and wink-nlp's over the
-# same files in the same run, side by side with their ratio. Installs wink-nlp and its
-# model with npm into bench/node_modules (not tracked) the first time.
+# make bench: the store's merge cost per article as the database and one fact grow
+# (bench_merge), then the extractor's MB/s on one core over the BBC corpus, and wink-nlp's
+# over the same files in the same run, side by side with their ratio. Installs wink-nlp
+# and its model with npm into bench/node_modules (not tracked) the first time.
 set -eu
 build=${1:-build}
+echo "bench: store merge, first tenth against last tenth (BENCH_MERGE_LIMIT_S caps a run)"
+"$build/bin/bench_merge" --limit-s "${BENCH_MERGE_LIMIT_S:-120}" scale 1000 scale 10000 scale 100000 \
+    shared 1000 shared 4000 shared 16000
 here=$(cd "$(dirname "$0")" && pwd)
 corpus=${BENCH_CORPUS:-$here/../../shared/corpus/bbc}
 rounds=${BENCH_ROUNDS:-5}

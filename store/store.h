@@ -16,7 +16,9 @@
 
     Feed (PUB, binds). Every message is two frames:
         topic    "article.<id>", "xref.<status>.<key>" (status single, corroborated,
-                 conflict or deleted), "entity.<key>", or "hb"
+                 conflict or deleted; key "<story id>/<frame key>"), "entity.<key>",
+                 "story.<id>" (once per commit for each story it changed) or
+                 "story.deleted.<id>" (a story joined into another), or "hb"
         update   Update protobuf: seq (one more per update, from the feed log), kind, key,
                  json (the record's export line), xref (for xref updates)
     "hb" goes out every heartbeat interval with seq = the last published seq and kind
@@ -27,12 +29,13 @@
         STATS                   -> OK, seq, stats-json
         XREF key | ENTITY key | ARTICLE id
                                 -> OK, export-line        or ERR, reason
-        SNAPSHOT [what] | EXPORT [what] | CONFLICTS
+        SNAPSHOT [what] | EXPORT [what] | CONFLICTS | STORIES | STORY id
                                 -> DATA, jsonl-chunk  (zero or more messages)
                                    END, seq, records
+           STORY streams one story's record, its articles and its xrefs.
            `what` is a comma list of article, attribution, quantity, entity, xref,
-           conflict (default all), or of feed topic prefixes ("xref.conflict.",
-           "entity.per:"): then only the article, entity and xref records whose topic
+           conflict, story (default all), or of feed topic prefixes ("xref.conflict.",
+           "entity.per:"): then only the article, entity, xref and story records whose topic
            starts with one of them, the subtree a subscriber to those prefixes sees.
            `seq` is the snapshot's: apply feed updates with a greater seq on top of it
            (the Clone pattern). Multi-message: use a DEALER.
