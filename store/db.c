@@ -32,6 +32,7 @@
 #define DB_REPORT_TOP   20
 #define DB_REPORT_CORR  50
 #define DB_STORY_ENTITIES 8            /* entity keys a story record lists */
+#define DB_STORY_TERMS_MAX 64          /* story terms of a result read at most */
 
 /* Bump allocator for decoded records and scratch arrays of one merge or one record. */
 typedef struct {
@@ -1296,11 +1297,14 @@ static void s_touch_story(db_t *self, const char *story)
 /* The story terms of a result, as story_term_t (pointing into r). */
 static size_t s_terms(db_t *self, const Crossclaim__Result *r, story_term_t **out)
 {
-    size_t n = r->n_terms;
+    /* a worker sends at most EXTRACT_STORY_TERMS (24); more, or weights that are no
+       numbers, are a peer's mistake and not read */
+    size_t n = r->n_terms < DB_STORY_TERMS_MAX ? r->n_terms : DB_STORY_TERMS_MAX;
     story_term_t *t = s_alloc(self, (n + 1) * sizeof *t);
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
-        if (r->terms[i] && !s_empty(r->terms[i]->term))
+        if (r->terms[i] && !s_empty(r->terms[i]->term) && isfinite(r->terms[i]->weight)
+            && r->terms[i]->weight > 0 && r->terms[i]->weight <= 1)
             t[m++] = (story_term_t){r->terms[i]->term, r->terms[i]->weight};
     *out = t;
     return m;
