@@ -601,3 +601,33 @@ Test(extract_quantity, a_run_an_average_and_a_need_are_not_the_games_figure)
     cr_assert_eq(extract_run(ex, &d, &r), 0);
     cr_assert_eq(r.n_quantities, 0);
 }
+
+/* The key of the claim of value v in body (copied), or "" when none has it. */
+static const char *s_key_of(const char *body, double v)
+{
+    static char buf[8][256];
+    static int k;
+    extract_doc_t d = {(const uint8_t *)body, strlen(body), 0, "", NULL};
+    extract_result_t r;
+    int rc = extract_run(ex, &d, &r);
+    cr_assert_eq(rc, 0, "%s", extract_strerror(rc));
+    char *out = buf[k++ % 8];
+    out[0] = 0;
+    for (size_t q = 0; q < r.n_quantities; q++)
+        if (r.quantities[q].value == v && !out[0])
+            snprintf(out, 256, "%s", r.quantities[q].key);
+    return out;
+}
+
+Test(extract_quantity, one_counts_a_person_harmed_but_not_a_pronoun)
+{
+    const char *a = s_key_of("One person was killed in the blast at the depot.\n", 1);
+    cr_assert(strstr(a, "|people||killed|"), "%s", a);
+    cr_assert_str_eq(a, s_key_of("The blast at the depot killed one and injured two.\n", 1));
+    cr_assert_str_eq(a, s_key_of("One victim died in the blast at the depot.\n", 1));
+    cr_assert(strstr(s_key_of("Only one was hurt in the fire.\n", 1), "|wounded|"));
+    cr_assert_str_eq(s_key_of("One of the guards was killed.\n", 1), "");
+    cr_assert_str_eq(s_key_of("No one was injured.\n", 1), "");
+    cr_assert_str_eq(s_key_of("One day later the guards fled.\n", 1), "");
+    cr_assert_str_eq(s_key_of("The brothers blamed one another for the loss.\n", 1), "");
+}

@@ -174,6 +174,46 @@ static void s_article_pass(xctx_t *c)
     }
 }
 
+/* True when "one" at token i is a count of one person: followed by a person noun ("one
+   person was killed", "one officer"), by a predicate of harm, directly or after "was" ("one
+   dead", "one was injured"), or standing alone after one ("killing one and wounding two"). Never "one
+   of", "one day", "no one", "one another", "the one", "at one point". */
+static bool s_one_count(const xctx_t *c, size_t i, size_t s0, size_t s1)
+{
+    static const char *const persons[] = {"person", "man", "woman", "child", "boy", "girl",
+        "victim", "worker", "employee", "officer", "soldier", "civilian", "passenger",
+        "student", "resident", "climber", "pilot", "driver", "pedestrian", "policeman",
+        "firefighter", "teenager", "member", "tourist", "miner", "sailor", "guard",
+        "protester", "customer", "bystander", "motorist", "hiker", "patient", NULL};
+    static const char *const harms[] = {"killed", "dead", "died", "injured", "wounded",
+        "hurt", "missing", NULL};
+    if (!xtok_is(c, i, "one"))
+        return false;
+    if (i > s0 && (xtok_is(c, i - 1, "no") || xtok_is(c, i - 1, "the") || xtok_is(c, i - 1, "at")
+                   || xtok_is(c, i - 1, "any") || xtok_is(c, i - 1, "every")
+                   || xtok_is(c, i - 1, "which") || xtok_is(c, i - 1, "this")
+                   || xtok_is(c, i - 1, "that") || (c->tok.v[i - 1].flags & TK_POSS)))
+        return false;
+    if (i + 1 >= s1)
+        return false;
+    const char *f = c->tok.v[i + 1].f;
+    /* "only one was killed": the auxiliary, then the harm */
+    if ((strcmp(f, "was") == 0 || strcmp(f, "is") == 0) && i + 2 < s1)
+        f = c->tok.v[i + 2].f;
+    for (const char *const *w = persons; *w; w++)
+        if (strcmp(f, *w) == 0)
+            return true;
+    for (const char *const *w = harms; *w; w++)
+        if (strcmp(f, *w) == 0)
+            return true;
+    /* "killing one and wounding two", "killed one." */
+    if (i > s0 && (xtok_punct(c, i + 1, ',') || xtok_punct(c, i + 1, '.') || xtok_is(c, i + 1, "and"))) {
+        const char *p = extract_qword_pred_tok(c, i - 1);
+        return p && extract_qword_human_pred(p);
+    }
+    return false;
+}
+
 void extract_quantity_find(xctx_t *c)
 {
     const xtok_t *t = c->tok.v;
@@ -196,7 +236,8 @@ void extract_quantity_find(xctx_t *c)
         }
         for (size_t i = s0; i < s1; i++) {
             /* only digits and number words can start a number */
-            if (!(t[i].flags & TK_NUM) && !(t[i].wc & (WC_NUMWORD | WC_VAGUE)))
+            bool one = s_one_count(c, i, s0, s1);
+            if (!(t[i].flags & TK_NUM) && !(t[i].wc & (WC_NUMWORD | WC_VAGUE)) && !one)
                 continue;
             bool in_date = false;
             for (int k = 0; k < nd; k++)
@@ -206,6 +247,11 @@ void extract_quantity_find(xctx_t *c)
             const char *cur = extract_unit_currency_before(c, i, s0, &c0);
             extract_qnum_t n;
             size_t nt = extract_qnum_read(c, i, s1, cur != NULL, &n);
+            if (one) {
+                memset(&n, 0, sizeof n);
+                n.value = 1;
+                nt = n.nt = 1;
+            }
             if (!nt)
                 continue;
             if (n.notclaim) {
@@ -365,6 +411,11 @@ void extract_quantity_find(xctx_t *c)
                 if (hp && strcmp(hp, pred) == 0 && strcmp(hp, "survived") != 0)
                     snprintf(cl.what, sizeof cl.what, "people");
             }
+            /* the victims of a harm are its people: "one victim died" = "one person
+               was killed" (not "man", "woman": a toll of men is part of one of people) */
+            if (!unit && strcmp(cl.what, "victim") == 0 && extract_qword_human_pred(pred)
+                && strcmp(pred, "have") != 0)
+                snprintf(cl.what, sizeof cl.what, "people");
             /* a sum agreed for a player, a job or a firm: "an $80 million contract" = "an
                $82 million deal" = "a contract extension", whatever its modifiers */
             bool contract = cur && core[0] && extract_qword_contract(head);
