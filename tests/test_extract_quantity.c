@@ -631,3 +631,22 @@ Test(extract_quantity, one_counts_a_person_harmed_but_not_a_pronoun)
     cr_assert_str_eq(s_key_of("One day later the guards fled.\n", 1), "");
     cr_assert_str_eq(s_key_of("The brothers blamed one another for the loss.\n", 1), "");
 }
+
+Test(extract_quantity, a_duration_is_a_claim_of_what_lasted)
+{
+    const char *a = s_key_of("Officers negotiated with the man for two hours.\n", 2);
+    cr_assert(strstr(a, "f|hour|"), "%s", a);
+    cr_assert_str_eq(a, s_key_of("He gave up after two hours of negotiations.\n", 2));
+    cr_assert_str_eq(s_key_of("The 20-minute chase ended at a mall.\n", 20),
+                     s_key_of("Deputies chased the van for 20 minutes.\n", 20));
+    cr_assert(strstr(s_key_of("Lena Hart's three-day hike began on Monday.\n", 3),
+                     "f|day|hik|per:hart|lasted|"));
+    cr_assert(strstr(s_key_of("He was arrested six days after he was fired.\n", 6), "|after fir|"));
+    const char *p = s_key_of("Omar Tell has spent 12 seasons with the Hawks.\n", 12);
+    cr_assert(strstr(p, "f|season|spent|per:tell|lasted|"), "%s", p);
+    /* a span of no one clear, a role in a span, an age: no duration claim */
+    cr_assert_str_eq(s_key_of("It went on for two days.\n", 2), "");
+    cr_assert_str_eq(s_key_of("Omar Tell spent four seasons as an assistant.\n", 4), "");
+    cr_assert_str_eq(s_key_of("Ray Orr was given a two-year ban.\n", 2), "");
+    cr_assert(!strstr(s_key_of("The 30-year-old driver fled.\n", 30), "year-duration"));
+}

@@ -16,6 +16,7 @@
 #include "extract_qphrase.h"
 #include "extract_qword.h"
 #include "extract_qyear.h"
+#include "extract_qdur.h"
 #include "frame.h"
 #include "util.h"
 
@@ -237,6 +238,16 @@ void extract_quantity_find(xctx_t *c)
         for (size_t i = s0; i < s1; i++) {
             /* only digits and number words can start a number */
             bool one = s_one_count(c, i, s0, s1);
+            /* "a four-day ski tour": a number word glued to a duration */
+            if ((t[i].flags & TK_HYPHEN) && !(t[i].flags & TK_NUM) && strchr(t[i].f, '-')
+                && extract_qdur_unit(strchr(t[i].f, '-') + 1)) {
+                size_t dq0;
+                extract_qphrase_bound(c, i, s0, &dq0);
+                size_t e = extract_qdur_claim(c, i, 1, dq0, s0, s1, dates, nd);
+                if (e)
+                    i = e - 1;
+                continue;
+            }
             if (!(t[i].flags & TK_NUM) && !(t[i].wc & (WC_NUMWORD | WC_VAGUE)) && !one)
                 continue;
             bool in_date = false;
@@ -314,7 +325,9 @@ void extract_quantity_find(xctx_t *c)
                 continue;
             }
             if (xtok_punct(c, k, '-') && (t[k + 1 < s1 ? k + 1 : k].wc & WC_DURATION)) {
-                i += nt - 1;   /* "a 3-day visit", "a 10-year-old car" */
+                /* "a 3-day visit" is the visit's span; "a 10-year-old car" nothing */
+                size_t e = unit ? 0 : extract_qdur_claim(c, i, nt, q0, s0, s1, dates, nd);
+                i = e ? e - 1 : i + nt - 1;
                 continue;
             }
             cl.unit = unit ? unit : "";
@@ -338,6 +351,13 @@ void extract_quantity_find(xctx_t *c)
             /* a player's or a team's figures: "11 rebounds", "15.9 points per game" */
             bool stat = !unit && core[0] && extract_qword_stat(head);
             /* durations ("two weeks") and frequencies are not claims */
+            if (!unit && core[0] && !stat && extract_qdur_unit(head) && !n.vague) {
+                size_t e = extract_qdur_claim(c, i, nt, q0, s0, s1, dates, nd);
+                if (e) {
+                    i = e - 1;
+                    continue;
+                }
+            }
             if (!unit && core[0] && (extract_lex_bits(head) & WC_DURATION) && !stat) {
                 i += nt - 1;
                 continue;
