@@ -650,3 +650,21 @@ Test(extract_quantity, a_duration_is_a_claim_of_what_lasted)
     cr_assert_str_eq(s_key_of("Ray Orr was given a two-year ban.\n", 2), "");
     cr_assert(!strstr(s_key_of("The 30-year-old driver fled.\n", 30), "year-duration"));
 }
+
+Test(extract_quantity, distances_and_speeds_say_what_they_measure)
+{
+    const char *a = s_key_of("The raid came 90 nautical miles off Varna.\n", 90);
+    cr_assert(strstr(a, "f|nmi|distance||count|varna|"), "%s", a);
+    cr_assert_str_eq(a, s_key_of("The raid came about 90 nautical miles west of Varna.\n", 90));
+    cr_assert(strstr(s_key_of("Deputies chased him at speeds of 110 mph.\n", 110), "f|mph|speed|"));
+    cr_assert(strstr(s_key_of("The climbers got within 40 metres of the hut.\n", 40),
+                     "f|m|distance|hut|"));
+    cr_assert(strstr(s_key_of("The van hit the man, dragging him 12 feet.\n", 12), "f|ft|dragg|"));
+}
+
+Test(extract_quantity, a_ratio_to_a_limit_is_a_claim)
+{
+    const char *a = s_key_of("Her blood alcohol was more than four times the legal limit.\n", 4);
+    cr_assert(strstr(a, "f|times|legal limit|"), "%s", a);
+    cr_assert_str_eq(s_key_of("She knocked four times the whole night.\n", 4), "");
+}

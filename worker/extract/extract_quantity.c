@@ -17,6 +17,7 @@
 #include "extract_qword.h"
 #include "extract_qyear.h"
 #include "extract_qdur.h"
+#include "extract_qdist.h"
 #include "frame.h"
 #include "util.h"
 
@@ -331,6 +332,13 @@ void extract_quantity_find(xctx_t *c)
                 continue;
             }
             cl.unit = unit ? unit : "";
+            /* distances and speeds: "150 nautical miles off Aden", "120 mph" */
+            size_t dk;
+            if (unit && !cur && extract_qdist_claim(c, unit, q0, k, s0, s1, &cl, &dk)) {
+                extract_qclaim_finish(c, &cl, s0, s1, dk, dates, nd);
+                i += nt - 1;
+                continue;
+            }
             /* counted noun phrase */
             if (unit && xtok_is(c, k, "worth") && xtok_is(c, k + 1, "of"))
                 k++;   /* "$108 million worth of diamonds" */
@@ -351,6 +359,26 @@ void extract_quantity_find(xctx_t *c)
             /* a player's or a team's figures: "11 rebounds", "15.9 points per game" */
             bool stat = !unit && core[0] && extract_qword_stat(head);
             /* durations ("two weeks") and frequencies are not claims */
+            /* a ratio to a limit: "more than five times the legal limit" */
+            if (!unit && strcmp(core, "times") == 0 && xtok_is(c, sub1, "the") && !n.vague) {
+                size_t h = sub1 + 1;
+                char lim[64] = "";
+                while (h < s1 && h < sub1 + 4 && (t[h].flags & TK_WORD)
+                       && !(t[h].wc & WC_NP_END) && !(t[h].flags & TK_POSS))
+                    extract_qword_append(lim, sizeof lim, t[h++].f);
+                const char *lh = strrchr(lim, ' ');
+                lh = lh ? lh + 1 : lim;
+                if (strcmp(lh, "limit") == 0 || strcmp(lh, "level") == 0
+                    || strcmp(lh, "average") == 0 || strcmp(lh, "amount") == 0) {
+                    cl.unit = "times";
+                    snprintf(cl.what, sizeof cl.what, "%s", lim);
+                    snprintf(cl.subject, sizeof cl.subject, "%s", lim);
+                    cl.pclass = "count";   /* whose level? none named: a weak frame */
+                    extract_qclaim_finish(c, &cl, s0, s1, h, dates, nd);
+                    i = h - 1;
+                    continue;
+                }
+            }
             if (!unit && core[0] && !stat && extract_qdur_unit(head) && !n.vague) {
                 size_t e = extract_qdur_claim(c, i, nt, q0, s0, s1, dates, nd);
                 if (e) {
