@@ -628,6 +628,8 @@ Test(extract_quantity, one_counts_a_person_harmed_but_not_a_pronoun)
     cr_assert(strstr(s_key_of("Only one was hurt in the fire.\n", 1), "|wounded|"));
     cr_assert_str_eq(s_key_of("One of the guards was killed.\n", 1), "");
     cr_assert_str_eq(s_key_of("No one was injured.\n", 1), "");
+    cr_assert_str_eq(s_key_of("One person was arrested.\n", 1), "");
+    cr_assert_str_eq(s_key_of("When one is killed, we all grieve.\n", 1), "");
     cr_assert_str_eq(s_key_of("One day later the guards fled.\n", 1), "");
     cr_assert_str_eq(s_key_of("The brothers blamed one another for the loss.\n", 1), "");
 }

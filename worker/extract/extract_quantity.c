@@ -176,7 +176,7 @@ static void s_article_pass(xctx_t *c)
     }
 }
 
-/* True when "one" at token i is a count of one person: followed by a person noun ("one
+/* True when "one" at token i may be a count of one person (kept only for a harm): followed by a person noun ("one
    person was killed", "one officer"), by a predicate of harm, directly or after "was" ("one
    dead", "one was injured"), or standing alone after one ("killing one and wounding two"). Never "one
    of", "one day", "no one", "one another", "the one", "at one point". */
@@ -194,7 +194,9 @@ static bool s_one_count(const xctx_t *c, size_t i, size_t s0, size_t s1)
     if (i > s0 && (xtok_is(c, i - 1, "no") || xtok_is(c, i - 1, "the") || xtok_is(c, i - 1, "at")
                    || xtok_is(c, i - 1, "any") || xtok_is(c, i - 1, "every")
                    || xtok_is(c, i - 1, "which") || xtok_is(c, i - 1, "this")
-                   || xtok_is(c, i - 1, "that") || (c->tok.v[i - 1].flags & TK_POSS)))
+                   || xtok_is(c, i - 1, "that") || xtok_is(c, i - 1, "when")
+                   || xtok_is(c, i - 1, "if") || xtok_is(c, i - 1, "once")
+                   || xtok_is(c, i - 1, "whenever") || (c->tok.v[i - 1].flags & TK_POSS)))
         return false;
     if (i + 1 >= s1)
         return false;
@@ -478,6 +480,13 @@ void extract_quantity_find(xctx_t *c)
                 snprintf(cl.what, sizeof cl.what, "child");
                 snprintf(cl.subject, sizeof cl.subject, "children");
                 pred = "have";
+            }
+            /* a count of one is a fact only of harm: "one person was arrested" is as
+               often one of many arrests the story tells apart */
+            if (one && strcmp(pred, "killed") != 0 && strcmp(pred, "wounded") != 0
+                && strcmp(pred, "missing") != 0) {
+                i += nt - 1;
+                continue;
             }
             cl.pclass = pred;
             /* whose */
