@@ -601,3 +601,72 @@ Test(extract_quantity, a_run_an_average_and_a_need_are_not_the_games_figure)
     cr_assert_eq(extract_run(ex, &d, &r), 0);
     cr_assert_eq(r.n_quantities, 0);
 }
+
+/* The key of the claim of value v in body (copied), or "" when none has it. */
+static const char *s_key_of(const char *body, double v)
+{
+    static char buf[8][256];
+    static int k;
+    extract_doc_t d = {(const uint8_t *)body, strlen(body), 0, "", NULL};
+    extract_result_t r;
+    int rc = extract_run(ex, &d, &r);
+    cr_assert_eq(rc, 0, "%s", extract_strerror(rc));
+    char *out = buf[k++ % 8];
+    out[0] = 0;
+    for (size_t q = 0; q < r.n_quantities; q++)
+        if (r.quantities[q].value == v && !out[0])
+            snprintf(out, 256, "%s", r.quantities[q].key);
+    return out;
+}
+
+Test(extract_quantity, one_counts_a_person_harmed_but_not_a_pronoun)
+{
+    const char *a = s_key_of("One person was killed in the blast at the depot.\n", 1);
+    cr_assert(strstr(a, "|people||killed|"), "%s", a);
+    cr_assert_str_eq(a, s_key_of("The blast at the depot killed one and injured two.\n", 1));
+    cr_assert_str_eq(a, s_key_of("One victim died in the blast at the depot.\n", 1));
+    cr_assert(strstr(s_key_of("Only one was hurt in the fire.\n", 1), "|wounded|"));
+    cr_assert_str_eq(s_key_of("One of the guards was killed.\n", 1), "");
+    cr_assert_str_eq(s_key_of("No one was injured.\n", 1), "");
+    cr_assert_str_eq(s_key_of("One person was arrested.\n", 1), "");
+    cr_assert_str_eq(s_key_of("When one is killed, we all grieve.\n", 1), "");
+    cr_assert_str_eq(s_key_of("One day later the guards fled.\n", 1), "");
+    cr_assert_str_eq(s_key_of("The brothers blamed one another for the loss.\n", 1), "");
+}
+
+Test(extract_quantity, a_duration_is_a_claim_of_what_lasted)
+{
+    const char *a = s_key_of("Officers negotiated with the man for two hours.\n", 2);
+    cr_assert(strstr(a, "f|hour|"), "%s", a);
+    cr_assert_str_eq(a, s_key_of("He gave up after two hours of negotiations.\n", 2));
+    cr_assert_str_eq(s_key_of("The 20-minute chase ended at a mall.\n", 20),
+                     s_key_of("Deputies chased the van for 20 minutes.\n", 20));
+    cr_assert(strstr(s_key_of("Lena Hart's three-day hike began on Monday.\n", 3),
+                     "f|day|hik|per:hart|lasted|"));
+    cr_assert(strstr(s_key_of("He was arrested six days after he was fired.\n", 6), "|after fir|"));
+    const char *p = s_key_of("Omar Tell has spent 12 seasons with the Hawks.\n", 12);
+    cr_assert(strstr(p, "f|season|spent|per:tell|lasted|"), "%s", p);
+    /* a span of no one clear, a role in a span, an age: no duration claim */
+    cr_assert_str_eq(s_key_of("It went on for two days.\n", 2), "");
+    cr_assert_str_eq(s_key_of("Omar Tell spent four seasons as an assistant.\n", 4), "");
+    cr_assert_str_eq(s_key_of("Ray Orr was given a two-year ban.\n", 2), "");
+    cr_assert(!strstr(s_key_of("The 30-year-old driver fled.\n", 30), "year-duration"));
+}
+
+Test(extract_quantity, distances_and_speeds_say_what_they_measure)
+{
+    const char *a = s_key_of("The raid came 90 nautical miles off Varna.\n", 90);
+    cr_assert(strstr(a, "f|nmi|distance||count|varna|"), "%s", a);
+    cr_assert_str_eq(a, s_key_of("The raid came about 90 nautical miles west of Varna.\n", 90));
+    cr_assert(strstr(s_key_of("Deputies chased him at speeds of 110 mph.\n", 110), "f|mph|speed|"));
+    cr_assert(strstr(s_key_of("The climbers got within 40 metres of the hut.\n", 40),
+                     "f|m|distance|hut|"));
+    cr_assert(strstr(s_key_of("The van hit the man, dragging him 12 feet.\n", 12), "f|ft|dragg|"));
+}
+
+Test(extract_quantity, a_ratio_to_a_limit_is_a_claim)
+{
+    const char *a = s_key_of("Her blood alcohol was more than four times the legal limit.\n", 4);
+    cr_assert(strstr(a, "f|times|legal limit|"), "%s", a);
+    cr_assert_str_eq(s_key_of("She knocked four times the whole night.\n", 4), "");
+}

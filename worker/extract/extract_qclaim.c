@@ -162,10 +162,13 @@ void extract_qclaim_finish(xctx_t *c, extract_qclaim_t *cl, size_t s0, size_t s1
     if (!cl->place)
         cl->place = s_place(c, s0, i);
     int venue = s_venue(c, after, s1);
-    if (venue >= 0)
+    if (cl->anchor[0])
+        snprintf(cl->scope, sizeof cl->scope, "%s", cl->anchor);
+    else if (venue >= 0)
         snprintf(cl->scope, sizeof cl->scope, "part:%s", c->ent.v[venue].key);
-    else if (cl->place)
-        snprintf(cl->scope, sizeof cl->scope, "%s", cl->place);
+    else if (cl->place && !(strchr(cl->whose, ':') && strcmp(strchr(cl->whose, ':') + 1, cl->place) == 0))
+        snprintf(cl->scope, sizeof cl->scope, "%s", cl->place);   /* not the owner again:
+                                                   "150 miles off Aden" = "from Aden" */
     const extract_date_t *date = NULL;
     int best = 1 << 30;
     for (int q = 0; q < nd; q++) {

@@ -25,6 +25,8 @@ typedef struct {
     const extract_date_t *date;
     bool total, year;
     char subject[128];
+    char anchor[96];          /* the place a distance is measured from: the scope,
+                                 whatever place the sentence names ("" when none) */
     const char *rate;         /* the period when the text names none ("averaged 15.9
                                  points": "per game"), or NULL */
 } extract_qclaim_t;

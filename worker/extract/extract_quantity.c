@@ -16,6 +16,8 @@
 #include "extract_qphrase.h"
 #include "extract_qword.h"
 #include "extract_qyear.h"
+#include "extract_qdur.h"
+#include "extract_qdist.h"
 #include "frame.h"
 #include "util.h"
 
@@ -174,6 +176,48 @@ static void s_article_pass(xctx_t *c)
     }
 }
 
+/* True when "one" at token i may be a count of one person (kept only for a harm): followed by a person noun ("one
+   person was killed", "one officer"), by a predicate of harm, directly or after "was" ("one
+   dead", "one was injured"), or standing alone after one ("killing one and wounding two"). Never "one
+   of", "one day", "no one", "one another", "the one", "at one point". */
+static bool s_one_count(const xctx_t *c, size_t i, size_t s0, size_t s1)
+{
+    static const char *const persons[] = {"person", "man", "woman", "child", "boy", "girl",
+        "victim", "worker", "employee", "officer", "soldier", "civilian", "passenger",
+        "student", "resident", "climber", "pilot", "driver", "pedestrian", "policeman",
+        "firefighter", "teenager", "member", "tourist", "miner", "sailor", "guard",
+        "protester", "customer", "bystander", "motorist", "hiker", "patient", NULL};
+    static const char *const harms[] = {"killed", "dead", "died", "injured", "wounded",
+        "hurt", "missing", NULL};
+    if (!xtok_is(c, i, "one"))
+        return false;
+    if (i > s0 && (xtok_is(c, i - 1, "no") || xtok_is(c, i - 1, "the") || xtok_is(c, i - 1, "at")
+                   || xtok_is(c, i - 1, "any") || xtok_is(c, i - 1, "every")
+                   || xtok_is(c, i - 1, "which") || xtok_is(c, i - 1, "this")
+                   || xtok_is(c, i - 1, "that") || xtok_is(c, i - 1, "when")
+                   || xtok_is(c, i - 1, "if") || xtok_is(c, i - 1, "once")
+                   || xtok_is(c, i - 1, "whenever") || (c->tok.v[i - 1].flags & TK_POSS)))
+        return false;
+    if (i + 1 >= s1)
+        return false;
+    const char *f = c->tok.v[i + 1].f;
+    /* "only one was killed": the auxiliary, then the harm */
+    if ((strcmp(f, "was") == 0 || strcmp(f, "is") == 0) && i + 2 < s1)
+        f = c->tok.v[i + 2].f;
+    for (const char *const *w = persons; *w; w++)
+        if (strcmp(f, *w) == 0)
+            return true;
+    for (const char *const *w = harms; *w; w++)
+        if (strcmp(f, *w) == 0)
+            return true;
+    /* "killing one and wounding two", "killed one." */
+    if (i > s0 && (xtok_punct(c, i + 1, ',') || xtok_punct(c, i + 1, '.') || xtok_is(c, i + 1, "and"))) {
+        const char *p = extract_qword_pred_tok(c, i - 1);
+        return p && extract_qword_human_pred(p);
+    }
+    return false;
+}
+
 void extract_quantity_find(xctx_t *c)
 {
     const xtok_t *t = c->tok.v;
@@ -196,7 +240,18 @@ void extract_quantity_find(xctx_t *c)
         }
         for (size_t i = s0; i < s1; i++) {
             /* only digits and number words can start a number */
-            if (!(t[i].flags & TK_NUM) && !(t[i].wc & (WC_NUMWORD | WC_VAGUE)))
+            bool one = s_one_count(c, i, s0, s1);
+            /* "a four-day ski tour": a number word glued to a duration */
+            if ((t[i].flags & TK_HYPHEN) && !(t[i].flags & TK_NUM) && strchr(t[i].f, '-')
+                && extract_qdur_unit(strchr(t[i].f, '-') + 1)) {
+                size_t dq0;
+                extract_qphrase_bound(c, i, s0, &dq0);
+                size_t e = extract_qdur_claim(c, i, 1, dq0, s0, s1, dates, nd);
+                if (e)
+                    i = e - 1;
+                continue;
+            }
+            if (!(t[i].flags & TK_NUM) && !(t[i].wc & (WC_NUMWORD | WC_VAGUE)) && !one)
                 continue;
             bool in_date = false;
             for (int k = 0; k < nd; k++)
@@ -206,6 +261,11 @@ void extract_quantity_find(xctx_t *c)
             const char *cur = extract_unit_currency_before(c, i, s0, &c0);
             extract_qnum_t n;
             size_t nt = extract_qnum_read(c, i, s1, cur != NULL, &n);
+            if (one) {
+                memset(&n, 0, sizeof n);
+                n.value = 1;
+                nt = n.nt = 1;
+            }
             if (!nt)
                 continue;
             if (n.notclaim) {
@@ -268,10 +328,19 @@ void extract_quantity_find(xctx_t *c)
                 continue;
             }
             if (xtok_punct(c, k, '-') && (t[k + 1 < s1 ? k + 1 : k].wc & WC_DURATION)) {
-                i += nt - 1;   /* "a 3-day visit", "a 10-year-old car" */
+                /* "a 3-day visit" is the visit's span; "a 10-year-old car" nothing */
+                size_t e = unit ? 0 : extract_qdur_claim(c, i, nt, q0, s0, s1, dates, nd);
+                i = e ? e - 1 : i + nt - 1;
                 continue;
             }
             cl.unit = unit ? unit : "";
+            /* distances and speeds: "150 nautical miles off Aden", "120 mph" */
+            size_t dk;
+            if (unit && !cur && extract_qdist_claim(c, unit, q0, k, s0, s1, &cl, &dk)) {
+                extract_qclaim_finish(c, &cl, s0, s1, dk, dates, nd);
+                i += nt - 1;
+                continue;
+            }
             /* counted noun phrase */
             if (unit && xtok_is(c, k, "worth") && xtok_is(c, k + 1, "of"))
                 k++;   /* "$108 million worth of diamonds" */
@@ -292,6 +361,33 @@ void extract_quantity_find(xctx_t *c)
             /* a player's or a team's figures: "11 rebounds", "15.9 points per game" */
             bool stat = !unit && core[0] && extract_qword_stat(head);
             /* durations ("two weeks") and frequencies are not claims */
+            /* a ratio to a limit: "more than five times the legal limit" */
+            if (!unit && strcmp(core, "times") == 0 && xtok_is(c, sub1, "the") && !n.vague) {
+                size_t h = sub1 + 1;
+                char lim[64] = "";
+                while (h < s1 && h < sub1 + 4 && (t[h].flags & TK_WORD)
+                       && !(t[h].wc & WC_NP_END) && !(t[h].flags & TK_POSS))
+                    extract_qword_append(lim, sizeof lim, t[h++].f);
+                const char *lh = strrchr(lim, ' ');
+                lh = lh ? lh + 1 : lim;
+                if (strcmp(lh, "limit") == 0 || strcmp(lh, "level") == 0
+                    || strcmp(lh, "average") == 0 || strcmp(lh, "amount") == 0) {
+                    cl.unit = "times";
+                    snprintf(cl.what, sizeof cl.what, "%s", lim);
+                    snprintf(cl.subject, sizeof cl.subject, "%s", lim);
+                    cl.pclass = "count";   /* whose level? none named: a weak frame */
+                    extract_qclaim_finish(c, &cl, s0, s1, h, dates, nd);
+                    i = h - 1;
+                    continue;
+                }
+            }
+            if (!unit && core[0] && !stat && extract_qdur_unit(head) && !n.vague) {
+                size_t e = extract_qdur_claim(c, i, nt, q0, s0, s1, dates, nd);
+                if (e) {
+                    i = e - 1;
+                    continue;
+                }
+            }
             if (!unit && core[0] && (extract_lex_bits(head) & WC_DURATION) && !stat) {
                 i += nt - 1;
                 continue;
@@ -365,6 +461,11 @@ void extract_quantity_find(xctx_t *c)
                 if (hp && strcmp(hp, pred) == 0 && strcmp(hp, "survived") != 0)
                     snprintf(cl.what, sizeof cl.what, "people");
             }
+            /* the victims of a harm are its people: "one victim died" = "one person
+               was killed" (not "man", "woman": a toll of men is part of one of people) */
+            if (!unit && strcmp(cl.what, "victim") == 0 && extract_qword_human_pred(pred)
+                && strcmp(pred, "have") != 0)
+                snprintf(cl.what, sizeof cl.what, "people");
             /* a sum agreed for a player, a job or a firm: "an $80 million contract" = "an
                $82 million deal" = "a contract extension", whatever its modifiers */
             bool contract = cur && core[0] && extract_qword_contract(head);
@@ -379,6 +480,13 @@ void extract_quantity_find(xctx_t *c)
                 snprintf(cl.what, sizeof cl.what, "child");
                 snprintf(cl.subject, sizeof cl.subject, "children");
                 pred = "have";
+            }
+            /* a count of one is a fact only of harm: "one person was arrested" is as
+               often one of many arrests the story tells apart */
+            if (one && strcmp(pred, "killed") != 0 && strcmp(pred, "wounded") != 0
+                && strcmp(pred, "missing") != 0) {
+                i += nt - 1;
+                continue;
             }
             cl.pclass = pred;
             /* whose */
