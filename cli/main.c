@@ -474,7 +474,7 @@ static int s_cmd_query(int argc, char **argv)
         {"data", required_argument, 0, 'd'}, {"query", required_argument, 0, 'Q'},
         {"entity", required_argument, 0, 'e'}, {"key", required_argument, 0, 'k'},
         {"article", required_argument, 0, 'a'}, {"conflicts", no_argument, 0, 'c'},
-        {"stories", no_argument, 0, 'S'}, {"story", required_argument, 0, 'y'},
+        {"stories", no_argument, 0, 'G'}, {"story", required_argument, 0, 'y'},
         {"since", required_argument, 0, 's'}, {"stats", no_argument, 0, 'T'},
         {"offline", no_argument, 0, 'o'}, {"timeout", required_argument, 0, 't'},
         {"help", no_argument, 0, 'h'}, S_AUTH_OPTIONS, {0, 0, 0, 0}};
@@ -488,7 +488,7 @@ static int s_cmd_query(int argc, char **argv)
         case 'k': verb = "XREF"; arg = optarg; asked++; break;
         case 'a': verb = "ARTICLE"; arg = optarg; asked++; break;
         case 'c': verb = "CONFLICTS"; asked++; break;
-        case 'S': verb = "STORIES"; asked++; break;
+        case 'G': verb = "STORIES"; asked++; break;
         case 'y': verb = "STORY"; arg = optarg; asked++; break;
         case 'T': verb = "STATS"; asked++; break;
         case 's': {
