@@ -1,0 +1,433 @@
+/*  db_read: reading: the record walks behind db_dump and db_dump_topics (export and
+    catch-up snapshots), db_export, the lookups of one article, entity or fact, and a
+    story's dump. Each runs in a read transaction of its own. Part of db (store/db.h); see
+    db_internal.h. */
+
+#include "db_internal.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* Sends the line in self->json to fn. */
+static int s_emit(db_t *self, db_line_fn *fn, void *arg)
+{
+    return fn(arg, json_data(self->json), json_len(self->json));
+}
+
+/* True when the walk has no topic filter, or when the record's feed topic, the pieces a b
+   c then key[0..key_len), starts with one of the filter's prefixes. */
+static bool s_wanted(db_t *self, const char *a, const char *b, const char *c, const char *key,
+                     size_t key_len)
+{
+    if (!self->prefixes)
+        return true;
+    size_t la = strlen(a), lb = strlen(b), lc = strlen(c), n = la + lb + lc + key_len;
+    if (n + 1 > self->topic_cap) {
+        self->topic_cap = n + 64;
+        self->topic = util_realloc(self->topic, self->topic_cap);
+    }
+    char *t = self->topic;
+    memcpy(t, a, la);
+    memcpy(t + la, b, lb);
+    memcpy(t + la + lb, c, lc);
+    memcpy(t + la + lb + lc, key, key_len);
+    for (size_t i = 0; i < self->nprefixes; i++) {
+        size_t lp = strlen(self->prefixes[i]);
+        if (lp <= n && memcmp(t, self->prefixes[i], lp) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* True when some prefix of the filter could match a topic that begins with `head`. */
+static bool s_wanted_head(const char *const *prefixes, size_t n, const char *head)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t lp = strlen(prefixes[i]), lh = strlen(head);
+        if (memcmp(prefixes[i], head, lp < lh ? lp : lh) == 0)
+            return true;
+    }
+    return false;
+}
+
+static int s_walk_articles(db_t *self, MDB_txn *txn, unsigned kind, db_line_fn *fn, void *arg)
+{
+    MDB_cursor *c;
+    int rc = mdb_cursor_open(txn, self->articles, &c);
+    if (rc)
+        return dbi_mdb(rc);
+    MDB_val k, v;
+    MDB_cursor_op op = MDB_FIRST;
+    while ((rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
+        op = MDB_NEXT;
+        dbi_arena_reset(&self->arena);
+        Crossclaim__Result *r = crossclaim__result__unpack(&self->pba, v.mv_size, v.mv_data);
+        if (!r || k.mv_size != UTIL_ID_HEX) {
+            rc = DB_ECORRUPT;
+            break;
+        }
+        char id[UTIL_ID_HEX + 1];
+        memcpy(id, k.mv_data, UTIL_ID_HEX);
+        id[UTIL_ID_HEX] = 0;
+        if (kind == DB_ARTICLES && s_wanted(self, "article.", "", "", id, UTIL_ID_HEX)) {
+            char *story;
+            if ((rc = dbi_story_of(self, txn, id, &story)) != 0)
+                break;
+            json_reset(self->json);
+            dbi_article_line(self->json, id, r, story);
+            rc = s_emit(self, fn, arg);
+        }
+        for (size_t i = 0; !rc && kind == DB_ATTRIBUTIONS && i < r->n_attributions; i++) {
+            json_reset(self->json);
+            dbi_attribution_line(self->json, id, r->attributions[i]);
+            rc = s_emit(self, fn, arg);
+        }
+        for (size_t i = 0; !rc && kind == DB_QUANTITIES && i < r->n_quantities; i++) {
+            json_reset(self->json);
+            dbi_quantity_line(self->json, id, r->quantities[i]);
+            rc = s_emit(self, fn, arg);
+        }
+        if (rc)
+            break;
+    }
+    mdb_cursor_close(c);
+    return rc == MDB_NOTFOUND ? 0 : dbi_mdb(rc);
+}
+
+static int s_walk_entities(db_t *self, MDB_txn *txn, db_line_fn *fn, void *arg)
+{
+    MDB_cursor *c;
+    int rc = mdb_cursor_open(txn, self->entities, &c);
+    if (rc)
+        return dbi_mdb(rc);
+    MDB_val k, v;
+    MDB_cursor_op op = MDB_FIRST;
+    static const size_t none[DBI_LISTS] = {0};
+    while ((rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
+        op = MDB_NEXT;
+        dbi_arena_reset(&self->arena);
+        dbi_ent_t e;
+        if ((rc = dbi_ent_parse(self, v.mv_data, v.mv_size, &e, none)) != 0)
+            break;
+        if (!s_wanted(self, "entity.", "", "", e.key, e.key_len))
+            continue;
+        json_reset(self->json);
+        dbi_entity_line(self->json, &e);
+        if ((rc = s_emit(self, fn, arg)) != 0)
+            break;
+    }
+    mdb_cursor_close(c);
+    return rc == MDB_NOTFOUND ? 0 : dbi_mdb(rc);
+}
+
+static int s_walk_xrefs(db_t *self, MDB_txn *txn, bool conflicts, db_line_fn *fn, void *arg)
+{
+    MDB_cursor *c;
+    int rc = mdb_cursor_open(txn, self->xrefs, &c);
+    if (rc)
+        return dbi_mdb(rc);
+    MDB_val k, v;
+    MDB_cursor_op op = MDB_FIRST;
+    while ((rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
+        op = MDB_NEXT;
+        dbi_arena_reset(&self->arena);
+        Crossclaim__Xref *x = crossclaim__xref__unpack(&self->pba, v.mv_size, v.mv_data);
+        if (!x) {
+            rc = DB_ECORRUPT;
+            break;
+        }
+        if (conflicts && strcmp(x->status, "conflict") != 0)
+            continue;
+        if (!s_wanted(self, "xref.", x->status ? x->status : "single", ".", x->key ? x->key : "",
+                      x->key ? strlen(x->key) : 0))
+            continue;
+        json_reset(self->json);
+        dbi_xref_line(self->json, x);
+        if ((rc = s_emit(self, fn, arg)) != 0)
+            break;
+    }
+    mdb_cursor_close(c);
+    return rc == MDB_NOTFOUND ? 0 : dbi_mdb(rc);
+}
+
+static int s_walk_stories(db_t *self, MDB_txn *txn, db_line_fn *fn, void *arg)
+{
+    MDB_cursor *c;
+    int rc = mdb_cursor_open(txn, self->smember, &c);
+    if (rc)
+        return dbi_mdb(rc);
+    MDB_val k, v;
+    char story[UTIL_ID_HEX + 1] = "";
+    MDB_cursor_op op = MDB_FIRST;
+    while ((rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
+        op = MDB_NEXT;
+        if (k.mv_size != 2 * UTIL_ID_HEX) {
+            rc = DB_ECORRUPT;
+            break;
+        }
+        if (story[0] && memcmp(story, k.mv_data, UTIL_ID_HEX) == 0)
+            continue;
+        memcpy(story, k.mv_data, UTIL_ID_HEX);
+        story[UTIL_ID_HEX] = 0;
+        if (!s_wanted(self, "story.", "", "", story, UTIL_ID_HEX))
+            continue;
+        dbi_arena_reset(&self->arena);
+        json_reset(self->json);
+        if ((rc = dbi_story_line(self, txn, story, self->json)) != 0 ||
+            (rc = s_emit(self, fn, arg)) != 0)
+            break;
+    }
+    mdb_cursor_close(c);
+    return rc == MDB_NOTFOUND ? 0 : dbi_mdb(rc);
+}
+
+int db_dump_story(db_t *self, const char *id, uint64_t *seq, db_line_fn *fn, void *arg)
+{
+    if (!self || !id || !fn)
+        return -EINVAL;
+    if (!util_is_job_id(id, strlen(id)))
+        return DB_ENOTFOUND;
+    MDB_txn *txn;
+    int rc = dbi_rtxn(self, &txn);
+    if (rc)
+        return rc;
+    if (seq)
+        *seq = dbi_meta_get(txn, self->meta, "seq");
+    dbi_arena_reset(&self->arena);
+    char **ids;
+    size_t n;
+    if ((rc = dbi_members(self, txn, id, &ids, &n)) != 0 || n == 0) {
+        mdb_txn_abort(txn);
+        return rc ? rc : DB_ENOTFOUND;
+    }
+    json_reset(self->json);
+    if ((rc = dbi_story_line(self, txn, id, self->json)) == 0)
+        rc = s_emit(self, fn, arg);
+    /* dbi_story_line used the arena: list the members again for their lines */
+    for (size_t i = 0; !rc && i < n; i++) {
+        dbi_arena_reset(&self->arena);
+        char **again;
+        size_t m;
+        if ((rc = dbi_members(self, txn, id, &again, &m)) != 0 || i >= m)
+            break;
+        Crossclaim__Result *r;
+        if ((rc = dbi_load(self, txn, again[i], &r)) != 0 || !r)
+            break;
+        json_reset(self->json);
+        dbi_article_line(self->json, again[i], r, id);
+        rc = s_emit(self, fn, arg);
+    }
+    MDB_cursor *c = NULL;
+    if (!rc && (rc = mdb_cursor_open(txn, self->xrefs, &c)) == 0) {
+        char pre[UTIL_ID_HEX + 1];
+        memcpy(pre, id, UTIL_ID_HEX);
+        pre[UTIL_ID_HEX] = '/';
+        MDB_val k = {sizeof pre, pre}, v;
+        MDB_cursor_op op = MDB_SET_RANGE;
+        while ((rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
+            op = MDB_NEXT;
+            if (k.mv_size < sizeof pre || memcmp(k.mv_data, pre, sizeof pre) != 0)
+                break;
+            dbi_arena_reset(&self->arena);
+            Crossclaim__Xref *x = crossclaim__xref__unpack(&self->pba, v.mv_size, v.mv_data);
+            if (!x) {
+                rc = DB_ECORRUPT;
+                break;
+            }
+            json_reset(self->json);
+            dbi_xref_line(self->json, x);
+            if ((rc = s_emit(self, fn, arg)) != 0)
+                break;
+        }
+        if (rc == MDB_NOTFOUND)
+            rc = 0;
+        mdb_cursor_close(c);
+    }
+    mdb_txn_abort(txn);
+    return dbi_mdb(rc);
+}
+
+int db_story_json(db_t *self, const char *id, json_t *out)
+{
+    if (!self || !id || !out)
+        return -EINVAL;
+    if (!util_is_job_id(id, strlen(id)))
+        return DB_ENOTFOUND;
+    MDB_txn *txn;
+    int rc = dbi_rtxn(self, &txn);
+    if (rc)
+        return rc;
+    dbi_arena_reset(&self->arena);
+    json_reset(self->json);
+    char **ids;
+    size_t n;
+    if ((rc = dbi_members(self, txn, id, &ids, &n)) == 0) {
+        if (n == 0)
+            rc = DB_ENOTFOUND;
+        else if ((rc = dbi_story_line(self, txn, id, self->json)) == 0)
+            json_raw(out, json_data(self->json), json_len(self->json));
+    }
+    mdb_txn_abort(txn);
+    return rc;
+}
+
+int db_dump(db_t *self, unsigned what, uint64_t *seq, db_line_fn *fn, void *arg)
+{
+    if (!self || !fn)
+        return -EINVAL;
+    MDB_txn *txn;
+    int rc = dbi_rtxn(self, &txn);
+    if (rc)
+        return rc;
+    if (seq)
+        *seq = dbi_meta_get(txn, self->meta, "seq");
+    static const unsigned kinds[] = {DB_ARTICLES, DB_ATTRIBUTIONS, DB_QUANTITIES};
+    for (size_t i = 0; !rc && i < 3; i++)
+        if (what & kinds[i])
+            rc = s_walk_articles(self, txn, kinds[i], fn, arg);
+    if (!rc && (what & DB_ENTITIES))
+        rc = s_walk_entities(self, txn, fn, arg);
+    if (!rc && (what & (DB_XREFS | DB_CONFLICTS)))
+        rc = s_walk_xrefs(self, txn, !(what & DB_XREFS), fn, arg);
+    if (!rc && (what & DB_STORIES))
+        rc = s_walk_stories(self, txn, fn, arg);
+    mdb_txn_abort(txn);
+    return rc;
+}
+
+int db_dump_topics(db_t *self, const char *const *prefixes, size_t n, uint64_t *seq,
+                   db_line_fn *fn, void *arg)
+{
+    if (!self || !fn || (n && !prefixes))
+        return -EINVAL;
+    unsigned what = 0;
+    if (s_wanted_head(prefixes, n, "article."))
+        what |= DB_ARTICLES;
+    if (s_wanted_head(prefixes, n, "entity."))
+        what |= DB_ENTITIES;
+    if (s_wanted_head(prefixes, n, "xref."))
+        what |= DB_XREFS;
+    if (s_wanted_head(prefixes, n, "story."))
+        what |= DB_STORIES;
+    self->prefixes = prefixes;
+    self->nprefixes = n;
+    int rc = db_dump(self, what, seq, fn, arg);
+    self->prefixes = NULL;
+    self->nprefixes = 0;
+    return rc;
+}
+
+static int s_fwrite_line(void *arg, const char *line, size_t len)
+{
+    return fwrite(line, 1, len, arg) == len ? 0 : -EIO;
+}
+
+int db_export(db_t *self, FILE *out)
+{
+    if (!self || !out)
+        return -EINVAL;
+    int rc = db_dump(self, DB_ALL, NULL, s_fwrite_line, out);
+    if (!rc && fflush(out) != 0)
+        rc = -errno;
+    return rc;
+}
+
+/* Looks up one record under `dbi` by `key` and appends its export line to `out`. */
+static int s_lookup(db_t *self, MDB_dbi dbi, const char *key, json_t *out)
+{
+    if (!self || !key || !out)
+        return -EINVAL;
+    MDB_txn *txn;
+    int rc = dbi_rtxn(self, &txn);
+    if (rc)
+        return rc;
+    MDB_val k, v;
+    dbi_dbkey(self, key, &k);
+    rc = mdb_get(txn, dbi, &k, &v);
+    if (rc == MDB_NOTFOUND) {
+        rc = DB_ENOTFOUND;
+        goto leave;
+    }
+    if (rc) {
+        rc = dbi_mdb(rc);
+        goto leave;
+    }
+    dbi_arena_reset(&self->arena);
+    json_reset(self->json);
+    if (dbi == self->xrefs) {
+        Crossclaim__Xref *x = crossclaim__xref__unpack(&self->pba, v.mv_size, v.mv_data);
+        if (!x) {
+            rc = DB_ECORRUPT;
+            goto leave;
+        }
+        dbi_xref_line(self->json, x);
+    } else if (dbi == self->entities) {
+        static const size_t none[DBI_LISTS] = {0};
+        dbi_ent_t e;
+        if ((rc = dbi_ent_parse(self, v.mv_data, v.mv_size, &e, none)) != 0)
+            goto leave;
+        dbi_entity_line(self->json, &e);
+    } else {
+        Crossclaim__Result *r = crossclaim__result__unpack(&self->pba, v.mv_size, v.mv_data);
+        if (!r) {
+            rc = DB_ECORRUPT;
+            goto leave;
+        }
+        char *story;
+        if ((rc = dbi_story_of(self, txn, key, &story)) != 0)
+            goto leave;
+        dbi_article_line(self->json, key, r, story);
+    }
+    json_raw(out, json_data(self->json), json_len(self->json));
+leave:
+    mdb_txn_abort(txn);
+    return rc;
+}
+
+typedef struct {
+    const char *frame;
+    json_t *out;
+    bool found;
+} s_frame_find_t;
+
+static int s_frame_find(void *arg, const char *line, size_t len)
+{
+    s_frame_find_t *f = arg;
+    (void)len;
+    const char *p = strstr(line, "\"frame\":\"");
+    size_t n = strlen(f->frame);
+    if (p && strncmp(p + 9, f->frame, n) == 0 && p[9 + n] == '"') {
+        json_raw(f->out, line, len);
+        f->found = true;
+        return 1;
+    }
+    return 0;
+}
+
+int db_xref_json(db_t *self, const char *key, json_t *out)
+{
+    if (!self || !key || !out)
+        return -EINVAL;
+    /* A full key is "<story>/<frame>"; a bare frame key finds its first story's fact. */
+    if (strlen(key) > UTIL_ID_HEX && key[UTIL_ID_HEX] == '/')
+        return s_lookup(self, self->xrefs, key, out);
+    s_frame_find_t f = {key, out, false};
+    int rc = db_dump(self, DB_XREFS, NULL, s_frame_find, &f);
+    if (rc == 1 || f.found)
+        return 0;
+    return rc ? rc : DB_ENOTFOUND;
+}
+
+int db_entity_json(db_t *self, const char *key, json_t *out)
+{
+    return self ? s_lookup(self, self->entities, key, out) : -EINVAL;
+}
+
+int db_article_json(db_t *self, const char *id, json_t *out)
+{
+    if (!self || !id)
+        return -EINVAL;
+    if (!util_is_job_id(id, strlen(id)))
+        return DB_ENOTFOUND;
+    return s_lookup(self, self->articles, id, out);
+}
