@@ -41,6 +41,8 @@ const char *db_strerror(int rc)
     case DB_EREADONLY: return "the database is open read-only";
     case DB_ESTATE: return "no write transaction open (or one already open)";
     case DB_EINPUT: return "result without an article or a valid article id";
+    case DB_EVERSION: return "the database was written by an older crossclaim, before stories "
+                             "(ingest again into a new data dir)";
     default:
         if (rc >= MDB_KEYEXIST && rc <= MDB_LAST_ERRCODE)
             return mdb_strerror(rc);
@@ -130,8 +132,25 @@ int db_open(const char *dir, bool readonly, db_t **out)
         (rc = dbi_mdb(mdb_dbi_open(txn, "xrefs", flags, &self->xrefs))) != 0 ||
         (rc = dbi_mdb(mdb_dbi_open(txn, "entities", flags, &self->entities))) != 0 ||
         (rc = dbi_mdb(mdb_dbi_open(txn, "feed", flags, &self->feed))) != 0 ||
-        (rc = dbi_mdb(mdb_dbi_open(txn, "meta", flags, &self->meta))) != 0 ||
-        (rc = dbi_mdb(mdb_dbi_open(txn, "astory", flags, &self->astory))) != 0 ||
+        (rc = dbi_mdb(mdb_dbi_open(txn, "meta", flags, &self->meta))) != 0)
+        goto fail;
+    /* A database from before stories (schema 1, no "schema" key) has articles but no
+       stories and facts keyed by claim alone: it can't be read as this one is. */
+    uint64_t schema = dbi_meta_get(txn, self->meta, "schema");
+    MDB_stat ast;
+    if ((rc = dbi_mdb(mdb_stat(txn, self->articles, &ast))) != 0)
+        goto fail;
+    if (schema != DB_SCHEMA && (schema != 0 || ast.ms_entries > 0)) {
+        rc = DB_EVERSION;
+        goto fail;
+    }
+    if (!readonly && schema == 0) {
+        uint64_t v = DB_SCHEMA;
+        MDB_val k = {6, "schema"}, d = {sizeof v, &v};
+        if ((rc = dbi_mdb(mdb_put(txn, self->meta, &k, &d, 0))) != 0)
+            goto fail;
+    }
+    if ((rc = dbi_mdb(mdb_dbi_open(txn, "astory", flags, &self->astory))) != 0 ||
         (rc = dbi_mdb(mdb_dbi_open(txn, "smember", flags, &self->smember))) != 0 ||
         (rc = dbi_mdb(mdb_dbi_open(txn, "sterm", flags | MDB_DUPSORT, &self->sterm))) != 0 ||
         (rc = dbi_mdb(mdb_dbi_open(txn, "stories", flags, &self->stories))) != 0 ||

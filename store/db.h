@@ -44,6 +44,9 @@ typedef struct db_t db_t;
 #define DB_EREADONLY  (-4003)  /* a write on a database opened read-only */
 #define DB_ESTATE     (-4004)  /* db_merge/db_commit without db_begin, or db_begin twice */
 #define DB_EINPUT     (-4005)  /* a result without an article or with no usable id */
+#define DB_EVERSION   (-4006)  /* a database of another schema (db_open) */
+
+#define DB_SCHEMA     2        /* 2: stories, facts keyed by story and frame */
 
 #define DB_FEED_KEEP  200000   /* updates kept in the feed log */
 
@@ -59,8 +62,8 @@ typedef struct {
 } db_stats_t;
 
 /* Opens (and when writable, creates) the database under `dir`/store. Readonly opens need
-   an existing database and may run while another process writes. Returns 0 and *out, or
-   an error (*out = NULL). */
+   an existing database and may run while another process writes. Returns 0 and *out,
+   DB_EVERSION for a database of another schema, or an error (*out = NULL). */
 int db_open(const char *dir, bool readonly, db_t **out);
 
 /* Aborts any open transaction and closes. Does nothing on NULL; sets *self_p = NULL. */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include <lmdb.h>
 #include "util.h"
 
 #define CHECK(expr)                                                                        \
@@ -802,4 +803,34 @@ Test(merge, readonly_missing_database)
     db_t *ro = NULL;
     cr_expect_neq(db_open("/nonexistent/cc-none", true, &ro), 0);
     cr_expect_null(ro);
+}
+
+/* ------------------------------------------------------------- schema */
+
+Test(merge, database_of_an_older_schema_is_refused)
+{
+    res_t a;
+    res_init(&a, "a", "o1", 1);
+    res_qty(&a, K, 7, false, "seven");
+    merge1(&a);
+    db_destroy(&db);
+    /* What a database written before stories looks like: articles, no schema key. */
+    char path[128];
+    snprintf(path, sizeof path, "%s/store", dir);
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi meta;
+    cr_assert_eq(mdb_env_create(&env), 0);
+    mdb_env_set_maxdbs(env, 16);
+    cr_assert_eq(mdb_env_open(env, path, MDB_NOTLS, 0600), 0);
+    cr_assert_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
+    cr_assert_eq(mdb_dbi_open(txn, "meta", 0, &meta), 0);
+    MDB_val k = {6, "schema"};
+    cr_assert_eq(mdb_del(txn, meta, &k, NULL), 0);
+    cr_assert_eq(mdb_txn_commit(txn), 0);
+    mdb_env_close(env);
+    cr_expect_eq(db_open(dir, true, &db), DB_EVERSION);
+    cr_expect_eq(db_open(dir, false, &db), DB_EVERSION);
+    cr_expect_null(db);
+    cr_expect_not_null(strstr(db_strerror(DB_EVERSION), "older"));
 }
