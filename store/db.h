@@ -7,21 +7,29 @@
         articles   article id -> the worker's Result protobuf (article text removed). This
                    is also the article's claim list: merging a result for an article that is
                    already here first takes away everything the stored one contributed.
-        xrefs      claim key -> Xref protobuf: the claims of all articles with that key,
-                   sorted by (article, value), with status and independent source count.
+        astory     article id -> its story id; smember: story id + article id -> "";
+        stories    story id -> its summary (articles, first and last date, headline);
+        sentity    story id + entity key -> how many of its articles name it;
+        sterm      story term -> article ids (dupsort): each article's STORY_PROBE heaviest
+                   terms, through which a new article finds the ones it may link to.
+        xrefs      "<story id>/<frame key>" -> Xref protobuf: one fact, the claims of the
+                   story's articles with that frame, sorted by (article, value), with the
+                   verdict of store/xref.h (status, sources, evolving, latest).
         entities   entity key -> an entity record: name, alias and kind forms, each with the
                    number of articles that gave it, and the number of articles mentioning it.
         feed       seq (8 bytes, big-endian) -> topic length (2 bytes), topic, Update protobuf.
                    The last DB_FEED_KEEP updates are kept, for consumers catching up.
-        meta       "seq", "claims", "attributions", "conflicts", "corroborated" -> u64.
+        meta       "seq", "claims", "attributions", "conflicts", "corroborated", "schema".
+
+    Stories (store/story.h) are the connected components of a pairwise same-event rule,
+    with the smallest article id as id, so the same articles give the same stories and
+    facts in any order; stories that a new article joins move their facts to the one id.
 
     Merging is idempotent: merging the same result twice changes nothing (and logs no
     update), and a new result for an article replaces that article's earlier claims, entity
-    mentions and cluster memberships. Status of a cluster: "conflict" when it holds two or
-    more distinct non-approximate values (compared after rounding to 1e-9); otherwise
-    "corroborated" when it has two or more independent sources; otherwise "single". Sources
-    are distinct outlets, where two articles whose simhashes differ in at most 3 bits (a
-    wire story republished) count as one.
+    mentions and memberships (a replaced article leaves its old story whole: a story is
+    never split). A transaction writes each fact and each story it changed once, at
+    commit, and announces each once on the feed.
 
     Writes go through db_begin / db_merge... / db_commit, so a batch of results costs one
     transaction and one fsync. A db_t is used by one thread at a time. */
