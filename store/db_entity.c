@@ -170,17 +170,7 @@ static int s_entity_update(db_t *self, const dbi_touch_t *run, size_t nrun)
     if (e.articles <= 0) {
         if (!had)
             return 0;
-        json_obj_begin(self->json);
-        json_key(self->json, "type");
-        json_str(self->json, "entity");
-        json_key(self->json, "key");
-        json_str(self->json, key);
-        json_key(self->json, "deleted");
-        json_bool(self->json, true);
-        json_key(self->json, "articles");
-        json_int(self->json, 0);
-        json_obj_end(self->json);
-        json_newline(self->json);
+        dbi_deleted_line(self->json, "entity", "key", key);
         if ((rc = mdb_del(self->txn, self->entities, &k, NULL)) != 0)
             return dbi_wrc(self, rc);
     } else {

@@ -149,6 +149,10 @@ void dbi_xref_line(json_t *j, const Crossclaim__Xref *x);
 /* The form with the most articles; ties go to the longest, then the smallest bytes. */
 const dbi_form_t *dbi_ent_best(const dbi_ent_t *e, int list);
 
+/* The line of a record that is gone: {"type":T,IDNAME:ID,"deleted":true,"articles":0},
+   as consumers recognise it (watch.c, the Python consumer). This function can't fail. */
+void dbi_deleted_line(json_t *j, const char *type, const char *idname, const char *id);
+
 /* True when two forms hold the same bytes. */
 bool dbi_form_eq(const dbi_form_t *a, const dbi_form_t *b);
 

@@ -277,3 +277,18 @@ void dbi_entity_line(json_t *j, const dbi_ent_t *e)
     json_obj_end(j);
     json_newline(j);
 }
+
+void dbi_deleted_line(json_t *j, const char *type, const char *idname, const char *id)
+{
+    json_obj_begin(j);
+    json_key(j, "type");
+    json_str(j, type);
+    json_key(j, idname);
+    json_str(j, id);
+    json_key(j, "deleted");
+    json_bool(j, true);
+    json_key(j, "articles");
+    json_int(j, 0);
+    json_obj_end(j);
+    json_newline(j);
+}

@@ -500,17 +500,7 @@ int dbi_story_announce(db_t *self, const char *story)
     json_reset(self->json);
     const char *topic;
     if (!found) {
-        json_obj_begin(self->json);
-        json_key(self->json, "type");
-        json_str(self->json, "story");
-        json_key(self->json, "id");
-        json_str(self->json, story);
-        json_key(self->json, "deleted");
-        json_bool(self->json, true);
-        json_key(self->json, "articles");
-        json_int(self->json, 0);
-        json_obj_end(self->json);
-        json_newline(self->json);
+        dbi_deleted_line(self->json, "story", "id", story);
         topic = dbi_topic(self, "story.deleted.", story, "", "", &tlen);
     } else {
         if ((rc = dbi_story_line(self, self->txn, story, self->json)) != 0)

@@ -388,13 +388,9 @@ static int s_what(char *buf, unsigned *what, const char **prefixes, size_t *n)
     return 0;
 }
 
-/* Streams one story: its record, articles and xrefs (db_dump_story). */
-static void s_stream_story(store_t *self, const char *id)
+/* Ends a streamed reply: the last chunk and END (seq, records), or ERR for `rc`. */
+static void s_stream_end(store_t *self, int rc, uint64_t seq)
 {
-    uint64_t seq = 0;
-    self->chunk_len = 0;
-    self->chunk_records = 0;
-    int rc = db_dump_story(self->db, id, &seq, s_chunk_line, self);
     if (rc) {
         self->chunk_len = 0;
         s_reply_str(self, "ERR", db_strerror(rc), NULL);
@@ -405,6 +401,15 @@ static void s_stream_story(store_t *self, const char *id)
     snprintf(a, sizeof a, "%" PRIu64, seq);
     snprintf(b, sizeof b, "%" PRIu64, self->chunk_records);
     s_reply_str(self, "END", a, b);
+}
+
+/* Streams one story: its record, articles and xrefs (db_dump_story). */
+static void s_stream_story(store_t *self, const char *id)
+{
+    uint64_t seq = 0;
+    self->chunk_len = 0;
+    self->chunk_records = 0;
+    s_stream_end(self, db_dump_story(self->db, id, &seq, s_chunk_line, self), seq);
 }
 
 static void s_stream(store_t *self, const char *arg)
@@ -426,16 +431,7 @@ static void s_stream(store_t *self, const char *arg)
     self->chunk_records = 0;
     int rc = nprefixes ? db_dump_topics(self->db, prefixes, nprefixes, &seq, s_chunk_line, self)
                        : db_dump(self->db, what, &seq, s_chunk_line, self);
-    if (rc) {
-        self->chunk_len = 0;
-        s_reply_str(self, "ERR", db_strerror(rc), NULL);
-        return;
-    }
-    s_chunk_send(self);
-    char a[24], b[24];
-    snprintf(a, sizeof a, "%" PRIu64, seq);
-    snprintf(b, sizeof b, "%" PRIu64, self->chunk_records);
-    s_reply_str(self, "END", a, b);
+    s_stream_end(self, rc, seq);
 }
 
 static int s_since_one(void *arg, uint64_t seq, const char *topic, size_t topic_len,
