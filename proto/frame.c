@@ -105,8 +105,7 @@ bool frame_weak(const char *key)
     const char *slot[6];
     if (!key || strlen(key) >= sizeof buf || frame_parse(key, buf, sizeof buf, slot) != 0)
         return false;
-    return !slot[2][0] && (!slot[3][0] || strcmp(slot[3], "count") == 0
-                           || strcmp(slot[3], "have") == 0);
+    return !slot[3][0] || strcmp(slot[3], "count") == 0 || strcmp(slot[3], "have") == 0;
 }
 
 static uint64_t s_mix(uint64_t h)

@@ -71,10 +71,13 @@ size_t frame_key(char *out, size_t cap, const char *unit, const char *what, cons
    when `key` is not a frame key. */
 int frame_parse(const char *key, char *buf, size_t cap, const char *slots[6]);
 
-/* True when the frame says too little to tell two facts apart: no owner and a predicate
-   that only counts or has ("f||game||count||"): "two games" and "four games" in one story
-   are as likely two facts as one. The store lets such a fact be corroborated by equal
-   values but never calls it a conflict. */
+/* True when the frame says too little to tell two facts apart: its predicate only counts
+   or has ("f||game|per:bush|count||", "f||passenger||have||"). "Two games" and "eight
+   games", "22 carries" and "nine carries", "23 points" and "2,129 points" in one story are
+   as likely two facts (two games, two seasons, a game and a career) as one; an event's
+   predicate (killed, wounded, arrested, destroyed, won...) or a measure (an age, a
+   price) ties the number to one happening. The store lets such a fact be corroborated by
+   equal values but never calls it a conflict. */
 bool frame_weak(const char *key);
 
 /* Copies. Two claims whose sentences differ in at most FRAME_COPY_BITS bits of their

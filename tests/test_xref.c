@@ -125,6 +125,7 @@ Test(xref, weak_frames)
     cr_expect(frame_weak("f||game||count||"));
     cr_expect(frame_weak("f||people||have||"));
     cr_expect(!frame_weak("f||people||killed||"), "a harm predicate is a fact");
-    cr_expect(!frame_weak("f||game|per:bush|count||"), "an owner makes it a fact");
+    cr_expect(frame_weak("f||game|per:bush|count||"), "an owner's count: a game or a season?");
+    cr_expect(!frame_weak("f|age|age|per:bush|age||"), "a measure ties it to one fact");
     cr_expect(!frame_weak("not a frame"));
 }
