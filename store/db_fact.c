@@ -56,6 +56,49 @@ static void s_judge(db_t *self, Crossclaim__Xref *x)
     x->latest = out.latest;
 }
 
+/* A conflict stands on two close reports (story_close): some pair of claims of different
+   sources, not copies of each other, whose intervals don't meet and whose articles are
+   close. Without one the fact is "single". At most S_CLOSE_PAIRS pairs are tried. */
+#define S_CLOSE_PAIRS 256
+
+static int s_close_check(db_t *self, Crossclaim__Xref *x)
+{
+    if (strcmp(x->status, "conflict") != 0)
+        return 0;
+    size_t tried = 0;
+    for (size_t i = 0; i < x->n_claims && tried < S_CLOSE_PAIRS; i++)
+        for (size_t j = i + 1; j < x->n_claims && tried < S_CLOSE_PAIRS; j++) {
+            const Crossclaim__XrefClaim *a = x->claims[i], *b = x->claims[j];
+            frame_interval_t ia = {a->low, a->high, a->open_low, a->open_high};
+            frame_interval_t ib = {b->low, b->high, b->open_low, b->open_high};
+            if (strcmp(a->source ? a->source : "", b->source ? b->source : "") == 0 ||
+                frame_overlap(&ia, &ib))
+                continue;
+            uint64_t ha = a->sentence && a->sentence->text ? frame_copy_hash(a->sentence->text) : 0;
+            uint64_t hb = b->sentence && b->sentence->text ? frame_copy_hash(b->sentence->text) : 0;
+            if (frame_is_copy(ha, hb))
+                continue;
+            tried++;
+            Crossclaim__Result *ra, *rb;
+            int rc = dbi_load(self, self->txn, a->article, &ra);
+            if (!rc)
+                rc = dbi_load(self, self->txn, b->article, &rb);
+            if (rc)
+                return rc;
+            if (!ra || !rb)
+                continue;
+            story_term_t *ta, *tb;
+            size_t na = dbi_terms(self, ra, &ta), nb = dbi_terms(self, rb, &tb);
+            if (story_close(ta, na, a->published, tb, nb, b->published))
+                return 0;
+        }
+    x->status = "single";
+    x->evolving = false;
+    x->has_latest = false;
+    x->latest = 0;
+    return 0;
+}
+
 static void s_status_count(db_t *self, const char *status, int delta)
 {
     if (dbi_empty(status))
@@ -279,6 +322,8 @@ int dbi_facts_flush(db_t *self)
             continue;
         }
         s_judge(self, &x);
+        if ((rc = s_close_check(self, &x)) != 0)
+            return rc;
         size_t len = crossclaim__xref__get_packed_size(&x);
         dbi_ensure(self, len);
         crossclaim__xref__pack(&x, self->buf);

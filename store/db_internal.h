@@ -6,6 +6,7 @@
 #define CC_DB_INTERNAL_H
 
 #include "db.h"
+#include "story.h"
 #include "util.h"
 
 #include <lmdb.h>
@@ -208,6 +209,9 @@ int dbi_story_of(db_t *self, MDB_txn *txn, const char *id, char **story);
 
 /* Loads the stored result of article `id` (arena), or NULL when it is not there. */
 int dbi_load(db_t *self, MDB_txn *txn, const char *id, Crossclaim__Result **out);
+/* The story terms of a result (heaviest first, at most 64, weights in (0, 1]) as
+   story_term_t pointing into r, in an arena array; returns how many. Can't fail. */
+size_t dbi_terms(db_t *self, const Crossclaim__Result *r, story_term_t **out);
 
 /* Adds (sign > 0) or removes an article's probe terms in the sterm index. */
 int dbi_index_terms(db_t *self, const char *id, const Crossclaim__Result *r, int sign);

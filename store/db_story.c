@@ -32,8 +32,7 @@ void dbi_touch_story(db_t *self, const char *story)
     self->touched[self->n_touched++][UTIL_ID_HEX] = 0;
 }
 
-/* The story terms of a result, as story_term_t (pointing into r). */
-static size_t s_terms(db_t *self, const Crossclaim__Result *r, story_term_t **out)
+size_t dbi_terms(db_t *self, const Crossclaim__Result *r, story_term_t **out)
 {
     /* a worker sends at most EXTRACT_STORY_TERMS (24); more, or weights that are no
        numbers, are a peer's mistake and not read */
@@ -342,7 +341,7 @@ int dbi_story_assign(db_t *self, const char *id, const Crossclaim__Result *r,
                      char **story)
 {
     story_term_t *mine;
-    size_t nmine = s_terms(self, r, &mine);
+    size_t nmine = dbi_terms(self, r, &mine);
     const char *date = s_published(r);
     size_t cap = 64, nlinked = 0;
     char **linked = dbi_alloc(self, cap * sizeof *linked);
@@ -396,7 +395,7 @@ int dbi_story_assign(db_t *self, const char *id, const Crossclaim__Result *r,
         if (!o)
             continue;
         story_term_t *theirs;
-        size_t ntheirs = s_terms(self, o, &theirs);
+        size_t ntheirs = dbi_terms(self, o, &theirs);
         if (!story_linked(mine, nmine, date, theirs, ntheirs, s_published(o)))
             continue;
         if (nlinked == cap) {

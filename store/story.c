@@ -44,3 +44,18 @@ bool story_linked(const story_term_t *a, size_t na, const char *date_a,
             entity = a[i].term[0] == 'e' && strcmp(a[i].term, b[j].term) == 0;
     return entity && story_overlap(a, na, b, nb) >= STORY_LINK;
 }
+
+bool story_close(const story_term_t *a, size_t na, const char *date_a,
+                 const story_term_t *b, size_t nb, const char *date_b)
+{
+    size_t pa = na < STORY_PROBE ? na : STORY_PROBE, pb = nb < STORY_PROBE ? nb : STORY_PROBE;
+    size_t shared = 0;
+    for (size_t i = 0; i < pa; i++)
+        for (size_t j = 0; j < pb; j++)
+            if (strcmp(a[i].term, b[j].term) == 0) {
+                shared++;
+                break;
+            }
+    return shared >= STORY_SHARED && story_linked(a, na, date_a, b, nb, date_b)
+           && story_overlap(a, na, b, nb) >= STORY_CLOSE;
+}

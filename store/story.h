@@ -22,6 +22,7 @@
 #define STORY_PROBE     8      /* an article's heaviest terms looked up for candidates */
 #define STORY_POSTINGS  1000   /* candidates read per term at most */
 #define STORY_SHARED    2      /* probe terms two linked articles share at least */
+#define STORY_CLOSE     0.40   /* shared weight of two reports a conflict may stand on */
 
 typedef struct {
     const char *term;
@@ -34,6 +35,16 @@ double story_overlap(const story_term_t *a, size_t na, const story_term_t *b, si
 /* True when the articles (terms and "YYYY-MM-DD" dates or NULL/"") are linked. */
 bool story_linked(const story_term_t *a, size_t na, const char *date_a,
                   const story_term_t *b, size_t nb, const char *date_b);
+
+/* True when two articles are close: each about the event the other is about, on their
+   own (STORY_SHARED of their STORY_PROBE heaviest terms shared, an entity shared, shared
+   weight at least STORY_CLOSE, dates as story_linked), not only through other articles of
+   their story. A conflict is told only between two close reports: a story joined
+   through a chain of articles may hold two events of one kind (two quakes in one place
+   years apart), and their figures disagree without contradicting each other. The term
+   lists must be heaviest first. */
+bool story_close(const story_term_t *a, size_t na, const char *date_a,
+                 const story_term_t *b, size_t nb, const char *date_b);
 
 /* Days from 1970-01-01 of "YYYY-MM-DD", or -1 when it is not one. */
 long story_days(const char *date);
