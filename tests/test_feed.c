@@ -109,9 +109,9 @@ static void s_teardown(void)
     free(s_dir);
 }
 
-/* Writes n articles into DIR/name, numbered from `from`, each with three figures: the
-   same place's closures differ across articles (conflicts), some counts repeat
-   (corroborations), and names recur (entities). */
+/* Writes n articles into DIR/name, numbered from `from`, each with four figures: the
+   injured differ across articles (conflicts: a short sentence, which is never taken for
+   a copy), some counts repeat (corroborations), and names recur (entities). */
 static void s_articles(const char *name, int from, int n)
 {
     pu_sh("mkdir -p %s/%s", s_dir, name);
@@ -123,8 +123,9 @@ static void s_articles(const char *name, int from, int n)
         fprintf(f, "Bulletin %d from the river valley\n"
                    "Governor Mara Quillon said %d schools were shut in Lake Vire district %d on "
                    "Tuesday. Aid workers from the Valley Relief Fund said %d families had left "
-                   "their homes, and the Brandt County council said %d bridges were closed.\n",
-                i, 20 + i % 5, i % 7, 100 + i, 3 + i % 3);
+                   "their homes, and the Brandt County council said %d bridges were closed. "
+                   "Officials said %d people were injured.\n",
+                i, 20 + i % 5, i % 7, 100 + i, 3 + i % 3, 10 + i % 4);
         fclose(f);
     }
 }
