@@ -319,14 +319,22 @@ Test(hostile, run_names_the_jobs_it_gives_up_on_and_its_dead_letters)
     cr_assert(strstr(out, "giving up"), "%s", out);
     cr_assert(strstr(out, "jobs not done"), "run did not name the jobs it gave up on:\n%s", out);
     cr_assert(strstr(out, ": queued\n"), "queued jobs are named with their source:\n%s", out);
+    /* The worker may have taken the bad job before the pause: then it is dead already,
+       and the give-up message names it among the dead letters. */
+    bool dead_first = strstr(out, "bad.txt: dead: not decodable") != NULL;
     free(out);
 
-    /* Resumed, the same run finishes and names its dead letter. */
+    /* Resumed, the same run finishes and names its dead letter (unless the first run
+       already had, when it is no new dead letter of this one). */
     int rc = s_capture(&out, "%s/crossclaim run --workers 1 --no-report --data %s/data %s/in",
                        pu_bin(), dir, dir);
-    cr_assert_eq(rc, 3, "dead letters make exit status 3 (%d):\n%s", rc, out);
-    cr_assert(strstr(out, "dead letters (crossclaim dead for all):"), "%s", out);
-    cr_assert(strstr(out, "bad.txt: dead: not decodable"), "the dead job is named:\n%s", out);
+    if (!dead_first) {
+        cr_assert_eq(rc, 3, "dead letters make exit status 3 (%d):\n%s", rc, out);
+        cr_assert(strstr(out, "dead letters (crossclaim dead for all):"), "%s", out);
+        cr_assert(strstr(out, "bad.txt: dead: not decodable"), "the dead job is named:\n%s", out);
+    } else {
+        cr_assert_eq(rc, 0, "the resumed run had nothing left to do (%d):\n%s", rc, out);
+    }
     free(out);
     pu_sh("rm -rf %s", dir);
     free(dir);
@@ -388,7 +396,12 @@ Test(hostile, broker_with_flipped_bytes_keeps_answering_or_refuses_clearly)
             free(log);
             goto done;
         }
-        fu_status_up(&c, &st);
+        /* Not up yet, or on its way out after refusing the file: ask again, and let
+           waitpid above tell a refusal from a hang. */
+        if (fu_status(&c, &st) != 0) {
+            fu_sleep_ms(100);
+            continue;
+        }
         answered++;
         /* Damage may leave the counters off (a flipped key or an entry count): what must
            hold is that the broker keeps answering and works through what it can read. */
