@@ -55,6 +55,8 @@ struct store_t {
     uint64_t published;     /* last seq sent on the feed */
     uint64_t heard_us;      /* mono us of the broker's last message */
     uint64_t hb_due_us;     /* mono us of our next heartbeat */
+    uint64_t retry_us;      /* mono us of the next try of a batch that did not commit */
+    uint64_t backoff_us;    /* wait before that try: doubles per failure, to 5 s */
     store_stats_t stats;
     char *chunk;            /* DATA being filled for a streamed reply */
     size_t chunk_len, chunk_cap;
@@ -150,9 +152,15 @@ static void s_ack(store_t *self)
         wire_send(self->broker, NULL, WIRE_COMMITTED, n, args, lens);
 }
 
+#define STORE_BACKOFF_MIN_US  100000ull
+#define STORE_BACKOFF_MAX_US 5000000ull
+
 /* Merges and commits the batch. A result the database refuses is left out and the rest
-   retried; a full map is grown (by db_begin) and retried. Returns 0, or an LMDB error
-   that is not about one result (nothing acked; the broker will redeliver). */
+   retried; a full map is grown (by db_begin) and retried. When the batch can't be
+   committed at all (a full disk, a map that can't grow, an I/O error) nothing is acked,
+   the batch is kept and tried again after a backoff (self->retry_us), and the store
+   goes on running: the broker redelivers what it does not hear about, and the merge is
+   idempotent. Returns 0, or the error of a batch kept for a later try. */
 static int s_flush(store_t *self)
 {
     if (self->nbatch == 0)
@@ -218,13 +226,32 @@ static int s_flush(store_t *self)
         if (prc)
             util_warn("feed not published: %s", db_strerror(prc));
     } else {
-        util_error("batch of %zu results not committed: %s", self->nbatch, db_strerror(rc));
+        self->stats.commit_failures++;
+        self->backoff_us = self->backoff_us ? self->backoff_us * 2 : STORE_BACKOFF_MIN_US;
+        if (self->backoff_us > STORE_BACKOFF_MAX_US)
+            self->backoff_us = STORE_BACKOFF_MAX_US;
+        self->retry_us = util_mono_us() + self->backoff_us;
+        util_error("batch of %zu results not committed to %s/store: %s%s; nothing acked, "
+                   "trying again in %llu ms", self->nbatch, self->cfg.data_dir, db_strerror(rc),
+                   rc == -ENOSPC || rc == -EFBIG || rc == -EDQUOT || rc == -EIO ||
+                   rc == MDB_MAP_FULL || rc == -ENOMEM
+                       ? " (no space left: disk, file size limit or address space?)" : "",
+                   (unsigned long long)(self->backoff_us / 1000));
+        for (size_t i = 0; i < self->nbatch; i++) {
+            self->batch[i].skip = false;   /* judged again on the next try */
+            self->batch[i].why = NULL;
+        }
+        return rc;
     }
+    if (self->backoff_us)
+        util_info("batch committed again after %" PRIu64 " failures to commit",
+                  self->stats.commit_failures);
+    self->backoff_us = 0;
+    self->retry_us = 0;
     for (size_t i = 0; i < self->nbatch; i++)
         crossclaim__result__free_unpacked(self->batch[i].r, NULL);
     self->nbatch = 0;
-    /* A database that can't commit at all is fatal; one bad batch is not. */
-    return rc == 0 || rc == MDB_MAP_FULL ? 0 : rc;
+    return 0;
 }
 
 /* ---------------------------------------------------------------- broker messages */
@@ -643,7 +670,7 @@ int store_new(const store_config_t *cfg, store_t **out)
         util_error("cannot make %s: %s", cfg->data_dir, strerror(-rc));
         goto fail;
     }
-    if ((rc = db_open(cfg->data_dir, false, &self->db)) != 0) {
+    if ((rc = db_open_map(cfg->data_dir, false, cfg->map_bytes, &self->db)) != 0) {
         util_error("cannot open the database in %s/store: %s", cfg->data_dir, db_strerror(rc));
         goto fail;
     }
@@ -732,6 +759,13 @@ static void s_publish_metrics(store_t *self)
                      "Malformed messages or results dropped.", st->garbage);
     promtext_counter(p, "crossclaim_store_commits_total", "Transactions committed.",
                      st->batches);
+    promtext_counter(p, "crossclaim_store_commit_failures_total",
+                     "Batches that could not be committed (full disk, full map, I/O error): "
+                     "kept unacknowledged and tried again after a backoff.",
+                     st->commit_failures);
+    promtext_counter(p, "crossclaim_store_corrupt_records_total",
+                     "Stored records that failed to decode, skipped in query replies.",
+                     db_corrupt_records(self->db));
     promtext_counter(p, "crossclaim_store_broker_reconnects_total",
                      "Reconnections to a silent broker.", st->reconnects);
     promtext_counter(p, "crossclaim_feed_published_total", "Updates sent on the feed.",
@@ -799,12 +833,17 @@ int store_run(store_t *self)
             due = self->metrics_due_us;
         if (self->nbatch) {
             uint64_t flush_at = self->batch_since + (uint64_t)self->cfg.batch_ms * 1000;
+            if (self->retry_us > flush_at)
+                flush_at = self->retry_us;
             if (flush_at < due)
                 due = flush_at;
         }
         long timeout = due > now ? (long)((due - now + 999) / 1000) : 0;
+        /* A full batch waiting for its retry takes nothing more from the broker (its
+           heartbeats wait unread, which s_heartbeat does not take for silence). */
         zmq_pollitem_t items[] = {
-            {zsock_resolve(self->broker), 0, ZMQ_POLLIN, 0},
+            {zsock_resolve(self->broker), 0,
+             self->nbatch < self->cfg.batch ? ZMQ_POLLIN : 0, 0},
             {zsock_resolve(self->query), 0, ZMQ_POLLIN, 0},
         };
         if (zmq_poll(items, 2, timeout) < 0) {
@@ -826,11 +865,10 @@ int store_run(store_t *self)
             }
         }
         now = util_mono_us();
-        if (self->nbatch == self->cfg.batch ||
-            (self->nbatch && now - self->batch_since >= (uint64_t)self->cfg.batch_ms * 1000)) {
-            if ((rc = s_flush(self)) != 0)
-                break;
-        }
+        if (now >= self->retry_us &&
+            (self->nbatch == self->cfg.batch ||
+             (self->nbatch && now - self->batch_since >= (uint64_t)self->cfg.batch_ms * 1000)))
+            s_flush(self);   /* on failure the batch is kept and tried again later */
         if (items[1].revents & ZMQ_POLLIN) {
             zmsg_t *msg = zmsg_recv(self->query);
             if (msg) {
