@@ -1,0 +1,213 @@
+/*  test_hostile_store: the store's hard edges of issue 10 (#6 corrupt files, #7 full disk
+    and map, #8 the query socket) against the real daemons and real LMDB files. Damage is
+    done to a real DIR/store/data.mdb in a temp dir: truncated with truncate(2), or one
+    record's bytes flipped through LMDB itself; limits are real rlimits (prlimit on the
+    running store, `ulimit -v` in a child shell). */
+#include "faults_util.h"
+
+#include <czmq.h>
+#include <lmdb.h>
+#include <sys/resource.h>
+#include "db.h"
+
+/* Runs a shell command, stdout and stderr to `out` (malloc'd). Returns the exit status,
+   128 + the signal when one ended it. */
+static int s_capture(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int s_capture(char **out, const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    strncat(cmd, " 2>&1", sizeof cmd - strlen(cmd) - 1);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    size_t cap = 1 << 16, n = 0, got;
+    char *buf = malloc(cap);
+    while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
+        n += got;
+        if (n + 1 == cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    buf[n] = 0;
+    int st = pclose(p);
+    *out = buf;
+    /* sh reports a command killed by a signal as 128 + signal */
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Lines of `text` that start with `head`. */
+static long s_count_lines(const char *text, const char *head)
+{
+    long n = 0;
+    size_t lh = strlen(head);
+    for (const char *p = text; p && *p; ) {
+        if (strncmp(p, head, lh) == 0)
+            n++;
+        p = strchr(p, '\n');
+        if (p)
+            p++;
+    }
+    return n;
+}
+
+/* A data dir holding `n` articles, ingested by `crossclaim run`. */
+static char *s_ingested(int n)
+{
+    char *dir = pu_tmpdir();
+    char in[600];
+    snprintf(in, sizeof in, "%s/in.jsonl", dir);
+    fu_write_articles(in, n);
+    char *out;
+    int rc = s_capture(&out, "%s/crossclaim run --workers 1 --no-report --data %s/data %s",
+                       pu_bin(), dir, in);
+    cr_assert_eq(rc, 0, "run failed (%d):\n%s", rc, out);
+    free(out);
+    return dir;
+}
+
+/* Starts the store on `data` and waits for it to end (it must: the file is damaged).
+   Returns its exit status; the log goes to *log. */
+static int s_store_refuses(const char *data, char **log)
+{
+    char bin[600], lp[700];
+    snprintf(bin, sizeof bin, "%s/crossclaim-store", pu_bin());
+    snprintf(lp, sizeof lp, "%s/store-refused.log", data);
+    unlink(lp);
+    pid_t pid = fu_spawn((char *[]){bin, "--data", (char *)data, NULL}, lp);
+    int status = 0;
+    double end = fu_now() + 20;
+    while (waitpid(pid, &status, WNOHANG) != pid) {
+        if (fu_now() > end) {
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+            cr_assert_fail("the store started on a damaged database in %s", data);
+        }
+        fu_sleep_ms(20);
+    }
+    s_capture(log, "cat %s", lp);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+TestSuite(hostile_store, .timeout = 300);
+
+/* ---------------------------------------------------------------- #6 corrupt files */
+
+/* The store truncated to 0 started empty while the broker still counted its articles
+   done; export and the store must refuse it, loudly. */
+Test(hostile_store, store_file_truncated_to_zero_is_refused)
+{
+    char *dir = s_ingested(30);
+    char data[600];
+    snprintf(data, sizeof data, "%s/data", dir);
+    cr_assert_eq(pu_sh("truncate -s 0 %s/store/data.mdb", data), 0);
+    char *log;
+    int rc = s_store_refuses(data, &log);
+    cr_assert(rc != 0 && rc < 128, "status %d:\n%s", rc, log);
+    cr_assert(strstr(log, "empty"), "%s", log);
+    free(log);
+    rc = s_capture(&log, "%s/crossclaim export --data %s", pu_bin(), data);
+    cr_assert(rc != 0 && rc < 128 && strstr(log, "empty"), "status %d:\n%s", rc, log);
+    free(log);
+    /* and the file that said "a database was here" makes a missing one refused too */
+    cr_assert_eq(pu_sh("rm %s/store/data.mdb", data), 0);
+    rc = s_store_refuses(data, &log);
+    cr_assert(rc != 0 && rc < 128 && strstr(log, "missing"), "status %d:\n%s", rc, log);
+    free(log);
+    pu_sh("rm -rf %s", dir);
+    free(dir);
+}
+
+/* Truncated to half gave SIGBUS, in `crossclaim export` too. */
+Test(hostile_store, store_file_truncated_to_half_is_refused_not_sigbus)
+{
+    char *dir = s_ingested(200);
+    char data[600], path[700];
+    snprintf(data, sizeof data, "%s/data", dir);
+    snprintf(path, sizeof path, "%s/store/data.mdb", data);
+    struct stat sb;
+    cr_assert_eq(stat(path, &sb), 0);
+    cr_assert_gt(sb.st_size, 8 * 4096, "too small a database to cut: %lld", (long long)sb.st_size);
+    cr_assert_eq(truncate(path, sb.st_size / 2), 0);
+    char *log;
+    int rc = s_capture(&log, "(%s/crossclaim export --data %s >/dev/null)", pu_bin(), data);
+    cr_assert(rc != 0 && rc < 128, "export ended with status %d (signal?):\n%s", rc, log);
+    cr_assert(strstr(log, "truncated"), "%s", log);
+    free(log);
+    rc = s_store_refuses(data, &log);
+    cr_assert(rc != 0 && rc < 128 && strstr(log, "truncated"), "status %d:\n%s", rc, log);
+    free(log);
+    pu_sh("rm -rf %s", dir);
+    free(dir);
+}
+
+/* Flips the bytes of the value of the `nth` record of database `name` (an LMDB file in
+   `envdir`, opened as LMDB opens it; nothing of ours). Returns its key (malloc'd). */
+static char *s_flip_record(const char *envdir, const char *name, int nth)
+{
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi dbi;
+    MDB_cursor *c;
+    cr_assert_eq(mdb_env_create(&env), 0);
+    mdb_env_set_maxdbs(env, 16);
+    cr_assert_eq(mdb_env_open(env, envdir, 0, 0600), 0);
+    cr_assert_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
+    cr_assert_eq(mdb_dbi_open(txn, name, 0, &dbi), 0);
+    cr_assert_eq(mdb_cursor_open(txn, dbi, &c), 0);
+    MDB_val k, v;
+    int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
+    for (int i = 0; rc == 0 && i < nth; i++)
+        rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+    cr_assert_eq(rc, 0);
+    char *key = strndup(k.mv_data, k.mv_size);
+    uint8_t *b = malloc(v.mv_size);
+    memcpy(b, v.mv_data, v.mv_size);
+    for (size_t i = 0; i < v.mv_size && i < 24; i++)
+        b[i] ^= 0xff;   /* tags and lengths: a protobuf that can't be unpacked */
+    MDB_val nv = {v.mv_size, b};
+    mdb_cursor_close(c);
+    MDB_val kk = {strlen(key), key};
+    cr_assert_eq(mdb_put(txn, dbi, &kk, &nv, 0), 0);
+    cr_assert_eq(mdb_txn_commit(txn), 0);
+    mdb_env_close(env);
+    free(b);
+    return key;
+}
+
+/* With flipped bytes, export stopped at the first bad record. Now it names and skips it,
+   writes the rest, and says so in its exit status. */
+Test(hostile_store, export_skips_a_record_that_fails_to_decode)
+{
+    char *dir = s_ingested(40);
+    char data[600], envdir[700];
+    snprintf(data, sizeof data, "%s/data", dir);
+    snprintf(envdir, sizeof envdir, "%s/store", data);
+    char *good;
+    cr_assert_eq(s_capture(&good, "%s/crossclaim export --data %s", pu_bin(), data), 0);
+    long articles = s_count_lines(good, "{\"type\":\"article\"");
+    long xrefs = s_count_lines(good, "{\"type\":\"xref\"");
+    cr_assert_eq(articles, 40, "%.2000s", good);
+    cr_assert_gt(xrefs, 2);
+    free(good);
+    char *akey = s_flip_record(envdir, "articles", 3);
+    char *xkey = s_flip_record(envdir, "xrefs", 1);
+    char *out, *err;
+    int rc = s_capture(&err, "(%s/crossclaim export --data %s >%s/out.jsonl)", pu_bin(), data,
+                       dir);
+    s_capture(&out, "cat %s/out.jsonl", dir);
+    cr_assert_eq(rc, 1, "status %d:\n%s", rc, err);
+    cr_assert_eq(s_count_lines(out, "{\"type\":\"article\""), articles - 1, "%s", err);
+    cr_assert_eq(s_count_lines(out, "{\"type\":\"xref\""), xrefs - 1, "%s", err);
+    cr_assert(s_count_lines(out, "{\"type\":\"entity\"") > 0, "stopped before the entities");
+    cr_assert(s_count_lines(out, "{\"type\":\"story\"") > 0, "stopped before the stories");
+    cr_assert(strstr(err, akey) && strstr(err, "2 records skipped"), "%s", err);
+    free(out);
+    free(err);
+    free(akey);
+    free(xkey);
+    pu_sh("rm -rf %s", dir);
+    free(dir);
+}
