@@ -211,3 +211,149 @@ Test(hostile_store, export_skips_a_record_that_fails_to_decode)
     pu_sh("rm -rf %s", dir);
     free(dir);
 }
+
+/* ---------------------------------------------------------------- #7 full disk, full map */
+
+/* The value of metric `name` on the page at 127.0.0.1:port, -1 when absent. */
+static double s_metric(unsigned port, const char *name)
+{
+    char *page;
+    if (s_capture(&page, "curl -s http://127.0.0.1:%u/metrics", port) != 0) {
+        free(page);
+        return -1;
+    }
+    double v = -1;
+    size_t ln = strlen(name);
+    for (char *p = page; p && *p; ) {
+        if (strncmp(p, name, ln) == 0 && p[ln] == ' ')
+            v = strtod(p + ln + 1, NULL);
+        p = strchr(p, '\n');
+        if (p)
+            p++;
+    }
+    free(page);
+    return v;
+}
+
+/* Starts the store of cluster `c` through `sh -c`, with `pre` (shell commands) before
+   its exec, a metrics port and the extra arguments in `extra` (a string). */
+static void s_start_store_sh(fu_cluster_t *c, const char *pre, unsigned port, const char *extra)
+{
+    char cmd[2048], log[300];
+    snprintf(cmd, sizeof cmd, "%s exec %s/crossclaim-store --data %s --heartbeat-ms %u "
+             "--liveness %u --metrics-port %u %s", pre, pu_bin(), c->dir, c->heartbeat_ms,
+             c->liveness, port, extra);
+    snprintf(log, sizeof log, "%s/store.log", c->dir);
+    c->store = fu_spawn((char *[]){"/bin/sh", "-c", cmd, NULL}, log);
+}
+
+static void s_submit(const fu_cluster_t *c, const char *file)
+{
+    cr_assert_eq(pu_sh("%s/crossclaim submit --data %s %s >/dev/null 2>&1", pu_bin(), c->dir,
+                       file), 0);
+}
+
+/* On a full disk the store exited ("Input/output error"). Now it keeps running, counts
+   and logs the failure, acks nothing it did not commit, and commits it all once space
+   is back. The full disk is a real file size limit (RLIMIT_FSIZE) set on the running
+   store: LMDB's writes past it fail as they would on a full disk. */
+Test(hostile_store, full_disk_stops_acks_and_resumes_without_loss)
+{
+    fu_cluster_t c;
+    fu_cluster_init(&c);
+    unsigned port = 21000 + (unsigned)(getpid() % 20000);
+    fu_start_broker(&c);
+    s_start_store_sh(&c, "", port, "");
+    fu_start_worker(&c, 0);
+    fu_status_t st;
+    fu_wait_broker(&c, &st, 20);
+    char all[300], a[300], b[300];
+    snprintf(all, sizeof all, "%s/all.jsonl", c.dir);
+    snprintf(a, sizeof a, "%s/a.jsonl", c.dir);
+    snprintf(b, sizeof b, "%s/b.jsonl", c.dir);
+    fu_write_articles(all, 460);
+    cr_assert_eq(pu_sh("head -n 60 %s >%s && tail -n +61 %s >%s", all, a, all, b), 0);
+    s_submit(&c, a);
+    fu_wait_completed(&c, 60, 60);
+    char path[300];
+    snprintf(path, sizeof path, "%s/store/data.mdb", c.dir);
+    struct stat sb;
+    cr_assert_eq(stat(path, &sb), 0);
+    struct rlimit full = {(rlim_t)sb.st_size, RLIM_INFINITY};
+    cr_assert_eq(prlimit(c.store, RLIMIT_FSIZE, &full, NULL), 0, "prlimit: %s", strerror(errno));
+    s_submit(&c, b);
+    double end = fu_now() + 60, failures = 0;
+    while (fu_now() < end && (failures = s_metric(port, "crossclaim_store_commit_failures_total")) < 2) {
+        cr_assert_eq(waitpid(c.store, NULL, WNOHANG), 0, "the store died on a full disk");
+        fu_sleep_ms(100);
+    }
+    cr_assert_geq(failures, 2, "no commit failed (and was retried) on the full disk");
+    cr_assert_eq(waitpid(c.store, NULL, WNOHANG), 0, "the store died on a full disk");
+    fu_status(&c, &st);
+    cr_assert_lt(st.completed, 460, "everything completed on a full disk?");
+    char *log;
+    s_capture(&log, "cat %s/store.log", c.dir);
+    cr_assert(strstr(log, "not committed") && strstr(log, "nothing acked"), "%.3000s", log);
+    free(log);
+    struct rlimit room = {RLIM_INFINITY, RLIM_INFINITY};
+    cr_assert_eq(prlimit(c.store, RLIMIT_FSIZE, &room, NULL), 0);
+    fu_wait_completed(&c, 460, 90);
+    fu_wait_drained(&c, 460, 30, &st);
+    cr_assert_eq(st.dead, 0, "%s", st.raw);
+    cr_assert_eq(fu_stop_all(&c), 0);
+    pu_counts_t counts;
+    fu_ids_t ids = {0};
+    fu_export(c.dir, &counts, &ids);
+    cr_assert_eq(counts.articles, 460, "articles lost on the full disk");
+    fprintf(stderr, "hostile_store: full disk: %.0f failed commits retried, 460 of 460 stored\n",
+            failures);
+    pu_sh("rm -rf %s", c.dir);
+}
+
+/* The store's map started at 16 GiB: under an 8 GiB address-space limit neither the store
+   nor export could open it. Now it starts small and grows; a reader follows. */
+Test(hostile_store, store_and_export_run_under_an_address_space_limit)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    cr_skip_test("ASan reserves terabytes of shadow memory: ulimit -v can't be tested here");
+#endif
+    fu_cluster_t c;
+    fu_cluster_init(&c);
+    unsigned port = 21000 + (unsigned)((getpid() + 7) % 20000);
+    fu_start_broker(&c);
+    /* a 1 MiB first map: it must grow several times for 300 articles */
+    s_start_store_sh(&c, "ulimit -v 8388608;", port, "--map-size 1");
+    fu_start_worker(&c, 0);
+    fu_status_t st;
+    fu_wait_broker(&c, &st, 20);
+    char in[300];
+    snprintf(in, sizeof in, "%s/in.jsonl", c.dir);
+    fu_write_articles(in, 300);
+    double end = fu_now() + 20;
+    while (access(strcat(strcpy((char[400]){0}, c.dir), "/store/data.mdb"), F_OK) != 0) {
+        cr_assert(fu_now() < end, "the store did not open its database");
+        cr_assert_eq(waitpid(c.store, NULL, WNOHANG), 0, "the store died under ulimit -v");
+        fu_sleep_ms(50);
+    }
+    /* A reader opened before the growth, with a map smaller than what comes. */
+    db_t *ro;
+    cr_assert_eq(db_open_map(c.dir, true, 1 << 20, &ro), 0);
+    s_submit(&c, in);
+    fu_wait_completed(&c, 300, 120);
+    db_stats_t ds;
+    int rc = db_stats(ro, &ds);
+    cr_assert_eq(rc, 0, "%s", db_strerror(rc));
+    cr_assert_eq(ds.articles, 300);
+    db_destroy(&ro);
+    char *log;
+    s_capture(&log, "cat %s/store.log", c.dir);
+    cr_assert(strstr(log, "map grown"), "the map never grew:\n%.3000s", log);
+    free(log);
+    char *out;
+    rc = s_capture(&out, "ulimit -v 8388608; %s/crossclaim export --data %s", pu_bin(), c.dir);
+    cr_assert_eq(rc, 0, "export under ulimit -v: %d\n%.2000s", rc, out);
+    cr_assert_eq(s_count_lines(out, "{\"type\":\"article\""), 300);
+    free(out);
+    cr_assert_eq(fu_stop_all(&c), 0);
+    pu_sh("rm -rf %s", c.dir);
+}
