@@ -87,6 +87,8 @@ typedef struct {
     uint64_t reconnects;
     uint64_t published;        /* feed updates sent */
     uint64_t queries;
+    uint64_t query_oversize;   /* queries refused for an oversized argument */
+    uint64_t query_dropped;    /* replies dropped: their client did not read */
 } store_stats_t;
 
 #define STORE_ESOCKET (-5001)  /* an endpoint could not be bound or connected */
