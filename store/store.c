@@ -28,10 +28,10 @@
 /* The query socket's bounds. A query is a verb and an argument of at most STORE_MAX_ARG
    bytes: a larger one is refused and counted, and ZeroMQ drops a peer whose message is
    over STORE_MAX_QUERY (it is never read whole). Replies queue at most STORE_QUERY_HWM
-   messages per client (about 8 MiB of DATA), and a client that takes none of them for
+   messages per client (about 1 MiB of DATA), and a client that takes none of them for
    STORE_QUERY_WAIT_MS is given up on: the rest of its reply is dropped, counted. */
 #define STORE_MAX_QUERY      (64u << 10)
-#define STORE_QUERY_HWM      32
+#define STORE_QUERY_HWM      4
 #define STORE_QUERY_WAIT_MS  1000
 
 /* Histogram bounds: results per committed batch, extract and commit seconds. */

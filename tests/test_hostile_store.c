@@ -357,3 +357,105 @@ Test(hostile_store, store_and_export_run_under_an_address_space_limit)
     cr_assert_eq(fu_stop_all(&c), 0);
     pu_sh("rm -rf %s", c.dir);
 }
+
+/* ---------------------------------------------------------------- #8 the query socket */
+
+static long s_vm_hwm_kb(pid_t pid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    long kb = -1;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "VmHWM:", 6) == 0)
+            kb = strtol(line + 6, NULL, 10);
+    fclose(f);
+    return kb;
+}
+
+/* 8 unread EXPORTs made the store balloon and stalled ingest; a 512 MiB query frame was
+   read whole. Now a big frame drops its peer unread, a long argument is refused and
+   counted, and clients that don't read have their replies dropped, counted, while the
+   store keeps answering. */
+Test(hostile_store, query_socket_bounds_frames_and_unread_replies)
+{
+    char *dir = s_ingested(600);
+    char data[600], ep[700], bin[600], portarg[16], log[700];
+    snprintf(data, sizeof data, "%s/data", dir);
+    snprintf(ep, sizeof ep, "ipc://%s/query.ipc", data);
+    snprintf(bin, sizeof bin, "%s/crossclaim-store", pu_bin());
+    unsigned port = 21000 + (unsigned)((getpid() + 13) % 20000);
+    snprintf(portarg, sizeof portarg, "%u", port);
+    snprintf(log, sizeof log, "%s/store.log", data);
+    pid_t store = fu_spawn((char *[]){bin, "--data", data, "--metrics-port", portarg, NULL}, log);
+    zsock_t *q = zsock_new_dealer(ep);
+    cr_assert_not_null(q);
+    zsock_set_rcvtimeo(q, 10000);
+    zstr_send(q, "STATS");
+    char *ok = zstr_recv(q);
+    cr_assert(ok && strcmp(ok, "OK") == 0);
+    zstr_free(&ok);
+    zsock_flush(q);
+    /* a 16 KiB argument: refused, counted */
+    char *arg = malloc(16 << 10);
+    memset(arg, 'x', 16 << 10);
+    zmsg_t *m = zmsg_new();
+    zmsg_addstr(m, "XREF");
+    zmsg_addmem(m, arg, 16 << 10);
+    zmsg_send(&m, q);
+    char *err = zstr_recv(q);
+    cr_assert(err && strcmp(err, "ERR") == 0);
+    zstr_free(&err);
+    zsock_flush(q);
+    free(arg);
+    /* a 64 MiB frame: never read whole */
+    long before = s_vm_hwm_kb(store);
+    zsock_t *big = zsock_new_dealer(ep);
+    size_t bign = (size_t)64 << 20;
+    char *huge = calloc(1, bign);
+    m = zmsg_new();
+    zmsg_addstr(m, "EXPORT");
+    zmsg_addmem(m, huge, bign);
+    zmsg_send(&m, big);
+    free(huge);
+    /* 8 clients that ask for everything and read nothing (ZeroMQ may take one message
+       for each) */
+    zsock_t *slow[8];
+    for (int i = 0; i < 8; i++) {
+        slow[i] = zsock_new(ZMQ_DEALER);
+        zsock_set_rcvhwm(slow[i], 1);
+        zsock_set_rcvbuf(slow[i], 4096);
+        cr_assert_eq(zsock_connect(slow[i], "%s", ep), 0);
+        zstr_send(slow[i], "EXPORT");
+    }
+    /* the store keeps answering others meanwhile */
+    double t0 = fu_now();
+    zstr_send(q, "STATS");
+    ok = zstr_recv(q);
+    cr_assert(ok && strcmp(ok, "OK") == 0, "no STATS answer while 8 clients don't read");
+    zstr_free(&ok);
+    zsock_flush(q);
+    double answered = fu_now() - t0;
+    double end = fu_now() + 60, dropped = 0;
+    while (fu_now() < end && (dropped = s_metric(port, "crossclaim_store_query_dropped_total")) < 8)
+        fu_sleep_ms(200);
+    cr_assert_eq(dropped, 8, "replies to clients that don't read were not dropped");
+    cr_assert_eq(s_metric(port, "crossclaim_store_query_oversize_total"), 1);
+    long after = s_vm_hwm_kb(store);
+    cr_assert_lt(after - before, 32 << 10, "the store's peak memory grew by %ld KiB",
+                 after - before);
+    zstr_send(q, "STATS");
+    ok = zstr_recv(q);
+    cr_assert(ok && strcmp(ok, "OK") == 0);
+    zstr_free(&ok);
+    fprintf(stderr, "hostile_store: STATS answered in %.2f s beside 8 unread EXPORTs; peak "
+            "memory +%ld KiB\n", answered, after - before);
+    for (int i = 0; i < 8; i++)
+        zsock_destroy(&slow[i]);
+    zsock_destroy(&big);
+    zsock_destroy(&q);
+    cr_assert_eq(fu_signal(&store, SIGTERM), 0);
+    pu_sh("rm -rf %s", dir);
+    free(dir);
+}
