@@ -13,6 +13,7 @@
     with a bigger map when LMDB reports the map full, and applies counter changes only
     after the commit succeeded. */
 #include "queue.h"
+#include "mdbfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -271,15 +272,11 @@ static void s_check_child(const char *dir, size_t map_bytes)
         mdb_env_open(env, dir, MDB_RDONLY | MDB_NOLOCK, 0600))
         _exit(2);
     /* Pages past the end of a truncated file are SIGBUS: measure before reading. */
-    MDB_envinfo info;
-    MDB_stat est;
-    struct stat sb;
-    char data[4096];
+    char data[4096], why[256];
     snprintf(data, sizeof data, "%s/data.mdb", dir);
-    if (mdb_env_info(env, &info) || mdb_env_stat(env, &est) || stat(data, &sb) != 0)
-        _exit(2);
-    if ((uint64_t)sb.st_size < ((uint64_t)info.me_last_pgno + 1) * est.ms_psize)
-        _exit(3);
+    int src = mdbfile_check_size(env, data, why, sizeof why);
+    if (src)
+        _exit(src < 0 ? 3 : 2);
     if (mdb_txn_begin(env, NULL, MDB_RDONLY, &txn) || mdb_dbi_open(txn, NULL, 0, &main_dbi) ||
         mdb_cursor_open(txn, main_dbi, &cur))
         _exit(2);
@@ -367,16 +364,16 @@ int queue_open(const char *dir, size_t map_bytes, queue_t **out)
     char data[4096], marker[4096];
     snprintf(data, sizeof data, "%s/data.mdb", dir);
     snprintf(marker, sizeof marker, "%s/broker.created", dir);
-    struct stat sb;
-    bool have = stat(data, &sb) == 0;
-    if ((have && sb.st_size == 0) || (!have && access(marker, F_OK) == 0)) {
-        util_error("queue: %s is %s", data, have ? "empty" : "missing, but a queue was made here");
+    char why[4096 + 128];
+    uint64_t size;
+    if (mdbfile_check_before(data, marker, &size, why, sizeof why) != 0) {
+        util_error("queue: %s", why);
         rc = QUEUE_EDAMAGED;
         goto fail;
     }
     /* A damaged file is refused here, before it can crash the broker mid-run. */
-    if (have) {
-        size_t m = self->map_bytes > (size_t)sb.st_size ? self->map_bytes : (size_t)sb.st_size;
+    if (size) {
+        size_t m = self->map_bytes > (size_t)size ? self->map_bytes : (size_t)size;
         if ((rc = s_check(dir, m)) != 0)
             goto fail;
     }
@@ -387,21 +384,16 @@ int queue_open(const char *dir, size_t map_bytes, queue_t **out)
     if ((rc = mdb_env_open(self->env, dir, 0, 0600)) != 0)
         goto fail;
     /* A file cut short maps pages that are not there: the first touch is SIGBUS. */
+    if ((rc = mdbfile_check_size(self->env, data, why, sizeof why)) != 0) {
+        if (rc < 0) {
+            util_error("queue: %s", why);
+            rc = QUEUE_EDAMAGED;
+        }
+        goto fail;
+    }
     MDB_envinfo info;
-    MDB_stat est;
-    if ((rc = mdb_env_info(self->env, &info)) != 0 || (rc = mdb_env_stat(self->env, &est)) != 0)
+    if ((rc = mdb_env_info(self->env, &info)) != 0)
         goto fail;
-    if (stat(data, &sb) != 0) {
-        rc = -errno;
-        goto fail;
-    }
-    if ((uint64_t)sb.st_size < ((uint64_t)info.me_last_pgno + 1) * est.ms_psize) {
-        util_error("queue: %s is %lld bytes but its pages reach %llu: truncated", data,
-                   (long long)sb.st_size,
-                   (unsigned long long)(((uint64_t)info.me_last_pgno + 1) * est.ms_psize));
-        rc = QUEUE_EDAMAGED;
-        goto fail;
-    }
     if (info.me_mapsize > self->map_bytes)
         self->map_bytes = info.me_mapsize;
     int stale = 0;
@@ -440,9 +432,7 @@ int queue_open(const char *dir, size_t map_bytes, queue_t **out)
         goto fail;
     }
     txn = NULL;
-    int mfd = open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-    if (mfd >= 0)
-        close(mfd);
+    mdbfile_mark(marker);
     *out = self;
     return 0;
 fail:

@@ -364,9 +364,18 @@ static int s_cmd_export(int argc, char **argv)
     if (s_open_db("export", data, &db) != 0)
         return 1;
     int rc = db_dump(db, what, NULL, s_write_line, stdout);
+    uint64_t skipped = db_corrupt_records(db);
     db_destroy(&db);
-    if (rc != 0 || fflush(stdout) != 0) {
-        fprintf(stderr, "crossclaim export: %s\n", rc ? db_strerror(rc) : "write error");
+    if (fflush(stdout) != 0 && !rc)
+        rc = -EIO;
+    if (rc == DB_ECORRUPT && skipped) {
+        fprintf(stderr, "crossclaim export: %llu records skipped, each named above: they "
+                "fail to decode (database damaged); everything else was written\n",
+                (unsigned long long)skipped);
+        return 1;
+    }
+    if (rc != 0) {
+        fprintf(stderr, "crossclaim export: %s\n", rc == -EIO ? "write error" : db_strerror(rc));
         return 1;
     }
     return 0;

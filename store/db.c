@@ -20,13 +20,16 @@
     db_report.c (the report). */
 
 #include "db_internal.h"
+#include "mdbfile.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define DB_MAP_INITIAL  (1ull << 34)     /* sparse; grows on MDB_MAP_FULL */
+/* The map starts small and doubles on MDB_MAP_FULL (db_begin): a large first map fails
+   under an address-space limit (ulimit -v) even when the file is small. */
+#define DB_MAP_INITIAL  ((size_t)64 << 20)
 
 static const char *s_meta_names[] = {"seq", "claims", "attributions", "conflicts", "corroborated"};
 
@@ -41,6 +44,9 @@ const char *db_strerror(int rc)
     case DB_EREADONLY: return "the database is open read-only";
     case DB_ESTATE: return "no write transaction open (or one already open)";
     case DB_EINPUT: return "result without an article or a valid article id";
+    case DB_EDAMAGED: return "the database file is empty, truncated or missing where a "
+                             "database existed (restore it from a backup, or move the data "
+                             "dir aside to start anew)";
     case DB_EVERSION: return "the database was written by an older crossclaim, before stories "
                              "(ingest again into a new data dir)";
     default:
@@ -102,6 +108,11 @@ int dbi_rtxn(db_t *self, MDB_txn **txn)
 
 int db_open(const char *dir, bool readonly, db_t **out)
 {
+    return db_open_map(dir, readonly, 0, out);
+}
+
+int db_open_map(const char *dir, bool readonly, size_t map_bytes, db_t **out)
+{
     if (!out)
         return -EINVAL;
     *out = NULL;
@@ -116,15 +127,35 @@ int db_open(const char *dir, bool readonly, db_t **out)
     int rc = 0;
     if (!readonly && (rc = util_mkdirs(path)) != 0)
         goto fail;
+    /* LMDB would make a fresh database of an empty or missing file while the broker
+       still counts its articles done; a marker says a database was made here. */
+    char data[4096 + 16], marker[4096 + 16], why[8300];
+    snprintf(data, sizeof data, "%s/data.mdb", path);
+    snprintf(marker, sizeof marker, "%s/store.created", path);
+    if (mdbfile_check_before(data, marker, NULL, why, sizeof why) != 0) {
+        util_error("db: %s", why);
+        rc = DB_EDAMAGED;
+        goto fail;
+    }
     if ((rc = dbi_mdb(mdb_env_create(&self->env))) != 0)
         goto fail;
     mdb_env_set_maxdbs(self->env, 16);
-    if (!readonly)
-        mdb_env_set_mapsize(self->env, DB_MAP_INITIAL);
+    /* Readers too: left to itself a reader maps what the writer last had. LMDB raises a
+       map smaller than the data to the data's size. */
+    mdb_env_set_mapsize(self->env, map_bytes ? map_bytes : DB_MAP_INITIAL);
     /* NOTLS: read transactions are not tied to threads, and the writer may read. */
     if ((rc = dbi_mdb(mdb_env_open(self->env, path, MDB_NOTLS | (readonly ? MDB_RDONLY : 0),
                                    0600))) != 0)
         goto fail;
+    /* Pages past the end of a file cut short are SIGBUS at the first touch. */
+    if ((rc = mdbfile_check_size(self->env, data, why, sizeof why)) != 0) {
+        if (rc < 0) {
+            util_error("db: %s", why);
+            rc = DB_EDAMAGED;
+        }
+        rc = dbi_mdb(rc);
+        goto fail;
+    }
     if ((rc = dbi_mdb(mdb_txn_begin(self->env, NULL, readonly ? MDB_RDONLY : 0, &txn))) != 0)
         goto fail;
     unsigned flags = readonly ? 0 : MDB_CREATE;
@@ -160,6 +191,8 @@ int db_open(const char *dir, bool readonly, db_t **out)
     txn = NULL;
     if (rc)
         goto fail;
+    if (!readonly)
+        mdbfile_mark(marker);
     self->pba.alloc = dbi_pb_alloc;
     self->pba.free = dbi_pb_free;
     self->pba.allocator_data = &self->arena;
@@ -206,12 +239,23 @@ int db_begin(db_t *self)
         return DB_EREADONLY;
     if (self->txn)
         return DB_ESTATE;
+    if (self->broken)
+        return -EIO;
     if (self->grow) {
         MDB_envinfo info;
         mdb_env_info(self->env, &info);
         int rc = mdb_env_set_mapsize(self->env, info.me_mapsize * 2);
-        if (rc)
+        if (rc) {
+            /* The old map is gone with the failed growth: map the old size again, or the
+               next transaction touches a map that is not there (SIGSEGV). */
+            if (mdb_env_set_mapsize(self->env, info.me_mapsize) != 0) {
+                util_error("store map: cannot map the database again after a failed growth");
+                self->broken = true;
+            }
+            util_error("store map full at %zu MiB and it cannot grow: %s", info.me_mapsize >> 20,
+                       mdb_strerror(rc));
             return dbi_mdb(rc);
+        }
         util_info("store map grown to %zu MiB", info.me_mapsize * 2 >> 20);
         self->grow = false;
     }
@@ -293,6 +337,11 @@ int db_commit(db_t *self, uint64_t *last_seq)
 }
 
 /* ---------------------------------------------------------------- stats */
+
+uint64_t db_corrupt_records(db_t *self)
+{
+    return self ? self->corrupt : 0;
+}
 
 void db_stats_json(const db_stats_t *st, json_t *j)
 {

@@ -53,6 +53,7 @@ typedef struct db_t db_t;
 #define DB_ESTATE     (-4004)  /* db_merge/db_commit without db_begin, or db_begin twice */
 #define DB_EINPUT     (-4005)  /* a result without an article or with no usable id */
 #define DB_EVERSION   (-4006)  /* a database of another schema (db_open) */
+#define DB_EDAMAGED   (-4007)  /* the data file is empty, truncated or missing (db_open) */
 
 #define DB_SCHEMA     2        /* 2: stories, facts keyed by story and frame */
 
@@ -73,6 +74,12 @@ typedef struct {
    an existing database and may run while another process writes. Returns 0 and *out,
    DB_EVERSION for a database of another schema, or an error (*out = NULL). */
 int db_open(const char *dir, bool readonly, db_t **out);
+
+/* db_open with the map's first size (0: 64 MiB). The map doubles whenever it fills, as
+   far as the address space allows; readers follow it. A data file that is empty, shorter
+   than its last page, or missing where a database was made (DIR/store/store.created) is
+   refused with DB_EDAMAGED, logged, before any page of it is read. */
+int db_open_map(const char *dir, bool readonly, size_t map_bytes, db_t **out);
 
 /* Aborts any open transaction and closes. Does nothing on NULL; sets *self_p = NULL. */
 void db_destroy(db_t **self_p);
@@ -100,6 +107,10 @@ uint64_t db_txn_seq(db_t *self);
 /* Drops the open transaction, if any. This function can't fail. */
 void db_abort(db_t *self);
 
+/* Records the walks of this handle (db_dump, db_export...) skipped so far because they
+   failed to decode. This function can't fail. */
+uint64_t db_corrupt_records(db_t *self);
+
 /* Counts, from one consistent read. Returns 0 or an LMDB error. */
 int db_stats(db_t *self, db_stats_t *out);
 
@@ -124,8 +135,10 @@ typedef int (db_line_fn)(void *arg, const char *line, size_t len);
 
 /* Walks the records named by `what` (DB_* flags) as export JSON lines, in the export
    order (articles, attributions, quantities, entities, xrefs, stories; each in key order), from
-   one read snapshot whose last sequence number goes to *seq (may be NULL). Returns 0, the
-   callback's non-zero value, DB_ECORRUPT or an LMDB error. */
+   one read snapshot whose last sequence number goes to *seq (may be NULL). A record that
+   fails to decode is skipped, counted (db_corrupt_records) and named in the log, and the
+   walk goes on. Returns 0, the callback's non-zero value, an LMDB error, or DB_ECORRUPT
+   after walking everything else when some record was skipped. */
 int db_dump(db_t *self, unsigned what, uint64_t *seq, db_line_fn *fn, void *arg);
 
 /* Walks the article, entity and xref records whose feed topic ("article.<id>",

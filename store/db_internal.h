@@ -34,6 +34,9 @@ struct db_t {
     MDB_dbi sentity;        /* story id + entity key -> articles of the story naming it */
     bool readonly;          /* opened read-only: db_begin refuses */
     bool grow;              /* the map filled up: db_begin grows it */
+    bool broken;            /* a failed growth left no map: every write is refused */
+    uint64_t corrupt;       /* records a walk skipped because they failed to decode */
+    uint64_t walk_skipped;  /* of those, in the db_dump in progress */
     MDB_txn *txn;           /* the open write transaction, or NULL */
     uint64_t seq;           /* meta counters as of the open transaction */
     uint64_t claims, attributions, conflicts, corroborated;

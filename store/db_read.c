@@ -8,6 +8,17 @@
 #include <errno.h>
 #include <string.h>
 
+/* Counts and names (on stderr, through the log) a record of `what` whose bytes fail to
+   decode: the walk goes on without it, and db_dump returns DB_ECORRUPT at its end. */
+static void s_skip(db_t *self, const char *what, const void *key, size_t key_len)
+{
+    char sample[96];
+    self->corrupt++;
+    self->walk_skipped++;
+    util_warn("skipped a corrupt %s record, key %s: it fails to decode", what,
+              util_sample(key, key_len, sample, sizeof sample));
+}
+
 /* Sends the line in self->json to fn. */
 static int s_emit(db_t *self, db_line_fn *fn, void *arg)
 {
@@ -50,7 +61,11 @@ static bool s_wanted_head(const char *const *prefixes, size_t n, const char *hea
     return false;
 }
 
-static int s_walk_articles(db_t *self, MDB_txn *txn, unsigned kind, db_line_fn *fn, void *arg)
+/* Walks the articles for the lines of `kind`; `report`: this is the first pass over
+   them, which counts and names a record that fails to decode (later passes skip it
+   quietly). */
+static int s_walk_articles(db_t *self, MDB_txn *txn, unsigned kind, bool report,
+                           db_line_fn *fn, void *arg)
 {
     MDB_cursor *c;
     int rc = mdb_cursor_open(txn, self->articles, &c);
@@ -63,15 +78,21 @@ static int s_walk_articles(db_t *self, MDB_txn *txn, unsigned kind, db_line_fn *
         dbi_arena_reset(&self->arena);
         Crossclaim__Result *r = crossclaim__result__unpack(&self->pba, v.mv_size, v.mv_data);
         if (!r || k.mv_size != UTIL_ID_HEX) {
-            rc = DB_ECORRUPT;
-            break;
+            if (report)
+                s_skip(self, "article", k.mv_data, k.mv_size);
+            continue;
         }
         char id[UTIL_ID_HEX + 1];
         memcpy(id, k.mv_data, UTIL_ID_HEX);
         id[UTIL_ID_HEX] = 0;
         if (kind == DB_ARTICLES && s_wanted(self, "article.", "", "", id, UTIL_ID_HEX)) {
             char *story;
-            if ((rc = dbi_story_of(self, txn, id, &story)) != 0)
+            if ((rc = dbi_story_of(self, txn, id, &story)) == DB_ECORRUPT) {
+                s_skip(self, "article story", id, UTIL_ID_HEX);
+                story = NULL;
+                rc = 0;
+            }
+            if (rc)
                 break;
             json_reset(self->json);
             dbi_article_line(self->json, id, r, story);
@@ -107,7 +128,12 @@ static int s_walk_entities(db_t *self, MDB_txn *txn, db_line_fn *fn, void *arg)
         op = MDB_NEXT;
         dbi_arena_reset(&self->arena);
         dbi_ent_t e;
-        if ((rc = dbi_ent_parse(self, v.mv_data, v.mv_size, &e, none)) != 0)
+        if ((rc = dbi_ent_parse(self, v.mv_data, v.mv_size, &e, none)) == DB_ECORRUPT) {
+            s_skip(self, "entity", k.mv_data, k.mv_size);
+            rc = 0;
+            continue;
+        }
+        if (rc)
             break;
         if (!s_wanted(self, "entity.", "", "", e.key, e.key_len))
             continue;
@@ -133,8 +159,8 @@ static int s_walk_xrefs(db_t *self, MDB_txn *txn, bool conflicts, db_line_fn *fn
         dbi_arena_reset(&self->arena);
         Crossclaim__Xref *x = crossclaim__xref__unpack(&self->pba, v.mv_size, v.mv_data);
         if (!x) {
-            rc = DB_ECORRUPT;
-            break;
+            s_skip(self, "xref", k.mv_data, k.mv_size);
+            continue;
         }
         if (conflicts && strcmp(x->status, "conflict") != 0)
             continue;
@@ -162,8 +188,8 @@ static int s_walk_stories(db_t *self, MDB_txn *txn, db_line_fn *fn, void *arg)
     while ((rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
         op = MDB_NEXT;
         if (k.mv_size != 2 * UTIL_ID_HEX) {
-            rc = DB_ECORRUPT;
-            break;
+            s_skip(self, "story member", k.mv_data, k.mv_size);
+            continue;
         }
         if (story[0] && memcmp(story, k.mv_data, UTIL_ID_HEX) == 0)
             continue;
@@ -173,8 +199,12 @@ static int s_walk_stories(db_t *self, MDB_txn *txn, db_line_fn *fn, void *arg)
             continue;
         dbi_arena_reset(&self->arena);
         json_reset(self->json);
-        if ((rc = dbi_story_line(self, txn, story, self->json)) != 0 ||
-            (rc = s_emit(self, fn, arg)) != 0)
+        if ((rc = dbi_story_line(self, txn, story, self->json)) == DB_ECORRUPT) {
+            s_skip(self, "story", story, UTIL_ID_HEX);
+            rc = 0;
+            continue;
+        }
+        if (rc || (rc = s_emit(self, fn, arg)) != 0)
             break;
     }
     mdb_cursor_close(c);
@@ -281,10 +311,14 @@ int db_dump(db_t *self, unsigned what, uint64_t *seq, db_line_fn *fn, void *arg)
         return rc;
     if (seq)
         *seq = dbi_meta_get(txn, self->meta, "seq");
+    self->walk_skipped = 0;
     static const unsigned kinds[] = {DB_ARTICLES, DB_ATTRIBUTIONS, DB_QUANTITIES};
+    bool first = true;
     for (size_t i = 0; !rc && i < 3; i++)
-        if (what & kinds[i])
-            rc = s_walk_articles(self, txn, kinds[i], fn, arg);
+        if (what & kinds[i]) {
+            rc = s_walk_articles(self, txn, kinds[i], first, fn, arg);
+            first = false;
+        }
     if (!rc && (what & DB_ENTITIES))
         rc = s_walk_entities(self, txn, fn, arg);
     if (!rc && (what & (DB_XREFS | DB_CONFLICTS)))
@@ -292,6 +326,9 @@ int db_dump(db_t *self, unsigned what, uint64_t *seq, db_line_fn *fn, void *arg)
     if (!rc && (what & DB_STORIES))
         rc = s_walk_stories(self, txn, fn, arg);
     mdb_txn_abort(txn);
+    /* Everything readable was walked: now say that some was not. */
+    if (!rc && self->walk_skipped)
+        rc = DB_ECORRUPT;
     return rc;
 }
 

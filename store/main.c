@@ -5,6 +5,7 @@
 
 #include <czmq.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,8 @@ static const char *s_usage_head =
     "  --pub-hwm N         feed updates queued per subscriber before they are dropped\n"
     "                      (default 20000); a subscriber that falls further behind sees\n"
     "                      a gap in seq and catches up with SINCE or a SNAPSHOT\n"
+    "  --map-size MIB      the database map's first size in MiB (default 64); it doubles\n"
+    "                      whenever it fills, as far as the address space allows\n"
     "  --metrics-port P    serve Prometheus metrics on HTTP port P (default 0 = off)\n"
     "  --metrics-addr A    address for the metrics server (default 127.0.0.1)\n"
     "  --quiet             log warnings and errors only\n"
@@ -74,7 +77,7 @@ int main(int argc, char **argv)
         }
         static const char *with_value[] = {"--data", "--broker", "--pub", "--query", "--name",
                                            "--batch", "--batch-ms", "--heartbeat-ms",
-                                           "--liveness", "--pub-hwm", "--metrics-port",
+                                           "--liveness", "--pub-hwm", "--map-size", "--metrics-port",
                                            "--metrics-addr", "--curve-key", "--curve-server",
                                            "--curve-allow"};
         bool known = false;
@@ -116,7 +119,11 @@ int main(int argc, char **argv)
             rc = s_uint(o, v, 1000, &cfg.liveness);
         else if (strcmp(o, "--pub-hwm") == 0)
             rc = s_uint(o, v, 10000000, &cfg.pub_hwm);
-        else if (strcmp(o, "--metrics-port") == 0)
+        else if (strcmp(o, "--map-size") == 0) {
+            unsigned mib = 0;
+            rc = s_uint(o, v, 1u << 20, &mib);
+            cfg.map_bytes = (size_t)mib << 20;
+        } else if (strcmp(o, "--metrics-port") == 0)
             rc = strcmp(v, "0") == 0 ? 0 : s_uint(o, v, 65535, &cfg.metrics_port);
         else if (strcmp(o, "--metrics-addr") == 0)
             cfg.metrics_addr = v;
@@ -127,6 +134,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "crossclaim-store: --data DIR is required (try --help)\n");
         return 2;
     }
+    /* A file size limit (ulimit -f) must be an error to retry, like a full disk, not
+       the death of the daemon. */
+    signal(SIGXFSZ, SIG_IGN);
     zsys_init();
     zsys_set_logstream(NULL);
     char err[512];

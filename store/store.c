@@ -25,6 +25,14 @@
 #define STORE_MAX_ARG    4096           /* longest query argument */
 #define STORE_COMMIT_IDS (WIRE_MAX_ARGS - 1)
 #define STORE_METRICS_MS 500            /* how often the metrics page is re-rendered */
+/* The query socket's bounds. A query is a verb and an argument of at most STORE_MAX_ARG
+   bytes: a larger one is refused and counted, and ZeroMQ drops a peer whose message is
+   over STORE_MAX_QUERY (it is never read whole). Replies queue at most STORE_QUERY_HWM
+   messages per client (about 1 MiB of DATA), and a client that takes none of them for
+   STORE_QUERY_WAIT_MS is given up on: the rest of its reply is dropped, counted. */
+#define STORE_MAX_QUERY      (64u << 10)
+#define STORE_QUERY_HWM      4
+#define STORE_QUERY_WAIT_MS  1000
 
 /* Histogram bounds: results per committed batch, extract and commit seconds. */
 static const double s_batch_bounds[] = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096};
@@ -55,12 +63,15 @@ struct store_t {
     uint64_t published;     /* last seq sent on the feed */
     uint64_t heard_us;      /* mono us of the broker's last message */
     uint64_t hb_due_us;     /* mono us of our next heartbeat */
+    uint64_t retry_us;      /* mono us of the next try of a batch that did not commit */
+    uint64_t backoff_us;    /* wait before that try: doubles per failure, to 5 s */
     store_stats_t stats;
     char *chunk;            /* DATA being filled for a streamed reply */
     size_t chunk_len, chunk_cap;
     uint64_t chunk_records;
     zframe_t *reply_id;     /* identity of the query being answered */
     bool reply_delim;       /* it came with a REQ delimiter */
+    bool reply_dropped;     /* its client took nothing for too long: the rest is dropped */
     uint64_t reply_seq;     /* last seq sent in a SINCE reply */
     metrics_t *metrics;     /* HTTP server for /metrics, or NULL */
     promtext_t *prom;       /* the page being rendered */
@@ -150,9 +161,15 @@ static void s_ack(store_t *self)
         wire_send(self->broker, NULL, WIRE_COMMITTED, n, args, lens);
 }
 
+#define STORE_BACKOFF_MIN_US  100000ull
+#define STORE_BACKOFF_MAX_US 5000000ull
+
 /* Merges and commits the batch. A result the database refuses is left out and the rest
-   retried; a full map is grown (by db_begin) and retried. Returns 0, or an LMDB error
-   that is not about one result (nothing acked; the broker will redeliver). */
+   retried; a full map is grown (by db_begin) and retried. When the batch can't be
+   committed at all (a full disk, a map that can't grow, an I/O error) nothing is acked,
+   the batch is kept and tried again after a backoff (self->retry_us), and the store
+   goes on running: the broker redelivers what it does not hear about, and the merge is
+   idempotent. Returns 0, or the error of a batch kept for a later try. */
 static int s_flush(store_t *self)
 {
     if (self->nbatch == 0)
@@ -218,13 +235,32 @@ static int s_flush(store_t *self)
         if (prc)
             util_warn("feed not published: %s", db_strerror(prc));
     } else {
-        util_error("batch of %zu results not committed: %s", self->nbatch, db_strerror(rc));
+        self->stats.commit_failures++;
+        self->backoff_us = self->backoff_us ? self->backoff_us * 2 : STORE_BACKOFF_MIN_US;
+        if (self->backoff_us > STORE_BACKOFF_MAX_US)
+            self->backoff_us = STORE_BACKOFF_MAX_US;
+        self->retry_us = util_mono_us() + self->backoff_us;
+        util_error("batch of %zu results not committed to %s/store: %s%s; nothing acked, "
+                   "trying again in %llu ms", self->nbatch, self->cfg.data_dir, db_strerror(rc),
+                   rc == -ENOSPC || rc == -EFBIG || rc == -EDQUOT || rc == -EIO ||
+                   rc == MDB_MAP_FULL || rc == -ENOMEM
+                       ? " (no space left: disk, file size limit or address space?)" : "",
+                   (unsigned long long)(self->backoff_us / 1000));
+        for (size_t i = 0; i < self->nbatch; i++) {
+            self->batch[i].skip = false;   /* judged again on the next try */
+            self->batch[i].why = NULL;
+        }
+        return rc;
     }
+    if (self->backoff_us)
+        util_info("batch committed again after %" PRIu64 " failures to commit",
+                  self->stats.commit_failures);
+    self->backoff_us = 0;
+    self->retry_us = 0;
     for (size_t i = 0; i < self->nbatch; i++)
         crossclaim__result__free_unpacked(self->batch[i].r, NULL);
     self->nbatch = 0;
-    /* A database that can't commit at all is fatal; one bad batch is not. */
-    return rc == 0 || rc == MDB_MAP_FULL ? 0 : rc;
+    return 0;
 }
 
 /* ---------------------------------------------------------------- broker messages */
@@ -299,16 +335,24 @@ static void s_on_broker(store_t *self, zmsg_t *msg)
 
 /* ---------------------------------------------------------------- queries */
 
-static void s_reply(store_t *self, size_t n, const void *const *frames, const size_t *lens)
+/* Sends one reply message to the client being answered. Returns 0, or -1 when it could
+   not be queued (the client is gone, or took nothing for STORE_QUERY_WAIT_MS): the rest
+   of the reply is then dropped (self->reply_dropped). */
+static int s_reply(store_t *self, size_t n, const void *const *frames, const size_t *lens)
 {
+    if (self->reply_dropped)
+        return -1;
     zmsg_t *m = zmsg_new();
     zmsg_append(m, &(zframe_t *){zframe_dup(self->reply_id)});
     if (self->reply_delim)
         zmsg_addmem(m, "", 0);
     for (size_t i = 0; i < n; i++)
         zmsg_addmem(m, frames[i], lens[i]);
-    if (zmsg_send(&m, self->query) != 0)
-        zmsg_destroy(&m);
+    if (zmsg_send(&m, self->query) == 0)
+        return 0;
+    zmsg_destroy(&m);
+    self->reply_dropped = true;
+    return -1;
 }
 
 static void s_reply_str(store_t *self, const char *a, const char *b, const char *c)
@@ -318,14 +362,14 @@ static void s_reply_str(store_t *self, const char *a, const char *b, const char 
     s_reply(self, c ? 3 : b ? 2 : 1, f, l);
 }
 
-static void s_chunk_send(store_t *self)
+static int s_chunk_send(store_t *self)
 {
     if (self->chunk_len == 0)
-        return;
+        return 0;
     const void *f[2] = {"DATA", self->chunk};
     size_t l[2] = {4, self->chunk_len};
-    s_reply(self, 2, f, l);
     self->chunk_len = 0;
+    return s_reply(self, 2, f, l);
 }
 
 static int s_chunk_line(void *arg, const char *line, size_t len)
@@ -339,7 +383,7 @@ static int s_chunk_line(void *arg, const char *line, size_t len)
     self->chunk_len += len;
     self->chunk_records++;
     if (self->chunk_len >= STORE_CHUNK)
-        s_chunk_send(self);
+        return s_chunk_send(self);   /* non-zero stops the walk */
     return 0;
 }
 
@@ -442,7 +486,8 @@ static int s_since_one(void *arg, uint64_t seq, const char *topic, size_t topic_
     snprintf(s, sizeof s, "%" PRIu64, seq);
     const void *f[4] = {"UPDATE", s, topic, update};
     size_t l[4] = {6, strlen(s), topic_len, update_len};
-    s_reply(self, 4, f, l);
+    if (s_reply(self, 4, f, l) != 0)
+        return -1;
     self->chunk_records++;
     self->reply_seq = seq;
     return 0;
@@ -519,9 +564,23 @@ static void s_lookup(store_t *self, int (*fn)(db_t *, const char *, json_t *), c
     json_destroy(&j);
 }
 
+/* Says ERR to the client being answered if it can be queued at once; never waits. */
+static void s_reply_err_nowait(store_t *self, const char *why)
+{
+    void *h = zsock_resolve(self->query);
+    if (zmq_send(h, zframe_data(self->reply_id), zframe_size(self->reply_id),
+                 ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
+        return;
+    if (self->reply_delim)
+        zmq_send(h, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT);
+    zmq_send(h, "ERR", 3, ZMQ_SNDMORE | ZMQ_DONTWAIT);
+    zmq_send(h, why, strlen(why), ZMQ_DONTWAIT);
+}
+
 static void s_on_query(store_t *self, zmsg_t *msg)
 {
     self->stats.queries++;
+    self->reply_dropped = false;
     self->reply_id = zmsg_pop(msg);
     if (!self->reply_id)
         return;
@@ -539,6 +598,8 @@ static void s_on_query(store_t *self, zmsg_t *msg)
         (a && memchr(zframe_data(a), 0, zframe_size(a)))) {
         char sample[64];
         self->stats.garbage++;
+        if (a && zframe_size(a) > STORE_MAX_ARG)
+            self->stats.query_oversize++;
         util_warn("malformed query dropped: %s",
                   v ? util_sample(zframe_data(v), zframe_size(v), sample, sizeof sample) : "empty");
         s_reply_str(self, "ERR", "malformed query: want VERB [ARG]", NULL);
@@ -569,6 +630,12 @@ static void s_on_query(store_t *self, zmsg_t *msg)
         s_reply_str(self, "ERR", "unknown query (STATS, SNAPSHOT, EXPORT, CONFLICTS, STORIES, "
                     "STORY, XREF, ENTITY, ARTICLE, SINCE)", NULL);
 leave:
+    if (self->reply_dropped) {
+        self->stats.query_dropped++;
+        util_warn("a query reply was dropped after %" PRIu64 " records: its client took "
+                  "nothing for %u ms, or is gone", self->chunk_records, STORE_QUERY_WAIT_MS);
+        s_reply_err_nowait(self, "reply dropped: the client did not read it");
+    }
     zframe_destroy(&self->reply_id);
 }
 
@@ -595,6 +662,13 @@ static zsock_t *s_bind(store_t *self, int type, const char *ep, int sndhwm)
     zsock_set_linger(s, 0);
     if (sndhwm >= 0)
         zsock_set_sndhwm(s, sndhwm);
+    if (type == ZMQ_ROUTER) {
+        /* A reply over the high-water mark waits a while, then fails (not dropped
+           silently), so a client that does not read is given up on. */
+        zsock_set_router_mandatory(s, 1);
+        zsock_set_sndtimeo(s, STORE_QUERY_WAIT_MS);
+        zsock_set_maxmsgsize(s, STORE_MAX_QUERY);
+    }
     char err[512];
     if (auth_bind(self->cfg.auth, s, ep, err, sizeof err) != 0) {
         util_error("%s", err);
@@ -639,7 +713,7 @@ int store_new(const store_config_t *cfg, store_t **out)
         util_error("cannot make %s: %s", cfg->data_dir, strerror(-rc));
         goto fail;
     }
-    if ((rc = db_open(cfg->data_dir, false, &self->db)) != 0) {
+    if ((rc = db_open_map(cfg->data_dir, false, cfg->map_bytes, &self->db)) != 0) {
         util_error("cannot open the database in %s/store: %s", cfg->data_dir, db_strerror(rc));
         goto fail;
     }
@@ -648,10 +722,11 @@ int store_new(const store_config_t *cfg, store_t **out)
         goto fail;
     self->published = st.seq; /* history is for SINCE, not re-announced */
     rc = STORE_ESOCKET;
-    /* A snapshot or a SINCE answer must arrive whole: no high-water mark on queries. */
+    /* A snapshot or a SINCE answer arrives whole or ends in ERR: a client that does not
+       read costs at most STORE_QUERY_HWM messages here, never the whole database. */
     if (!(self->pub = s_bind(self, ZMQ_PUB, self->pub_ep,
                              (int)(cfg->pub_hwm ? cfg->pub_hwm : STORE_PUB_HWM))) ||
-        !(self->query = s_bind(self, ZMQ_ROUTER, self->query_ep, 0)))
+        !(self->query = s_bind(self, ZMQ_ROUTER, self->query_ep, STORE_QUERY_HWM)))
         goto fail;
     promtext_hist_init(&self->batch_hist, s_batch_bounds, S_NB(s_batch_bounds));
     promtext_hist_init(&self->extract_hist, s_extract_bounds, S_NB(s_extract_bounds));
@@ -728,12 +803,24 @@ static void s_publish_metrics(store_t *self)
                      "Malformed messages or results dropped.", st->garbage);
     promtext_counter(p, "crossclaim_store_commits_total", "Transactions committed.",
                      st->batches);
+    promtext_counter(p, "crossclaim_store_commit_failures_total",
+                     "Batches that could not be committed (full disk, full map, I/O error): "
+                     "kept unacknowledged and tried again after a backoff.",
+                     st->commit_failures);
+    promtext_counter(p, "crossclaim_store_corrupt_records_total",
+                     "Stored records that failed to decode, skipped in query replies.",
+                     db_corrupt_records(self->db));
     promtext_counter(p, "crossclaim_store_broker_reconnects_total",
                      "Reconnections to a silent broker.", st->reconnects);
     promtext_counter(p, "crossclaim_feed_published_total", "Updates sent on the feed.",
                      st->published);
     promtext_counter(p, "crossclaim_store_queries_total", "Requests on the query socket.",
                      st->queries);
+    promtext_counter(p, "crossclaim_store_query_oversize_total",
+                     "Queries refused for an argument over the size limit.", st->query_oversize);
+    promtext_counter(p, "crossclaim_store_query_dropped_total",
+                     "Query replies dropped because their client did not read them.",
+                     st->query_dropped);
     promtext_gauge(p, "crossclaim_feed_seq", "Sequence number of the last update published.",
                    (double)self->published);
     promtext_gauge(p, "crossclaim_store_batch_pending",
@@ -795,12 +882,17 @@ int store_run(store_t *self)
             due = self->metrics_due_us;
         if (self->nbatch) {
             uint64_t flush_at = self->batch_since + (uint64_t)self->cfg.batch_ms * 1000;
+            if (self->retry_us > flush_at)
+                flush_at = self->retry_us;
             if (flush_at < due)
                 due = flush_at;
         }
         long timeout = due > now ? (long)((due - now + 999) / 1000) : 0;
+        /* A full batch waiting for its retry takes nothing more from the broker (its
+           heartbeats wait unread, which s_heartbeat does not take for silence). */
         zmq_pollitem_t items[] = {
-            {zsock_resolve(self->broker), 0, ZMQ_POLLIN, 0},
+            {zsock_resolve(self->broker), 0,
+             self->nbatch < self->cfg.batch ? ZMQ_POLLIN : 0, 0},
             {zsock_resolve(self->query), 0, ZMQ_POLLIN, 0},
         };
         if (zmq_poll(items, 2, timeout) < 0) {
@@ -822,11 +914,10 @@ int store_run(store_t *self)
             }
         }
         now = util_mono_us();
-        if (self->nbatch == self->cfg.batch ||
-            (self->nbatch && now - self->batch_since >= (uint64_t)self->cfg.batch_ms * 1000)) {
-            if ((rc = s_flush(self)) != 0)
-                break;
-        }
+        if (now >= self->retry_us &&
+            (self->nbatch == self->cfg.batch ||
+             (self->nbatch && now - self->batch_since >= (uint64_t)self->cfg.batch_ms * 1000)))
+            s_flush(self);   /* on failure the batch is kept and tried again later */
         if (items[1].revents & ZMQ_POLLIN) {
             zmsg_t *msg = zmsg_recv(self->query);
             if (msg) {

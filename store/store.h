@@ -53,6 +53,7 @@
 #define CC_STORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct store_t store_t;
@@ -69,6 +70,7 @@ typedef struct {
     unsigned liveness;         /* heartbeats missed before reconnecting; 0 = 3 */
     unsigned pub_hwm;          /* feed updates queued per subscriber before dropping;
                                   0 = STORE_PUB_HWM */
+    size_t map_bytes;          /* the database map's first size; 0 = 64 MiB (db.h) */
     unsigned metrics_port;     /* Prometheus metrics on HTTP; 0 = off */
     const char *metrics_addr;  /* its address; NULL = 127.0.0.1 */
     struct auth_t *auth;       /* CURVE for tcp endpoints (auth.h), borrowed; NULL: ipc only */
@@ -81,9 +83,12 @@ typedef struct {
     uint64_t garbage;          /* malformed messages or results dropped */
     uint64_t failed;           /* results the database refused (logged, not committed) */
     uint64_t batches;          /* transactions committed */
+    uint64_t commit_failures;  /* batches not committed (kept, tried again later) */
     uint64_t reconnects;
     uint64_t published;        /* feed updates sent */
     uint64_t queries;
+    uint64_t query_oversize;   /* queries refused for an oversized argument */
+    uint64_t query_dropped;    /* replies dropped: their client did not read */
 } store_stats_t;
 
 #define STORE_ESOCKET (-5001)  /* an endpoint could not be bound or connected */
