@@ -10,7 +10,7 @@ libprotobuf-c-dev protobuf-c-compiler protobuf-compiler \
 liblmdb-dev lmdb-utils \
 libcriterion-dev \
 libutf8proc-dev \
-libmicrohttpd-dev \
+libmicrohttpd-dev libinih-dev \
 iso-codes \
 clang libclang-rt-dev \
 python3-zmq python3-protobuf \

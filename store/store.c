@@ -54,6 +54,7 @@ struct store_t {
     uint64_t batch_since;   /* mono us when the first waiting result came */
     uint64_t published;     /* last seq sent on the feed */
     uint64_t heard_us;      /* mono us of the broker's last message */
+    bool heard;             /* the broker has spoken since the last (re)connect (/readyz) */
     uint64_t hb_due_us;     /* mono us of our next heartbeat */
     store_stats_t stats;
     char *chunk;            /* DATA being filled for a streamed reply */
@@ -102,6 +103,7 @@ static int s_connect(store_t *self)
         return STORE_ESOCKET;
     }
     self->heard_us = util_mono_us();
+    self->heard = false;
     return s_hello(self);
 }
 
@@ -279,6 +281,7 @@ static void s_on_broker(store_t *self, zmsg_t *msg)
         return;
     }
     self->heard_us = util_mono_us();
+    self->heard = true;
     switch (m.cmd) {
     case WIRE_RESULT:
         s_on_result(self, &m);
@@ -694,6 +697,12 @@ static void s_publish_metrics(store_t *self)
 {
     promtext_t *p = self->prom;
     const store_stats_t *st = &self->stats;
+    uint64_t silent_us = util_mono_us() - self->heard_us;
+    bool live = silent_us <= (uint64_t)self->cfg.heartbeat_ms * 1000 * self->cfg.liveness;
+    metrics_ready(self->metrics, self->db && self->heard && live,
+                  !self->db ? "database not open"
+                  : !self->heard ? "broker not heard from since connecting"
+                  : "broker silent");
     promtext_reset(p);
     promtext_counter(p, "crossclaim_store_results_received_total",
                      "RESULT messages received from the broker.", st->received);
