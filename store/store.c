@@ -55,6 +55,7 @@ struct store_t {
     uint64_t published;     /* last seq sent on the feed */
     uint64_t heard_us;      /* mono us of the broker's last message */
     bool heard;             /* the broker has spoken since the last (re)connect (/readyz) */
+    uint64_t hello_us;      /* mono us of our last HELLO */
     uint64_t hb_due_us;     /* mono us of our next heartbeat */
     store_stats_t stats;
     char *chunk;            /* DATA being filled for a streamed reply */
@@ -84,6 +85,7 @@ static int s_hello(store_t *self)
 {
     char credit[24];
     snprintf(credit, sizeof credit, "%u", self->cfg.batch * 4);
+    self->hello_us = util_mono_us();
     return wire_sendv(self->broker, NULL, WIRE_HELLO, "store", self->name, credit, NULL);
 }
 
@@ -289,7 +291,14 @@ static void s_on_broker(store_t *self, zmsg_t *msg)
     case WIRE_HB:
         break;
     case WIRE_BYE:
-        /* The broker restarted or dropped us: introduce ourselves again. */
+        /* The broker restarted or dropped us: introduce ourselves again. Once: a broker
+           that dropped us answers each message we sent before our HELLO reached it with
+           a BYE, and a HELLO for each would count as a restart of ours, requeueing every
+           result sent to us in between (seen across a cut network link, where it made
+           more redeliveries than articles). A BYE within a heartbeat of our HELLO is one
+           of those; a real drop after it sends another BYE later, to our next heartbeat. */
+        if (self->heard_us - self->hello_us < (uint64_t)self->cfg.heartbeat_ms * 1000)
+            break;
         util_info("broker said BYE: saying HELLO again");
         s_hello(self);
         break;
