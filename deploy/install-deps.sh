@@ -14,7 +14,8 @@ libmicrohttpd-dev libinih-dev \
 iso-codes \
 clang libclang-rt-dev \
 python3-zmq python3-protobuf \
-prometheus tmux curl"
+prometheus tmux curl \
+python3-yaml iproute2"
 
 missing=""
 for p in $PKGS; do
