@@ -165,15 +165,33 @@ def drained(n):
     return all(v == 0 for v in vals) and done is not None and done >= n
 
 
+SYL = ["ka", "lo", "mer", "tan", "vi", "sor", "bel", "dra", "nu", "pel", "rho", "zen"]
+
+
+def name(k, parts=3):
+    """A made-up proper name for event k: events differ in their places and people."""
+    s = ""
+    for _ in range(parts):
+        s += SYL[k % len(SYL)]
+        k //= len(SYL)
+    return s.capitalize()
+
+
 def write_batch(folder, start_i, n):
+    """Articles written here, not taken from any corpus: ten outlets' reports of each
+    event, with figures that agree or differ, so the store builds real stories and
+    clusters; events differ by place and people, as a feed's do."""
     os.makedirs(folder)
     for i in range(start_i, start_i + n):
+        ev = i // 10
+        place, person, org = name(ev), name(ev + 7919), name(ev + 104729)
+        surname = name(ev + 31337)
         with open(os.path.join(folder, f"a{i:05d}.txt"), "w") as f:
-            f.write(f"Ferry report {i}\n"
-                    f"Harbour master Ilse Varga said {4 + i % 3} ferries were held in Port "
-                    f"Soren on Friday. The Coastline Trust said {200 + i} passengers waited "
-                    f"overnight, and the Soren port authority said {12 + i % 4} cranes stood "
-                    f"idle.\n")
+            f.write(f"Ferries held in Port {place}, report {i}\n"
+                    f"Harbour master {person} {surname} said {4 + i % 3} ferries were held in Port "
+                    f"{place} on Friday. The {org} Trust said {200 + ev} passengers waited "
+                    f"overnight, and the {place} port authority said {12 + i % 4} cranes "
+                    f"stood idle.\n")
 
 
 def link(host, up):
@@ -230,7 +248,8 @@ def main():
     atexit.register(cleanup)
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, lambda s, f: sys.exit(128 + s))
-    tmp = tempfile.mkdtemp(prefix="cc-multihost-")
+    # In the build tree: other suites clean /tmp/cc-* while they run.
+    tmp = tempfile.mkdtemp(prefix="multihost-", dir=os.path.join(BIN, ".."))
     print(f"multi-host test in {tmp}, namespaces {PREFIX}*, network {NET}.0/24")
     make_net()
 
@@ -254,7 +273,7 @@ def main():
           "--frontend", f"tcp://{ip('broker')}:{PORTS['front']}",
           "--backend", f"tcp://{ip('broker')}:{PORTS['back']}",
           "--curve-key", k("broker.key_secret"), "--curve-allow", ballow,
-          "--deadline-s", "15", "--max-attempts", "10",
+          "--max-attempts", "10",
           "--metrics-port", str(METRICS["broker"]), *common], os.path.join(tmp, "broker.log"))
     wait_for("the broker's /readyz", lambda: ready("broker"), 20)
     start("store", "store", [f"{BIN}/crossclaim-store", "--data", sdata,
@@ -340,8 +359,8 @@ def main():
     records = [json.loads(line) for line in out.splitlines()]
     articles = [r for r in records if r["type"] == "article"]
     ids = [a["id"] for a in articles]
-    titles = {a["title"] for a in articles}
-    want_titles = {f"Ferry report {i}" for i in range(submitted)}
+    titles = {a["title"].rsplit(" ", 1)[-1] for a in articles}
+    want_titles = {str(i) for i in range(submitted)}
     lost = len(want_titles - titles)
     doubled = len(ids) - len(set(ids))
     # A result merged twice would show as claims counted twice for one article.
