@@ -43,10 +43,14 @@ static void s_clean_env(void)
     unsetenv("CROSSCLAIM_HELP");
 }
 
+static char **s_out;    /* the last merged argv; the parsed values point into it */
+
 static void s_teardown(void)
 {
     if (s_ini[0])
         unlink(s_ini);
+    opts_free(s_out);
+    s_out = NULL;
 }
 
 /* Runs getopt_long over the merged argv the way a daemon does: the last value wins. */
@@ -82,8 +86,9 @@ static s_seen_t s_load(char **in, int n, int *rc_out, char *err, size_t errlen)
     *rc_out = opts_load("broker", s_flags, n, in, &nout, &out, err, errlen);
     s_seen_t s = {0};
     if (*rc_out == 0) {
+        opts_free(s_out);
+        s_out = out;
         s = s_parse(nout, out);
-        /* Keep the strings: the parse borrowed from them; the test process ends soon. */
     }
     return s;
 }
