@@ -4,7 +4,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build demo test bench soak fuzz asan clean
+.PHONY: all deps build demo test bench soak fuzz asan clean deb container-test
 
 all: build
 
@@ -51,3 +51,12 @@ FUZZ_SECONDS ?= 600
 fuzz: build
 	CC_SOURCE_DIR=$(CURDIR) CC_BIN_DIR=$(CURDIR)/$(BUILD)/bin FUZZ_SECONDS=$(FUZZ_SECONDS) \
 	  sh tests/fuzz_smoke.sh
+
+# The Debian package (CPack): build/crossclaim_VERSION_ARCH.deb.
+deb: build
+	cd $(BUILD) && cpack -G DEB
+
+# Builds the container image (Dockerfile) with podman and runs the three daemons from it;
+# slow (a full build inside the image), so not part of `make test`.
+container-test: build
+	cd $(BUILD) && CC_CONTAINER_TEST=1 ctest -R test_container --output-on-failure

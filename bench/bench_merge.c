@@ -14,6 +14,8 @@
 #include "db.h"
 #include "util.h"
 
+#include <lmdb.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,11 +121,21 @@ static int s_run(const char *mode, int n, double limit)
         int m = n - done < S_BATCH ? n - done : S_BATCH;
         for (int k = 0; k < m; k++)
             s_make(&batch[k], done + k, shared);
-        if ((rc = db_begin(db)) != 0)
-            break;
-        for (int k = 0; k < m && !rc; k++)
-            rc = db_merge(db, &batch[k].r);
-        if (rc || (rc = db_commit(db, NULL)) != 0)
+        /* as the store does: a full map is grown by the next db_begin, and the batch
+           merged again */
+        for (int attempt = 0; attempt < 8; attempt++) {
+            if ((rc = db_begin(db)) != 0)
+                break;
+            for (int k = 0; k < m && !rc; k++)
+                rc = db_merge(db, &batch[k].r);
+            if (!rc)
+                rc = db_commit(db, NULL);
+            else
+                db_abort(db);
+            if (rc != MDB_MAP_FULL)
+                break;
+        }
+        if (rc)
             break;
         done += m;
         if (done >= tenth && first_cpu == 0) {

@@ -99,5 +99,6 @@ void brk_publish_metrics(broker_t *self)
                     "crossclaim_submit_to_commit_seconds_sum %.6f\n"
                     "crossclaim_submit_to_commit_seconds_count %" PRIu64 "\n",
               self->lat_count, self->lat_sum, self->lat_count);
+    metrics_ready(self->metrics, self->queue != NULL, "queue not open");
     metrics_publish(self->metrics, self->mbuf, self->mlen);
 }

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,7 +24,46 @@ struct metrics_t {
     pthread_mutex_t lock;       /* guards text/len: the only state shared with the loop */
     char *text;                 /* latest exposition text, owned */
     size_t len;
+    uint64_t beat_us;           /* mono us of the loop's last publish or ready call */
+    bool ready;                 /* what the loop last said for /readyz */
+    char why[128];              /* and why not */
 };
+
+/* A short text reply with `status`; NULL when microhttpd could not make one. */
+static struct MHD_Response *s_text(unsigned *status_out, unsigned status, const char *text)
+{
+    *status_out = status;
+    size_t len = strlen(text);
+    char *copy = util_strndup(text, len);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, copy, MHD_RESPMEM_MUST_FREE);
+    if (!resp)
+        free(copy);
+    else
+        MHD_add_response_header(resp, "Content-Type", "text/plain");
+    return resp;
+}
+
+/* The /healthz or /readyz answer, from the state the loop last set. */
+static struct MHD_Response *s_health(metrics_t *self, bool readyz, unsigned *status)
+{
+    char msg[192];
+    pthread_mutex_lock(&self->lock);
+    uint64_t silent_s = (util_mono_us() - self->beat_us) / 1000000u;
+    bool alive = silent_s < METRICS_STALE_S;
+    bool ready = self->ready;
+    char why[sizeof self->why];
+    memcpy(why, self->why, sizeof why);
+    pthread_mutex_unlock(&self->lock);
+    if (!alive)
+        snprintf(msg, sizeof msg, "not alive: the loop has been silent for %llu s\n",
+                 (unsigned long long)silent_s);
+    else if (readyz && !ready)
+        snprintf(msg, sizeof msg, "not ready: %s\n", why[0] ? why : "starting");
+    else
+        snprintf(msg, sizeof msg, "%s\n", readyz ? "ready" : "ok");
+    bool ok = alive && (!readyz || ready);
+    return s_text(status, ok ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE, msg);
+}
 
 static MHD_Result_t s_handler(void *cls, struct MHD_Connection *conn, const char *url,
                               const char *method, const char *version,
@@ -37,8 +77,10 @@ static MHD_Result_t s_handler(void *cls, struct MHD_Connection *conn, const char
         resp = MHD_create_response_from_buffer(sizeof msg - 1, (void *)msg,
                                                MHD_RESPMEM_PERSISTENT);
         status = MHD_HTTP_METHOD_NOT_ALLOWED;
+    } else if (strcmp(url, "/healthz") == 0 || strcmp(url, "/readyz") == 0) {
+        resp = s_health(self, url[1] == 'r', &status);
     } else if (strcmp(url, "/metrics") != 0 && strcmp(url, "/") != 0) {
-        static const char msg[] = "not found: try /metrics\n";
+        static const char msg[] = "not found: try /metrics, /healthz or /readyz\n";
         resp = MHD_create_response_from_buffer(sizeof msg - 1, (void *)msg,
                                                MHD_RESPMEM_PERSISTENT);
         status = MHD_HTTP_NOT_FOUND;
@@ -81,6 +123,7 @@ int metrics_new(const char *addr, unsigned port, metrics_t **out)
     }
     metrics_t *self = util_calloc(1, sizeof *self);
     pthread_mutex_init(&self->lock, NULL);
+    self->beat_us = util_mono_us();
     self->daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, s_handler, self,
                                     MHD_OPTION_SOCK_ADDR, sa,
                                     MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
@@ -117,8 +160,20 @@ void metrics_publish(metrics_t *self, const char *text, size_t len)
     char *old = self->text;
     self->text = copy;
     self->len = len;
+    self->beat_us = util_mono_us();
     pthread_mutex_unlock(&self->lock);
     free(old);
+}
+
+void metrics_ready(metrics_t *self, bool ready, const char *why)
+{
+    if (!self)
+        return;
+    pthread_mutex_lock(&self->lock);
+    self->ready = ready;
+    snprintf(self->why, sizeof self->why, "%s", why ? why : "");
+    self->beat_us = util_mono_us();
+    pthread_mutex_unlock(&self->lock);
 }
 
 #else /* CC_NO_MHD */
@@ -140,6 +195,10 @@ void metrics_destroy(metrics_t **self_p)
 }
 
 void metrics_publish(metrics_t *self, const char *text, size_t len)
+{
+}
+
+void metrics_ready(metrics_t *self, bool ready, const char *why)
 {
 }
 

@@ -9,6 +9,7 @@
 #include "storeq.h"
 #include "submit.h"
 #include "top.h"
+#include "opts.h"
 #include "util.h"
 #include "watch.h"
 
@@ -46,7 +47,10 @@ static const char *s_usage_main =
     "\n"
     "PATH is a .txt file (first line the title), a .jsonl file (news-please fields),\n"
     "a directory (read recursively) or - for stdin. The data dir defaults to\n"
-    "./crossclaim-data. 'crossclaim COMMAND --help' tells more.\n";
+    "./crossclaim-data. 'crossclaim COMMAND --help' tells more.\n"
+    "\n"
+    "Any command also takes --version, and --log-format text|json (also\n"
+    "CROSSCLAIM_LOG_FORMAT) for its log lines and those of the daemons it starts.\n";
 
 static int s_bad_usage(const char *cmd, const char *msg)
 {
@@ -974,7 +978,7 @@ static int s_cmd_admin_simple(const char *cmd, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    util_log_init("crossclaim");
+    opts_common("crossclaim", &argc, argv);
     zsys_init();
     zsys_set_logstream(stderr);
     if (argc < 2) {

@@ -10,11 +10,12 @@ libprotobuf-c-dev protobuf-c-compiler protobuf-compiler \
 liblmdb-dev lmdb-utils \
 libcriterion-dev \
 libutf8proc-dev \
-libmicrohttpd-dev \
+libmicrohttpd-dev libinih-dev \
 iso-codes \
 clang libclang-rt-dev \
 python3-zmq python3-protobuf \
-prometheus tmux curl"
+prometheus tmux curl \
+python3-yaml iproute2"
 
 missing=""
 for p in $PKGS; do

@@ -13,6 +13,7 @@
 
 static const char *s_name = "crossclaim";
 static bool s_quiet = false;
+static bool s_json = false;     /* --log-format json */
 
 static void s_oom(size_t size)
 {
@@ -62,19 +63,87 @@ void util_log_init(const char *name)
     s_name = name;
 }
 
+const char *util_log_name(void)
+{
+    return s_name;
+}
+
 void util_log_quiet(bool quiet)
 {
     s_quiet = quiet;
 }
 
+int util_log_format(const char *format)
+{
+    if (strcmp(format, "text") == 0)
+        s_json = false;
+    else if (strcmp(format, "json") == 0)
+        s_json = true;
+    else
+        return -EINVAL;
+    return 0;
+}
+
+/* RFC 3339 in UTC with milliseconds: 2025-06-01T12:00:00.123Z. `out` holds 32 bytes. */
+static void s_timestamp(char out[32])
+{
+    struct timespec ts;
+    struct tm tm;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out + n, 32 - n, ".%03ldZ", ts.tv_nsec / 1000000L);
+}
+
+/* Appends `s` to out[*o..cap) as the body of a JSON string; stops short of the end. */
+static void s_json_escape(const char *s, char *out, size_t *o, size_t cap)
+{
+    static const char hex[] = "0123456789abcdef";
+    for (const unsigned char *p = (const unsigned char *)s; *p && *o + 7 < cap; p++) {
+        unsigned char c = *p;
+        if (c == '"' || c == '\\') {
+            out[(*o)++] = '\\';
+            out[(*o)++] = (char)c;
+        } else if (c == '\n') {
+            out[(*o)++] = '\\';
+            out[(*o)++] = 'n';
+        } else if (c < 0x20 || c == 0x7f) {
+            memcpy(out + *o, "\\u00", 4);
+            out[*o + 4] = hex[c >> 4];
+            out[*o + 5] = hex[c & 15];
+            *o += 6;
+        } else {
+            out[(*o)++] = (char)c;
+        }
+    }
+}
+
+/* One line on stderr: "TIME PROGRAM[PID] LEVEL: message", or with --log-format json
+   {"time":..,"program":..,"pid":..,"level":..,"msg":..}. One write, so lines from
+   threads and processes sharing the stream never interleave. */
 static void s_log(const char *level, const char *fmt, va_list ap)
 {
-    char line[2048];
-    int n = snprintf(line, sizeof line, "%s: %s", s_name, level);
-    if (n < 0 || (size_t)n >= sizeof line)
-        n = 0;
-    vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
-    fprintf(stderr, "%s\n", line);
+    char msg[2048], ts[32], line[4400];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    s_timestamp(ts);
+    size_t o;
+    if (!s_json) {
+        int n = snprintf(line, sizeof line - 1, "%s %s[%d] %s: %s", ts, s_name, (int)getpid(),
+                         level, msg);
+        o = n < 0 ? 0 : (size_t)n >= sizeof line - 1 ? sizeof line - 2 : (size_t)n;
+    } else {
+        int n = snprintf(line, sizeof line, "{\"time\":\"%s\",\"program\":\"", ts);
+        o = (size_t)n;
+        s_json_escape(s_name, line, &o, sizeof line - 64);
+        o += (size_t)snprintf(line + o, sizeof line - o, "\",\"pid\":%d,\"level\":\"%s\",\"msg\":\"",
+                              (int)getpid(), level);
+        s_json_escape(msg, line, &o, sizeof line - 4);
+        line[o++] = '"';
+        line[o++] = '}';
+    }
+    line[o++] = '\n';
+    fwrite(line, 1, o, stderr);
+    fflush(stderr);
 }
 
 void util_info(const char *fmt, ...)
@@ -83,7 +152,7 @@ void util_info(const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    s_log("", fmt, ap);
+    s_log("info", fmt, ap);
     va_end(ap);
 }
 
@@ -91,7 +160,7 @@ void util_warn(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    s_log("warning: ", fmt, ap);
+    s_log("warning", fmt, ap);
     va_end(ap);
 }
 
@@ -99,7 +168,7 @@ void util_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    s_log("error: ", fmt, ap);
+    s_log("error", fmt, ap);
     va_end(ap);
 }
 

@@ -1,7 +1,9 @@
 /*  util: the few helpers every crossclaim process shares.
 
     Allocation aborts on out-of-memory (as redis' zmalloc does) so callers never NULL-check.
-    Logging goes to stderr with the process name and a level, one line per event.
+    Logging goes to stderr, one line per event, each with an RFC 3339 UTC timestamp, the
+    program, its pid and a level (info, warning, error); with util_log_format("json") each
+    line is one JSON object instead: {"time","program","pid","level","msg"}.
     Hashing gives the job id: a hash of the article's bytes, so a resubmitted article is
     the same job. */
 #ifndef CC_UTIL_H
@@ -20,9 +22,15 @@ void *util_realloc(void *ptr, size_t size);
 char *util_strdup(const char *s);
 char *util_strndup(const char *s, size_t n);
 
-/* Logging. `util_log_init` names the process; `util_log_quiet` silences info lines. */
+/* Logging. `util_log_init` names the process (the pointer is kept: a literal or argv);
+   `util_log_name` returns it; `util_log_quiet` silences info lines. */
 void util_log_init(const char *name);
+const char *util_log_name(void);
 void util_log_quiet(bool quiet);
+
+/* Chooses the line format: "text" (the default) or "json". 0, or -EINVAL for anything
+   else (the format is then unchanged). */
+int util_log_format(const char *format);
 void util_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void util_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void util_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

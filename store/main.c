@@ -1,10 +1,12 @@
 /*  crossclaim-store: command line of the store daemon (store.h). */
 #include "auth.h"
+#include "opts.h"
 #include "store.h"
 #include "util.h"
 
 #include <czmq.h>
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +35,8 @@ static const char *s_usage_head =
     "                      whenever it fills, as far as the address space allows\n"
     "  --metrics-port P    serve Prometheus metrics on HTTP port P (default 0 = off)\n"
     "  --metrics-addr A    address for the metrics server (default 127.0.0.1)\n"
+    "                      HTTP there: /metrics, /healthz (the loop is running) and\n"
+    "                      /readyz (database open and the broker heard from lately)\n"
     "  --quiet             log warnings and errors only\n"
     "  --help              this text\n"
     "\n"
@@ -47,91 +51,102 @@ static int s_uint(const char *opt, const char *v, unsigned max, unsigned *out)
     errno = 0;
     unsigned long n = strtoul(v, &end, 10);
     if (errno || end == v || *end || v[0] == '-' || n == 0 || n > max) {
-        fprintf(stderr, "crossclaim-store: %s wants a number from 1 to %u, not '%s'\n", opt,
-                max, v);
+        util_error("%s wants a number from 1 to %u, not '%s'", opt, max, v);
         return -1;
     }
     *out = (unsigned)n;
     return 0;
 }
 
+static const struct option s_opts[] = {
+    {"data", required_argument, NULL, 'd'},
+    {"broker", required_argument, NULL, 'b'},
+    {"pub", required_argument, NULL, 'P'},
+    {"query", required_argument, NULL, 'Q'},
+    {"name", required_argument, NULL, 'n'},
+    {"batch", required_argument, NULL, 'B'},
+    {"batch-ms", required_argument, NULL, 'T'},
+    {"heartbeat-ms", required_argument, NULL, 'H'},
+    {"liveness", required_argument, NULL, 'l'},
+    {"pub-hwm", required_argument, NULL, 'W'},
+    {"map-size", required_argument, NULL, 'M'},
+    {"metrics-port", required_argument, NULL, 'p'},
+    {"metrics-addr", required_argument, NULL, 'a'},
+    {"curve-key", required_argument, NULL, 'K'},
+    {"curve-server", required_argument, NULL, 'S'},
+    {"curve-allow", required_argument, NULL, 'A'},
+    {"insecure", no_argument, NULL, 'I'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
 int main(int argc, char **argv)
 {
-    util_log_init("crossclaim-store");
+    opts_common("crossclaim-store", &argc, argv);
+    char err[512];
+    /* Static: cfg points into it until exit (and LeakSanitizer sees it as reachable). */
+    static char **args;
+    if (opts_load("store", s_opts, argc, argv, &argc, &args, err, sizeof err) != 0) {
+        util_error("%s", err);
+        return 2;
+    }
+    argv = args;
     store_config_t cfg = {0};
     auth_config_t acfg = {0};
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
+    int c, rc = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", s_opts, NULL)) != -1) {
+        const char *o = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+        const char *v = optarg;
+        switch (c) {
+        case 'h':
             fputs(s_usage_head, stdout);
             auth_usage(stdout, true, true);
+            fputc('\n', stdout);
+            opts_usage(stdout, "store", s_opts);
             return 0;
-        }
-        if (strcmp(o, "--quiet") == 0) {
-            util_log_quiet(true);
-            continue;
-        }
-        if (strcmp(o, "--insecure") == 0) {
-            acfg.insecure = true;
-            continue;
-        }
-        static const char *with_value[] = {"--data", "--broker", "--pub", "--query", "--name",
-                                           "--batch", "--batch-ms", "--heartbeat-ms",
-                                           "--liveness", "--pub-hwm", "--map-size", "--metrics-port",
-                                           "--metrics-addr", "--curve-key", "--curve-server",
-                                           "--curve-allow"};
-        bool known = false;
-        for (size_t k = 0; k < sizeof with_value / sizeof *with_value; k++)
-            known |= strcmp(o, with_value[k]) == 0;
-        if (!known) {
-            fprintf(stderr, "crossclaim-store: unknown option '%s' (try --help)\n", o);
-            return 2;
-        }
-        if (i + 1 >= argc) {
-            fprintf(stderr, "crossclaim-store: %s needs a value (try --help)\n", o);
-            return 2;
-        }
-        const char *v = argv[++i];
-        int rc = 0;
-        if (strcmp(o, "--data") == 0)
-            cfg.data_dir = v;
-        else if (strcmp(o, "--broker") == 0)
-            cfg.broker = v;
-        else if (strcmp(o, "--pub") == 0)
-            cfg.pub = v;
-        else if (strcmp(o, "--query") == 0)
-            cfg.query = v;
-        else if (strcmp(o, "--name") == 0)
-            cfg.name = v;
-        else if (strcmp(o, "--curve-key") == 0)
-            acfg.key = v;
-        else if (strcmp(o, "--curve-server") == 0)
-            acfg.server_key = v;
-        else if (strcmp(o, "--curve-allow") == 0)
-            acfg.allow_dir = v;
-        else if (strcmp(o, "--batch") == 0)
-            rc = s_uint(o, v, 100000, &cfg.batch);
-        else if (strcmp(o, "--batch-ms") == 0)
-            rc = s_uint(o, v, 60000, &cfg.batch_ms);
-        else if (strcmp(o, "--heartbeat-ms") == 0)
-            rc = s_uint(o, v, 600000, &cfg.heartbeat_ms);
-        else if (strcmp(o, "--liveness") == 0)
-            rc = s_uint(o, v, 1000, &cfg.liveness);
-        else if (strcmp(o, "--pub-hwm") == 0)
-            rc = s_uint(o, v, 10000000, &cfg.pub_hwm);
-        else if (strcmp(o, "--map-size") == 0) {
+        case 'q': util_log_quiet(true); break;
+        case 'I': acfg.insecure = true; break;
+        case 'd': cfg.data_dir = v; break;
+        case 'b': cfg.broker = v; break;
+        case 'P': cfg.pub = v; break;
+        case 'Q': cfg.query = v; break;
+        case 'n': cfg.name = v; break;
+        case 'K': acfg.key = v; break;
+        case 'S': acfg.server_key = v; break;
+        case 'A': acfg.allow_dir = v; break;
+        case 'B': rc = s_uint("--batch", v, 100000, &cfg.batch); break;
+        case 'T': rc = s_uint("--batch-ms", v, 60000, &cfg.batch_ms); break;
+        case 'H': rc = s_uint("--heartbeat-ms", v, 600000, &cfg.heartbeat_ms); break;
+        case 'l': rc = s_uint("--liveness", v, 1000, &cfg.liveness); break;
+        case 'W': rc = s_uint("--pub-hwm", v, 10000000, &cfg.pub_hwm); break;
+        case 'M': {
             unsigned mib = 0;
-            rc = s_uint(o, v, 1u << 20, &mib);
+            rc = s_uint("--map-size", v, 1u << 20, &mib);
             cfg.map_bytes = (size_t)mib << 20;
-        } else if (strcmp(o, "--metrics-port") == 0)
-            rc = strcmp(v, "0") == 0 ? 0 : s_uint(o, v, 65535, &cfg.metrics_port);
-        else if (strcmp(o, "--metrics-addr") == 0)
-            cfg.metrics_addr = v;
+            break;
+        }
+        case 'p':
+            rc = strcmp(v, "0") == 0 ? 0 : s_uint("--metrics-port", v, 65535, &cfg.metrics_port);
+            break;
+        case 'a': cfg.metrics_addr = v; break;
+        case ':':
+            util_error("%s needs a value (try --help)", o);
+            return 2;
+        default:
+            util_error("unknown option '%s' (try --help)", o);
+            return 2;
+        }
         if (rc)
             return 2;
     }
+    if (optind < argc) {
+        util_error("unknown option '%s' (try --help)", argv[optind]);
+        return 2;
+    }
     if (!cfg.data_dir) {
-        fprintf(stderr, "crossclaim-store: --data DIR is required (try --help)\n");
+        util_error("--data DIR is required (try --help)");
         return 2;
     }
     /* A file size limit (ulimit -f) must be an error to retry, like a full disk, not
@@ -139,17 +154,16 @@ int main(int argc, char **argv)
     signal(SIGXFSZ, SIG_IGN);
     zsys_init();
     zsys_set_logstream(NULL);
-    char err[512];
     auth_t *auth = NULL;
     if (auth_new(&acfg, &auth, err, sizeof err) != 0) {
-        fprintf(stderr, "crossclaim-store: %s\n", err);
+        util_error("%s", err);
         return 1;
     }
     cfg.auth = auth;
     store_t *store = NULL;
-    int rc = store_new(&cfg, &store);
+    rc = store_new(&cfg, &store);
     if (rc) {
-        fprintf(stderr, "crossclaim-store: cannot start: %s\n", store_strerror(rc));
+        util_error("cannot start: %s", store_strerror(rc));
         auth_destroy(&auth);
         return 1;
     }
@@ -162,8 +176,10 @@ int main(int argc, char **argv)
     store_destroy(&store);
     auth_destroy(&auth);
     if (rc) {
-        fprintf(stderr, "crossclaim-store: stopped: %s\n", store_strerror(rc));
+        util_error("stopped: %s", store_strerror(rc));
+        opts_free(args);
         return 1;
     }
+    opts_free(args);
     return 0;
 }

@@ -62,6 +62,8 @@ struct store_t {
     uint64_t batch_since;   /* mono us when the first waiting result came */
     uint64_t published;     /* last seq sent on the feed */
     uint64_t heard_us;      /* mono us of the broker's last message */
+    bool heard;             /* the broker has spoken since the last (re)connect (/readyz) */
+    uint64_t hello_us;      /* mono us of our last HELLO */
     uint64_t hb_due_us;     /* mono us of our next heartbeat */
     uint64_t retry_us;      /* mono us of the next try of a batch that did not commit */
     uint64_t backoff_us;    /* wait before that try: doubles per failure, to 5 s */
@@ -94,6 +96,7 @@ static int s_hello(store_t *self)
 {
     char credit[24];
     snprintf(credit, sizeof credit, "%u", self->cfg.batch * 4);
+    self->hello_us = util_mono_us();
     return wire_sendv(self->broker, NULL, WIRE_HELLO, "store", self->name, credit, NULL);
 }
 
@@ -113,6 +116,7 @@ static int s_connect(store_t *self)
         return STORE_ESOCKET;
     }
     self->heard_us = util_mono_us();
+    self->heard = false;
     return s_hello(self);
 }
 
@@ -315,6 +319,7 @@ static void s_on_broker(store_t *self, zmsg_t *msg)
         return;
     }
     self->heard_us = util_mono_us();
+    self->heard = true;
     switch (m.cmd) {
     case WIRE_RESULT:
         s_on_result(self, &m);
@@ -322,7 +327,14 @@ static void s_on_broker(store_t *self, zmsg_t *msg)
     case WIRE_HB:
         break;
     case WIRE_BYE:
-        /* The broker restarted or dropped us: introduce ourselves again. */
+        /* The broker restarted or dropped us: introduce ourselves again. Once: a broker
+           that dropped us answers each message we sent before our HELLO reached it with
+           a BYE, and a HELLO for each would count as a restart of ours, requeueing every
+           result sent to us in between (seen across a cut network link, where it made
+           more redeliveries than articles). A BYE within a heartbeat of our HELLO is one
+           of those; a real drop after it sends another BYE later, to our next heartbeat. */
+        if (self->heard_us - self->hello_us < (uint64_t)self->cfg.heartbeat_ms * 1000)
+            break;
         util_info("broker said BYE: saying HELLO again");
         s_hello(self);
         break;
@@ -789,6 +801,12 @@ static void s_publish_metrics(store_t *self)
 {
     promtext_t *p = self->prom;
     const store_stats_t *st = &self->stats;
+    uint64_t silent_us = util_mono_us() - self->heard_us;
+    bool live = silent_us <= (uint64_t)self->cfg.heartbeat_ms * 1000 * self->cfg.liveness;
+    metrics_ready(self->metrics, self->db && self->heard && live,
+                  !self->db ? "database not open"
+                  : !self->heard ? "broker not heard from since connecting"
+                  : "broker silent");
     promtext_reset(p);
     promtext_counter(p, "crossclaim_store_results_received_total",
                      "RESULT messages received from the broker.", st->received);

@@ -3,10 +3,13 @@
     job costs one pack buffer and a few pointer arrays, not a copy per span. */
 #include "worker.h"
 #include "auth.h"
+#include "metrics.h"
+#include "promtext.h"
 #include "wire.h"
 #include "util.h"
 
 #include <czmq.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -191,6 +194,18 @@ void worker_result_clear(Crossclaim__Result *out)
 
 /* ---- the daemon ---- */
 
+/* What the worker counts, for its metrics page. */
+typedef struct {
+    uint64_t jobs;          /* results sent */
+    uint64_t failed;        /* jobs answered with FAIL */
+    uint64_t bad;           /* malformed messages from the broker */
+    uint64_t reconnects;    /* reconnections to a silent broker */
+    promtext_hist_t extract;  /* seconds per extracted article */
+} s_stats_t;
+
+static const double s_extract_bounds[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                          0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+
 static volatile sig_atomic_t s_stop = 0;
 
 static void s_on_signal(int sig)
@@ -237,7 +252,7 @@ static void s_check_auth(const worker_config_t *cfg, uint64_t now)
 }
 
 /* Handles one JOB; sends RESULT or FAIL. */
-static void s_do_job(zsock_t *sock, extract_t *ex, const wire_msg_t *m, uint64_t *jobs)
+static void s_do_job(zsock_t *sock, extract_t *ex, const wire_msg_t *m, s_stats_t *st)
 {
     char id[UTIL_ID_HEX + 1];
     memcpy(id, m->arg[0], UTIL_ID_HEX);
@@ -247,6 +262,7 @@ static void s_do_job(zsock_t *sock, extract_t *ex, const wire_msg_t *m, uint64_t
     if (rc != 0) {
         util_warn("job %s: %s", id, wire_strerror(rc));
         wire_sendv(sock, NULL, WIRE_FAIL, id, wire_strerror(rc), "1", NULL);
+        st->failed++;
         return;
     }
     Crossclaim__Result res;
@@ -255,7 +271,9 @@ static void s_do_job(zsock_t *sock, extract_t *ex, const wire_msg_t *m, uint64_t
     if (rc != 0) {
         util_warn("job %s (%s): %s", id, article->source, reason);
         wire_sendv(sock, NULL, WIRE_FAIL, id, reason, "1", NULL);
+        st->failed++;
     } else {
+        promtext_hist_observe(&st->extract, res.extract_seconds);
         res.job_id = id;
         /* A result the broker or the store would refuse is a failure with the reason, now:
            sent anyway it would be dropped, and the job would wait for its deadline. The
@@ -270,6 +288,7 @@ static void s_do_job(zsock_t *sock, extract_t *ex, const wire_msg_t *m, uint64_t
         if (why[0]) {
             util_warn("job %s (%s): %s", id, article->source, why);
             wire_sendv(sock, NULL, WIRE_FAIL, id, why, "1", NULL);
+            st->failed++;
             worker_result_clear(&res);
             crossclaim__article__free_unpacked(article, NULL);
             return;
@@ -283,9 +302,29 @@ static void s_do_job(zsock_t *sock, extract_t *ex, const wire_msg_t *m, uint64_t
                       zmq_strerror(zmq_errno()));
         free(buf);
         worker_result_clear(&res);
-        (*jobs)++;
+        st->jobs++;
     }
     crossclaim__article__free_unpacked(article, NULL);
+}
+
+/* Renders the worker's page and readiness for the HTTP thread. */
+static void s_publish(metrics_t *metrics, promtext_t *p, const s_stats_t *st, bool connected)
+{
+    promtext_reset(p);
+    promtext_counter(p, "crossclaim_worker_jobs_total", "Jobs extracted and returned.", st->jobs);
+    promtext_counter(p, "crossclaim_worker_failed_total",
+                     "Jobs answered with FAIL (unreadable article, extractor error, result "
+                     "too big or out of bounds).", st->failed);
+    promtext_counter(p, "crossclaim_worker_bad_messages_total",
+                     "Malformed messages from the broker, dropped.", st->bad);
+    promtext_counter(p, "crossclaim_worker_reconnects_total",
+                     "Reconnections to a silent broker.", st->reconnects);
+    promtext_gauge(p, "crossclaim_worker_connected",
+                   "1 when the broker has been heard from lately.", connected);
+    promtext_histogram(p, "crossclaim_worker_extract_seconds", "Extract time per article.",
+                       &st->extract);
+    metrics_ready(metrics, connected, "broker not heard from lately");
+    metrics_publish(metrics, promtext_data(p), promtext_len(p));
 }
 
 int worker_run(const worker_config_t *cfg)
@@ -300,8 +339,29 @@ int worker_run(const worker_config_t *cfg)
     signal(SIGTERM, s_on_signal);
     zsys_handler_set(NULL);
 
+    s_stats_t st = {0};
+    promtext_hist_init(&st.extract, s_extract_bounds,
+                       sizeof s_extract_bounds / sizeof *s_extract_bounds);
+    metrics_t *metrics = NULL;
+    promtext_t *page = NULL;
+    if (cfg->metrics_port) {
+        const char *addr = cfg->metrics_addr ? cfg->metrics_addr : "127.0.0.1";
+        int mrc = metrics_new(addr, cfg->metrics_port, &metrics);
+        if (mrc) {
+            util_error("cannot serve metrics on %s port %u: %s", addr, cfg->metrics_port,
+                       strerror(-mrc));
+            promtext_hist_free(&st.extract);
+            extract_destroy(&ex);
+            return -1;
+        }
+        page = promtext_new();
+        s_publish(metrics, page, &st, false);
+    }
     zsock_t *sock = s_connect(cfg);
     if (!sock) {
+        metrics_destroy(&metrics);
+        promtext_destroy(&page);
+        promtext_hist_free(&st.extract);
         extract_destroy(&ex);
         return -1;
     }
@@ -309,7 +369,8 @@ int worker_run(const worker_config_t *cfg)
     uint64_t hb_us = (uint64_t)cfg->heartbeat_ms * 1000u;
     uint64_t last_heard = util_mono_us();
     uint64_t next_hb = last_heard + hb_us;
-    uint64_t backoff_ms = 250, jobs = 0, bad = 0;
+    uint64_t backoff_ms = 250;
+    bool heard = false;       /* the broker has spoken since the last (re)connect */
     zpoller_t *poller = zpoller_new(sock, NULL);
 
     while (!s_stop) {
@@ -324,23 +385,25 @@ int worker_run(const worker_config_t *cfg)
             if (!msg)
                 continue;
             last_heard = now;
+            heard = true;
             backoff_ms = 250;
             wire_msg_t m;
             int rc = wire_decode_msg(msg, false, NULL, &m);
             if (rc != 0) {
                 char sample[64];
                 zframe_t *f = zmsg_first(msg);
-                bad++;
+                st.bad++;
                 util_warn("bad message from broker (%s): %s", wire_strerror(rc),
                           f ? util_sample(zframe_data(f), zframe_size(f), sample, sizeof sample) : "");
             } else if (m.cmd == WIRE_JOB) {
-                s_do_job(sock, ex, &m, &jobs);
+                s_do_job(sock, ex, &m, &st);
             } else if (m.cmd == WIRE_BYE) {
                 /* The broker forgot us (it restarted, or thinks we died): say HELLO again. */
                 util_info("broker said BYE: saying hello again");
                 zpoller_destroy(&poller);
                 zsock_destroy(&sock);
                 sock = s_connect(cfg);
+                heard = false;
                 if (!sock)
                     break;
                 poller = zpoller_new(sock, NULL);
@@ -352,6 +415,10 @@ int worker_run(const worker_config_t *cfg)
                       (unsigned long long)backoff_ms);
             zpoller_destroy(&poller);
             zsock_destroy(&sock);
+            st.reconnects++;
+            heard = false;
+            if (metrics)
+                s_publish(metrics, page, &st, false);
             zclock_sleep((int)backoff_ms);
             if (backoff_ms < 8000)
                 backoff_ms *= 2;
@@ -365,6 +432,8 @@ int worker_run(const worker_config_t *cfg)
             wire_sendv(sock, NULL, WIRE_HB, NULL);
             next_hb = now + hb_us;
             s_check_auth(cfg, now);
+            if (metrics)
+                s_publish(metrics, page, &st, heard && now - last_heard <= hb_us * cfg->liveness);
         }
     }
     if (sock) {
@@ -372,8 +441,12 @@ int worker_run(const worker_config_t *cfg)
         zpoller_destroy(&poller);
         zsock_destroy(&sock);
     }
-    util_info("%s: stopped after %llu jobs (%llu bad messages)", cfg->name,
-              (unsigned long long)jobs, (unsigned long long)bad);
+    util_info("%s: stopped after %llu jobs (%llu failed, %llu bad messages)", cfg->name,
+              (unsigned long long)st.jobs, (unsigned long long)st.failed,
+              (unsigned long long)st.bad);
+    metrics_destroy(&metrics);
+    promtext_destroy(&page);
+    promtext_hist_free(&st.extract);
     extract_destroy(&ex);
     return 0;
 }

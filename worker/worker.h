@@ -19,11 +19,15 @@ typedef struct {
     unsigned heartbeat_ms;    /* default 1000 */
     unsigned liveness;        /* missed heartbeats before reconnecting; default 3 */
     struct auth_t *auth;      /* CURVE for a tcp broker (auth.h), borrowed; NULL: ipc only */
+    unsigned metrics_port;    /* HTTP /metrics, /healthz, /readyz on this port; 0: off */
+    const char *metrics_addr; /* its address; default 127.0.0.1 */
     bool quiet;
 } worker_config_t;
 
 /* Runs the worker until SIGINT/SIGTERM. Returns 0 on a clean stop, negative on a
-   setup failure (message logged). */
+   setup failure (message logged). With a metrics port it serves crossclaim_worker_*
+   metrics and /readyz, ready while the broker has been heard from since the worker
+   last (re)connected and within `liveness` heartbeats. */
 int worker_run(const worker_config_t *cfg);
 
 /* Runs the extractor on `article` and builds the Result into `out`, whose memory borrows

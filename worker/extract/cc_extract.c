@@ -8,6 +8,7 @@
     --bench   run without printing; report MB/s on stderr */
 #include "extract.h"
 #include "json.h"
+#include "opts.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -273,7 +274,7 @@ static void s_path(s_tool_t *t, const char *path)
 
 int main(int argc, char **argv)
 {
-    util_log_init("cc-extract");
+    opts_common("cc-extract", &argc, argv);   /* --version, --log-format */
     s_tool_t t = {0};
     int first = 1;
     for (; first < argc && argv[first][0] == '-'; first++) {
