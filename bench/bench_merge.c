@@ -102,7 +102,7 @@ static void s_make(s_art_t *x, int i, bool shared)
 static int s_run(const char *mode, int n, double limit)
 {
     bool shared = strcmp(mode, "shared") == 0;
-    char dir[] = "/tmp/cc-bench-merge-XXXXXX";
+    char dir[] = "/tmp/bench-merge-XXXXXX";   /* not /tmp/cc-*: test suites clean those */
     if (!mkdtemp(dir))
         return 1;
     db_t *db;
