@@ -48,7 +48,7 @@ static void s_judge(db_t *self, Crossclaim__Xref *x)
     }
     qsort(v, nc, sizeof *v, s_source_cmp);
     xref_verdict_t out;
-    xref_judge(v, nc, frame_weak(x->frame), scratch, &out);
+    xref_judge(v, nc, xref_flags(x->frame), scratch, &out);
     x->status = (char *)out.status;
     x->sources = out.sources;
     x->evolving = out.evolving;

@@ -123,9 +123,18 @@ size_t xref_sources(const xref_claim_t *c, size_t n, uint32_t *group)
     return count;
 }
 
-void xref_judge(const xref_claim_t *c, size_t n, bool weak, xref_claim_t *scratch,
+unsigned xref_flags(const char *frame)
+{
+    unsigned f = frame_weak(frame) ? XREF_WEAK : 0;
+    if (frame && strncmp(frame, "f|" FRAME_UNIT_YEAR_AGE "|", sizeof FRAME_UNIT_YEAR_AGE + 2) == 0)
+        f |= XREF_AGE;
+    return f;
+}
+
+void xref_judge(const xref_claim_t *c, size_t n, unsigned flags, xref_claim_t *scratch,
                 xref_verdict_t *out)
 {
+    bool weak = (flags & XREF_WEAK) != 0, age = (flags & XREF_AGE) != 0;
     memset(out, 0, sizeof *out);
     out->status = "single";
     if (n == 0)
@@ -194,9 +203,24 @@ void xref_judge(const xref_claim_t *c, size_t n, bool weak, xref_claim_t *scratc
     if (weak)
         return;
     out->status = "conflict";
+    bool undated = false;
     for (size_t i = 0; i < m; i++)
-        if (!scratch[i].published)
+        undated = undated || !scratch[i].published;
+    if (undated) {
+        /* A person's age only rises: undated reports a few years apart in age are
+           reports from different years (an arrest, then the trial), and the highest is
+           the newest. Further apart, it is more likely two people or a mistake. */
+        if (!age || scratch[hi].iv.open_high || scratch[lo].iv.open_low
+            || scratch[lo].iv.low - scratch[hi].iv.high > XREF_AGE_SPAN)
             return;
+        double top = scratch[0].value;
+        for (size_t i = 1; i < m; i++)
+            top = scratch[i].value > top ? scratch[i].value : top;
+        out->evolving = true;
+        out->has_latest = true;
+        out->latest = top;
+        return;
+    }
     qsort(scratch, m, sizeof *scratch, s_date_cmp);
     int dir = 0;
     for (size_t i = 1; i < m; i++) {
@@ -211,8 +235,8 @@ void xref_judge(const xref_claim_t *c, size_t n, bool weak, xref_claim_t *scratc
             return;
         dir = d;
     }
-    if (!dir)
-        return;
+    if (!dir || (age && dir < 0))
+        return;   /* an age that falls as dates advance is a contradiction */
     out->evolving = true;
     out->has_latest = true;
     out->latest = scratch[m - 1].value;

@@ -15,7 +15,8 @@
     - single: otherwise.
     - evolving: a conflict in which every source has a publication date, no two sources of
       one date disagree, and the values only move one way as dates advance (a toll rising
-      as reports came in); `latest` is then the newest source's value. */
+      as reports came in); `latest` is then the newest source's value. Ages are
+      evolving as they rise with time, dated or a few years apart (see xref_judge). */
 #ifndef CC_XREF_H
 #define CC_XREF_H
 
@@ -42,11 +43,23 @@ typedef struct {
     double latest;
 } xref_verdict_t;
 
+/* What kind of fact a frame key names, for xref_judge: */
+#define XREF_WEAK  1u   /* frame_weak: may be corroborated, never a conflict */
+#define XREF_AGE   2u   /* a person's age: it only rises as time passes */
+/* Ages of undated reports at most this many years apart are one person's age at
+   different times (evolving), not a contradiction. */
+#define XREF_AGE_SPAN 5.0
+
+/* The XREF_* flags of a frame key. This function can't fail. */
+unsigned xref_flags(const char *frame);
+
 /* Judges the n claims of one fact. `c` must be sorted by source (strcmp); `scratch`
-   must hold n entries and is overwritten. A `weak` fact (frame_weak) whose sources
-   disagree is "single", not "conflict": too little says it is one fact. This function
-   can't fail. */
-void xref_judge(const xref_claim_t *c, size_t n, bool weak, xref_claim_t *scratch,
+   must hold n entries and is overwritten. `flags` are xref_flags() of its frame: a
+   XREF_WEAK fact whose sources disagree is "single", not "conflict": too little says it
+   is one fact; a XREF_AGE conflict is evolving when the ages rise with the dates, or,
+   undated, lie within XREF_AGE_SPAN years (latest: the highest). This function can't
+   fail. */
+void xref_judge(const xref_claim_t *c, size_t n, unsigned flags, xref_claim_t *scratch,
                 xref_verdict_t *out);
 
 /* The number of sources among the n claims (sorted by source) once copies are joined,

@@ -670,3 +670,34 @@ Test(extract_quantity, a_ratio_to_a_limit_is_a_claim)
     cr_assert(strstr(a, "f|times|legal limit|"), "%s", a);
     cr_assert_str_eq(s_key_of("She knocked four times the whole night.\n", 4), "");
 }
+
+Test(extract_quantity, a_part_of_a_named_set_counts_the_sets_noun)
+{
+    /* "N of the X": what is counted is X, not people */
+    const char *a = s_key_of("Coast guards detained 14 of the smugglers near the reef.\n", 14);
+    cr_assert(strstr(a, "|smuggler|"), "%s", a);
+    a = s_key_of("The club will be missing three of their best strikers on Saturday.\n", 3);
+    cr_assert(strstr(a, "striker||missing"), "%s", a);
+    a = s_key_of("Dunn sat out 7 of the Hawks' 12 matches with a sore wrist.\n", 7);
+    cr_assert(strstr(a, "|match|"), "%s", a);
+    /* a missed game and a missing player are two facts */
+    cr_assert_str_neq(s_key_of("She missed 7 of the 12 matches.\n", 7),
+                      s_key_of("They are missing 2 of their best players.\n", 2));
+}
+
+Test(extract_quantity, an_intent_to_harm_is_no_toll)
+{
+    cr_assert_str_eq(s_key_of("He was accused of plotting to kill four judges.\n", 4), "");
+    cr_assert_str_eq(s_key_of("The gang threatened to kill two guards.\n", 2), "");
+    /* "to death" is the harm done */
+    const char *a = s_key_of("The man stabbed to death two neighbours on Friday.\n", 2);
+    cr_assert(strstr(a, "|killed|"), "%s", a);
+    a = s_key_of("Rebels killed four judges in the raid.\n", 4);
+    cr_assert(strstr(a, "|killed|"), "%s", a);
+}
+
+Test(extract_quantity, a_place_before_a_person_noun_is_no_name)
+{
+    cr_assert_str_eq(s_whose("Police said the 39-year-old Dover man fired twice.\n"), "man");
+    cr_assert_str_eq(s_whose("The 39-year-old Dover will host the show.\n"), "per:dover");
+}

@@ -21,7 +21,7 @@ typedef struct {
 typedef struct {
     const char *name;
     s_in_t c[MAXC];
-    bool weak;
+    unsigned flags;      /* XREF_WEAK, XREF_AGE */
     const char *status;
     unsigned sources;
     bool evolving;
@@ -60,6 +60,13 @@ static const s_case_t s_cases[] = {
     {"a toll that rose then fell is a conflict", {{"a", "2020-01-01", 5}, {"b", "2020-01-02", 12}, {"c", "2020-01-03", 8}}, false, "conflict", 3, false, 0},
     {"one day, two figures: a contradiction", {{"a", "2020-01-01", 5}, {"b", "2020-01-01", 8}}, false, "conflict", 2, false, 0},
     {"an undated report: no evolution known", {{"a", "2020-01-01", 5}, {"b", NULL, 8}}, false, "conflict", 2, false, 0},
+    {"undated ages two years apart: one person, two years", {{"a", NULL, 27}, {"b", NULL, 29}, {"c", NULL, 27}}, XREF_AGE, "conflict", 3, true, 29},
+    {"undated ages eight years apart: a contradiction", {{"a", NULL, 32}, {"b", NULL, 40}}, XREF_AGE, "conflict", 2, false, 0},
+    {"the same gap in a count is no evolution", {{"a", NULL, 27}, {"b", NULL, 29}}, 0, "conflict", 2, false, 0},
+    {"an age that rises with the dates evolves", {{"a", "2007-04-10", 38}, {"b", "2008-06-01", 39}}, XREF_AGE, "conflict", 2, true, 39},
+    {"an age that falls with the dates is a contradiction", {{"a", "2007-04-10", 39}, {"b", "2008-06-01", 38}}, XREF_AGE, "conflict", 2, false, 0},
+    {"one day, two ages: a contradiction", {{"a", "2007-04-10", 38}, {"b", "2007-04-10", 39}}, XREF_AGE, "conflict", 2, false, 0},
+    {"ages that agree", {{"a", NULL, 36}, {"b", NULL, 36}}, XREF_AGE, "corroborated", 2, false, 0},
 };
 
 static int s_cmp(const void *a, const void *b)
@@ -80,7 +87,7 @@ Test(xref, table_of_cases)
         }
         qsort(c, n, sizeof *c, s_cmp);
         xref_verdict_t out;
-        xref_judge(c, n, t->weak, scratch, &out);
+        xref_judge(c, n, t->flags, scratch, &out);
         cr_expect_str_eq(out.status, t->status, "%s: status %s, want %s", t->name, out.status,
                          t->status);
         cr_expect_eq(out.sources, t->sources, "%s: %u sources, want %u", t->name, out.sources,
@@ -89,6 +96,16 @@ Test(xref, table_of_cases)
         if (t->evolving)
             cr_expect_eq(out.latest, t->latest, "%s: latest %g", t->name, out.latest);
     }
+}
+
+Test(xref, flags_of_frames)
+{
+    cr_expect_eq(xref_flags("f|age|age|per:orozco|age||"), XREF_AGE);
+    cr_expect_eq(xref_flags("f||people||killed||"), 0u);
+    cr_expect_eq(xref_flags("f||game|per:bush|count||"), XREF_WEAK);
+    cr_expect_eq(xref_flags("f|usd|offer|per:brand|count||"), XREF_WEAK, "a sum of no event is weak");
+    cr_expect_eq(xref_flags("f|agency|age||age||"), 0u, "only the age unit");
+    cr_expect_eq(xref_flags(""), 0u);
 }
 
 Test(xref, copy_hash_sees_light_edits_not_other_sentences)

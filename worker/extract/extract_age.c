@@ -257,8 +257,15 @@ size_t extract_age_at(const xctx_t *c, size_t i, size_t nt, size_t s0, size_t s1
             size_t q = after;
             while (q + 1 < s1 && (t[q + 1].flags & TK_CAP) && (t[q + 1].flags & TK_WORD))
                 q++;
-            snprintf(whose, cap, "per:%s", t[q].f);
-            return after;
+            /* "the 39-year-old Troy man": a place or a name before a person noun is the
+               noun's modifier; the person is found as for "the 39-year-old man" */
+            if (q + 1 < s1 && (t[q + 1].flags & TK_WORD) && !(t[q + 1].flags & TK_CAP)
+                && s_in(t[q + 1].f, s_roles)) {
+                after = q + 1;
+            } else {
+                snprintf(whose, cap, "per:%s", t[q].f);
+                return after;
+            }
         }
         char noun[64];
         size_t end = after;

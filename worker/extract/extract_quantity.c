@@ -123,6 +123,18 @@ static const char *s_unit_after(const xctx_t *c, size_t *k, size_t i, size_t s0,
     return NULL;
 }
 
+/* True when token k opens a definite set after "of": "of the pirates", "of their best
+   players", "of the Saints' 16 games". */
+static bool s_partitive_det(const xctx_t *c, size_t k)
+{
+    static const char *const det[] = {"the", "their", "its", "his", "her", "our", "these",
+                                      "those", NULL};
+    for (const char *const *d = det; *d; d++)
+        if (xtok_is(c, k, *d))
+            return true;
+    return false;
+}
+
 /* Rewrites claim q's key with scope and whose replaced (either may be NULL: kept). */
 static void s_rekey(xctx_t *c, extract_quantity_t *q, const char *scope, const char *whose)
 {
@@ -344,11 +356,22 @@ void extract_quantity_find(xctx_t *c)
             /* counted noun phrase */
             if (unit && xtok_is(c, k, "worth") && xtok_is(c, k + 1, "of"))
                 k++;   /* "$108 million worth of diamonds" */
+            bool part = false;   /* "12 of the pirates", "10 of the Saints' 16 games" */
             if (k < s1 && xtok_is(c, k, "of") && (n.vague || unit || xtok_is(c, i, "dozen")))
                 k++;
+            else if (!unit && k + 1 < s1 && xtok_is(c, k, "of") && s_partitive_det(c, k + 1)) {
+                k += 2;   /* the noun counted is the set's: its determiner, owner and size go */
+                while (k < s1 && (t[k].flags & TK_POSS))
+                    k++;
+                if (k + 1 < s1 && (t[k].flags & TK_WORD) && xtok_punct(c, k + 1, '\''))
+                    k += 2;   /* "the Hawks' 12 matches" */
+                if (k < s1 && (t[k].flags & TK_NUM))
+                    k++;
+                part = true;
+            }
             else if (k < s1 && xtok_is(c, k, "in") && cur)
                 k++;   /* "€193,000 in damages" */
-            if (k < s1 && xtok_is(c, k, "the") && t[k - 1].f[0] == 'o')
+            if (!part && k < s1 && xtok_is(c, k, "the") && t[k - 1].f[0] == 'o')
                 k++;
             char core[128] = "";
             const char *owner = NULL, *np_pred = NULL;
@@ -398,6 +421,14 @@ void extract_quantity_find(xctx_t *c)
                                             human, &l0);
             if (!pred && !core[0] && k < s1 && (t[k].wc & WC_QPRED) && extract_qword_human_pred(extract_qword_pred_tok(c, k)))
                 pred = extract_qword_pred_tok(c, k);   /* "40 dead" */
+            /* "conspiring to kill two others", "threatened to kill 20": an intent, not a
+               toll */
+            if (pred && l0 < q0 && l0 > s0 && xtok_is(c, l0 - 1, "to")
+                && extract_qword_human_pred(pred) && !xtok_is(c, l0, "death")
+                && !extract_qword_noun_pred(c, l0)) {   /* "shot to death one" is done */
+                i += nt - 1;
+                continue;
+            }
             char left[96] = "";
             const char *left_pred = NULL;
             if (!core[0] && !extract_qword_human_pred(pred))
