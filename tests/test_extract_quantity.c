@@ -701,3 +701,16 @@ Test(extract_quantity, a_place_before_a_person_noun_is_no_name)
     cr_assert_str_eq(s_whose("Police said the 39-year-old Dover man fired twice.\n"), "man");
     cr_assert_str_eq(s_whose("The 39-year-old Dover will host the show.\n"), "per:dover");
 }
+
+Test(extract_quantity, what_is_counted_has_one_spelling)
+{
+    /* a thing named by its model designation is counted by it, with or without its noun */
+    cr_assert_str_eq(s_key_of("Marines seized nine M-16 assault rifles.\n", 9),
+                     s_key_of("Marines seized nine M-16s.\n", 9));
+    /* a hyphen between words is a space */
+    cr_assert_str_eq(s_key_of("Her blood-alcohol level was 0.3 percent.\n", 0.3),
+                     s_key_of("Her blood alcohol level was 0.3 percent.\n", 0.3));
+    /* a designation as the head stays: a rifle is not a pistol */
+    cr_assert_str_neq(s_key_of("Marines seized nine M-16 rifles.\n", 9),
+                      s_key_of("Marines seized nine M-9 pistols.\n", 9));
+}

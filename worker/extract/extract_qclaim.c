@@ -6,6 +6,7 @@
 #include "extract_entity.h"
 #include "util.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,6 +44,38 @@ static const char *s_place(const xctx_t *c, size_t a, size_t b)
 
 static const char s_bound_char[] = {'=', '~', '>', '<', '<'};
 
+/* What is counted, in one spelling for every outlet: a thing named by a model designation
+   is that designation ("seven AK-47 assault rifles" = "seven AK-47s": "ak-47"), and a hyphen
+   between words is a space ("blood-alcohol level" = "blood alcohol level"). Writes out. */
+static void s_what_norm(const char *what, char *out, size_t cap)
+{
+    const char *w = what, *model = NULL;
+    size_t model_n = 0;
+    while (*w) {
+        size_t n = strcspn(w, " ");
+        bool digit = false, alpha = false;
+        for (size_t k = 0; k < n; k++) {
+            digit |= w[k] >= '0' && w[k] <= '9';
+            alpha |= (w[k] >= 'a' && w[k] <= 'z');
+        }
+        if (digit && alpha && memchr(w, '-', n) && w[n]) {
+            model = w, model_n = n;   /* a modifier, not the head: "ak-47 rifle" */
+            break;
+        }
+        w += n;
+        while (*w == ' ')
+            w++;
+    }
+    if (model)
+        snprintf(out, cap, "%.*s", (int)model_n, model);
+    else
+        snprintf(out, cap, "%s", what);
+    for (char *p = out; *p; p++)
+        if (*p == '-' && p > out && p[1] && p[-1] >= 'a' && p[-1] <= 'z' && p[1] >= 'a'
+            && p[1] <= 'z')
+            *p = ' ';
+}
+
 void extract_qclaim_push(xctx_t *c, const extract_qclaim_t *cl, size_t s0, size_t s1)
 {
     extract_quantity_t q;
@@ -61,11 +94,13 @@ void extract_qclaim_push(xctx_t *c, const extract_qclaim_t *cl, size_t s0, size_
     q.subject = extract_arena_strndup(c->arena, cl->subject, strlen(cl->subject));
     q.predicate = extract_arena_strndup(c->arena, cl->pclass, strlen(cl->pclass));
     q.unit = extract_arena_strndup(c->arena, cl->unit, strlen(cl->unit));
-    q.what = extract_arena_strndup(c->arena, cl->what, strlen(cl->what));
+    char what[sizeof cl->what];
+    s_what_norm(cl->what, what, sizeof what);
+    q.what = extract_arena_strndup(c->arena, what, strlen(what));
     q.whose = extract_arena_strndup(c->arena, cl->whose, strlen(cl->whose));
     q.scope = extract_arena_strndup(c->arena, cl->scope, strlen(cl->scope));
     char key[FRAME_KEY_MAX];
-    frame_key(key, sizeof key, cl->unit, cl->what, cl->whose, cl->pclass, cl->scope, cl->period);
+    frame_key(key, sizeof key, cl->unit, what, cl->whose, cl->pclass, cl->scope, cl->period);
     q.key = extract_arena_strndup(c->arena, key, strlen(key));
     q.place = cl->place ? extract_arena_strndup(c->arena, cl->place, strlen(cl->place)) : NULL;
     if (cl->date) {
