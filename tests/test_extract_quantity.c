@@ -714,3 +714,17 @@ Test(extract_quantity, what_is_counted_has_one_spelling)
     cr_assert_str_neq(s_key_of("Marines seized nine M-16 rifles.\n", 9),
                       s_key_of("Marines seized nine M-9 pistols.\n", 9));
 }
+
+Test(extract_quantity, the_year_a_person_did_something)
+{
+    const char *a = s_key_of("Lena Marsh won an Emmy in 2005 for hosting the gala.\n", 2005);
+    cr_assert_str_eq(a, "f|year|emmy|per:marsh|won||");
+    cr_assert_str_eq(a, s_key_of("Lena Marsh, winning an Emmy in 2005, thanked the crew.\n", 2005));
+    /* another prize, another fact: no conflict between a Tony in 2004 and an Emmy in 2005 */
+    cr_assert_str_neq(a, s_key_of("Lena Marsh won a Tony Award in 2004.\n", 2004));
+    cr_assert_str_eq(s_key_of("Tom Reyes was promoted to senior vice president in 2003.\n", 2003),
+                     "f|year|president|per:reyes|promoted||");
+    /* no person, or a verb with nothing done named: no claim */
+    cr_assert_str_eq(s_key_of("The team won in 2005.\n", 2005), "");
+    cr_assert_str_eq(s_key_of("Tom Reyes was promoted in 2003.\n", 2003), "");
+}

@@ -2,6 +2,7 @@
 #include "extract_qyear.h"
 #include "extract_qclaim.h"
 #include "extract_qword.h"
+#include "extract_age.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -128,6 +129,106 @@ int extract_qyear_aboard_craft(const xctx_t *c, size_t s0, size_t i, size_t sub1
     return -1;
 }
 
+/* Verbs of what happens to a person once, in a year: "won an Emmy in 2005", "was promoted
+   to vice president in 2003", "first hosted the show in 2007". */
+static const char *const s_life_verbs[] = {"won", "joined", "promoted", "hired", "named",
+    "elected", "appointed", "born", "married", "retired", "hosted", "fired", "founded",
+    "arrested", "convicted", "sentenced", "signed", "drafted", "inducted", "graduated",
+    "resigned", "acquired", "bought", "sold", NULL};
+
+static bool s_in_list(const char *f, const char *const *list)
+{
+    for (const char *const *w = list; *w; w++)
+        if (strcmp(f, *w) == 0)
+            return true;
+    return false;
+}
+
+/* Other forms of those verbs, and the form the frame uses ("winning an Emmy in 2005" is
+   "won an Emmy in 2005"). */
+static const char *const s_life_forms[][2] = {{"winning", "won"}, {"wins", "won"},
+    {"hosting", "hosted"}, {"joining", "joined"}, {"signing", "signed"},
+    {"marrying", "married"}, {"retiring", "retired"}, {"founding", "founded"},
+    {"electing", "elected"}, {"naming", "named"}, {"hiring", "hired"}, {NULL, NULL}};
+
+/* The frame's form of life verb f, or NULL when f is none. */
+static const char *s_life_verb(const char *f)
+{
+    for (const char *const *w = s_life_verbs; *w; w++)
+        if (strcmp(f, *w) == 0)
+            return *w;
+    for (size_t k = 0; s_life_forms[k][0]; k++)
+        if (strcmp(f, s_life_forms[k][0]) == 0)
+            return s_life_forms[k][1];
+    return NULL;
+}
+
+/* The year a named person did or underwent something: "Jackman won an Emmy in 2005",
+   "DiLeo, who was promoted to senior vice president in 2003". The verb stands within six
+   words before "in YEAR" with no clause break between; the person is the one named
+   before the verb in the sentence (the nearest, or the one "he"/"she" stands for). Key
+   f|year|<object head or "">|per:<surname>|<verb>||, so the year of each thing one person
+   did is its own fact. */
+static bool s_life_claim(xctx_t *c, size_t i, size_t s0, size_t s1, int year)
+{
+    const xtok_t *t = c->tok.v;
+    if (i < s0 + 2 || !xtok_is(c, i - 1, "in"))
+        return false;
+    size_t v = 0;
+    const char *verb = NULL;
+    for (size_t k = i - 1; k > s0 && k + 7 > i; k--) {
+        if ((t[k - 1].flags & TK_PUNCT) && !(t[k - 1].flags & TK_HYPHEN))
+            return false;
+        if ((t[k - 1].flags & TK_WORD) && (verb = s_life_verb(t[k - 1].f))) {
+            v = k - 1;
+            break;
+        }
+    }
+    if (!verb)
+        return false;
+    int person = -1;
+    for (size_t k = v; k > s0 && k + 12 > v && person < 0; k--) {
+        int e = t[k - 1].ent;
+        if (e >= 0 && c->ent.v[e].kind == 'p')
+            person = e;
+        else if (xtok_is(c, k - 1, "he") || xtok_is(c, k - 1, "she")) {
+            for (size_t m = 0; m < c->men.n && c->men.v[m].t1 <= k - 1; m++)
+                if (c->ent.v[c->men.v[m].ent].kind == 'p')
+                    person = c->men.v[m].ent;
+            break;
+        }
+    }
+    if (person < 0)
+        return false;
+    /* the object: the head of the noun phrase after the verb ("won a Tony Award" award,
+       "won an Emmy for doing so" emmy, "was promoted to senior vice president"
+       president); none, and the verb alone could be any of the person's doings: no claim */
+    static const char *const skip[] = {"a", "an", "the", "his", "her", "their", "its", "to",
+                                       "as", NULL};
+    char what[48] = "";
+    size_t o = v + 1, head = 0;
+    while (o < i - 1 && s_in_list(t[o].f, skip))
+        o++;
+    for (size_t q = o; q < i - 1 && q < o + 4; q++) {
+        if (!(t[q].flags & TK_WORD) || (t[q].wc & WC_NP_END) || s_in_list(t[q].f, skip)
+            || xtok_is(c, q, "for") || xtok_is(c, q, "of") || xtok_is(c, q, "at")
+            || xtok_is(c, q, "with") || xtok_is(c, q, "by") || xtok_is(c, q, "after"))
+            break;
+        head = q + 1;
+    }
+    if (!head && strcmp(verb, "born") != 0 && strcmp(verb, "married") != 0
+        && strcmp(verb, "retired") != 0 && strcmp(verb, "graduated") != 0)
+        return false;
+    if (head) {
+        snprintf(what, sizeof what, "%s", t[head - 1].f);
+        extract_qword_lemma(what);
+    }
+    char whose[96];
+    extract_age_owner(c, person, whose, sizeof whose);
+    s_push_year(c, year, i, s0, s1, what, whose, verb, what[0] ? what : verb);
+    return true;
+}
+
 bool extract_qyear_claim(xctx_t *c, size_t i, size_t s0, size_t s1, int year)
 {
     const xtok_t *t = c->tok.v;
@@ -155,7 +256,7 @@ bool extract_qyear_claim(xctx_t *c, size_t i, size_t s0, size_t s1, int year)
             }
         }
     if (ev < 0)
-        return false;
+        return s_life_claim(c, i, s0, s1, year);
     char event[48];
     snprintf(event, sizeof event, "%s", extract_qword_event_name(ev));
     if (strcmp(event, "war") == 0 && evi > 0 && xtok_is(c, evi - 1, "civil"))
