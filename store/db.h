@@ -12,9 +12,14 @@
         sentity    story id + entity key -> how many of its articles name it;
         sterm      story term -> article ids (dupsort): each article's STORY_PROBE heaviest
                    terms, through which a new article finds the ones it may link to.
-        xrefs      "<story id>/<frame key>" -> Xref protobuf: one fact, the claims of the
-                   story's articles with that frame, sorted by (article, value), with the
-                   verdict of store/xref.h (status, sources, evolving, latest).
+        xrefs      "<story id>/<frame key>" -> Xref protobuf without claims: one fact's
+                   summary, the verdict of store/xref.h (status, sources, evolving,
+                   latest) and its number of claims;
+        xclaims    fact key + NUL + article id -> Xref protobuf holding only that
+                   article's claims of the fact, sorted by value, each with its sentence's
+                   copy hash: a merge writes its own article's rows, never a whole fact;
+        xstatus    "conflict" or "corroborated" + NUL + fact key -> "": the facts of
+                   one status without reading the others.
         entities   entity key -> an entity record: name, alias and kind forms, each with the
                    number of articles that gave it, and the number of articles mentioning it.
         feed       seq (8 bytes, big-endian) -> topic length (2 bytes), topic, Update protobuf.
@@ -55,7 +60,8 @@ typedef struct db_t db_t;
 #define DB_EVERSION   (-4006)  /* a database of another schema (db_open) */
 #define DB_EDAMAGED   (-4007)  /* the data file is empty, truncated or missing (db_open) */
 
-#define DB_SCHEMA     2        /* 2: stories, facts keyed by story and frame */
+#define DB_SCHEMA     3        /* 2: stories, facts keyed by story and frame; 3: facts
+                                  as a summary and claim rows per article */
 
 #define DB_FEED_KEEP  200000   /* updates kept in the feed log */
 
