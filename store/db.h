@@ -147,8 +147,8 @@ typedef int (db_line_fn)(void *arg, const char *line, size_t len);
    after walking everything else when some record was skipped. */
 int db_dump(db_t *self, unsigned what, uint64_t *seq, db_line_fn *fn, void *arg);
 
-/* Walks the article, entity and xref records whose feed topic ("article.<id>",
-   "entity.<key>", "xref.<status>.<key>") starts with one of `prefixes` (n of them), as
+/* Walks the records whose feed topic ("article.<id>", "attribution.<article>",
+   "quantity.<article>", "entity.<key>", "xref.<status>.<key>", "story.<id>") starts with one of `prefixes` (n of them), as
    db_dump does: the subtree of the feed that a subscriber to those prefixes sees, for a
    Clone-pattern consumer of part of the feed. `*seq` (may be NULL) gets the snapshot's
    last sequence number. Returns as db_dump. */
@@ -178,7 +178,7 @@ int db_article_json(db_t *self, const char *id, json_t *out);
 int db_story_json(db_t *self, const char *id, json_t *out);
 
 /* Called with one feed update: its seq, its topic ("article.<id>", "xref.<status>.<key>",
-   "entity.<key>"; not NUL-terminated) and the Update protobuf. Pointers are valid for
+   "entity.<key>"..., docs/PROTOCOL.md; not NUL-terminated) and the Update protobuf. Pointers are valid for
    the call only. A non-zero return stops the walk and is returned. */
 typedef int (db_feed_fn)(void *arg, uint64_t seq, const char *topic, size_t topic_len,
                          const uint8_t *update, size_t update_len);

@@ -98,6 +98,10 @@ static int s_walk_articles(db_t *self, MDB_txn *txn, unsigned kind, bool report,
             dbi_article_line(self->json, id, r, story);
             rc = s_emit(self, fn, arg);
         }
+        if (kind == DB_ATTRIBUTIONS && !s_wanted(self, "attribution.", "", "", id, UTIL_ID_HEX))
+            continue;
+        if (kind == DB_QUANTITIES && !s_wanted(self, "quantity.", "", "", id, UTIL_ID_HEX))
+            continue;
         for (size_t i = 0; !rc && kind == DB_ATTRIBUTIONS && i < r->n_attributions; i++) {
             json_reset(self->json);
             dbi_attribution_line(self->json, id, r->attributions[i]);
@@ -365,6 +369,10 @@ int db_dump_topics(db_t *self, const char *const *prefixes, size_t n, uint64_t *
     unsigned what = 0;
     if (s_wanted_head(prefixes, n, "article."))
         what |= DB_ARTICLES;
+    if (s_wanted_head(prefixes, n, "attribution."))
+        what |= DB_ATTRIBUTIONS;
+    if (s_wanted_head(prefixes, n, "quantity."))
+        what |= DB_QUANTITIES;
     if (s_wanted_head(prefixes, n, "entity."))
         what |= DB_ENTITIES;
     if (s_wanted_head(prefixes, n, "xref."))
