@@ -17,8 +17,10 @@
 #include <string.h>
 
 typedef struct {
-    uint64_t hash;          /* FNV-1a of the record's JSON as last shown */
+    uint64_t hash;          /* FNV-1a of the record's JSON as last shown (no newline) */
     uint64_t mark;          /* the snapshot round that last saw it */
+    char *record;           /* an xref's record as last shown, which claim updates and
+                               PATCHes are folded into; NULL for other kinds */
 } s_entry_t;
 
 typedef struct {
@@ -38,6 +40,9 @@ typedef struct {
     uint64_t heard_us;      /* when the feed last said anything */
     bool silent;            /* warned that the feed is silent */
     uint64_t gaps, resyncs; /* for the closing note */
+    bool lost;              /* a delta came for a fact the view lacks: snapshot again */
+    char snap_article[40];  /* the snapshot's attribution or quantity lines: the article */
+    unsigned snap_index[2]; /* of the last one, and how many of each kind it had so far */
 } s_watch_t;
 
 /* ---------------------------------------------------------------- helpers */
@@ -88,7 +93,7 @@ static void s_note(s_watch_t *w, const char *fmt, ...)
 }
 
 /* Appends one output line. `record` is an export line (its newline is dropped). */
-static void s_line(json_t *j, const char *via, uint64_t seq, bool del, const char *kind,
+static void s_line(json_t *j, const char *via, uint64_t seq, const char *op, const char *kind,
                    const char *key, const char *topic, size_t topic_len, const char *record,
                    size_t record_len)
 {
@@ -100,7 +105,7 @@ static void s_line(json_t *j, const char *via, uint64_t seq, bool del, const cha
     json_key(j, "via");
     json_str(j, via);
     json_key(j, "op");
-    json_str(j, del ? "delete" : "set");
+    json_str(j, op);
     json_key(j, "kind");
     json_str(j, kind);
     json_key(j, "key");
@@ -125,6 +130,10 @@ static bool s_is_delete(const Crossclaim__Update *u, const char *topic, size_t t
 {
     static const char xdel[] = "xref.deleted.", sdel[] = "story.deleted.",
                       edel[] = ",\"deleted\":true,\"articles\":0}";
+    if (u->op == CROSSCLAIM__UPDATE__OP__DELETE)
+        return true;
+    if (u->op == CROSSCLAIM__UPDATE__OP__SET || u->op == CROSSCLAIM__UPDATE__OP__PATCH)
+        return false;
     if (topic_len >= sizeof xdel - 1 && memcmp(topic, xdel, sizeof xdel - 1) == 0)
         return true;
     if (topic_len >= sizeof sdel - 1 && memcmp(topic, sdel, sizeof sdel - 1) == 0)
@@ -144,8 +153,12 @@ int watch_update_line(json_t *j, const char *via, uint64_t seq, const char *topi
     Crossclaim__Update *u = crossclaim__update__unpack(NULL, len, pb);
     if (!u)
         return -1;
-    s_line(j, via, seq, s_is_delete(u, topic, topic_len), u->kind ? u->kind : "",
-           u->key ? u->key : "", topic, topic_len, (const char *)u->json.data, u->json.len);
+    /* the updates as the store logged them: a claim delta or a PATCH is shown as it is
+       (op "patch"), not folded */
+    s_line(j, via, seq, u->op == CROSSCLAIM__UPDATE__OP__PATCH ? "patch"
+                        : s_is_delete(u, topic, topic_len) ? "delete" : "set",
+           u->kind ? u->kind : "", u->key ? u->key : "", topic, topic_len,
+           (const char *)u->json.data, u->json.len);
     crossclaim__update__free_unpacked(u, NULL);
     return 0;
 }
@@ -157,6 +170,132 @@ static void s_print(s_watch_t *w)
     w->shown++;
     if (w->cfg->count && w->shown >= w->cfg->count)
         w->done = true;
+}
+
+/* ---------------------------------------------------------------- folding xref deltas */
+
+/* The end of the JSON value that starts at p (object, array, string or literal), or NULL
+   when it runs past `end`. */
+static const char *s_json_skip(const char *p, const char *end)
+{
+    int depth = 0;
+    bool str = false;
+    for (; p < end; p++) {
+        char c = *p;
+        if (str) {
+            if (c == '\\')
+                p++;
+            else if (c == '"')
+                str = false;
+            if (!str && depth == 0)
+                return p + 1;
+            continue;
+        }
+        if (c == '"')
+            str = true;
+        else if (c == '{' || c == '[')
+            depth++;
+        else if (c == '}' || c == ']') {
+            if (--depth == 0)
+                return p + 1;
+            if (depth < 0)
+                return NULL;
+        } else if (depth == 0 && (c == ',' || c == '}' || c == ']'))
+            return p;
+    }
+    return NULL;
+}
+
+/* [*a, *b): the inside of the first `"claims":[...]` array of line[0..len). */
+static bool s_claims_span(const char *line, size_t len, const char **a, const char **b)
+{
+    static const char key[] = "\"claims\":[";
+    const char *end = line + len;
+    const char *p = memmem(line, len, key, sizeof key - 1);
+    if (!p)
+        return false;
+    p += sizeof key - 2;            /* at '[' */
+    const char *q = s_json_skip(p, end);
+    if (!q || q[-1] != ']')
+        return false;
+    *a = p + 1;
+    *b = q - 1;
+    return true;
+}
+
+static size_t s_strip(const char *s, size_t n)
+{
+    while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+        n--;
+    return n;
+}
+
+/* The xref `rec` with article `art`'s claims replaced by those of the claim update line
+   `delta` (claims of one article sit together, in article order), into `out`. Returns
+   false when either does not have the export's shape. */
+static bool s_fold_claims(const char *rec, const char *art, const char *delta, size_t dlen,
+                          json_t *out)
+{
+    size_t rlen = strlen(rec), alen = strlen(art);
+    const char *ra, *rb, *da, *db;
+    if (!s_claims_span(rec, rlen, &ra, &rb) || !s_claims_span(delta, dlen, &da, &db))
+        return false;
+    static const char pre[] = "{\"article\":\"";
+    json_reset(out);
+    json_raw(out, rec, (size_t)(ra - rec));
+    bool first = true, placed = false;
+    const char *p = ra;
+    while (p < rb) {
+        if (*p == ',') {
+            p++;
+            continue;
+        }
+        const char *q = s_json_skip(p, rb);
+        if (!q || *p != '{')
+            return false;
+        int c = 1;
+        if ((size_t)(q - p) > sizeof pre - 1 + alen && memcmp(p, pre, sizeof pre - 1) == 0)
+            c = memcmp(p + sizeof pre - 1, art, alen);
+        if (c >= 0 && !placed) {
+            if (db > da) {
+                if (!first)
+                    json_raw(out, ",", 1);
+                json_raw(out, da, (size_t)(db - da));
+                first = false;
+            }
+            placed = true;
+        }
+        if (c != 0) {
+            if (!first)
+                json_raw(out, ",", 1);
+            json_raw(out, p, (size_t)(q - p));
+            first = false;
+        }
+        p = q;
+    }
+    if (!placed && db > da) {
+        if (!first)
+            json_raw(out, ",", 1);
+        json_raw(out, da, (size_t)(db - da));
+    }
+    json_raw(out, rb, rlen - (size_t)(rb - rec));
+    return true;
+}
+
+/* The xref `rec` with the verdict of PATCH line `patch` (its members from "sources" on),
+   into `out`. */
+static bool s_fold_patch(const char *rec, const char *patch, size_t plen, json_t *out)
+{
+    static const char key[] = "],\"sources\":";
+    size_t rlen = strlen(rec);
+    const char *r = memmem(rec, rlen, key, sizeof key - 1);
+    const char *q = memmem(patch, plen, "\"sources\":", 10);
+    if (!r || !q)
+        return false;
+    json_reset(out);
+    json_raw(out, rec, (size_t)(r - rec) + 2);
+    json_raw(out, q, s_strip(patch, plen) - (size_t)(q - patch));
+    return true;
 }
 
 /* ---------------------------------------------------------------- applying updates */
@@ -173,17 +312,47 @@ static void s_apply(s_watch_t *w, const Crossclaim__Update *u, const char *topic
                 u->seq, util_sample(topic, topic_len, sample, sizeof sample));
         return;
     }
-    const char *vk = s_viewkey(w, u->kind, u->key);
+    bool delta = !strcmp(u->kind, "claim") ||
+                 (!strcmp(u->kind, "xref") && u->op == CROSSCLAIM__UPDATE__OP__PATCH);
+    const char *kind = delta ? "xref" : u->kind;
+    const char *vk = s_viewkey(w, kind, u->key);
     s_entry_t *e = zhashx_lookup(w->view, vk);
-    bool del = s_is_delete(u, topic, topic_len);
+    const char *rec = (const char *)u->json.data;
+    size_t rec_len = u->json.len;
+    json_t *folded = NULL;
+    if (delta) {
+        /* a change to an xref in the view: fold it in and show the whole record */
+        if (!e || !e->record) {
+            if (s_match(w->cfg, topic, topic_len)) {
+                s_note(w, "update %" PRIu64 " changes xref %s, which the view lacks: taking "
+                          "a snapshot", u->seq, u->key);
+                w->lost = true;
+            }
+            return;
+        }
+        folded = json_new();
+        bool ok = !strcmp(u->kind, "claim")
+                      ? s_fold_claims(e->record, u->article ? u->article : "", rec, rec_len, folded)
+                      : s_fold_patch(e->record, rec, rec_len, folded);
+        if (!ok) {
+            s_note(w, "update %" PRIu64 " to xref %s does not fold: taking a snapshot", u->seq,
+                   u->key);
+            w->lost = true;
+            json_destroy(&folded);
+            return;
+        }
+        rec = json_data(folded);
+        rec_len = json_len(folded);
+    }
+    bool del = !delta && s_is_delete(u, topic, topic_len);
     bool watched = s_match(w->cfg, topic, topic_len);
     if (!watched && e) {
         del = true; /* it moved out of the watched topics */
         watched = true;
     }
     if (watched && !w->done) {
-        s_line(w->line, w->via, u->seq, del, u->kind, u->key, topic, topic_len,
-               (const char *)u->json.data, u->json.len);
+        s_line(w->line, w->via, u->seq, del ? "delete" : "set", kind, u->key, topic, topic_len,
+               rec, rec_len);
         s_print(w);
     }
     if (del) {
@@ -193,9 +362,16 @@ static void s_apply(s_watch_t *w, const Crossclaim__Update *u, const char *topic
             e = util_calloc(1, sizeof *e);
             zhashx_insert(w->view, vk, e);
         }
-        e->hash = s_fnv(u->json.data, u->json.len);
+        rec_len = s_strip(rec, rec_len);
+        e->hash = s_fnv(rec, rec_len);
         e->mark = w->round;
+        if (!strcmp(kind, "xref")) {
+            char *copy = util_strndup(rec, rec_len);
+            free(e->record);
+            e->record = copy;
+        }
     }
+    json_destroy(&folded);
 }
 
 static int s_since_one(void *arg, uint64_t seq, const char *topic, size_t topic_len,
@@ -249,7 +425,26 @@ static void s_snap_record(s_watch_t *w, uint64_t seq, const char *line, size_t l
     const char *kind = v[0] ? v[0] : "";
     const char *key = !strcmp(kind, "article") || !strcmp(kind, "story") ? v[1] : v[2];
     bool xref = !strcmp(kind, "xref");
-    if (key && (xref || !strcmp(kind, "article") || !strcmp(kind, "entity")
+    int part = !strcmp(kind, "attribution") ? 0 : !strcmp(kind, "quantity") ? 1 : -1;
+    char partkey[64];
+    if (part >= 0) {
+        /* keyed "<article>/<index>" as the feed keys them: lines come in article order,
+           each article's in its own order */
+        free(v[1]);
+        v[1] = NULL;
+        static const char *const akey[] = {"article"};
+        size_t al;
+        const char *err2;
+        if (jsonl_fields(line, len, akey, 1, &v[1], &al, &err2) == 0 && v[1]) {
+            if (strcmp(w->snap_article, v[1]) != 0) {
+                snprintf(w->snap_article, sizeof w->snap_article, "%s", v[1]);
+                w->snap_index[0] = w->snap_index[1] = 0;
+            }
+            snprintf(partkey, sizeof partkey, "%s/%u", v[1], w->snap_index[part]++);
+            key = partkey;
+        }
+    }
+    if (key && (xref || part >= 0 || !strcmp(kind, "article") || !strcmp(kind, "entity")
                 || !strcmp(kind, "story"))) {
         size_t need = strlen(kind) + strlen(key) + (v[3] ? strlen(v[3]) : 0) + 8;
         if (need > *cap) {
@@ -257,15 +452,16 @@ static void s_snap_record(s_watch_t *w, uint64_t seq, const char *line, size_t l
             *topic = util_realloc(*topic, *cap);
         }
         int tl = xref ? snprintf(*topic, *cap, "xref.%s.%s", v[3] ? v[3] : "single", key)
+                 : part >= 0 ? snprintf(*topic, *cap, "%s.%s", kind, w->snap_article)
                       : snprintf(*topic, *cap, "%s.%s", kind, key);
         if (s_match(w->cfg, *topic, (size_t)tl)) {
             const char *vk = s_viewkey(w, kind, key);
-            /* Hashed as the feed's JSON is, with its newline. */
-            uint64_t h = s_fnv(line, len + 1);
+            /* Hashed as the feed's JSON is, without its newline. */
+            uint64_t h = s_fnv(line, s_strip(line, len));
             s_entry_t *e = zhashx_lookup(w->view, vk);
             if (!e || e->hash != h) {
                 if (!w->done) {
-                    s_line(w->line, "snapshot", seq, false, kind, key, *topic, (size_t)tl,
+                    s_line(w->line, "snapshot", seq, "set", kind, key, *topic, (size_t)tl,
                            line, len);
                     s_print(w);
                 }
@@ -274,6 +470,10 @@ static void s_snap_record(s_watch_t *w, uint64_t seq, const char *line, size_t l
                     zhashx_insert(w->view, vk, e);
                 }
                 e->hash = h;
+                if (xref) {
+                    free(e->record);
+                    e->record = util_strndup(line, s_strip(line, len));
+                }
             }
             e->mark = w->round;
         }
@@ -288,7 +488,7 @@ static void s_snap_record(s_watch_t *w, uint64_t seq, const char *line, size_t l
 static int s_snapshot(s_watch_t *w)
 {
     const watch_config_t *cfg = w->cfg;
-    char what[4096] = "article,entity,xref,story";
+    char what[4096] = "article,attribution,quantity,entity,xref,story";
     if (cfg->ntopics) {
         size_t o = 0;
         for (size_t i = 0; i < cfg->ntopics && o < sizeof what; i++)
@@ -303,6 +503,7 @@ static int s_snapshot(s_watch_t *w)
         return rc;
     }
     w->round++;
+    w->snap_article[0] = 0;
     char *topic = NULL;
     size_t cap = 0;
     const char *p = (const char *)zchunk_data(buf), *end = p + zchunk_size(buf);
@@ -323,7 +524,7 @@ static int s_snapshot(s_watch_t *w)
         char *tab = strchr(vk, '\t');
         if (!w->done) {
             *tab = 0;
-            s_line(w->line, "snapshot", seq, true, vk, tab + 1, "", 0, NULL, 0);
+            s_line(w->line, "snapshot", seq, "delete", vk, tab + 1, "", 0, NULL, 0);
             s_print(w);
             *tab = '\t';
         }
@@ -443,12 +644,21 @@ static void s_on_feed(s_watch_t *w, zmsg_t *msg)
     }
     s_apply(w, u, topic, tlen);
 leave:
+    if (w->lost && w->started) {
+        /* a delta for a fact the view lacks: only a snapshot puts it right */
+        w->lost = false;
+        if (s_snapshot(w) == 0)
+            w->resyncs++;
+    }
     crossclaim__update__free_unpacked(u, NULL);
 }
 
 static void s_free_entry(void **item)
 {
-    free(*item);
+    s_entry_t *e = *item;
+    if (e)
+        free(e->record);
+    free(e);
     *item = NULL;
 }
 

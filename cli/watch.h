@@ -15,9 +15,16 @@
     every seq be checked, and what lets a record that moves out of a watched subtree (an
     xref.conflict. that becomes corroborated) be shown as deleted from it.
 
+    An xref that grows within one status comes on the feed as deltas (a "claim" update
+    per article, a PATCH of its verdict; docs/PROTOCOL.md): the watch folds them into the
+    xref it holds and shows the whole record, so its view is always export lines.
+
     Each output line:
         {"seq":N,"via":"snapshot"|"feed"|"since","op":"set"|"delete",
-         "kind":"article"|"entity"|"xref","key":K,"topic":T,"record":{export line}} */
+         "kind":"article"|"attribution"|"quantity"|"entity"|"xref"|"story","key":K,
+         "topic":T,"record":{export line}}
+    (attribution and quantity keys are "<article>/<index>"). watch_update_line shows an
+    update as logged instead: op "patch" and kind "claim" too, not folded. */
 #ifndef CC_WATCH_H
 #define CC_WATCH_H
 

@@ -12,9 +12,14 @@
         sentity    story id + entity key -> how many of its articles name it;
         sterm      story term -> article ids (dupsort): each article's STORY_PROBE heaviest
                    terms, through which a new article finds the ones it may link to.
-        xrefs      "<story id>/<frame key>" -> Xref protobuf: one fact, the claims of the
-                   story's articles with that frame, sorted by (article, value), with the
-                   verdict of store/xref.h (status, sources, evolving, latest).
+        xrefs      "<story id>/<frame key>" -> Xref protobuf without claims: one fact's
+                   summary, the verdict of store/xref.h (status, sources, evolving,
+                   latest) and its number of claims;
+        xclaims    fact key + NUL + article id -> Xref protobuf holding only that
+                   article's claims of the fact, sorted by value, each with its sentence's
+                   copy hash: a merge writes its own article's rows, never a whole fact;
+        xstatus    "conflict" or "corroborated" + NUL + fact key -> "": the facts of
+                   one status without reading the others.
         entities   entity key -> an entity record: name, alias and kind forms, each with the
                    number of articles that gave it, and the number of articles mentioning it.
         feed       seq (8 bytes, big-endian) -> topic length (2 bytes), topic, Update protobuf.
@@ -55,7 +60,8 @@ typedef struct db_t db_t;
 #define DB_EVERSION   (-4006)  /* a database of another schema (db_open) */
 #define DB_EDAMAGED   (-4007)  /* the data file is empty, truncated or missing (db_open) */
 
-#define DB_SCHEMA     2        /* 2: stories, facts keyed by story and frame */
+#define DB_SCHEMA     3        /* 2: stories, facts keyed by story and frame; 3: facts
+                                  as a summary and claim rows per article */
 
 #define DB_FEED_KEEP  200000   /* updates kept in the feed log */
 
@@ -141,8 +147,8 @@ typedef int (db_line_fn)(void *arg, const char *line, size_t len);
    after walking everything else when some record was skipped. */
 int db_dump(db_t *self, unsigned what, uint64_t *seq, db_line_fn *fn, void *arg);
 
-/* Walks the article, entity and xref records whose feed topic ("article.<id>",
-   "entity.<key>", "xref.<status>.<key>") starts with one of `prefixes` (n of them), as
+/* Walks the records whose feed topic ("article.<id>", "attribution.<article>",
+   "quantity.<article>", "entity.<key>", "xref.<status>.<key>", "story.<id>") starts with one of `prefixes` (n of them), as
    db_dump does: the subtree of the feed that a subscriber to those prefixes sees, for a
    Clone-pattern consumer of part of the feed. `*seq` (may be NULL) gets the snapshot's
    last sequence number. Returns as db_dump. */
@@ -172,7 +178,7 @@ int db_article_json(db_t *self, const char *id, json_t *out);
 int db_story_json(db_t *self, const char *id, json_t *out);
 
 /* Called with one feed update: its seq, its topic ("article.<id>", "xref.<status>.<key>",
-   "entity.<key>"; not NUL-terminated) and the Update protobuf. Pointers are valid for
+   "entity.<key>"..., docs/PROTOCOL.md; not NUL-terminated) and the Update protobuf. Pointers are valid for
    the call only. A non-zero return stops the walk and is returned. */
 typedef int (db_feed_fn)(void *arg, uint64_t seq, const char *topic, size_t topic_len,
                          const uint8_t *update, size_t update_len);

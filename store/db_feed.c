@@ -5,6 +5,7 @@
 #include "db_internal.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #define DB_TRIM_MAX     4096             /* feed entries dropped per commit at most */
@@ -38,19 +39,14 @@ const char *dbi_topic(db_t *self, const char *a, const char *b, const char *c,
     return self->topic;
 }
 
-int dbi_feed_put(db_t *self, const char *kind, const char *key, const char *topic,
-                 size_t topic_len, Crossclaim__Xref *x)
+int dbi_feed_put_u(db_t *self, const char *topic, size_t topic_len, Crossclaim__Update *u)
 {
-    Crossclaim__Update u = CROSSCLAIM__UPDATE__INIT;
-    u.seq = self->seq + 1;
-    u.kind = (char *)kind;
-    u.key = (char *)key;
-    u.json.data = (uint8_t *)json_data(self->json);
-    u.json.len = json_len(self->json);
-    u.xref = x;
-    size_t n = crossclaim__update__get_packed_size(&u);
+    u->seq = self->seq + 1;
+    u->json.data = (uint8_t *)json_data(self->json);
+    u->json.len = json_len(self->json);
+    size_t n = crossclaim__update__get_packed_size(u);
     uint8_t kb[8];
-    s_be64(kb, u.seq);
+    s_be64(kb, u->seq);
     MDB_val k = {sizeof kb, kb}, v = {2 + topic_len + n, NULL};
     int rc = mdb_put(self->txn, self->feed, &k, &v, MDB_APPEND | MDB_RESERVE);
     if (rc)
@@ -59,9 +55,34 @@ int dbi_feed_put(db_t *self, const char *kind, const char *key, const char *topi
     p[0] = (uint8_t)(topic_len >> 8);
     p[1] = (uint8_t)topic_len;
     memcpy(p + 2, topic, topic_len);
-    crossclaim__update__pack(&u, p + 2 + topic_len);
+    crossclaim__update__pack(u, p + 2 + topic_len);
     self->seq++;
     return 0;
+}
+
+static bool s_has_prefix(const char *s, size_t len, const char *pre)
+{
+    size_t lp = strlen(pre);
+    return len >= lp && memcmp(s, pre, lp) == 0;
+}
+
+int dbi_feed_put(db_t *self, const char *kind, const char *key, const char *topic,
+                 size_t topic_len, Crossclaim__Xref *x)
+{
+    static const char edel[] = ",\"deleted\":true,\"articles\":0}";
+    Crossclaim__Update u = CROSSCLAIM__UPDATE__INIT;
+    u.kind = (char *)kind;
+    u.key = (char *)key;
+    u.xref = x;
+    size_t n = json_len(self->json);
+    const char *j = json_data(self->json);
+    while (n && (j[n - 1] == '\n' || j[n - 1] == '\r'))
+        n--;
+    bool del = s_has_prefix(topic, topic_len, "xref.deleted.") ||
+               s_has_prefix(topic, topic_len, "story.deleted.") ||
+               (n >= sizeof edel - 1 && memcmp(j + n - (sizeof edel - 1), edel, sizeof edel - 1) == 0);
+    u.op = del ? CROSSCLAIM__UPDATE__OP__DELETE : CROSSCLAIM__UPDATE__OP__SET;
+    return dbi_feed_put_u(self, topic, topic_len, &u);
 }
 
 int dbi_trim_feed(db_t *self)

@@ -32,6 +32,8 @@ struct db_t {
     MDB_dbi sterm;          /* story term -> article ids (dupsort): story candidates */
     MDB_dbi stories;        /* story id -> its summary: articles, first, last, headline */
     MDB_dbi sentity;        /* story id + entity key -> articles of the story naming it */
+    MDB_dbi xclaims;        /* fact prefix + NUL + article id -> that article's claims */
+    MDB_dbi xstatus;        /* status + NUL + fact db key -> "": conflicts, corroborations */
     bool readonly;          /* opened read-only: db_begin refuses */
     bool grow;              /* the map filled up: db_begin grows it */
     bool broken;            /* a failed growth left no map: every write is refused */
@@ -150,6 +152,9 @@ void dbi_quantity_line(json_t *j, const char *id, const Crossclaim__Quantity *q)
 
 void dbi_xref_line(json_t *j, const Crossclaim__Xref *x);
 
+/* One claim of an xref line, as an object appended to `j`. */
+void dbi_xref_claim_json(json_t *j, const Crossclaim__XrefClaim *c);
+
 /* The form with the most articles; ties go to the longest, then the smallest bytes. */
 const dbi_form_t *dbi_ent_best(const dbi_ent_t *e, int list);
 
@@ -179,9 +184,15 @@ int dbi_merge_entities(db_t *self, const Crossclaim__Result *old,
 const char *dbi_topic(db_t *self, const char *a, const char *b, const char *c,
                       const char *d, size_t *len);
 
-/* Appends an update carrying the JSON line in self->json to the feed log. */
+/* Appends an update carrying the JSON line in self->json to the feed log. Its op is a
+   DELETE when the topic says so ("xref.deleted.", "story.deleted.") or the line is a
+   dbi_deleted_line, else a SET. */
 int dbi_feed_put(db_t *self, const char *kind, const char *key, const char *topic,
                  size_t topic_len, Crossclaim__Xref *x);
+
+/* Appends update `u` (the caller fills kind, key, op and its record fields; seq and json
+   come from self) to the feed log. */
+int dbi_feed_put_u(db_t *self, const char *topic, size_t topic_len, Crossclaim__Update *u);
 
 /* Drops the oldest feed entries beyond DB_FEED_KEEP, a bounded number per commit. */
 int dbi_trim_feed(db_t *self);
@@ -201,6 +212,18 @@ int dbi_facts_flush(db_t *self);
 int dbi_merge_xrefs(db_t *self, const char *id, const Crossclaim__Result *old,
                     const char *old_story, const Crossclaim__Result *r,
                     const char *new_story);
+
+/* The prefix of fact `key`'s claim rows in xclaims: its database key (cut to leave room
+   for the article id) and a NUL, written into out (DBI_ROW_PREFIX bytes); returns its
+   length. Rows are the prefix and the article id. This function can't fail. */
+#define DBI_ROW_PREFIX  (511 - UTIL_ID_HEX)
+size_t dbi_fact_prefix(const char *key, char out[DBI_ROW_PREFIX]);
+
+/* Decodes a fact's summary record (`data`, `size`, from xrefs in `txn`) and attaches its
+   claims, read from its rows in key order: the fact as the export shows it. Arena memory.
+   Returns 0 or DB_ECORRUPT (the summary or a row fails to decode) or an LMDB error. */
+int dbi_xref_read(db_t *self, MDB_txn *txn, const void *data, size_t size,
+                  Crossclaim__Xref **out);
 
 /* ---------------------------------------------------------------- db_story.c */
 

@@ -159,6 +159,28 @@ static void s_json_bound(json_t *j, const char *name, double v, bool open)
         json_num(j, v);
 }
 
+void dbi_xref_claim_json(json_t *j, const Crossclaim__XrefClaim *c)
+{
+    json_obj_begin(j);
+    json_key(j, "article");
+    json_str(j, c->article ? c->article : "");
+    json_key(j, "value");
+    json_num(j, c->value);
+    s_json_bound(j, "low", c->low, c->open_low);
+    s_json_bound(j, "high", c->high, c->open_high);
+    json_key(j, "approx");
+    json_bool(j, c->approx);
+    json_key(j, "outlet");
+    json_str(j, c->outlet ? c->outlet : "");
+    dbi_json_opt(j, "published", c->published);
+    json_key(j, "source");
+    json_str(j, c->source ? c->source : "");
+    json_key(j, "text");
+    json_str(j, c->text ? c->text : "");
+    s_json_span(j, "sentence", c->sentence, false, NULL);
+    json_obj_end(j);
+}
+
 void dbi_xref_line(json_t *j, const Crossclaim__Xref *x)
 {
     json_obj_begin(j);
@@ -172,27 +194,8 @@ void dbi_xref_line(json_t *j, const Crossclaim__Xref *x)
     dbi_json_opt(j, "frame", x->frame);
     json_key(j, "claims");
     json_arr_begin(j);
-    for (size_t i = 0; i < x->n_claims; i++) {
-        const Crossclaim__XrefClaim *c = x->claims[i];
-        json_obj_begin(j);
-        json_key(j, "article");
-        json_str(j, c->article ? c->article : "");
-        json_key(j, "value");
-        json_num(j, c->value);
-        s_json_bound(j, "low", c->low, c->open_low);
-        s_json_bound(j, "high", c->high, c->open_high);
-        json_key(j, "approx");
-        json_bool(j, c->approx);
-        json_key(j, "outlet");
-        json_str(j, c->outlet ? c->outlet : "");
-        dbi_json_opt(j, "published", c->published);
-        json_key(j, "source");
-        json_str(j, c->source ? c->source : "");
-        json_key(j, "text");
-        json_str(j, c->text ? c->text : "");
-        s_json_span(j, "sentence", c->sentence, false, NULL);
-        json_obj_end(j);
-    }
+    for (size_t i = 0; i < x->n_claims; i++)
+        dbi_xref_claim_json(j, x->claims[i]);
     json_arr_end(j);
     json_key(j, "sources");
     json_int(j, x->sources);

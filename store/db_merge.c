@@ -59,6 +59,58 @@ static size_t s_pack_result(db_t *self, const Crossclaim__Result *r)
     return n;
 }
 
+/* Announces an article's attributions and quantities, each a record of its own keyed
+   "<article>/<index>" under topic "attribution.<article>" or "quantity.<article>": the new
+   result's as SETs, and a DELETE for each index the old result had beyond them. */
+static int s_announce_parts(db_t *self, const char *id, const Crossclaim__Result *old,
+                            const Crossclaim__Result *r)
+{
+    for (int kind = 0; kind < 2; kind++) {
+        const char *name = kind ? "quantity" : "attribution";
+        size_t n_new = kind ? r->n_quantities : r->n_attributions;
+        size_t n_old = old ? (kind ? old->n_quantities : old->n_attributions) : 0;
+        size_t tlen;
+        char key[UTIL_ID_HEX + 16];
+        for (size_t i = 0; i < n_new || i < n_old; i++) {
+            snprintf(key, sizeof key, "%s/%zu", id, i);
+            Crossclaim__Update u = CROSSCLAIM__UPDATE__INIT;
+            u.kind = (char *)name;
+            u.key = key;
+            u.article = (char *)id;
+            u.index = (uint32_t)i;
+            json_reset(self->json);
+            if (i < n_new) {
+                u.op = CROSSCLAIM__UPDATE__OP__SET;
+                if (kind) {
+                    u.quantity = r->quantities[i];
+                    dbi_quantity_line(self->json, id, r->quantities[i]);
+                } else {
+                    u.attribution = r->attributions[i];
+                    dbi_attribution_line(self->json, id, r->attributions[i]);
+                }
+            } else {
+                u.op = CROSSCLAIM__UPDATE__OP__DELETE;
+                json_obj_begin(self->json);
+                json_key(self->json, "type");
+                json_str(self->json, name);
+                json_key(self->json, "article");
+                json_str(self->json, id);
+                json_key(self->json, "index");
+                json_int(self->json, (int64_t)i);
+                json_key(self->json, "deleted");
+                json_bool(self->json, true);
+                json_obj_end(self->json);
+                json_newline(self->json);
+            }
+            const char *topic = dbi_topic(self, name, ".", id, "", &tlen);
+            int rc = dbi_feed_put_u(self, topic, tlen, &u);
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
+}
+
 int db_merge(db_t *self, const Crossclaim__Result *r)
 {
     if (!self || !r)
@@ -137,5 +189,13 @@ int db_merge(db_t *self, const Crossclaim__Result *r)
     if (old_story)
         dbi_touch_story(self, old_story);
     dbi_touch_story(self, story);
-    return dbi_feed_put(self, "article", id, topic, tlen, NULL);
+    Crossclaim__Update u = CROSSCLAIM__UPDATE__INIT;
+    u.kind = "article";
+    u.key = (char *)id;
+    u.op = CROSSCLAIM__UPDATE__OP__SET;
+    u.article_record = &art;
+    u.story = story ? story : "";
+    if ((rc = dbi_feed_put_u(self, topic, tlen, &u)) != 0)
+        return rc;
+    return s_announce_parts(self, id, old, r);
 }

@@ -98,6 +98,10 @@ static int s_walk_articles(db_t *self, MDB_txn *txn, unsigned kind, bool report,
             dbi_article_line(self->json, id, r, story);
             rc = s_emit(self, fn, arg);
         }
+        if (kind == DB_ATTRIBUTIONS && !s_wanted(self, "attribution.", "", "", id, UTIL_ID_HEX))
+            continue;
+        if (kind == DB_QUANTITIES && !s_wanted(self, "quantity.", "", "", id, UTIL_ID_HEX))
+            continue;
         for (size_t i = 0; !rc && kind == DB_ATTRIBUTIONS && i < r->n_attributions; i++) {
             json_reset(self->json);
             dbi_attribution_line(self->json, id, r->attributions[i]);
@@ -146,30 +150,57 @@ static int s_walk_entities(db_t *self, MDB_txn *txn, db_line_fn *fn, void *arg)
     return rc == MDB_NOTFOUND ? 0 : dbi_mdb(rc);
 }
 
+/* Emits the export line of the fact whose summary is `v`, when the topic filter wants it;
+   a fact that fails to decode is skipped (counted) and the walk goes on. */
+static int s_xref_emit(db_t *self, MDB_txn *txn, const MDB_val *k, const MDB_val *v,
+                       db_line_fn *fn, void *arg)
+{
+    dbi_arena_reset(&self->arena);
+    Crossclaim__Xref *x;
+    int rc = dbi_xref_read(self, txn, v->mv_data, v->mv_size, &x);
+    if (rc == DB_ECORRUPT) {
+        s_skip(self, "xref", k->mv_data, k->mv_size);
+        return 0;
+    }
+    if (rc)
+        return rc;
+    if (!s_wanted(self, "xref.", x->status ? x->status : "single", ".", x->key ? x->key : "",
+                  x->key ? strlen(x->key) : 0))
+        return 0;
+    json_reset(self->json);
+    dbi_xref_line(self->json, x);
+    return s_emit(self, fn, arg);
+}
+
+/* Every fact in key order, or (conflicts) those the status index lists as conflicts:
+   the others are not read at all. */
 static int s_walk_xrefs(db_t *self, MDB_txn *txn, bool conflicts, db_line_fn *fn, void *arg)
 {
     MDB_cursor *c;
-    int rc = mdb_cursor_open(txn, self->xrefs, &c);
+    int rc = mdb_cursor_open(txn, conflicts ? self->xstatus : self->xrefs, &c);
     if (rc)
         return dbi_mdb(rc);
-    MDB_val k, v;
-    MDB_cursor_op op = MDB_FIRST;
+    static const char want[] = "conflict"; /* and its NUL */
+    MDB_val k = {sizeof want, (void *)want}, v;
+    MDB_cursor_op op = conflicts ? MDB_SET_RANGE : MDB_FIRST;
     while ((rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
         op = MDB_NEXT;
-        dbi_arena_reset(&self->arena);
-        Crossclaim__Xref *x = crossclaim__xref__unpack(&self->pba, v.mv_size, v.mv_data);
-        if (!x) {
-            s_skip(self, "xref", k.mv_data, k.mv_size);
-            continue;
+        if (conflicts) {
+            if (k.mv_size <= sizeof want || memcmp(k.mv_data, want, sizeof want) != 0)
+                break;
+            MDB_val fk = {k.mv_size - sizeof want, (char *)k.mv_data + sizeof want}, fv;
+            int g = mdb_get(txn, self->xrefs, &fk, &fv);
+            if (g == MDB_NOTFOUND)
+                continue;
+            if (g) {
+                rc = g;
+                break;
+            }
+            rc = s_xref_emit(self, txn, &fk, &fv, fn, arg);
+        } else {
+            rc = s_xref_emit(self, txn, &k, &v, fn, arg);
         }
-        if (conflicts && strcmp(x->status, "conflict") != 0)
-            continue;
-        if (!s_wanted(self, "xref.", x->status ? x->status : "single", ".", x->key ? x->key : "",
-                      x->key ? strlen(x->key) : 0))
-            continue;
-        json_reset(self->json);
-        dbi_xref_line(self->json, x);
-        if ((rc = s_emit(self, fn, arg)) != 0)
+        if (rc)
             break;
     }
     mdb_cursor_close(c);
@@ -259,11 +290,9 @@ int db_dump_story(db_t *self, const char *id, uint64_t *seq, db_line_fn *fn, voi
             if (k.mv_size < sizeof pre || memcmp(k.mv_data, pre, sizeof pre) != 0)
                 break;
             dbi_arena_reset(&self->arena);
-            Crossclaim__Xref *x = crossclaim__xref__unpack(&self->pba, v.mv_size, v.mv_data);
-            if (!x) {
-                rc = DB_ECORRUPT;
+            Crossclaim__Xref *x;
+            if ((rc = dbi_xref_read(self, txn, v.mv_data, v.mv_size, &x)) != 0)
                 break;
-            }
             json_reset(self->json);
             dbi_xref_line(self->json, x);
             if ((rc = s_emit(self, fn, arg)) != 0)
@@ -340,6 +369,10 @@ int db_dump_topics(db_t *self, const char *const *prefixes, size_t n, uint64_t *
     unsigned what = 0;
     if (s_wanted_head(prefixes, n, "article."))
         what |= DB_ARTICLES;
+    if (s_wanted_head(prefixes, n, "attribution."))
+        what |= DB_ATTRIBUTIONS;
+    if (s_wanted_head(prefixes, n, "quantity."))
+        what |= DB_QUANTITIES;
     if (s_wanted_head(prefixes, n, "entity."))
         what |= DB_ENTITIES;
     if (s_wanted_head(prefixes, n, "xref."))
@@ -392,11 +425,9 @@ static int s_lookup(db_t *self, MDB_dbi dbi, const char *key, json_t *out)
     dbi_arena_reset(&self->arena);
     json_reset(self->json);
     if (dbi == self->xrefs) {
-        Crossclaim__Xref *x = crossclaim__xref__unpack(&self->pba, v.mv_size, v.mv_data);
-        if (!x) {
-            rc = DB_ECORRUPT;
+        Crossclaim__Xref *x;
+        if ((rc = dbi_xref_read(self, txn, v.mv_data, v.mv_size, &x)) != 0)
             goto leave;
-        }
         dbi_xref_line(self->json, x);
     } else if (dbi == self->entities) {
         static const size_t none[DBI_LISTS] = {0};
@@ -421,24 +452,47 @@ leave:
     return rc;
 }
 
-typedef struct {
-    const char *frame;
-    json_t *out;
-    bool found;
-} s_frame_find_t;
-
-static int s_frame_find(void *arg, const char *line, size_t len)
+/* The first fact (in key order) whose frame is `frame`: a cursor over the summaries'
+   keys ("<story>/<frame>"), decoding only a key too long to compare (hashed). */
+static int s_frame_find(db_t *self, const char *frame, json_t *out)
 {
-    s_frame_find_t *f = arg;
-    (void)len;
-    const char *p = strstr(line, "\"frame\":\"");
-    size_t n = strlen(f->frame);
-    if (p && strncmp(p + 9, f->frame, n) == 0 && p[9 + n] == '"') {
-        json_raw(f->out, line, len);
-        f->found = true;
-        return 1;
+    MDB_txn *txn;
+    int rc = dbi_rtxn(self, &txn);
+    if (rc)
+        return rc;
+    MDB_cursor *c;
+    if ((rc = mdb_cursor_open(txn, self->xrefs, &c)) != 0) {
+        mdb_txn_abort(txn);
+        return dbi_mdb(rc);
     }
-    return 0;
+    size_t n = strlen(frame);
+    MDB_val k, v;
+    MDB_cursor_op op = MDB_FIRST;
+    bool found = false;
+    while (!found && (rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
+        op = MDB_NEXT;
+        const char *p = k.mv_data;
+        if (k.mv_size < DB_MAX_KEY) {
+            if (k.mv_size != UTIL_ID_HEX + 1 + n || p[UTIL_ID_HEX] != '/' ||
+                memcmp(p + UTIL_ID_HEX + 1, frame, n) != 0)
+                continue;
+        }
+        dbi_arena_reset(&self->arena);
+        Crossclaim__Xref *x;
+        if ((rc = dbi_xref_read(self, txn, v.mv_data, v.mv_size, &x)) != 0)
+            break;
+        if (!x->frame || strcmp(x->frame, frame) != 0)
+            continue;
+        json_reset(self->json);
+        dbi_xref_line(self->json, x);
+        json_raw(out, json_data(self->json), json_len(self->json));
+        found = true;
+    }
+    mdb_cursor_close(c);
+    mdb_txn_abort(txn);
+    if (found)
+        return 0;
+    return rc == 0 || rc == MDB_NOTFOUND ? DB_ENOTFOUND : dbi_mdb(rc);
 }
 
 int db_xref_json(db_t *self, const char *key, json_t *out)
@@ -448,11 +502,7 @@ int db_xref_json(db_t *self, const char *key, json_t *out)
     /* A full key is "<story>/<frame>"; a bare frame key finds its first story's fact. */
     if (strlen(key) > UTIL_ID_HEX && key[UTIL_ID_HEX] == '/')
         return s_lookup(self, self->xrefs, key, out);
-    s_frame_find_t f = {key, out, false};
-    int rc = db_dump(self, DB_XREFS, NULL, s_frame_find, &f);
-    if (rc == 1 || f.found)
-        return 0;
-    return rc ? rc : DB_ENOTFOUND;
+    return s_frame_find(self, key, out);
 }
 
 int db_entity_json(db_t *self, const char *key, json_t *out)

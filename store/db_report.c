@@ -78,6 +78,8 @@ int db_report(db_t *self, FILE *out)
             }
             if (strcmp(x->status, want) != 0)
                 continue;
+            if ((rc = dbi_xref_read(self, txn, v.mv_data, v.mv_size, &x)) != 0)
+                goto leave;
             if (pass == 1 && shown >= DB_REPORT_CORR) {
                 shown++;
                 continue;

@@ -406,13 +406,12 @@ static int s_chunk_line(void *arg, const char *line, size_t len)
    "entity.per:"), anything that is not a type name. With only types, *what gets their
    DB_* flags and *n = 0. With any prefix, every item becomes a prefix (a type with a
    topic as its topic head: "xref" is "xref.", "conflict" is "xref.conflict."), kept in
-   `buf` and pointed to by prefixes[0..*n). Returns 0, or -1 when a prefix list names a
-   type with no feed topic (attribution, quantity) or is too long. */
+   `buf` and pointed to by prefixes[0..*n). Returns 0, or -1 when the list is too long. */
 static int s_what(char *buf, unsigned *what, const char **prefixes, size_t *n)
 {
     static const struct { const char *name; unsigned flag; const char *topic; } names[] = {
-        {"article", DB_ARTICLES, "article."}, {"attribution", DB_ATTRIBUTIONS, NULL},
-        {"quantity", DB_QUANTITIES, NULL}, {"entity", DB_ENTITIES, "entity."},
+        {"article", DB_ARTICLES, "article."}, {"attribution", DB_ATTRIBUTIONS, "attribution."},
+        {"quantity", DB_QUANTITIES, "quantity."}, {"entity", DB_ENTITIES, "entity."},
         {"xref", DB_XREFS, "xref."}, {"conflict", DB_CONFLICTS, "xref.conflict."},
         {"story", DB_STORIES, "story."},
         {"all", DB_ALL, ""}};
@@ -479,7 +478,7 @@ static void s_stream(store_t *self, const char *arg)
         snprintf(buf, sizeof buf, "%s", arg);
         if (s_what(buf, &what, prefixes, &nprefixes) != 0) {
             s_reply_str(self, "ERR", "want a comma list of record types or of feed topic "
-                        "prefixes (attribution and quantity have no topic)", NULL);
+                        "prefixes", NULL);
             return;
         }
     }

@@ -220,26 +220,40 @@ static uint64_t s_fold(const char *path, zhashx_t *view)
 
 typedef struct {
     zhashx_t *view;
-    int kinds[4];           /* article, entity, xref, story records in the export */
+    int kinds[6];           /* article, entity, xref, story, attribution, quantity records */
     int missing, differ;
     char first_diff[300];
+    char article[40];       /* the article of the last attribution or quantity line */
+    int index[2];           /* and how many of each it had so far */
 } s_cmp_t;
 
 static void s_cmp_line(void *arg, const char *type, const char *line, size_t len)
 {
     s_cmp_t *c = arg;
     int k = !strcmp(type, "article") ? 0 : !strcmp(type, "entity") ? 1 : !strcmp(type, "xref") ? 2
-            : !strcmp(type, "story") ? 3 : -1;
+            : !strcmp(type, "story") ? 3 : !strcmp(type, "attribution") ? 4
+            : !strcmp(type, "quantity") ? 5 : -1;
     if (k < 0)
         return;
     c->kinds[k]++;
-    static const char *const keys[] = {"id", "key"};
-    char *v[2];
-    size_t l[2];
+    static const char *const keys[] = {"id", "key", "article"};
+    char *v[3];
+    size_t l[3];
     const char *err;
-    cr_assert_eq(jsonl_fields(line, len, keys, 2, v, l, &err), 0);
+    cr_assert_eq(jsonl_fields(line, len, keys, 3, v, l, &err), 0);
     char vk[1024];
-    snprintf(vk, sizeof vk, "%s\t%s", type, k == 0 || k == 3 ? v[0] : v[1]);
+    if (k >= 4) {
+        /* the feed keys them "<article>/<index>", in the export's order */
+        cr_assert_not_null(v[2]);
+        if (strcmp(c->article, v[2]) != 0) {
+            snprintf(c->article, sizeof c->article, "%s", v[2]);
+            c->index[0] = c->index[1] = 0;
+        }
+        snprintf(vk, sizeof vk, "%s\t%s/%d", type, v[2], c->index[k - 4]++);
+    } else {
+        snprintf(vk, sizeof vk, "%s\t%s", type, k == 0 || k == 3 ? v[0] : v[1]);
+    }
+    free(v[2]);
     const char *rec = zhashx_lookup(c->view, vk);
     while (len && line[len - 1] == '\n')
         len--;
@@ -266,15 +280,17 @@ static bool s_view_equals_export(const char *watch_out, const char *export_cmd, 
     char exp[1024];
     snprintf(exp, sizeof exp, "%s.export", watch_out);
     cr_assert_eq(pu_sh("%s > %s", export_cmd, exp), 0, "%s failed", export_cmd);
-    s_cmp_t c = {view, {0}, 0, 0, ""};
+    s_cmp_t c = {view, {0}, 0, 0, "", "", {0}};
     pu_counts_t counts;
     pu_read_export(exp, &counts, s_cmp_line, &c);
     size_t extra = zhashx_size(view);
     bool equal = !c.missing && !c.differ && !extra;
     if (!quiet || !equal)
         fprintf(stderr, "%s: view %zu records at seq %llu; export articles %d, entities %d, "
-                        "xrefs %d; missing %d, different %d, extra %zu; equal: %s %s\n",
+                        "xrefs %d, attributions %d, quantities %d; missing %d, different %d, "
+                        "extra %zu; equal: %s %s\n",
                 watch_out, in_view, (unsigned long long)top, c.kinds[0], c.kinds[1], c.kinds[2],
+                c.kinds[4], c.kinds[5],
                 c.missing, c.differ, extra, equal ? "yes" : "no", c.first_diff);
     zhashx_destroy(&view);
     return equal;
@@ -679,4 +695,37 @@ Test(feed_fake, deletes_and_records_leaving_a_subtree)
     cr_assert(s_view_equals_export(all, exp, false), "the full watch's view differs from the export");
     snprintf(exp, sizeof exp, "%s/crossclaim query --conflicts --data %s", pu_bin(), s_dir);
     cr_assert(s_view_equals_export(conf, exp, false), "the conflicts watch is not empty at the end");
+}
+
+/* A fact that grows without changing status goes out as deltas: a "claim" update per
+   article that joins it and a PATCH when its source count moves, never the whole fact
+   again. A watch folds them into the record, and its view must equal the export. */
+Test(feed_fake, claim_deltas_fold_into_the_fact)
+{
+    char all[800], since[800];
+    snprintf(all, sizeof all, "%s/all.jsonl", s_dir);
+    snprintf(since, sizeof since, "%s/since.jsonl", s_dir);
+    s_result("first", "o1", 0x1111111111111111ull, 4, NULL);
+    s_result("second", "o2", 0x2222222222222222ull, 4, NULL);   /* corroborated: a SET */
+    pid_t w = s_bg("%s/crossclaim watch --data %s --heartbeat-ms 200 > %s 2> %s.err", pu_bin(),
+                   s_dir, all, all);
+    s_wait_lines(all, 3);
+    s_result("third", "o3", 0x3333333333333333ull, 4, NULL);    /* a claim and a PATCH */
+    s_result("fourth", "o3", 0x4444444444444444ull, 4, NULL);   /* same source: a claim */
+    s_result("third", "o3", 0x3333333333333333ull, 4.0, "per:cy"); /* its claims unchanged */
+    uint64_t seq = s_stat("seq");
+    s_wait_seq(all, seq);
+    s_stop(&w, SIGINT);
+    cr_assert_eq(pu_sh("%s/crossclaim query --since 0 --data %s > %s", pu_bin(), s_dir, since), 0);
+    pu_sh("cat %s >&2", since);
+    cr_assert_eq(pu_sh("test $(grep -c '\"op\":\"set\",\"kind\":\"claim\"' %s) -eq 2", since), 0,
+                 "two articles joined the fact: two claim updates");
+    cr_assert_eq(pu_sh("test $(grep -c '\"op\":\"patch\",\"kind\":\"xref\"' %s) -eq 1", since), 0,
+                 "the source count moved once: one PATCH");
+    cr_assert_eq(pu_sh("test $(grep -c '\"op\":\"set\",\"kind\":\"xref\"' %s) -eq 2", since), 0,
+                 "the whole fact went out only when new and when it became corroborated");
+    char exp[1200];
+    snprintf(exp, sizeof exp, "%s/crossclaim export --data %s", pu_bin(), s_dir);
+    cr_assert(s_view_equals_export(all, exp, false), "the folded view differs from the export");
+    cr_assert_eq(pu_sh("%s/crossclaim export --data %s | grep -q '\"sources\":3'", pu_bin(), s_dir), 0);
 }
