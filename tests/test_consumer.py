@@ -102,18 +102,23 @@ def start(argv):
     return subprocess.Popen(argv, stdin=subprocess.DEVNULL)
 
 
-def stats(query_ep):
+def stats(query_ep, within_s=60):
+    """The store's STATS, asked again (each time waiting longer) while the store is busy
+    serving the other consumers or cuts the reply (ERR, ask again); None after within_s."""
     ctx = zmq.Context.instance()
-    q = ctx.socket(zmq.DEALER)
-    q.setsockopt(zmq.LINGER, 0)
-    q.connect(query_ep)
-    q.send(b"STATS")
-    if not q.poll(5000):
+    deadline = time.monotonic() + within_s
+    wait_ms = 2000
+    while time.monotonic() < deadline:
+        q = ctx.socket(zmq.DEALER)
+        q.setsockopt(zmq.LINGER, 0)
+        q.connect(query_ep)
+        q.send(b"STATS")
+        msg = q.recv_multipart() if q.poll(wait_ms) else None
         q.close()
-        return None
-    msg = q.recv_multipart()
-    q.close()
-    return json.loads(msg[2]) if msg[0] == b"OK" else None
+        if msg and msg[0] == b"OK":
+            return json.loads(msg[2])
+        wait_ms = min(wait_ms * 2, 10000)
+    return None
 
 
 def broker_drained(data):
