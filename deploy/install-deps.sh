@@ -2,6 +2,9 @@
 # Installs what crossclaim needs to build, test and run on a fresh Debian machine.
 # Runs apt-get; needs root (or sudo). Safe to run again: it skips the work when every
 # package is already there, so `make demo` and `make test` stay quick after the first time.
+#   sh deploy/install-deps.sh               what the build, `make test` and the daemons need
+#   sh deploy/install-deps.sh --container   only what `make container-test` adds: podman and
+#                                           mmdebstrap (the offline base image); not on CI
 set -eu
 
 PKGS="build-essential cmake pkg-config git python3 \
@@ -16,6 +19,12 @@ clang libclang-rt-dev \
 python3-zmq python3-protobuf \
 prometheus tmux curl \
 python3-yaml iproute2"
+if [ "${1:-}" = --container ]; then
+    PKGS="podman mmdebstrap curl python3"
+elif [ $# -gt 0 ]; then
+    echo "usage: install-deps.sh [--container]" >&2
+    exit 2
+fi
 
 missing=""
 for p in $PKGS; do
