@@ -191,7 +191,10 @@ def main():
             raise RuntimeError("the store did not come up")
         subprocess.run([f"{BIN}/crossclaim", "submit", "--data", data, f"{SRC}/samples"],
                        check=True, stderr=subprocess.DEVNULL)
-        while stats(query)["articles"] < 4:
+        stored_by = time.monotonic() + 60
+        while ((stats(query) or {}).get("articles") or 0) < 4:
+            if time.monotonic() > stored_by:
+                raise RuntimeError("the 4 sample articles were not stored within 60 s")
             time.sleep(0.1)
 
         a = Consumer("A", feed, query, rcvhwm=0)

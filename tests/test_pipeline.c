@@ -42,7 +42,16 @@ Test(pipeline, samples_end_to_end_and_idempotent_rerun, .timeout = 120)
     cr_assert_not_null(src);
     cr_assert_eq(pu_sh("%s/crossclaim run --workers 2 --data %s/data %s/samples > %s/report.txt",
                        pu_bin(), d, src, d), 0, "crossclaim run failed");
-    cr_assert_eq(pu_sh("grep -q 'conflict' %s/report.txt", d), 0, "the report names no conflict");
+    /* The report's CONFLICTS section must list the planted conflict itself (14 killed in
+       harbor-gazette against twelve in coastal-times), not just a count line: "0 conflicts"
+       holds the word too. */
+    cr_assert_eq(pu_sh("awk '/^CONFLICTS \\(/{on=1} /^CORROBORATIONS \\(/{on=0} on' %s/report.txt "
+                       "> %s/conflicts.txt", d, d), 0);
+    cr_assert_eq(pu_sh("grep -Eq '^CONFLICTS \\([1-9][0-9]*\\)$' %s/conflicts.txt && "
+                       "grep -Eq '^ +14 +[^ ]*harbor-gazette\\.txt ' %s/conflicts.txt && "
+                       "grep -Eq '^ +12 +[^ ]*coastal-times\\.txt ' %s/conflicts.txt", d, d, d), 0,
+                 "the report's CONFLICTS section does not list 14 (harbor-gazette) against 12 "
+                 "(coastal-times): see %s/report.txt", d);
     cr_assert_eq(pu_sh("%s/crossclaim export --data %s/data > %s/export1.jsonl", pu_bin(), d, d), 0);
     pu_counts_t c;
     int dups = 0;

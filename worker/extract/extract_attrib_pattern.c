@@ -422,6 +422,14 @@ void xat_try_cue(xctx_t *c, xat_state_t *st, size_t i, const xsent_t *s, const i
             if (k < i && k > s0 && !xtok_punct(c, k - 1, ','))
                 k = xat_subject_start(c, s0, i);
             size_t e = xat_np_right(c, k, k > i ? s1 : i, true);
+            /* a name after the clause is its run of capitalized words: "Mayor Holt left
+               the hall" is Mayor Holt, not the whole clause */
+            if (k > i && (t[k].flags & TK_CAP)) {
+                size_t m = k;
+                while (m < e && (t[m].flags & (TK_CAP | TK_POSS)))
+                    m++;
+                e = m;
+            }
             if (e > k && (xat_is_cap_or_pron(c, k) || (k > i && xtok_is(c, k, "the")))) {
                 sp_a = k;
                 sp_b = e;
