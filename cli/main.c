@@ -6,6 +6,8 @@
 #include "input.h"
 #include "progress.h"
 #include "run.h"
+#include "report.h"
+#include "serve.h"
 #include "storeq.h"
 #include "submit.h"
 #include "top.h"
@@ -37,6 +39,8 @@ static const char *s_usage_main =
     "  run PATH...        all-in-one: start broker, store and workers, ingest, report\n"
     "  submit PATH...     send articles to a running broker\n"
     "  export             write the database as JSON Lines\n"
+    "  report             conflicts and corroborations with their sentences (text, json, csv, html)\n"
+    "  serve              a read-only web view of the database (127.0.0.1:8080)\n"
     "  query              ask the store: an entity, a claim key, conflicts, updates since\n"
     "  watch              follow the store's live feed as JSON Lines\n"
     "  status             one-shot view of the queue and the database\n"
@@ -183,6 +187,31 @@ static int s_cmd_keygen(int argc, char **argv)
 
 /* ---- run ---- */
 
+/* Splits "ADDR:PORT", "[V6]:PORT" or "PORT" into cfg; false when it is none of them. */
+static bool s_listen(const char *s, char *addr, size_t cap, unsigned *port)
+{
+    const char *colon = strrchr(s, ':');
+    const char *p = colon ? colon + 1 : s;
+    char *end;
+    unsigned long v = strtoul(p, &end, 10);
+    if (!*p || *end || v > 65535)
+        return false;
+    *port = (unsigned)v;
+    if (!colon)
+        return true;
+    size_t n = (size_t)(colon - s);
+    if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {
+        s++;
+        n -= 2;
+    }
+    if (n == 0 || n >= cap)
+        return false;
+    memcpy(addr, s, n);
+    addr[n] = 0;
+    return true;
+}
+
+
 static int s_cmd_run(int argc, char **argv)
 {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -190,9 +219,13 @@ static int s_cmd_run(int argc, char **argv)
     static const struct option opts[] = {
         {"workers", required_argument, 0, 'w'}, {"data", required_argument, 0, 'd'},
         {"no-report", no_argument, 0, 'R'}, {"metrics-port", required_argument, 0, 'm'},
-        {"stall-s", required_argument, 0, 'S'},
+        {"stall-s", required_argument, 0, 'S'}, {"serve", no_argument, 0, 'V'},
+        {"listen", required_argument, 0, 'l'}, {"token", required_argument, 0, 't'},
+        {"insecure", no_argument, 0, 'I'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
+    char addr[128] = "127.0.0.1";
+    cfg.serve_port = 8080;
     while ((c = getopt_long(argc, argv, "hw:d:", opts, NULL)) != -1) {
         switch (c) {
         case 'w': if (s_parse_uint("run", "--workers", optarg, 1, 256, &cfg.workers)) return 2; break;
@@ -200,8 +233,15 @@ static int s_cmd_run(int argc, char **argv)
         case 'R': cfg.no_report = true; break;
         case 'm': if (s_parse_uint("run", "--metrics-port", optarg, 0, 65535, &cfg.metrics_port)) return 2; break;
         case 'S': if (s_parse_uint("run", "--stall-s", optarg, 1, 86400, &cfg.stall_s)) return 2; break;
+        case 'V': cfg.serve = true; break;
+        case 'l':
+            if (!s_listen(optarg, addr, sizeof addr, &cfg.serve_port))
+                return s_bad_usage("run", "--listen is ADDR:PORT, [IPV6]:PORT or PORT");
+            break;
+        case 't': cfg.serve_token = optarg; break;
+        case 'I': cfg.serve_insecure = true; break;
         case 'h':
-            printf("usage: crossclaim run [--workers N] [--data DIR] [--no-report] PATH...\n"
+            printf("usage: crossclaim run [--workers N] [--data DIR] [--no-report] [--serve] PATH...\n"
                    "\n"
                    "Starts a broker, a store and N workers (default: one per core) as child\n"
                    "processes on ipc endpoints in the data dir, submits every article under\n"
@@ -214,6 +254,12 @@ static int s_cmd_run(int argc, char **argv)
                    "      --metrics-port P serve the broker's Prometheus metrics on 127.0.0.1:P\n"
                    "      --stall-s S      give up after S seconds without progress (default\n"
                    "                       120), naming the jobs not done\n"
+                   "      --serve          after the report, keep the broker, the store (feed and\n"
+                   "                       query socket) and the workers up and serve the web view\n"
+                   "                       (crossclaim serve) until Ctrl-C\n"
+                   "      --listen ADDR:PORT, --token T, --insecure\n"
+                   "                       the web view's address (default 127.0.0.1:8080), as\n"
+                   "                       for crossclaim serve\n"
                    "\n"
                    "Exit status: 0 all went in, 3 some inputs were rejected or dead, 1 error.\n",
                    cfg.workers, DEFAULT_DATA);
@@ -223,6 +269,7 @@ static int s_cmd_run(int argc, char **argv)
     }
     if (optind >= argc)
         return s_bad_usage("run", "give at least one PATH to read articles from");
+    cfg.serve_addr = addr;
     cfg.paths = (const char *const *)argv + optind;
     cfg.n_paths = argc - optind;
     return run_main(&cfg);
@@ -976,6 +1023,62 @@ static int s_cmd_admin_simple(const char *cmd, int argc, char **argv)
     return rc;
 }
 
+
+/* ---- serve ---- */
+
+static int s_cmd_serve(int argc, char **argv)
+{
+    serve_config_t cfg = {.data_dir = DEFAULT_DATA, .port = 8080};
+    char addr[128] = "127.0.0.1";
+    static const struct option opts[] = {
+        {"data", required_argument, 0, 'd'}, {"listen", required_argument, 0, 'l'},
+        {"port", required_argument, 0, 'p'}, {"token", required_argument, 0, 't'},
+        {"insecure", no_argument, 0, 'I'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "hd:l:p:t:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': cfg.data_dir = optarg; break;
+        case 'l':
+            if (!s_listen(optarg, addr, sizeof addr, &cfg.port))
+                return s_bad_usage("serve", "--listen is ADDR:PORT, [IPV6]:PORT or PORT");
+            break;
+        case 'p': if (s_parse_uint("serve", "--port", optarg, 0, 65535, &cfg.port)) return 2; break;
+        case 't': cfg.token = optarg; break;
+        case 'I': cfg.insecure = true; break;
+        case 'h':
+            printf("usage: crossclaim serve [--data DIR] [--listen ADDR:PORT] [--token T] [--insecure]\n"
+                   "\n"
+                   "A read-only web view of the results database: the stories (newest first),\n"
+                   "each story's conflicts and corroborations with every source's sentence side\n"
+                   "by side, who said what, the conflict list with filters, entities, articles,\n"
+                   "and search by name; the same as JSON under /api/ (stories, story?id=,\n"
+                   "conflicts?story=&outlet=&since=&until=&min_sources=&status=, entity?key=,\n"
+                   "article?id=, search?q=, fact?key=, stats). Works whether the store runs or\n"
+                   "not: each request reads the database as it is then. Everything it serves is\n"
+                   "in the binary; nothing is fetched from elsewhere.\n"
+                   "\n"
+                   "  -d, --data DIR          data dir (default %s)\n"
+                   "  -l, --listen ADDR:PORT  where to listen (default 127.0.0.1:8080; port 0: any\n"
+                   "                          free one, printed at start)\n"
+                   "  -p, --port PORT         the port alone\n"
+                   "  -t, --token T           require T of every request (Authorization: Bearer T,\n"
+                   "                          or open the view once with ?token=T); needed for an\n"
+                   "                          address other than loopback\n"
+                   "      --insecure          allow another address without a token (trusted\n"
+                   "                          network only)\n"
+                   "\n"
+                   "Stops on Ctrl-C. Exit status: 0, 1 when it cannot start (message printed).\n",
+                   DEFAULT_DATA);
+            return 0;
+        default: return s_bad_usage("serve", "unknown option");
+        }
+    }
+    if (optind < argc)
+        return s_bad_usage("serve", "takes no PATH");
+    cfg.addr = addr;
+    return serve_main(&cfg);
+}
+
 int main(int argc, char **argv)
 {
     opts_common("crossclaim", &argc, argv);
@@ -996,6 +1099,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "keygen")) return s_cmd_keygen(argc, argv);
     if (!strcmp(cmd, "submit")) return s_cmd_submit(argc, argv);
     if (!strcmp(cmd, "export")) return s_cmd_export(argc, argv);
+    if (!strcmp(cmd, "report")) return report_cmd(argc, argv);
+    if (!strcmp(cmd, "serve")) return s_cmd_serve(argc, argv);
     if (!strcmp(cmd, "query")) return s_cmd_query(argc, argv);
     if (!strcmp(cmd, "watch")) return s_cmd_watch(argc, argv);
     if (!strcmp(cmd, "status")) return s_cmd_status(argc, argv);

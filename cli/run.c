@@ -6,9 +6,14 @@
 #include "progress.h"
 #include "submit.h"
 #include "db.h"
+#include "db_web.h"
+#include "serve.h"
 #include "util.h"
 
 #include <czmq.h>
+
+#define RUN_REPORT_LIMIT 50   /* facts of each kind the closing report shows */
+
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -177,6 +182,39 @@ static void s_print_named(FILE *out, const char *head, const char *list, size_t 
     fprintf(out, "%s\n%s", head, list);
 }
 
+/* `run --serve`: the web view over the data dir while the broker, the store (its feed and
+   query socket) and the workers stay up, until Ctrl-C or until the store or the broker
+   exits. Returns 0, or -1 when the view could not start (message printed). */
+static int s_serve(const run_config_t *cfg, const char *data, pid_t store, pid_t broker)
+{
+    serve_config_t sc = {.data_dir = data, .addr = cfg->serve_addr, .port = cfg->serve_port,
+                         .token = cfg->serve_token, .insecure = cfg->serve_insecure};
+    char err[1024];
+    serve_t *s;
+    if (serve_new(&sc, &s, err, sizeof err) != 0) {
+        fprintf(stderr, "crossclaim run: the web view: %s\n", err);
+        return -1;
+    }
+    const char *addr = cfg->serve_addr ? cfg->serve_addr : "127.0.0.1";
+    bool v6 = strchr(addr, ':') != NULL;
+    printf("\ncrossclaim run: serving until Ctrl-C: the web view on http://%s%s%s:%u/, the "
+           "store's feed and queries (crossclaim watch, query --data %s), the broker for "
+           "crossclaim submit --data %s\n", v6 ? "[" : "", addr, v6 ? "]" : "",
+           serve_port(s), data, data);
+    fflush(stdout);
+    while (!zsys_interrupted) {
+        int status;
+        if (waitpid(store, &status, WNOHANG) == store || waitpid(broker, &status, WNOHANG) == broker) {
+            fprintf(stderr, "crossclaim run: the %s exited; stopping\n",
+                    kill(store, 0) != 0 ? "store" : "broker");
+            break;
+        }
+        zclock_sleep(200);   /* polls the Ctrl-C flag czmq's handler sets */
+    }
+    serve_destroy(&s);
+    return 0;
+}
+
 int run_main(const run_config_t *cfg)
 {
     int exit_code = 1;
@@ -303,25 +341,30 @@ int run_main(const run_config_t *cfg)
     if (dead)
         s_name_jobs(client, "dead-list", &dead_names, &dead_len);
 
-    /* Stop the pipeline: workers first, then the store, then the broker. */
-    client_destroy(&client);
-    for (unsigned i = 0; i < cfg->workers; i++) {
-        run_stop(workers[i], 5000);
-        workers[i] = -1;
+    if (!cfg->serve) {
+        /* Stop the pipeline: workers first, then the store, then the broker. */
+        client_destroy(&client);
+        for (unsigned i = 0; i < cfg->workers; i++) {
+            run_stop(workers[i], 5000);
+            workers[i] = -1;
+        }
+        run_stop(store, 10000);
+        store = -1;
+        run_stop(broker, 10000);
+        broker = -1;
     }
-    run_stop(store, 10000);
-    store = -1;
-    run_stop(broker, 10000);
-    broker = -1;
-
     db_t *db = NULL;
     int rc = db_open(data, true, &db);
     if (rc != 0) {
         fprintf(stderr, "crossclaim: cannot open the results in %s: %s\n", data, db_strerror(rc));
         goto leave;
     }
-    if (!cfg->no_report)
-        db_report(db, stdout);
+    if (!cfg->no_report) {
+        /* a long feed's report is long: the first RUN_REPORT_LIMIT of each kind here,
+           `crossclaim report` for the rest */
+        db_web_filter_t f = {.limit = RUN_REPORT_LIMIT};
+        db_web_report(db, &f, DB_WEB_TEXT, stdout);
+    }
     db_destroy(&db);
     char detail[96];
     submit_rejected_detail(&sr, detail, sizeof detail);
@@ -333,6 +376,8 @@ int run_main(const run_config_t *cfg)
     if (dead)
         s_print_named(stdout, "dead letters (crossclaim dead for all):", dead_names, dead_len);
     exit_code = (sr.bad || dead) ? 3 : 0;
+    if (cfg->serve && s_serve(cfg, data, store, broker) != 0)
+        exit_code = 1;
 
 leave:
     progress_destroy(&prog);

@@ -1,7 +1,8 @@
 /*  run: the all-in-one `crossclaim run`. Starts a broker, a store and N workers as child
     processes on ipc endpoints under the data dir, submits the inputs, waits until the
     queue has drained (every job committed or dead), prints the report and stops the
-    children cleanly. Children get PR_SET_PDEATHSIG, so a killed `run` leaves no orphans. */
+    children cleanly; with `serve`, it keeps them up and serves the web view (serve.h)
+    until Ctrl-C. Children get PR_SET_PDEATHSIG, so a killed `run` leaves no orphans. */
 #ifndef CC_RUN_H
 #define CC_RUN_H
 
@@ -17,6 +18,11 @@ typedef struct {
     bool no_report;
     unsigned metrics_port;    /* broker metrics (0: off) */
     unsigned stall_s;         /* give up after this long without progress (0: 120 s) */
+    bool serve;               /* after ingest, keep everything up and serve the web view */
+    const char *serve_addr;   /* its address (NULL: 127.0.0.1) */
+    unsigned serve_port;      /* its port (0: any free one) */
+    const char *serve_token;  /* its token, or NULL */
+    bool serve_insecure;      /* another address without a token */
 } run_config_t;
 
 /* Runs the pipeline. Returns the process exit code: 0 all went in, 3 some inputs were
