@@ -274,9 +274,9 @@ static inline int fu_signal(pid_t *pid, int sig)
     if (sig != SIGTERM)
         return 0;
     kill(*pid, SIGCONT);
-    /* up to 30 s: under ASan a daemon's exit (its leak check) is slow on a loaded machine;
+    /* up to 60 s: under ASan a daemon's exit (its leak check) is slow on a loaded machine;
        a bound so that a hang fails, not a measure of speed */
-    for (int i = 0; i < 3000; i++) {
+    for (int i = 0; i < 6000; i++) {
         if (waitpid(*pid, &status, WNOHANG) == *pid) {
             *pid = 0;
             return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
