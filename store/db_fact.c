@@ -109,7 +109,8 @@ static int s_rows_read(db_t *self, MDB_txn *txn, const char *key, Crossclaim__Xr
             *v = w;
             *cap = ncap;
         }
-        memcpy(*v + *n, row->claims, row->n_claims * sizeof **v);
+        if (row->n_claims)
+            memcpy(*v + *n, row->claims, row->n_claims * sizeof **v);
         *n += row->n_claims;
     }
     mdb_cursor_close(c);
@@ -301,7 +302,8 @@ static int s_xref_update(db_t *self, const char *id, const Crossclaim__Result *r
         size_t ncap = f->cap ? f->cap * 2 : 8;
         s_row_t *w = dbi_arena_alloc(&self->tarena, ncap * sizeof *w);
         if (f->nrows)
-            memcpy(w, f->rows, f->nrows * sizeof *w);
+            if (f->nrows)
+                memcpy(w, f->rows, f->nrows * sizeof *w);
         f->rows = w;
         f->cap = ncap;
     }
@@ -370,6 +372,8 @@ static int s_row_cmp(const void *a, const void *b)
    same fact is one claim. */
 static void s_row_canon(s_row_t *row)
 {
+    if (row->n == 0)
+        return;   /* qsort and memcpy take no NULL, even for nothing */
     qsort(row->c, row->n, sizeof *row->c, s_claim_cmp);
     size_t w = 0;
     for (size_t k = 0; k < row->n; k++)
