@@ -180,8 +180,7 @@ static void s_sum_add(s_sum_t *sm, const char *id, const Crossclaim__Result *r)
     }
 }
 
-/* Adds (sign > 0) or takes away one article's part of its story's summary and entity
-   counts. Taking away the article that gave the headline or a date boundary rebuilds the
+/* Adds (sign > 0) or takes away one article's part of its story's summary. Taking away the article that gave the headline or a date boundary rebuilds the
    summary from the story's remaining articles. */
 static int s_sum_update(db_t *self, const char *story, const char *id,
                         const Crossclaim__Result *r, int sign)
@@ -217,8 +216,14 @@ static int s_sum_update(db_t *self, const char *story, const char *id,
             }
         }
     }
-    if ((rc = s_sum_put(self, story, &sm)) != 0)
-        return rc;
+    return s_sum_put(self, story, &sm);
+}
+
+/* Adds (sign > 0) or takes away one article's part of its story's entity counts. */
+static int s_entity_counts(db_t *self, const char *story, const Crossclaim__Result *r,
+                           int sign)
+{
+    int rc;
     for (size_t e = 0; e < r->n_entities; e++) {
         const char *key = r->entities[e]->key;
         if (dbi_empty(key))
@@ -250,8 +255,9 @@ static int s_sum_update(db_t *self, const char *story, const char *id,
     return 0;
 }
 
-int dbi_member(db_t *self, const char *id, const Crossclaim__Result *r, const char *story,
-               int sign)
+/* Article `id` joins (sign > 0) or leaves story `story`: its two index rows. Returns 0,
+   or 1 when it was not a member to leave. */
+static int s_links(db_t *self, const char *id, const char *story, int sign)
 {
     char mk[2 * UTIL_ID_HEX];
     memcpy(mk, story, UTIL_ID_HEX);
@@ -265,10 +271,19 @@ int dbi_member(db_t *self, const char *id, const Crossclaim__Result *r, const ch
     rc = sign > 0 ? mdb_put(self->txn, self->smember, &m, &e, 0)
                   : mdb_del(self->txn, self->smember, &m, NULL);
     if (rc == MDB_NOTFOUND && sign < 0)
-        return 0;   /* was not a member: nothing to take away */
-    if (rc)
-        return dbi_wrc(self, rc);
-    return s_sum_update(self, story, id, r, sign);
+        return 1;   /* was not a member: nothing to take away */
+    return rc ? dbi_wrc(self, rc) : 0;
+}
+
+int dbi_member(db_t *self, const char *id, const Crossclaim__Result *r, const char *story,
+               int sign)
+{
+    int rc = s_links(self, id, story, sign);
+    if (rc == 1)
+        return 0;
+    if (rc || (rc = s_sum_update(self, story, id, r, sign)) != 0)
+        return rc;
+    return s_entity_counts(self, story, r, sign);
 }
 
 int dbi_members(db_t *self, MDB_txn *txn, const char *story, char ***out, size_t *n)
@@ -312,15 +327,27 @@ static int s_rekey(db_t *self, const char *from, const char *to)
         Crossclaim__Result *r;
         if ((rc = dbi_load(self, self->txn, ids[i], &r)) != 0 || !r)
             break;
-        if ((rc = dbi_merge_xrefs(self, ids[i], r, from, r, to)) != 0 ||
-            (rc = dbi_member(self, ids[i], r, from, -1)) != 0 ||
-            (rc = dbi_member(self, ids[i], r, to, +1)) != 0)
+        /* `from` loses every article, so its summary is not kept up to date on the
+           way (taking away its headline's article would rebuild it from all the rest,
+           article by article: quadratic in the story's size); it is dropped below. */
+        if ((rc = dbi_merge_xrefs(self, ids[i], r, from, r, to)) != 0)
+            break;
+        rc = s_links(self, ids[i], from, -1);
+        if (rc == 0)
+            rc = s_entity_counts(self, from, r, -1);
+        else if (rc == 1)
+            rc = 0;   /* was not a member of it */
+        if (rc || (rc = dbi_member(self, ids[i], r, to, +1)) != 0)
             break;
         json_reset(self->json);
         dbi_article_line(self->json, ids[i], r, to);
         size_t tlen;
         const char *topic = dbi_topic(self, "article.", ids[i], "", "", &tlen);
         rc = dbi_feed_put(self, "article", ids[i], topic, tlen, NULL);
+    }
+    if (rc == 0) {
+        s_sum_t none = {.title = ""};
+        rc = s_sum_put(self, from, &none);   /* no articles: deletes the record */
     }
     return rc;
 }

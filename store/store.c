@@ -174,6 +174,8 @@ static void s_ack(store_t *self)
    the batch is kept and tried again after a backoff (self->retry_us), and the store
    goes on running: the broker redelivers what it does not hear about, and the merge is
    idempotent. Returns 0, or the error of a batch kept for a later try. */
+static void s_beat(store_t *self, uint64_t now);
+
 static int s_flush(store_t *self)
 {
     if (self->nbatch == 0)
@@ -187,6 +189,9 @@ static int s_flush(store_t *self)
         for (; i < self->nbatch; i++) {
             if (self->batch[i].skip)
                 continue;
+            uint64_t now = util_mono_us();
+            if (now >= self->hb_due_us)
+                s_beat(self, now);
             uint64_t before = db_txn_seq(self->db);
             rc = db_merge(self->db, self->batch[i].r);
             self->batch[i].same = rc == 0 && db_txn_seq(self->db) == before;
@@ -852,6 +857,27 @@ static void s_publish_metrics(store_t *self)
     metrics_publish(self->metrics, promtext_data(p), promtext_len(p));
 }
 
+/* Heartbeats to the broker and on the feed, and nothing else: also called between the
+   merges of a long batch, so that neither the broker nor a feed subscriber takes a busy
+   store for a silent one (a broker that drops its store requeues every result it sent,
+   and a slow batch of them would make the same drop again, round after round). */
+static void s_beat(store_t *self, uint64_t now)
+{
+    if (self->broker)
+        wire_send(self->broker, NULL, WIRE_HB, 0, NULL, NULL);
+    Crossclaim__Update u = CROSSCLAIM__UPDATE__INIT;
+    u.seq = self->published;
+    u.kind = "heartbeat";
+    uint8_t buf[64];
+    size_t n = crossclaim__update__pack(&u, buf);
+    zmsg_t *m = zmsg_new();
+    zmsg_addstr(m, "hb");
+    zmsg_addmem(m, buf, n);
+    if (zmsg_send(&m, self->pub) != 0)
+        zmsg_destroy(&m);
+    self->hb_due_us = now + (uint64_t)self->cfg.heartbeat_ms * 1000;
+}
+
 static void s_heartbeat(store_t *self, uint64_t now)
 {
     uint64_t hb = (uint64_t)self->cfg.heartbeat_ms * 1000;
@@ -867,19 +893,7 @@ static void s_heartbeat(store_t *self, uint64_t now)
         if (s_connect(self) != 0)
             self->heard_us = now; /* try again after another silence */
     }
-    if (self->broker)
-        wire_send(self->broker, NULL, WIRE_HB, 0, NULL, NULL);
-    Crossclaim__Update u = CROSSCLAIM__UPDATE__INIT;
-    u.seq = self->published;
-    u.kind = "heartbeat";
-    uint8_t buf[64];
-    size_t n = crossclaim__update__pack(&u, buf);
-    zmsg_t *m = zmsg_new();
-    zmsg_addstr(m, "hb");
-    zmsg_addmem(m, buf, n);
-    if (zmsg_send(&m, self->pub) != 0)
-        zmsg_destroy(&m);
-    self->hb_due_us = now + hb;
+    s_beat(self, now);
 }
 
 int store_run(store_t *self)
