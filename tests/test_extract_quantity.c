@@ -710,9 +710,26 @@ Test(extract_quantity, what_is_counted_has_one_spelling)
     /* a hyphen between words is a space */
     cr_assert_str_eq(s_key_of("Her blood-alcohol level was 0.3 percent.\n", 0.3),
                      s_key_of("Her blood alcohol level was 0.3 percent.\n", 0.3));
+    /* a designation written with a space is the same one, and its number no count */
+    cr_assert_str_eq(s_key_of("Marines seized nine MX 12 rifles.\n", 9),
+                     s_key_of("Marines seized nine MX-12 rifles.\n", 9));
+    cr_assert_str_eq(s_key_of("Marines seized nine MX 12 rifles.\n", 12), "");
     /* a designation as the head stays: a rifle is not a pistol */
     cr_assert_str_neq(s_key_of("Marines seized nine M-16 rifles.\n", 9),
                       s_key_of("Marines seized nine M-9 pistols.\n", 9));
+}
+
+Test(extract_quantity, a_generic_have_is_no_predicate)
+{
+    /* an auxiliary before the verb is not a possession */
+    const char *a = s_key_of("Guards have confiscated 14 crossbows at the port.\n", 14);
+    cr_assert(!strstr(a, "|have|"), "%s", a);
+    cr_assert_str_eq(a, s_key_of("Guards confiscated 14 crossbows at the port.\n", 14));
+    /* a measure had is the measure */
+    cr_assert_str_eq(s_key_of("He had a blood alcohol level of 0.3 percent.\n", 0.3),
+                     s_key_of("His blood alcohol level was 0.3 percent.\n", 0.3));
+    /* a definite count of what exists stays one */
+    cr_assert(strstr(s_key_of("The club lost the 12 courts it owned.\n", 12), "|have|"));
 }
 
 Test(extract_quantity, the_year_a_person_did_something)

@@ -51,6 +51,21 @@ size_t extract_qphrase_np(const xctx_t *c, size_t k, size_t s1, bool unit, char 
         return k + 1;   /* "wounding 352 others": people, said by the predicate */
     while (k < s1 && words < 4) {
         const xtok_t *w = &t[k];
+        /* a model designation written with a space, "six AK 47 rifles": one word, as
+           "AK-47" is, and its number no count */
+        if ((w->flags & TK_ALLCAP) && w->e - w->s <= 3 && k + 2 < s1 &&
+            (t[k + 1].flags & TK_NUM) && t[k + 1].s == w->e + 1 && t[k + 1].e - t[k + 1].s <= 3 &&
+            strspn(t[k + 1].f, "0123456789") == strlen(t[k + 1].f) &&
+            (t[k + 2].flags & TK_WORD) && !(t[k + 2].flags & TK_ALLCAP)) {
+            char model[16];
+            snprintf(model, sizeof model, "%s-%s", w->f, t[k + 1].f);
+            extract_qword_append(core, ccap, model);
+            extract_qword_append(subject, scap, model);
+            words++;
+            k += 2;
+            end = k;
+            continue;
+        }
         if (!(w->flags & TK_WORD) || (w->flags & TK_POSS) || (w->wc & (WC_NP_END | WC_UNIT)))
             break;
         const char *pp = extract_qword_qpred(c, k, words > 0 && (t[k - 1].wc & WC_HUMAN));

@@ -51,6 +51,14 @@ void extract_quantity_lex(void)
     extract_qword_lex();
 }
 
+/* A past participle, by its ending: "confiscated", "taken" (an irregular "held" is
+   missed). */
+static bool s_participle(const char *f)
+{
+    size_t n = strlen(f);
+    return n > 4 && (strcmp(f + n - 2, "ed") == 0 || strcmp(f + n - 2, "en") == 0);
+}
+
 static const int *s_pub(const xctx_t *c, int *buf)
 {
     if (c->doc->published && extract_date_parse_iso(c->doc->published, &buf[0], &buf[1], &buf[2]))
@@ -519,6 +527,10 @@ void extract_quantity_find(xctx_t *c)
                 i += nt - 1;
                 continue;
             }
+            /* "have confiscated 14 rifles" is "confiscated 14 rifles": an auxiliary, not
+               a possession */
+            if (strcmp(pred, "have") == 0 && l0 + 1 < q0 && s_participle(t[l0 + 1].f))
+                pred = "count";
             cl.pclass = pred;
             /* whose */
             if (!extract_qphrase_possessive(c, q0, s0, cl.whose, sizeof cl.whose)) {
@@ -561,6 +573,10 @@ void extract_quantity_find(xctx_t *c)
             }
             if (stat && strcmp(cl.pclass, "have") == 0)
                 cl.pclass = "count";   /* "had 11 rebounds" = "grabbed 11 rebounds" */
+            /* a measure is had by what it measures: "had a level of 0.3 percent" = "its
+               level was 0.3 percent" */
+            if (cl.unit[0] && strcmp(cl.pclass, "have") == 0)
+                cl.pclass = "count";
             if (stat && !cl.whose[0]) {
                 i += nt - 1;   /* whose points? without an owner they merge players */
                 continue;
