@@ -182,7 +182,7 @@ static int s_run(const char *mode, int n, double limit)
     printf("%-7s %7d  first tenth %.3f ms CPU (%.3f wall), last tenth %.3f ms CPU (%.3f wall) "
            "per article: last/first %.2fx CPU; %llu stories, %llu xrefs, %ld KB on disk "
            "(%.1f KB per article)\n", mode, n, first_cpu * 1e3, first_wall * 1e3, last_cpu * 1e3,
-           last_wall * 1e3, last_cpu / first_cpu, 0ull, (unsigned long long)st.xrefs, kb,
+           last_wall * 1e3, last_cpu / first_cpu, (unsigned long long)st.stories, (unsigned long long)st.xrefs, kb,
            (double)kb / n);
     return rc ? 1 : 0;
 }

@@ -352,6 +352,7 @@ void db_stats_json(const db_stats_t *st, json_t *j)
     json_key(j, "attributions"); json_int(j, (int64_t)st->attributions);
     json_key(j, "entities"); json_int(j, (int64_t)st->entities);
     json_key(j, "xrefs"); json_int(j, (int64_t)st->xrefs);
+    json_key(j, "stories"); json_int(j, (int64_t)st->stories);
     json_key(j, "conflicts"); json_int(j, (int64_t)st->conflicts);
     json_key(j, "corroborated"); json_int(j, (int64_t)st->corroborated);
     json_key(j, "seq"); json_int(j, (int64_t)st->seq);
@@ -373,6 +374,8 @@ int db_stats(db_t *self, db_stats_t *out)
         out->entities = st.ms_entries;
     if (mdb_stat(txn, self->xrefs, &st) == 0)
         out->xrefs = st.ms_entries;
+    if (mdb_stat(txn, self->stories, &st) == 0)
+        out->stories = st.ms_entries;
     out->seq = dbi_meta_get(txn, self->meta, "seq");
     out->claims = dbi_meta_get(txn, self->meta, "claims");
     out->attributions = dbi_meta_get(txn, self->meta, "attributions");

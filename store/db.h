@@ -71,6 +71,7 @@ typedef struct {
     uint64_t attributions;
     uint64_t entities;
     uint64_t xrefs;            /* claim clusters */
+    uint64_t stories;
     uint64_t conflicts;        /* clusters with status "conflict" */
     uint64_t corroborated;     /* clusters with status "corroborated" */
     uint64_t seq;              /* last update sequence number, 0 when none yet */
