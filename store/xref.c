@@ -206,21 +206,11 @@ void xref_judge(const xref_claim_t *c, size_t n, unsigned flags, xref_claim_t *s
     bool undated = false;
     for (size_t i = 0; i < m; i++)
         undated = undated || !scratch[i].published;
-    if (undated) {
-        /* A person's age only rises: undated reports a few years apart in age are
-           reports from different years (an arrest, then the trial), and the highest is
-           the newest. Further apart, it is more likely two people or a mistake. */
-        if (!age || scratch[hi].iv.open_high || scratch[lo].iv.open_low
-            || scratch[lo].iv.low - scratch[hi].iv.high > XREF_AGE_SPAN)
-            return;
-        double top = scratch[0].value;
-        for (size_t i = 1; i < m; i++)
-            top = scratch[i].value > top ? scratch[i].value : top;
-        out->evolving = true;
-        out->has_latest = true;
-        out->latest = top;
+    /* Without a date on every report there is no "later" report: the values disagree,
+       and nothing says the figure moved (an age one year apart across a week's reports
+       is as often a mistake as a birthday). */
+    if (undated)
         return;
-    }
     qsort(scratch, m, sizeof *scratch, s_date_cmp);
     int dir = 0;
     for (size_t i = 1; i < m; i++) {

@@ -46,19 +46,14 @@ typedef struct {
 /* What kind of fact a frame key names, for xref_judge: */
 #define XREF_WEAK  1u   /* frame_weak: may be corroborated, never a conflict */
 #define XREF_AGE   2u   /* a person's age: it only rises as time passes */
-/* Ages of undated reports at most this many years apart are one person's age at
-   different times (evolving), not a contradiction. */
-#define XREF_AGE_SPAN 5.0
-
 /* The XREF_* flags of a frame key. This function can't fail. */
 unsigned xref_flags(const char *frame);
 
 /* Judges the n claims of one fact. `c` must be sorted by source (strcmp); `scratch`
    must hold n entries and is overwritten. `flags` are xref_flags() of its frame: a
    XREF_WEAK fact whose sources disagree is "single", not "conflict": too little says it
-   is one fact; a XREF_AGE conflict is evolving when the ages rise with the dates, or,
-   undated, lie within XREF_AGE_SPAN years (latest: the highest). This function can't
-   fail. */
+   is one fact; a XREF_AGE conflict is evolving only when the ages rise with the dates (with
+   an undated report, none is evolving). This function can't fail. */
 void xref_judge(const xref_claim_t *c, size_t n, unsigned flags, xref_claim_t *scratch,
                 xref_verdict_t *out);
 

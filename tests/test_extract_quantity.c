@@ -345,9 +345,12 @@ Test(extract_quantity, numbers_that_are_not_claims)
     cr_assert_not_null(q);
     cr_assert_eq(q->value, 81);
     cr_assert_str_eq(q->what, "edition");
-    cr_assert_str_eq(q->whose, "academy award");
+    cr_assert_str_eq(q->whose, "academy award 81");
     cr_assert_str_eq(s_fkey("She will host the 81st Academy Awards.\n", "81st"),
                      s_fkey("She will host the 81st annual Academy Awards.\n", "81st"));
+    /* two editions are two events, never one fact's two values */
+    cr_assert_str_neq(s_fkey("She will host the 81st Academy Awards.\n", "81st"),
+                      s_fkey("He hosted the 79th Academy Awards.\n", "79th"));
     r = s_run("Marchers reached the 67th Police Precinct.\n");
     cr_assert_eq(r.n_quantities, 0);
 }
@@ -730,6 +733,19 @@ Test(extract_quantity, a_generic_have_is_no_predicate)
                      s_key_of("His blood alcohol level was 0.3 percent.\n", 0.3));
     /* a definite count of what exists stays one */
     cr_assert(strstr(s_key_of("The club lost the 12 courts it owned.\n", 12), "|have|"));
+}
+
+Test(extract_quantity, what_a_number_is_not)
+{
+    /* the run a part is taken of: the verb is the part's */
+    cr_assert_str_eq(s_key_of("The Hawks won 18 of their next 23 games.\n", 23), "");
+    cr_assert(strstr(s_key_of("The Hawks won 18 of their next 23 games.\n", 18), "|won|"));
+    cr_assert(strstr(s_key_of("Police held two of the three suspects.\n", 3), "suspect"));
+    /* a span of no one named is no count of seasons */
+    cr_assert_str_eq(s_key_of("He spent his first 11 seasons as a player there.\n", 11), "");
+    /* a measure of nothing named is no toll */
+    cr_assert_str_eq(s_key_of("A hiker died after falling about 200ft from a ridge.\n", 200), "");
+    cr_assert(strstr(s_key_of("About 40% of the passengers were killed.\n", 40), "|killed|"));
 }
 
 Test(extract_quantity, the_year_a_person_did_something)

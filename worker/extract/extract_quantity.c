@@ -59,6 +59,27 @@ static bool s_participle(const char *f)
     return n > 4 && (strcmp(f + n - 2, "ed") == 0 || strcmp(f + n - 2, "en") == 0);
 }
 
+/* Whether the number starting at q0 is the size of a run a part is taken of: "18 of its
+   next 23 games" (the 23: the verb is the 18's, and the run is no fact of its own). "Two
+   of the three suspects" is not one: the three suspects are. */
+static bool s_partitive_base(const xctx_t *c, size_t q0, size_t s0)
+{
+    const xtok_t *t = c->tok.v;
+    size_t k = q0;
+    if (!(k > s0 && (xtok_is(c, k - 1, "next") || xtok_is(c, k - 1, "last") ||
+                     xtok_is(c, k - 1, "first") || xtok_is(c, k - 1, "final") ||
+                     xtok_is(c, k - 1, "past") || xtok_is(c, k - 1, "remaining"))))
+        return false;
+    k--;
+    if (k > s0 && (xtok_is(c, k - 1, "the") || xtok_is(c, k - 1, "its") ||
+                   xtok_is(c, k - 1, "their") || xtok_is(c, k - 1, "his") ||
+                   xtok_is(c, k - 1, "her") || xtok_is(c, k - 1, "our")))
+        k--;
+    if (k < s0 + 2 || !xtok_is(c, k - 1, "of"))
+        return false;
+    return (t[k - 2].flags & TK_NUM) || (t[k - 2].wc & WC_NUMWORD);
+}
+
 static const int *s_pub(const xctx_t *c, int *buf)
 {
     if (c->doc->published && extract_date_parse_iso(c->doc->published, &buf[0], &buf[1], &buf[2]))
@@ -96,8 +117,10 @@ static bool s_edition(const xctx_t *c, const extract_qnum_t *n, size_t i, size_t
     extract_qword_singular(last ? last + 1 : name);
     cl->value = n->value;
     cl->unit = "";
+    /* the number names the event: the 79th and the 81st Academy Awards are two events,
+       not two outlets' disagreement on one */
     snprintf(cl->what, sizeof cl->what, "edition");
-    snprintf(cl->whose, sizeof cl->whose, "%s", name);
+    snprintf(cl->whose, sizeof cl->whose, "%s %g", name, n->value);
     cl->pclass = "held";
     snprintf(cl->subject, sizeof cl->subject, "%s", name);
     return true;
@@ -361,6 +384,11 @@ void extract_quantity_find(xctx_t *c)
                 i += nt - 1;
                 continue;
             }
+            /* the set of a part: in "won 18 of its next 23 games" the verb is the 18's */
+            if (s_partitive_base(c, q0, s0)) {
+                i += nt - 1;
+                continue;
+            }
             /* counted noun phrase */
             if (unit && xtok_is(c, k, "worth") && xtok_is(c, k + 1, "of"))
                 k++;   /* "$108 million worth of diamonds" */
@@ -412,12 +440,12 @@ void extract_quantity_find(xctx_t *c)
                     continue;
                 }
             }
-            if (!unit && core[0] && !stat && extract_qdur_unit(head) && !n.vague) {
-                size_t e = extract_qdur_claim(c, i, nt, q0, s0, s1, dates, nd);
-                if (e) {
-                    i = e - 1;
-                    continue;
-                }
+            /* a span is a duration claim or none: "spent his first 11 seasons" of no one
+               named is no count of seasons */
+            if (!unit && core[0] && !stat && extract_qdur_unit(head)) {
+                size_t e = n.vague ? 0 : extract_qdur_claim(c, i, nt, q0, s0, s1, dates, nd);
+                i = e ? e - 1 : i + nt - 1;
+                continue;
             }
             if (!unit && core[0] && (extract_lex_bits(head) & WC_DURATION) && !stat) {
                 i += nt - 1;
@@ -444,6 +472,12 @@ void extract_quantity_find(xctx_t *c)
             if (!core[0] && extract_qword_human_pred(left_pred) && !unit) {
                 pred = left_pred;   /* "the death toll rose to 40" */
                 left[0] = 0;
+            }
+            /* a measure of nothing named is no toll: "died after falling about 200ft" */
+            if (unit && !core[0] && !left[0] && extract_qword_human_pred(pred)
+                && strcmp(unit, FRAME_UNIT_PERCENT) != 0 && !cur) {
+                i += nt - 1;
+                continue;
             }
             if (!unit && strstr(core[0] ? core : left, "alcohol"))
                 unit = FRAME_UNIT_PERCENT;   /* blood alcohol is given in percent */
