@@ -19,12 +19,21 @@ for f in "$out"/fuzz/fuzz_*; do
     esac
     rm -f "$out/$name-"*
     echo "== $name: ${secs}s"
+    log="$out/$name.log"
+    rc=0
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
         "$f" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 -print_final_stats=1 \
-        -artifact_prefix="$out/$name-" "$corpus" 2>&1 | grep -E '^(stat::number_of_executed_units|stat::peak_rss|#[0-9]+ *DONE)|ERROR|SUMMARY' || true
-    # libFuzzer exits non-zero on a finding; rerun status through the artifact check.
+        -artifact_prefix="$out/$name-" "$corpus" >"$log" 2>&1 || rc=$?
+    grep -E '^(stat::number_of_executed_units|stat::peak_rss|#[0-9]+ *DONE)|ERROR|SUMMARY' "$log" || true
+    # A finding leaves an artifact and a non-zero exit; a harness that dies before it
+    # fuzzes (a bad build, a crash at start) leaves only the exit status.
     if ls "$out/$name-"* >/dev/null 2>&1; then
         echo "FAIL: $name left artifacts: $(ls "$out/$name-"*)"
+        exit 1
+    fi
+    if [ "$rc" -ne 0 ]; then
+        echo "FAIL: $name exited with status $rc; the end of its log:"
+        tail -20 "$log"
         exit 1
     fi
 done
