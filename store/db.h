@@ -59,6 +59,7 @@ typedef struct db_t db_t;
 #define DB_EINPUT     (-4005)  /* a result without an article or with no usable id */
 #define DB_EVERSION   (-4006)  /* a database of another schema (db_open) */
 #define DB_EDAMAGED   (-4007)  /* the data file is empty, truncated or missing (db_open) */
+#define DB_EPAUSE     (-4008)  /* a walk in steps stopped at its budget (internal) */
 
 #define DB_SCHEMA     3        /* 2: stories, facts keyed by story and frame; 3: facts
                                   as a summary and claim rows per article */
@@ -155,6 +156,31 @@ int db_dump(db_t *self, unsigned what, uint64_t *seq, db_line_fn *fn, void *arg)
    last sequence number. Returns as db_dump. */
 int db_dump_topics(db_t *self, const char *const *prefixes, size_t n, uint64_t *seq,
                    db_line_fn *fn, void *arg);
+
+/* Where a walk in steps (db_dump_step) stands. Zero it to begin; db_step_end it when it
+   is dropped before its end. */
+typedef struct {
+    unsigned stage;            /* the record type being walked (internal) */
+    size_t key_len;            /* the key it resumes at, or 0: the type's first */
+    uint8_t key[512];          /* LMDB keys are at most 511 bytes */
+    uint64_t seq;              /* the snapshot's last sequence number */
+    uint64_t skipped;          /* records that failed to decode, so far */
+    void *txn;                 /* its read transaction, between steps */
+    bool done;
+} db_step_t;
+
+/* One step of db_dump (with `prefixes`, n > 0: of db_dump_topics): the next lines after
+   `pos`, until about `budget` bytes of them have gone to `fn`; `pos` moves on, and
+   pos->done says the walk is over. Every step reads the one snapshot the first step
+   took (its read transaction stays open between steps, so commits go on meanwhile; the
+   pages they free are reused only after the walk ends or is dropped). Returns 0, the
+   callback's non-zero value, an LMDB error, or, on the last step, DB_ECORRUPT when some
+   record was skipped; after an error the walk is over. */
+int db_dump_step(db_t *self, unsigned what, const char *const *prefixes, size_t n,
+                 db_step_t *pos, size_t budget, db_line_fn *fn, void *arg);
+
+/* Ends a walk in steps before its end (its snapshot is let go). This function can't fail. */
+void db_step_end(db_t *self, db_step_t *pos);
 
 /* Walks one story as export lines: its story record, its articles, then its xrefs, from
    one read snapshot. Returns as db_dump, or DB_ENOTFOUND when there is no such story. */

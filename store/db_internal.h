@@ -51,6 +51,11 @@ struct db_t {
     json_t *json;           /* export line being built */
     const char *const *prefixes; /* topic filter of the walk in progress, or NULL: all */
     size_t nprefixes;       /* its length */
+    /* a walk in steps (db_dump_step): where it starts, how many bytes of lines it may
+       emit (0: no limit), how many it has, and the key it stopped at */
+    const uint8_t *walk_from;
+    size_t walk_from_len, walk_budget, walk_emitted, walk_stop_len;
+    uint8_t walk_stop[DB_MAX_KEY + UTIL_ID_HEX + 16];
     char keybuf[DB_MAX_KEY + 1]; /* database key of an over-long claim or entity key */
     dbi_arena_t tarena;     /* memory of the open transaction's facts, reset at its end */
     ProtobufCAllocator tpba; /* protobuf-c allocations from tarena */

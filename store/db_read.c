@@ -22,7 +22,31 @@ static void s_skip(db_t *self, const char *what, const void *key, size_t key_len
 /* Sends the line in self->json to fn. */
 static int s_emit(db_t *self, db_line_fn *fn, void *arg)
 {
+    self->walk_emitted += json_len(self->json);
     return fn(arg, json_data(self->json), json_len(self->json));
+}
+
+/* The first cursor op of a walk: its first record, or, for a walk in steps, the record at
+   (or after) the key it resumes at. */
+static MDB_cursor_op s_first(db_t *self, MDB_val *k)
+{
+    if (!self->walk_from_len)
+        return MDB_FIRST;
+    k->mv_data = (void *)self->walk_from;
+    k->mv_size = self->walk_from_len;
+    return MDB_SET_RANGE;
+}
+
+/* A walk in steps that has emitted its budget stops before the record at `k`, nothing of
+   which has gone out yet: the next step begins there. */
+static bool s_pause(db_t *self, const MDB_val *k)
+{
+    if (!self->walk_budget || self->walk_emitted < self->walk_budget ||
+        k->mv_size > sizeof self->walk_stop)
+        return false;
+    memcpy(self->walk_stop, k->mv_data, k->mv_size);
+    self->walk_stop_len = k->mv_size;
+    return true;
 }
 
 /* True when the walk has no topic filter, or when the record's feed topic, the pieces a b
@@ -72,9 +96,13 @@ static int s_walk_articles(db_t *self, MDB_txn *txn, unsigned kind, bool report,
     if (rc)
         return dbi_mdb(rc);
     MDB_val k, v;
-    MDB_cursor_op op = MDB_FIRST;
+    MDB_cursor_op op = s_first(self, &k);
     while ((rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
         op = MDB_NEXT;
+        if (s_pause(self, &k)) {
+            rc = DB_EPAUSE;
+            break;
+        }
         dbi_arena_reset(&self->arena);
         Crossclaim__Result *r = crossclaim__result__unpack(&self->pba, v.mv_size, v.mv_data);
         if (!r || k.mv_size != UTIL_ID_HEX) {
@@ -126,10 +154,14 @@ static int s_walk_entities(db_t *self, MDB_txn *txn, db_line_fn *fn, void *arg)
     if (rc)
         return dbi_mdb(rc);
     MDB_val k, v;
-    MDB_cursor_op op = MDB_FIRST;
+    MDB_cursor_op op = s_first(self, &k);
     static const size_t none[DBI_LISTS] = {0};
     while ((rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
         op = MDB_NEXT;
+        if (s_pause(self, &k)) {
+            rc = DB_EPAUSE;
+            break;
+        }
         dbi_arena_reset(&self->arena);
         dbi_ent_t e;
         if ((rc = dbi_ent_parse(self, v.mv_data, v.mv_size, &e, none)) == DB_ECORRUPT) {
@@ -183,8 +215,14 @@ static int s_walk_xrefs(db_t *self, MDB_txn *txn, bool conflicts, db_line_fn *fn
     static const char want[] = "conflict"; /* and its NUL */
     MDB_val k = {sizeof want, (void *)want}, v;
     MDB_cursor_op op = conflicts ? MDB_SET_RANGE : MDB_FIRST;
+    if (self->walk_from_len)
+        op = s_first(self, &k);   /* a key of the index walked, xstatus or xrefs */
     while ((rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
         op = MDB_NEXT;
+        if (s_pause(self, &k)) {
+            rc = DB_EPAUSE;
+            break;
+        }
         if (conflicts) {
             if (k.mv_size <= sizeof want || memcmp(k.mv_data, want, sizeof want) != 0)
                 break;
@@ -215,7 +253,7 @@ static int s_walk_stories(db_t *self, MDB_txn *txn, db_line_fn *fn, void *arg)
         return dbi_mdb(rc);
     MDB_val k, v;
     char story[UTIL_ID_HEX + 1] = "";
-    MDB_cursor_op op = MDB_FIRST;
+    MDB_cursor_op op = s_first(self, &k);
     while ((rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
         op = MDB_NEXT;
         if (k.mv_size != 2 * UTIL_ID_HEX) {
@@ -224,6 +262,10 @@ static int s_walk_stories(db_t *self, MDB_txn *txn, db_line_fn *fn, void *arg)
         }
         if (story[0] && memcmp(story, k.mv_data, UTIL_ID_HEX) == 0)
             continue;
+        if (s_pause(self, &k)) {   /* at a story's first member: nothing of it out yet */
+            rc = DB_EPAUSE;
+            break;
+        }
         memcpy(story, k.mv_data, UTIL_ID_HEX);
         story[UTIL_ID_HEX] = 0;
         if (!s_wanted(self, "story.", "", "", story, UTIL_ID_HEX))
@@ -385,6 +427,98 @@ int db_dump_topics(db_t *self, const char *const *prefixes, size_t n, uint64_t *
     self->prefixes = NULL;
     self->nprefixes = 0;
     return rc;
+}
+
+int db_dump_step(db_t *self, unsigned what, const char *const *prefixes, size_t n,
+                 db_step_t *pos, size_t budget, db_line_fn *fn, void *arg)
+{
+    if (!self || !fn || !pos || (n && !prefixes))
+        return -EINVAL;
+    if (pos->done)
+        return 0;
+    if (n) {
+        what = 0;
+        static const struct { const char *head; unsigned flag; } heads[] = {
+            {"article.", DB_ARTICLES}, {"attribution.", DB_ATTRIBUTIONS},
+            {"quantity.", DB_QUANTITIES}, {"entity.", DB_ENTITIES}, {"xref.", DB_XREFS},
+            {"story.", DB_STORIES}};
+        for (size_t i = 0; i < sizeof heads / sizeof *heads; i++)
+            if (s_wanted_head(prefixes, n, heads[i].head))
+                what |= heads[i].flag;
+    }
+    MDB_txn *txn = pos->txn;
+    int rc = 0;
+    if (!txn) {
+        if ((rc = dbi_rtxn(self, &txn)) != 0) {
+            pos->done = true;
+            return rc;
+        }
+        pos->txn = txn;
+        pos->seq = dbi_meta_get(txn, self->meta, "seq");
+    }
+    static const unsigned stages[] = {DB_ARTICLES, DB_ATTRIBUTIONS, DB_QUANTITIES,
+                                      DB_ENTITIES, DB_XREFS | DB_CONFLICTS, DB_STORIES};
+    unsigned first_article = what & DB_ARTICLES ? 0 : what & DB_ATTRIBUTIONS ? 1 : 2;
+    self->prefixes = n ? prefixes : NULL;
+    self->nprefixes = n;
+    self->walk_skipped = 0;
+    self->walk_emitted = 0;
+    self->walk_budget = budget ? budget : 1;
+    while (!rc && pos->stage < sizeof stages / sizeof *stages) {
+        unsigned st = pos->stage;
+        if (!(what & stages[st])) {
+            pos->stage++;
+            pos->key_len = 0;
+            continue;
+        }
+        self->walk_from = pos->key;
+        self->walk_from_len = pos->key_len;
+        if (st <= 2)
+            rc = s_walk_articles(self, txn, stages[st], st == first_article, fn, arg);
+        else if (st == 3)
+            rc = s_walk_entities(self, txn, fn, arg);
+        else if (st == 4)
+            rc = s_walk_xrefs(self, txn, !(what & DB_XREFS), fn, arg);
+        else
+            rc = s_walk_stories(self, txn, fn, arg);
+        if (rc == DB_EPAUSE) {
+            memcpy(pos->key, self->walk_stop, self->walk_stop_len);
+            pos->key_len = self->walk_stop_len;
+            rc = 0;
+            break;
+        }
+        if (!rc) {
+            pos->stage++;
+            pos->key_len = 0;
+        }
+    }
+    self->prefixes = NULL;
+    self->nprefixes = 0;
+    self->walk_from = NULL;
+    self->walk_from_len = 0;
+    self->walk_budget = 0;
+    pos->skipped += self->walk_skipped;
+    if (!rc && pos->stage >= sizeof stages / sizeof *stages) {
+        pos->done = true;
+        if (pos->skipped)
+            rc = DB_ECORRUPT;
+    }
+    if (rc)
+        pos->done = true;
+    if (pos->done)
+        db_step_end(self, pos);
+    return rc;
+}
+
+void db_step_end(db_t *self, db_step_t *pos)
+{
+    (void)self;
+    if (pos && pos->txn) {
+        mdb_txn_abort(pos->txn);
+        pos->txn = NULL;
+    }
+    if (pos)
+        pos->done = true;
 }
 
 static int s_fwrite_line(void *arg, const char *line, size_t len)

@@ -4,7 +4,9 @@
     unpacked as they arrive and held until the batch is full or its first result has
     waited batch_ms; then the whole batch is merged in one transaction, committed, acked
     to the broker and published. Nothing is acked before its commit, so a crash at any
-    point costs at most a redelivery, which the idempotent merge absorbs. */
+    point costs at most a redelivery, which the idempotent merge absorbs. Queries never
+    make it wait: replies are queued without blocking, a long one a step per turn (see
+    "queries" below). */
 #include "store.h"
 #include "auth.h"
 #include "db.h"
@@ -21,18 +23,20 @@
 #include <string.h>
 #include <unistd.h>
 
-#define STORE_CHUNK      (256u << 10)   /* JSON Lines per DATA message, about */
+#define STORE_CHUNK      (64u << 10)    /* JSON Lines per DATA message, about */
 #define STORE_MAX_ARG    4096           /* longest query argument */
 #define STORE_COMMIT_IDS (WIRE_MAX_ARGS - 1)
 #define STORE_METRICS_MS 500            /* how often the metrics page is re-rendered */
 /* The query socket's bounds. A query is a verb and an argument of at most STORE_MAX_ARG
    bytes: a larger one is refused and counted, and ZeroMQ drops a peer whose message is
    over STORE_MAX_QUERY (it is never read whole). Replies queue at most STORE_QUERY_HWM
-   messages per client (about 1 MiB of DATA), and a client that takes none of them for
-   STORE_QUERY_WAIT_MS is given up on: the rest of its reply is dropped, counted. */
+   messages per client (about 1 MiB of DATA) and are never waited for; a streamed reply
+   whose client takes none of them for STORE_QUERY_WAIT_MS is given up on, counted. */
 #define STORE_MAX_QUERY      (64u << 10)
-#define STORE_QUERY_HWM      4
-#define STORE_QUERY_WAIT_MS  1000
+#define STORE_QUERY_HWM      16
+#define STORE_QUERY_WAIT_MS  10000
+#define STORE_JOBS           32         /* streamed replies in progress at most */
+#define STORE_JOB_RETRY_MS   1          /* a blocked reply is tried again this often */
 
 /* Histogram bounds: results per committed batch, extract and commit seconds. */
 static const double s_batch_bounds[] = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096};
@@ -70,11 +74,10 @@ struct store_t {
     store_stats_t stats;
     char *chunk;            /* DATA being filled for a streamed reply */
     size_t chunk_len, chunk_cap;
-    uint64_t chunk_records;
     zframe_t *reply_id;     /* identity of the query being answered */
     bool reply_delim;       /* it came with a REQ delimiter */
-    bool reply_dropped;     /* its client took nothing for too long: the rest is dropped */
-    uint64_t reply_seq;     /* last seq sent in a SINCE reply */
+    struct s_job *jobs[STORE_JOBS]; /* streamed replies in progress */
+    size_t njobs;
     metrics_t *metrics;     /* HTTP server for /metrics, or NULL */
     promtext_t *prom;       /* the page being rendered */
     uint64_t metrics_due_us;
@@ -350,61 +353,246 @@ static void s_on_broker(store_t *self, zmsg_t *msg)
     }
 }
 
+#define STORE_MAX_PREFIXES 64
+
 /* ---------------------------------------------------------------- queries */
 
-/* Sends one reply message to the client being answered. Returns 0, or -1 when it could
-   not be queued (the client is gone, or took nothing for STORE_QUERY_WAIT_MS): the rest
-   of the reply is then dropped (self->reply_dropped). */
-static int s_reply(store_t *self, size_t n, const void *const *frames, const size_t *lens)
+/* Every reply is queued without waiting: the loop that commits never blocks on a client.
+   A short reply (STATS, a lookup, an error) that can't be queued at once is dropped and
+   counted. A streamed one (EXPORT, SNAPSHOT, CONFLICTS, STORIES, STORY, SINCE) is a job:
+   the loop makes its next message only when the last one went out, one step per job and
+   turn (db_dump_step: about STORE_CHUNK of JSON lines, in a read transaction of its own),
+   so a client that reads slowly is served slowly and one that does not read costs one
+   message here; after STORE_QUERY_WAIT_MS without taking any it is given up on. */
+
+/* A streamed reply in progress. */
+typedef struct s_job {
+    zframe_t *id;             /* the client's routing id */
+    bool delim;               /* it asked through REQ: replies carry the empty frame */
+    enum { S_JOB_DUMP, S_JOB_SINCE, S_JOB_STORY } kind;
+    unsigned what;            /* DUMP: DB_* flags, or prefixes[0..nprefixes) */
+    const char *prefixes[STORE_MAX_PREFIXES];
+    size_t nprefixes;
+    char arg[STORE_MAX_ARG + 1]; /* the query's argument, which prefixes point into */
+    db_step_t pos;            /* DUMP: where the walk stands */
+    uint64_t after, until;    /* SINCE: the last seq sent, the feed's last seq at the start */
+    uint64_t records;         /* lines (DUMP, STORY) or updates (SINCE) sent */
+    zlist_t *out;             /* messages made, not yet queued on the socket */
+    bool last;                /* its END or ERR is in `out`: done when out is empty */
+    uint64_t blocked_us;      /* mono us since its client took nothing, or 0 */
+} s_job_t;
+
+static zmsg_t *s_msg(const zframe_t *id, bool delim, size_t n, const void *const *frames,
+                     const size_t *lens)
 {
-    if (self->reply_dropped)
-        return -1;
     zmsg_t *m = zmsg_new();
-    zmsg_append(m, &(zframe_t *){zframe_dup(self->reply_id)});
-    if (self->reply_delim)
+    zmsg_append(m, &(zframe_t *){zframe_dup((zframe_t *)id)});
+    if (delim)
         zmsg_addmem(m, "", 0);
     for (size_t i = 0; i < n; i++)
         zmsg_addmem(m, frames[i], lens[i]);
-    if (zmsg_send(&m, self->query) == 0)
-        return 0;
-    zmsg_destroy(&m);
-    self->reply_dropped = true;
-    return -1;
+    return m;
 }
 
+/* A short reply to the query being answered (self->reply_id), queued at once or dropped. */
 static void s_reply_str(store_t *self, const char *a, const char *b, const char *c)
 {
     const void *f[3] = {a, b, c};
     size_t l[3] = {strlen(a), b ? strlen(b) : 0, c ? strlen(c) : 0};
-    s_reply(self, c ? 3 : b ? 2 : 1, f, l);
+    zmsg_t *m = s_msg(self->reply_id, self->reply_delim, c ? 3 : b ? 2 : 1, f, l);
+    if (zmsg_send(&m, self->query) != 0) {
+        zmsg_destroy(&m);
+        self->stats.query_dropped++;
+        util_warn("a %s reply was dropped: its client is gone or reads nothing", a);
+    }
 }
 
-static int s_chunk_send(store_t *self)
+static void s_job_put(s_job_t *job, size_t n, const void *const *frames, const size_t *lens)
 {
-    if (self->chunk_len == 0)
-        return 0;
+    zlist_append(job->out, s_msg(job->id, job->delim, n, frames, lens));
+}
+
+static void s_job_end(s_job_t *job, int rc, uint64_t seq)
+{
+    if (rc) {
+        const void *f[2] = {"ERR", db_strerror(rc)};
+        size_t l[2] = {3, strlen(db_strerror(rc))};
+        s_job_put(job, 2, f, l);
+    } else {
+        char a[24], b[24];
+        snprintf(a, sizeof a, "%" PRIu64, seq);
+        snprintf(b, sizeof b, "%" PRIu64, job->records);
+        const void *f[3] = {"END", a, b};
+        size_t l[3] = {3, strlen(a), strlen(b)};
+        s_job_put(job, 3, f, l);
+    }
+    job->last = true;
+}
+
+/* The DATA message of the lines gathered in self->chunk, if any. */
+static void s_job_data(store_t *self, s_job_t *job)
+{
+    if (!self->chunk_len)
+        return;
     const void *f[2] = {"DATA", self->chunk};
     size_t l[2] = {4, self->chunk_len};
+    s_job_put(job, 2, f, l);
     self->chunk_len = 0;
-    return s_reply(self, 2, f, l);
 }
 
-static int s_chunk_line(void *arg, const char *line, size_t len)
+typedef struct {
+    store_t *store;
+    s_job_t *job;
+    bool chunked;             /* a whole reply in one call: a DATA every STORE_CHUNK */
+} s_line_ctx_t;
+
+static int s_job_line(void *arg, const char *line, size_t len)
 {
-    store_t *self = arg;
+    s_line_ctx_t *x = arg;
+    store_t *self = x->store;
     if (self->chunk_len + len > self->chunk_cap) {
         self->chunk_cap = self->chunk_len + len + STORE_CHUNK;
         self->chunk = util_realloc(self->chunk, self->chunk_cap);
     }
     memcpy(self->chunk + self->chunk_len, line, len);
     self->chunk_len += len;
-    self->chunk_records++;
-    if (self->chunk_len >= STORE_CHUNK)
-        return s_chunk_send(self);   /* non-zero stops the walk */
+    x->job->records++;
+    if (x->chunked && self->chunk_len >= STORE_CHUNK)
+        s_job_data(self, x->job);
     return 0;
 }
 
-#define STORE_MAX_PREFIXES 64
+static int s_job_update(void *arg, uint64_t seq, const char *topic, size_t topic_len,
+                        const uint8_t *update, size_t update_len)
+{
+    s_job_t *job = arg;
+    if (seq > job->until || zlist_size(job->out) >= 256)
+        return DB_EPAUSE;   /* this step's share, or past the end the query saw */
+    char s[24];
+    snprintf(s, sizeof s, "%" PRIu64, seq);
+    const void *f[4] = {"UPDATE", s, topic, update};
+    size_t l[4] = {6, strlen(s), topic_len, update_len};
+    s_job_put(job, 4, f, l);
+    job->records++;
+    job->after = seq;
+    return 0;
+}
+
+/* Makes the job's next messages. */
+static void s_job_step(store_t *self, s_job_t *job)
+{
+    s_line_ctx_t x = {self, job, false};
+    self->chunk_len = 0;
+    int rc;
+    switch (job->kind) {
+    case S_JOB_DUMP:
+        rc = db_dump_step(self->db, job->what, job->prefixes, job->nprefixes, &job->pos,
+                          STORE_CHUNK, s_job_line, &x);
+        if (rc) {
+            self->chunk_len = 0;
+            s_job_end(job, rc, 0);
+            return;
+        }
+        s_job_data(self, job);
+        if (job->pos.done)
+            s_job_end(job, 0, job->pos.seq);
+        return;
+    case S_JOB_STORY: {
+        uint64_t seq = 0;
+        x.chunked = true;
+        rc = db_dump_story(self->db, job->arg, &seq, s_job_line, &x);
+        if (rc)
+            self->chunk_len = 0;
+        else
+            s_job_data(self, job);
+        s_job_end(job, rc, seq);
+        return;
+    }
+    case S_JOB_SINCE:
+        rc = db_feed_since(self->db, job->after, NULL, s_job_update, job);
+        if (rc == DB_EPAUSE && job->after < job->until)
+            return;   /* more next turn */
+        s_job_end(job, rc == DB_EPAUSE ? 0 : rc, job->after);
+        return;
+    }
+}
+
+static void s_job_free(store_t *self, s_job_t **job_p)
+{
+    s_job_t *job = *job_p;
+    if (!job)
+        return;
+    db_step_end(self->db, &job->pos);
+    zmsg_t *m;
+    while ((m = zlist_pop(job->out)))
+        zmsg_destroy(&m);
+    zlist_destroy(&job->out);
+    zframe_destroy(&job->id);
+    free(job);
+    *job_p = NULL;
+}
+
+/* Starts a streamed reply to the query being answered (the caller sets its kind and
+   arguments). Refuses when STORE_JOBS are in progress. */
+static s_job_t *s_job_new(store_t *self)
+{
+    if (self->njobs == STORE_JOBS) {
+        s_reply_str(self, "ERR", "busy: too many replies in progress; ask again later", NULL);
+        return NULL;
+    }
+    s_job_t *job = util_calloc(1, sizeof *job);
+    job->id = zframe_dup(self->reply_id);
+    job->delim = self->reply_delim;
+    job->out = zlist_new();
+    self->jobs[self->njobs++] = job;
+    return job;
+}
+
+/* Queues what the jobs have made, without waiting, and makes their next messages: one
+   step per job and call. Returns whether some job can go on at once (the loop should
+   not sleep). */
+static bool s_jobs_pump(store_t *self, uint64_t now)
+{
+    bool busy = false;
+    for (size_t i = 0; i < self->njobs;) {
+        s_job_t *job = self->jobs[i];
+        bool gone = false;
+        zmsg_t *m;
+        while ((m = zlist_first(job->out))) {
+            if (zmsg_send(&m, self->query) != 0) {
+                gone = zmq_errno() == EHOSTUNREACH;   /* the client went away */
+                break;
+            }
+            zlist_pop(job->out);
+            job->blocked_us = 0;
+        }
+        if (!gone && zlist_size(job->out) == 0 && !job->last) {
+            s_job_step(self, job);
+            busy = true;
+        }
+        if (!gone && zlist_size(job->out) && !job->blocked_us)
+            job->blocked_us = now;
+        bool stuck = job->blocked_us && now - job->blocked_us > STORE_QUERY_WAIT_MS * 1000ull;
+        if (gone || stuck || (job->last && zlist_size(job->out) == 0)) {
+            if (gone || stuck) {
+                self->stats.query_dropped++;
+                if (gone)
+                    util_warn("a query reply was dropped after %" PRIu64 " records: its "
+                              "client is gone", job->records);
+                else
+                    util_warn("a query reply was dropped after %" PRIu64 " records: its "
+                              "client took nothing for %u ms", job->records,
+                              STORE_QUERY_WAIT_MS);
+            }
+            s_job_free(self, &job);
+            self->jobs[i] = self->jobs[--self->njobs];
+            continue;
+        }
+        i++;
+    }
+    return busy;
+}
+
 
 /* Parses a SNAPSHOT/EXPORT argument: a comma list of record types (article, attribution,
    quantity, entity, xref, conflict, all) or of feed topic prefixes ("xref.conflict.",
@@ -448,34 +636,20 @@ static int s_what(char *buf, unsigned *what, const char **prefixes, size_t *n)
     return 0;
 }
 
-/* Ends a streamed reply: the last chunk and END (seq, records), or ERR for `rc`. */
-static void s_stream_end(store_t *self, int rc, uint64_t seq)
-{
-    if (rc) {
-        self->chunk_len = 0;
-        s_reply_str(self, "ERR", db_strerror(rc), NULL);
-        return;
-    }
-    s_chunk_send(self);
-    char a[24], b[24];
-    snprintf(a, sizeof a, "%" PRIu64, seq);
-    snprintf(b, sizeof b, "%" PRIu64, self->chunk_records);
-    s_reply_str(self, "END", a, b);
-}
-
-/* Streams one story: its record, articles and xrefs (db_dump_story). */
+/* STORY ID: one story, its record, articles and xrefs (db_dump_story). */
 static void s_stream_story(store_t *self, const char *id)
 {
-    uint64_t seq = 0;
-    self->chunk_len = 0;
-    self->chunk_records = 0;
-    s_stream_end(self, db_dump_story(self->db, id, &seq, s_chunk_line, self), seq);
+    s_job_t *job = s_job_new(self);
+    if (!job)
+        return;
+    job->kind = S_JOB_STORY;
+    snprintf(job->arg, sizeof job->arg, "%s", id);
 }
 
+/* SNAPSHOT/EXPORT [WHAT]: the records named by WHAT (s_what), in steps. */
 static void s_stream(store_t *self, const char *arg)
 {
-    uint64_t seq = 0;
-    char buf[STORE_MAX_ARG + 1];
+    char buf[STORE_MAX_ARG + 1] = "";
     const char *prefixes[STORE_MAX_PREFIXES];
     size_t nprefixes = 0;
     unsigned what = DB_ALL;
@@ -487,28 +661,20 @@ static void s_stream(store_t *self, const char *arg)
             return;
         }
     }
-    self->chunk_len = 0;
-    self->chunk_records = 0;
-    int rc = nprefixes ? db_dump_topics(self->db, prefixes, nprefixes, &seq, s_chunk_line, self)
-                       : db_dump(self->db, what, &seq, s_chunk_line, self);
-    s_stream_end(self, rc, seq);
+    s_job_t *job = s_job_new(self);
+    if (!job)
+        return;
+    job->kind = S_JOB_DUMP;
+    job->what = what;
+    job->nprefixes = nprefixes;
+    /* the prefixes point into buf or at static names: re-point them into the job */
+    memcpy(job->arg, buf, sizeof buf);
+    for (size_t i = 0; i < nprefixes; i++)
+        job->prefixes[i] = prefixes[i] >= buf && prefixes[i] < buf + sizeof buf
+                               ? job->arg + (prefixes[i] - buf) : prefixes[i];
 }
 
-static int s_since_one(void *arg, uint64_t seq, const char *topic, size_t topic_len,
-                       const uint8_t *update, size_t update_len)
-{
-    store_t *self = arg;
-    char s[24];
-    snprintf(s, sizeof s, "%" PRIu64, seq);
-    const void *f[4] = {"UPDATE", s, topic, update};
-    size_t l[4] = {6, strlen(s), topic_len, update_len};
-    if (s_reply(self, 4, f, l) != 0)
-        return -1;
-    self->chunk_records++;
-    self->reply_seq = seq;
-    return 0;
-}
-
+/* SINCE SEQ: the feed's updates after SEQ, up to its last one when asked. */
 static void s_since(store_t *self, const char *arg)
 {
     uint64_t after;
@@ -521,7 +687,7 @@ static void s_since(store_t *self, const char *arg)
     int rc = db_stats(self->db, &st);
     /* Learn the oldest kept update first: a walk past the end sends nothing. */
     if (!rc)
-        rc = db_feed_since(self->db, UINT64_MAX - 1, &first, s_since_one, self);
+        rc = db_feed_since(self->db, UINT64_MAX - 1, &first, s_job_update, NULL);
     if (rc) {
         s_reply_str(self, "ERR", db_strerror(rc), NULL);
         return;
@@ -531,17 +697,12 @@ static void s_since(store_t *self, const char *arg)
                     NULL);
         return;
     }
-    self->chunk_records = 0;
-    self->reply_seq = after;
-    rc = db_feed_since(self->db, after, NULL, s_since_one, self);
-    if (rc) {
-        s_reply_str(self, "ERR", db_strerror(rc), NULL);
+    s_job_t *job = s_job_new(self);
+    if (!job)
         return;
-    }
-    char a[24], b[24];
-    snprintf(a, sizeof a, "%" PRIu64, self->reply_seq);
-    snprintf(b, sizeof b, "%" PRIu64, self->chunk_records);
-    s_reply_str(self, "END", a, b);
+    job->kind = S_JOB_SINCE;
+    job->after = after;
+    job->until = st.seq;
 }
 
 static void s_stats_json(store_t *self)
@@ -580,23 +741,9 @@ static void s_lookup(store_t *self, int (*fn)(db_t *, const char *, json_t *), c
     json_destroy(&j);
 }
 
-/* Says ERR to the client being answered if it can be queued at once; never waits. */
-static void s_reply_err_nowait(store_t *self, const char *why)
-{
-    void *h = zsock_resolve(self->query);
-    if (zmq_send(h, zframe_data(self->reply_id), zframe_size(self->reply_id),
-                 ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
-        return;
-    if (self->reply_delim)
-        zmq_send(h, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT);
-    zmq_send(h, "ERR", 3, ZMQ_SNDMORE | ZMQ_DONTWAIT);
-    zmq_send(h, why, strlen(why), ZMQ_DONTWAIT);
-}
-
 static void s_on_query(store_t *self, zmsg_t *msg)
 {
     self->stats.queries++;
-    self->reply_dropped = false;
     self->reply_id = zmsg_pop(msg);
     if (!self->reply_id)
         return;
@@ -646,12 +793,6 @@ static void s_on_query(store_t *self, zmsg_t *msg)
         s_reply_str(self, "ERR", "unknown query (STATS, SNAPSHOT, EXPORT, CONFLICTS, STORIES, "
                     "STORY, XREF, ENTITY, ARTICLE, SINCE)", NULL);
 leave:
-    if (self->reply_dropped) {
-        self->stats.query_dropped++;
-        util_warn("a query reply was dropped after %" PRIu64 " records: its client took "
-                  "nothing for %u ms, or is gone", self->chunk_records, STORE_QUERY_WAIT_MS);
-        s_reply_err_nowait(self, "reply dropped: the client did not read it");
-    }
     zframe_destroy(&self->reply_id);
 }
 
@@ -679,10 +820,10 @@ static zsock_t *s_bind(store_t *self, int type, const char *ep, int sndhwm)
     if (sndhwm >= 0)
         zsock_set_sndhwm(s, sndhwm);
     if (type == ZMQ_ROUTER) {
-        /* A reply over the high-water mark waits a while, then fails (not dropped
-           silently), so a client that does not read is given up on. */
+        /* A reply over a client's high-water mark fails at once (not dropped silently,
+           not waited for): the streamed reply tries again on the next turn. */
         zsock_set_router_mandatory(s, 1);
-        zsock_set_sndtimeo(s, STORE_QUERY_WAIT_MS);
+        zsock_set_sndtimeo(s, 0);
         zsock_set_maxmsgsize(s, STORE_MAX_QUERY);
     }
     char err[512];
@@ -783,6 +924,8 @@ void store_destroy(store_t **self_p)
     promtext_hist_free(&self->batch_hist);
     promtext_hist_free(&self->extract_hist);
     promtext_hist_free(&self->commit_hist);
+    for (size_t i = 0; i < self->njobs; i++)
+        s_job_free(self, &self->jobs[i]);   /* before the database: they hold snapshots */
     db_destroy(&self->db);
     free(self->batch);
     free(self->broker_ep);
@@ -843,6 +986,8 @@ static void s_publish_metrics(store_t *self)
     promtext_counter(p, "crossclaim_store_query_dropped_total",
                      "Query replies dropped because their client did not read them.",
                      st->query_dropped);
+    promtext_gauge(p, "crossclaim_store_query_streams",
+                   "Streamed query replies in progress.", (double)self->njobs);
     promtext_gauge(p, "crossclaim_feed_seq", "Sequence number of the last update published.",
                    (double)self->published);
     promtext_gauge(p, "crossclaim_store_batch_pending",
@@ -899,6 +1044,7 @@ static void s_heartbeat(store_t *self, uint64_t now)
 int store_run(store_t *self)
 {
     int rc = 0;
+    bool jobs_busy = false;   /* a streamed reply can make its next message at once */
     self->hb_due_us = util_mono_us();
     while (!zsys_interrupted) {
         uint64_t now = util_mono_us();
@@ -919,6 +1065,10 @@ int store_run(store_t *self)
                 due = flush_at;
         }
         long timeout = due > now ? (long)((due - now + 999) / 1000) : 0;
+        if (jobs_busy)
+            timeout = 0;
+        else if (self->njobs && timeout > STORE_JOB_RETRY_MS)
+            timeout = STORE_JOB_RETRY_MS;   /* a client's queue may have room again */
         /* A full batch waiting for its retry takes nothing more from the broker (its
            heartbeats wait unread, which s_heartbeat does not take for silence). */
         zmq_pollitem_t items[] = {
@@ -956,6 +1106,7 @@ int store_run(store_t *self)
                 zmsg_destroy(&msg);
             }
         }
+        jobs_busy = self->njobs && s_jobs_pump(self, util_mono_us());
     }
     int frc = s_flush(self);
     if (!rc)

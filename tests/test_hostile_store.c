@@ -459,3 +459,59 @@ Test(hostile_store, query_socket_bounds_frames_and_unread_replies)
     pu_sh("rm -rf %s", dir);
     free(dir);
 }
+
+/* 8 unread EXPORTs used to stall the store's commit loop a second each: the broker,
+   hearing nothing from the store for longer than its liveness, dropped it and requeued
+   every result it held. Replies are now made a step at a time and never waited for, so
+   ingest goes on beside clients that don't read. */
+Test(hostile_store, unread_exports_do_not_stall_ingest)
+{
+    fu_cluster_t c;
+    fu_cluster_init(&c);
+    c.heartbeat_ms = 250;   /* silent after 750 ms */
+    c.liveness = 3;
+    fu_start_broker(&c);
+    fu_start_store(&c);
+    fu_start_worker(&c, 0);
+    fu_status_t st;
+    fu_wait_broker(&c, &st, 20);
+    char in[300], line[8192];
+    snprintf(in, sizeof in, "%s/first.jsonl", c.dir);
+    fu_write_articles(in, 600);
+    cr_assert_eq(pu_sh("%s/crossclaim submit --data %s %s >%s/submit1.txt 2>&1", pu_bin(),
+                       c.dir, in, c.dir), 0);
+    fu_wait_completed(&c, 600, 120);
+    /* 8 clients that ask for everything and read nothing: each export is megabytes,
+       far more than their queues hold */
+    char ep[300];
+    snprintf(ep, sizeof ep, "ipc://%s/query.ipc", c.dir);
+    zsock_t *slow[8];
+    for (int i = 0; i < 8; i++) {
+        slow[i] = zsock_new(ZMQ_DEALER);
+        zsock_set_rcvhwm(slow[i], 1);
+        zsock_set_rcvbuf(slow[i], 4096);
+        cr_assert_eq(zsock_connect(slow[i], "%s", ep), 0);
+        zstr_send(slow[i], "EXPORT");
+    }
+    /* 300 more articles while they wait */
+    snprintf(in, sizeof in, "%s/second.jsonl", c.dir);
+    FILE *f = fopen(in, "w");
+    cr_assert_not_null(f);
+    for (int i = 600; i < 900; i++) {
+        size_t len = fu_article_line(i, line, sizeof line);
+        cr_assert_eq(fwrite(line, 1, len, f), len);
+    }
+    cr_assert_eq(fclose(f), 0);
+    cr_assert_eq(pu_sh("%s/crossclaim submit --data %s %s >%s/submit2.txt 2>&1", pu_bin(),
+                       c.dir, in, c.dir), 0);
+    fu_wait_completed(&c, 900, 120);
+    fu_status_up(&c, &st);
+    cr_assert_eq(st.redelivered, 0, "the broker requeued %ld results: it took the store for "
+                 "silent while clients did not read (logs in %s)", st.redelivered, c.dir);
+    cr_assert_neq(pu_sh("grep -q 'silent' %s/broker.log %s/store.log", c.dir, c.dir), 0,
+                  "a peer went silent while clients did not read (logs in %s)", c.dir);
+    for (int i = 0; i < 8; i++)
+        zsock_destroy(&slow[i]);
+    cr_assert_eq(fu_stop_all(&c), 0, "daemons did not stop cleanly (logs in %s)", c.dir);
+    pu_sh("rm -rf %s", c.dir);
+}

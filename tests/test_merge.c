@@ -834,3 +834,97 @@ Test(merge, database_of_an_older_schema_is_refused)
     cr_expect_null(db);
     cr_expect_not_null(strstr(db_strerror(DB_EVERSION), "older"));
 }
+
+static int s_append(void *arg, const char *line, size_t len)
+{
+    FILE *f = arg;
+    return fwrite(line, 1, len, f) == len ? 0 : -1;
+}
+
+/* The lines of db_dump (what, or prefixes) in one walk, or in steps of `budget` bytes. */
+static char *s_walk(unsigned what, const char *const *prefixes, size_t n, size_t budget,
+                    int *steps)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    *steps = 0;
+    if (!budget) {
+        CHECK(n ? db_dump_topics(db, prefixes, n, NULL, s_append, f)
+                : db_dump(db, what, NULL, s_append, f));
+    } else {
+        db_step_t pos = {0};
+        while (!pos.done) {
+            CHECK(db_dump_step(db, what, prefixes, n, &pos, budget, s_append, f));
+            cr_assert_lt(++*steps, 100000, "the walk in steps does not end");
+        }
+    }
+    fclose(f);
+    return buf;
+}
+
+Test(merge, a_walk_in_steps_gives_the_walks_lines)
+{
+    /* a few stories, conflicts and corroborations */
+    static res_t r[12];
+    char name[16];
+    CHECK(db_begin(db));
+    for (int i = 0; i < 12; i++) {
+        snprintf(name, sizeof name, "art%d", i);
+        res_init(&r[i], name, i % 3 ? "reuters" : "ap", 0x1000ull * (uint64_t)(i + 1));
+        res_qty(&r[i], K, i % 3 ? 7 : 9, false, "seven");   /* ap 9, reuters 7 */
+        res_ent(&r[i], "per:lena hart", "Lena Hart", "person", "Hart");
+        CHECK(db_merge(db, &r[i].r));
+    }
+    CHECK(db_commit(db, NULL));
+    static const unsigned whats[] = {DB_ALL, DB_ATTRIBUTIONS | DB_STORIES, DB_CONFLICTS,
+                                     DB_ENTITIES | DB_XREFS};
+    for (size_t w = 0; w < sizeof whats / sizeof *whats; w++) {
+        int steps;
+        char *whole = s_walk(whats[w], NULL, 0, 0, &steps);
+        cr_assert_gt(strlen(whole), 0);
+        for (size_t budget = 1; budget < 4096; budget *= 7) {
+            char *stepped = s_walk(whats[w], NULL, 0, budget, &steps);
+            cr_assert_str_eq(stepped, whole, "what 0x%x in steps of %zu bytes", whats[w], budget);
+            if (budget == 1 && whats[w] == DB_ALL)
+                cr_assert_gt(steps, 12, "one record a step: %d steps", steps);
+            free(stepped);
+        }
+        free(whole);
+    }
+    /* one snapshot: what commits between steps is not seen */
+    {
+        int steps0;
+        char *before = s_walk(DB_ALL, NULL, 0, 0, &steps0);
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        db_step_t pos = {0};
+        CHECK(db_dump_step(db, DB_ALL, NULL, 0, &pos, 64, s_append, f));
+        static res_t late;
+        res_init(&late, "late", "afp", 0x77ull);
+        res_qty(&late, K, 8, false, "eight");
+        merge1(&late);
+        while (!pos.done)
+            CHECK(db_dump_step(db, DB_ALL, NULL, 0, &pos, 64, s_append, f));
+        fclose(f);
+        cr_assert_str_eq(buf, before, "a walk in steps saw a later commit");
+        free(buf);
+        free(before);
+        /* dropped before its end, it lets its snapshot go */
+        db_step_t drop = {0};
+        f = fopen("/dev/null", "w");
+        CHECK(db_dump_step(db, DB_ALL, NULL, 0, &drop, 1, s_append, f));
+        fclose(f);
+        cr_assert_not_null(drop.txn);
+        db_step_end(db, &drop);
+        cr_assert_null(drop.txn);
+    }
+    const char *pre[] = {"xref.", "article."};
+    int steps;
+    char *whole = s_walk(0, pre, 2, 0, &steps), *stepped = s_walk(0, pre, 2, 50, &steps);
+    cr_assert_str_eq(stepped, whole);
+    cr_assert_gt(steps, 2);
+    free(whole);
+    free(stepped);
+}
