@@ -421,16 +421,28 @@ def check_pages(base):
         check(src not in shell, f"the shell refers to {src!r}: every asset must be served by the binary")
 
 
+def refused(data, *args):
+    """Runs serve with args, which it must refuse: (exit status, stderr). One that starts
+    instead is stopped after START_S and reported as (None, what it printed)."""
+    p = subprocess.Popen([CC, "serve", "--data", data, *args], cwd=SRC, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        out, err = p.communicate(timeout=START_S)
+        return p.returncode, err.strip()
+    except subprocess.TimeoutExpired:
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate()
+        return None, f"it started instead: {out.strip()}"
+
+
 def check_listen(data):
     """A non-loopback address needs --insecure or --token; a token is then enforced."""
     p = free_port()
-    proc = subprocess.run([CC, "serve", "--data", data, "--listen", f"0.0.0.0:{p}"],
-                          cwd=SRC, capture_output=True, text=True, timeout=10)
-    check(proc.returncode == 1 and "--token" in proc.stderr and "--insecure" in proc.stderr,
-          f"serve on 0.0.0.0 without a token: exit {proc.returncode}, {proc.stderr.strip()!r}")
-    proc = subprocess.run([CC, "serve", "--data", data, "--listen", "127.0.0.1:1", "--token", "short"],
-                          cwd=SRC, capture_output=True, text=True, timeout=10)
-    check(proc.returncode == 1 and "token" in proc.stderr, f"a 5-character token: exit {proc.returncode}")
+    rc, err = refused(data, "--listen", f"0.0.0.0:{p}")
+    check(rc == 1 and "--token" in err and "--insecure" in err,
+          f"serve on 0.0.0.0 without a token: exit {rc}, {err!r}")
+    rc, err = refused(data, "--listen", f"127.0.0.1:{p}", "--token", "short")
+    check(rc == 1 and "token" in err, f"a 5-character token: exit {rc}, {err!r}")
 
     token = "t0k3n-for-the-test"
     s = Serve(data, "--token", token, listen_host="0.0.0.0")
