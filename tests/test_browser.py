@@ -7,7 +7,9 @@ It loads the stories page and reads the story listed there (title, article count
 `crossclaim export`, follows the story's link by clicking it, reads that the story page
 shows its conflict with each source's value and whole sentence, follows an entity's link
 to its page and reads its name, aliases and statements, and searches a name through the
-search box. No page may throw or log an error (a Content-Security-Policy refusal
+search box. Then it adds test_serve.py's fixture with a second `crossclaim run` while
+serve runs, and reads the stories page (newest first) and the evolving figure's history
+on its story. No page may throw or log an error (a Content-Security-Policy refusal
 included). It saves a screenshot of each step as PNG in CC_SCREENSHOT_DIR (default: a
 temporary directory; `CC_SCREENSHOT_DIR=docs/img` refreshes the README's).
 
@@ -26,6 +28,9 @@ import sys
 import tempfile
 import time
 import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import test_serve  # noqa: E402  (its fixture and its newest-first order)
 
 SRC = os.environ.get("CC_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.environ.get("CC_BIN_DIR") or os.path.join(SRC, "build", "bin")
@@ -367,6 +372,35 @@ def run_test(tmp, shots):
     page.call("Page.navigate", url=base + "/story?id=" + "0" * 32)
     page.drawn("/story")
     check("no such story" in page.js("document.getElementById('app').innerText"), "missing story: no message")
+    # 6. more articles while serve runs: the fixture of test_serve.py, whose fire story has
+    # an evolving figure; the stories page shows them on its next load, newest first
+    fx = os.path.join(tmp, "fixture.jsonl")
+    with open(fx, "w") as f:
+        for rec in test_serve.FIXTURE:
+            f.write(json.dumps(rec) + "\n")
+    r = subprocess.run([CC, "run", "--no-report", "--data", data, fx], cwd=SRC,
+                       capture_output=True, text=True, timeout=120)
+    if not check(r.returncode == 0, f"second run: exit {r.returncode}: {r.stderr[-500:]}"):
+        return
+    ex = load_export(data)
+    by_id = {x["id"]: x for x in ex if x["type"] == "story"}
+    page.call("Page.navigate", url=base + "/")
+    page.drawn("/")
+    titles = page.js("[...document.querySelectorAll('tr.story-row td:first-child a')].map(a => a.innerText)")
+    want = [by_id[i]["title"] for i in test_serve.newest_first(by_id.values())]
+    check(titles == want, f"stories page after a commit: {titles} != newest first {want}")
+    evolving = [x for x in ex if x["type"] == "xref" and x["evolving"]]
+    if check(evolving, "the fixture should make an evolving figure"):
+        x = evolving[0]
+        page.js(f"document.querySelector('a[href=\"/story?id={x['story']}\"]').click()")
+        page.drawn("/story")
+        history = page.js("[...document.querySelectorAll('ol.history li')].map(l => l.innerText)")
+        dated = sorted((c for c in x["claims"] if c["published"]), key=lambda c: c["published"])
+        want = [f"{c['published']}: {c['value']:g} ({c['outlet']})" for c in dated]
+        check(history == want, f"evolving figure: history {history} != {want}")
+        note = page.js("(document.querySelector('ol.history') || {}).previousElementSibling.innerText")
+        check(f"latest: {x['latest']:g}" in (note or ""), f"evolving figure: {note!r} gives no latest {x['latest']}")
+
     # the fetch's 404 is logged by chromium as a failed resource: that one is expected
     page.errors = [e for e in page.errors if "404" not in e]
     check(not page.errors, f"the pages logged errors: {page.errors}")
