@@ -342,7 +342,22 @@ def run_test(tmp, shots):
         check(len(values) > 1, f"the conflict's values {values} should differ")
     save(page, shots, "web-story.png", until="#corroborations")
 
-    # 3. an entity, by the link of one of its statements' speakers
+    # 3. one of the conflict's articles, by the card's link: its figures and who said what
+    aid = conflict["claims"][0]["article"]
+    art = next(x for x in ex if x["type"] == "article" and x["id"] == aid)
+    page.js(f"document.querySelector('div.fact.conflict a[href=\"/article?id={aid}\"]').click()")
+    page.drawn("/article")
+    check(page.js("document.querySelector('h1').innerText") == art["title"], "article page: its title")
+    heads = page.js("[...document.querySelectorAll('h2')].map(h => h.innerText)")
+    for h in (f"Figures ({art['quantities']})", f"Who said what ({art['attributions']})"):
+        check(h in heads, f"article page: no heading {h!r} in {heads}")
+    written = page.js("[...document.querySelectorAll('td mark')].map(m => m.innerText)")
+    want = sorted(q["text"] for q in ex if q["type"] == "quantity" and q["article"] == aid)
+    check(sorted(written or []) == want, f"article page: figures {written} != the export's {want}")
+    page.call("Page.navigate", url=base + "/story?id=" + story["id"])
+    page.drawn("/story")
+
+    # 4. an entity, by the link of one of its statements' speakers
     key = page.js("(() => { const a = [...document.querySelectorAll('a[href^=\"/entity?key=per\"]')][0];"
                   " if (!a) return null; a.click(); return new URLSearchParams(a.search).get('key'); })()")
     if check(key in entities, f"story page: no person's entity link ({key!r})"):
@@ -362,17 +377,17 @@ def run_test(tmp, shots):
             check(want in shown, f"entity page: statement {want!r} not shown as such in {shown}")
         save(page, shots, "web-entity.png")
 
-    # 4. the search box
+    # 5. the search box
     page.js("(() => { const q = document.getElementById('q'); q.value = 'PAMA'; q.form.submit(); })()")
     page.drawn("/search")
     names = page.js("[...document.querySelectorAll('a[href^=\"/entity\"]')].map(a => a.innerText)")
     check(entities.get("org:pama", {}).get("name") in (names or []), f"search 'PAMA': {names}")
 
-    # 5. a missing story says so, in the page
+    # 6. a missing story says so, in the page
     page.call("Page.navigate", url=base + "/story?id=" + "0" * 32)
     page.drawn("/story")
     check("no such story" in page.js("document.getElementById('app').innerText"), "missing story: no message")
-    # 6. more articles while serve runs: the fixture of test_serve.py, whose fire story has
+    # 7. more articles while serve runs: the fixture of test_serve.py, whose fire story has
     # an evolving figure; the stories page shows them on its next load, newest first
     fx = os.path.join(tmp, "fixture.jsonl")
     with open(fx, "w") as f:

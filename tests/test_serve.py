@@ -195,6 +195,19 @@ def xref_dates(x):
     return [c["published"] for c in x["claims"] if c["published"]]
 
 
+def check_stats(base, ex):
+    d = ok(base, "stats")
+    if not d:
+        return
+    xs = ex["xref"].values()
+    want = {"articles": len(ex["article"]), "claims": len(ex["quantity"]),
+            "attributions": len(ex["attribution"]), "entities": len(ex["entity"]),
+            "xrefs": len(xs), "conflicts": sum(x["status"] == "conflict" for x in xs),
+            "corroborated": sum(x["status"] == "corroborated" for x in xs)}
+    got = {k: d.get(k) for k in want}
+    check(got == want, f"stats {got} != the export's {want}")
+
+
 def check_stories(base, ex):
     d = ok(base, "stories")
     if not d:
@@ -478,6 +491,7 @@ def check_live_commit(base, data, tmp):
         return
     ex = load_export(data)
     after = ok(base, "stats")
+    check_stats(base, ex)
     if before and after:
         check(after["articles"] == before["articles"] + 1 == len(ex["article"]),
               f"stats after a commit: {before['articles']} -> {after['articles']}, export has {len(ex['article'])}")
@@ -506,6 +520,7 @@ def main():
 
         s = Serve(data).wait_up()
         check_pages(s.base)
+        check_stats(s.base, ex)
         check_stories(s.base, ex)
         for sid in ex["story"]:
             check_story(s.base, ex, sid)
