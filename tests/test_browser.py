@@ -404,6 +404,13 @@ def run_test(tmp, shots):
     titles = page.js("[...document.querySelectorAll('tr.story-row td:first-child a')].map(a => a.innerText)")
     want = [by_id[i]["title"] for i in test_serve.newest_first(by_id.values())]
     check(titles == want, f"stories page after a commit: {titles} != newest first {want}")
+    # markup in the data is shown as text, never made into elements
+    marked = next((t for t in want if "<script>" in t), None)
+    if check(marked, "the fixture should have a title with markup"):
+        check(marked in titles, f"stories page: the title with markup is not shown as written: {titles}")
+        check(page.js("document.querySelector('#app b, #app i, #app script') === null"),
+              "stories page: markup from the data became elements")
+        check(page.js("document.title") != "x", "stories page: a script from the data ran")
     evolving = [x for x in ex if x["type"] == "xref" and x["evolving"]]
     if check(evolving, "the fixture should make an evolving figure"):
         x = evolving[0]

@@ -52,9 +52,16 @@ FIXTURE = [
     {"title": "Orchard Valley bridge reopens after two years of repairs",
      "maintext": "The Orchard Valley bridge reopened on Friday after repairs that cost 12 "
                  "million dollars, the regional roads office said. Engineer Hanno Vick said 300 "
-                 "workers had taken part in the work.",
+                 "workers had taken part in the work. Mayor Tomás Ibáñez said the bridge would "
+                 "carry 9,000 cars a day.",
      "url": "https://river-post.example/news/orchard-valley-bridge-reopens",
      "date_publish": "2023-06-16 09:00:00", "source_domain": "river-post.example"},
+    # markup in a title and a sentence: a page must show it as text
+    {"title": "Glass <b>works</b> & \"kiln\" <script>document.title='x'</script> fund approved",
+     "maintext": "The Dunmere council approved a fund of 2 million euros for the <i>glass</i> "
+                 "works on Tuesday, the council clerk said.",
+     "url": "https://dunmere-news.example/glass-fund", "date_publish": "2022-09-13 07:00:00",
+     "source_domain": "dunmere-news.example"},
 ]
 LATE = {"title": "Millbrook warehouse owner promises an inquiry",
         "maintext": "Tessaly Paper said on Wednesday that an outside firm would examine the "
@@ -371,7 +378,8 @@ def check_article(base, ex, aid):
 
 def check_search(base, ex):
     for q, key in (("Elias Brandt", "per:brandt"), ("brandt", "per:brandt"), ("PAMA", "org:pama"),
-                   ("port alder maritime", "org:pama"), ("ROSA delgado", "per:delgado")):
+                   ("port alder maritime", "org:pama"), ("ROSA delgado", "per:delgado"),
+                   ("tomas ibanez", "per:ibanez"), ("IBÁÑEZ", "per:ibanez")):
         d = ok(base, "search", q=q)
         if d:
             keys = [e["key"] for e in d["entities"]]
@@ -515,8 +523,8 @@ def main():
         ex = load_export(data)
         print(f"database: {len(ex['article'])} articles, {len(ex['story'])} stories, "
               f"{len(ex['xref'])} facts, {len(ex['entity'])} entities", flush=True)
-        if len(ex["story"]) != 3:
-            fatal(f"the samples and the fixture should make 3 stories, not {len(ex['story'])}")
+        if len(ex["story"]) != 4:
+            fatal(f"the samples and the fixture should make 4 stories, not {len(ex['story'])}")
 
         s = Serve(data).wait_up()
         check_pages(s.base)
