@@ -6,7 +6,8 @@ binaries, samples/ the project's, and the demo's own commands (the Makefile's `d
 recipe, $(BUILD) read as build) have just run. Then each command of the first ```sh block
 under "## Using it" runs there with `sh -c`, as a reader would paste it:
 
-- a command must exit 0 and print something (or write the file it redirects to);
+- a command must exit 0 and print something (or write the file it redirects to), JSON
+  Lines for export, query and watch;
 - a command whose comment says "until Ctrl-C" runs in the background until it shows it is
   up: its first line of output, and when that line gives an http:// address, a page
   answered there. It then gets Ctrl-C (SIGINT) and must exit 0, unless the next line of
@@ -102,6 +103,20 @@ def serves_web(line):
         argv[1] == "serve" or (argv[1] == "run" and "--serve" in argv))
 
 
+def json_out(line):
+    """Whether the command prints JSON Lines (export, query, watch), by its help."""
+    argv = shlex.split(line.split(" # ")[0])
+    return len(argv) > 1 and argv[1] in ("export", "query", "watch")
+
+
+def is_json(line):
+    try:
+        json.loads(line)
+        return True
+    except ValueError:
+        return False
+
+
 def run_bounded(cmd, cwd):
     """Runs cmd with sh, in a process group of its own; None (the group killed) when it
     is not done within CMD_S."""
@@ -128,7 +143,7 @@ def stop(p, name):
     return p.returncode
 
 
-def wait_up(p, out_path, name, web):
+def wait_up(p, out_path, name, web, jsonl):
     """Polls (bounded) until the command has printed a line; for a web view (web), until
     it has printed its http:// address and a page answers there."""
     deadline = time.monotonic() + UP_S
@@ -146,6 +161,8 @@ def wait_up(p, out_path, name, web):
     if not check(first, f"{name}: printed nothing within {UP_S} s (exit {p.poll()})"):
         return False
     if not web:
+        if jsonl:
+            check(is_json(first), f"{name}: its first line is not JSON: {first[:200]!r}")
         print(f"    first line: {first.strip()[:100]}")
         return True
     with open(out_path) as f:
@@ -207,7 +224,7 @@ def main():
                     p = subprocess.Popen(["sh", "-c", "exec " + cmd], cwd=clone, stdout=out,
                                          stderr=subprocess.STDOUT, text=True)
                 procs.append(p)
-                up = wait_up(p, out_path, name, serves_web(line))
+                up = wait_up(p, out_path, name, serves_web(line), json_out(line))
                 if up and keep:
                     print(f"    up in {time.monotonic() - t:.1f} s; runs on under the next commands")
                     background.append((p, name))
@@ -228,6 +245,9 @@ def main():
                 produced = open(path).read() if os.path.exists(path) else ""
             check(r.returncode == 0, f"{name}: exit {r.returncode}: {r.stderr.strip()[-500:]}")
             check(produced.strip(), f"{name}: printed nothing (stderr: {r.stderr.strip()[-300:]})")
+            if json_out(cmd):
+                bad = [l for l in produced.splitlines() if l.strip() and not is_json(l)]
+                check(not bad, f"{name}: lines that are not JSON: {bad[:2]}")
             first = produced.strip().splitlines()[0][:100] if produced.strip() else ""
             print(f"    exit {r.returncode} in {time.monotonic() - t:.1f} s, "
                   f"{len(produced.splitlines())} lines: {first}")
