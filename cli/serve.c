@@ -419,6 +419,29 @@ static bool s_is_page(const char *url)
     return false;
 }
 
+/* The status of a page's shell: 404 when the page is of one record (story, article,
+   entity) that is not in the database, so a link checker or curl sees what the page will
+   say; 200 otherwise (a missing argument is the page's to explain). */
+static unsigned s_page_status(serve_t *self, struct MHD_Connection *conn, const char *url)
+{
+    const char *name = strcmp(url, "/entity") == 0 ? "key"
+                     : strcmp(url, "/story") == 0 || strcmp(url, "/article") == 0 ? "id" : NULL;
+    if (!name)
+        return MHD_HTTP_OK;
+    const char *v = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, name);
+    if (!v || !*v || strlen(v) > SERVE_ARG_MAX)
+        return MHD_HTTP_OK;
+    json_t *j = json_new();
+    int rc = url[1] == 'e' ? db_web_entity(self->db, v, j)
+           : url[1] == 's' ? db_web_story(self->db, v, j) : db_web_article(self->db, v, j);
+    json_destroy(&j);
+    if (rc == DB_ENOTFOUND) {
+        atomic_fetch_add(&self->missing, 1);
+        return MHD_HTTP_NOT_FOUND;
+    }
+    return MHD_HTTP_OK;
+}
+
 static MHD_Result_t s_handler(void *cls, struct MHD_Connection *conn, const char *url,
                               const char *method, const char *version,
                               const char *upload_data, size_t *upload_size, void **con_cls)
@@ -447,7 +470,8 @@ static MHD_Result_t s_handler(void *cls, struct MHD_Connection *conn, const char
         return s_api(self, conn, url + 5);
     if (strcmp(url, "/metrics") == 0)
         return s_metrics(self, conn);
-    const serve_asset_t *a = s_asset(s_is_page(url) ? "/" : url);
+    bool page = s_is_page(url);
+    const serve_asset_t *a = s_asset(page ? "/" : url);
     if (!a) {
         atomic_fetch_add(&self->missing, 1);
         char *esc = serve_html_escape(url);
@@ -472,7 +496,8 @@ static MHD_Result_t s_handler(void *cls, struct MHD_Connection *conn, const char
                  self->token);
         MHD_add_response_header(r, "Set-Cookie", cookie);
     }
-    MHD_Result_t rc = MHD_queue_response(conn, MHD_HTTP_OK, r);
+    MHD_Result_t rc = MHD_queue_response(conn, page ? s_page_status(self, conn, url) : MHD_HTTP_OK,
+                                         r);
     MHD_destroy_response(r);
     return rc;
 }

@@ -406,6 +406,15 @@ def check_errors(base, ex):
     for page in ("/nothing", "/static/nothing.js"):
         st, _, _ = get(base + page)
         check(st == 404, f"{page}: {st}, want 404")
+    # a page of one record that is not there: the shell (it says so itself), with a 404
+    _, _, shell = get(base + "/")
+    aid = next(iter(ex["article"]))
+    for page, want in (("/story?id=" + "0" * 32, 404), ("/article?id=" + "f" * 32, 404),
+                       ("/entity?key=per:nobody%20at%20all", 404), ("/story?id=" + sid, 200),
+                       ("/article?id=" + aid, 200), ("/entity?key=per:brandt", 200),
+                       ("/story", 200)):
+        st, _, body = get(base + page)
+        check(st == want and body == shell, f"{page}: {st}, want {want} with the page shell")
     bad = [
         ("story", {}, "id"), ("article", {}, "id"), ("entity", {}, "key"), ("fact", {}, "key"),
         ("stories", {"limit": "-1"}, "limit"), ("stories", {"limit": "many"}, "limit"),
@@ -429,7 +438,7 @@ def check_pages(base):
     st, hd, shell = get(base + "/")
     check(st == 200 and b'<main id="app">' in shell, f"/: {st}")
     check("script-src 'self'" in hd.get("Content-Security-Policy", ""), "/: no Content-Security-Policy")
-    for page in ("/story?id=x", "/conflicts?outlet=a", "/entity?key=per:brandt", "/article?id=x", "/search?q=a"):
+    for page in ("/story", "/conflicts?outlet=a", "/entity?key=per:brandt", "/article", "/search?q=a"):
         st, hd, body = get(base + page)
         check(st == 200 and body == shell and hd.get("Content-Type", "").startswith("text/html"),
               f"{page}: {st} {hd.get('Content-Type')}, want the page shell")
