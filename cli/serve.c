@@ -125,41 +125,114 @@ static MHD_Result_t s_json_error(serve_t *self, struct MHD_Connection *conn, uns
     return rc;
 }
 
-/* A query argument, or NULL; an over-long one is refused by the caller (*too_long). */
-static const char *s_arg(struct MHD_Connection *conn, const char *name, bool *bad)
+/* Checks of the query arguments. Each s_arg_* takes the argument `name` of the request;
+   on a bad one it writes "name: what is wrong" into err and returns false. */
+typedef struct {
+    struct MHD_Connection *conn;
+    char err[256];              /* the first bad argument's message */
+} s_args_t;
+
+/* Up to 40 bytes of a bad value, for the message (JSON-escaped when sent). */
+static const char *s_sample(const char *v, char *buf, size_t cap)
 {
-    const char *v = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, name);
-    if (v && strlen(v) > SERVE_ARG_MAX)
-        *bad = true;
-    return v && *v ? v : NULL;
+    size_t n = strlen(v);
+    snprintf(buf, cap, "%.*s%s", (int)(n > 40 ? 40 : n), v, n > 40 ? "..." : "");
+    return buf;
 }
 
-static bool s_uint_arg(const char *s, unsigned long max, size_t *out)
+/* An argument, or NULL when absent or empty; an over-long one is refused. */
+static bool s_arg(s_args_t *a, const char *name, const char **out)
 {
+    const char *v = MHD_lookup_connection_value(a->conn, MHD_GET_ARGUMENT_KIND, name);
+    *out = v && *v ? v : NULL;
+    if (v && strlen(v) > SERVE_ARG_MAX) {
+        snprintf(a->err, sizeof a->err, "%s: longer than %d bytes", name, SERVE_ARG_MAX);
+        return false;
+    }
+    return true;
+}
+
+static bool s_arg_required(s_args_t *a, const char *name, const char *what, const char **out)
+{
+    if (!s_arg(a, name, out))
+        return false;
+    if (!*out) {
+        snprintf(a->err, sizeof a->err, "%s: missing; give ?%s=%s", name, name, what);
+        return false;
+    }
+    return true;
+}
+
+static bool s_arg_uint(s_args_t *a, const char *name, unsigned long max, size_t *out)
+{
+    const char *s;
+    if (!s_arg(a, name, &s))
+        return false;
     if (!s)
         return true;
-    char *end;
+    char *end, buf[64];
     errno = 0;
     unsigned long v = strtoul(s, &end, 10);
-    if (*s == '-' || *end || errno || v > max)
+    if (*s < '0' || *s > '9' || *end || errno || v > max) {
+        snprintf(a->err, sizeof a->err, "%s: '%s' is not a whole number from 0 to %lu", name,
+                 s_sample(s, buf, sizeof buf), max);
         return false;
+    }
     *out = v;
     return true;
 }
 
-/* True when s is an ISO date or a prefix of one (YYYY, YYYY-MM, YYYY-MM-DD). */
-static bool s_date_arg(const char *s)
+/* An ISO date or a prefix of one (YYYY, YYYY-MM, YYYY-MM-DD). */
+static bool s_arg_date(s_args_t *a, const char *name, const char **out)
 {
+    if (!s_arg(a, name, out))
+        return false;
+    const char *s = *out;
     if (!s)
         return true;
     size_t n = strlen(s);
     static const char shape[] = "dddd-dd-dd";
-    if (n != 4 && n != 7 && n != 10)
+    bool ok = n == 4 || n == 7 || n == 10;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = shape[i] == 'd' ? (s[i] >= '0' && s[i] <= '9') : s[i] == '-';
+    if (!ok) {
+        char buf[64];
+        snprintf(a->err, sizeof a->err, "%s: '%s' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
+                 name, s_sample(s, buf, sizeof buf));
+    }
+    return ok;
+}
+
+/* A story id or a prefix of one: 4 to UTIL_ID_HEX lowercase hex digits. */
+static bool s_arg_story(s_args_t *a, const char *name, const char **out)
+{
+    if (!s_arg(a, name, out))
         return false;
-    for (size_t i = 0; i < n; i++)
-        if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != '-')
-            return false;
-    return true;
+    const char *s = *out;
+    if (!s)
+        return true;
+    size_t n = strlen(s);
+    bool ok = n >= 4 && n <= UTIL_ID_HEX && strspn(s, "0123456789abcdef") == n;
+    if (!ok) {
+        char buf[64];
+        snprintf(a->err, sizeof a->err, "%s: '%s' is not a story id or a prefix of one (4 to "
+                 "%d hex digits)", name, s_sample(s, buf, sizeof buf), UTIL_ID_HEX);
+    }
+    return ok;
+}
+
+static bool s_arg_status(s_args_t *a, const char *name, const char **out)
+{
+    if (!s_arg(a, name, out))
+        return false;
+    const char *s = *out;
+    if (!s || strcmp(s, "all") == 0 || strcmp(s, "conflict") == 0
+        || strcmp(s, "corroborated") == 0 || strcmp(s, "single") == 0)
+        return true;
+    char buf[64];
+    snprintf(a->err, sizeof a->err, "%s: '%s' is not conflict, corroborated, single or all",
+             name, s_sample(s, buf, sizeof buf));
+    return false;
 }
 
 /* Constant-time comparison of a presented token. */
@@ -250,7 +323,7 @@ static int s_fact_cb(void *arg, const db_web_fact_t *f)
 
 static MHD_Result_t s_api(serve_t *self, struct MHD_Connection *conn, const char *what)
 {
-    bool bad = false;
+    s_args_t a = {.conn = conn};
     json_t *j = json_new();
     MHD_Result_t ret;
     int rc;
@@ -263,58 +336,48 @@ static MHD_Result_t s_api(serve_t *self, struct MHD_Connection *conn, const char
         }
         ret = s_api_reply(self, conn, rc, j, "stats");
     } else if (strcmp(what, "stories") == 0) {
-        const char *q = s_arg(conn, "q", &bad);
+        const char *q;
         size_t limit = 0;
-        if (bad || !s_uint_arg(s_arg(conn, "limit", &bad), SERVE_LIMIT_MAX, &limit))
-            ret = s_json_error(self, conn, MHD_HTTP_BAD_REQUEST, &self->bad,
-                               "stories takes q (text) and limit (0 to 10000)");
+        if (!s_arg(&a, "q", &q) || !s_arg_uint(&a, "limit", SERVE_LIMIT_MAX, &limit))
+            ret = s_json_error(self, conn, MHD_HTTP_BAD_REQUEST, &self->bad, a.err);
         else
             ret = s_api_reply(self, conn, db_web_stories(self->db, q, limit, j), j, "stories");
     } else if (strcmp(what, "story") == 0 || strcmp(what, "article") == 0) {
-        const char *id = s_arg(conn, "id", &bad);
-        if (bad || !id)
-            ret = s_json_error(self, conn, MHD_HTTP_BAD_REQUEST, &self->bad, "give ?id=ID");
+        const char *id;
+        if (!s_arg_required(&a, "id", "ID", &id))
+            ret = s_json_error(self, conn, MHD_HTTP_BAD_REQUEST, &self->bad, a.err);
         else if (what[1] == 't')
             ret = s_api_reply(self, conn, db_web_story(self->db, id, j), j, "story");
         else
             ret = s_api_reply(self, conn, db_web_article(self->db, id, j), j, "article");
     } else if (strcmp(what, "entity") == 0 || strcmp(what, "fact") == 0) {
-        const char *key = s_arg(conn, "key", &bad);
-        if (bad || !key)
-            ret = s_json_error(self, conn, MHD_HTTP_BAD_REQUEST, &self->bad, "give ?key=KEY");
+        const char *key;
+        if (!s_arg_required(&a, "key", "KEY", &key))
+            ret = s_json_error(self, conn, MHD_HTTP_BAD_REQUEST, &self->bad, a.err);
         else if (what[0] == 'e')
             ret = s_api_reply(self, conn, db_web_entity(self->db, key, j), j, "entity");
         else
             ret = s_api_reply(self, conn, db_xref_json(self->db, key, j), j, "fact");
     } else if (strcmp(what, "search") == 0) {
-        const char *q = s_arg(conn, "q", &bad);
-        if (bad)
-            ret = s_json_error(self, conn, MHD_HTTP_BAD_REQUEST, &self->bad, "q is too long");
+        const char *q;
+        if (!s_arg(&a, "q", &q))
+            ret = s_json_error(self, conn, MHD_HTTP_BAD_REQUEST, &self->bad, a.err);
         else
             ret = s_api_reply(self, conn, db_web_search(self->db, q, 0, j), j, "search");
     } else if (strcmp(what, "conflicts") == 0 || strcmp(what, "facts") == 0) {
         db_web_filter_t f = {0};
         size_t ms = 0, limit = 200, offset = 0;
-        f.story = s_arg(conn, "story", &bad);
-        f.outlet = s_arg(conn, "outlet", &bad);
-        f.since = s_arg(conn, "since", &bad);
-        f.until = s_arg(conn, "until", &bad);
-        f.status = s_arg(conn, "status", &bad);
-        if (!f.status && what[0] == 'c')
-            f.status = "conflict";
-        bool ok = !bad && s_uint_arg(s_arg(conn, "min_sources", &bad), 1000, &ms)
-                  && s_uint_arg(s_arg(conn, "limit", &bad), SERVE_LIMIT_MAX, &limit)
-                  && s_uint_arg(s_arg(conn, "offset", &bad), SIZE_MAX / 2, &offset)
-                  && s_date_arg(f.since) && s_date_arg(f.until) && !bad;
-        if (ok && f.status && strcmp(f.status, "all") && strcmp(f.status, "conflict")
-            && strcmp(f.status, "corroborated") && strcmp(f.status, "single"))
-            ok = false;
+        bool ok = s_arg_story(&a, "story", &f.story) && s_arg(&a, "outlet", &f.outlet)
+                  && s_arg_date(&a, "since", &f.since) && s_arg_date(&a, "until", &f.until)
+                  && s_arg_status(&a, "status", &f.status)
+                  && s_arg_uint(&a, "min_sources", 1000, &ms)
+                  && s_arg_uint(&a, "limit", SERVE_LIMIT_MAX, &limit)
+                  && s_arg_uint(&a, "offset", SIZE_MAX / 2, &offset);
         if (!ok) {
-            ret = s_json_error(self, conn, MHD_HTTP_BAD_REQUEST, &self->bad,
-                               "conflicts takes story, outlet, since and until (YYYY[-MM[-DD]]), "
-                               "min_sources, status (conflict, corroborated, single, all), "
-                               "limit and offset");
+            ret = s_json_error(self, conn, MHD_HTTP_BAD_REQUEST, &self->bad, a.err);
         } else {
+            if (!f.status && what[0] == 'c')
+                f.status = "conflict";
             f.min_sources = (unsigned)ms;
             f.limit = limit;
             f.offset = offset;
@@ -356,6 +419,29 @@ static bool s_is_page(const char *url)
     return false;
 }
 
+/* The status of a page's shell: 404 when the page is of one record (story, article,
+   entity) that is not in the database, so a link checker or curl sees what the page will
+   say; 200 otherwise (a missing argument is the page's to explain). */
+static unsigned s_page_status(serve_t *self, struct MHD_Connection *conn, const char *url)
+{
+    const char *name = strcmp(url, "/entity") == 0 ? "key"
+                     : strcmp(url, "/story") == 0 || strcmp(url, "/article") == 0 ? "id" : NULL;
+    if (!name)
+        return MHD_HTTP_OK;
+    const char *v = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, name);
+    if (!v || !*v || strlen(v) > SERVE_ARG_MAX)
+        return MHD_HTTP_OK;
+    json_t *j = json_new();
+    int rc = url[1] == 'e' ? db_web_entity(self->db, v, j)
+           : url[1] == 's' ? db_web_story(self->db, v, j) : db_web_article(self->db, v, j);
+    json_destroy(&j);
+    if (rc == DB_ENOTFOUND) {
+        atomic_fetch_add(&self->missing, 1);
+        return MHD_HTTP_NOT_FOUND;
+    }
+    return MHD_HTTP_OK;
+}
+
 static MHD_Result_t s_handler(void *cls, struct MHD_Connection *conn, const char *url,
                               const char *method, const char *version,
                               const char *upload_data, size_t *upload_size, void **con_cls)
@@ -384,7 +470,8 @@ static MHD_Result_t s_handler(void *cls, struct MHD_Connection *conn, const char
         return s_api(self, conn, url + 5);
     if (strcmp(url, "/metrics") == 0)
         return s_metrics(self, conn);
-    const serve_asset_t *a = s_asset(s_is_page(url) ? "/" : url);
+    bool page = s_is_page(url);
+    const serve_asset_t *a = s_asset(page ? "/" : url);
     if (!a) {
         atomic_fetch_add(&self->missing, 1);
         char *esc = serve_html_escape(url);
@@ -409,7 +496,8 @@ static MHD_Result_t s_handler(void *cls, struct MHD_Connection *conn, const char
                  self->token);
         MHD_add_response_header(r, "Set-Cookie", cookie);
     }
-    MHD_Result_t rc = MHD_queue_response(conn, MHD_HTTP_OK, r);
+    MHD_Result_t rc = MHD_queue_response(conn, page ? s_page_status(self, conn, url) : MHD_HTTP_OK,
+                                         r);
     MHD_destroy_response(r);
     return rc;
 }

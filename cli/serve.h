@@ -15,6 +15,11 @@
             /api/conflicts?story=&outlet=&since=&until=&min_sources=&status=&limit=&offset=
         GET /metrics               crossclaim_web_* counters (Prometheus text)
 
+    Answers: JSON for /api/ ({"error": "..."} on a failure); 400 for a bad argument, the
+    message naming it and what is wrong ("since: 'x' is not a date ..."); 404 for an id or
+    key not in the database, on /api/ and on the pages of one record (whose shell is still
+    sent, to say so); 401 without the token; 405 for anything but GET and HEAD.
+
     Pages render data with DOM text nodes only (never as markup), under a
     Content-Security-Policy that allows no inline script and no other origin. It binds
     127.0.0.1 unless told otherwise; any other address needs a token (asked of every

@@ -23,7 +23,8 @@
 /* Which facts a listing wants. Unset members (NULL, 0) do not filter. */
 typedef struct {
     const char *story;        /* story id, or a prefix of one (at least 4 hex digits) */
-    const char *outlet;       /* some claim comes from this outlet (exact, case-folded) */
+    const char *outlet;       /* some claim's outlet contains this, case and diacritics
+                                 folded ("river-post" finds river-post.example) */
     const char *since;        /* some claim's article is published on or after (ISO date) */
     const char *until;        /* ... on or before (a prefix: "2015-11" is all of November) */
     unsigned min_sources;     /* at least this many independent sources */

@@ -65,6 +65,13 @@ function sentenceNodes(claim) {
   return [s.slice(0, i), el("mark", {}, t), s.slice(i + t.length)];
 }
 
+/* What was said, for a <q> (which adds its own quotation marks): a direct quote's content
+   keeps the marks and the comma of the sentence it came from ("\"No one ...,\""), which
+   would show doubled. */
+function saidText(content) {
+  return (content.text || "").replace(/^\s*["\u201C\u2018']+/, "").replace(/[,.]?["\u201D\u2019']+\s*$/, "");
+}
+
 function valueText(c) {
   let v = fmtNum(c.value);
   if (c.low !== null && c.high === null && c.low !== undefined) v = "≥ " + fmtNum(c.low);
@@ -143,7 +150,7 @@ async function pageStory(p) {
   const said = d.attributions.map(t => el("tr", {},
     el("td", {}, t.speaker ? (t.speaker.entity ? link("/entity", {key: t.speaker.entity}, t.speaker.text) : t.speaker.text) : el("span", {class: "muted"}, "?")),
     el("td", {}, t.cue ? t.cue.text : ""),
-    el("td", {}, t.content ? el("q", {class: "said"}, t.content.text) : ""),
+    el("td", {}, t.content ? el("q", {class: "said"}, saidText(t.content)) : ""),
     el("td", {}, link("/article", {id: t.article}, (titles[t.article] || {}).outlet || shortId(t.article)))));
   show(el("h1", {}, s.title || shortId(s.id)),
     el("p", {class: "muted"}, dates(s) + " · " + s.articles + " article" + (s.articles === 1 ? "" : "s") + " · story " + s.id),
@@ -196,7 +203,7 @@ async function pageEntity(p) {
     el("h2", {}, "What it said (" + d.statements.length + ")"),
     d.statements.length ? table(["Cue", "What", "Article"], d.statements.map(s => el("tr", {},
       el("td", {}, s.attribution.cue ? s.attribution.cue.text : ""),
-      el("td", {}, s.attribution.content ? el("q", {class: "said"}, s.attribution.content.text) : ""),
+      el("td", {}, s.attribution.content ? el("q", {class: "said"}, saidText(s.attribution.content)) : ""),
       el("td", {}, link("/article", {id: s.attribution.article}, s.title || shortId(s.attribution.article)), " ", el("span", {class: "muted"}, s.outlet))))) :
       el("p", {class: "muted"}, "No statement attributed to it."),
     el("h2", {}, "Articles naming it (" + d.articles.length + ")"),
@@ -228,7 +235,7 @@ async function pageArticle(p) {
     el("h2", {}, "Who said what (" + d.attributions.length + ")"),
     table(["Speaker", "Cue", "What"], d.attributions.map(t => el("tr", {},
       el("td", {}, t.speaker ? (t.speaker.entity ? link("/entity", {key: t.speaker.entity}, t.speaker.text) : t.speaker.text) : "?"),
-      el("td", {}, t.cue ? t.cue.text : ""), el("td", {}, t.content ? el("q", {class: "said"}, t.content.text) : "")))));
+      el("td", {}, t.cue ? t.cue.text : ""), el("td", {}, t.content ? el("q", {class: "said"}, saidText(t.content)) : "")))));
 }
 
 async function pageSearch(p) {
