@@ -1,5 +1,6 @@
 /*  input: reads articles from what a user points crossclaim at: text files (first line the
-    title, the rest the body), directories (recursively, *.txt and *.jsonl, in name order),
+    title, the rest the body), directories (recursively, *.txt and *.jsonl, in name order,
+    following directory symlinks with loop detection),
     JSON Lines in the news-please shape, and "-" for stdin.
 
     The parsers are pure functions of bytes (fuzzed); the walker reports each bad input
@@ -42,6 +43,10 @@ typedef struct {
     /* Called for each bad input: source (path), line (0 when not applicable), message. */
     void (*error)(void *arg, const char *source, long line, const char *msg);
     void *arg;
+    /* Called for what the walk skips on purpose and the user should hear of, which is not
+       a bad input: a directory symlink loop, once per loop, naming the link. NULL: said
+       on stderr through the log. */
+    void (*notice)(void *arg, const char *source, const char *msg);
 } input_sink_t;
 
 /* Counts the articles under `path` as input_walk would find them, cheaply: a text file
@@ -50,7 +55,10 @@ typedef struct {
    twice). */
 long long input_count(const char *path);
 
-/* Reads `path` ("-" = stdin) and feeds the sink. Returns 0 when the walk finished (even
+/* Reads `path` ("-" = stdin) and feeds the sink. Directory symlinks are followed; a
+   directory is read once however many paths lead to it, a link back to a directory on
+   the current path (a loop) is reported to sink->notice and not followed, and a file is
+   read once (by device and inode) however many links lead to it. Returns 0 when the walk finished (even
    with bad inputs, which went to sink->error), -1 when the path can't be read at all
    (also reported to sink->error), or the article callback's non-zero value. */
 int input_walk(const char *path, const input_sink_t *sink);
