@@ -57,6 +57,13 @@ void input_article_clear(input_article_t *a)
     memset(a, 0, sizeof *a);
 }
 
+/* Length of the UTF-8 byte order mark at `p` (3), or 0. Editors on Windows write one at
+   the start of a text file, and JSON Lines exports at the start of their first line. */
+static size_t s_bom(const uint8_t *p, size_t n)
+{
+    return n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf ? 3 : 0;
+}
+
 static bool s_blank(const uint8_t *p, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -117,7 +124,10 @@ int input_from_text(const uint8_t *data, size_t size, const char *source,
         return -1;
     out->text = util_malloc(size);
     memcpy(out->text, data, size);
-    out->title = s_trim_copy((const char *)data, title_end);
+    /* The document stays the file's bytes (offsets point into them); a BOM is only kept
+       out of the title. */
+    size_t bom = s_bom(data, title_end);
+    out->title = s_trim_copy((const char *)data + bom, title_end - bom);
     out->source = s_utf8_copy(source, strlen(source));
     out->outlet = s_stem(source);
     out->published = util_strdup("");
@@ -157,6 +167,9 @@ int input_from_jsonl(const char *line, size_t len, const char *fallback_source,
     char *v[K_N];
     size_t vl[K_N];
     memset(out, 0, sizeof *out);
+    size_t bom = s_bom((const uint8_t *)line, len);
+    line += bom;
+    len -= bom;
     if (jsonl_fields(line, len, keys, K_N, v, vl, err) != 0)
         return -1;
     int body = v[K_MAINTEXT] ? K_MAINTEXT : K_TEXT;
@@ -246,7 +259,8 @@ static int s_jsonl_stream(FILE *f, const char *path, const input_sink_t *sink)
     char fallback[4096];
     while ((n = getline(&line, &cap, f)) != -1) {
         lineno++;
-        if (s_blank((const uint8_t *)line, (size_t)n))
+        size_t bom = s_bom((const uint8_t *)line, (size_t)n);
+        if (s_blank((const uint8_t *)line + bom, (size_t)n - bom))
             continue;
         if ((size_t)n > 2 * (size_t)WIRE_MAX_ARTICLE) {
             sink->error(sink->arg, path, lineno, "line over the size limit");
@@ -499,7 +513,7 @@ int input_walk(const char *path, const input_sink_t *sink)
             sink->error(sink->arg, "-", 0, rc == -EFBIG ? "stdin over the size limit" : strerror(-rc));
             return -1;
         }
-        size_t i = 0;
+        size_t i = s_bom(data, size);
         while (i < size && (data[i] == ' ' || data[i] == '\n' || data[i] == '\r' || data[i] == '\t'))
             i++;
         if (i < size && data[i] == '{') {

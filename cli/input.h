@@ -25,13 +25,16 @@ typedef struct {
 void input_article_clear(input_article_t *a);
 
 /* Builds an article from a text file's bytes: the title is the first line, the document is
-   all of `data`, body_start is just past the first newline. `source` is copied.
+   all of `data`, body_start is just past the first newline. A UTF-8 byte order mark at
+   the start stays in the document (spans are offsets into the file's bytes) and is kept
+   out of the title. `source` is copied.
    Returns 0, or -1 with *err set (static text): empty, over the size limit, NUL bytes. */
 int input_from_text(const uint8_t *data, size_t size, const char *source,
                     input_article_t *out, const char **err);
 
 /* Builds an article from one JSON Lines record: title, maintext (or text), url,
-   date_publish, source_domain. The document is the decoded text field. `fallback_source`
+   date_publish, source_domain; a UTF-8 byte order mark before the record is skipped.
+   The document is the decoded text field. `fallback_source`
    (e.g. "file.jsonl:12") is used when the record has no url. Returns 0 or -1 with *err. */
 int input_from_jsonl(const char *line, size_t len, const char *fallback_source,
                      input_article_t *out, const char **err);

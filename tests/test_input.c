@@ -271,3 +271,46 @@ Test(input, directory_symlink_loops_are_walked_once, .timeout = 20)
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_assert_eq(system(cmd), 0);
 }
+
+/* ---------------------------------------------------------------- byte order marks */
+
+/* A UTF-8 BOM (as Windows editors write it) was kept in the title, and made a JSON Lines
+   line fail to parse. */
+Test(input, utf8_bom_is_kept_out_of_the_title_and_jsonl_parses)
+{
+    const char doc[] = "\xef\xbb\xbf" "Seven soldiers killed\nThe body.\n";
+    input_article_t a;
+    const char *err = NULL;
+    cr_assert_eq(input_from_text((const uint8_t *)doc, strlen(doc), "bom.txt", &a, &err), 0, "%s", err);
+    cr_assert_str_eq(a.pb.title, "Seven soldiers killed");
+    cr_assert_eq(a.pb.text.len, strlen(doc), "the document stays the file's bytes (offsets)");
+    cr_assert_eq(a.pb.body_start, strlen("\xef\xbb\xbf" "Seven soldiers killed\n"));
+    input_article_clear(&a);
+
+    const char line[] = "\xef\xbb\xbf{\"title\":\"Headline\",\"maintext\":\"Body text.\"}\n";
+    cr_assert_eq(input_from_jsonl(line, strlen(line), "f.jsonl:1", &a, &err), 0, "%s", err);
+    cr_assert_str_eq(a.pb.title, "Headline");
+    input_article_clear(&a);
+
+    /* Through the walker: a .jsonl file and a .txt file, each starting with a BOM. */
+    char dir[] = "/tmp/cc-input-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char path[512];
+    snprintf(path, sizeof path, "%s/a.jsonl", dir);
+    FILE *f = fopen(path, "w");
+    fputs(line, f);
+    fputs("{\"title\":\"Second\",\"text\":\"More.\"}\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/b.txt", dir);
+    f = fopen(path, "w");
+    fputs(doc, f);
+    fclose(f);
+    walk_t w = {0};
+    input_sink_t sink = {on_article, on_error, &w};
+    cr_assert_eq(input_walk(dir, &sink), 0);
+    cr_assert_eq(w.good, 3, "got %d", w.good);
+    cr_assert_eq(w.bad, 0, "a line with a BOM was refused");
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
