@@ -90,6 +90,7 @@ static void s_stats_json(broker_t *self, json_t *j)
     json_obj_begin(j);
     json_key(j, "accepted"); json_int(j, (int64_t)auth_accepted(self->cfg.auth));
     json_key(j, "denied"); json_int(j, (int64_t)auth_denied(self->cfg.auth));
+    json_key(j, "plain_refused"); json_int(j, (int64_t)auth_plain_refused(self->cfg.auth));
     json_obj_end(j);
     json_key(j, "paused"); json_bool(j, self->paused);
     json_key(j, "latency_p50_s"); json_num(j, s_lat_quantile(self, 0.50));

@@ -25,6 +25,7 @@
 #define S_ZAP_DOMAIN "crossclaim"
 #define S_KEY_Z85    40     /* a 32-byte key in Z85 */
 #define S_LOG_GAP_US (30u * 1000000u)  /* a refused key is logged again after this */
+#define S_MAX_MON    8      /* server sockets watched for plain clients, per process */
 
 void auth_usage(FILE *out, bool client, bool server)
 {
@@ -45,9 +46,12 @@ typedef struct {
     zhashx_t *keys;               /* Z85 public key -> name (the file name without .key) */
     struct timespec mtime;        /* dir's mtime when last read */
     zsock_t *rep;                 /* bound to S_ZAP_EP */
-    atomic_uint_fast64_t *denied, *accepted;  /* in auth_t */
+    atomic_uint_fast64_t *denied, *accepted, *plain;  /* in auth_t */
     char last_refused[S_KEY_Z85 + 1];
     uint64_t last_log_us;
+    zsock_t *mon[S_MAX_MON];      /* PAIRs reading the server sockets' handshake failures */
+    int nmon;
+    uint64_t plain_log_us;        /* when a plain client was last logged */
 } s_zap_t;
 
 struct auth_t {
@@ -57,7 +61,7 @@ struct auth_t {
     uint8_t server[32];           /* the server's public key */
     s_zap_t *zap;                 /* handler state, for a server; owned by `actor` */
     zactor_t *actor;              /* the ZAP handler, or NULL */
-    atomic_uint_fast64_t denied, accepted;
+    atomic_uint_fast64_t denied, accepted, plain;
     zsock_t *watch;               /* PAIR receiving the watched socket's handshake events */
     unsigned nwatch;              /* watches made, for unique inproc names */
     int last;                     /* auth_check's answer so far */
@@ -70,6 +74,12 @@ const char *auth_strerror(int rc)
     case AUTH_EREFUSED: return "the server refused this process's CURVE key";
     case AUTH_EHANDSHAKE:
         return "the security handshake failed (wrong --curve-server key, or only one side uses CURVE)";
+    case AUTH_ENEEDCURVE:
+        return "the server requires CURVE and this process runs plain tcp (--insecure): give "
+               "--curve-key FILE and --curve-server FILE, with this key in the server's allow dir";
+    case AUTH_ENOCURVE:
+        return "the server runs plain tcp (--insecure) and this process uses CURVE: drop the "
+               "keys and give --insecure, or give the server --curve-key and --curve-allow";
     default: return rc < 0 ? strerror(-rc) : "success";
     }
 }
@@ -263,6 +273,52 @@ static void s_zap_handle(s_zap_t *z)
     zmsg_destroy(&req);
 }
 
+/* Reads the handshake failures of one watched server socket: a mechanism mismatch is a
+   client without CURVE, which the ZAP handler never hears of. Each event is two frames:
+   2 bytes event and 4 bytes value, then the socket's endpoint. */
+static void s_zap_monitor(s_zap_t *z, zsock_t *mon)
+{
+    void *h = zsock_resolve(mon);
+    uint8_t ev[6];
+    char ep[256];
+    while (zmq_recv(h, ev, sizeof ev, ZMQ_DONTWAIT) >= 0) {
+        int more = 0, n = 0;
+        size_t len = sizeof more;
+        zmq_getsockopt(h, ZMQ_RCVMORE, &more, &len);
+        if (more && (n = zmq_recv(h, ep, sizeof ep - 1, ZMQ_DONTWAIT)) < 0)
+            n = 0;
+        ep[n < (int)sizeof ep ? n : (int)sizeof ep - 1] = 0;
+        uint16_t event;
+        uint32_t value;
+        memcpy(&event, ev, sizeof event);
+        memcpy(&value, ev + 2, sizeof value);
+        if (event != ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL ||
+            value != ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH)
+            continue;
+        atomic_fetch_add(z->plain, 1);
+        uint64_t now = util_mono_us();
+        if (z->plain_log_us == 0 || now - z->plain_log_us >= S_LOG_GAP_US) {
+            util_warn("refused a plain tcp client (no CURVE: run with --insecure or without "
+                      "keys?) on %s: only CURVE keys in the allow dir %s get in", ep, z->dir);
+            z->plain_log_us = now;
+        }
+    }
+}
+
+/* "WATCH" EP from auth_bind: reads the monitor bound at EP from now on. Signals 0 once
+   connected (no event can be lost to a monitor without reader), -1 when it can't. */
+static void s_zap_watch(s_zap_t *z, zsock_t *pipe, const char *ep)
+{
+    zsock_t *mon = z->nmon < S_MAX_MON ? zsock_new(ZMQ_PAIR) : NULL;
+    if (mon && zsock_connect(mon, "%s", ep) == 0) {
+        z->mon[z->nmon++] = mon;
+        zsock_signal(pipe, 0);
+        return;
+    }
+    zsock_destroy(&mon);
+    zsock_signal(pipe, 1);
+}
+
 static void s_zap_actor(zsock_t *pipe, void *arg)
 {
     s_zap_t *z = arg;
@@ -270,7 +326,7 @@ static void s_zap_actor(zsock_t *pipe, void *arg)
     sigset_t all;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, NULL);
-    zmq_pollitem_t items[2] = {
+    zmq_pollitem_t items[2 + S_MAX_MON] = {
         {zsock_resolve(pipe), 0, ZMQ_POLLIN, 0},
         {zsock_resolve(z->rep), 0, ZMQ_POLLIN, 0},
     };
@@ -278,17 +334,29 @@ static void s_zap_actor(zsock_t *pipe, void *arg)
     /* Only $TERM or the context's end stop the handler: while a server socket is open,
        a missing handler would let any key in. */
     for (;;) {
-        if (zmq_poll(items, 2, -1) < 0) {
+        for (int i = 0; i < z->nmon; i++)
+            items[2 + i] = (zmq_pollitem_t){zsock_resolve(z->mon[i]), 0, ZMQ_POLLIN, 0};
+        if (zmq_poll(items, 2 + z->nmon, -1) < 0) {
             if (zmq_errno() == EINTR)
                 continue;
             break;
         }
         if (items[1].revents & ZMQ_POLLIN)
             s_zap_handle(z);
+        for (int i = 0; i < z->nmon; i++)
+            if (items[2 + i].revents & ZMQ_POLLIN)
+                s_zap_monitor(z, z->mon[i]);
         if (items[0].revents & ZMQ_POLLIN) {
-            char *cmd = zstr_recv(pipe);
-            bool term = !cmd || strcmp(cmd, "$TERM") == 0;
-            zstr_free(&cmd);
+            zmsg_t *cmd = zmsg_recv(pipe);
+            char *verb = cmd ? zmsg_popstr(cmd) : NULL;
+            bool term = !verb || strcmp(verb, "$TERM") == 0;
+            if (verb && strcmp(verb, "WATCH") == 0) {
+                char *ep = zmsg_popstr(cmd);
+                s_zap_watch(z, pipe, ep ? ep : "");
+                zstr_free(&ep);
+            }
+            zstr_free(&verb);
+            zmsg_destroy(&cmd);
             if (term)
                 break;
         }
@@ -301,6 +369,8 @@ static void s_zap_destroy(s_zap_t **zp)
     if (!z)
         return;
     zsock_destroy(&z->rep);
+    for (int i = 0; i < z->nmon; i++)
+        zsock_destroy(&z->mon[i]);
     zhashx_destroy(&z->keys);
     free(z->dir);
     free(z);
@@ -345,6 +415,7 @@ int auth_new(const auth_config_t *cfg, auth_t **out, char *err, size_t errlen)
         z->dir = util_strdup(cfg->allow_dir);
         z->denied = &self->denied;
         z->accepted = &self->accepted;
+        z->plain = &self->plain;
         if ((rc = s_load_allow(z, err, errlen)) != 0)
             goto fail;
         z->rep = zsock_new(ZMQ_REP);
@@ -392,6 +463,11 @@ uint64_t auth_accepted(const auth_t *self)
     return self ? atomic_load(&((auth_t *)self)->accepted) : 0;
 }
 
+uint64_t auth_plain_refused(const auth_t *self)
+{
+    return self ? atomic_load(&((auth_t *)self)->plain) : 0;
+}
+
 /* ---------------------------------------------------------------- endpoints */
 
 int auth_bind(auth_t *self, zsock_t *sock, const char *ep, char *err, size_t errlen)
@@ -406,6 +482,16 @@ int auth_bind(auth_t *self, zsock_t *sock, const char *ep, char *err, size_t err
         zsock_set_curve_server(sock, 1);
         zsock_set_curve_secretkey_bin(sock, self->sec);
         zsock_set_zap_domain(sock, S_ZAP_DOMAIN);
+        /* A plain client is refused by libzmq before the ZAP handler hears of it: the
+           handler's thread watches this socket's handshake failures to count it. */
+        char mon[96];
+        snprintf(mon, sizeof mon, "inproc://crossclaim-zapmon-%p-%u", (void *)self, ++self->nwatch);
+        if (zmq_socket_monitor(zsock_resolve(sock), mon, ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) != 0 ||
+            zstr_sendx(self->actor, "WATCH", mon, NULL) != 0 || zsock_wait(self->actor) != 0) {
+            snprintf(err, errlen, "%s: cannot watch its handshakes (at most %d CURVE server "
+                     "sockets per process)", ep, S_MAX_MON);
+            return -EIO;
+        }
     } else if (net && self && self->cfg.insecure) {
         util_warn("%s: plain tcp WITHOUT authentication or encryption (--insecure): anyone "
                   "who reaches it can submit, take jobs and read results", ep);
@@ -507,11 +593,16 @@ int auth_check(auth_t *self)
         if (more)
             zmq_recv(h, addr, sizeof addr, ZMQ_DONTWAIT);
         uint16_t event;
+        uint32_t value;
         memcpy(&event, ev, sizeof event);
+        memcpy(&value, ev + 2, sizeof value);
         if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
             self->last = 0;
         else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
             self->last = AUTH_EREFUSED;
+        else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL &&
+                 value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH)
+            self->last = self->has_key ? AUTH_ENOCURVE : AUTH_ENEEDCURVE;
         else
             self->last = AUTH_EHANDSHAKE;
     }

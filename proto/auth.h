@@ -43,7 +43,9 @@ typedef struct {
 #define AUTH_EPLAIN     (-7001)  /* a network endpoint without keys and without --insecure */
 #define AUTH_EREFUSED   (-7002)  /* the server refused our key */
 #define AUTH_EHANDSHAKE (-7003)  /* the security handshake failed (wrong server key, or
-                                    one side runs CURVE and the other does not) */
+                                    the connection dropped during it) */
+#define AUTH_ENEEDCURVE (-7004)  /* the server runs CURVE and this process plain tcp */
+#define AUTH_ENOCURVE   (-7005)  /* the server runs plain tcp and this process CURVE */
 
 /* Prints the help lines of the flags above to `out`: --curve-key and --insecure always,
    --curve-server for a `client`, --curve-allow for a `server`. Can't fail. */
@@ -80,13 +82,20 @@ int auth_connect_unwatched(auth_t *self, zsock_t *sock, const char *ep, char *er
                            size_t errlen);
 
 /* What the last handshake of the watched socket said, without blocking: 0 (none yet, or
-   it succeeded), AUTH_EREFUSED or AUTH_EHANDSHAKE. A later success clears a failure (the
-   server's operator may add our key meanwhile). 0 on NULL. */
+   it succeeded), AUTH_EREFUSED, AUTH_ENEEDCURVE or AUTH_ENOCURVE (the two sides disagree
+   on CURVE: waiting will not help either), or AUTH_EHANDSHAKE. A later success clears a
+   failure (the server's operator may add our key meanwhile). 0 on NULL. */
 int auth_check(auth_t *self);
 
 /* CURVE handshakes this process's ZAP handler refused and accepted. 0 on NULL. */
 uint64_t auth_denied(const auth_t *self);
 uint64_t auth_accepted(const auth_t *self);
+
+/* Handshakes refused on this process's CURVE server sockets because the client ran no
+   CURVE (plain tcp, --insecure): libzmq refuses those before the ZAP handler hears of
+   them, so each server socket's handshake failures are watched by the handler's thread,
+   which counts them and logs them (again after 30 s). 0 on NULL. */
+uint64_t auth_plain_refused(const auth_t *self);
 
 /* True for endpoints that other machines or users can reach: anything but ipc:// with a
    path and inproc://. */

@@ -514,3 +514,79 @@ Test(auth, store_feed_and_query_on_tcp_let_in_known_keys_only, .init = s_setup,
     cr_assert(strstr(out, "exit=1") && strstr(out, "--insecure"), "query without keys: %s", out);
     free(out);
 }
+
+/* A producer without CURVE (--insecure) against a CURVE broker: before, submit waited out
+   its whole time-out (120 s by default) as if the broker were down, and the broker
+   neither counted nor logged the refusal. Now submit stops at the first refused
+   handshake and names the cause, and the broker's /metrics counts it. */
+Test(auth, plain_producer_against_curve_broker_stops_at_once, .init = s_setup,
+     .fini = s_teardown_procs, .timeout = 120)
+{
+    const char *bin = pu_bin();
+    unsigned base = 53000 + (unsigned)(getpid() % 4000) * 3;
+    char front[64], back[64], port[16], data[600], b_bin[600], kp[700], allow[600], log[700];
+    snprintf(front, sizeof front, "tcp://127.0.0.1:%u", base);
+    snprintf(back, sizeof back, "tcp://127.0.0.1:%u", base + 1);
+    snprintf(port, sizeof port, "%u", base + 2);
+    snprintf(data, sizeof data, "%s/data", s_dir);
+    snprintf(b_bin, sizeof b_bin, "%s/crossclaim-broker", bin);
+    snprintf(kp, sizeof kp, "%s/keys/broker.key_secret", s_dir);
+    snprintf(allow, sizeof allow, "%s/allow", s_dir);
+    snprintf(log, sizeof log, "%s/broker.log", s_dir);
+    cr_assert_eq(pu_sh("cd %s && %s/crossclaim keygen --out keys broker >/dev/null && "
+                       "%s/crossclaim keygen --out keys ops >/dev/null && mkdir -m 700 allow && "
+                       "cp keys/ops.key allow/", s_dir, bin, bin), 0);
+    s_start(log, (char *[]){b_bin, "--data", data, "--frontend", front, "--backend", back,
+                            "--curve-key", kp, "--curve-allow", allow, "--metrics-port", port,
+                            NULL});
+    char metrics[200];
+    snprintf(metrics, sizeof metrics, "curl -sf http://127.0.0.1:%s/metrics", port);
+    bool up = false;
+    for (int i = 0; i < 200 && !up; i++) {
+        up = pu_sh("%s 2>/dev/null | grep -q '^crossclaim_auth_plain_refused_total 0$'", metrics) == 0;
+        if (!up)
+            usleep(50000);
+    }
+    cr_assert(up, "the broker's metrics page did not come up with crossclaim_auth_plain_refused_total 0");
+
+    char cmd[2400], out_path[700];
+    snprintf(out_path, sizeof out_path, "%s/submit.log", s_dir);
+    snprintf(cmd, sizeof cmd, "%s/crossclaim submit --insecure --timeout 30 --broker %s %s/samples "
+             "2>%s; echo \"exit=$?\"", bin, front, getenv("CC_SOURCE_DIR"), out_path);
+    uint64_t t0 = util_mono_us();
+    char *out = s_capture(cmd);
+    uint64_t took = util_mono_us() - t0;
+    snprintf(cmd, sizeof cmd, "cat %s", out_path);
+    char *err = s_capture(cmd);
+    cr_assert(strstr(out, "exit=1"), "submit: %s %s", out, err);
+    cr_assert_lt(took, 10000000u, "submit waited %llu ms instead of stopping at once: %s",
+                 (unsigned long long)(took / 1000), err);
+    cr_assert(strstr(err, "requires CURVE") && strstr(err, "--curve-key"),
+              "submit does not name the cause: %s", err);
+    free(out);
+    free(err);
+
+    /* The broker counted and logged it, and its page stays valid. A plain client that
+       stops at once may close before its greeting reached the broker (then the broker
+       saw only a connection dropped mid-handshake, not a plain client): its libzmq
+       retries, so a few submits give the broker a greeting to refuse. */
+    long refused = 0;
+    snprintf(cmd, sizeof cmd, "%s/crossclaim submit --insecure --timeout 30 --broker %s %s/samples "
+             "2>/dev/null", bin, front, getenv("CC_SOURCE_DIR"));
+    char page[300];
+    snprintf(page, sizeof page, "%s | sed -n 's/^crossclaim_auth_plain_refused_total //p'", metrics);
+    for (int i = 0; i < 100 && refused < 1; i++) {
+        if (i % 10 == 9)
+            cr_assert_eq(pu_sh("%s", cmd), 1);
+        out = s_capture(page);
+        refused = atol(out);
+        free(out);
+        if (refused < 1)
+            usleep(100000);
+    }
+    cr_assert_geq(refused, 1, "the broker did not count the plain client");
+    cr_assert(s_file_has(log, "refused a plain tcp client"), "the broker did not log the plain client");
+    if (pu_sh("command -v promtool >/dev/null") == 0)
+        cr_assert_eq(pu_sh("%s | promtool check metrics >/dev/null 2>&1", metrics), 0,
+                     "promtool check metrics fails on the broker's page");
+}
