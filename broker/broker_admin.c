@@ -265,12 +265,18 @@ void brk_on_admin(broker_t *self, zframe_t *identity, wire_msg_t *m)
         }
     } else if (!strcmp(verb, "pause") || !strcmp(verb, "resume")) {
         bool p = !strcmp(verb, "pause");
-        if (p != self->paused)
-            util_info("admin: dispatch %s", p ? "paused" : "resumed");
-        self->paused = p;
-        json_obj_begin(j);
-        json_key(j, "paused"); json_bool(j, self->paused);
-        json_obj_end(j);
+        int rc = queue_set_paused(self->queue, p);
+        if (rc < 0) {
+            snprintf(ebuf, sizeof ebuf, "queue: %s", queue_strerror(rc));
+            err = ebuf;
+        } else {
+            if (p != self->paused)
+                util_info("admin: dispatch %s", p ? "paused" : "resumed");
+            self->paused = p;
+            json_obj_begin(j);
+            json_key(j, "paused"); json_bool(j, self->paused);
+            json_obj_end(j);
+        }
     } else {
         snprintf(ebuf, sizeof ebuf,
                  "unknown verb; try stats, dead-list, dead-show ID, pending [N], requeue ID, "
