@@ -179,6 +179,11 @@ static int s_pending_json(broker_t *self, json_t *j, size_t limit)
     return rc < 0 ? (int)rc : 0;
 }
 
+void brk_admin_refuse(broker_t *self, zframe_t *identity, wire_msg_t *m, const char *why)
+{
+    s_adminr(self, identity, m->arg[0], m->arg_len[0], false, why, strlen(why));
+}
+
 void brk_on_admin(broker_t *self, zframe_t *identity, wire_msg_t *m)
 {
     const uint8_t *tag = m->arg[0];

@@ -27,6 +27,18 @@
 #define S_LOG_GAP_US (30u * 1000000u)  /* a refused key is logged again after this */
 #define S_MAX_MON    8      /* server sockets watched for plain clients, per process */
 
+void auth_usage_roles(FILE *out)
+{
+    fputs("  --allow-producers DIR  public keys that may only submit (tcp; beside\n"
+          "                         --curve-allow DIR, whose keys may do anything)\n"
+          "  --allow-workers DIR    public keys that may only work (HELLO worker)\n"
+          "  --allow-stores DIR     public keys that may only be the store (HELLO store)\n"
+          "  --allow-admins DIR     public keys that may only send admin requests (status,\n"
+          "                         top, dead, pause, resume, requeue)\n"
+          "                         A key in several dirs has each of their roles; anything\n"
+          "                         outside its roles is refused, counted and logged.\n", out);
+}
+
 void auth_usage(FILE *out, bool client, bool server)
 {
     fputs("  --curve-key FILE    this process's CURVE key pair (NAME.key_secret, mode 0600,\n"
@@ -40,11 +52,27 @@ void auth_usage(FILE *out, bool client, bool server)
           "                      and send. Without keys or this, tcp is refused.\n", out);
 }
 
+/* One allow dir and the roles its keys get. */
+typedef struct {
+    char *path;
+    unsigned roles;               /* AUTH_ROLE_* bits */
+    struct timespec mtime;        /* the dir's mtime when last read; {0} while unread */
+} s_allow_t;
+
+/* One allowed key. */
+typedef struct {
+    char *name;                   /* its file name without .key, in the first dir holding it */
+    unsigned roles;               /* the roles of every dir holding it, together */
+} s_key_t;
+
+#define S_ROLES_PROP "Crossclaim-Roles"   /* ZAP metadata: the peer's roles, in decimal */
+
 /* State of the ZAP handler; owned by the actor thread once it runs. */
 typedef struct {
-    char *dir;                    /* allow dir */
-    zhashx_t *keys;               /* Z85 public key -> name (the file name without .key) */
-    struct timespec mtime;        /* dir's mtime when last read */
+    s_allow_t allow[1 + AUTH_NROLES];     /* the any-role dir first, then role dirs */
+    int nallow;
+    char *dirs;                   /* their paths, for log lines */
+    zhashx_t *keys;               /* Z85 public key -> s_key_t* */
     zsock_t *rep;                 /* bound to S_ZAP_EP */
     atomic_uint_fast64_t *denied, *accepted, *plain;  /* in auth_t */
     char last_refused[S_KEY_Z85 + 1];
@@ -62,6 +90,7 @@ struct auth_t {
     s_zap_t *zap;                 /* handler state, for a server; owned by `actor` */
     zactor_t *actor;              /* the ZAP handler, or NULL */
     atomic_uint_fast64_t denied, accepted, plain;
+    bool roles;                   /* role allow dirs were given: peers' roles are checked */
     zsock_t *watch;               /* PAIR receiving the watched socket's handshake events */
     unsigned nwatch;              /* watches made, for unique inproc names */
     int last;                     /* auth_check's answer so far */
@@ -141,23 +170,32 @@ static int s_load_key(const char *path, uint8_t pub[32], uint8_t sec[32], char *
     return rc;
 }
 
-/* Reads every *.key file in the allow dir into a fresh key set. */
-static int s_load_allow(s_zap_t *z, char *err, size_t errlen)
+static void s_key_free(void **item)
+{
+    s_key_t *k = *item;
+    if (k) {
+        free(k->name);
+        free(k);
+        *item = NULL;
+    }
+}
+
+/* Adds every *.key file in allow dir `a` to `keys`, with a's roles. */
+static int s_load_dir(s_allow_t *a, zhashx_t *keys, char *err, size_t errlen)
 {
     struct stat st;
-    if (stat(z->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "cannot read the allow dir %s: %s", z->dir,
+    if (stat(a->path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "cannot read the allow dir %s: %s", a->path,
                  errno ? strerror(errno) : "not a directory");
         return -ENOTDIR;
     }
-    DIR *d = opendir(z->dir);
+    DIR *d = opendir(a->path);
     if (!d) {
         int e = errno;
-        snprintf(err, errlen, "cannot read the allow dir %s: %s", z->dir, strerror(e));
+        snprintf(err, errlen, "cannot read the allow dir %s: %s", a->path, strerror(e));
         return -e;
     }
-    zhashx_t *keys = zhashx_new();
-    zhashx_set_destructor(keys, (zhashx_destructor_fn *)zstr_free);
+    size_t before = zhashx_size(keys);
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         size_t n = strlen(e->d_name);
@@ -166,32 +204,80 @@ static int s_load_allow(s_zap_t *z, char *err, size_t errlen)
         char path[4096], why[512];
         uint8_t pub[32];
         char z85[S_KEY_Z85 + 1];
-        snprintf(path, sizeof path, "%s/%s", z->dir, e->d_name);
+        snprintf(path, sizeof path, "%s/%s", a->path, e->d_name);
         if (s_load_key(path, pub, NULL, why, sizeof why) != 0) {
             util_warn("allow dir: skipping %s", why);
             continue;
         }
         zmq_z85_encode(z85, pub, 32);
-        zhashx_update(keys, z85, util_strndup(e->d_name, n - 4));
+        s_key_t *k = zhashx_lookup(keys, z85);
+        if (k) {
+            k->roles |= a->roles;
+            continue;
+        }
+        k = util_calloc(1, sizeof *k);
+        k->name = util_strndup(e->d_name, n - 4);
+        k->roles = a->roles;
+        zhashx_insert(keys, z85, k);
     }
     closedir(d);
     if (st.st_mode & 022)
         util_warn("allow dir %s is writable by group or others (mode %04o): anyone who can "
-                  "write there can let a key in; chmod go-w it", z->dir,
+                  "write there can let a key in; chmod go-w it", a->path,
                   (unsigned)(st.st_mode & 07777));
-    if (zhashx_size(keys) == 0)
-        util_warn("allow dir %s holds no public keys (*.key): every CURVE client is refused",
-                  z->dir);
+    if (zhashx_size(keys) == before)
+        util_warn("allow dir %s holds no public keys (*.key)%s", a->path,
+                  a->roles == AUTH_ROLE_ANY ? ": every CURVE client is refused" : "");
+    a->mtime = st.st_mtim;
+    return 0;
+}
+
+/* Reads every allow dir into a fresh key set. */
+static int s_load_allow(s_zap_t *z, char *err, size_t errlen)
+{
+    zhashx_t *keys = zhashx_new();
+    zhashx_set_destructor(keys, s_key_free);
+    for (int i = 0; i < z->nallow; i++) {
+        int rc = s_load_dir(&z->allow[i], keys, err, errlen);
+        if (rc) {
+            zhashx_destroy(&keys);
+            return rc;
+        }
+    }
     zhashx_destroy(&z->keys);
     z->keys = keys;
-    z->mtime = st.st_mtim;
     return 0;
+}
+
+/* Reads the allow dirs again when one changed. Fails closed: while one is unreadable (or
+   vanished), no key gets in. */
+static void s_allow_refresh(s_zap_t *z)
+{
+    bool changed = false;
+    for (int i = 0; i < z->nallow; i++) {
+        struct stat st;
+        s_allow_t *a = &z->allow[i];
+        if (stat(a->path, &st) != 0) {
+            zhashx_purge(z->keys);
+            a->mtime = (struct timespec){0};
+            return;
+        }
+        changed |= st.st_mtim.tv_sec != a->mtime.tv_sec || st.st_mtim.tv_nsec != a->mtime.tv_nsec;
+    }
+    char err[512];
+    if (changed && s_load_allow(z, err, sizeof err) != 0) {
+        util_warn("%s", err);
+        zhashx_purge(z->keys);
+    }
 }
 
 /* ---------------------------------------------------------------- ZAP handler */
 
+/* A ZAP reply; `roles` (AUTH_ROLE_* bits) goes into the connection's metadata as
+   S_ROLES_PROP when not 0. libzmq puts the handler's properties before the peer's own
+   handshake metadata, so a peer can't claim roles by sending that property itself. */
 static void s_zap_reply(zsock_t *rep, zframe_t *req_id, const char *code, const char *text,
-                        const char *user)
+                        const char *user, unsigned roles)
 {
     zmsg_t *r = zmsg_new();
     zmsg_addstr(r, "1.0");
@@ -202,7 +288,25 @@ static void s_zap_reply(zsock_t *rep, zframe_t *req_id, const char *code, const 
     zmsg_addstr(r, code);
     zmsg_addstr(r, text);
     zmsg_addstr(r, user);
-    zmsg_addmem(r, NULL, 0);   /* no metadata */
+    if (roles) {
+        /* ZMTP metadata: name length (1 byte), name, value length (4 bytes, big-endian),
+           value. */
+        uint8_t md[64];
+        char v[16];
+        size_t nl = strlen(S_ROLES_PROP), vl = (size_t)snprintf(v, sizeof v, "%u", roles), n = 0;
+        md[n++] = (uint8_t)nl;
+        memcpy(md + n, S_ROLES_PROP, nl);
+        n += nl;
+        md[n++] = 0;
+        md[n++] = 0;
+        md[n++] = 0;
+        md[n++] = (uint8_t)vl;
+        memcpy(md + n, v, vl);
+        n += vl;
+        zmsg_addmem(r, md, n);
+    } else {
+        zmsg_addmem(r, NULL, 0);   /* no metadata */
+    }
     zmsg_send(&r, rep);
 }
 
@@ -220,46 +324,35 @@ static void s_zap_handle(s_zap_t *z)
     char addr[64] = "?";
     if (address)
         util_sample(zframe_data(address), zframe_size(address), addr, sizeof addr);
-    struct stat st;
-    if (stat(z->dir, &st) != 0) {
-        /* Fail closed: a vanished allow dir lets no one in. */
-        zhashx_purge(z->keys);
-        z->mtime = (struct timespec){0};
-    } else if (st.st_mtim.tv_sec != z->mtime.tv_sec || st.st_mtim.tv_nsec != z->mtime.tv_nsec) {
-        char err[512];
-        if (s_load_allow(z, err, sizeof err) != 0) {
-            util_warn("%s", err);
-            zhashx_purge(z->keys);
-        }
-    }
+    s_allow_refresh(z);
     if (!version || !zframe_streq(version, "1.0") || !mech) {
-        s_zap_reply(z->rep, req_id, "500", "bad ZAP request", "");
+        s_zap_reply(z->rep, req_id, "500", "bad ZAP request", "", 0);
         req_id = NULL;
     } else if (!zframe_streq(mech, "CURVE") || !cred || zframe_size(cred) != 32) {
         atomic_fetch_add(z->denied, 1);
         char m[32];
         util_warn("refused a %s handshake from %s: only CURVE is accepted",
                   util_sample(zframe_data(mech), zframe_size(mech), m, sizeof m), addr);
-        s_zap_reply(z->rep, req_id, "400", "CURVE only", "");
+        s_zap_reply(z->rep, req_id, "400", "CURVE only", "", 0);
         req_id = NULL;
     } else {
         char z85[S_KEY_Z85 + 1];
         zmq_z85_encode(z85, zframe_data(cred), 32);
-        const char *name = zhashx_lookup(z->keys, z85);
-        if (name) {
+        const s_key_t *k = zhashx_lookup(z->keys, z85);
+        if (k) {
             atomic_fetch_add(z->accepted, 1);
-            util_info("CURVE key '%s' accepted from %s", name, addr);
-            s_zap_reply(z->rep, req_id, "200", "OK", name);
+            util_info("CURVE key '%s' accepted from %s", k->name, addr);
+            s_zap_reply(z->rep, req_id, "200", "OK", k->name, k->roles);
         } else {
             atomic_fetch_add(z->denied, 1);
             uint64_t now = util_mono_us();
             if (strcmp(z85, z->last_refused) != 0 || now - z->last_log_us >= S_LOG_GAP_US) {
-                util_warn("refused CURVE key %s from %s: not in the allow dir %s", z85, addr,
-                          z->dir);
+                util_warn("refused CURVE key %s from %s: not in the allow dir%s %s", z85, addr,
+                          z->nallow > 1 ? "s" : "", z->dirs);
                 memcpy(z->last_refused, z85, sizeof z85);
                 z->last_log_us = now;
             }
-            s_zap_reply(z->rep, req_id, "400", "key not allowed", "");
+            s_zap_reply(z->rep, req_id, "400", "key not allowed", "", 0);
         }
         req_id = NULL;
     }
@@ -299,7 +392,7 @@ static void s_zap_monitor(s_zap_t *z, zsock_t *mon)
         uint64_t now = util_mono_us();
         if (z->plain_log_us == 0 || now - z->plain_log_us >= S_LOG_GAP_US) {
             util_warn("refused a plain tcp client (no CURVE: run with --insecure or without "
-                      "keys?) on %s: only CURVE keys in the allow dir %s get in", ep, z->dir);
+                      "keys?) on %s: only CURVE keys in the allow dirs (%s) get in", ep, z->dirs);
             z->plain_log_us = now;
         }
     }
@@ -372,7 +465,9 @@ static void s_zap_destroy(s_zap_t **zp)
     for (int i = 0; i < z->nmon; i++)
         zsock_destroy(&z->mon[i]);
     zhashx_destroy(&z->keys);
-    free(z->dir);
+    for (int i = 0; i < z->nallow; i++)
+        free(z->allow[i].path);
+    free(z->dirs);
     free(z);
     *zp = NULL;
 }
@@ -385,16 +480,21 @@ int auth_new(const auth_config_t *cfg, auth_t **out, char *err, size_t errlen)
     auth_t *self = util_calloc(1, sizeof *self);
     self->cfg = *cfg;
     int rc = -EINVAL;
-    if (cfg->insecure && (cfg->key || cfg->server_key || cfg->allow_dir)) {
+    bool any_allow = cfg->allow_dir != NULL;
+    for (int i = 0; i < AUTH_NROLES; i++) {
+        self->roles |= cfg->allow_roles[i] != NULL;
+        any_allow |= cfg->allow_roles[i] != NULL;
+    }
+    if (cfg->insecure && (cfg->key || cfg->server_key || any_allow)) {
         snprintf(err, errlen, "--insecure and CURVE keys exclude each other");
         goto fail;
     }
-    if ((cfg->server_key || cfg->allow_dir) && !cfg->key) {
+    if ((cfg->server_key || any_allow) && !cfg->key) {
         snprintf(err, errlen, "%s needs --curve-key FILE, this process's own key pair",
-                 cfg->allow_dir ? "--curve-allow" : "--curve-server");
+                 any_allow ? "an allow dir (--curve-allow, --allow-*)" : "--curve-server");
         goto fail;
     }
-    if ((cfg->key || cfg->allow_dir || cfg->server_key) && !zsys_has_curve()) {
+    if ((cfg->key || any_allow || cfg->server_key) && !zsys_has_curve()) {
         snprintf(err, errlen, "this libzmq was built without CURVE support");
         rc = -ENOTSUP;
         goto fail;
@@ -409,10 +509,30 @@ int auth_new(const auth_config_t *cfg, auth_t **out, char *err, size_t errlen)
             goto fail;
         self->has_server = true;
     }
-    if (cfg->allow_dir) {
+    if (any_allow) {
         s_zap_t *z = util_calloc(1, sizeof *z);
         self->zap = z;
-        z->dir = util_strdup(cfg->allow_dir);
+        zlist_t *names = zlist_new();   /* borrowed strings, for z->dirs */
+        if (cfg->allow_dir) {
+            z->allow[z->nallow++] = (s_allow_t){util_strdup(cfg->allow_dir), AUTH_ROLE_ANY, {0}};
+            zlist_append(names, (void *)cfg->allow_dir);
+        }
+        for (int i = 0; i < AUTH_NROLES; i++) {
+            if (cfg->allow_roles[i]) {
+                z->allow[z->nallow++] = (s_allow_t){util_strdup(cfg->allow_roles[i]), 1u << i, {0}};
+                zlist_append(names, (void *)cfg->allow_roles[i]);
+            }
+        }
+        size_t len = 1;
+        for (const char *n = zlist_first(names); n; n = zlist_next(names))
+            len += strlen(n) + 2;
+        z->dirs = util_calloc(1, len);
+        for (const char *n = zlist_first(names); n; n = zlist_next(names)) {
+            if (z->dirs[0])
+                strcat(z->dirs, ", ");
+            strcat(z->dirs, n);
+        }
+        zlist_destroy(&names);
         z->denied = &self->denied;
         z->accepted = &self->accepted;
         z->plain = &self->plain;
@@ -463,6 +583,29 @@ uint64_t auth_accepted(const auth_t *self)
     return self ? atomic_load(&((auth_t *)self)->accepted) : 0;
 }
 
+const char *auth_role_name(unsigned role)
+{
+    switch (role) {
+    case AUTH_ROLE_PRODUCER: return "producer";
+    case AUTH_ROLE_WORKER: return "worker";
+    case AUTH_ROLE_STORE: return "store";
+    case AUTH_ROLE_ADMIN: return "admin";
+    default: return "?";
+    }
+}
+
+bool auth_peer_may(const auth_t *self, zframe_t *frame, unsigned role)
+{
+    if (!self || !self->roles || !frame)
+        return true;
+    const char *v = zframe_meta(frame, S_ROLES_PROP);
+    if (!v)
+        return true;   /* not through the ZAP handler: an ipc peer, which the file modes vet */
+    char *end;
+    unsigned long roles = strtoul(v, &end, 10);
+    return *end == 0 && (roles & role) == role;
+}
+
 uint64_t auth_plain_refused(const auth_t *self)
 {
     return self ? atomic_load(&((auth_t *)self)->plain) : 0;
@@ -475,8 +618,8 @@ int auth_bind(auth_t *self, zsock_t *sock, const char *ep, char *err, size_t err
     bool net = auth_is_network(ep);
     if (net && self && self->has_key) {
         if (!self->actor) {
-            snprintf(err, errlen, "%s: a CURVE server needs --curve-allow DIR, the keys it "
-                     "lets in (CURVE alone would accept any client)", ep);
+            snprintf(err, errlen, "%s: a CURVE server needs --curve-allow DIR (or --allow-* role "
+                     "dirs), the keys it lets in (CURVE alone would accept any client)", ep);
             return -EINVAL;
         }
         zsock_set_curve_server(sock, 1);

@@ -590,3 +590,117 @@ Test(auth, plain_producer_against_curve_broker_stops_at_once, .init = s_setup,
         cr_assert_eq(pu_sh("%s | promtool check metrics >/dev/null 2>&1", metrics), 0,
                      "promtool check metrics fails on the broker's page");
 }
+
+/* Keys given roles through separate allow dirs: a producer's key may submit and nothing
+   else; its HELLO worker, HELLO store and admin requests are refused, counted under
+   rejected{reason="role"} and logged, while the keys of each role do their part and a key
+   in --curve-allow may still do anything (here, the store). */
+Test(auth, role_allow_dirs_keep_each_key_to_its_role, .init = s_setup, .fini = s_teardown_procs,
+     .timeout = 240)
+{
+    const char *bin = pu_bin();
+    unsigned base = 57000 + (unsigned)(getpid() % 2500) * 3;
+    char front[64], back[64], data_b[600], data_s[600], data_s2[600], log[700], wlog[700];
+    snprintf(front, sizeof front, "tcp://127.0.0.1:%u", base);
+    snprintf(back, sizeof back, "tcp://127.0.0.1:%u", base + 1);
+    snprintf(data_b, sizeof data_b, "%s/broker-data", s_dir);
+    snprintf(data_s, sizeof data_s, "%s/store-data", s_dir);
+    snprintf(data_s2, sizeof data_s2, "%s/fake-store-data", s_dir);
+    snprintf(log, sizeof log, "%s/broker.log", s_dir);
+    snprintf(wlog, sizeof wlog, "%s/prod-worker.log", s_dir);
+    cr_assert_eq(pu_sh("cd %s && for n in broker store prod work ops; do %s/crossclaim keygen --out keys "
+                       "$n >/dev/null || exit 1; done && mkdir -m 700 any producers workers admins && "
+                       "cp keys/store.key any/ && cp keys/prod.key producers/ && "
+                       "cp keys/work.key workers/ && cp keys/ops.key admins/", s_dir, bin), 0);
+    char b_bin[600], st_bin[600], w_bin[600], kp[5][700], bkey[700], dirs[4][700];
+    snprintf(b_bin, sizeof b_bin, "%s/crossclaim-broker", bin);
+    snprintf(st_bin, sizeof st_bin, "%s/crossclaim-store", bin);
+    snprintf(w_bin, sizeof w_bin, "%s/crossclaim-worker", bin);
+    static const char *const names[5] = {"broker", "store", "prod", "work", "ops"};
+    for (int i = 0; i < 5; i++)
+        snprintf(kp[i], sizeof kp[i], "%s/keys/%s.key_secret", s_dir, names[i]);
+    snprintf(bkey, sizeof bkey, "%s/keys/broker.key", s_dir);
+    static const char *const dn[4] = {"any", "producers", "workers", "admins"};
+    for (int i = 0; i < 4; i++)
+        snprintf(dirs[i], sizeof dirs[i], "%s/%s", s_dir, dn[i]);
+
+    s_start(log, (char *[]){b_bin, "--data", data_b, "--frontend", front, "--backend", back,
+                            "--curve-key", kp[0], "--curve-allow", dirs[0],
+                            "--allow-producers", dirs[1], "--allow-workers", dirs[2],
+                            "--allow-admins", dirs[3], "--heartbeat-ms", "200", NULL});
+    s_start(NULL, (char *[]){st_bin, "--data", data_s, "--broker", back, "--curve-key", kp[1],
+                             "--curve-server", bkey, "--heartbeat-ms", "200", "--quiet", NULL});
+    char as_ops[2200], as_prod[2200];
+    snprintf(as_ops, sizeof as_ops, "--broker %s --curve-key %s --curve-server %s", front, kp[4], bkey);
+    snprintf(as_prod, sizeof as_prod, "--broker %s --curve-key %s --curve-server %s", front, kp[2], bkey);
+    char status[4096];
+    snprintf(status, sizeof status, "%s/crossclaim status --json --data %s %s", bin, data_s, as_ops);
+    char *json = NULL;
+    bool up = false;
+    for (int i = 0; i < 300 && !up; i++) {
+        free(json);
+        json = s_capture(status);
+        up = strstr(json, "\"store_connected\":true") != NULL;
+        if (!up)
+            usleep(100000);
+    }
+    cr_assert(up, "the store (any-role key) did not connect, or the admin key got no stats: %s", json);
+    cr_assert_eq(s_json_int(json, "\"rejected\"", "role"), 0, "%s", json);
+    free(json);
+
+    /* The producer submits; the worker's key may not. */
+    cr_assert_eq(pu_sh("%s/crossclaim submit %s %s/samples 2>/dev/null", bin, as_prod,
+                       getenv("CC_SOURCE_DIR")), 0, "the producer's key could not submit");
+    char cmd[4600];
+    snprintf(cmd, sizeof cmd, "%s/crossclaim submit --broker %s --curve-key %s --curve-server %s "
+             "%s/samples 2>&1; echo \"exit=$?\"", bin, front, kp[3], bkey, getenv("CC_SOURCE_DIR"));
+    char *out = s_capture(cmd);
+    cr_assert(strstr(out, "may not submit") && !strstr(out, "exit=0"), "a worker's key submitted: %s", out);
+    free(out);
+    /* The producer's key may not pause. */
+    snprintf(cmd, sizeof cmd, "%s/crossclaim pause %s 2>&1; echo \"exit=$?\"", bin, as_prod);
+    out = s_capture(cmd);
+    cr_assert(strstr(out, "may not send admin") && strstr(out, "exit=1"), "a producer's key paused: %s", out);
+    free(out);
+    json = s_capture(status);
+    cr_assert(strstr(json, "\"paused\":false"), "%s", json);
+    cr_assert_eq(s_json_int(json, "\"rejected\"", "role"), 5, "4 SUBMITs and 1 ADMIN: %s", json);
+    free(json);
+
+    /* The producer's key as a worker and as a second store: refused by role. */
+    s_start(wlog, (char *[]){w_bin, "--broker", back, "--name", "prodworker", "--curve-key", kp[2],
+                             "--curve-server", bkey, "--heartbeat-ms", "200", NULL});
+    s_start(NULL, (char *[]){st_bin, "--data", data_s2, "--broker", back, "--curve-key", kp[2],
+                             "--curve-server", bkey, "--heartbeat-ms", "200", "--quiet", NULL});
+    bool refused = false;
+    for (int i = 0; i < 300 && !refused; i++) {
+        json = s_capture(status);
+        refused = s_file_has(log, "may not act as worker") && s_file_has(log, "may not act as store");
+        free(json);
+        if (!refused)
+            usleep(100000);
+    }
+    cr_assert(refused, "the broker did not log the producer's key saying HELLO worker and store");
+    json = s_capture(status);
+    cr_assert_geq(s_json_int(json, "\"rejected\"", "role"), 7, "%s", json);
+    cr_assert_eq(s_json_int(json, "\"rejected\"", "second_store"), 0, "refused as a second store, "
+                 "not by role: %s", json);
+    cr_assert_eq(s_json_int(json, NULL, "connected_workers"), 0, "%s", json);
+    cr_assert_eq(s_json_int(json, NULL, "depth"), 4, "%s", json);
+    free(json);
+
+    /* The worker's key works. */
+    s_start(NULL, (char *[]){w_bin, "--broker", back, "--name", "good", "--curve-key", kp[3],
+                             "--curve-server", bkey, "--heartbeat-ms", "200", "--quiet", NULL});
+    long done = 0;
+    for (int i = 0; i < 600 && done < 4; i++) {
+        json = s_capture(status);
+        done = s_json_int(json, NULL, "completed");
+        free(json);
+        if (done < 4)
+            usleep(100000);
+    }
+    cr_assert_eq(done, 4, "the worker's key did not do the jobs");
+    s_stop_all();
+    cr_assert(s_file_has(wlog, "stopped after 0 jobs"), "the producer's key did a job");
+}
