@@ -4,9 +4,12 @@
     The ZAP handler is a czmq actor (one thread) with a REP socket on
     inproc://zeromq.zap.01. libzmq's I/O thread asks it about every CURVE handshake on the
     process's server sockets and holds the handshake until it answers; the answer is a
-    lookup of the client's key among those read from the allow dir. The dir is read again
-    when its mtime changes, so adding or removing a key needs no restart. Counters are
-    atomics that the owner's thread reads for its metrics. */
+    lookup of the client's key among those read from the allow dirs, and the roles of the
+    dirs holding it go back to libzmq as connection metadata. The dirs are read again when
+    one's mtime changes, so adding or removing a key needs no restart. The same thread
+    reads the server sockets' handshake-failure monitors, where a plain client shows (it
+    never reaches ZAP). Counters are atomics that the owner's thread reads for its
+    metrics. */
 #include "auth.h"
 #include "util.h"
 
