@@ -41,6 +41,12 @@ int broker_new(const broker_config_t *cfg, broker_t **out, char *err, size_t err
     }
     if (cfg->map_max_mib)
         queue_set_map_max(self->queue, (size_t)cfg->map_max_mib << 20);
+    /* An operator's pause outlives a restart: a broker restarted mid-incident must not
+       start handing out the jobs someone stopped. */
+    self->paused = queue_paused(self->queue);
+    if (self->paused)
+        util_warn("dispatch is paused (kept from before the restart): no job goes to a worker "
+                  "until 'crossclaim resume'");
     self->front = zsock_new(ZMQ_ROUTER);
     self->back = zsock_new(ZMQ_ROUTER);
     if (!self->front || !self->back) {

@@ -90,6 +90,7 @@ static void s_stats_json(broker_t *self, json_t *j)
     json_obj_begin(j);
     json_key(j, "accepted"); json_int(j, (int64_t)auth_accepted(self->cfg.auth));
     json_key(j, "denied"); json_int(j, (int64_t)auth_denied(self->cfg.auth));
+    json_key(j, "plain_refused"); json_int(j, (int64_t)auth_plain_refused(self->cfg.auth));
     json_obj_end(j);
     json_key(j, "paused"); json_bool(j, self->paused);
     json_key(j, "latency_p50_s"); json_num(j, s_lat_quantile(self, 0.50));
@@ -178,6 +179,11 @@ static int s_pending_json(broker_t *self, json_t *j, size_t limit)
     return rc < 0 ? (int)rc : 0;
 }
 
+void brk_admin_refuse(broker_t *self, zframe_t *identity, wire_msg_t *m, const char *why)
+{
+    s_adminr(self, identity, m->arg[0], m->arg_len[0], false, why, strlen(why));
+}
+
 void brk_on_admin(broker_t *self, zframe_t *identity, wire_msg_t *m)
 {
     const uint8_t *tag = m->arg[0];
@@ -264,12 +270,18 @@ void brk_on_admin(broker_t *self, zframe_t *identity, wire_msg_t *m)
         }
     } else if (!strcmp(verb, "pause") || !strcmp(verb, "resume")) {
         bool p = !strcmp(verb, "pause");
-        if (p != self->paused)
-            util_info("admin: dispatch %s", p ? "paused" : "resumed");
-        self->paused = p;
-        json_obj_begin(j);
-        json_key(j, "paused"); json_bool(j, self->paused);
-        json_obj_end(j);
+        int rc = queue_set_paused(self->queue, p);
+        if (rc < 0) {
+            snprintf(ebuf, sizeof ebuf, "queue: %s", queue_strerror(rc));
+            err = ebuf;
+        } else {
+            if (p != self->paused)
+                util_info("admin: dispatch %s", p ? "paused" : "resumed");
+            self->paused = p;
+            json_obj_begin(j);
+            json_key(j, "paused"); json_bool(j, self->paused);
+            json_obj_end(j);
+        }
     } else {
         snprintf(ebuf, sizeof ebuf,
                  "unknown verb; try stats, dead-list, dead-show ID, pending [N], requeue ID, "

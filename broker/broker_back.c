@@ -5,6 +5,7 @@
     broker_internal.h. */
 
 #include "broker_internal.h"
+#include "auth.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -99,13 +100,15 @@ static bool s_hb_flood(broker_t *self, uint64_t *window_us, uint32_t *count, uin
     return ++*count > S_HB_FLOOD;
 }
 
-static void s_on_hello(broker_t *self, zframe_t *identity, wire_msg_t *m)
+static void s_on_hello(broker_t *self, zmsg_t *msg, zframe_t *identity, wire_msg_t *m)
 {
     uint64_t credit = 0;
     wire_arg_u64(m->arg[2], m->arg_len[2], &credit);   /* checked by wire_decode */
     char name[257];
     util_sample(m->arg[1], m->arg_len[1], name, sizeof name);
     bool store = m->arg_len[0] == 5 && !memcmp(m->arg[0], "store", 5);
+    if (!brk_peer_may(self, msg, identity, store ? AUTH_ROLE_STORE : AUTH_ROLE_WORKER, "HELLO"))
+        return;
     if (store) {
         if (brk_worker_find(self, identity)) {
             brk_reject(self, R_UNEXPECTED, "HELLO", identity, name, strlen(name),
@@ -318,7 +321,7 @@ void brk_on_back(broker_t *self, zmsg_t *msg)
     }
     uint64_t now = util_mono_us();
     if (m.cmd == WIRE_HELLO) {
-        s_on_hello(self, identity, &m);
+        s_on_hello(self, msg, identity, &m);
         goto leave;
     }
     if (brk_is_store(self, identity)) {

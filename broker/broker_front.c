@@ -4,6 +4,7 @@
     broker_internal.h. */
 
 #include "broker_internal.h"
+#include "auth.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -164,10 +165,19 @@ void brk_on_front(broker_t *self, zmsg_t *msg)
     }
     switch (m.cmd) {
     case WIRE_SUBMIT:
-        s_on_submit(self, &msg, identity, &m);
+        if (brk_peer_may(self, msg, identity, AUTH_ROLE_PRODUCER, "SUBMIT"))
+            s_on_submit(self, &msg, identity, &m);
+        else
+            s_nack(self, identity, m.arg[0], m.arg_len[0], "refused: this CURVE key may not "
+                   "submit (it is not in the broker's --allow-producers or --curve-allow dir)");
         break;
     case WIRE_ADMIN:
-        brk_on_admin(self, identity, &m);
+        if (brk_peer_may(self, msg, identity, AUTH_ROLE_ADMIN, "ADMIN"))
+            brk_on_admin(self, identity, &m);
+        else
+            brk_admin_refuse(self, identity, &m, "refused: this CURVE key may not send admin "
+                             "requests (it is not in the broker's --allow-admins or "
+                             "--curve-allow dir)");
         break;
     default:
         brk_reject(self, R_UNEXPECTED, "frontend", identity, wire_cmd_name(m.cmd),

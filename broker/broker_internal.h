@@ -35,7 +35,7 @@ typedef enum {
     R_FRAMES, R_PROTOCOL, R_COMMAND, R_ARGUMENT, R_TOO_BIG, R_PROTOBUF, R_EMPTY,
     R_ID_MISMATCH, R_UNKNOWN_PEER, R_UNEXPECTED, R_BAD_RESULT, R_STORAGE, R_NUL,
     R_ARTICLE_TOO_BIG, R_HB_FLOOD, R_NOT_HOLDER, R_SECOND_STORE, R_NOT_SENT,
-    R_HELLO_FLOOD, R_RESULT_TOO_BIG, R_COUNT
+    R_HELLO_FLOOD, R_RESULT_TOO_BIG, R_ROLE, R_COUNT
 } brk_reason_t;
 
 /* The name of each reason, as counted in stats and metrics (broker_reject.c). */
@@ -148,6 +148,12 @@ struct broker_t {
 void brk_frame_key(zframe_t *f, char *out);
 void brk_reject(broker_t *self, brk_reason_t r, const char *where, zframe_t *identity,
                 const void *sample, size_t sample_len, const char *detail);
+/* True when the peer that sent `msg` (received on a ROUTER: `identity` is its first
+   frame) may act in `role` (an AUTH_ROLE_* bit, auth.h's auth_peer_may); else counts the
+   message as R_ROLE, logs it and returns false. */
+bool brk_peer_may(broker_t *self, zmsg_t *msg, zframe_t *identity, unsigned role,
+                  const char *where);
+
 /* The reason to count for a wire_decode error. */
 brk_reason_t brk_wire_reason(int rc);
 
@@ -181,6 +187,9 @@ int brk_flush_submits(broker_t *self);
 void brk_on_front(broker_t *self, zmsg_t *msg);
 
 /* ---------------------------------------------------------------- broker_admin.c */
+
+/* Answers an ADMIN request with status "error" and `why`. */
+void brk_admin_refuse(broker_t *self, zframe_t *identity, wire_msg_t *m, const char *why);
 
 /* Answers one ADMIN request (stats, dead letters, pending jobs, requeue, pause). */
 void brk_on_admin(broker_t *self, zframe_t *identity, wire_msg_t *m);

@@ -82,6 +82,9 @@ void brk_publish_metrics(broker_t *self)
              "CURVE handshakes whose client key is in the allow dir.", auth_accepted(self->cfg.auth));
     s_metric(self, "crossclaim_auth_denied_total", "counter",
              "CURVE handshakes refused: client key not in the allow dir.", auth_denied(self->cfg.auth));
+    s_metric(self, "crossclaim_auth_plain_refused_total", "counter",
+             "Handshakes refused on a CURVE endpoint: the client ran plain tcp, without CURVE.",
+             auth_plain_refused(self->cfg.auth));
     s_mprintf(self, "# HELP crossclaim_rejected_total Messages rejected, by reason.\n"
                     "# TYPE crossclaim_rejected_total counter\n");
     for (int r = 0; r < R_COUNT; r++)

@@ -3,6 +3,7 @@
     Part of the broker (broker/broker.h); see broker_internal.h. */
 
 #include "broker_internal.h"
+#include "auth.h"
 
 #include <stdio.h>
 
@@ -21,6 +22,7 @@ const char *const brk_reason_names[R_COUNT] = {
     [R_NOT_SENT] = "not_sent_to_store", /* COMMITTED/REFUSED for a result not sent to it */
     [R_HELLO_FLOOD] = "hello_flood",   /* a worker repeating HELLO beyond S_HELLO_MAX */
     [R_RESULT_TOO_BIG] = "result_too_big", /* RESULT frame over WIRE_MAX_RESULT */
+    [R_ROLE] = "role",                 /* a key acting outside the roles of its allow dirs */
 };
 
 static void s_hex(const uint8_t *p, size_t n, char *out)
@@ -65,6 +67,21 @@ void brk_reject(broker_t *self, brk_reason_t r, const char *where, zframe_t *ide
         util_sample(sample, sample_len, smp, sizeof smp);
     util_warn("%s: rejected (%s) from peer %s: %s [%s]", where, brk_reason_names[r], peer,
               detail ? detail : "", smp);
+}
+
+bool brk_peer_may(broker_t *self, zmsg_t *msg, zframe_t *identity, unsigned role,
+                  const char *where)
+{
+    /* The connection's metadata rides on the frames the peer sent, not on the identity
+       frame the ROUTER made up. */
+    zmsg_first(msg);
+    if (auth_peer_may(self->cfg.auth, zmsg_next(msg), role))
+        return true;
+    char detail[160];
+    snprintf(detail, sizeof detail, "this key may not act as %s (its key is not in "
+             "--allow-%ss or --curve-allow)", auth_role_name(role), auth_role_name(role));
+    brk_reject(self, R_ROLE, where, identity, NULL, 0, detail);
+    return false;
 }
 
 brk_reason_t brk_wire_reason(int rc)

@@ -36,6 +36,10 @@ static const struct option s_opts[] = {
     {"map-max", required_argument, NULL, 'X'},
     {"curve-key", required_argument, NULL, 'K'},
     {"curve-allow", required_argument, NULL, 'A'},
+    {"allow-producers", required_argument, NULL, 'P'},
+    {"allow-workers", required_argument, NULL, 'W'},
+    {"allow-stores", required_argument, NULL, 'S'},
+    {"allow-admins", required_argument, NULL, 'R'},
     {"insecure", no_argument, NULL, 'I'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -71,10 +75,12 @@ static void s_usage(FILE *out)
         "queue is open and the endpoints bound).\n"
         "\n"
         "Across machines, bind tcp endpoints with CURVE: every client (worker, store,\n"
-        "producer, operator) needs a key pair and its public key in --curve-allow DIR.\n"
+        "producer, operator) needs a key pair and its public key in --curve-allow DIR,\n"
+        "which lets it do anything, or in the allow dir of its role only (below).\n"
         "ipc endpoints need no keys: the data dir is 0700 and the socket files 0600.\n"
         "\n");
     auth_usage(out, false, true);
+    auth_usage_roles(out);
     fputc('\n', out);
     opts_usage(out, "broker", s_opts);
 }
@@ -123,6 +129,10 @@ int main(int argc, char **argv)
         case 'X': cfg.map_max_mib = s_num("--map-max", optarg, 1, 1u << 20); break;
         case 'K': acfg.key = optarg; break;
         case 'A': acfg.allow_dir = optarg; break;
+        case 'P': acfg.allow_roles[AUTH_PRODUCER] = optarg; break;
+        case 'W': acfg.allow_roles[AUTH_WORKER] = optarg; break;
+        case 'S': acfg.allow_roles[AUTH_STORE] = optarg; break;
+        case 'R': acfg.allow_roles[AUTH_ADMIN] = optarg; break;
         case 'I': acfg.insecure = true; break;
         case 'q': quiet = true; break;
         case 'h': s_usage(stdout); return 0;

@@ -1,11 +1,12 @@
 /*  queue: the broker's durable job queue in LMDB. See queue.h for the model.
 
-    Layout, one LMDB environment with five named databases:
+    Layout, one LMDB environment with six named databases:
         job    id (32 bytes) -> s_rec_t header [+ dead reason bytes]
         art    id -> Article protobuf bytes as submitted
         fifo   seq (8 bytes big-endian, so byte order is numeric order) -> id
         dead   id -> (empty): the dead-letter index, so listing it never scans all jobs
         done   id -> commit wall clock, microseconds (8 bytes)
+        meta   name -> value: the broker's own durable settings ("paused" -> 1 byte)
 
     A job is in `fifo` while queued or in flight. In flight is not stored: it is "seq below
     the in-memory cursor". That keeps dispatch to one read transaction, and makes restart
@@ -31,6 +32,7 @@
 #define S_MAX_MAP       ((size_t)1 << 40)
 #define S_STATE_QUEUED  1   /* in fifo: queued or in flight */
 #define S_STATE_DEAD    3
+#define S_META_PAUSED   "paused"
 /* LMDB returns MDB_* codes (negative) and errno values (positive): make both negative. */
 #define S_NEG(rc)       ((rc) > 0 ? -(rc) : (rc))
 
@@ -45,7 +47,7 @@ typedef struct {
 
 struct queue_t {
     MDB_env *env;           /* the LMDB environment */
-    MDB_dbi job, art, fifo, dead, done;
+    MDB_dbi job, art, fifo, dead, done, meta;
     MDB_txn *rtxn;          /* reusable read transaction (reset between uses), or NULL */
     size_t map_bytes;       /* current map size, doubled on MDB_MAP_FULL */
     size_t map_max;         /* it never grows past this */
@@ -57,6 +59,7 @@ struct queue_t {
     uint64_t inflight_n;    /* entries in fifo below the cursor */
     uint64_t dead_n;        /* entries in dead */
     uint64_t done_n;        /* entries in done */
+    bool paused;            /* meta "paused", as last read or written */
     uint8_t *buf;           /* copy of the last article returned by queue_next */
     size_t buf_cap;
     uint8_t bad_key[8];     /* fifo key of the last corrupt entry queue_next skipped */
@@ -404,7 +407,14 @@ int queue_open(const char *dir, size_t map_bytes, queue_t **out)
         (rc = mdb_dbi_open(txn, "art", MDB_CREATE, &self->art)) != 0 ||
         (rc = mdb_dbi_open(txn, "fifo", MDB_CREATE, &self->fifo)) != 0 ||
         (rc = mdb_dbi_open(txn, "dead", MDB_CREATE, &self->dead)) != 0 ||
-        (rc = mdb_dbi_open(txn, "done", MDB_CREATE, &self->done)) != 0)
+        (rc = mdb_dbi_open(txn, "done", MDB_CREATE, &self->done)) != 0 ||
+        (rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &self->meta)) != 0)
+        goto fail;
+    MDB_val mk = s_val(S_META_PAUSED, strlen(S_META_PAUSED)), mv;
+    rc = mdb_get(txn, self->meta, &mk, &mv);
+    if (rc == 0)
+        self->paused = mv.mv_size == 1 && ((const uint8_t *)mv.mv_data)[0] == 1;
+    else if (rc != MDB_NOTFOUND)
         goto fail;
     MDB_stat st;
     if ((rc = mdb_stat(txn, self->fifo, &st)) != 0)
@@ -1101,6 +1111,28 @@ int queue_quarantine(queue_t *self, const char *reason, char id[UTIL_ID_HEX + 1]
     if (id)
         memcpy(id, self->bad_id, UTIL_ID_HEX + 1);
     return rc;
+}
+
+static int s_set_paused(queue_t *self, MDB_txn *txn, void *ctx, s_delta_t *d)
+{
+    uint8_t v = *(const bool *)ctx ? 1 : 0;
+    MDB_val k = s_val(S_META_PAUSED, strlen(S_META_PAUSED)), val = s_val(&v, 1);
+    return mdb_put(txn, self->meta, &k, &val, 0);
+}
+
+int queue_set_paused(queue_t *self, bool paused)
+{
+    if (!self)
+        return QUEUE_EINVAL;
+    int rc = s_write(self, s_set_paused, &paused);
+    if (rc == 0)
+        self->paused = paused;
+    return rc;
+}
+
+bool queue_paused(queue_t *self)
+{
+    return self && self->paused;
 }
 
 void queue_set_map_max(queue_t *self, size_t bytes)

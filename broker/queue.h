@@ -5,7 +5,7 @@
     What is durable: every accepted job (its Article protobuf bytes exactly as submitted,
     attempts, submitted_us), its place in FIFO order, the dead-letter set with reasons, and
     the "done" set of job ids the store has committed (so an article resubmitted after
-    completion is a no-op). What is NOT durable: which jobs are out with a worker. The
+    completion is a no-op), and whether an operator paused dispatch. What is NOT durable: which jobs are out with a worker. The
     queue hands jobs out by advancing an in-memory cursor over the FIFO index, so
     dispatching costs one read transaction and no write. A job stays in the FIFO index
     until the store commits it (queue_done), fails (queue_fail) or is moved to the tail
@@ -174,6 +174,13 @@ int queue_job_get(queue_t *self, const char *id, queue_dead_fn *fn, void *arg);
 /* Visits queued jobs (not in flight) in FIFO order, at most `limit` (0 = all), like
    queue_dead_list. Returns the number visited (>= 0), or a negative error. */
 int64_t queue_queued_list(queue_t *self, size_t limit, queue_dead_fn *fn, void *arg);
+
+/* Records that an operator paused (true) or resumed (false) dispatch, durably, so that a
+   restarted broker keeps it. Returns 0 or a negative error (then nothing changed). */
+int queue_set_paused(queue_t *self, bool paused);
+
+/* The pause as last recorded (false in a new queue). Can't fail. */
+bool queue_paused(queue_t *self);
 
 /* The map grows on demand up to `bytes` (0 or less than now: not past its size now);
    beyond that writes fail with QUEUE_EFULL. Default 1 TiB. Can't fail. */

@@ -88,10 +88,13 @@ const char *client_auth_failure(client_t *self)
     return rc ? auth_strerror(rc) : NULL;
 }
 
-/* True when waiting is pointless: the broker refused our key. */
+/* True when waiting is pointless: the broker refused our key, or one side runs CURVE and
+   the other plain tcp. Other handshake failures (a connection cut mid-handshake by a
+   broker restart) are waited out like silence. */
 static bool s_refused(client_t *self)
 {
-    return auth_check(self->auth) == AUTH_EREFUSED;
+    int rc = auth_check(self->auth);
+    return rc == AUTH_EREFUSED || rc == AUTH_ENEEDCURVE || rc == AUTH_ENOCURVE;
 }
 
 void client_destroy(client_t **self_p)

@@ -38,7 +38,8 @@ client_t *client_new_auth(const char *endpoint, unsigned window, struct auth_t *
 client_t *client_new(const char *endpoint, unsigned window);
 
 /* Why the broker can't be talked to, when the security handshake failed (auth.h's
-   auth_strerror text), or NULL. The waits below give up early when it refused our key. */
+   auth_strerror text), or NULL. The waits below give up early when it refused our key or
+   when one side runs CURVE and the other plain tcp. */
 const char *client_auth_failure(client_t *self);
 void client_destroy(client_t **self_p);
 

@@ -57,6 +57,13 @@ void input_article_clear(input_article_t *a)
     memset(a, 0, sizeof *a);
 }
 
+/* Length of the UTF-8 byte order mark at `p` (3), or 0. Editors on Windows write one at
+   the start of a text file, and JSON Lines exports at the start of their first line. */
+static size_t s_bom(const uint8_t *p, size_t n)
+{
+    return n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf ? 3 : 0;
+}
+
 static bool s_blank(const uint8_t *p, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -117,7 +124,10 @@ int input_from_text(const uint8_t *data, size_t size, const char *source,
         return -1;
     out->text = util_malloc(size);
     memcpy(out->text, data, size);
-    out->title = s_trim_copy((const char *)data, title_end);
+    /* The document stays the file's bytes (offsets point into them); a BOM is only kept
+       out of the title. */
+    size_t bom = s_bom(data, title_end);
+    out->title = s_trim_copy((const char *)data + bom, title_end - bom);
     out->source = s_utf8_copy(source, strlen(source));
     out->outlet = s_stem(source);
     out->published = util_strdup("");
@@ -157,6 +167,9 @@ int input_from_jsonl(const char *line, size_t len, const char *fallback_source,
     char *v[K_N];
     size_t vl[K_N];
     memset(out, 0, sizeof *out);
+    size_t bom = s_bom((const uint8_t *)line, len);
+    line += bom;
+    len -= bom;
     if (jsonl_fields(line, len, keys, K_N, v, vl, err) != 0)
         return -1;
     int body = v[K_MAINTEXT] ? K_MAINTEXT : K_TEXT;
@@ -246,7 +259,8 @@ static int s_jsonl_stream(FILE *f, const char *path, const input_sink_t *sink)
     char fallback[4096];
     while ((n = getline(&line, &cap, f)) != -1) {
         lineno++;
-        if (s_blank((const uint8_t *)line, (size_t)n))
+        size_t bom = s_bom((const uint8_t *)line, (size_t)n);
+        if (s_blank((const uint8_t *)line + bom, (size_t)n - bom))
             continue;
         if ((size_t)n > 2 * (size_t)WIRE_MAX_ARTICLE) {
             sink->error(sink->arg, path, lineno, "line over the size limit");
@@ -302,40 +316,6 @@ static int s_file(const char *path, const input_sink_t *sink)
     return rc;
 }
 
-static int s_dir(const char *path, const input_sink_t *sink, int depth)
-{
-    if (depth > 64) {
-        sink->error(sink->arg, path, 0, "directories nested too deeply");
-        return 0;
-    }
-    struct dirent **list;
-    int n = scandir(path, &list, NULL, alphasort);
-    if (n < 0) {
-        sink->error(sink->arg, path, 0, strerror(errno));
-        return 0;
-    }
-    int rc = 0;
-    for (int i = 0; i < n; i++) {
-        const char *name = list[i]->d_name;
-        if (rc == 0 && name[0] != '.') {
-            size_t len = strlen(path) + strlen(name) + 2;
-            char *child = util_malloc(len);
-            snprintf(child, len, "%s%s%s", path, s_ends_with(path, "/") ? "" : "/", name);
-            struct stat st;
-            if (stat(child, &st) == 0) {
-                if (S_ISDIR(st.st_mode))
-                    rc = s_dir(child, sink, depth + 1);
-                else if (S_ISREG(st.st_mode) && (s_ends_with(name, ".txt") || s_ends_with(name, ".jsonl")))
-                    rc = s_file(child, sink);
-            }
-            free(child);
-        }
-        free(list[i]);
-    }
-    free(list);
-    return rc;
-}
-
 /* Lines in a JSON Lines file, counting a last one without a newline. */
 static long long s_count_lines(const char *path)
 {
@@ -355,37 +335,172 @@ static long long s_count_lines(const char *path)
     return lines + open_line;
 }
 
-static long long s_count(const char *path, int depth)
+/* A directory or file by identity: the walker follows directory symlinks, so a path
+   says nothing about where it leads; (device, inode) does. */
+typedef struct {
+    dev_t dev;
+    ino_t ino;
+    bool used;                  /* the slot holds a node */
+} s_node_t;
+
+/* The nodes met so far: an open-addressing hash set, never more than half full. */
+typedef struct {
+    s_node_t *slot;
+    size_t cap, n;
+} s_seen_t;
+
+static size_t s_node_hash(dev_t dev, ino_t ino, size_t cap)
 {
-    struct stat st;
-    if (depth > 64 || stat(path, &st) != 0)
+    uint64_t h = ((uint64_t)dev * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)ino * 0xc2b2ae3d27d4eb4full);
+    return (size_t)(h ^ (h >> 29)) & (cap - 1);
+}
+
+/* Adds (dev, ino); returns false when it was there already. */
+static bool s_seen_add(s_seen_t *s, dev_t dev, ino_t ino)
+{
+    if (2 * (s->n + 1) > s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 256;
+        s_seen_t big = {util_calloc(cap, sizeof *big.slot), cap, 0};
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->slot[i].used)
+                s_seen_add(&big, s->slot[i].dev, s->slot[i].ino);
+        free(s->slot);
+        *s = big;
+    }
+    size_t i = s_node_hash(dev, ino, s->cap);
+    for (; s->slot[i].used; i = (i + 1) & (s->cap - 1))
+        if (s->slot[i].dev == dev && s->slot[i].ino == ino)
+            return false;
+    s->slot[i] = (s_node_t){dev, ino, true};
+    s->n++;
+    return true;
+}
+
+#define S_MAX_DEPTH 64
+
+/* One walk (input_walk) or count (input_count) of a tree. */
+typedef struct {
+    const input_sink_t *sink;   /* where articles go; NULL when only counting */
+    long long count;            /* articles counted, when sink is NULL */
+    s_seen_t seen;              /* directories entered and files read so far */
+    s_node_t stack[S_MAX_DEPTH + 1];         /* the directories from the root to here */
+    const char *stack_path[S_MAX_DEPTH + 1]; /* and their paths, for the loop message */
+    int depth;                  /* index of the innermost one in `stack`; -1 at the top */
+} s_walk_t;
+
+static void s_notice(const s_walk_t *w, const char *source, const char *msg)
+{
+    if (!w->sink)
+        return;
+    if (w->sink->notice)
+        w->sink->notice(w->sink->arg, source, msg);
+    else
+        util_warn("%s: %s", source, msg);
+}
+
+static int s_dir(s_walk_t *w, const char *path, const struct stat *dst);
+
+/* One directory entry at `child` (stat'ed through links): a directory is entered unless
+   it is on the current path (a loop: said, not followed) or was entered before by
+   another path, and a file is read unless it was read before. Each directory is read
+   once, so each looping link is met, and said, once. */
+static int s_entry(s_walk_t *w, const char *child, const char *name, const struct stat *st)
+{
+    if (S_ISDIR(st->st_mode)) {
+        for (int i = 0; i <= w->depth; i++) {
+            if (w->stack[i].dev == st->st_dev && w->stack[i].ino == st->st_ino) {
+                char msg[4096 + 96];
+                snprintf(msg, sizeof msg, "directory symlink loop (leads back to %s): not followed",
+                         w->stack_path[i]);
+                s_notice(w, child, msg);
+                return 0;
+            }
+        }
+        if (!s_seen_add(&w->seen, st->st_dev, st->st_ino))
+            return 0;   /* its files were read through another path */
+        return s_dir(w, child, st);
+    }
+    if (!S_ISREG(st->st_mode) || !(s_ends_with(name, ".txt") || s_ends_with(name, ".jsonl")))
         return 0;
-    if (!S_ISDIR(st.st_mode))
-        return s_ends_with(path, ".jsonl") ? s_count_lines(path) : 1;
+    if (!s_seen_add(&w->seen, st->st_dev, st->st_ino))
+        return 0;       /* a link to a file read already */
+    if (!w->sink) {
+        w->count += s_ends_with(name, ".jsonl") ? s_count_lines(child) : 1;
+        return 0;
+    }
+    return s_file(child, w->sink);
+}
+
+/* Reads directory `path` (its stat `dst`, already in w->seen) in name order. */
+static int s_dir(s_walk_t *w, const char *path, const struct stat *dst)
+{
+    if (w->depth + 1 > S_MAX_DEPTH) {
+        if (w->sink)
+            w->sink->error(w->sink->arg, path, 0, "directories nested too deeply");
+        return 0;
+    }
     struct dirent **list;
-    int n = scandir(path, &list, NULL, NULL);
-    long long total = 0;
+    int n = scandir(path, &list, NULL, w->sink ? alphasort : NULL);
+    if (n < 0) {
+        if (w->sink)
+            w->sink->error(w->sink->arg, path, 0, strerror(errno));
+        return 0;
+    }
+    w->depth++;
+    w->stack[w->depth] = (s_node_t){dst->st_dev, dst->st_ino, true};
+    w->stack_path[w->depth] = path;
+    int rc = 0;
     for (int i = 0; i < n; i++) {
         const char *name = list[i]->d_name;
-        if (name[0] != '.' && (list[i]->d_type == DT_DIR || list[i]->d_type == DT_UNKNOWN ||
-                               s_ends_with(name, ".txt") || s_ends_with(name, ".jsonl"))) {
+        unsigned char type = list[i]->d_type;
+        /* Only directories, links and the two article kinds are worth a stat. */
+        bool wanted = type == DT_DIR || type == DT_LNK || type == DT_UNKNOWN ||
+                      s_ends_with(name, ".txt") || s_ends_with(name, ".jsonl");
+        if (rc == 0 && name[0] != '.' && wanted) {
             size_t len = strlen(path) + strlen(name) + 2;
             char *child = util_malloc(len);
-            snprintf(child, len, "%s/%s", path, name);
-            if (stat(child, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
-                total += S_ISDIR(st.st_mode) ? s_count(child, depth + 1)
-                         : s_ends_with(name, ".jsonl") ? s_count_lines(child) : 1;
+            snprintf(child, len, "%s%s%s", path, s_ends_with(path, "/") ? "" : "/", name);
+            struct stat st;
+            if (stat(child, &st) == 0)
+                rc = s_entry(w, child, name, &st);
             free(child);
         }
         free(list[i]);
     }
-    free(n >= 0 ? list : NULL);
-    return total;
+    free(list);
+    w->depth--;
+    return rc;
+}
+
+/* Walks `path` (its stat `st`), a directory or a file, into w->sink or w->count. */
+static int s_walk_tree(s_walk_t *w, const char *path, const struct stat *st)
+{
+    w->depth = -1;
+    int rc;
+    if (S_ISDIR(st->st_mode)) {
+        s_seen_add(&w->seen, st->st_dev, st->st_ino);
+        rc = s_dir(w, path, st);
+    } else if (w->sink) {
+        rc = s_file(path, w->sink);
+    } else {
+        w->count = s_ends_with(path, ".jsonl") ? s_count_lines(path) : 1;
+        rc = 0;
+    }
+    free(w->seen.slot);
+    w->seen = (s_seen_t){0};
+    return rc;
 }
 
 long long input_count(const char *path)
 {
-    return strcmp(path, "-") == 0 ? -1 : s_count(path, 0);
+    struct stat st;
+    if (strcmp(path, "-") == 0)
+        return -1;
+    if (stat(path, &st) != 0)
+        return 0;
+    s_walk_t w = {0};
+    s_walk_tree(&w, path, &st);
+    return w.count;
 }
 
 int input_walk(const char *path, const input_sink_t *sink)
@@ -398,7 +513,7 @@ int input_walk(const char *path, const input_sink_t *sink)
             sink->error(sink->arg, "-", 0, rc == -EFBIG ? "stdin over the size limit" : strerror(-rc));
             return -1;
         }
-        size_t i = 0;
+        size_t i = s_bom(data, size);
         while (i < size && (data[i] == ' ' || data[i] == '\n' || data[i] == '\r' || data[i] == '\t'))
             i++;
         if (i < size && data[i] == '{') {
@@ -423,7 +538,6 @@ int input_walk(const char *path, const input_sink_t *sink)
         sink->error(sink->arg, path, 0, strerror(errno));
         return -1;
     }
-    if (S_ISDIR(st.st_mode))
-        return s_dir(path, sink, 0);
-    return s_file(path, sink);
+    s_walk_t w = {.sink = sink};
+    return s_walk_tree(&w, path, &st);
 }

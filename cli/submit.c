@@ -53,6 +53,12 @@ static void s_on_error(void *arg, const char *source, long line, const char *msg
         s_say("%s: %s", source, msg);
 }
 
+/* A symlink loop is not a bad input: said, not counted. */
+static void s_on_notice(void *arg, const char *source, const char *msg)
+{
+    s_say("%s: %s", source, msg);
+}
+
 static void s_on_nack(void *arg, const char *source, const char *reason)
 {
     s_state_t *st = arg;
@@ -85,7 +91,7 @@ int submit_paths(client_t *client, const char *const *paths, int n, unsigned giv
         st.total += (uint64_t)c;
     }
     client_on_nack(client, s_on_nack, &st);
-    input_sink_t sink = {s_on_article, s_on_error, &st};
+    input_sink_t sink = {s_on_article, s_on_error, &st, s_on_notice};
     for (int i = 0; i < n && !out->failed && !zsys_interrupted; i++)
         input_walk(paths[i], &sink);
     if (!out->failed && !zsys_interrupted && client_flush(client, give_up_ms) != 0)

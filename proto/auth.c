@@ -1,11 +1,15 @@
-/*  auth: CURVE keys, the ZAP handler and endpoint setup. See auth.h.
+/*  auth: CURVE keys, the ZAP handler and endpoint setup. See auth.h (writing new key
+    pairs is in auth_keygen.c).
 
     The ZAP handler is a czmq actor (one thread) with a REP socket on
     inproc://zeromq.zap.01. libzmq's I/O thread asks it about every CURVE handshake on the
     process's server sockets and holds the handshake until it answers; the answer is a
-    lookup of the client's key among those read from the allow dir. The dir is read again
-    when its mtime changes, so adding or removing a key needs no restart. Counters are
-    atomics that the owner's thread reads for its metrics. */
+    lookup of the client's key among those read from the allow dirs, and the roles of the
+    dirs holding it go back to libzmq as connection metadata. The dirs are read again when
+    one's mtime changes, so adding or removing a key needs no restart. The same thread
+    reads the server sockets' handshake-failure monitors, where a plain client shows (it
+    never reaches ZAP). Counters are atomics that the owner's thread reads for its
+    metrics. */
 #include "auth.h"
 #include "util.h"
 
@@ -25,6 +29,19 @@
 #define S_ZAP_DOMAIN "crossclaim"
 #define S_KEY_Z85    40     /* a 32-byte key in Z85 */
 #define S_LOG_GAP_US (30u * 1000000u)  /* a refused key is logged again after this */
+#define S_MAX_MON    8      /* server sockets watched for plain clients, per process */
+
+void auth_usage_roles(FILE *out)
+{
+    fputs("  --allow-producers DIR  public keys that may only submit (tcp; beside\n"
+          "                         --curve-allow DIR, whose keys may do anything)\n"
+          "  --allow-workers DIR    public keys that may only work (HELLO worker)\n"
+          "  --allow-stores DIR     public keys that may only be the store (HELLO store)\n"
+          "  --allow-admins DIR     public keys that may only send admin requests (status,\n"
+          "                         top, dead, pause, resume, requeue)\n"
+          "                         A key in several dirs has each of their roles; anything\n"
+          "                         outside its roles is refused, counted and logged.\n", out);
+}
 
 void auth_usage(FILE *out, bool client, bool server)
 {
@@ -39,15 +56,34 @@ void auth_usage(FILE *out, bool client, bool server)
           "                      and send. Without keys or this, tcp is refused.\n", out);
 }
 
+/* One allow dir and the roles its keys get. */
+typedef struct {
+    char *path;
+    unsigned roles;               /* AUTH_ROLE_* bits */
+    struct timespec mtime;        /* the dir's mtime when last read; {0} while unread */
+} s_allow_t;
+
+/* One allowed key. */
+typedef struct {
+    char *name;                   /* its file name without .key, in the first dir holding it */
+    unsigned roles;               /* the roles of every dir holding it, together */
+} s_key_t;
+
+#define S_ROLES_PROP "Crossclaim-Roles"   /* ZAP metadata: the peer's roles, in decimal */
+
 /* State of the ZAP handler; owned by the actor thread once it runs. */
 typedef struct {
-    char *dir;                    /* allow dir */
-    zhashx_t *keys;               /* Z85 public key -> name (the file name without .key) */
-    struct timespec mtime;        /* dir's mtime when last read */
+    s_allow_t allow[1 + AUTH_NROLES];     /* the any-role dir first, then role dirs */
+    int nallow;
+    char *dirs;                   /* their paths, for log lines */
+    zhashx_t *keys;               /* Z85 public key -> s_key_t* */
     zsock_t *rep;                 /* bound to S_ZAP_EP */
-    atomic_uint_fast64_t *denied, *accepted;  /* in auth_t */
+    atomic_uint_fast64_t *denied, *accepted, *plain;  /* in auth_t */
     char last_refused[S_KEY_Z85 + 1];
     uint64_t last_log_us;
+    zsock_t *mon[S_MAX_MON];      /* PAIRs reading the server sockets' handshake failures */
+    int nmon;
+    uint64_t plain_log_us;        /* when a plain client was last logged */
 } s_zap_t;
 
 struct auth_t {
@@ -57,7 +93,8 @@ struct auth_t {
     uint8_t server[32];           /* the server's public key */
     s_zap_t *zap;                 /* handler state, for a server; owned by `actor` */
     zactor_t *actor;              /* the ZAP handler, or NULL */
-    atomic_uint_fast64_t denied, accepted;
+    atomic_uint_fast64_t denied, accepted, plain;
+    bool roles;                   /* role allow dirs were given: peers' roles are checked */
     zsock_t *watch;               /* PAIR receiving the watched socket's handshake events */
     unsigned nwatch;              /* watches made, for unique inproc names */
     int last;                     /* auth_check's answer so far */
@@ -70,6 +107,12 @@ const char *auth_strerror(int rc)
     case AUTH_EREFUSED: return "the server refused this process's CURVE key";
     case AUTH_EHANDSHAKE:
         return "the security handshake failed (wrong --curve-server key, or only one side uses CURVE)";
+    case AUTH_ENEEDCURVE:
+        return "the server requires CURVE and this process runs plain tcp (--insecure): give "
+               "--curve-key FILE and --curve-server FILE, with this key in the server's allow dir";
+    case AUTH_ENOCURVE:
+        return "the server runs plain tcp (--insecure) and this process uses CURVE: drop the "
+               "keys and give --insecure, or give the server --curve-key and --curve-allow";
     default: return rc < 0 ? strerror(-rc) : "success";
     }
 }
@@ -131,23 +174,32 @@ static int s_load_key(const char *path, uint8_t pub[32], uint8_t sec[32], char *
     return rc;
 }
 
-/* Reads every *.key file in the allow dir into a fresh key set. */
-static int s_load_allow(s_zap_t *z, char *err, size_t errlen)
+static void s_key_free(void **item)
+{
+    s_key_t *k = *item;
+    if (k) {
+        free(k->name);
+        free(k);
+        *item = NULL;
+    }
+}
+
+/* Adds every *.key file in allow dir `a` to `keys`, with a's roles. */
+static int s_load_dir(s_allow_t *a, zhashx_t *keys, char *err, size_t errlen)
 {
     struct stat st;
-    if (stat(z->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "cannot read the allow dir %s: %s", z->dir,
+    if (stat(a->path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "cannot read the allow dir %s: %s", a->path,
                  errno ? strerror(errno) : "not a directory");
         return -ENOTDIR;
     }
-    DIR *d = opendir(z->dir);
+    DIR *d = opendir(a->path);
     if (!d) {
         int e = errno;
-        snprintf(err, errlen, "cannot read the allow dir %s: %s", z->dir, strerror(e));
+        snprintf(err, errlen, "cannot read the allow dir %s: %s", a->path, strerror(e));
         return -e;
     }
-    zhashx_t *keys = zhashx_new();
-    zhashx_set_destructor(keys, (zhashx_destructor_fn *)zstr_free);
+    size_t before = zhashx_size(keys);
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         size_t n = strlen(e->d_name);
@@ -156,32 +208,80 @@ static int s_load_allow(s_zap_t *z, char *err, size_t errlen)
         char path[4096], why[512];
         uint8_t pub[32];
         char z85[S_KEY_Z85 + 1];
-        snprintf(path, sizeof path, "%s/%s", z->dir, e->d_name);
+        snprintf(path, sizeof path, "%s/%s", a->path, e->d_name);
         if (s_load_key(path, pub, NULL, why, sizeof why) != 0) {
             util_warn("allow dir: skipping %s", why);
             continue;
         }
         zmq_z85_encode(z85, pub, 32);
-        zhashx_update(keys, z85, util_strndup(e->d_name, n - 4));
+        s_key_t *k = zhashx_lookup(keys, z85);
+        if (k) {
+            k->roles |= a->roles;
+            continue;
+        }
+        k = util_calloc(1, sizeof *k);
+        k->name = util_strndup(e->d_name, n - 4);
+        k->roles = a->roles;
+        zhashx_insert(keys, z85, k);
     }
     closedir(d);
     if (st.st_mode & 022)
         util_warn("allow dir %s is writable by group or others (mode %04o): anyone who can "
-                  "write there can let a key in; chmod go-w it", z->dir,
+                  "write there can let a key in; chmod go-w it", a->path,
                   (unsigned)(st.st_mode & 07777));
-    if (zhashx_size(keys) == 0)
-        util_warn("allow dir %s holds no public keys (*.key): every CURVE client is refused",
-                  z->dir);
+    if (zhashx_size(keys) == before)
+        util_warn("allow dir %s holds no public keys (*.key)%s", a->path,
+                  a->roles == AUTH_ROLE_ANY ? ": every CURVE client is refused" : "");
+    a->mtime = st.st_mtim;
+    return 0;
+}
+
+/* Reads every allow dir into a fresh key set. */
+static int s_load_allow(s_zap_t *z, char *err, size_t errlen)
+{
+    zhashx_t *keys = zhashx_new();
+    zhashx_set_destructor(keys, s_key_free);
+    for (int i = 0; i < z->nallow; i++) {
+        int rc = s_load_dir(&z->allow[i], keys, err, errlen);
+        if (rc) {
+            zhashx_destroy(&keys);
+            return rc;
+        }
+    }
     zhashx_destroy(&z->keys);
     z->keys = keys;
-    z->mtime = st.st_mtim;
     return 0;
+}
+
+/* Reads the allow dirs again when one changed. Fails closed: while one is unreadable (or
+   vanished), no key gets in. */
+static void s_allow_refresh(s_zap_t *z)
+{
+    bool changed = false;
+    for (int i = 0; i < z->nallow; i++) {
+        struct stat st;
+        s_allow_t *a = &z->allow[i];
+        if (stat(a->path, &st) != 0) {
+            zhashx_purge(z->keys);
+            a->mtime = (struct timespec){0};
+            return;
+        }
+        changed |= st.st_mtim.tv_sec != a->mtime.tv_sec || st.st_mtim.tv_nsec != a->mtime.tv_nsec;
+    }
+    char err[512];
+    if (changed && s_load_allow(z, err, sizeof err) != 0) {
+        util_warn("%s", err);
+        zhashx_purge(z->keys);
+    }
 }
 
 /* ---------------------------------------------------------------- ZAP handler */
 
+/* A ZAP reply; `roles` (AUTH_ROLE_* bits) goes into the connection's metadata as
+   S_ROLES_PROP when not 0. libzmq puts the handler's properties before the peer's own
+   handshake metadata, so a peer can't claim roles by sending that property itself. */
 static void s_zap_reply(zsock_t *rep, zframe_t *req_id, const char *code, const char *text,
-                        const char *user)
+                        const char *user, unsigned roles)
 {
     zmsg_t *r = zmsg_new();
     zmsg_addstr(r, "1.0");
@@ -192,7 +292,25 @@ static void s_zap_reply(zsock_t *rep, zframe_t *req_id, const char *code, const 
     zmsg_addstr(r, code);
     zmsg_addstr(r, text);
     zmsg_addstr(r, user);
-    zmsg_addmem(r, NULL, 0);   /* no metadata */
+    if (roles) {
+        /* ZMTP metadata: name length (1 byte), name, value length (4 bytes, big-endian),
+           value. */
+        uint8_t md[64];
+        char v[16];
+        size_t nl = strlen(S_ROLES_PROP), vl = (size_t)snprintf(v, sizeof v, "%u", roles), n = 0;
+        md[n++] = (uint8_t)nl;
+        memcpy(md + n, S_ROLES_PROP, nl);
+        n += nl;
+        md[n++] = 0;
+        md[n++] = 0;
+        md[n++] = 0;
+        md[n++] = (uint8_t)vl;
+        memcpy(md + n, v, vl);
+        n += vl;
+        zmsg_addmem(r, md, n);
+    } else {
+        zmsg_addmem(r, NULL, 0);   /* no metadata */
+    }
     zmsg_send(&r, rep);
 }
 
@@ -210,46 +328,35 @@ static void s_zap_handle(s_zap_t *z)
     char addr[64] = "?";
     if (address)
         util_sample(zframe_data(address), zframe_size(address), addr, sizeof addr);
-    struct stat st;
-    if (stat(z->dir, &st) != 0) {
-        /* Fail closed: a vanished allow dir lets no one in. */
-        zhashx_purge(z->keys);
-        z->mtime = (struct timespec){0};
-    } else if (st.st_mtim.tv_sec != z->mtime.tv_sec || st.st_mtim.tv_nsec != z->mtime.tv_nsec) {
-        char err[512];
-        if (s_load_allow(z, err, sizeof err) != 0) {
-            util_warn("%s", err);
-            zhashx_purge(z->keys);
-        }
-    }
+    s_allow_refresh(z);
     if (!version || !zframe_streq(version, "1.0") || !mech) {
-        s_zap_reply(z->rep, req_id, "500", "bad ZAP request", "");
+        s_zap_reply(z->rep, req_id, "500", "bad ZAP request", "", 0);
         req_id = NULL;
     } else if (!zframe_streq(mech, "CURVE") || !cred || zframe_size(cred) != 32) {
         atomic_fetch_add(z->denied, 1);
         char m[32];
         util_warn("refused a %s handshake from %s: only CURVE is accepted",
                   util_sample(zframe_data(mech), zframe_size(mech), m, sizeof m), addr);
-        s_zap_reply(z->rep, req_id, "400", "CURVE only", "");
+        s_zap_reply(z->rep, req_id, "400", "CURVE only", "", 0);
         req_id = NULL;
     } else {
         char z85[S_KEY_Z85 + 1];
         zmq_z85_encode(z85, zframe_data(cred), 32);
-        const char *name = zhashx_lookup(z->keys, z85);
-        if (name) {
+        const s_key_t *k = zhashx_lookup(z->keys, z85);
+        if (k) {
             atomic_fetch_add(z->accepted, 1);
-            util_info("CURVE key '%s' accepted from %s", name, addr);
-            s_zap_reply(z->rep, req_id, "200", "OK", name);
+            util_info("CURVE key '%s' accepted from %s", k->name, addr);
+            s_zap_reply(z->rep, req_id, "200", "OK", k->name, k->roles);
         } else {
             atomic_fetch_add(z->denied, 1);
             uint64_t now = util_mono_us();
             if (strcmp(z85, z->last_refused) != 0 || now - z->last_log_us >= S_LOG_GAP_US) {
-                util_warn("refused CURVE key %s from %s: not in the allow dir %s", z85, addr,
-                          z->dir);
+                util_warn("refused CURVE key %s from %s: not in the allow dir%s %s", z85, addr,
+                          z->nallow > 1 ? "s" : "", z->dirs);
                 memcpy(z->last_refused, z85, sizeof z85);
                 z->last_log_us = now;
             }
-            s_zap_reply(z->rep, req_id, "400", "key not allowed", "");
+            s_zap_reply(z->rep, req_id, "400", "key not allowed", "", 0);
         }
         req_id = NULL;
     }
@@ -263,6 +370,52 @@ static void s_zap_handle(s_zap_t *z)
     zmsg_destroy(&req);
 }
 
+/* Reads the handshake failures of one watched server socket: a mechanism mismatch is a
+   client without CURVE, which the ZAP handler never hears of. Each event is two frames:
+   2 bytes event and 4 bytes value, then the socket's endpoint. */
+static void s_zap_monitor(s_zap_t *z, zsock_t *mon)
+{
+    void *h = zsock_resolve(mon);
+    uint8_t ev[6];
+    char ep[256];
+    while (zmq_recv(h, ev, sizeof ev, ZMQ_DONTWAIT) >= 0) {
+        int more = 0, n = 0;
+        size_t len = sizeof more;
+        zmq_getsockopt(h, ZMQ_RCVMORE, &more, &len);
+        if (more && (n = zmq_recv(h, ep, sizeof ep - 1, ZMQ_DONTWAIT)) < 0)
+            n = 0;
+        ep[n < (int)sizeof ep ? n : (int)sizeof ep - 1] = 0;
+        uint16_t event;
+        uint32_t value;
+        memcpy(&event, ev, sizeof event);
+        memcpy(&value, ev + 2, sizeof value);
+        if (event != ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL ||
+            value != ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH)
+            continue;
+        atomic_fetch_add(z->plain, 1);
+        uint64_t now = util_mono_us();
+        if (z->plain_log_us == 0 || now - z->plain_log_us >= S_LOG_GAP_US) {
+            util_warn("refused a plain tcp client (no CURVE: run with --insecure or without "
+                      "keys?) on %s: only CURVE keys in the allow dirs (%s) get in", ep, z->dirs);
+            z->plain_log_us = now;
+        }
+    }
+}
+
+/* "WATCH" EP from auth_bind: reads the monitor bound at EP from now on. Signals 0 once
+   connected (no event can be lost to a monitor without reader), -1 when it can't. */
+static void s_zap_watch(s_zap_t *z, zsock_t *pipe, const char *ep)
+{
+    zsock_t *mon = z->nmon < S_MAX_MON ? zsock_new(ZMQ_PAIR) : NULL;
+    if (mon && zsock_connect(mon, "%s", ep) == 0) {
+        z->mon[z->nmon++] = mon;
+        zsock_signal(pipe, 0);
+        return;
+    }
+    zsock_destroy(&mon);
+    zsock_signal(pipe, 1);
+}
+
 static void s_zap_actor(zsock_t *pipe, void *arg)
 {
     s_zap_t *z = arg;
@@ -270,7 +423,7 @@ static void s_zap_actor(zsock_t *pipe, void *arg)
     sigset_t all;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, NULL);
-    zmq_pollitem_t items[2] = {
+    zmq_pollitem_t items[2 + S_MAX_MON] = {
         {zsock_resolve(pipe), 0, ZMQ_POLLIN, 0},
         {zsock_resolve(z->rep), 0, ZMQ_POLLIN, 0},
     };
@@ -278,17 +431,29 @@ static void s_zap_actor(zsock_t *pipe, void *arg)
     /* Only $TERM or the context's end stop the handler: while a server socket is open,
        a missing handler would let any key in. */
     for (;;) {
-        if (zmq_poll(items, 2, -1) < 0) {
+        for (int i = 0; i < z->nmon; i++)
+            items[2 + i] = (zmq_pollitem_t){zsock_resolve(z->mon[i]), 0, ZMQ_POLLIN, 0};
+        if (zmq_poll(items, 2 + z->nmon, -1) < 0) {
             if (zmq_errno() == EINTR)
                 continue;
             break;
         }
         if (items[1].revents & ZMQ_POLLIN)
             s_zap_handle(z);
+        for (int i = 0; i < z->nmon; i++)
+            if (items[2 + i].revents & ZMQ_POLLIN)
+                s_zap_monitor(z, z->mon[i]);
         if (items[0].revents & ZMQ_POLLIN) {
-            char *cmd = zstr_recv(pipe);
-            bool term = !cmd || strcmp(cmd, "$TERM") == 0;
-            zstr_free(&cmd);
+            zmsg_t *cmd = zmsg_recv(pipe);
+            char *verb = cmd ? zmsg_popstr(cmd) : NULL;
+            bool term = !verb || strcmp(verb, "$TERM") == 0;
+            if (verb && strcmp(verb, "WATCH") == 0) {
+                char *ep = zmsg_popstr(cmd);
+                s_zap_watch(z, pipe, ep ? ep : "");
+                zstr_free(&ep);
+            }
+            zstr_free(&verb);
+            zmsg_destroy(&cmd);
             if (term)
                 break;
         }
@@ -301,8 +466,12 @@ static void s_zap_destroy(s_zap_t **zp)
     if (!z)
         return;
     zsock_destroy(&z->rep);
+    for (int i = 0; i < z->nmon; i++)
+        zsock_destroy(&z->mon[i]);
     zhashx_destroy(&z->keys);
-    free(z->dir);
+    for (int i = 0; i < z->nallow; i++)
+        free(z->allow[i].path);
+    free(z->dirs);
     free(z);
     *zp = NULL;
 }
@@ -315,16 +484,21 @@ int auth_new(const auth_config_t *cfg, auth_t **out, char *err, size_t errlen)
     auth_t *self = util_calloc(1, sizeof *self);
     self->cfg = *cfg;
     int rc = -EINVAL;
-    if (cfg->insecure && (cfg->key || cfg->server_key || cfg->allow_dir)) {
+    bool any_allow = cfg->allow_dir != NULL;
+    for (int i = 0; i < AUTH_NROLES; i++) {
+        self->roles |= cfg->allow_roles[i] != NULL;
+        any_allow |= cfg->allow_roles[i] != NULL;
+    }
+    if (cfg->insecure && (cfg->key || cfg->server_key || any_allow)) {
         snprintf(err, errlen, "--insecure and CURVE keys exclude each other");
         goto fail;
     }
-    if ((cfg->server_key || cfg->allow_dir) && !cfg->key) {
+    if ((cfg->server_key || any_allow) && !cfg->key) {
         snprintf(err, errlen, "%s needs --curve-key FILE, this process's own key pair",
-                 cfg->allow_dir ? "--curve-allow" : "--curve-server");
+                 any_allow ? "an allow dir (--curve-allow, --allow-*)" : "--curve-server");
         goto fail;
     }
-    if ((cfg->key || cfg->allow_dir || cfg->server_key) && !zsys_has_curve()) {
+    if ((cfg->key || any_allow || cfg->server_key) && !zsys_has_curve()) {
         snprintf(err, errlen, "this libzmq was built without CURVE support");
         rc = -ENOTSUP;
         goto fail;
@@ -339,12 +513,33 @@ int auth_new(const auth_config_t *cfg, auth_t **out, char *err, size_t errlen)
             goto fail;
         self->has_server = true;
     }
-    if (cfg->allow_dir) {
+    if (any_allow) {
         s_zap_t *z = util_calloc(1, sizeof *z);
         self->zap = z;
-        z->dir = util_strdup(cfg->allow_dir);
+        zlist_t *names = zlist_new();   /* borrowed strings, for z->dirs */
+        if (cfg->allow_dir) {
+            z->allow[z->nallow++] = (s_allow_t){util_strdup(cfg->allow_dir), AUTH_ROLE_ANY, {0}};
+            zlist_append(names, (void *)cfg->allow_dir);
+        }
+        for (int i = 0; i < AUTH_NROLES; i++) {
+            if (cfg->allow_roles[i]) {
+                z->allow[z->nallow++] = (s_allow_t){util_strdup(cfg->allow_roles[i]), 1u << i, {0}};
+                zlist_append(names, (void *)cfg->allow_roles[i]);
+            }
+        }
+        size_t len = 1;
+        for (const char *n = zlist_first(names); n; n = zlist_next(names))
+            len += strlen(n) + 2;
+        z->dirs = util_calloc(1, len);
+        for (const char *n = zlist_first(names); n; n = zlist_next(names)) {
+            if (z->dirs[0])
+                strcat(z->dirs, ", ");
+            strcat(z->dirs, n);
+        }
+        zlist_destroy(&names);
         z->denied = &self->denied;
         z->accepted = &self->accepted;
+        z->plain = &self->plain;
         if ((rc = s_load_allow(z, err, errlen)) != 0)
             goto fail;
         z->rep = zsock_new(ZMQ_REP);
@@ -392,6 +587,34 @@ uint64_t auth_accepted(const auth_t *self)
     return self ? atomic_load(&((auth_t *)self)->accepted) : 0;
 }
 
+const char *auth_role_name(unsigned role)
+{
+    switch (role) {
+    case AUTH_ROLE_PRODUCER: return "producer";
+    case AUTH_ROLE_WORKER: return "worker";
+    case AUTH_ROLE_STORE: return "store";
+    case AUTH_ROLE_ADMIN: return "admin";
+    default: return "?";
+    }
+}
+
+bool auth_peer_may(const auth_t *self, zframe_t *frame, unsigned role)
+{
+    if (!self || !self->roles || !frame)
+        return true;
+    const char *v = zframe_meta(frame, S_ROLES_PROP);
+    if (!v)
+        return true;   /* not through the ZAP handler: an ipc peer, which the file modes vet */
+    char *end;
+    unsigned long roles = strtoul(v, &end, 10);
+    return *end == 0 && (roles & role) == role;
+}
+
+uint64_t auth_plain_refused(const auth_t *self)
+{
+    return self ? atomic_load(&((auth_t *)self)->plain) : 0;
+}
+
 /* ---------------------------------------------------------------- endpoints */
 
 int auth_bind(auth_t *self, zsock_t *sock, const char *ep, char *err, size_t errlen)
@@ -399,13 +622,23 @@ int auth_bind(auth_t *self, zsock_t *sock, const char *ep, char *err, size_t err
     bool net = auth_is_network(ep);
     if (net && self && self->has_key) {
         if (!self->actor) {
-            snprintf(err, errlen, "%s: a CURVE server needs --curve-allow DIR, the keys it "
-                     "lets in (CURVE alone would accept any client)", ep);
+            snprintf(err, errlen, "%s: a CURVE server needs --curve-allow DIR (or --allow-* role "
+                     "dirs), the keys it lets in (CURVE alone would accept any client)", ep);
             return -EINVAL;
         }
         zsock_set_curve_server(sock, 1);
         zsock_set_curve_secretkey_bin(sock, self->sec);
         zsock_set_zap_domain(sock, S_ZAP_DOMAIN);
+        /* A plain client is refused by libzmq before the ZAP handler hears of it: the
+           handler's thread watches this socket's handshake failures to count it. */
+        char mon[96];
+        snprintf(mon, sizeof mon, "inproc://crossclaim-zapmon-%p-%u", (void *)self, ++self->nwatch);
+        if (zmq_socket_monitor(zsock_resolve(sock), mon, ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) != 0 ||
+            zstr_sendx(self->actor, "WATCH", mon, NULL) != 0 || zsock_wait(self->actor) != 0) {
+            snprintf(err, errlen, "%s: cannot watch its handshakes (at most %d CURVE server "
+                     "sockets per process)", ep, S_MAX_MON);
+            return -EIO;
+        }
     } else if (net && self && self->cfg.insecure) {
         util_warn("%s: plain tcp WITHOUT authentication or encryption (--insecure): anyone "
                   "who reaches it can submit, take jobs and read results", ep);
@@ -507,92 +740,18 @@ int auth_check(auth_t *self)
         if (more)
             zmq_recv(h, addr, sizeof addr, ZMQ_DONTWAIT);
         uint16_t event;
+        uint32_t value;
         memcpy(&event, ev, sizeof event);
+        memcpy(&value, ev + 2, sizeof value);
         if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
             self->last = 0;
         else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
             self->last = AUTH_EREFUSED;
+        else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL &&
+                 value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH)
+            self->last = self->has_key ? AUTH_ENOCURVE : AUTH_ENEEDCURVE;
         else
             self->last = AUTH_EHANDSHAKE;
     }
     return self->last;
-}
-
-/* ---------------------------------------------------------------- keygen */
-
-static bool s_name_ok(const char *name)
-{
-    size_t n = strlen(name);
-    if (n == 0 || n > 100 || name[0] == '.')
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = name[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == '-'))
-            return false;
-    }
-    return true;
-}
-
-/* Creates `path` with `mode`, failing if it exists: the mode holds from the first byte. */
-static int s_create(const char *path, mode_t mode, char *err, size_t errlen)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-    if (fd < 0) {
-        int e = errno;
-        snprintf(err, errlen, e == EEXIST ? "%s exists already: keys are never overwritten"
-                                          : "cannot create %s: %s", path, strerror(e));
-        return -e;
-    }
-    /* O_CREAT's mode is filtered by the umask; the secret must not depend on it. */
-    fchmod(fd, mode);
-    close(fd);
-    return 0;
-}
-
-int auth_keygen(const char *dir, const char *name, char *pub_path, char *sec_path, size_t cap,
-                char *err, size_t errlen)
-{
-    if (!s_name_ok(name)) {
-        snprintf(err, errlen, "'%s' is not a key name: use letters, digits, '.', '_' and '-' "
-                 "(at most 100, not starting with '.')", name);
-        return -EINVAL;
-    }
-    if (!zsys_has_curve()) {
-        snprintf(err, errlen, "this libzmq was built without CURVE support");
-        return -ENOTSUP;
-    }
-    int rc = util_mkdirs(dir);
-    if (rc) {
-        snprintf(err, errlen, "cannot create %s: %s", dir, strerror(-rc));
-        return rc;
-    }
-    char pub[4096], sec[4096];
-    if ((size_t)snprintf(pub, sizeof pub, "%s/%s.key", dir, name) >= sizeof pub ||
-        (size_t)snprintf(sec, sizeof sec, "%s/%s.key_secret", dir, name) >= sizeof sec) {
-        snprintf(err, errlen, "the path %s is too long", dir);
-        return -ENAMETOOLONG;
-    }
-    if ((rc = s_create(sec, 0600, err, errlen)) != 0)
-        return rc;
-    if ((rc = s_create(pub, 0644, err, errlen)) != 0) {
-        unlink(sec);
-        return rc;
-    }
-    zcert_t *cert = zcert_new();
-    zcert_set_meta(cert, "name", "%s", name);
-    if (zcert_save_secret(cert, sec) != 0 || zcert_save_public(cert, pub) != 0) {
-        int e = errno ? errno : EIO;
-        snprintf(err, errlen, "cannot write the key files in %s: %s", dir, strerror(e));
-        unlink(sec);
-        unlink(pub);
-        zcert_destroy(&cert);
-        return -e;
-    }
-    zcert_destroy(&cert);
-    if (pub_path)
-        snprintf(pub_path, cap, "%s", pub);
-    if (sec_path)
-        snprintf(sec_path, cap, "%s", sec);
-    return 0;
 }

@@ -21,7 +21,11 @@
         --curve-server FILE   clients: the server's public key (NAME.key)
         --curve-allow DIR     servers: the public keys (*.key) of the clients let in;
                               files added or removed take effect at the next handshake
-        --insecure            plain tcp without keys, warned about */
+        --insecure            plain tcp without keys, warned about
+
+    A server can also give keys roles (the broker: producer, worker, store, admin) through
+    one allow dir per role, beside the any-role --curve-allow dir: a key is let in when it
+    is in any of them, and the server asks auth_peer_may before it acts on a message. */
 #ifndef CC_AUTH_H
 #define CC_AUTH_H
 
@@ -33,21 +37,36 @@
 
 typedef struct auth_t auth_t;
 
+/* Roles a key can be given, each through its own allow dir. */
+enum { AUTH_PRODUCER, AUTH_WORKER, AUTH_STORE, AUTH_ADMIN, AUTH_NROLES };
+#define AUTH_ROLE_PRODUCER (1u << AUTH_PRODUCER)   /* SUBMIT */
+#define AUTH_ROLE_WORKER   (1u << AUTH_WORKER)     /* HELLO worker and what follows */
+#define AUTH_ROLE_STORE    (1u << AUTH_STORE)      /* HELLO store and what follows */
+#define AUTH_ROLE_ADMIN    (1u << AUTH_ADMIN)      /* ADMIN verbs (stats, pause, requeue...) */
+#define AUTH_ROLE_ANY      ((1u << AUTH_NROLES) - 1)
+
 typedef struct {
     const char *key;          /* own key pair file, or NULL */
     const char *server_key;   /* clients: the server's public key file, or NULL */
-    const char *allow_dir;    /* servers: directory of accepted public keys, or NULL */
+    const char *allow_dir;    /* servers: directory of accepted public keys, any role, or NULL */
+    const char *allow_roles[AUTH_NROLES];  /* servers: a directory per role, or NULL */
     bool insecure;            /* network endpoints may run without CURVE */
 } auth_config_t;
 
 #define AUTH_EPLAIN     (-7001)  /* a network endpoint without keys and without --insecure */
 #define AUTH_EREFUSED   (-7002)  /* the server refused our key */
 #define AUTH_EHANDSHAKE (-7003)  /* the security handshake failed (wrong server key, or
-                                    one side runs CURVE and the other does not) */
+                                    the connection dropped during it) */
+#define AUTH_ENEEDCURVE (-7004)  /* the server runs CURVE and this process plain tcp */
+#define AUTH_ENOCURVE   (-7005)  /* the server runs plain tcp and this process CURVE */
 
 /* Prints the help lines of the flags above to `out`: --curve-key and --insecure always,
    --curve-server for a `client`, --curve-allow for a `server`. Can't fail. */
 void auth_usage(FILE *out, bool client, bool server);
+
+/* Prints the help lines of the broker's role allow dirs (--allow-producers, --allow-workers,
+   --allow-stores, --allow-admins) to `out`. Can't fail. */
+void auth_usage_roles(FILE *out);
 
 /* Loads the keys `cfg` names and, with an allow dir, starts the ZAP handler. A key pair
    file readable by group or others is refused (as ssh refuses such keys). Returns 0 and
@@ -80,13 +99,31 @@ int auth_connect_unwatched(auth_t *self, zsock_t *sock, const char *ep, char *er
                            size_t errlen);
 
 /* What the last handshake of the watched socket said, without blocking: 0 (none yet, or
-   it succeeded), AUTH_EREFUSED or AUTH_EHANDSHAKE. A later success clears a failure (the
-   server's operator may add our key meanwhile). 0 on NULL. */
+   it succeeded), AUTH_EREFUSED, AUTH_ENEEDCURVE or AUTH_ENOCURVE (the two sides disagree
+   on CURVE: waiting will not help either), or AUTH_EHANDSHAKE. A later success clears a
+   failure (the server's operator may add our key meanwhile). 0 on NULL. */
 int auth_check(auth_t *self);
 
 /* CURVE handshakes this process's ZAP handler refused and accepted. 0 on NULL. */
 uint64_t auth_denied(const auth_t *self);
 uint64_t auth_accepted(const auth_t *self);
+
+/* Handshakes refused on this process's CURVE server sockets because the client ran no
+   CURVE (plain tcp, --insecure): libzmq refuses those before the ZAP handler hears of
+   them, so each server socket's handshake failures are watched by the handler's thread,
+   which counts them and logs them (again after 30 s). 0 on NULL. */
+uint64_t auth_plain_refused(const auth_t *self);
+
+/* True when the peer that sent `frame` (a frame of a message received on a socket bound
+   through auth_bind, one the peer sent: a ROUTER's identity frame carries no metadata;
+   NULL is let through) may act in `role` (one AUTH_ROLE_* bit): always without role allow
+   dirs, and for peers that did not come through the ZAP handler (ipc, whose file modes
+   vet them); else when its key is in the any-role dir or in that role's dir. The roles
+   come from the handler, as connection metadata; a peer can't set them. */
+bool auth_peer_may(const auth_t *self, zframe_t *frame, unsigned role);
+
+/* "producer", "worker", "store" or "admin" for one AUTH_ROLE_* bit. Static; can't fail. */
+const char *auth_role_name(unsigned role);
 
 /* True for endpoints that other machines or users can reach: anything but ipc:// with a
    path and inproc://. */

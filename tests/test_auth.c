@@ -514,3 +514,193 @@ Test(auth, store_feed_and_query_on_tcp_let_in_known_keys_only, .init = s_setup,
     cr_assert(strstr(out, "exit=1") && strstr(out, "--insecure"), "query without keys: %s", out);
     free(out);
 }
+
+/* A producer without CURVE (--insecure) against a CURVE broker: before, submit waited out
+   its whole time-out (120 s by default) as if the broker were down, and the broker
+   neither counted nor logged the refusal. Now submit stops at the first refused
+   handshake and names the cause, and the broker's /metrics counts it. */
+Test(auth, plain_producer_against_curve_broker_stops_at_once, .init = s_setup,
+     .fini = s_teardown_procs, .timeout = 120)
+{
+    const char *bin = pu_bin();
+    unsigned base = 53000 + (unsigned)(getpid() % 4000) * 3;
+    char front[64], back[64], port[16], data[600], b_bin[600], kp[700], allow[600], log[700];
+    snprintf(front, sizeof front, "tcp://127.0.0.1:%u", base);
+    snprintf(back, sizeof back, "tcp://127.0.0.1:%u", base + 1);
+    snprintf(port, sizeof port, "%u", base + 2);
+    snprintf(data, sizeof data, "%s/data", s_dir);
+    snprintf(b_bin, sizeof b_bin, "%s/crossclaim-broker", bin);
+    snprintf(kp, sizeof kp, "%s/keys/broker.key_secret", s_dir);
+    snprintf(allow, sizeof allow, "%s/allow", s_dir);
+    snprintf(log, sizeof log, "%s/broker.log", s_dir);
+    cr_assert_eq(pu_sh("cd %s && %s/crossclaim keygen --out keys broker >/dev/null && "
+                       "%s/crossclaim keygen --out keys ops >/dev/null && mkdir -m 700 allow && "
+                       "cp keys/ops.key allow/", s_dir, bin, bin), 0);
+    s_start(log, (char *[]){b_bin, "--data", data, "--frontend", front, "--backend", back,
+                            "--curve-key", kp, "--curve-allow", allow, "--metrics-port", port,
+                            NULL});
+    char metrics[200];
+    snprintf(metrics, sizeof metrics, "curl -sf http://127.0.0.1:%s/metrics", port);
+    bool up = false;
+    for (int i = 0; i < 200 && !up; i++) {
+        up = pu_sh("%s 2>/dev/null | grep -q '^crossclaim_auth_plain_refused_total 0$'", metrics) == 0;
+        if (!up)
+            usleep(50000);
+    }
+    cr_assert(up, "the broker's metrics page did not come up with crossclaim_auth_plain_refused_total 0");
+
+    char cmd[2400], out_path[700];
+    snprintf(out_path, sizeof out_path, "%s/submit.log", s_dir);
+    snprintf(cmd, sizeof cmd, "%s/crossclaim submit --insecure --timeout 30 --broker %s %s/samples "
+             "2>%s; echo \"exit=$?\"", bin, front, getenv("CC_SOURCE_DIR"), out_path);
+    uint64_t t0 = util_mono_us();
+    char *out = s_capture(cmd);
+    uint64_t took = util_mono_us() - t0;
+    snprintf(cmd, sizeof cmd, "cat %s", out_path);
+    char *err = s_capture(cmd);
+    cr_assert(strstr(out, "exit=1"), "submit: %s %s", out, err);
+    cr_assert_lt(took, 10000000u, "submit waited %llu ms instead of stopping at once: %s",
+                 (unsigned long long)(took / 1000), err);
+    cr_assert(strstr(err, "requires CURVE") && strstr(err, "--curve-key"),
+              "submit does not name the cause: %s", err);
+    free(out);
+    free(err);
+
+    /* The broker counted and logged it, and its page stays valid. A plain client that
+       stops at once may close before its greeting reached the broker (then the broker
+       saw only a connection dropped mid-handshake, not a plain client): its libzmq
+       retries, so a few submits give the broker a greeting to refuse. */
+    long refused = 0;
+    snprintf(cmd, sizeof cmd, "%s/crossclaim submit --insecure --timeout 30 --broker %s %s/samples "
+             "2>/dev/null", bin, front, getenv("CC_SOURCE_DIR"));
+    char page[300];
+    snprintf(page, sizeof page, "%s | sed -n 's/^crossclaim_auth_plain_refused_total //p'", metrics);
+    for (int i = 0; i < 100 && refused < 1; i++) {
+        if (i % 10 == 9)
+            cr_assert_eq(pu_sh("%s", cmd), 1);
+        out = s_capture(page);
+        refused = atol(out);
+        free(out);
+        if (refused < 1)
+            usleep(100000);
+    }
+    cr_assert_geq(refused, 1, "the broker did not count the plain client");
+    cr_assert(s_file_has(log, "refused a plain tcp client"), "the broker did not log the plain client");
+    if (pu_sh("command -v promtool >/dev/null") == 0)
+        cr_assert_eq(pu_sh("%s | promtool check metrics >/dev/null 2>&1", metrics), 0,
+                     "promtool check metrics fails on the broker's page");
+}
+
+/* Keys given roles through separate allow dirs: a producer's key may submit and nothing
+   else; its HELLO worker, HELLO store and admin requests are refused, counted under
+   rejected{reason="role"} and logged, while the keys of each role do their part and a key
+   in --curve-allow may still do anything (here, the store). */
+Test(auth, role_allow_dirs_keep_each_key_to_its_role, .init = s_setup, .fini = s_teardown_procs,
+     .timeout = 240)
+{
+    const char *bin = pu_bin();
+    unsigned base = 57000 + (unsigned)(getpid() % 2500) * 3;
+    char front[64], back[64], data_b[600], data_s[600], data_s2[600], log[700], wlog[700];
+    snprintf(front, sizeof front, "tcp://127.0.0.1:%u", base);
+    snprintf(back, sizeof back, "tcp://127.0.0.1:%u", base + 1);
+    snprintf(data_b, sizeof data_b, "%s/broker-data", s_dir);
+    snprintf(data_s, sizeof data_s, "%s/store-data", s_dir);
+    snprintf(data_s2, sizeof data_s2, "%s/fake-store-data", s_dir);
+    snprintf(log, sizeof log, "%s/broker.log", s_dir);
+    snprintf(wlog, sizeof wlog, "%s/prod-worker.log", s_dir);
+    cr_assert_eq(pu_sh("cd %s && for n in broker store prod work ops; do %s/crossclaim keygen --out keys "
+                       "$n >/dev/null || exit 1; done && mkdir -m 700 any producers workers admins && "
+                       "cp keys/store.key any/ && cp keys/prod.key producers/ && "
+                       "cp keys/work.key workers/ && cp keys/ops.key admins/", s_dir, bin), 0);
+    char b_bin[600], st_bin[600], w_bin[600], kp[5][700], bkey[700], dirs[4][700];
+    snprintf(b_bin, sizeof b_bin, "%s/crossclaim-broker", bin);
+    snprintf(st_bin, sizeof st_bin, "%s/crossclaim-store", bin);
+    snprintf(w_bin, sizeof w_bin, "%s/crossclaim-worker", bin);
+    static const char *const names[5] = {"broker", "store", "prod", "work", "ops"};
+    for (int i = 0; i < 5; i++)
+        snprintf(kp[i], sizeof kp[i], "%s/keys/%s.key_secret", s_dir, names[i]);
+    snprintf(bkey, sizeof bkey, "%s/keys/broker.key", s_dir);
+    static const char *const dn[4] = {"any", "producers", "workers", "admins"};
+    for (int i = 0; i < 4; i++)
+        snprintf(dirs[i], sizeof dirs[i], "%s/%s", s_dir, dn[i]);
+
+    s_start(log, (char *[]){b_bin, "--data", data_b, "--frontend", front, "--backend", back,
+                            "--curve-key", kp[0], "--curve-allow", dirs[0],
+                            "--allow-producers", dirs[1], "--allow-workers", dirs[2],
+                            "--allow-admins", dirs[3], "--heartbeat-ms", "200", NULL});
+    s_start(NULL, (char *[]){st_bin, "--data", data_s, "--broker", back, "--curve-key", kp[1],
+                             "--curve-server", bkey, "--heartbeat-ms", "200", "--quiet", NULL});
+    char as_ops[2200], as_prod[2200];
+    snprintf(as_ops, sizeof as_ops, "--broker %s --curve-key %s --curve-server %s", front, kp[4], bkey);
+    snprintf(as_prod, sizeof as_prod, "--broker %s --curve-key %s --curve-server %s", front, kp[2], bkey);
+    char status[4096];
+    snprintf(status, sizeof status, "%s/crossclaim status --json --data %s %s", bin, data_s, as_ops);
+    char *json = NULL;
+    bool up = false;
+    for (int i = 0; i < 300 && !up; i++) {
+        free(json);
+        json = s_capture(status);
+        up = strstr(json, "\"store_connected\":true") != NULL;
+        if (!up)
+            usleep(100000);
+    }
+    cr_assert(up, "the store (any-role key) did not connect, or the admin key got no stats: %s", json);
+    cr_assert_eq(s_json_int(json, "\"rejected\"", "role"), 0, "%s", json);
+    free(json);
+
+    /* The producer submits; the worker's key may not. */
+    cr_assert_eq(pu_sh("%s/crossclaim submit %s %s/samples 2>/dev/null", bin, as_prod,
+                       getenv("CC_SOURCE_DIR")), 0, "the producer's key could not submit");
+    char cmd[4600];
+    snprintf(cmd, sizeof cmd, "%s/crossclaim submit --broker %s --curve-key %s --curve-server %s "
+             "%s/samples 2>&1; echo \"exit=$?\"", bin, front, kp[3], bkey, getenv("CC_SOURCE_DIR"));
+    char *out = s_capture(cmd);
+    cr_assert(strstr(out, "may not submit") && !strstr(out, "exit=0"), "a worker's key submitted: %s", out);
+    free(out);
+    /* The producer's key may not pause. */
+    snprintf(cmd, sizeof cmd, "%s/crossclaim pause %s 2>&1; echo \"exit=$?\"", bin, as_prod);
+    out = s_capture(cmd);
+    cr_assert(strstr(out, "may not send admin") && strstr(out, "exit=1"), "a producer's key paused: %s", out);
+    free(out);
+    json = s_capture(status);
+    cr_assert(strstr(json, "\"paused\":false"), "%s", json);
+    cr_assert_eq(s_json_int(json, "\"rejected\"", "role"), 5, "4 SUBMITs and 1 ADMIN: %s", json);
+    free(json);
+
+    /* The producer's key as a worker and as a second store: refused by role. */
+    s_start(wlog, (char *[]){w_bin, "--broker", back, "--name", "prodworker", "--curve-key", kp[2],
+                             "--curve-server", bkey, "--heartbeat-ms", "200", NULL});
+    s_start(NULL, (char *[]){st_bin, "--data", data_s2, "--broker", back, "--curve-key", kp[2],
+                             "--curve-server", bkey, "--heartbeat-ms", "200", "--quiet", NULL});
+    bool refused = false;
+    for (int i = 0; i < 300 && !refused; i++) {
+        json = s_capture(status);
+        refused = s_file_has(log, "may not act as worker") && s_file_has(log, "may not act as store");
+        free(json);
+        if (!refused)
+            usleep(100000);
+    }
+    cr_assert(refused, "the broker did not log the producer's key saying HELLO worker and store");
+    json = s_capture(status);
+    cr_assert_geq(s_json_int(json, "\"rejected\"", "role"), 7, "%s", json);
+    cr_assert_eq(s_json_int(json, "\"rejected\"", "second_store"), 0, "refused as a second store, "
+                 "not by role: %s", json);
+    cr_assert_eq(s_json_int(json, NULL, "connected_workers"), 0, "%s", json);
+    cr_assert_eq(s_json_int(json, NULL, "depth"), 4, "%s", json);
+    free(json);
+
+    /* The worker's key works. */
+    s_start(NULL, (char *[]){w_bin, "--broker", back, "--name", "good", "--curve-key", kp[3],
+                             "--curve-server", bkey, "--heartbeat-ms", "200", "--quiet", NULL});
+    long done = 0;
+    for (int i = 0; i < 600 && done < 4; i++) {
+        json = s_capture(status);
+        done = s_json_int(json, NULL, "completed");
+        free(json);
+        if (done < 4)
+            usleep(100000);
+    }
+    cr_assert_eq(done, 4, "the worker's key did not do the jobs");
+    s_stop_all();
+    cr_assert(s_file_has(wlog, "stopped after 0 jobs"), "the producer's key did a job");
+}

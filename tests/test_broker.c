@@ -574,6 +574,50 @@ Test(broker, pause_resume_and_unknown_verb)
     zsock_destroy(&store);
 }
 
+/* Before, the pause lived in memory only: a restarted broker dispatched again. Now it is
+   kept in the queue's LMDB, through a kill -9 too. */
+Test(broker, pause_survives_a_restart_and_resume_still_works)
+{
+    bool ok;
+    free(s_admin(s_prod, "pause", NULL, &ok));
+    cr_assert(ok);
+    zsock_destroy(&s_prod);
+    s_kill();
+    char sock[300];
+    snprintf(sock, sizeof sock, "%s/frontend.ipc", s_dir);
+    unlink(sock);   /* the killed broker's socket file stays behind */
+    s_spawn();
+    s_wait_up();
+    zsock_t *store = s_store_up();
+    zsock_t *w = s_worker("w1", "1");
+    cr_assert_eq(s_stat_wait(s_prod, "connected_workers", 1, (zsock_t *[]){w, store}, 2), 1);
+    char id[33], got[33];
+    s_submit_expect(s_prod, "P", "Paused before the restart.", "queued", id);
+    /* As in pause_resume_and_unknown_verb: the broker dispatches at the end of the turn
+       that queued the article, before it reads this request. */
+    char *st = s_admin(s_prod, "stats", NULL, NULL);
+    cr_assert(strstr(st, "\"paused\":true"), "the pause was lost in the restart: %s", st);
+    cr_assert_eq(s_json_int(st, "depth"), 1, "dispatched while paused: %s", st);
+    cr_assert_eq(s_json_int(st, "inflight"), 0, "dispatched while paused: %s", st);
+    free(st);
+    free(s_admin(s_prod, "resume", NULL, &ok));
+    cr_assert(ok);
+    s_expect_job(w, got, NULL, (zsock_t *[]){w, store}, 2);
+    cr_assert_str_eq(got, id);
+    zsock_destroy(&w);
+    zsock_destroy(&store);
+
+    /* The resume is kept too: after another restart the broker is not paused. */
+    zsock_destroy(&s_prod);
+    s_kill();
+    unlink(sock);
+    s_spawn();
+    s_wait_up();
+    st = s_admin(s_prod, "stats", NULL, NULL);
+    cr_assert(strstr(st, "\"paused\":false"), "a resume was lost in the restart: %s", st);
+    free(st);
+}
+
 Test(broker, kill_9_loses_nothing_acknowledged)
 {
     char id[33];

@@ -191,3 +191,126 @@ Test(input, walk_directory_recursively_and_go_on_after_bad_input)
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_assert_eq(system(cmd), 0);
 }
+
+/* ---------------------------------------------------------------- symlink loops */
+
+typedef struct {
+    int n, notices;
+    char names[64][64];          /* base names of the files read */
+    char notice[8][512];         /* sources of the notices */
+} loop_walk_t;
+
+static int on_loop_article(void *arg, input_article_t *a)
+{
+    loop_walk_t *w = arg;
+    const char *b = strrchr(a->pb.source, '/');
+    if (w->n < 64)
+        snprintf(w->names[w->n], sizeof w->names[0], "%s", b ? b + 1 : a->pb.source);
+    w->n++;
+    return 0;
+}
+
+static void on_loop_notice(void *arg, const char *source, const char *msg)
+{
+    loop_walk_t *w = arg;
+    if (w->notices < 8)
+        snprintf(w->notice[w->notices], sizeof w->notice[0], "%s", source);
+    w->notices++;
+    cr_assert(strstr(msg, "loop"), "%s: %s", source, msg);
+}
+
+static int s_times_read(const loop_walk_t *w, const char *name)
+{
+    int k = 0;
+    for (int i = 0; i < w->n && i < 64; i++)
+        k += strcmp(w->names[i], name) == 0;
+    return k;
+}
+
+static int s_noticed(const loop_walk_t *w, const char *link)
+{
+    int k = 0;
+    size_t n = strlen(link);
+    for (int i = 0; i < w->notices && i < 8; i++) {
+        size_t m = strlen(w->notice[i]);
+        k += m > n && w->notice[i][m - n - 1] == '/' && strcmp(w->notice[i] + m - n, link) == 0;
+    }
+    return k;
+}
+
+/* Two links to `.`, one loop deeper down (sub/deep/up -> ../..) and a second path to a
+   directory (alias -> sub): before, the walk doubled at each level down to depth 64 and
+   never ended. Each file must be read once, each loop said once, and fast. */
+Test(input, directory_symlink_loops_are_walked_once, .timeout = 20)
+{
+    char dir[] = "/tmp/cc-input-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "cd %s && mkdir -p sub/deep && printf 'Title A\\nBody a.\\n' > a.txt && "
+             "printf 'Title B\\nBody b.\\n' > sub/b.txt && printf 'Title C\\nBody c.\\n' > sub/deep/c.txt && "
+             "ln -s . loop1 && ln -s . loop2 && ln -s ../.. sub/deep/up && ln -s sub alias", dir);
+    cr_assert_eq(system(cmd), 0);
+
+    loop_walk_t w = {0};
+    input_sink_t sink = {on_loop_article, on_error, &w, on_loop_notice};
+    uint64_t t0 = util_mono_us();
+    cr_assert_eq(input_walk(dir, &sink), 0);
+    cr_assert_lt(util_mono_us() - t0, 5000000u, "the walk took %llu us",
+                 (unsigned long long)(util_mono_us() - t0));
+    cr_assert_eq(w.n, 3, "3 files, each once: read %d", w.n);
+    cr_assert_eq(s_times_read(&w, "a.txt"), 1);
+    cr_assert_eq(s_times_read(&w, "b.txt"), 1);
+    cr_assert_eq(s_times_read(&w, "c.txt"), 1);
+    cr_assert_eq(w.notices, 3, "one notice per loop: got %d", w.notices);
+    cr_assert_eq(s_noticed(&w, "loop1"), 1, "the notice names the link: %s", w.notice[0]);
+    cr_assert_eq(s_noticed(&w, "loop2"), 1);
+    cr_assert_eq(s_noticed(&w, "up"), 1);
+    /* The progress total counts what the walk reads. */
+    cr_assert_eq(input_count(dir), 3);
+
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+/* ---------------------------------------------------------------- byte order marks */
+
+/* A UTF-8 BOM (as Windows editors write it) was kept in the title, and made a JSON Lines
+   line fail to parse. */
+Test(input, utf8_bom_is_kept_out_of_the_title_and_jsonl_parses)
+{
+    const char doc[] = "\xef\xbb\xbf" "Seven soldiers killed\nThe body.\n";
+    input_article_t a;
+    const char *err = NULL;
+    cr_assert_eq(input_from_text((const uint8_t *)doc, strlen(doc), "bom.txt", &a, &err), 0, "%s", err);
+    cr_assert_str_eq(a.pb.title, "Seven soldiers killed");
+    cr_assert_eq(a.pb.text.len, strlen(doc), "the document stays the file's bytes (offsets)");
+    cr_assert_eq(a.pb.body_start, strlen("\xef\xbb\xbf" "Seven soldiers killed\n"));
+    input_article_clear(&a);
+
+    const char line[] = "\xef\xbb\xbf{\"title\":\"Headline\",\"maintext\":\"Body text.\"}\n";
+    cr_assert_eq(input_from_jsonl(line, strlen(line), "f.jsonl:1", &a, &err), 0, "%s", err);
+    cr_assert_str_eq(a.pb.title, "Headline");
+    input_article_clear(&a);
+
+    /* Through the walker: a .jsonl file and a .txt file, each starting with a BOM. */
+    char dir[] = "/tmp/cc-input-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char path[512];
+    snprintf(path, sizeof path, "%s/a.jsonl", dir);
+    FILE *f = fopen(path, "w");
+    fputs(line, f);
+    fputs("{\"title\":\"Second\",\"text\":\"More.\"}\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/b.txt", dir);
+    f = fopen(path, "w");
+    fputs(doc, f);
+    fclose(f);
+    walk_t w = {0};
+    input_sink_t sink = {on_article, on_error, &w};
+    cr_assert_eq(input_walk(dir, &sink), 0);
+    cr_assert_eq(w.good, 3, "got %d", w.good);
+    cr_assert_eq(w.bad, 0, "a line with a BOM was refused");
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
