@@ -44,6 +44,16 @@ int broker_new(const broker_config_t *cfg, broker_t **out, char *err, size_t err
     /* An operator's pause outlives a restart: a broker restarted mid-incident must not
        start handing out the jobs someone stopped. */
     self->paused = queue_paused(self->queue);
+    if (self->paused && cfg->resume) {
+        int prc = queue_set_paused(self->queue, false);
+        if (prc < 0)
+            util_warn("dispatch was paused before the restart and stays paused: %s",
+                      queue_strerror(prc));
+        else
+            self->paused = false;
+        if (prc >= 0)
+            util_warn("dispatch was paused before the restart; --resume lifted the pause");
+    }
     if (self->paused)
         util_warn("dispatch is paused (kept from before the restart): no job goes to a worker "
                   "until 'crossclaim resume'");

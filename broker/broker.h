@@ -29,6 +29,7 @@ typedef struct {
     struct auth_t *auth;       /* CURVE for tcp endpoints (auth.h), borrowed; NULL: ipc only */
     unsigned map_mib;          /* queue's initial LMDB map, MiB (0: 1024) */
     unsigned map_max_mib;      /* the map never grows past this, MiB (0: 1 TiB) */
+    bool resume;               /* lift a pause kept from before the start */
 } broker_config_t;
 
 /* Opens the queue, binds both sockets through cfg->auth (CURVE on tcp, ipc files 0600)

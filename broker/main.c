@@ -41,6 +41,7 @@ static const struct option s_opts[] = {
     {"allow-stores", required_argument, NULL, 'S'},
     {"allow-admins", required_argument, NULL, 'R'},
     {"insecure", no_argument, NULL, 'I'},
+    {"resume", no_argument, NULL, 'r'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -68,6 +69,8 @@ static void s_usage(FILE *out)
         "  --map-size MIB      initial LMDB map size of the queue (default 1024); it grows\n"
         "  --map-max MIB       the map never grows past this (default 1048576): beyond it,\n"
         "                      SUBMITs get NACK \"queue full\" and the broker keeps serving\n"
+        "  --resume            lift a pause kept from before the start ('crossclaim\n"
+        "                      pause' outlives a restart; crossclaim run passes this)\n"
         "  --quiet             log warnings and errors only\n"
         "  --help              this text\n"
         "\n"
@@ -135,6 +138,7 @@ int main(int argc, char **argv)
         case 'R': acfg.allow_roles[AUTH_ADMIN] = optarg; break;
         case 'I': acfg.insecure = true; break;
         case 'q': quiet = true; break;
+        case 'r': cfg.resume = true; break;
         case 'h': s_usage(stdout); return 0;
         default: s_usage(stderr); return 2;
         }

@@ -249,7 +249,10 @@ int run_main(const run_config_t *cfg)
 
     char port[16];
     snprintf(port, sizeof port, "%u", cfg->metrics_port);
-    char *bargv[] = {bin_broker, "--data", data, "--quiet", "--metrics-port", port, NULL};
+    /* run's own broker ingests PATH now: a pause kept from an earlier session is lifted
+       (the broker says so) */
+    char *bargv[] = {bin_broker, "--data", data, "--quiet", "--resume", "--metrics-port", port,
+                     NULL};
     char *sargv[] = {bin_store, "--data", data, "--quiet", NULL};
     if ((broker = run_spawn(bargv)) < 0 || (store = run_spawn(sargv)) < 0) {
         fprintf(stderr, "crossclaim: cannot start the broker or the store: %s\n", strerror(errno));
