@@ -24,6 +24,7 @@ struct client_t {
     zhashx_t *pending;     /* tag string -> s_pending_t* */
     unsigned window;
     unsigned retry_ms;
+    bool keep_text;        /* Article.keep_text on everything sent */
     uint64_t next_tag;
     uint64_t last_answer_us;  /* when the broker last said anything */
     client_stats_t st;
@@ -119,6 +120,11 @@ void client_on_nack(client_t *self, client_nack_fn *fn, void *arg)
 void client_set_retry(client_t *self, unsigned retry_ms)
 {
     self->retry_ms = retry_ms ? retry_ms : 5000;
+}
+
+void client_set_keep_text(client_t *self, bool keep)
+{
+    self->keep_text = keep;
 }
 
 static void s_send_pending(client_t *self, s_pending_t *p)
@@ -221,7 +227,9 @@ int client_submit(client_t *self, const Crossclaim__Article *a, unsigned give_up
     }
     s_pending_t *p = util_calloc(1, sizeof *p);
     p->tag = self->next_tag++;
-    p->packed = wire_pack_article(a, &p->len);
+    Crossclaim__Article art = *a;
+    art.keep_text = a->keep_text || self->keep_text;
+    p->packed = wire_pack_article(&art, &p->len);
     p->source = util_strdup(a->source ? a->source : "");
     p->backoff_ms = self->retry_ms;
     char tag[24];

@@ -48,6 +48,9 @@ void client_on_nack(client_t *self, client_nack_fn *fn, void *arg);
 /* First resend after `retry_ms` (default 5000), doubling up to 60 s. */
 void client_set_retry(client_t *self, unsigned retry_ms);
 
+/* Asks the store to keep the text of every article sent from now on (Article.keep_text). */
+void client_set_keep_text(client_t *self, bool keep);
+
 /* Sends one article (packed here; the caller keeps ownership of `a`). Blocks while the
    window is full, reading answers. Returns 0, or -1 when `give_up_ms` passed with no
    answer from the broker at all (then the broker is unreachable). */

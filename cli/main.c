@@ -221,7 +221,7 @@ static int s_cmd_run(int argc, char **argv)
         {"no-report", no_argument, 0, 'R'}, {"metrics-port", required_argument, 0, 'm'},
         {"stall-s", required_argument, 0, 'S'}, {"serve", no_argument, 0, 'V'},
         {"listen", required_argument, 0, 'l'}, {"token", required_argument, 0, 't'},
-        {"insecure", no_argument, 0, 'I'},
+        {"insecure", no_argument, 0, 'I'}, {"keep-text", no_argument, 0, 'K'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
     char addr[128] = "127.0.0.1";
@@ -240,6 +240,7 @@ static int s_cmd_run(int argc, char **argv)
             break;
         case 't': cfg.serve_token = optarg; break;
         case 'I': cfg.serve_insecure = true; break;
+        case 'K': cfg.keep_text = true; break;
         case 'h':
             printf("usage: crossclaim run [--workers N] [--data DIR] [--no-report] [--serve] PATH...\n"
                    "\n"
@@ -251,6 +252,8 @@ static int s_cmd_run(int argc, char **argv)
                    "  -w, --workers N      worker processes (default %u)\n"
                    "  -d, --data DIR       data dir (default %s)\n"
                    "      --no-report      print only the closing summary\n"
+                   "      --keep-text      the store keeps each new article's text (UTF-8 ones),\n"
+                   "                       which the web view shows with its claims marked\n"
                    "      --metrics-port P serve the broker's Prometheus metrics on 127.0.0.1:P\n"
                    "      --stall-s S      give up after S seconds without progress (default\n"
                    "                       120), naming the jobs not done\n"
@@ -284,9 +287,10 @@ static int s_cmd_submit(int argc, char **argv)
     static const struct option opts[] = {
         {"data", required_argument, 0, 'd'}, {"broker", required_argument, 0, 'b'},
         {"window", required_argument, 0, 'W'}, {"timeout", required_argument, 0, 't'},
-        {"retry-ms", required_argument, 0, 'r'}, {"help", no_argument, 0, 'h'},
-        S_AUTH_OPTIONS, {0, 0, 0, 0}};
+        {"retry-ms", required_argument, 0, 'r'}, {"keep-text", no_argument, 0, 'K'},
+        {"help", no_argument, 0, 'h'}, S_AUTH_OPTIONS, {0, 0, 0, 0}};
     auth_config_t acfg = {0};
+    bool keep_text = false;
     int c;
     while ((c = getopt_long(argc, argv, "hd:b:", opts, NULL)) != -1) {
         switch (c) {
@@ -295,6 +299,7 @@ static int s_cmd_submit(int argc, char **argv)
         case 'W': if (s_parse_uint("submit", "--window", optarg, 1, 100000, &window)) return 2; break;
         case 't': if (s_parse_uint("submit", "--timeout", optarg, 1, 86400, &timeout)) return 2; break;
         case 'r': if (s_parse_uint("submit", "--retry-ms", optarg, 10, 600000, &retry_ms)) return 2; break;
+        case 'K': keep_text = true; break;
         case 'h':
             printf("usage: crossclaim submit [--broker EP | --data DIR] [options] PATH...\n"
                    "\n"
@@ -307,6 +312,8 @@ static int s_cmd_submit(int argc, char **argv)
                    "      --window N    articles unacknowledged at once (default 512)\n"
                    "      --retry-ms MS first resend after MS (default 5000, doubling)\n"
                    "      --timeout S   give up when the broker is silent for S seconds (default 120)\n"
+                   "      --keep-text   ask the store to keep each article's text (UTF-8 ones;\n"
+                   "                    articles it already has keep what they had)\n"
                    "\n"
                    "Exit status: 0 all acknowledged, 3 some inputs rejected, 1 broker unreachable.\n",
                    DEFAULT_DATA);
@@ -330,6 +337,7 @@ static int s_cmd_submit(int argc, char **argv)
         return 1;
     }
     client_set_retry(cl, retry_ms);
+    client_set_keep_text(cl, keep_text);
     submit_result_t sr;
     submit_paths(cl, (const char *const *)argv + optind, argc - optind, timeout * 1000u, &sr);
     const char *why = client_auth_failure(cl);

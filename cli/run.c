@@ -270,6 +270,7 @@ int run_main(const run_config_t *cfg)
     client = client_new(ep_front, 512);
     if (!client)
         goto leave;
+    client_set_keep_text(client, cfg->keep_text);
     s_brokerstats_t bs;
     bool up = false;
     for (int i = 0; i < 100 && !zsys_interrupted; i++) {

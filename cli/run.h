@@ -16,6 +16,7 @@ typedef struct {
     int n_paths;
     bool quiet;               /* no report, only the summary */
     bool no_report;
+    bool keep_text;            /* Article.keep_text on every article submitted */
     unsigned metrics_port;    /* broker metrics (0: off) */
     unsigned stall_s;         /* give up after this long without progress (0: 120 s) */
     bool serve;               /* after ingest, keep everything up and serve the web view */

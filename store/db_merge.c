@@ -135,11 +135,13 @@ int db_merge(db_t *self, const Crossclaim__Result *r)
         return dbi_mdb(rc);
     }
 
-    /* The stored record: the result without the article text (workers leave it empty
-       anyway, but the store does not count on it). */
+    /* The stored record: the result without the article text, unless its producer asked
+       for it to be kept (submit/run --keep-text; a worker sends it then, and only then). */
     Crossclaim__Article art = *r->article;
-    art.text.data = NULL;
-    art.text.len = 0;
+    if (!art.keep_text) {
+        art.text.data = NULL;
+        art.text.len = 0;
+    }
     Crossclaim__Result rec = *r;
     rec.article = &art;
     if (old) {

@@ -368,6 +368,7 @@ def check_article(base, ex, aid):
             x = ex["xref"].get(fk)
             check(x is not None and any(c["article"] == aid and c["text"] == q["text"] for c in x["claims"]),
                   f"article: fact {fk} does not hold its quantity {q['text']!r}")
+    check(d.get("segments") is None, "article: text shown though the store was not asked to keep it")
     ents = {t["speaker"]["entity"] for t in d["attributions"] if t["speaker"] and t["speaker"].get("entity")}
     check(ents <= {e["key"] for e in d["entities"]}, "article: a speaker's entity is not among its entities")
     for e in d["entities"]:
@@ -515,6 +516,40 @@ def check_live_commit(base, data, tmp):
     check_stories(base, ex)
 
 
+def check_keep_text(tmp):
+    """run --keep-text: the store keeps the texts, and an article page shows its text cut
+    at its claims: the segments make up the file's bytes, and every quantity is marked."""
+    data = os.path.join(tmp, "kept")
+    r = run("run", "--no-report", "--keep-text", "--data", data, "samples/")
+    if not check(r.returncode == 0, f"run --keep-text: exit {r.returncode}: {r.stderr[-500:]}"):
+        return
+    ex = load_export(data)
+    s = Serve(data).wait_up()
+    quantity_marks = 0
+    for aid, a in ex["article"].items():
+        d = ok(s.base, "article", id=aid)
+        if not d or not check(d.get("segments"), f"--keep-text: no text for {a['source']}"):
+            continue
+        with open(os.path.join(SRC, a["source"]), encoding="utf-8") as f:
+            text = f.read()
+        check("".join(g["text"] for g in d["segments"]) == text,
+              f"--keep-text: the segments of {a['source']} are not its text")
+        # byte ranges of the marked segments: each quantity's span lies in one (its own
+        # mark, or a quote or speaker's that holds it: overlapping spans, the first wins)
+        at, marks = 0, []
+        for g in d["segments"]:
+            n = len(g["text"].encode("utf-8"))
+            if g.get("mark"):
+                marks.append((at, at + n, g["mark"]))
+            at += n
+        for q in d["quantities"]:
+            check(any(b <= q["start"] and q["end"] <= e for b, e, _ in marks),
+                  f"--keep-text: {a['source']}: {q['text']!r} at {q['start']} not marked")
+        quantity_marks += sum(m == "quantity" for _, _, m in marks)
+    check(quantity_marks > 0, "--keep-text: no quantity marked in any article")
+    check(s.stop() == 0, "serve of a --keep-text database: exit status on SIGINT")
+
+
 def main():
     if not os.access(CC, os.X_OK):
         print(f"SKIP: {CC} is not built")
@@ -551,6 +586,7 @@ def main():
         check_live_commit(s.base, data, tmp)
         check(s.stop() == 0, "serve: exit status on SIGINT")
         check_listen(data)
+        check_keep_text(tmp)
     stop_all()
     print(f"{checks} checks, {len(failures)} failed, {time.monotonic() - t0:.1f} s")
     return 1 if failures else 0

@@ -158,10 +158,15 @@ int worker_build_result(extract_t *ex, const Crossclaim__Article *article,
         s_buf.term_p[i] = pt;
     }
 
-    /* Article metadata without the text: the store needs the record, not the bytes. */
+    /* Article metadata without the text: the store needs the record, not the bytes;
+       unless the producer asked it to keep the text, and the text is UTF-8 as read (the
+       spans are offsets into these bytes, and the web view shows them as they are). */
     s_buf.meta = *article;
-    s_buf.meta.text.data = NULL;
-    s_buf.meta.text.len = 0;
+    if (!article->keep_text || (er.encoding && er.encoding[0] && strcmp(er.encoding, "utf-8"))) {
+        s_buf.meta.text.data = NULL;
+        s_buf.meta.text.len = 0;
+        s_buf.meta.keep_text = false;
+    }
     s_buf.meta.base.unknown_fields = NULL;
     s_buf.meta.base.n_unknown_fields = 0;
 
