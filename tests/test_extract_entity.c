@@ -239,3 +239,113 @@ Test(extract_entity, a_middle_initial_stays_inside_the_name)
     cr_assert_null(s_find(&r, "per:r"));
     cr_assert(s_find(&r, "per:amsel"), "no per:amsel");
 }
+
+/* ---- junk that is not an entity (issue 12) ------------------------------------------ */
+
+static bool s_key_has(const extract_result_t *r, const char *part)
+{
+    for (size_t i = 0; i < r->n_entities; i++)
+        if (strstr(r->entities[i].key, part))
+            return true;
+    return false;
+}
+
+Test(extract_entity, contractions_are_not_names)
+{
+    extract_result_t r = s_run("\"I'm staying,\" the baker said. I'm told the oven broke. "
+                               "\"Don't wait,\" she said. Don't ask.\n");
+    cr_assert_not(s_key_has(&r, "i'm"), "a pronoun taken for an entity");
+    cr_assert_not(s_key_has(&r, "don't"), "a contraction taken for an entity");
+}
+
+Test(extract_entity, lower_case_compounds_are_not_names)
+{
+    extract_result_t r = s_run("A Lisbon-based bakery closed. Another Lisbon-based shop opened "
+                               "and a former Census-taker bought it. The Census-taker smiled.\n");
+    cr_assert_not(s_key_has(&r, "-based"), "an adjective taken for an entity");
+    cr_assert_not(s_key_has(&r, "-taker"), "a common noun taken for an entity");
+}
+
+Test(extract_entity, headings_are_not_organizations)
+{
+    extract_result_t r = s_run("Harbor board meets\n\nSUMMARY.\n\nThe harbor board met on Monday."
+                               "\n\nFULL STORY:\n\nMembers argued for an hour.\n");
+    cr_assert_not(s_key_has(&r, "summary"), "a section label taken for an entity");
+    cr_assert_not(s_key_has(&r, "full story"), "a section label taken for an entity");
+    /* a dateline is still a place */
+    r = s_run("VALLETTA, Malta - The harbor board met on Monday.\n");
+    cr_assert(s_find(&r, "loc:valletta"));
+}
+
+Test(extract_entity, sentence_openers_are_not_names)
+{
+    extract_result_t r = s_run("Overall, the vote was close. Overall, turnout fell.\n");
+    cr_assert_not(s_key_has(&r, "overall"), "a sentence opener taken for an entity");
+    r = s_run("Reportedly Dana Whitcombe left early. Dana Whitcombe denied it.\n");
+    const extract_entity_t *e = s_find(&r, "per:whitcombe");
+    cr_assert(e);
+    cr_assert_str_eq(e->name, "Dana Whitcombe");
+    for (size_t i = 0; i < e->n_aliases; i++)
+        cr_assert_null(strstr(e->aliases[i], "Reportedly"), "alias %s", e->aliases[i]);
+}
+
+Test(extract_entity, new_begins_a_place_name)
+{
+    extract_result_t r = s_run("Voters in New Hampshire lined up early. New Hampshire votes first.\n");
+    const extract_entity_t *e = s_find(&r, "loc:new hampshire");
+    cr_assert(e, "no loc:new hampshire");
+    cr_assert_eq(e->n_mentions, 2);
+    cr_assert_null(s_kind(&r, "person"));
+    cr_assert_null(s_find(&r, "loc:hampshire"));
+}
+
+Test(extract_entity, titles_and_common_nouns_are_not_people)
+{
+    /* a quoted title, a name closed by a word also written in lower case, a name that
+       ends like a common noun */
+    extract_result_t r = s_run("She watched \"Silent Harbor\" again. \"Silent Harbor\" aired in May.\n");
+    cr_assert_null(s_kind(&r, "person"), "a show taken for a person");
+    r = s_run("Readers of Garden Circle wrote in. The circle of readers grew.\n");
+    cr_assert_null(s_kind(&r, "person"), "a magazine taken for a person");
+    r = s_run("Coastal Protection said it would act.\n");
+    cr_assert_null(s_kind(&r, "person"), "an agency taken for a person");
+    /* people are still people */
+    r = s_run("Dana Whitcombe said it would act.\n");
+    cr_assert(s_find(&r, "per:whitcombe"));
+}
+
+Test(extract_entity, two_organizations_joined_by_and_the_stay_two)
+{
+    extract_result_t r = s_run("The figures came from the Harbor Council and the Valley Board.\n");
+    int orgs = 0;
+    for (size_t i = 0; i < r.n_entities; i++)
+        if (strcmp(r.entities[i].kind, "org") == 0) {
+            orgs++;
+            cr_assert_null(strstr(r.entities[i].name, " and "), "merged: %s", r.entities[i].name);
+        }
+    cr_assert_eq(orgs, 2);
+    /* an organization's own "and" stays inside it */
+    r = s_run("The Justice and Harmony Party won.\n");
+    cr_assert(s_kind(&r, "org"));
+    cr_assert_str_eq(s_kind(&r, "org")->name, "Justice and Harmony Party");
+}
+
+Test(extract_entity, a_surname_after_a_place_preposition_is_the_person)
+{
+    extract_result_t r = s_run("Dana Whitcombe spoke on Monday. The crowd cheered at Whitcombe "
+                               "and left.\n");
+    const extract_entity_t *e = s_find(&r, "per:whitcombe");
+    cr_assert(e);
+    cr_assert_eq(e->n_mentions, 2);
+    cr_assert_null(s_find(&r, "loc:whitcombe"));
+}
+
+Test(extract_entity, a_bare_surname_joins_the_name_with_a_particle)
+{
+    extract_result_t r = s_run("Omar al-Haddad spoke on Monday. Officials said Haddad left. "
+                               "President Haddad returned later.\n");
+    const extract_entity_t *e = s_find(&r, "per:haddad");
+    cr_assert(e, "no per:haddad");
+    cr_assert_eq(e->n_mentions, 3, "got %zu", e->n_mentions);
+    cr_assert_null(s_find(&r, "per:haddad haddad"));
+}

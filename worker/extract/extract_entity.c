@@ -488,6 +488,49 @@ static inline bool s_capword(const xctx_t *c, size_t i)
     return false;
 }
 
+/* True when capitalized token i is not a word of a name though it looks like one: a
+   contraction ("I'm", "We're", "Don't") or a compound whose last part is lower case
+   ("Orlando-based", "Census-taker"), which is an adjective or a common noun. */
+static bool s_false_capword(const xctx_t *c, size_t i)
+{
+    const xtok_t *t = &c->tok.v[i];
+    const char *f = t->f;
+    const char *ap = strchr(f, '\'');
+    if (ap) {
+        size_t n = strlen(f);
+        if (n >= 3 && strcmp(f + n - 3, "n't") == 0)
+            return true;
+        const char *suf = ap + 1;
+        if (strcmp(suf, "m") == 0 || strcmp(suf, "re") == 0 || strcmp(suf, "ve") == 0
+            || strcmp(suf, "ll") == 0 || strcmp(suf, "d") == 0 || strcmp(suf, "s") == 0) {
+            char base[16];
+            size_t k = (size_t)(ap - f);
+            if (k && k < sizeof base) {
+                memcpy(base, f, k);
+                base[k] = 0;
+                if (extract_lex_bits(base) & WC_STOP_CAP)
+                    return true;
+            }
+        }
+    }
+    if (t->flags & TK_HYPHEN) {
+        const uint8_t *p = c->w + t->s, *end = c->w + t->e;
+        const uint8_t *dash = NULL;
+        for (const uint8_t *q = p; q + 1 < end; q++)
+            if (*q == '-')
+                dash = q;
+        if (dash && dash[1] >= 'a' && dash[1] <= 'z' && !s_particle(f, (size_t)(dash - p)))
+            return true;
+    }
+    return false;
+}
+
+/* A word that can start or continue a name run. */
+static bool s_nameword(const xctx_t *c, size_t i)
+{
+    return s_capword(c, i) && !s_false_capword(c, i);
+}
+
 /* True when token i is the period of an initial ("K." in "Raj K. Chohan"): a '.' touching
    a one-letter capitalized word. */
 static bool s_initial_dot(const xctx_t *c, size_t i)
@@ -524,6 +567,22 @@ static bool s_lower_seen(const xctx_t *c, uint32_t hash, const char *f, const ui
     (void)c;
     (void)f;
     return false;
+}
+
+/* What the article shows of its words, as two hash sets over the token hashes. */
+typedef struct {
+    const uint32_t *lower;    /* words written in lower case somewhere */
+    const uint32_t *midcap;   /* words capitalized where no sentence or quote starts */
+    size_t mask;              /* both sets' slots - 1 */
+} s_seen_t;
+
+/* True when token i opens a sentence, a quotation or a parenthesis: a capital there says
+   nothing about a name. */
+static bool s_opener(const xctx_t *c, size_t i)
+{
+    const xtok_t *t = c->tok.v;
+    return (t[i].flags & TK_SSTART) || (i > 0 && (t[i - 1].flags & TK_QUOTE))
+           || (i > 0 && xtok_punct(c, i - 1, '(')) || (i > 0 && xtok_punct(c, i - 1, ':'));
 }
 
 static bool s_is_month_or_day(const xtok_t *t)
@@ -629,8 +688,44 @@ static bool s_vehicle_ctx(const xctx_t *c, uint32_t a)
     return the && p >= 2 && xtok_is(c, p - 1, "board") && xtok_is(c, p - 2, "on");
 }
 
+/* True when folded word f ends like a common noun no surname ends with
+   ("Constitution", "Protection", "Settlement", "Partnership"). */
+static bool s_noun_ending(const char *f)
+{
+    static const char *const ends[] = {"tion", "sion", "ment", "ship", "ism", "ology",
+                                       "ities", NULL};
+    size_t n = strlen(f);
+    for (const char *const *e = ends; *e; e++) {
+        size_t k = strlen(*e);
+        if (n > k + 2 && strcmp(f + n - k, *e) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* True when the capitalized run [a, b), with no title to say so, can be a person's
+   name: not a quoted title ('"Silent Harbor"', a show or a book), not opened by a word
+   that is no name ("New"), and not closed by a word the article also writes in lower
+   case ("Family Circle" beside "circle") or that ends like a common noun. */
+static bool s_name_like(const xctx_t *c, const s_seen_t *seen, uint32_t a, uint32_t b)
+{
+    const xtok_t *t = c->tok.v;
+    size_t n = c->tok.n;
+    bool qa = a > 0 && (t[a - 1].flags & TK_QUOTE);
+    bool qb = (b < n && (t[b].flags & TK_QUOTE))
+              || (b + 1 < n && (t[b].flags & TK_PUNCT) && (t[b + 1].flags & TK_QUOTE));
+    if (qa && qb)
+        return false;
+    if (t[a].wc & WC_STOP_CAP)
+        return false;
+    const xtok_t *last = &t[b - 1];
+    if ((last->flags & TK_CAP) && s_lower_seen(c, last->hash, last->f, seen->lower, seen->mask))
+        return false;
+    return !s_noun_ending(last->f);
+}
+
 /* Classifies the capitalized run [a, b) and adds one or more candidates. */
-static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
+static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t a, uint32_t b)
 {
     const xtok_t *t = c->tok.v;
     char buf[256];
@@ -642,16 +737,25 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
     if (a >= b)
         return;
     /* "Turkey and Russia", "Morek and Surman": two names unless an organization word
-       makes it one ("Justice and Development Party"). */
+       makes it one ("Justice and Development Party"). It stays two when the second
+       part starts anew with "the" ("CNN and the Daily Ledger"), or when the first part
+       is a name of its own already: an acronym or an organization ("Harbor Council and
+       Valley Board"). */
     for (uint32_t i = a + 1; i + 1 < b; i++)
         if (strcmp(t[i].f, "and") == 0 || strcmp(t[i].f, "&") == 0) {
             bool org = false;
             for (uint32_t k = i + 1; k < b; k++)
                 if (t[k].wc & WC_ORG)
                     org = true;
+            bool left = strcmp(t[i + 1].f, "the") == 0;
+            for (uint32_t k = a; k < i && !left; k++)
+                left = ((t[k].wc & WC_ORG) && (t[k].flags & TK_CAP))
+                       || ((t[k].flags & TK_ALLCAP) && i - a == 1);
+            if (left)
+                org = false;
             if (!org) {
-                s_classify(c, cv, a, i);
-                s_classify(c, cv, i + 1, b);
+                s_classify(c, cv, seen, a, i);
+                s_classify(c, cv, seen, i + 1, b);
                 return;
             }
         }
@@ -754,7 +858,8 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
     }
     /* People's names don't take the article: "the Northern Star" is no person. */
     bool article = a > 0 && xtok_is(c, a - 1, "the");
-    if (words >= 2 && words <= 4 && all_name && !place_ctx && !article) {
+    if (words >= 2 && words <= 4 && all_name && !place_ctx && !article
+        && s_name_like(c, seen, a, b)) {
         s_add_cand(cv, a, b, K_PERSON, false, NULL);
         return;
     }
@@ -765,20 +870,45 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
     s_add_cand(cv, a, b, K_UNKNOWN, false, NULL);
 }
 
-static void s_find_candidates(xctx_t *c, s_candv_t *cv, const uint32_t *lset, size_t mask)
+/* True when the run [a, b) is a heading: capitals filling a paragraph of their own,
+   maybe closed by a period or a colon ("ABSTRACT.", "FULL TEXT:"), a section label
+   rather than a name. A dateline ("ISTANBUL (Reuters) -") goes on into the text. */
+static bool s_heading(const xctx_t *c, size_t a, size_t b)
+{
+    const xtok_t *t = c->tok.v;
+    size_t n = c->tok.n;
+    if (!(t[a].flags & TK_PARA))
+        return false;
+    for (size_t i = a; i < b; i++)
+        if ((t[i].flags & TK_WORD) && !(t[i].flags & TK_ALLCAP))
+            return false;
+    if (b < n && (xtok_punct(c, b, '.') || xtok_punct(c, b, ':')))
+        b++;
+    return b >= n || (t[b].flags & TK_PARA);
+}
+
+/* True when folded word f ends like an adverb or a participle ("Certainly", "Having"):
+   at a sentence start, before a name, it is the sentence's first word, not the name's. */
+static bool s_adverbial(const char *f)
+{
+    size_t n = strlen(f);
+    return (n >= 5 && strcmp(f + n - 2, "ly") == 0) || (n >= 6 && strcmp(f + n - 3, "ing") == 0);
+}
+
+static void s_find_candidates(xctx_t *c, s_candv_t *cv, const s_seen_t *seen)
 {
     xtok_t *t = c->tok.v;
     size_t n = c->tok.n;
     size_t i = 0;
     while (i < n) {
-        if ((t[i].flags & TK_SKIP) || !s_capword(c, i)) {
+        if ((t[i].flags & TK_SKIP) || !s_nameword(c, i)) {
             i++;
             continue;
         }
         size_t a = i, b = i + 1;
         int32_t sent = t[i].sent;
         while (b < n && t[b].sent == sent && !(t[b].flags & TK_PARA)) {
-            if (s_capword(c, b) && !s_is_month_or_day(&t[b])) {
+            if (s_nameword(c, b) && !s_is_month_or_day(&t[b])) {
                 b++;
                 continue;
             }
@@ -788,13 +918,13 @@ static void s_find_candidates(xctx_t *c, s_candv_t *cv, const uint32_t *lset, si
             while (k < n && k - b < 2 && t[k].sent == sent && (t[k].wc & WC_CONNECTOR)
                    && !(t[k].flags & TK_CAP))
                 k++;
-            if (k > b && k < n && t[k].sent == sent && s_capword(c, k)
+            if (k > b && k < n && t[k].sent == sent && s_nameword(c, k)
                 && !s_is_month_or_day(&t[k])) {
                 b = k + 1;
                 continue;
             }
             /* an initial inside a name: "Raj K. Chohan", "J. Edgar Hoover" */
-            if (s_initial_dot(c, b) && b + 1 < n && t[b + 1].sent == sent && s_capword(c, b + 1)
+            if (s_initial_dot(c, b) && b + 1 < n && t[b + 1].sent == sent && s_nameword(c, b + 1)
                 && !s_is_month_or_day(&t[b + 1])) {
                 b += 2;
                 continue;
@@ -805,19 +935,34 @@ static void s_find_candidates(xctx_t *c, s_candv_t *cv, const uint32_t *lset, si
             i = b;
             continue;
         }
-        /* A sentence opener that is a common word is not part of a name. */
-        bool opener = (t[a].flags & TK_SSTART) || (a > 0 && (t[a - 1].flags & TK_QUOTE))
-            || (a > 0 && xtok_punct(c, a - 1, '(')) || (a > 0 && xtok_punct(c, a - 1, ':'));
-        while (a < b && ((t[a].wc & WC_STOP_CAP)
+        if (s_heading(c, a, b)) {
+            i = b;
+            continue;
+        }
+        /* A sentence opener that is a common word is not part of a name; "New" before
+           a name is part of it ("New Hampshire"). */
+        bool opener = s_opener(c, a);
+        while (a < b && (((t[a].wc & WC_STOP_CAP)
+                          && !(strcmp(t[a].f, "new") == 0 && a + 1 < b && s_capword(c, a + 1)))
                          || (opener && !(t[a].flags & TK_ALLCAP)
-                             && s_lower_seen(c, t[a].hash, t[a].f, lset, mask)
+                             && (s_lower_seen(c, t[a].hash, t[a].f, seen->lower, seen->mask)
+                                 || (a + 1 < b && s_adverbial(t[a].f)
+                                     && !s_lower_seen(c, t[a].hash, t[a].f, seen->midcap,
+                                                      seen->mask)))
                              && !s_country(c, a, NULL)
                              && !(t[a].wc & (WC_TITLE | WC_ORG))))) {
             a++;
             opener = false;
         }
+        /* One capitalized word opening a sentence that the article never capitalizes
+           inside one ("Overall, ...") is a common word, whatever its case elsewhere. */
+        if (a + 1 == b && opener && !(t[a].flags & (TK_ALLCAP | TK_TITLE))
+            && !s_lower_seen(c, t[a].hash, t[a].f, seen->midcap, seen->mask)
+            && b < n && xtok_punct(c, b, ',') && !s_country(c, a, NULL)
+            && !(t[a].wc & (WC_TITLE | WC_ORG)))
+            a = b;
         if (a < b)
-            s_classify(c, cv, (uint32_t)a, (uint32_t)b);
+            s_classify(c, cv, seen, (uint32_t)a, (uint32_t)b);
         /* "(SOHR)" right after: an acronym for the last candidate. */
         if (cv->n && b + 2 < n && xtok_punct(c, b, '(') && (t[b + 1].flags & TK_ALLCAP)
             && xtok_punct(c, b + 2, ')') && strlen(t[b + 1].f) < 16) {
@@ -1011,6 +1156,31 @@ static uint32_t s_bytes(const xctx_t *c, uint32_t t0, uint32_t t1)
     return c->tok.v[t1 - 1].e - c->tok.v[t0].s;
 }
 
+/* The key of the second person of a surname in an article, named by tokens [t0, t1):
+   "per:<given> <surname>" with the given name that stands right before the surname,
+   initials and titles aside ("Dana R. Whitcombe" gives "per:dana whitcombe"). Returns
+   false, with "per:<surname>", when the run gives no given name. */
+static bool s_person_key(const xctx_t *c, uint32_t t0, uint32_t t1, char *key, size_t cap)
+{
+    const xtok_t *t = c->tok.v;
+    char sur[64];
+    s_surname(c, t1, sur, sizeof sur);
+    const char *given = NULL;
+    for (uint32_t i = t1 - 1; i > t0 && !given; i--) {
+        const xtok_t *g = &t[i - 1];
+        if ((g->flags & (TK_WORD | TK_POSS)) == TK_WORD && (g->flags & TK_CAP)
+            && strlen(g->f) >= 2 && !(g->wc & (WC_CONNECTOR | WC_TITLE)))
+            given = g->f;
+    }
+    if (!given) {
+        extract_join(key, cap, "per:", sur, NULL);
+        return false;
+    }
+    size_t o = extract_join(key, cap, "per:", given, " ");
+    extract_join(key + o, cap - o, sur, NULL, NULL);
+    return true;
+}
+
 static int s_cmp_len(const void *a, const void *b, void *ctx)
 {
     const xctx_t *c = ctx;
@@ -1025,6 +1195,22 @@ static int s_cmp_len(const void *a, const void *b, void *ctx)
 int extract_entity_at(const xctx_t *c, size_t i)
 {
     return i < c->tok.n ? c->tok.v[i].ent : -1;
+}
+
+/* A person of the article whose surname is the one of the run ending at token t1
+   ("Assad" for "Bashar al-Assad"), or -1. */
+static int s_find_surname(const xctx_t *c, uint32_t t1)
+{
+    char sur[64], es[64];
+    s_surname(c, t1, sur, sizeof sur);
+    IX_EACH(c, IX_SUR, s_strhash(sur), k) {
+        if (c->ent.v[k].kind != K_PERSON)
+            continue;
+        s_surname(c, c->ent.v[k].name_t1, es, sizeof es);
+        if (strcmp(es, sur) == 0)
+            return k;
+    }
+    return -1;
 }
 
 /* Links one candidate to an entity, creating it when needed; returns the entity. */
@@ -1042,7 +1228,13 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
         }
         extract_join(key, sizeof key, "loc:", buf, NULL);
         int e = s_find_key(c, key);
-        return e >= 0 ? e : s_new_ent(c, K_PLACE, cd->t0, cd->t1, key);
+        if (e >= 0)
+            return e;
+        /* A place only by its preposition ("a rally for Dana Whitcombe ... came to
+           Whitcombe") that is the surname of a person the article names is that person. */
+        if (!cd->strong && len == 1 && (e = s_find_surname(c, cd->t1)) >= 0)
+            return e;
+        return s_new_ent(c, K_PLACE, cd->t0, cd->t1, key);
     }
     case K_ORG: {
         char ini[16];
@@ -1123,12 +1315,13 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
         if (best >= 0)
             return best;
         extract_join(key, sizeof key, "per:", sur, NULL);
-        if (s_find_key(c, key) >= 0) {
-            /* another person with the same surname: qualify with the first name */
-            size_t o = extract_join(key, sizeof key, "per:", t[cd->t0].f, " ");
-            extract_join(key + o, sizeof key - o, sur, NULL, NULL);
-            int e = s_find_key(c, key);
-            if (e >= 0)
+        int e = s_find_key(c, key);
+        if (e >= 0) {
+            /* another person with the same surname: qualify with the given name; a bare
+               surname has none to qualify with and is that person */
+            if (!s_person_key(c, cd->t0, cd->t1, key, sizeof key))
+                return e;
+            if ((e = s_find_key(c, key)) >= 0)
                 return e;
         }
         return s_new_ent(c, K_PERSON, cd->t0, cd->t1, key);
@@ -1158,6 +1351,8 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
         }
     }
     if (found >= 0)
+        return found;
+    if (len == 1 && (found = s_find_surname(c, cd->t1)) >= 0)
         return found;
     if (len == 1 && (found = s_find_acr(c, t[cd->t0].f)) >= 0)
         return found;
@@ -1217,8 +1412,22 @@ void extract_entity_find(xctx_t *c)
             h = (h + 1) & mask;
         lset[h] = hv;
     }
+    /* Words capitalized inside a sentence, out of the title line. */
+    uint32_t *mset = extract_arena_alloc(c->arena, cap * sizeof *mset, 1);
+    for (size_t i = 0; i < c->tok.n; i++) {
+        const xtok_t *t = &c->tok.v[i];
+        if ((t->flags & (TK_WORD | TK_CAP | TK_SKIP | TK_TITLE)) != (TK_WORD | TK_CAP)
+            || s_opener(c, i))
+            continue;
+        uint32_t hv = t->hash | 1;
+        size_t h = hv & mask;
+        while (mset[h] && mset[h] != hv)
+            h = (h + 1) & mask;
+        mset[h] = hv;
+    }
+    s_seen_t seen = {lset, mset, mask};
     s_candv_t cv = {0};
-    s_find_candidates(c, &cv, lset, mask);
+    s_find_candidates(c, &cv, &seen);
     s_vehicle_spread(c, &cv);
     s_ix_t *ix = extract_arena_alloc(c->arena, sizeof *ix, 1);
     size_t nb = 64;
