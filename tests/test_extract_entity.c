@@ -349,3 +349,59 @@ Test(extract_entity, a_bare_surname_joins_the_name_with_a_particle)
     cr_assert_eq(e->n_mentions, 3, "got %zu", e->n_mentions);
     cr_assert_null(s_find(&r, "per:haddad haddad"));
 }
+
+Test(extract_entity, a_one_time_opener_before_lower_case_is_not_a_name)
+{
+    extract_result_t r = s_run("Turnout rose. Remarks on the budget came late. Of course, "
+                               "turnout fell. Remarks on taxes followed. Of course, it rained.\n");
+    cr_assert_not(s_key_has(&r, "remarks"), "a sentence's first word taken for an entity");
+    cr_assert_not(s_key_has(&r, ":of"), "'Of' taken for an entity");
+    /* a surname opening a sentence, capitalized inside one elsewhere, stays */
+    r = s_run("Voters cheered Anna Kowalczyk on Monday. Kowalczyk said it was late.\n");
+    cr_assert_eq(s_find(&r, "per:kowalczyk")->n_mentions, 2);
+}
+
+Test(extract_entity, a_common_word_seen_in_lower_case_does_not_open_a_name)
+{
+    /* the lower-case set must answer for every word, whatever its hash */
+    const char *words[] = {"Harbor", "Valley", "Garden", "Bridge", "Market", "Forest",
+                           "Winter", "Summer", "River", "Castle", NULL};
+    for (const char **w = words; *w; w++) {
+        char body[256], low[32];
+        snprintf(low, sizeof low, "%s", *w);
+        low[0] = (char)(low[0] - 'A' + 'a');
+        snprintf(body, sizeof body, "%s Dana Whitcombe left early. The %s was quiet.\n", *w, low);
+        extract_result_t r = s_run(body);
+        const extract_entity_t *e = s_find(&r, "per:whitcombe");
+        cr_assert(e, "%s", body);
+        cr_assert_str_eq(e->name, "Dana Whitcombe", "%s", body);
+    }
+}
+
+Test(extract_entity, initials_are_not_names_on_their_own)
+{
+    extract_result_t r = s_run("Funds came from Carla M. and Peter T. Brandt. They chose X, "
+                               "and X won.\n");
+    cr_assert_null(s_find(&r, "per:m"), "a name cut at an initial");
+    cr_assert_not(s_key_has(&r, ":x"), "a letter taken for an entity");
+}
+
+Test(extract_entity, a_day_or_a_street_is_not_a_person)
+{
+    extract_result_t r = s_run("Polls close on Founders Day. Traffic stopped on Cable Lane.\n");
+    cr_assert_null(s_kind(&r, "person"), "%s", r.n_entities ? r.entities[0].key : "");
+}
+
+Test(extract_entity, a_person_of_an_organization_is_two_entities)
+{
+    extract_result_t r = s_run("Figures came from Dana Whitcombe of the Harbor Renewal Council.\n");
+    const extract_entity_t *p = s_find(&r, "per:whitcombe");
+    cr_assert(p, "no per:whitcombe");
+    cr_assert_str_eq(p->name, "Dana Whitcombe");
+    const extract_entity_t *o = s_kind(&r, "org");
+    cr_assert(o);
+    cr_assert_str_eq(o->name, "Harbor Renewal Council");
+    /* an organization's own "of" stays */
+    r = s_run("The Bank of Harbor Valley lent the money.\n");
+    cr_assert_null(s_kind(&r, "person"));
+}

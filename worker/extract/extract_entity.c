@@ -429,7 +429,8 @@ static const char *const s_stop_cap[] = {
     "regardless", "whether", "either", "neither", "nor", "perhaps", "maybe", "indeed",
     "thus", "therefore", "otherwise", "again", "sources", "officials", "several", "four",
     "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty", "thirty",
-    "dozens", "hundreds", "thousands", "millions", "few", "any", NULL};
+    "dozens", "hundreds", "thousands", "millions", "few", "any", "of", "had", "has", "have",
+    NULL};
 
 static const char *const s_connectors[] = {
     "of", "for", "and", "the", "de", "al", "bin", "ibn", "el", "la", "von", "van", "du",
@@ -553,12 +554,22 @@ typedef struct {
 
 typedef XVEC(s_cand_t) s_candv_t;
 
-/* Folded set of words seen in lower case: a capitalized sentence opener that is also
+/* Adds a token's hash to a set of s_seen_t. */
+static void s_seen_put(uint32_t *set, size_t mask, uint32_t hash)
+{
+    uint32_t hv = hash | 1;   /* 0 marks an empty slot */
+    size_t h = hv & mask;
+    while (set[h] && set[h] != hv)
+        h = (h + 1) & mask;
+    set[h] = hv;
+}
+
+/* True when a set of s_seen_t holds the hash: a capitalized sentence opener that is also
    written in lower case elsewhere is a common word, not a name. */
 static bool s_lower_seen(const xctx_t *c, uint32_t hash, const char *f, const uint32_t *set,
                          size_t mask)
 {
-    size_t h = hash & mask;
+    size_t h = (hash | 1) & mask;   /* where s_seen_put starts */
     while (set[h]) {
         if (set[h] == (hash | 1))
             return true;
@@ -721,6 +732,9 @@ static bool s_name_like(const xctx_t *c, const s_seen_t *seen, uint32_t a, uint3
     const xtok_t *last = &t[b - 1];
     if ((last->flags & TK_CAP) && s_lower_seen(c, last->hash, last->f, seen->lower, seen->mask))
         return false;
+    /* a span of time, a unit, a clock or a street: "Election Day", "Drury Lane" */
+    if (last->wc & (WC_DURATION | WC_UNIT | WC_CLOCK | WC_STREET))
+        return false;
     return !s_noun_ending(last->f);
 }
 
@@ -733,6 +747,9 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
     while (a < b && !s_capword(c, a))
         a++;
     while (b > a && !s_capword(c, b - 1))
+        b--;
+    /* A name cut at an initial ("Carla M." before "and") ends before it. */
+    if (b - a >= 2 && !t[b - 1].f[1] && b < c->tok.n && xtok_punct(c, b, '.'))
         b--;
     if (a >= b)
         return;
@@ -780,6 +797,23 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
         s_add_cand(cv, a, b, K_VEHICLE, true, NULL);
         return;
     }
+    /* "Dana Whitcombe of the Harbor Council": a person's name, then the organization. */
+    for (uint32_t i = a + 2; i + 1 < b && i <= a + 3; i++)
+        if (strcmp(t[i].f, "of") == 0) {
+            bool plain = true, org = false;
+            for (uint32_t k = a; k < i; k++)
+                plain &= s_capword(c, k) && !(t[k].flags & TK_ALLCAP)
+                         && !(t[k].wc & (WC_ORG | WC_TITLE | WC_PLACE_WORD | WC_STOP_CAP))
+                         && !s_country(c, k, NULL);
+            for (uint32_t k = i + 1; k < b; k++)
+                org |= (t[k].wc & WC_ORG) && (t[k].flags & TK_CAP);
+            if (plain && org && s_name_like(c, seen, a, i)) {
+                s_add_cand(cv, a, i, K_PERSON, false, NULL);
+                s_classify(c, cv, seen, i + 1, b);
+                return;
+            }
+            break;
+        }
     /* Organization word anywhere: the whole run is the organization. */
     for (uint32_t i = a; i < b; i++)
         if ((t[i].wc & WC_ORG) && (t[i].flags & TK_CAP)) {
@@ -955,11 +989,15 @@ static void s_find_candidates(xctx_t *c, s_candv_t *cv, const s_seen_t *seen)
             opener = false;
         }
         /* One capitalized word opening a sentence that the article never capitalizes
-           inside one ("Overall, ...") is a common word, whatever its case elsewhere. */
+           inside one ("Overall, ...", "Remarks on ...") is a common word, whatever its
+           case elsewhere; so is one letter on its own. */
         if (a + 1 == b && opener && !(t[a].flags & (TK_ALLCAP | TK_TITLE))
             && !s_lower_seen(c, t[a].hash, t[a].f, seen->midcap, seen->mask)
-            && b < n && xtok_punct(c, b, ',') && !s_country(c, a, NULL)
-            && !(t[a].wc & (WC_TITLE | WC_ORG)))
+            && b < n && (xtok_punct(c, b, ',') || xtok_punct(c, b, ':')
+                         || (t[b].flags & (TK_WORD | TK_CAP)) == TK_WORD)
+            && !s_country(c, a, NULL) && !(t[a].wc & (WC_TITLE | WC_ORG)))
+            a = b;
+        if (a + 1 == b && !t[a].f[1])
             a = b;
         if (a < b)
             s_classify(c, cv, seen, (uint32_t)a, (uint32_t)b);
@@ -1406,11 +1444,7 @@ void extract_entity_find(xctx_t *c)
         if (!(t->flags & TK_WORD) || (t->flags & (TK_CAP | TK_SKIP)) || t->f[0] < 'a'
             || t->f[0] > 'z')
             continue;
-        uint32_t hv = t->hash | 1;
-        size_t h = hv & mask;
-        while (lset[h] && lset[h] != hv)
-            h = (h + 1) & mask;
-        lset[h] = hv;
+        s_seen_put(lset, mask, t->hash);
     }
     /* Words capitalized inside a sentence, out of the title line. */
     uint32_t *mset = extract_arena_alloc(c->arena, cap * sizeof *mset, 1);
@@ -1419,11 +1453,7 @@ void extract_entity_find(xctx_t *c)
         if ((t->flags & (TK_WORD | TK_CAP | TK_SKIP | TK_TITLE)) != (TK_WORD | TK_CAP)
             || s_opener(c, i))
             continue;
-        uint32_t hv = t->hash | 1;
-        size_t h = hv & mask;
-        while (mset[h] && mset[h] != hv)
-            h = (h + 1) & mask;
-        mset[h] = hv;
+        s_seen_put(mset, mask, t->hash);
     }
     s_seen_t seen = {lset, mset, mask};
     s_candv_t cv = {0};
