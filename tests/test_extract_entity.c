@@ -405,3 +405,24 @@ Test(extract_entity, a_person_of_an_organization_is_two_entities)
     r = s_run("The Bank of Harbor Valley lent the money.\n");
     cr_assert_null(s_kind(&r, "person"));
 }
+
+Test(extract_entity, an_and_inside_an_organization_name_stays_inside)
+{
+    extract_result_t r = s_run("Analysts at the Center for Maritime and Coastal Studies agreed.\n");
+    const extract_entity_t *o = s_kind(&r, "org");
+    cr_assert(o);
+    cr_assert_str_eq(o->name, "Center for Maritime and Coastal Studies");
+    r = s_run("Polls by WXQR and Lakeside Radio agreed.\n");
+    int orgs = 0;
+    for (size_t i = 0; i < r.n_entities; i++)
+        orgs += strcmp(r.entities[i].kind, "org") == 0;
+    cr_assert_eq(orgs, 2, "an acronym and an organization");
+}
+
+Test(extract_entity, a_function_word_after_a_title_is_not_the_name)
+{
+    extract_result_t r = s_run("Profits Fell, Says Director Of Harbor Freight\n\nThe firm said so.\n");
+    for (size_t i = 0; i < r.n_entities; i++)
+        cr_assert_null(strstr(r.entities[i].name, "Of "), "a headline's 'Of' in %s",
+                       r.entities[i].name);
+}

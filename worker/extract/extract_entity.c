@@ -756,18 +756,18 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
     /* "Turkey and Russia", "Morek and Surman": two names unless an organization word
        makes it one ("Justice and Development Party"). It stays two when the second
        part starts anew with "the" ("CNN and the Daily Ledger"), or when the first part
-       is a name of its own already: an acronym or an organization ("Harbor Council and
-       Valley Board"). */
+       is a name of its own already: an acronym, or a name closed by an organization
+       word ("Harbor Council and Valley Board", not "Center for Maritime and Coastal
+       Studies"). */
     for (uint32_t i = a + 1; i + 1 < b; i++)
         if (strcmp(t[i].f, "and") == 0 || strcmp(t[i].f, "&") == 0) {
             bool org = false;
-            for (uint32_t k = i + 1; k < b; k++)
+            for (uint32_t k = a; k < b; k++)
                 if (t[k].wc & WC_ORG)
                     org = true;
-            bool left = strcmp(t[i + 1].f, "the") == 0;
-            for (uint32_t k = a; k < i && !left; k++)
-                left = ((t[k].wc & WC_ORG) && (t[k].flags & TK_CAP))
-                       || ((t[k].flags & TK_ALLCAP) && i - a == 1);
+            bool left = strcmp(t[i + 1].f, "the") == 0
+                        || ((t[i - 1].wc & WC_ORG) && (t[i - 1].flags & TK_CAP))
+                        || ((t[a].flags & TK_ALLCAP) && i - a == 1);
             if (left)
                 org = false;
             if (!org) {
@@ -856,6 +856,12 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
             has_head = true;
     if (last_title >= 0 && has_head) {
         uint32_t p = (uint32_t)last_title + 1;
+        if (p < b && (t[p].wc & WC_STOP_CAP)) {
+            /* "Director Of Harbor Freight" in a headline's capitals: a title of what
+               follows, not a person's name */
+            s_classify(c, cv, seen, p + 1, b);
+            return;
+        }
         /* skip a dot after an abbreviation like "Gen." */
         if (p < b) {
             s_add_cand(cv, p, b, K_PERSON, true, NULL);
