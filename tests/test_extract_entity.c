@@ -426,3 +426,39 @@ Test(extract_entity, a_function_word_after_a_title_is_not_the_name)
         cr_assert_null(strstr(r.entities[i].name, "Of "), "a headline's 'Of' in %s",
                        r.entities[i].name);
 }
+
+Test(extract_entity, an_organization_then_a_title_then_its_holder)
+{
+    extract_result_t r = s_run("Harbor Council Chairman Dana Whitcombe opened the hall.\n");
+    const extract_entity_t *p = s_find(&r, "per:whitcombe");
+    cr_assert(p, "no per:whitcombe");
+    cr_assert_str_eq(p->kind, "person");
+    const extract_entity_t *o = s_kind(&r, "org");
+    cr_assert(o);
+    cr_assert_str_eq(o->name, "Harbor Council");
+    /* a title that goes on with "of" belongs to the name */
+    r = s_run("The Office of the Director of Coastal Safety agreed.\n");
+    cr_assert_null(s_kind(&r, "person"));
+    cr_assert_str_eq(s_kind(&r, "org")->name, "Office of the Director of Coastal Safety");
+}
+
+Test(extract_entity, a_person_after_a_place_preposition_stays_a_person)
+{
+    extract_result_t r = s_run("Crowds turned out in Dana Whitcombe's town. Many voted for "
+                               "Dana Whitcombe on Monday, and Dana Whitcombe thanked them.\n");
+    cr_assert_null(s_kind(&r, "place"), "%s", s_kind(&r, "place") ? s_kind(&r, "place")->key : "");
+    cr_assert_eq(s_find(&r, "per:whitcombe")->n_mentions, 3);
+}
+
+Test(extract_entity, a_phrase_in_capitals_is_not_a_name)
+{
+    extract_result_t r = s_run("The board said CRAB PRICES DOUBLE THIS YEAR in its note, "
+                               "and fishers said AT LEAST twelve boats stayed home.\n");
+    cr_assert_eq(r.n_entities, 0, "%s", r.n_entities ? r.entities[0].key : "");
+    /* a shouted "New" place is still a name */
+    r = s_run("Boats came from NEW HAVERFORD on Monday.\n");
+    bool found = false;
+    for (size_t i = 0; i < r.n_entities; i++)
+        found |= strcmp(r.entities[i].name, "NEW HAVERFORD") == 0;
+    cr_assert(found, "NEW HAVERFORD dropped");
+}

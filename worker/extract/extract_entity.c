@@ -738,6 +738,34 @@ static bool s_name_like(const xctx_t *c, const s_seen_t *seen, uint32_t a, uint3
     return !s_noun_ending(last->f);
 }
 
+/* "Harbor Council Chairman Dana Whitcombe", "Harbor Council Vice President": an
+   organization (its word at `o`) then a title, then maybe the person who holds it. Adds
+   the organization and the person and returns true; false when no title follows the
+   organization's words, or when the title goes on with "of" as part of the name
+   ("Office of the Director of Coastal Safety"). */
+static bool s_org_title(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t a, uint32_t o,
+                        uint32_t b)
+{
+    const xtok_t *t = c->tok.v;
+    uint32_t h = o + 1;
+    while (h < b && !((t[h].wc & WC_TITLE_HEAD) && (t[h].flags & TK_CAP)
+                      && strcmp(t[h].f, "general") != 0))
+        h++;
+    if (h >= b)
+        return false;
+    uint32_t t0 = h, t1 = h + 1;
+    while (t0 > o + 1 && (t[t0 - 1].wc & WC_TITLE) && (t[t0 - 1].flags & TK_CAP))
+        t0--;
+    while (t1 < b && (t[t1].wc & (WC_TITLE | WC_TITLE_HEAD)) && (t[t1].flags & TK_CAP))
+        t1++;
+    if (t1 < b && (!s_capword(c, t1) || b - t1 < 2 || !s_name_like(c, seen, t1, b)))
+        return false;
+    s_add_cand(cv, a, t0, K_ORG, true, NULL);
+    if (t1 < b)
+        s_add_cand(cv, t1, b, K_PERSON, true, NULL);
+    return true;
+}
+
 /* Classifies the capitalized run [a, b) and adds one or more candidates. */
 static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t a, uint32_t b)
 {
@@ -823,6 +851,8 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
                 if ((t[k].wc & WC_TITLE_HEAD) && strcmp(t[k].f, "general") != 0)
                     title_before = true;
             if (!title_before) {
+                if (s_org_title(c, cv, seen, a, i, b))
+                    return;
                 s_add_cand(cv, a, b, K_ORG, true, NULL);
                 return;
             }
@@ -927,6 +957,34 @@ static bool s_heading(const xctx_t *c, size_t a, size_t b)
     return b >= n || (t[b].flags & TK_PARA);
 }
 
+/* True when token a is "New" starting a name that goes on in [a + 1, b) ("New
+   Hampshire", "NEW YORK"): a stop word elsewhere, a place's first word here. */
+static bool s_new_place(const xctx_t *c, size_t a, size_t b)
+{
+    return strcmp(c->tok.v[a].f, "new") == 0 && a + 1 < b && s_capword(c, a + 1);
+}
+
+/* True when the run [a, b) is a phrase in capitals rather than a name: three words or
+   more, or two whose first is a common word ("AT LEAST", "RED STATES OUTNUMBER BLUE
+   STATES"), all in capitals and not a country. */
+static bool s_shouted(const xctx_t *c, size_t a, size_t b)
+{
+    const xtok_t *t = c->tok.v;
+    size_t words = 0;
+    for (size_t i = a; i < b; i++) {
+        if (!(t[i].flags & TK_WORD))
+            continue;
+        if (!(t[i].flags & TK_ALLCAP))
+            return false;
+        words++;
+    }
+    if (words < 2 || (words == 2 && (!(t[a].wc & WC_STOP_CAP) || s_new_place(c, a, b))))
+        return false;
+    char buf[256];
+    s_fold_range(c, (uint32_t)a, (uint32_t)b, buf, sizeof buf);
+    return !extract_entity_country(c->res, buf, NULL);
+}
+
 /* True when folded word f ends like an adverb or a participle ("Certainly", "Having"):
    at a sentence start, before a name, it is the sentence's first word, not the name's. */
 static bool s_adverbial(const char *f)
@@ -975,15 +1033,14 @@ static void s_find_candidates(xctx_t *c, s_candv_t *cv, const s_seen_t *seen)
             i = b;
             continue;
         }
-        if (s_heading(c, a, b)) {
+        if (s_heading(c, a, b) || s_shouted(c, a, b)) {
             i = b;
             continue;
         }
         /* A sentence opener that is a common word is not part of a name; "New" before
            a name is part of it ("New Hampshire"). */
         bool opener = s_opener(c, a);
-        while (a < b && (((t[a].wc & WC_STOP_CAP)
-                          && !(strcmp(t[a].f, "new") == 0 && a + 1 < b && s_capword(c, a + 1)))
+        while (a < b && (((t[a].wc & WC_STOP_CAP) && !s_new_place(c, a, b))
                          || (opener && !(t[a].flags & TK_ALLCAP)
                              && (s_lower_seen(c, t[a].hash, t[a].f, seen->lower, seen->mask)
                                  || (a + 1 < b && s_adverbial(t[a].f)
@@ -1276,7 +1333,8 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
             return e;
         /* A place only by its preposition ("a rally for Dana Whitcombe ... came to
            Whitcombe") that is the surname of a person the article names is that person. */
-        if (!cd->strong && len == 1 && (e = s_find_surname(c, cd->t1)) >= 0)
+        if (!cd->strong && (e = s_find_surname(c, cd->t1)) >= 0
+            && (len == 1 || s_tokens_within(c, cd, &c->ent.v[e])))
             return e;
         return s_new_ent(c, K_PLACE, cd->t0, cd->t1, key);
     }
@@ -1488,8 +1546,11 @@ void extract_entity_find(xctx_t *c)
         for (size_t k = 0; k < cv.n; k++) {
             s_cand_t *cd = &sorted[k];
             bool title = (c->tok.v[cd->t0].flags & TK_TITLE) != 0;
+            /* a place only by its preposition waits for the people, whom it may name
+               ("a rally for Dana Whitcombe") */
+            bool late = cd->kind == K_UNKNOWN || (cd->kind == K_PLACE && !cd->strong);
             bool want = title ? (pass == 2 || (pass == 0 && cd->strong))
-                      : pass == 0 ? cd->kind != K_UNKNOWN : pass == 1 && cd->kind == K_UNKNOWN;
+                      : pass == 0 ? !late : pass == 1 && late;
             if (!want || (title && pass == 0 && cd->kind == K_UNKNOWN))
                 continue;
             int e;
