@@ -462,3 +462,27 @@ Test(extract_entity, a_phrase_in_capitals_is_not_a_name)
         found |= strcmp(r.entities[i].name, "NEW HAVERFORD") == 0;
     cr_assert(found, "NEW HAVERFORD dropped");
 }
+
+Test(extract_entity, a_headline_inside_the_text_names_only_what_the_body_names)
+{
+    extract_result_t r = s_run("Weather.\n\nCrews Took On Storms.\n\n"
+                               "Crews led by Dana Whitcombe cleared the harbor on Monday.\n");
+    cr_assert_null(s_kind(&r, "person") && strcmp(s_kind(&r, "person")->key, "per:whitcombe")
+                   ? s_kind(&r, "person") : NULL, "a headline's capitals made a person");
+    for (size_t i = 0; i < r.n_entities; i++)
+        cr_assert_null(strstr(r.entities[i].key, "storms"), "%s", r.entities[i].key);
+    cr_assert(s_find(&r, "per:whitcombe"));
+}
+
+Test(extract_entity, a_given_name_alone_is_the_one_person_who_has_it)
+{
+    extract_result_t r = s_run("Dana Whitcombe spoke on Monday. Voters said they liked Dana, "
+                               "and Dana waved.\n");
+    const extract_entity_t *e = s_find(&r, "per:whitcombe");
+    cr_assert(e);
+    cr_assert_eq(e->n_mentions, 3, "got %zu", e->n_mentions);
+    cr_assert_null(s_kind(&r, "other"));
+    /* two people with that given name: neither */
+    r = s_run("Dana Whitcombe and Dana Morrow spoke. Voters liked Dana, and Dana waved.\n");
+    cr_assert_eq(s_find(&r, "per:whitcombe")->n_mentions, 1);
+}

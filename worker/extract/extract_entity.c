@@ -1314,6 +1314,24 @@ static int s_find_surname(const xctx_t *c, uint32_t t1)
     return -1;
 }
 
+/* The one person of the article whose given name is token i ("Ted" for "Ted Morrow"),
+   or -1 when none or several have it. */
+static int s_find_given(const xctx_t *c, uint32_t i)
+{
+    uint32_t h = c->tok.v[i].hash;
+    int found = -1;
+    IX_EACH(c, IX_WORD, h, k) {
+        const xent_t *e = &c->ent.v[k];
+        if (e->kind != K_PERSON || e->name_t1 - e->name_t0 < 2 || c->tok.v[e->name_t0].hash != h
+            || k == found)
+            continue;
+        if (found >= 0)
+            return -1;
+        found = k;
+    }
+    return found;
+}
+
 /* Links one candidate to an entity, creating it when needed; returns the entity. */
 static int s_link(xctx_t *c, const s_cand_t *cd)
 {
@@ -1335,6 +1353,8 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
            Whitcombe") that is the surname of a person the article names is that person. */
         if (!cd->strong && (e = s_find_surname(c, cd->t1)) >= 0
             && (len == 1 || s_tokens_within(c, cd, &c->ent.v[e])))
+            return e;
+        if (!cd->strong && len == 1 && (e = s_find_given(c, cd->t0)) >= 0)
             return e;
         return s_new_ent(c, K_PLACE, cd->t0, cd->t1, key);
     }
@@ -1456,6 +1476,8 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
         return found;
     if (len == 1 && (found = s_find_surname(c, cd->t1)) >= 0)
         return found;
+    if (len == 1 && (found = s_find_given(c, cd->t0)) >= 0)
+        return found;
     if (len == 1 && (found = s_find_acr(c, t[cd->t0].f)) >= 0)
         return found;
     s_fold_range(c, cd->t0, cd->t1, buf, sizeof buf);
@@ -1485,6 +1507,28 @@ static int s_title_match(const xctx_t *c, const s_cand_t *cd)
     if (cd->t1 - cd->t0 == 1)
         return s_find_acr(c, c->tok.v[cd->t0].f);
     return -1;
+}
+
+/* Marks the sentences written in title case, headlines inside the text ("Ferrera Took
+   On Hollywood"), by a capitalized preposition, conjunction or auxiliary inside them:
+   their capitals say nothing about names, as in the title line. Returns an array of
+   c->sent.n flags in the arena. */
+static bool *s_title_case(const xctx_t *c)
+{
+    static const char *const small[] = {
+        "on", "to", "in", "of", "for", "with", "from", "at", "by", "and", "or", "but", "is",
+        "are", "was", "were", "be", "been", "has", "have", "had", "do", "does", "did",
+        "just", "not", "about", "into", "after", "as", NULL};
+    bool *tc = extract_arena_alloc(c->arena, (c->sent.n + 1) * sizeof *tc, 1);
+    for (size_t i = 0; i < c->tok.n; i++) {
+        const xtok_t *t = &c->tok.v[i];
+        if ((t->flags & (TK_WORD | TK_CAP | TK_ALLCAP | TK_TITLE)) != (TK_WORD | TK_CAP)
+            || t->sent < 0 || (size_t)t->sent >= c->sent.n || tc[t->sent] || s_opener(c, i))
+            continue;
+        for (const char *const *w = small; *w && !tc[t->sent]; w++)
+            tc[t->sent] = strcmp(t->f, *w) == 0;
+    }
+    return tc;
 }
 
 static int s_cmp_t0(const void *a, const void *b)
@@ -1542,10 +1586,13 @@ void extract_entity_find(xctx_t *c)
     /* Headlines capitalize every word, so a title candidate counts only when a cue makes
        it (a country, a titled person, an organization word) or it names something the
        body names; the title line is the lede in some feeds. */
+    bool *tcase = s_title_case(c);
     for (int pass = 0; pass < 3; pass++) {
         for (size_t k = 0; k < cv.n; k++) {
             s_cand_t *cd = &sorted[k];
-            bool title = (c->tok.v[cd->t0].flags & TK_TITLE) != 0;
+            int32_t sn = c->tok.v[cd->t0].sent;
+            bool title = (c->tok.v[cd->t0].flags & TK_TITLE) != 0
+                         || (sn >= 0 && (size_t)sn < c->sent.n && tcase[sn]);
             /* a place only by its preposition waits for the people, whom it may name
                ("a rally for Dana Whitcombe") */
             bool late = cd->kind == K_UNKNOWN || (cd->kind == K_PLACE && !cd->strong);
