@@ -486,3 +486,14 @@ Test(extract_entity, a_given_name_alone_is_the_one_person_who_has_it)
     r = s_run("Dana Whitcombe and Dana Morrow spoke. Voters liked Dana, and Dana waved.\n");
     cr_assert_eq(s_find(&r, "per:whitcombe")->n_mentions, 1);
 }
+
+Test(extract_entity, plural_titles_and_prepositions_do_not_open_a_name)
+{
+    extract_result_t r = s_run("Voters in the port cheered loudly. Besides Whitcombe, two "
+                               "others spoke. Senators Morrow and Lindqvist voted no.\n");
+    for (size_t i = 0; i < r.n_entities; i++) {
+        cr_assert_null(strstr(r.entities[i].name, "Besides"), "%s", r.entities[i].name);
+        cr_assert_null(strstr(r.entities[i].name, "Senators"), "%s", r.entities[i].name);
+    }
+    cr_assert(s_find(&r, "per:morrow"), "a plural title still names its person");
+}

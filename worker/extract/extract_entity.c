@@ -342,6 +342,7 @@ static const char *const s_titles[] = {
     "foreign", "defence", "defense", "interior", "finance", "chief", "head", "attorney",
     "sultan", "marshal", "brig", "cmdr", "field", "supreme", "first", "former", "acting",
     "lawmaker", "congressman", "congresswoman", "candidate", "nominee", "ceo", "founder",
+    "senators", "sens", "governors", "reps", "justices", "generals", "presidents",
     "gov.", "state", "health", "trade", "economy", "energy", "labour", "labor", "justice",
     "education", "agriculture", "transport", "culture", "commissioner", "ombudsman", NULL};
 
@@ -356,7 +357,8 @@ static const char *const s_title_heads[] = {
     "emir", "ayatollah", "imam", "bishop", "archbishop", "cardinal", "professor", "prof",
     "sir", "lord", "lady", "dame", "sultan", "marshal", "brig", "cmdr", "attorney",
     "lawmaker", "congressman", "congresswoman", "candidate", "nominee", "ceo", "founder",
-    "commissioner", "chief", NULL};
+    "commissioner", "chief", "senators", "sens", "governors", "reps", "justices", "generals",
+    "presidents", NULL};
 
 bool extract_entity_is_title(const char *f)
 {
@@ -430,7 +432,7 @@ static const char *const s_stop_cap[] = {
     "thus", "therefore", "otherwise", "again", "sources", "officials", "several", "four",
     "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty", "thirty",
     "dozens", "hundreds", "thousands", "millions", "few", "any", "of", "had", "has", "have",
-    NULL};
+    "besides", "beyond", "amid", "toward", "towards", "upon", "unless", NULL};
 
 static const char *const s_connectors[] = {
     "of", "for", "and", "the", "de", "al", "bin", "ibn", "el", "la", "von", "van", "du",
@@ -1591,8 +1593,11 @@ void extract_entity_find(xctx_t *c)
         for (size_t k = 0; k < cv.n; k++) {
             s_cand_t *cd = &sorted[k];
             int32_t sn = c->tok.v[cd->t0].sent;
-            bool title = (c->tok.v[cd->t0].flags & TK_TITLE) != 0
-                         || (sn >= 0 && (size_t)sn < c->sent.n && tcase[sn]);
+            bool title = (c->tok.v[cd->t0].flags & TK_TITLE) != 0;
+            /* a headline inside the text, like the title line (a strong cue still
+               counts there: demoting organization words cost ECB+ stories) */
+            if (!title && sn >= 0 && (size_t)sn < c->sent.n && tcase[sn])
+                title = true;
             /* a place only by its preposition waits for the people, whom it may name
                ("a rally for Dana Whitcombe") */
             bool late = cd->kind == K_UNKNOWN || (cd->kind == K_PLACE && !cd->strong);
