@@ -497,3 +497,23 @@ Test(extract_entity, plural_titles_and_prepositions_do_not_open_a_name)
     }
     cr_assert(s_find(&r, "per:morrow"), "a plural title still names its person");
 }
+
+Test(extract_entity, namesakes_in_one_article_both_take_their_given_names)
+{
+    extract_result_t r = s_run("Dana Whitcombe won the race. Her brother, Rob Whitcombe, "
+                               "finished second. Whitcombe thanked the crowd.\n");
+    cr_assert(s_find(&r, "per:dana whitcombe"), "the first namesake kept the bare key");
+    cr_assert(s_find(&r, "per:rob whitcombe"));
+    cr_assert_null(s_find(&r, "per:whitcombe"));
+    /* alone with its surname, a person keeps the bare key */
+    r = s_run("Dana Whitcombe won the race. Whitcombe thanked the crowd.\n");
+    cr_assert(s_find(&r, "per:whitcombe"));
+}
+
+Test(extract_entity, a_compass_word_begins_a_place)
+{
+    extract_result_t r = s_run("Farmers from South Ardmore and Upper Kestrel met.\n");
+    cr_assert_null(s_kind(&r, "person"), "%s", s_kind(&r, "person") ? s_kind(&r, "person")->key : "");
+    cr_assert(s_find(&r, "loc:south ardmore"));
+    cr_assert(s_find(&r, "loc:upper kestrel"));
+}

@@ -407,9 +407,11 @@ static const char *const s_ship_prefixes[] = {
     "mv", "ss", "hms", "uss", "rms", "hmas", "hmcs", "hmnzs", "usns", "ins", "fv", "rv",
     NULL};
 
-/* First words that make a name a place: "Port Said", "Lake Chad", "Mount Sinjar". */
+/* First words that make a name a place: "Port Said", "Lake Chad", "Mount Sinjar",
+   "South Dakota", "Lower Manhattan". */
 static const char *const s_place_prefixes[] = {
-    "port", "lake", "mount", "fort", "cape", "isle", NULL};
+    "port", "lake", "mount", "fort", "cape", "isle", "north", "south", "east", "west",
+    "upper", "lower", NULL};
 
 /* Capitalized words that are not names on their own. */
 static const char *const s_stop_cap[] = {
@@ -1533,6 +1535,32 @@ static bool *s_title_case(const xctx_t *c)
     return tc;
 }
 
+/* Two people of one surname in the article ("Dana Whitcombe", "Rob Whitcombe"): the one
+   that took the bare "per:<surname>" takes its given name too, so that neither becomes
+   the other's namesake across articles; a person alone with its surname keeps the bare
+   key. */
+static void s_qualify_namesakes(xctx_t *c)
+{
+    char sur[64], os[64], key[96];
+    for (size_t e = 0; e < c->ent.n; e++) {
+        xent_t *x = &c->ent.v[e];
+        if (x->kind != K_PERSON || strncmp(x->key, "per:", 4) != 0 || strchr(x->key + 4, ' '))
+            continue;
+        s_surname(c, x->name_t1, sur, sizeof sur);
+        bool twin = false;
+        for (size_t o = 0; o < c->ent.n && !twin; o++) {
+            const xent_t *y = &c->ent.v[o];
+            if (o == e || y->kind != K_PERSON || strncmp(y->key, "per:", 4) != 0)
+                continue;
+            s_surname(c, y->name_t1, os, sizeof os);
+            twin = strcmp(os, sur) == 0 && strcmp(y->key, x->key) != 0;
+        }
+        if (twin && s_person_key(c, x->name_t0, x->name_t1, key, sizeof key)
+            && s_find_key(c, key) < 0)
+            extract_join(x->key, sizeof x->key, key, NULL, NULL);
+    }
+}
+
 static int s_cmp_t0(const void *a, const void *b)
 {
     const xmention_t *x = a, *y = b;
@@ -1625,6 +1653,7 @@ void extract_entity_find(xctx_t *c)
             en->n_mentions++;
         }
     }
+    s_qualify_namesakes(c);
     free(cv.v);
     c->ent_index = NULL;
     if (c->men.n > 1)   /* v is NULL before the first mention ever */
