@@ -517,3 +517,12 @@ Test(extract_entity, a_compass_word_begins_a_place)
     cr_assert(s_find(&r, "loc:south ardmore"));
     cr_assert(s_find(&r, "loc:upper kestrel"));
 }
+
+Test(extract_entity, a_name_after_a_possessive_is_not_a_person)
+{
+    extract_result_t r = s_run("She watched the network's Morning Harbor on Monday.\n");
+    cr_assert_null(s_kind(&r, "person"), "%s", s_kind(&r, "person") ? s_kind(&r, "person")->key : "");
+    /* a person the article names elsewhere still links by surname */
+    r = s_run("Dana Whitcombe spoke. The club's Dana Whitcombe agreed.\n");
+    cr_assert_eq(s_find(&r, "per:whitcombe")->n_mentions, 2);
+}

@@ -416,6 +416,10 @@ static bool s_name_like(const xctx_t *c, const s_seen_t *seen, uint32_t a, uint3
               || (b + 1 < n && (t[b].flags & TK_PUNCT) && (t[b + 1].flags & TK_QUOTE));
     if (qa && qb)
         return false;
+    /* after a possessive, a name of something it owns: "the network's Morning Harbor",
+       "Politico's Playbook"; a person there is rare and still links by surname */
+    if (a > 0 && (t[a - 1].flags & TK_POSS))
+        return false;
     if (t[a].wc & WC_STOP_CAP)
         return false;
     const xtok_t *last = &t[b - 1];
