@@ -526,3 +526,16 @@ Test(extract_entity, a_name_after_a_possessive_is_not_a_person)
     r = s_run("Dana Whitcombe spoke. The club's Dana Whitcombe agreed.\n");
     cr_assert_eq(s_find(&r, "per:whitcombe")->n_mentions, 2);
 }
+
+Test(extract_entity, a_name_made_of_another_name_is_not_a_person)
+{
+    extract_result_t r = s_run("Dana Whitcombe won the vote. Fans cheered for Whitcombe Victory "
+                               "and people in Ardmore cheered Ardmore Lanterns players, said "
+                               "Lena Morrow.\n");
+    for (size_t i = 0; i < r.n_entities; i++)
+        if (strcmp(r.entities[i].kind, "person") == 0)
+            cr_assert(strcmp(r.entities[i].key, "per:whitcombe") == 0
+                      || strcmp(r.entities[i].key, "per:morrow") == 0, "%s taken for a person",
+                      r.entities[i].name);
+    cr_assert(s_find(&r, "per:morrow"), "a person beside them is still one");
+}

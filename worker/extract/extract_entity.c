@@ -1047,8 +1047,6 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
         if (!cd->strong && (e = s_find_surname(c, cd->t1)) >= 0
             && (len == 1 || s_tokens_within(c, cd, &c->ent.v[e])))
             return e;
-        if (!cd->strong && len == 1 && (e = s_find_given(c, cd->t0)) >= 0)
-            return e;
         return s_new_ent(c, K_PLACE, cd->t0, cd->t1, key);
     }
     case K_ORG: {
@@ -1250,6 +1248,37 @@ static void s_qualify_namesakes(xctx_t *c)
     }
 }
 
+/* A person taken for one only by its capitals whose first word the article names as
+   something else, another person's surname or a place or organization of one word
+   ("Whitcombe Victory" beside Dana Whitcombe, "Ardmore Gazette" beside Ardmore), is a
+   name made of that name: the entity stays, as "other". */
+static void s_demote_compounds(xctx_t *c)
+{
+    const xtok_t *t = c->tok.v;
+    for (size_t e = 0; e < c->ent.n; e++) {
+        xent_t *x = &c->ent.v[e];
+        if (x->kind != K_PERSON || x->cued || x->name_t1 - x->name_t0 < 2)
+            continue;
+        uint32_t h = t[x->name_t0].hash;
+        bool other = false;
+        for (size_t o = 0; o < c->ent.n && !other; o++) {
+            const xent_t *y = &c->ent.v[o];
+            if (o == e)
+                continue;
+            if (y->kind == K_PERSON)
+                other = y->name_t1 - y->name_t0 >= 2 && t[y->name_t1 - 1].hash == h;
+            else if (y->kind == K_PLACE || y->kind == K_ORG)
+                other = y->name_t1 - y->name_t0 == 1 && t[y->name_t0].hash == h;
+        }
+        if (!other)
+            continue;
+        char buf[96];
+        s_fold_range(c, x->name_t0, x->name_t1, buf, sizeof buf);
+        x->kind = K_OTHER;
+        extract_join(x->key, sizeof x->key, "oth:", buf, NULL);
+    }
+}
+
 static int s_cmp_t0(const void *a, const void *b)
 {
     const xmention_t *x = a, *y = b;
@@ -1340,9 +1369,11 @@ void extract_entity_find(xctx_t *c)
             xmention_t m = {cd->t0, cd->t1, e};
             XVEC_PUSH(c->men, m);
             en->n_mentions++;
+            en->cued |= cd->strong;
         }
     }
     s_qualify_namesakes(c);
+    s_demote_compounds(c);
     free(cv.v);
     c->ent_index = NULL;
     if (c->men.n > 1)   /* v is NULL before the first mention ever */
