@@ -1216,7 +1216,8 @@ static bool *s_title_case(const xctx_t *c)
         if ((t->flags & (TK_WORD | TK_CAP | TK_ALLCAP | TK_TITLE)) != (TK_WORD | TK_CAP)
             || t->sent < 0 || (size_t)t->sent >= c->sent.n || tc[t->sent] || s_opener(c, i))
             continue;
-        for (const char *const *w = small; *w && !tc[t->sent]; w++)
+        size_t n = strlen(t->f);
+        for (const char *const *w = small; n >= 2 && n <= 5 && *w && !tc[t->sent]; w++)
             tc[t->sent] = strcmp(t->f, *w) == 0;
     }
     return tc;
@@ -1235,9 +1236,9 @@ static void s_qualify_namesakes(xctx_t *c)
             continue;
         s_surname(c, x->name_t1, sur, sizeof sur);
         bool twin = false;
-        for (size_t o = 0; o < c->ent.n && !twin; o++) {
+        IX_EACH(c, IX_SUR, s_strhash(sur), o) {
             const xent_t *y = &c->ent.v[o];
-            if (o == e || y->kind != K_PERSON || strncmp(y->key, "per:", 4) != 0)
+            if (twin || (size_t)o == e || y->kind != K_PERSON || strncmp(y->key, "per:", 4) != 0)
                 continue;
             s_surname(c, y->name_t1, os, sizeof os);
             twin = strcmp(os, sur) == 0 && strcmp(y->key, x->key) != 0;
@@ -1261,9 +1262,9 @@ static void s_demote_compounds(xctx_t *c)
             continue;
         uint32_t h = t[x->name_t0].hash;
         bool other = false;
-        for (size_t o = 0; o < c->ent.n && !other; o++) {
+        IX_EACH(c, IX_WORD, h, o) {
             const xent_t *y = &c->ent.v[o];
-            if (o == e)
+            if (other || (size_t)o == e)
                 continue;
             if (y->kind == K_PERSON)
                 other = y->name_t1 - y->name_t0 >= 2 && t[y->name_t1 - 1].hash == h;
