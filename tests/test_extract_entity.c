@@ -539,3 +539,13 @@ Test(extract_entity, a_name_made_of_another_name_is_not_a_person)
                       r.entities[i].name);
     cr_assert(s_find(&r, "per:morrow"), "a person beside them is still one");
 }
+
+Test(extract_entity, one_word_after_from_is_a_place_only_when_placed_otherwise)
+{
+    extract_result_t r = s_run("A statement from Harborcorp came late on Monday.\n");
+    cr_assert_null(s_kind(&r, "place"), "%s", s_kind(&r, "place") ? s_kind(&r, "place")->key : "");
+    r = s_run("Farmers in Ardmore waited. Boats came from Ardmore on Monday.\n");
+    const extract_entity_t *e = s_find(&r, "loc:ardmore");
+    cr_assert(e);
+    cr_assert_eq(e->n_mentions, 2);
+}
