@@ -549,3 +549,17 @@ Test(extract_entity, one_word_after_from_is_a_place_only_when_placed_otherwise)
     cr_assert(e);
     cr_assert_eq(e->n_mentions, 2);
 }
+
+Test(extract_entity, an_adjective_does_not_open_a_persons_name)
+{
+    extract_result_t r = s_run("He praised the gains of National Harborworkers and the work of "
+                               "Presidential Stewards, said Lena Morrow.\n");
+    for (size_t i = 0; i < r.n_entities; i++)
+        if (strcmp(r.entities[i].kind, "person") == 0)
+            cr_assert_str_eq(r.entities[i].key, "per:morrow", "%s taken for a person",
+                             r.entities[i].name);
+    /* given names of that length and ending are still names */
+    r = s_run("He praised Jamal Morrow and Faisal Lindqvist.\n");
+    cr_assert(s_find(&r, "per:morrow"));
+    cr_assert(s_find(&r, "per:lindqvist"));
+}

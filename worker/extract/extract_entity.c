@@ -403,9 +403,26 @@ static bool s_noun_ending(const char *f)
     return false;
 }
 
+/* True when folded word f ends like an adjective no given name ends with, at a length
+   no given name has ("National", "Presidential", "Catholic", "Anonymous", "Executive",
+   "Western"). */
+static bool s_adjective(const char *f)
+{
+    static const struct { const char *end; size_t min; } ends[] = {
+        {"al", 7}, {"ic", 8}, {"ous", 6}, {"ive", 7}, {"ern", 7}, {"ical", 6}, {"ary", 8},
+        {"ful", 6}, {"less", 6}, {"able", 7}, {"ible", 7}};
+    size_t n = strlen(f);
+    for (size_t i = 0; i < sizeof ends / sizeof *ends; i++) {
+        size_t k = strlen(ends[i].end);
+        if (n >= ends[i].min && strcmp(f + n - k, ends[i].end) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* True when the capitalized run [a, b), with no title to say so, can be a person's
    name: not a quoted title ('"Silent Harbor"', a show or a book), not opened by a word
-   that is no name ("New"), and not closed by a word the article also writes in lower
+   that is no name ("New", "National"), and not closed by a word the article also writes in lower
    case ("Family Circle" beside "circle") or that ends like a common noun. */
 static bool s_name_like(const xctx_t *c, const s_seen_t *seen, uint32_t a, uint32_t b)
 {
@@ -420,7 +437,7 @@ static bool s_name_like(const xctx_t *c, const s_seen_t *seen, uint32_t a, uint3
        "Politico's Playbook"; a person there is rare and still links by surname */
     if (a > 0 && (t[a - 1].flags & TK_POSS))
         return false;
-    if (t[a].wc & WC_STOP_CAP)
+    if ((t[a].wc & WC_STOP_CAP) || s_adjective(t[a].f))
         return false;
     const xtok_t *last = &t[b - 1];
     if ((last->flags & TK_CAP) && s_lower_seen(c, last->hash, last->f, seen->lower, seen->mask))
