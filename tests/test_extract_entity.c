@@ -392,6 +392,13 @@ Test(extract_entity, a_day_or_a_street_is_not_a_person)
     cr_assert_null(s_kind(&r, "person"), "%s", r.n_entities ? r.entities[0].key : "");
 }
 
+Test(extract_entity, an_event_or_a_group_of_people_is_not_a_person)
+{
+    extract_result_t r = s_run("He wrote about Harbor War history. Pay rose for Kestrel Workers "
+                               "on Monday.\n");
+    cr_assert_null(s_kind(&r, "person"), "%s", s_kind(&r, "person") ? s_kind(&r, "person")->key : "");
+}
+
 Test(extract_entity, a_person_of_an_organization_is_two_entities)
 {
     extract_result_t r = s_run("Figures came from Dana Whitcombe of the Harbor Renewal Council.\n");

@@ -442,8 +442,9 @@ static bool s_name_like(const xctx_t *c, const s_seen_t *seen, uint32_t a, uint3
     const xtok_t *last = &t[b - 1];
     if ((last->flags & TK_CAP) && s_lower_seen(c, last->hash, last->f, seen->lower, seen->mask))
         return false;
-    /* a span of time, a unit, a clock or a street: "Election Day", "Drury Lane" */
-    if (last->wc & (WC_DURATION | WC_UNIT | WC_CLOCK | WC_STREET))
+    /* a span of time, a unit, a clock, a street, an event or a group of people:
+       "Election Day", "Drury Lane", "Cold War", "Harbor Workers" */
+    if (last->wc & (WC_DURATION | WC_UNIT | WC_CLOCK | WC_STREET | WC_EVENT | WC_HUMAN))
         return false;
     return !s_noun_ending(last->f);
 }
