@@ -570,3 +570,15 @@ Test(extract_entity, an_adjective_does_not_open_a_persons_name)
     cr_assert(s_find(&r, "per:morrow"));
     cr_assert(s_find(&r, "per:lindqvist"));
 }
+
+Test(extract_entity, a_plural_before_a_name_is_not_part_of_it)
+{
+    extract_result_t r = s_run("Rallies drew crowds. Floridians Dana Whitcombe and Rob Morrow "
+                               "spoke first.\n");
+    const extract_entity_t *e = s_find(&r, "per:whitcombe");
+    cr_assert(e);
+    cr_assert_str_eq(e->name, "Dana Whitcombe");
+    /* an organization that begins with a plural keeps it */
+    r = s_run("Funds came from Harborites for Clean Water Council.\n");
+    cr_assert_str_eq(s_kind(&r, "org")->name, "Harborites for Clean Water Council");
+}

@@ -43,7 +43,7 @@ static const char *const s_title_heads[] = {
     "sir", "lord", "lady", "dame", "sultan", "marshal", "brig", "cmdr", "attorney",
     "lawmaker", "congressman", "congresswoman", "candidate", "nominee", "ceo", "founder",
     "commissioner", "chief", "senators", "sens", "governors", "reps", "justices", "generals",
-    "presidents", NULL};
+    "presidents", "chair", NULL};
 
 bool extract_entity_is_title(const char *f)
 {
@@ -388,6 +388,30 @@ static bool s_vehicle_ctx(const xctx_t *c, uint32_t a)
     return the && p >= 2 && xtok_is(c, p - 1, "board") && xtok_is(c, p - 2, "on");
 }
 
+/* True when [a, b) is capitalized words only, none an organization word: a person's
+   name may stand there ("Dana Whitcombe", not "for Prosperity"). */
+static bool s_plain_name(const xctx_t *c, size_t a, size_t b)
+{
+    for (size_t i = a; i < b; i++)
+        if (!s_capword(c, i) || (c->tok.v[i].wc & (WC_ORG | WC_PLACE_WORD)))
+            return false;
+    return true;
+}
+
+/* True when folded word f ends like a plural of people no given name ends like
+   ("Floridians", "Liberals", "Democrats", "Voters", "Activists"). */
+static bool s_plural_noun(const char *f)
+{
+    static const char *const ends[] = {"ans", "als", "ats", "ers", "ists", "ites", "ors", NULL};
+    size_t n = strlen(f);
+    if (n < 6)
+        return false;
+    for (const char *const *e = ends; *e; e++)
+        if (strcmp(f + n - strlen(*e), *e) == 0)
+            return true;
+    return false;
+}
+
 /* True when folded word f ends like a common noun no surname ends with
    ("Constitution", "Protection", "Settlement", "Partnership"). */
 static bool s_noun_ending(const char *f)
@@ -515,6 +539,11 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
                 return;
             }
         }
+    /* A plural before a name is who the person is, not the name: "Floridians Dana
+       Whitcombe", "Liberals Rob Morrow" */
+    if (b - a >= 3 && b - a <= 4 && s_plural_noun(t[a].f) && !(t[a].wc & (WC_TITLE | WC_ORG))
+        && s_plain_name(c, a + 1, b))
+        a++;
     /* A dateline ("ISTANBUL (Reuters) -"): a shouted place at a paragraph start. */
     if (b - a == 1 && (t[a].flags & TK_ALLCAP) && (t[a].flags & TK_PARA) && t[a].e - t[a].s > 3
         && (a + 1 >= c->tok.n || (t[a + 1].flags & TK_PARA) || xtok_punct(c, a + 1, '(')
