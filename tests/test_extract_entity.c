@@ -443,6 +443,12 @@ Test(extract_entity, an_organization_then_a_title_then_its_holder)
     const extract_entity_t *o = s_kind(&r, "org");
     cr_assert(o);
     cr_assert_str_eq(o->name, "Harbor Council");
+    /* a title word that is no head, before a name */
+    r = s_run("It went to Harbor Court Justice Lena Morrow in May.\n");
+    cr_assert(s_find(&r, "per:morrow"), "no per:morrow");
+    cr_assert_str_eq(s_kind(&r, "org")->name, "Harbor Court");
+    r = s_run("The Harbor Council Foreign Relations Committee met.\n");
+    cr_assert_null(s_kind(&r, "person"));
     /* a title that goes on with "of" belongs to the name */
     r = s_run("The Office of the Director of Coastal Safety agreed.\n");
     cr_assert_null(s_kind(&r, "person"));

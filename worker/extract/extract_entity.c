@@ -483,17 +483,23 @@ static bool s_org_title(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t
 {
     const xtok_t *t = c->tok.v;
     uint32_t h = o + 1;
-    while (h < b && !((t[h].wc & WC_TITLE_HEAD) && (t[h].flags & TK_CAP)
+    while (h < b && !((t[h].wc & (WC_TITLE_HEAD | WC_TITLE)) && (t[h].flags & TK_CAP)
                       && strcmp(t[h].f, "general") != 0))
         h++;
     if (h >= b)
         return false;
+    /* a title word that is no head ("Justice", "Foreign") counts only before a name:
+       "Supreme Court Justice Dana Whitcombe", not "Senate Foreign Relations Committee" */
+    bool head = (t[h].wc & WC_TITLE_HEAD) != 0;
     uint32_t t0 = h, t1 = h + 1;
     while (t0 > o + 1 && (t[t0 - 1].wc & WC_TITLE) && (t[t0 - 1].flags & TK_CAP))
         t0--;
     while (t1 < b && (t[t1].wc & (WC_TITLE | WC_TITLE_HEAD)) && (t[t1].flags & TK_CAP))
         t1++;
-    if (t1 < b && (!s_capword(c, t1) || b - t1 < 2 || !s_name_like(c, seen, t1, b)))
+    if (t1 < b && (!s_capword(c, t1) || b - t1 < 2 || !s_name_like(c, seen, t1, b)
+                   || !s_plain_name(c, t1, b)))
+        return false;
+    if (!head && t1 >= b)
         return false;
     s_add_cand(cv, a, t0, K_ORG, true, NULL);
     if (t1 < b)
