@@ -184,8 +184,9 @@ int db_entity_json(db_t *self, const char *key, json_t *out);
    Erdoğan"). Best first (the exact key, the name, an alias, the key's name part, last
    words; then more articles), at most `limit` (0: DB_FIND_LIMIT), each as one JSON line
    to `fn`: the entity's export fields and "match" (how it matched), "matches" (how many
-   records matched in all), "in_articles" ([{id, title, outlet, published}] of the
-   articles naming it), "statements" (the attributions whose speaker is it, as export
+   records matched in all), "in_articles" ([{id, title, outlet, published, as}] of the
+   articles naming it, `as` the full form that article gives it, which tells namesakes
+   of one key apart), "statements" (the attributions whose speaker is it, as export
    attribution records, at most DB_FIND_STATEMENTS) and "statements_total". One walk of
    the entities and one of the articles. Returns 0, DB_ENOTFOUND when nothing matches,
    the callback's non-zero value, or an LMDB error. */

@@ -345,9 +345,10 @@ static int s_find_articles(db_t *self, MDB_txn *txn, s_match_t *m, size_t nm, si
         memcpy(id, k.mv_data, UTIL_ID_HEX);
         id[UTIL_ID_HEX] = 0;
         for (size_t i = 0; i < nm; i++) {
-            bool named = false;
+            const Crossclaim__Entity *named = NULL;
             for (size_t e = 0; e < r->n_entities && !named; e++)
-                named = r->entities[e]->key && strcmp(r->entities[e]->key, m[i].key) == 0;
+                if (r->entities[e]->key && strcmp(r->entities[e]->key, m[i].key) == 0)
+                    named = r->entities[e];
             if (!named)
                 continue;
             const Crossclaim__Article *a = r->article;
@@ -359,6 +360,9 @@ static int s_find_articles(db_t *self, MDB_txn *txn, s_match_t *m, size_t nm, si
             json_key(m[i].arts, "outlet");
             json_str(m[i].arts, a && a->outlet ? a->outlet : "");
             dbi_json_opt(m[i].arts, "published", a ? a->published : NULL);
+            /* the article's own full form: one key may hold namesakes of other articles */
+            json_key(m[i].arts, "as");
+            json_str(m[i].arts, named->name ? named->name : "");
             json_obj_end(m[i].arts);
             for (size_t t = 0; t < r->n_attributions; t++) {
                 const Crossclaim__Attribution *at = r->attributions[t];

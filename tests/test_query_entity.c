@@ -78,7 +78,8 @@ Test(query_entity, the_record_lists_its_articles_and_statements)
 {
     cr_assert_eq(s_query("Lena Ostrova"), 0);
     cr_assert_eq(s_check("len(recs[0]['in_articles']) == recs[0]['articles'] >= 2 and "
-                         "all(len(a['id']) == 32 and a['outlet'] for a in recs[0]['in_articles'])"), 0);
+                         "all(len(a['id']) == 32 and a['outlet'] and a['as'] == 'Lena Ostrova' "
+                         "for a in recs[0]['in_articles'])"), 0);
     cr_assert_eq(s_check("recs[0]['statements'] and recs[0]['statements_total'] == "
                          "len(recs[0]['statements']) and all(s['speaker']['entity'] == 'per:ostrova' "
                          "and s['article'] in [a['id'] for a in recs[0]['in_articles']] "
