@@ -588,3 +588,12 @@ Test(extract_entity, a_plural_before_a_name_is_not_part_of_it)
     r = s_run("Funds came from Harborites for Clean Water Council.\n");
     cr_assert_str_eq(s_kind(&r, "org")->name, "Harborites for Clean Water Council");
 }
+
+Test(extract_entity, a_name_after_at_is_a_place_only_with_a_place_word)
+{
+    extract_result_t r = s_run("Lena Morrow, an analyst at Kestrelcorp, agreed with a "
+                               "professor at Ardmore.\n");
+    cr_assert_null(s_kind(&r, "place"), "%s", s_kind(&r, "place") ? s_kind(&r, "place")->key : "");
+    r = s_run("They met at Harbor Square on Monday.\n");
+    cr_assert(s_find(&r, "loc:harbor square"));
+}

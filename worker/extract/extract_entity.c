@@ -657,10 +657,12 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
     /* Context: a place after "in", or before "province". */
     bool place_ctx = false;
     /* "from" names sources as often as places ("a statement from Harborcorp"): after it
-       one word is a place only when the article places it otherwise too (s_link) */
+       one word is a place only when the article places it otherwise too (s_link); "at"
+       names where people work ("an analyst at Evercore", "a professor at Yale") more
+       than places, which it gives with a place word ("at Harbor Square") */
     if (a > 0 && (t[a - 1].wc & WC_PLACE_PREP) && !(t[a - 1].flags & TK_CAP) && b - a <= 3
         && strcmp(t[a - 1].f, "of") != 0 && strcmp(t[a - 1].f, "to") != 0
-        && !(b - a == 1 && strcmp(t[a - 1].f, "from") == 0))
+        && !(b - a == 1 && strcmp(t[a - 1].f, "from") == 0) && strcmp(t[a - 1].f, "at") != 0)
         place_ctx = true;
     if (b < c->tok.n && (t[b].wc & WC_PLACE_WORD) && !(t[b].flags & TK_CAP))
         place_ctx = true;
