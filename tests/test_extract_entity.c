@@ -597,3 +597,17 @@ Test(extract_entity, a_name_after_at_is_a_place_only_with_a_place_word)
     r = s_run("They met at Harbor Square on Monday.\n");
     cr_assert(s_find(&r, "loc:harbor square"));
 }
+
+Test(extract_entity, an_adjective_closes_no_name_and_a_person_and_the_org_stay_two)
+{
+    extract_result_t r = s_run("Leaders of Middle Eastern nations met. Imports came from "
+                               "Far Western ports.\n");
+    cr_assert_null(s_kind(&r, "person"), "%s", s_kind(&r, "person") ? s_kind(&r, "person")->key : "");
+    cr_assert_null(s_kind(&r, "place"), "%s", s_kind(&r, "place") ? s_kind(&r, "place")->key : "");
+    r = s_run("Leader Dana Whitcombe and House Speaker Rob Morrow agreed.\n");
+    for (size_t i = 0; i < r.n_entities; i++)
+        cr_assert_null(strstr(r.entities[i].name, " and "), "merged: %s", r.entities[i].name);
+    /* a demonym may be a surname */
+    r = s_run("Writers like Dana French agreed.\n");
+    cr_assert(s_find(&r, "per:french"));
+}

@@ -466,6 +466,9 @@ static bool s_name_like(const xctx_t *c, const s_seen_t *seen, uint32_t a, uint3
     const xtok_t *last = &t[b - 1];
     if ((last->flags & TK_CAP) && s_lower_seen(c, last->hash, last->f, seen->lower, seen->mask))
         return false;
+    /* an adjective closes no name ("Middle Eastern"); a demonym may ("David French") */
+    if (s_adjective(last->f))
+        return false;
     /* a span of time, a unit, a clock, a street, an event or a group of people:
        "Election Day", "Drury Lane", "Cold War", "Harbor Workers" */
     if (last->wc & (WC_DURATION | WC_UNIT | WC_CLOCK | WC_STREET | WC_EVENT | WC_HUMAN))
@@ -536,7 +539,8 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
                     org = true;
             bool left = strcmp(t[i + 1].f, "the") == 0
                         || ((t[i - 1].wc & WC_ORG) && (t[i - 1].flags & TK_CAP))
-                        || ((t[a].flags & TK_ALLCAP) && i - a == 1);
+                        || ((t[a].flags & TK_ALLCAP) && i - a == 1)
+                        || (i - a >= 2 && s_plain_name(c, a, i));   /* "Dana Whitcombe and House" */
             if (left)
                 org = false;
             if (!org) {
@@ -662,7 +666,8 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
        than places, which it gives with a place word ("at Harbor Square") */
     if (a > 0 && (t[a - 1].wc & WC_PLACE_PREP) && !(t[a - 1].flags & TK_CAP) && b - a <= 3
         && strcmp(t[a - 1].f, "of") != 0 && strcmp(t[a - 1].f, "to") != 0
-        && !(b - a == 1 && strcmp(t[a - 1].f, "from") == 0) && strcmp(t[a - 1].f, "at") != 0)
+        && !(b - a == 1 && strcmp(t[a - 1].f, "from") == 0) && strcmp(t[a - 1].f, "at") != 0
+        && !s_adjective(t[b - 1].f))
         place_ctx = true;
     if (b < c->tok.n && (t[b].wc & WC_PLACE_WORD) && !(t[b].flags & TK_CAP))
         place_ctx = true;
