@@ -459,13 +459,35 @@ static int s_print_line(void *arg, const char *line, size_t len)
     return fwrite(line, 1, len, stdout) == len && putchar('\n') != EOF ? 0 : -1;
 }
 
+/* `query --entity NAME`: the entity records that name finds (db_entity_find), read from
+   the database in `data`; the store's query socket looks up keys only. */
+static int s_query_entity(db_t *db, const char *name, unsigned limit)
+{
+    int rc = db_entity_find(db, name, limit, s_write_line, stdout);
+    if (rc == DB_ENOTFOUND) {
+        fprintf(stderr, "crossclaim query: no such entity '%s' (no key, name or alias matches)\n", name);
+        return 4;
+    }
+    if (rc != 0) {
+        fprintf(stderr, "crossclaim query: %s\n", rc == -1 ? "write error" : db_strerror(rc));
+        return 1;
+    }
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
 /* `query --offline`: the same answers read from LMDB directly. */
-static int s_query_offline(const char *data, const char *verb, const char *arg, uint64_t since)
+static int s_query_offline(const char *data, const char *verb, const char *arg, uint64_t since,
+                           unsigned limit)
 {
     db_t *db;
     if (s_open_db("query", data, &db) != 0)
         return 1;
     int rc;
+    if (!strcmp(verb, "ENTITY")) {
+        int code = s_query_entity(db, arg, limit);
+        db_destroy(&db);
+        return code;
+    }
     if (!strcmp(verb, "CONFLICTS")) {
         rc = db_dump(db, DB_CONFLICTS, NULL, s_write_line, stdout);
     } else if (!strcmp(verb, "STORIES")) {
@@ -494,9 +516,7 @@ static int s_query_offline(const char *data, const char *verb, const char *arg, 
         }
     } else {
         json_t *j = json_new();
-        rc = !strcmp(verb, "ENTITY") ? db_entity_json(db, arg, j)
-             : !strcmp(verb, "XREF") ? db_xref_json(db, arg, j)
-                                     : db_article_json(db, arg, j);
+        rc = !strcmp(verb, "XREF") ? db_xref_json(db, arg, j) : db_article_json(db, arg, j);
         if (rc == 0)
             fwrite(json_data(j), 1, json_len(j), stdout);
         json_destroy(&j);
@@ -534,11 +554,12 @@ static bool s_ipc_dead(const char *ep)
 static int s_cmd_query(int argc, char **argv)
 {
     const char *data = DEFAULT_DATA, *endpoint = NULL, *verb = NULL, *arg = NULL;
-    unsigned timeout = 3;
+    unsigned timeout = 3, limit = DB_FIND_LIMIT;
     uint64_t since = 0;
     bool offline = false;
     int asked = 0;
     static const struct option opts[] = {
+        {"limit", required_argument, 0, 'n'},
         {"data", required_argument, 0, 'd'}, {"query", required_argument, 0, 'Q'},
         {"entity", required_argument, 0, 'e'}, {"key", required_argument, 0, 'k'},
         {"article", required_argument, 0, 'a'}, {"conflicts", no_argument, 0, 'c'},
@@ -571,12 +592,20 @@ static int s_cmd_query(int argc, char **argv)
         }
         case 'o': offline = true; break;
         case 't': if (s_parse_uint("query", "--timeout", optarg, 1, 3600, &timeout)) return 2; break;
+        case 'n': if (s_parse_uint("query", "--limit", optarg, 1, 100000, &limit)) return 2; break;
         case 'h':
             printf("usage: crossclaim query [--data DIR | --query EP] [--offline] WHAT\n"
                    "\n"
                    "Asks the running store (its query socket) and prints JSON Lines. WHAT is one of:\n"
                    "\n"
-                   "  -e, --entity KEY   the entity record with that key (e.g. per:erdogan)\n"
+                   "  -e, --entity NAME  the entities a name finds, as written ('Hillary Clinton',\n"
+                   "                     'Erdoğan', 'SOHR') or as a key (per:erdogan): case and\n"
+                   "                     diacritics folded, against keys, names and aliases; the\n"
+                   "                     best first (--limit N, default %d), each with the\n"
+                   "                     articles naming it and its statements (attributions\n"
+                   "                     it speaks). Read from the database in DIR, which the\n"
+                   "                     store's socket (keys only) cannot answer; with --query,\n"
+                   "                     the store is asked for the key\n"
                    "  -k, --key KEY      the cross-reference of that key (STORY/FRAME), or the\n"
                    "                     first one with that frame key (f|unit|what|whose|...)\n"
                    "  -a, --article ID   the article record with that id\n"
@@ -593,7 +622,7 @@ static int s_cmd_query(int argc, char **argv)
                    "      --offline      read the database in DIR directly, without the store\n"
                    "\n"
                    "Exit status: 0 found, 4 no such record, 1 the store is not answering or error.\n",
-                   DB_FEED_KEEP, DEFAULT_DATA);
+                   DB_FIND_LIMIT, DB_FEED_KEEP, DEFAULT_DATA);
             s_store_auth_help();
             return 0;
         default:
@@ -608,7 +637,16 @@ static int s_cmd_query(int argc, char **argv)
     if (optind < argc)
         return s_bad_usage("query", "takes no PATH");
     if (offline)
-        return s_query_offline(data, verb, arg, since);
+        return s_query_offline(data, verb, arg, since, limit);
+    if (!strcmp(verb, "ENTITY") && !endpoint) {
+        /* LMDB lets this reader run beside the store while it commits */
+        db_t *db;
+        if (s_open_db("query", data, &db) != 0)
+            return 1;
+        int code = s_query_entity(db, arg, limit);
+        db_destroy(&db);
+        return code;
+    }
 
     char ep[PATH_MAX + 80];
     s_store_ep(data, endpoint, "query.ipc", ep, sizeof ep);

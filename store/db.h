@@ -200,6 +200,24 @@ int db_report(db_t *self, FILE *out);
    error; `out` is unchanged on error. */
 int db_xref_json(db_t *self, const char *key, json_t *out);
 int db_entity_json(db_t *self, const char *key, json_t *out);
+
+#define DB_FIND_LIMIT       20   /* entities db_entity_find gives at most by default */
+#define DB_FIND_STATEMENTS  200  /* statements it lists at most per entity */
+
+/* Finds the entity records a name as written names ("Hillary Clinton", "Erdoğan",
+   "SOHR", or a key such as "per:clinton"), from one read snapshot: the name folded (case,
+   diacritics, punctuation) against each record's key, name and aliases, folded alike;
+   a form whose last words are the name counts too ("Erdogan" finds "Recep Tayyip
+   Erdoğan"). Best first (the exact key, the name, an alias, the key's name part, last
+   words; then more articles), at most `limit` (0: DB_FIND_LIMIT), each as one JSON line
+   to `fn`: the entity's export fields and "match" (how it matched), "matches" (how many
+   records matched in all), "in_articles" ([{id, title, outlet, published, as}] of the
+   articles naming it, `as` the full form that article gives it, which tells namesakes
+   of one key apart), "statements" (the attributions whose speaker is it, as export
+   attribution records, at most DB_FIND_STATEMENTS) and "statements_total". One walk of
+   the entities and one of the articles. Returns 0, DB_ENOTFOUND when nothing matches,
+   the callback's non-zero value, or an LMDB error. */
+int db_entity_find(db_t *self, const char *name, size_t limit, db_line_fn *fn, void *arg);
 int db_article_json(db_t *self, const char *id, json_t *out);
 /* The same for one story by id. */
 int db_story_json(db_t *self, const char *id, json_t *out);

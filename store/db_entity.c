@@ -1,13 +1,18 @@
-/*  db_entity: the entity index: the entity record's layout (decode, encode) and the merge
+/*  db_entity: the entity index: the entity record's layout (decode, encode), the merge
     of an article's entity mentions into it, each key's record rewritten once per merge and
-    announced only when its bytes change. Part of db (store/db.h); see db_internal.h. */
+    announced only when its bytes change, and the search by a name as written
+    (db_entity_find). Part of db (store/db.h); see db_internal.h. */
 
 #include "db_internal.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
+
+#include "util.h"
 
 #define DB_ENT_VERSION  1
 
@@ -198,4 +203,295 @@ int dbi_merge_entities(db_t *self, const Crossclaim__Result *old,
     return dbi_merge_keys(self, old ? (void *const *)old->entities : NULL,
                           old ? old->n_entities : 0, (void *const *)r->entities, r->n_entities,
                           offsetof(Crossclaim__Entity, key), s_entity_run, NULL);
+}
+
+/* ---------------------------------------------------------------- finding by name */
+
+/* A name folded for comparison: case and diacritics folded (utf8proc), every run of
+   characters that are neither letters nor digits one space, no space at either end
+   ("Erdoğan" -> "erdogan", "al-Assad" -> "al assad", "O’Brien" -> "o brien"). Returns
+   the length written (cut at cap - 1). */
+static size_t s_fold(const char *s, size_t n, char *out, size_t cap)
+{
+    utf8proc_uint8_t *m = NULL;
+    utf8proc_ssize_t len = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &m,
+                                        UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD
+                                            | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
+    size_t o = 0;
+    bool space = false;
+    for (utf8proc_ssize_t i = 0; len > 0 && i < len; ) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(m + i, len - i, &cp);
+        if (k <= 0)
+            break;
+        utf8proc_category_t cat = utf8proc_category(cp);
+        bool word = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO)
+                    || (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
+        if (!word) {
+            space = o > 0;
+        } else {
+            if (space && o + 1 < cap)
+                out[o++] = ' ';
+            space = false;
+            if (o + (size_t)k < cap) {
+                memcpy(out + o, m + i, (size_t)k);
+                o += (size_t)k;
+            }
+        }
+        i += k;
+    }
+    free(m);
+    if (cap)
+        out[o < cap ? o : cap - 1] = 0;
+    return o;
+}
+
+/* How well folded form `f` matches folded query `q`: 3 the same, 1 when `f` ends with
+   the query as its last words ("recep tayyip erdogan" for "erdogan"), 0 not at all. */
+static int s_form_match(const char *f, const char *q, size_t qn)
+{
+    if (strcmp(f, q) == 0)
+        return 3;
+    size_t fn = strlen(f);
+    return fn > qn && f[fn - qn - 1] == ' ' && strcmp(f + fn - qn, q) == 0 ? 1 : 0;
+}
+
+typedef struct {
+    char *key;                /* owned */
+    int score;                /* s_entity_score */
+    const char *how;          /* "key", "name", "alias", "surname" */
+    uint64_t articles;        /* the record's article count */
+    json_t *arts;             /* its articles, a JSON array being written */
+    json_t *said;             /* its statements, a JSON array being written */
+    size_t n_said;            /* statements found, written or not */
+} s_match_t;
+
+#define S_NAME_MAX 256
+
+/* Scores one entity record against folded query q: the exact key 10; its name 8, an
+   alias 6, the key's name part ("per:clinton" -> "clinton") 5; a form or key ending with
+   the query's words 2. */
+static int s_entity_score(const char *raw, const dbi_ent_t *e, const char *q, const char **how)
+{
+    size_t qn = strlen(q);
+    char f[S_NAME_MAX];
+    if (e->key_len == strlen(raw) && memcmp(e->key, raw, e->key_len) == 0) {
+        *how = "key";
+        return 10;
+    }
+    int best = 0;
+    const dbi_form_t *name = dbi_ent_best(e, DBI_NAMES);
+    for (int l = DBI_NAMES; l <= DBI_ALIASES; l++)
+        for (size_t i = 0; i < e->n[l]; i++) {
+            const dbi_form_t *x = &e->list[l][i];
+            s_fold(x->s, x->len, f, sizeof f);
+            int m = s_form_match(f, q, qn);
+            int s = m == 3 ? (x == name ? 8 : 6) : m ? 2 : 0;
+            if (s > best) {
+                best = s;
+                *how = s == 8 ? "name" : s == 6 ? "alias" : "surname";
+            }
+        }
+    const char *colon = memchr(e->key, ':', e->key_len);
+    size_t off = colon ? (size_t)(colon - e->key) + 1 : 0;
+    s_fold(e->key + off, e->key_len - off, f, sizeof f);
+    int m = s_form_match(f, q, qn);
+    int s = m == 3 ? 5 : m ? 2 : 0;
+    if (s > best) {
+        best = s;
+        *how = s == 5 ? "key" : "surname";
+    }
+    return best;
+}
+
+static int s_match_cmp(const void *a, const void *b)
+{
+    const s_match_t *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    if (x->articles != y->articles)
+        return x->articles > y->articles ? -1 : 1;
+    return strcmp(x->key, y->key);
+}
+
+/* The JSON text of one value json_t holds, without the line's newline. */
+static void s_raw_line(json_t *into, json_t *line)
+{
+    size_t n = json_len(line);
+    const char *d = json_data(line);
+    while (n && d[n - 1] == '\n')
+        n--;
+    json_raw(into, d, n);
+}
+
+/* Walks the articles once, giving each match the articles that name it and the
+   attributions it speaks. */
+static int s_find_articles(db_t *self, MDB_txn *txn, s_match_t *m, size_t nm, size_t max_said)
+{
+    MDB_cursor *c;
+    int rc = mdb_cursor_open(txn, self->articles, &c);
+    if (rc)
+        return dbi_mdb(rc);
+    json_t *tmp = json_new();
+    MDB_val k, v;
+    MDB_cursor_op op = MDB_FIRST;
+    while ((rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
+        op = MDB_NEXT;
+        dbi_arena_reset(&self->arena);
+        Crossclaim__Result *r = crossclaim__result__unpack(&self->pba, v.mv_size, v.mv_data);
+        if (!r || k.mv_size != UTIL_ID_HEX)
+            continue;   /* db_dump counts and names a record that won't decode */
+        char id[UTIL_ID_HEX + 1];
+        memcpy(id, k.mv_data, UTIL_ID_HEX);
+        id[UTIL_ID_HEX] = 0;
+        for (size_t i = 0; i < nm; i++) {
+            const Crossclaim__Entity *named = NULL;
+            for (size_t e = 0; e < r->n_entities && !named; e++)
+                if (r->entities[e]->key && strcmp(r->entities[e]->key, m[i].key) == 0)
+                    named = r->entities[e];
+            if (!named)
+                continue;
+            const Crossclaim__Article *a = r->article;
+            json_obj_begin(m[i].arts);
+            json_key(m[i].arts, "id");
+            json_str(m[i].arts, id);
+            json_key(m[i].arts, "title");
+            json_str(m[i].arts, a && a->title ? a->title : "");
+            json_key(m[i].arts, "outlet");
+            json_str(m[i].arts, a && a->outlet ? a->outlet : "");
+            dbi_json_opt(m[i].arts, "published", a ? a->published : NULL);
+            /* the article's own full form: one key may hold namesakes of other articles */
+            json_key(m[i].arts, "as");
+            json_str(m[i].arts, named->name ? named->name : "");
+            json_obj_end(m[i].arts);
+            for (size_t t = 0; t < r->n_attributions; t++) {
+                const Crossclaim__Attribution *at = r->attributions[t];
+                if (!at->speaker_entity || strcmp(at->speaker_entity, m[i].key) != 0)
+                    continue;
+                if (m[i].n_said++ >= max_said)
+                    continue;
+                json_reset(tmp);
+                dbi_attribution_line(tmp, id, at);
+                s_raw_line(m[i].said, tmp);
+            }
+        }
+    }
+    json_destroy(&tmp);
+    mdb_cursor_close(c);
+    return rc == MDB_NOTFOUND ? 0 : dbi_mdb(rc);
+}
+
+int db_entity_find(db_t *self, const char *name, size_t limit, db_line_fn *fn, void *arg)
+{
+    if (!self || !name || !fn)
+        return -EINVAL;
+    if (!limit)
+        limit = DB_FIND_LIMIT;
+    char q[S_NAME_MAX];
+    if (!s_fold(name, strlen(name), q, sizeof q) && !strchr(name, ':'))
+        return DB_ENOTFOUND;
+    MDB_txn *txn;
+    int rc = dbi_rtxn(self, &txn);
+    if (rc)
+        return rc;
+    s_match_t *m = NULL;
+    size_t nm = 0, cap = 0;
+    json_t *line = NULL, *tail = NULL;
+    MDB_cursor *c = NULL;
+    if ((rc = mdb_cursor_open(txn, self->entities, &c)) != 0) {
+        rc = dbi_mdb(rc);
+        goto leave;
+    }
+    static const size_t none[DBI_LISTS] = {0};
+    MDB_val k, v;
+    MDB_cursor_op op = MDB_FIRST;
+    while ((rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
+        op = MDB_NEXT;
+        dbi_arena_reset(&self->arena);
+        dbi_ent_t e;
+        const char *how = NULL;
+        if (dbi_ent_parse(self, v.mv_data, v.mv_size, &e, none) != 0)
+            continue;
+        int score = s_entity_score(name, &e, q, &how);
+        if (!score)
+            continue;
+        if (nm == cap) {
+            cap = cap ? cap * 2 : 16;
+            m = util_realloc(m, cap * sizeof *m);
+        }
+        m[nm++] = (s_match_t){util_strndup(e.key, e.key_len), score, how,
+                              (uint64_t)(e.articles > 0 ? e.articles : 0), NULL, NULL, 0};
+    }
+    mdb_cursor_close(c);
+    if (rc != MDB_NOTFOUND) {
+        rc = dbi_mdb(rc);
+        goto leave;
+    }
+    rc = 0;
+    if (!nm) {
+        rc = DB_ENOTFOUND;
+        goto leave;
+    }
+    qsort(m, nm, sizeof *m, s_match_cmp);
+    size_t shown = nm < limit ? nm : limit;
+    for (size_t i = 0; i < shown; i++) {
+        m[i].arts = json_new();
+        json_arr_begin(m[i].arts);
+        m[i].said = json_new();
+        json_arr_begin(m[i].said);
+    }
+    if ((rc = s_find_articles(self, txn, m, shown, DB_FIND_STATEMENTS)) != 0)
+        goto leave;
+    line = json_new();
+    tail = json_new();
+    for (size_t i = 0; i < shown && !rc; i++) {
+        dbi_dbkey(self, m[i].key, &k);
+        if (mdb_get(txn, self->entities, &k, &v) != 0)
+            continue;
+        dbi_arena_reset(&self->arena);
+        dbi_ent_t e;
+        if (dbi_ent_parse(self, v.mv_data, v.mv_size, &e, none) != 0)
+            continue;
+        json_reset(self->json);
+        dbi_entity_line(self->json, &e);
+        json_arr_end(m[i].arts);
+        json_arr_end(m[i].said);
+        json_reset(tail);
+        json_obj_begin(tail);
+        json_key(tail, "match");
+        json_str(tail, m[i].how);
+        json_key(tail, "matches");
+        json_int(tail, (int64_t)nm);
+        json_key(tail, "in_articles");
+        json_raw(tail, json_data(m[i].arts), json_len(m[i].arts));
+        json_key(tail, "statements");
+        json_raw(tail, json_data(m[i].said), json_len(m[i].said));
+        json_key(tail, "statements_total");
+        json_int(tail, (int64_t)m[i].n_said);
+        json_obj_end(tail);
+        /* the record's export fields, then these: "{...}" + "," + "...}" */
+        size_t n = json_len(self->json);
+        const char *d = json_data(self->json);
+        while (n && d[n - 1] == '\n')
+            n--;
+        assert(n && d[n - 1] == '}');
+        n--;
+        json_reset(line);
+        json_raw(line, d, n);
+        json_raw(line, ",", 1);
+        json_raw(line, json_data(tail) + 1, json_len(tail) - 1);
+        json_raw(line, "\n", 1);
+        rc = fn(arg, json_data(line), json_len(line));
+    }
+leave:
+    for (size_t i = 0; i < nm; i++) {
+        free(m[i].key);
+        json_destroy(&m[i].arts);
+        json_destroy(&m[i].said);
+    }
+    free(m);
+    json_destroy(&line);
+    json_destroy(&tail);
+    mdb_txn_abort(txn);
+    return rc;
 }

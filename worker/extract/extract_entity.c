@@ -13,321 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- the country table ------------------------------------------------------------ */
-
-typedef struct {
-    char *name;               /* folded name or demonym */
-    const char *canon;        /* display name of the country */
-    bool demonym;
-} s_place_t;
-
-struct xres_t {
-    s_place_t *slot;          /* open addressing, power-of-two size */
-    size_t cap, n;
-    char **canon;             /* owned display names */
-    size_t n_canon;
-};
-
-static void s_res_put(xres_t *r, const char *folded, const char *canon, bool demonym)
-{
-    if (!folded[0])
-        return;
-    if ((r->n + 1) * 2 > r->cap) {
-        size_t ncap = r->cap ? r->cap * 2 : 1024;
-        s_place_t *ns = util_calloc(ncap, sizeof *ns);
-        for (size_t i = 0; i < r->cap; i++) {
-            if (!r->slot[i].name)
-                continue;
-            size_t h = extract_hash(r->slot[i].name, strlen(r->slot[i].name)) & (ncap - 1);
-            while (ns[h].name)
-                h = (h + 1) & (ncap - 1);
-            ns[h] = r->slot[i];
-        }
-        free(r->slot);
-        r->slot = ns;
-        r->cap = ncap;
-    }
-    size_t h = extract_hash(folded, strlen(folded)) & (r->cap - 1);
-    while (r->slot[h].name) {
-        if (strcmp(r->slot[h].name, folded) == 0)
-            return;   /* first one wins: names before derived demonyms */
-        h = (h + 1) & (r->cap - 1);
-    }
-    r->slot[h].name = util_strdup(folded);
-    r->slot[h].canon = canon;
-    r->slot[h].demonym = demonym;
-    r->n++;
-}
-
-const char *extract_entity_country(const xres_t *r, const char *folded, bool *demonym)
-{
-    if (!r || !r->cap || !folded)
-        return NULL;
-    return extract_entity_country_hash(r, folded, extract_hash(folded, strlen(folded)), demonym);
-}
-
-const char *extract_entity_country_hash(const xres_t *r, const char *folded, uint32_t hash,
-                                        bool *demonym)
-{
-    if (!r || !r->cap || !folded)
-        return NULL;
-    size_t h = hash & (r->cap - 1);
-    while (r->slot[h].name) {
-        if (strcmp(r->slot[h].name, folded) == 0) {
-            if (demonym)
-                *demonym = r->slot[h].demonym;
-            return r->slot[h].canon;
-        }
-        h = (h + 1) & (r->cap - 1);
-    }
-    return NULL;
-}
-
-size_t extract_entity_res_size(const xres_t *r)
-{
-    return r ? r->n : 0;
-}
-
-static const char *s_res_canon(xres_t *r, const char *name)
-{
-    for (size_t i = 0; i < r->n_canon; i++)
-        if (strcmp(r->canon[i], name) == 0)
-            return r->canon[i];
-    r->canon = util_realloc(r->canon, (r->n_canon + 1) * sizeof *r->canon);
-    r->canon[r->n_canon] = util_strdup(name);
-    return r->canon[r->n_canon++];
-}
-
-static void s_res_name(xres_t *r, const char *name, const char *canon)
-{
-    char f[160];
-    extract_text_fold((const uint8_t *)name, strlen(name), f, sizeof f);
-    s_res_put(r, f, canon, false);
-}
-
-/* Short names people write that iso-codes spells otherwise, keyed by alpha-2. */
-static const struct { const char *a2, *canon, *alias[6]; } s_alias[] = {
-    {"TR", "Turkey", {"Turkey", "Türkiye", NULL}},
-    {"RU", "Russia", {"Russia", NULL}},
-    {"US", "United States", {"United States", "America", "U.S.", "US", "USA", "U.S.A."}},
-    {"GB", "United Kingdom", {"Britain", "Great Britain", "UK", "U.K.", "England", NULL}},
-    {"KR", "South Korea", {"South Korea", NULL}},
-    {"KP", "North Korea", {"North Korea", NULL}},
-    {"SY", "Syria", {"Syria", NULL}},
-    {"IR", "Iran", {"Iran", NULL}},
-    {"VN", "Vietnam", {"Vietnam", NULL}},
-    {"CZ", "Czech Republic", {"Czech Republic", NULL}},
-    {"AE", "United Arab Emirates", {"UAE", "U.A.E.", NULL}},
-    {"PS", "Palestine", {"Palestine", "Palestinian territories", NULL}},
-    {"MD", "Moldova", {"Moldova", NULL}},
-    {"TZ", "Tanzania", {"Tanzania", NULL}},
-    {"LA", "Laos", {"Laos", NULL}},
-    {"CD", "Democratic Republic of Congo", {"DR Congo", "DRC", NULL}},
-};
-
-/* Demonyms no suffix rule reaches. */
-static const struct { const char *dem, *a2; } s_dem_irregular[] = {
-    {"turkish", "TR"}, {"french", "FR"}, {"british", "GB"}, {"english", "GB"},
-    {"scottish", "GB"}, {"welsh", "GB"}, {"german", "DE"}, {"dutch", "NL"}, {"swiss", "CH"},
-    {"greek", "GR"}, {"danish", "DK"}, {"swedish", "SE"}, {"finnish", "FI"},
-    {"polish", "PL"}, {"spanish", "ES"}, {"irish", "IE"}, {"afghan", "AF"},
-    {"chinese", "CN"}, {"japanese", "JP"}, {"lebanese", "LB"}, {"saudi", "SA"},
-    {"emirati", "AE"}, {"american", "US"}, {"filipino", "PH"}, {"thai", "TH"},
-    {"czech", "CZ"}, {"portuguese", "PT"}, {"vietnamese", "VN"}, {"norwegian", "NO"},
-    {"icelandic", "IS"}, {"uzbek", "UZ"}, {"kazakh", "KZ"}, {"tajik", "TJ"},
-    {"kyrgyz", "KG"}, {"turkmen", "TM"}, {"sudanese", "SD"}, {"ukrainian", "UA"},
-    {"italian", "IT"}, {"mexican", "MX"}, {"canadian", "CA"}, {"belgian", "BE"},
-    {"north korean", "KP"}, {"south korean", "KR"}, {"palestinian", "PS"},
-    {"israeli", "IL"}, {"iraqi", "IQ"}, {"kuwaiti", "KW"}, {"qatari", "QA"},
-    {"yemeni", "YE"}, {"bahraini", "BH"}, {"omani", "OM"}, {"pakistani", "PK"},
-    {"bangladeshi", "BD"}, {"nepalese", "NP"}, {"egyptian", "EG"}, {"peruvian", "PE"},
-    {"argentine", "AR"}, {"argentinian", "AR"}, {"colombian", "CO"}, {"venezuelan", "VE"},
-    {"brazilian", "BR"}, {"chilean", "CL"}, {"malaysian", "MY"}, {"indonesian", "ID"},
-    {"new zealander", "NZ"}, {"cypriot", "CY"}, {"maltese", "MT"}, {"hungarian", "HU"},
-    {"romanian", "RO"}, {"serbian", "RS"}, {"croatian", "HR"}, {"slovak", "SK"},
-    {"austrian", "AT"}, {"libyan", "LY"}, {"moroccan", "MA"}, {"algerian", "DZ"},
-    {"tunisian", "TN"}, {"nigerian", "NG"}, {"kenyan", "KE"}, {"ethiopian", "ET"},
-    {"somali", "SO"}, {"azerbaijani", "AZ"}, {"armenian", "AM"}, {"georgian", "GE"},
-    {"jordanian", "JO"}, {"iranian", "IR"}, {"syrian", "SY"}, {"russian", "RU"},
-    {"indian", "IN"}, {"australian", "AU"}, {"korean", "KR"}, {"soviet", "RU"},
-};
-
-typedef struct {
-    char a2[4];
-    char name[96], common[96], official[128];
-} s_iso_t;
-
-/* Reads a JSON string at p (after the opening quote) into out; returns the end. */
-static const char *s_json_str(const char *p, const char *end, char *out, size_t cap)
-{
-    size_t o = 0;
-    while (p < end && *p != '"') {
-        char ch = *p++;
-        if (ch == '\\' && p < end)
-            ch = *p++;
-        if (o + 1 < cap)
-            out[o++] = ch;
-    }
-    out[o] = 0;
-    return p < end ? p + 1 : p;
-}
-
-static const char *s_canon_for(xres_t *r, const s_iso_t *e)
-{
-    for (size_t k = 0; k < sizeof s_alias / sizeof *s_alias; k++)
-        if (strcmp(s_alias[k].a2, e->a2) == 0)
-            return s_res_canon(r, s_alias[k].canon);
-    if (e->common[0])
-        return s_res_canon(r, e->common);
-    if (!strchr(e->name, ','))
-        return s_res_canon(r, e->name);
-    char tmp[96];
-    snprintf(tmp, sizeof tmp, "%s", e->name);
-    *strchr(tmp, ',') = 0;
-    return s_res_canon(r, tmp);
-}
-
-static void s_res_derive(xres_t *r, const char *fname, const char *canon, int pass)
-{
-    size_t n = strlen(fname);
-    if (n < 3 || n > 40 || strchr(fname, ' '))
-        return;
-    char d[64];
-    char last = fname[n - 1];
-    bool vowel = strchr("aeiouy", last) != NULL;
-    if (pass == 0) {
-        if (last == 'a') {
-            snprintf(d, sizeof d, "%sn", fname);          /* Syria -> Syrian */
-            s_res_put(r, d, canon, true);
-        }
-        return;
-    }
-    if (!vowel) {
-        snprintf(d, sizeof d, "%sian", fname);            /* Iran -> Iranian */
-        s_res_put(r, d, canon, true);
-        snprintf(d, sizeof d, "%si", fname);              /* Iraq -> Iraqi */
-        s_res_put(r, d, canon, true);
-        snprintf(d, sizeof d, "%sese", fname);            /* Sudan -> Sudanese */
-        s_res_put(r, d, canon, true);
-    } else {
-        snprintf(d, sizeof d, "%.*sian", (int)(n - 1), fname); /* Italy -> Italian */
-        s_res_put(r, d, canon, true);
-        snprintf(d, sizeof d, "%.*san", (int)(n - 1), fname);  /* Mexico -> Mexican */
-        s_res_put(r, d, canon, true);
-    }
-}
-
-xres_t *extract_entity_res_new(const char *iso_path)
-{
-    xres_t *r = util_calloc(1, sizeof *r);
-    if (!iso_path)
-        iso_path = "/usr/share/iso-codes/json/iso_3166-1.json";
-    s_iso_t *items = NULL;
-    size_t n_items = 0;
-    FILE *fp = fopen(iso_path, "rb");
-    if (fp) {
-        char *buf = NULL;
-        size_t len = 0, cap = 0;
-        for (;;) {
-            if (len + 65536 > cap) {
-                cap = cap ? cap * 2 : 262144;
-                if (cap > 64u << 20)
-                    break;
-                buf = util_realloc(buf, cap);
-            }
-            size_t k = fread(buf + len, 1, cap - len - 1, fp);
-            if (k == 0)
-                break;
-            len += k;
-        }
-        fclose(fp);
-        const char *p = buf, *end = buf ? buf + len : NULL;
-        s_iso_t cur;
-        memset(&cur, 0, sizeof cur);
-        int depth = 0;
-        while (p && p < end) {
-            char ch = *p++;
-            if (ch == '{') {
-                depth++;
-                memset(&cur, 0, sizeof cur);
-            } else if (ch == '}') {
-                depth--;
-                if (cur.a2[0] && cur.name[0]) {
-                    items = util_realloc(items, (n_items + 1) * sizeof *items);
-                    items[n_items++] = cur;
-                }
-                memset(&cur, 0, sizeof cur);
-            } else if (ch == '"') {
-                char key[32], val[160];
-                p = s_json_str(p, end, key, sizeof key);
-                while (p < end && (*p == ' ' || *p == ':' || *p == '\n' || *p == '\t'))
-                    p++;
-                if (p < end && *p == '"') {
-                    p = s_json_str(p + 1, end, val, sizeof val);
-                    if (strcmp(key, "alpha_2") == 0)
-                        snprintf(cur.a2, sizeof cur.a2, "%.3s", val);
-                    else if (strcmp(key, "name") == 0)
-                        snprintf(cur.name, sizeof cur.name, "%s", val);
-                    else if (strcmp(key, "common_name") == 0)
-                        snprintf(cur.common, sizeof cur.common, "%s", val);
-                    else if (strcmp(key, "official_name") == 0)
-                        snprintf(cur.official, sizeof cur.official, "%s", val);
-                }
-            }
-        }
-        free(buf);
-    }
-    /* Names first, aliases, then demonyms (irregular, then derived), so a real name is
-       never shadowed by a derived form. */
-    for (size_t i = 0; i < n_items; i++) {
-        const char *canon = s_canon_for(r, &items[i]);
-        s_res_name(r, canon, canon);
-        if (!strchr(items[i].name, ','))
-            s_res_name(r, items[i].name, canon);
-        if (items[i].common[0])
-            s_res_name(r, items[i].common, canon);
-        if (items[i].official[0])
-            s_res_name(r, items[i].official, canon);
-    }
-    for (size_t k = 0; k < sizeof s_alias / sizeof *s_alias; k++) {
-        const char *canon = s_res_canon(r, s_alias[k].canon);
-        for (int j = 0; j < 6 && s_alias[k].alias[j]; j++)
-            s_res_name(r, s_alias[k].alias[j], canon);
-    }
-    for (size_t k = 0; k < sizeof s_dem_irregular / sizeof *s_dem_irregular; k++) {
-        const char *canon = NULL;
-        for (size_t i = 0; i < n_items && !canon; i++)
-            if (strcmp(items[i].a2, s_dem_irregular[k].a2) == 0)
-                canon = s_canon_for(r, &items[i]);
-        if (canon)
-            s_res_put(r, s_dem_irregular[k].dem, canon, true);
-    }
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < n_items; i++) {
-            const char *canon = s_canon_for(r, &items[i]);
-            char f[96];
-            extract_text_fold((const uint8_t *)canon, strlen(canon), f, sizeof f);
-            s_res_derive(r, f, canon, pass);
-        }
-    free(items);
-    return r;
-}
-
-void extract_entity_res_destroy(xres_t **self_p)
-{
-    if (!self_p || !*self_p)
-        return;
-    xres_t *r = *self_p;
-    for (size_t i = 0; i < r->cap; i++)
-        free(r->slot[i].name);
-    free(r->slot);
-    for (size_t i = 0; i < r->n_canon; i++)
-        free(r->canon[i]);
-    free(r->canon);
-    free(r);
-    *self_p = NULL;
-}
-
 /* ---- word lists -------------------------------------------------------------------- */
 
 static const char *const s_titles[] = {
@@ -342,6 +27,7 @@ static const char *const s_titles[] = {
     "foreign", "defence", "defense", "interior", "finance", "chief", "head", "attorney",
     "sultan", "marshal", "brig", "cmdr", "field", "supreme", "first", "former", "acting",
     "lawmaker", "congressman", "congresswoman", "candidate", "nominee", "ceo", "founder",
+    "senators", "sens", "governors", "reps", "justices", "generals", "presidents",
     "gov.", "state", "health", "trade", "economy", "energy", "labour", "labor", "justice",
     "education", "agriculture", "transport", "culture", "commissioner", "ombudsman", NULL};
 
@@ -356,7 +42,8 @@ static const char *const s_title_heads[] = {
     "emir", "ayatollah", "imam", "bishop", "archbishop", "cardinal", "professor", "prof",
     "sir", "lord", "lady", "dame", "sultan", "marshal", "brig", "cmdr", "attorney",
     "lawmaker", "congressman", "congresswoman", "candidate", "nominee", "ceo", "founder",
-    "commissioner", "chief", NULL};
+    "commissioner", "chief", "senators", "sens", "governors", "reps", "justices", "generals",
+    "presidents", "chair", NULL};
 
 bool extract_entity_is_title(const char *f)
 {
@@ -405,9 +92,11 @@ static const char *const s_ship_prefixes[] = {
     "mv", "ss", "hms", "uss", "rms", "hmas", "hmcs", "hmnzs", "usns", "ins", "fv", "rv",
     NULL};
 
-/* First words that make a name a place: "Port Said", "Lake Chad", "Mount Sinjar". */
+/* First words that make a name a place: "Port Said", "Lake Chad", "Mount Sinjar",
+   "South Dakota", "Lower Manhattan". */
 static const char *const s_place_prefixes[] = {
-    "port", "lake", "mount", "fort", "cape", "isle", NULL};
+    "port", "lake", "mount", "fort", "cape", "isle", "north", "south", "east", "west",
+    "upper", "lower", NULL};
 
 /* Capitalized words that are not names on their own. */
 static const char *const s_stop_cap[] = {
@@ -429,7 +118,8 @@ static const char *const s_stop_cap[] = {
     "regardless", "whether", "either", "neither", "nor", "perhaps", "maybe", "indeed",
     "thus", "therefore", "otherwise", "again", "sources", "officials", "several", "four",
     "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty", "thirty",
-    "dozens", "hundreds", "thousands", "millions", "few", "any", NULL};
+    "dozens", "hundreds", "thousands", "millions", "few", "any", "of", "had", "has", "have",
+    "besides", "beyond", "amid", "toward", "towards", "upon", "unless", NULL};
 
 static const char *const s_connectors[] = {
     "of", "for", "and", "the", "de", "al", "bin", "ibn", "el", "la", "von", "van", "du",
@@ -488,6 +178,49 @@ static inline bool s_capword(const xctx_t *c, size_t i)
     return false;
 }
 
+/* True when capitalized token i is not a word of a name though it looks like one: a
+   contraction ("I'm", "We're", "Don't") or a compound whose last part is lower case
+   ("Orlando-based", "Census-taker"), which is an adjective or a common noun. */
+static bool s_false_capword(const xctx_t *c, size_t i)
+{
+    const xtok_t *t = &c->tok.v[i];
+    const char *f = t->f;
+    const char *ap = strchr(f, '\'');
+    if (ap) {
+        size_t n = strlen(f);
+        if (n >= 3 && strcmp(f + n - 3, "n't") == 0)
+            return true;
+        const char *suf = ap + 1;
+        if (strcmp(suf, "m") == 0 || strcmp(suf, "re") == 0 || strcmp(suf, "ve") == 0
+            || strcmp(suf, "ll") == 0 || strcmp(suf, "d") == 0 || strcmp(suf, "s") == 0) {
+            char base[16];
+            size_t k = (size_t)(ap - f);
+            if (k && k < sizeof base) {
+                memcpy(base, f, k);
+                base[k] = 0;
+                if (extract_lex_bits(base) & WC_STOP_CAP)
+                    return true;
+            }
+        }
+    }
+    if (t->flags & TK_HYPHEN) {
+        const uint8_t *p = c->w + t->s, *end = c->w + t->e;
+        const uint8_t *dash = NULL;
+        for (const uint8_t *q = p; q + 1 < end; q++)
+            if (*q == '-')
+                dash = q;
+        if (dash && dash[1] >= 'a' && dash[1] <= 'z' && !s_particle(f, (size_t)(dash - p)))
+            return true;
+    }
+    return false;
+}
+
+/* A word that can start or continue a name run. */
+static bool s_nameword(const xctx_t *c, size_t i)
+{
+    return s_capword(c, i) && !s_false_capword(c, i);
+}
+
 /* True when token i is the period of an initial ("K." in "Raj K. Chohan"): a '.' touching
    a one-letter capitalized word. */
 static bool s_initial_dot(const xctx_t *c, size_t i)
@@ -510,12 +243,22 @@ typedef struct {
 
 typedef XVEC(s_cand_t) s_candv_t;
 
-/* Folded set of words seen in lower case: a capitalized sentence opener that is also
+/* Adds a token's hash to a set of s_seen_t. */
+static void s_seen_put(uint32_t *set, size_t mask, uint32_t hash)
+{
+    uint32_t hv = hash | 1;   /* 0 marks an empty slot */
+    size_t h = hv & mask;
+    while (set[h] && set[h] != hv)
+        h = (h + 1) & mask;
+    set[h] = hv;
+}
+
+/* True when a set of s_seen_t holds the hash: a capitalized sentence opener that is also
    written in lower case elsewhere is a common word, not a name. */
 static bool s_lower_seen(const xctx_t *c, uint32_t hash, const char *f, const uint32_t *set,
                          size_t mask)
 {
-    size_t h = hash & mask;
+    size_t h = (hash | 1) & mask;   /* where s_seen_put starts */
     while (set[h]) {
         if (set[h] == (hash | 1))
             return true;
@@ -524,6 +267,22 @@ static bool s_lower_seen(const xctx_t *c, uint32_t hash, const char *f, const ui
     (void)c;
     (void)f;
     return false;
+}
+
+/* What the article shows of its words, as two hash sets over the token hashes. */
+typedef struct {
+    const uint32_t *lower;    /* words written in lower case somewhere */
+    const uint32_t *midcap;   /* words capitalized where no sentence or quote starts */
+    size_t mask;              /* both sets' slots - 1 */
+} s_seen_t;
+
+/* True when token i opens a sentence, a quotation or a parenthesis: a capital there says
+   nothing about a name. */
+static bool s_opener(const xctx_t *c, size_t i)
+{
+    const xtok_t *t = c->tok.v;
+    return (t[i].flags & TK_SSTART) || (i > 0 && (t[i - 1].flags & TK_QUOTE))
+           || (i > 0 && xtok_punct(c, i - 1, '(')) || (i > 0 && xtok_punct(c, i - 1, ':'));
 }
 
 static bool s_is_month_or_day(const xtok_t *t)
@@ -629,8 +388,130 @@ static bool s_vehicle_ctx(const xctx_t *c, uint32_t a)
     return the && p >= 2 && xtok_is(c, p - 1, "board") && xtok_is(c, p - 2, "on");
 }
 
+/* True when [a, b) is capitalized words only, none an organization word: a person's
+   name may stand there ("Dana Whitcombe", not "for Prosperity"). */
+static bool s_plain_name(const xctx_t *c, size_t a, size_t b)
+{
+    for (size_t i = a; i < b; i++)
+        if (!s_capword(c, i) || (c->tok.v[i].wc & (WC_ORG | WC_PLACE_WORD)))
+            return false;
+    return true;
+}
+
+/* True when folded word f ends like a plural of people no given name ends like
+   ("Floridians", "Liberals", "Democrats", "Voters", "Activists"). */
+static bool s_plural_noun(const char *f)
+{
+    static const char *const ends[] = {"ans", "als", "ats", "ers", "ists", "ites", "ors", NULL};
+    size_t n = strlen(f);
+    if (n < 6)
+        return false;
+    for (const char *const *e = ends; *e; e++)
+        if (strcmp(f + n - strlen(*e), *e) == 0)
+            return true;
+    return false;
+}
+
+/* True when folded word f ends like a common noun no surname ends with
+   ("Constitution", "Protection", "Settlement", "Partnership"). */
+static bool s_noun_ending(const char *f)
+{
+    static const char *const ends[] = {"tion", "sion", "ment", "ship", "ism", "ology",
+                                       "ities", NULL};
+    size_t n = strlen(f);
+    for (const char *const *e = ends; *e; e++) {
+        size_t k = strlen(*e);
+        if (n > k + 2 && strcmp(f + n - k, *e) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* True when folded word f ends like an adjective no given name ends with, at a length
+   no given name has ("National", "Presidential", "Catholic", "Anonymous", "Executive",
+   "Western"). */
+static bool s_adjective(const char *f)
+{
+    static const struct { const char *end; size_t min; } ends[] = {
+        {"al", 7}, {"ic", 8}, {"ous", 6}, {"ive", 7}, {"ern", 7}, {"ical", 6}, {"ary", 8},
+        {"ful", 6}, {"less", 6}, {"able", 7}, {"ible", 7}};
+    size_t n = strlen(f);
+    for (size_t i = 0; i < sizeof ends / sizeof *ends; i++) {
+        size_t k = strlen(ends[i].end);
+        if (n >= ends[i].min && strcmp(f + n - k, ends[i].end) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* True when the capitalized run [a, b), with no title to say so, can be a person's
+   name: not a quoted title ('"Silent Harbor"', a show or a book), not opened by a word
+   that is no name ("New", "National"), and not closed by a word the article also writes in lower
+   case ("Family Circle" beside "circle") or that ends like a common noun. */
+static bool s_name_like(const xctx_t *c, const s_seen_t *seen, uint32_t a, uint32_t b)
+{
+    const xtok_t *t = c->tok.v;
+    size_t n = c->tok.n;
+    bool qa = a > 0 && (t[a - 1].flags & TK_QUOTE);
+    bool qb = (b < n && (t[b].flags & TK_QUOTE))
+              || (b + 1 < n && (t[b].flags & TK_PUNCT) && (t[b + 1].flags & TK_QUOTE));
+    if (qa && qb)
+        return false;
+    /* after a possessive, a name of something it owns: "the network's Morning Harbor",
+       "Politico's Playbook"; a person there is rare and still links by surname */
+    if (a > 0 && (t[a - 1].flags & TK_POSS))
+        return false;
+    if ((t[a].wc & WC_STOP_CAP) || s_adjective(t[a].f))
+        return false;
+    const xtok_t *last = &t[b - 1];
+    if ((last->flags & TK_CAP) && s_lower_seen(c, last->hash, last->f, seen->lower, seen->mask))
+        return false;
+    /* an adjective closes no name ("Middle Eastern"); a demonym may ("David French") */
+    if (s_adjective(last->f))
+        return false;
+    /* a span of time, a unit, a clock, a street, an event or a group of people:
+       "Election Day", "Drury Lane", "Cold War", "Harbor Workers" */
+    if (last->wc & (WC_DURATION | WC_UNIT | WC_CLOCK | WC_STREET | WC_EVENT | WC_HUMAN))
+        return false;
+    return !s_noun_ending(last->f);
+}
+
+/* "Harbor Council Chairman Dana Whitcombe", "Harbor Council Vice President": an
+   organization (its word at `o`) then a title, then maybe the person who holds it. Adds
+   the organization and the person and returns true; false when no title follows the
+   organization's words, or when the title goes on with "of" as part of the name
+   ("Office of the Director of Coastal Safety"). */
+static bool s_org_title(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t a, uint32_t o,
+                        uint32_t b)
+{
+    const xtok_t *t = c->tok.v;
+    uint32_t h = o + 1;
+    while (h < b && !((t[h].wc & (WC_TITLE_HEAD | WC_TITLE)) && (t[h].flags & TK_CAP)
+                      && strcmp(t[h].f, "general") != 0))
+        h++;
+    if (h >= b)
+        return false;
+    /* a title word that is no head ("Justice", "Foreign") counts only before a name:
+       "Supreme Court Justice Dana Whitcombe", not "Senate Foreign Relations Committee" */
+    bool head = (t[h].wc & WC_TITLE_HEAD) != 0;
+    uint32_t t0 = h, t1 = h + 1;
+    while (t0 > o + 1 && (t[t0 - 1].wc & WC_TITLE) && (t[t0 - 1].flags & TK_CAP))
+        t0--;
+    while (t1 < b && (t[t1].wc & (WC_TITLE | WC_TITLE_HEAD)) && (t[t1].flags & TK_CAP))
+        t1++;
+    if (t1 < b && (!s_capword(c, t1) || b - t1 < 2 || !s_name_like(c, seen, t1, b)
+                   || !s_plain_name(c, t1, b)))
+        return false;
+    if (!head && t1 >= b)
+        return false;
+    s_add_cand(cv, a, t0, K_ORG, true, NULL);
+    if (t1 < b)
+        s_add_cand(cv, t1, b, K_PERSON, true, NULL);
+    return true;
+}
+
 /* Classifies the capitalized run [a, b) and adds one or more candidates. */
-static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
+static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t a, uint32_t b)
 {
     const xtok_t *t = c->tok.v;
     char buf[256];
@@ -639,22 +520,40 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
         a++;
     while (b > a && !s_capword(c, b - 1))
         b--;
+    /* A name cut at an initial ("Carla M." before "and") ends before it. */
+    if (b - a >= 2 && !t[b - 1].f[1] && b < c->tok.n && xtok_punct(c, b, '.'))
+        b--;
     if (a >= b)
         return;
     /* "Turkey and Russia", "Morek and Surman": two names unless an organization word
-       makes it one ("Justice and Development Party"). */
+       makes it one ("Justice and Development Party"). It stays two when the second
+       part starts anew with "the" ("CNN and the Daily Ledger"), or when the first part
+       is a name of its own already: an acronym, or a name closed by an organization
+       word ("Harbor Council and Valley Board", not "Center for Maritime and Coastal
+       Studies"). */
     for (uint32_t i = a + 1; i + 1 < b; i++)
         if (strcmp(t[i].f, "and") == 0 || strcmp(t[i].f, "&") == 0) {
             bool org = false;
-            for (uint32_t k = i + 1; k < b; k++)
+            for (uint32_t k = a; k < b; k++)
                 if (t[k].wc & WC_ORG)
                     org = true;
+            bool left = strcmp(t[i + 1].f, "the") == 0
+                        || ((t[i - 1].wc & WC_ORG) && (t[i - 1].flags & TK_CAP))
+                        || ((t[a].flags & TK_ALLCAP) && i - a == 1)
+                        || (i - a >= 2 && s_plain_name(c, a, i));   /* "Dana Whitcombe and House" */
+            if (left)
+                org = false;
             if (!org) {
-                s_classify(c, cv, a, i);
-                s_classify(c, cv, i + 1, b);
+                s_classify(c, cv, seen, a, i);
+                s_classify(c, cv, seen, i + 1, b);
                 return;
             }
         }
+    /* A plural before a name is who the person is, not the name: "Floridians Dana
+       Whitcombe", "Liberals Rob Morrow" */
+    if (b - a >= 3 && b - a <= 4 && s_plural_noun(t[a].f) && !(t[a].wc & (WC_TITLE | WC_ORG))
+        && s_plain_name(c, a + 1, b))
+        a++;
     /* A dateline ("ISTANBUL (Reuters) -"): a shouted place at a paragraph start. */
     if (b - a == 1 && (t[a].flags & TK_ALLCAP) && (t[a].flags & TK_PARA) && t[a].e - t[a].s > 3
         && (a + 1 >= c->tok.n || (t[a + 1].flags & TK_PARA) || xtok_punct(c, a + 1, '(')
@@ -676,6 +575,23 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
         s_add_cand(cv, a, b, K_VEHICLE, true, NULL);
         return;
     }
+    /* "Dana Whitcombe of the Harbor Council": a person's name, then the organization. */
+    for (uint32_t i = a + 2; i + 1 < b && i <= a + 3; i++)
+        if (strcmp(t[i].f, "of") == 0) {
+            bool plain = true, org = false;
+            for (uint32_t k = a; k < i; k++)
+                plain &= s_capword(c, k) && !(t[k].flags & TK_ALLCAP)
+                         && !(t[k].wc & (WC_ORG | WC_TITLE | WC_PLACE_WORD | WC_STOP_CAP))
+                         && !s_country(c, k, NULL);
+            for (uint32_t k = i + 1; k < b; k++)
+                org |= (t[k].wc & WC_ORG) && (t[k].flags & TK_CAP);
+            if (plain && org && s_name_like(c, seen, a, i)) {
+                s_add_cand(cv, a, i, K_PERSON, false, NULL);
+                s_classify(c, cv, seen, i + 1, b);
+                return;
+            }
+            break;
+        }
     /* Organization word anywhere: the whole run is the organization. */
     for (uint32_t i = a; i < b; i++)
         if ((t[i].wc & WC_ORG) && (t[i].flags & TK_CAP)) {
@@ -685,6 +601,8 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
                 if ((t[k].wc & WC_TITLE_HEAD) && strcmp(t[k].f, "general") != 0)
                     title_before = true;
             if (!title_before) {
+                if (s_org_title(c, cv, seen, a, i, b))
+                    return;
                 s_add_cand(cv, a, b, K_ORG, true, NULL);
                 return;
             }
@@ -718,6 +636,12 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
             has_head = true;
     if (last_title >= 0 && has_head) {
         uint32_t p = (uint32_t)last_title + 1;
+        if (p < b && (t[p].wc & WC_STOP_CAP)) {
+            /* "Director Of Harbor Freight" in a headline's capitals: a title of what
+               follows, not a person's name */
+            s_classify(c, cv, seen, p + 1, b);
+            return;
+        }
         /* skip a dot after an abbreviation like "Gen." */
         if (p < b) {
             s_add_cand(cv, p, b, K_PERSON, true, NULL);
@@ -736,8 +660,14 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
     }
     /* Context: a place after "in", or before "province". */
     bool place_ctx = false;
+    /* "from" names sources as often as places ("a statement from Harborcorp"): after it
+       one word is a place only when the article places it otherwise too (s_link); "at"
+       names where people work ("an analyst at Evercore", "a professor at Yale") more
+       than places, which it gives with a place word ("at Harbor Square") */
     if (a > 0 && (t[a - 1].wc & WC_PLACE_PREP) && !(t[a - 1].flags & TK_CAP) && b - a <= 3
-        && strcmp(t[a - 1].f, "of") != 0 && strcmp(t[a - 1].f, "to") != 0)
+        && strcmp(t[a - 1].f, "of") != 0 && strcmp(t[a - 1].f, "to") != 0
+        && !(b - a == 1 && strcmp(t[a - 1].f, "from") == 0) && strcmp(t[a - 1].f, "at") != 0
+        && !s_adjective(t[b - 1].f))
         place_ctx = true;
     if (b < c->tok.n && (t[b].wc & WC_PLACE_WORD) && !(t[b].flags & TK_CAP))
         place_ctx = true;
@@ -754,7 +684,8 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
     }
     /* People's names don't take the article: "the Northern Star" is no person. */
     bool article = a > 0 && xtok_is(c, a - 1, "the");
-    if (words >= 2 && words <= 4 && all_name && !place_ctx && !article) {
+    if (words >= 2 && words <= 4 && all_name && !place_ctx && !article
+        && s_name_like(c, seen, a, b)) {
         s_add_cand(cv, a, b, K_PERSON, false, NULL);
         return;
     }
@@ -765,20 +696,73 @@ static void s_classify(xctx_t *c, s_candv_t *cv, uint32_t a, uint32_t b)
     s_add_cand(cv, a, b, K_UNKNOWN, false, NULL);
 }
 
-static void s_find_candidates(xctx_t *c, s_candv_t *cv, const uint32_t *lset, size_t mask)
+/* True when the run [a, b) is a heading: capitals filling a paragraph of their own,
+   maybe closed by a period or a colon ("ABSTRACT.", "FULL TEXT:"), a section label
+   rather than a name. A dateline ("ISTANBUL (Reuters) -") goes on into the text. */
+static bool s_heading(const xctx_t *c, size_t a, size_t b)
+{
+    const xtok_t *t = c->tok.v;
+    size_t n = c->tok.n;
+    if (!(t[a].flags & TK_PARA))
+        return false;
+    for (size_t i = a; i < b; i++)
+        if ((t[i].flags & TK_WORD) && !(t[i].flags & TK_ALLCAP))
+            return false;
+    if (b < n && (xtok_punct(c, b, '.') || xtok_punct(c, b, ':')))
+        b++;
+    return b >= n || (t[b].flags & TK_PARA);
+}
+
+/* True when token a is "New" starting a name that goes on in [a + 1, b) ("New
+   Hampshire", "NEW YORK"): a stop word elsewhere, a place's first word here. */
+static bool s_new_place(const xctx_t *c, size_t a, size_t b)
+{
+    return strcmp(c->tok.v[a].f, "new") == 0 && a + 1 < b && s_capword(c, a + 1);
+}
+
+/* True when the run [a, b) is a phrase in capitals rather than a name: three words or
+   more, or two whose first is a common word ("AT LEAST", "RED STATES OUTNUMBER BLUE
+   STATES"), all in capitals and not a country. */
+static bool s_shouted(const xctx_t *c, size_t a, size_t b)
+{
+    const xtok_t *t = c->tok.v;
+    size_t words = 0;
+    for (size_t i = a; i < b; i++) {
+        if (!(t[i].flags & TK_WORD))
+            continue;
+        if (!(t[i].flags & TK_ALLCAP))
+            return false;
+        words++;
+    }
+    if (words < 2 || (words == 2 && (!(t[a].wc & WC_STOP_CAP) || s_new_place(c, a, b))))
+        return false;
+    char buf[256];
+    s_fold_range(c, (uint32_t)a, (uint32_t)b, buf, sizeof buf);
+    return !extract_entity_country(c->res, buf, NULL);
+}
+
+/* True when folded word f ends like an adverb or a participle ("Certainly", "Having"):
+   at a sentence start, before a name, it is the sentence's first word, not the name's. */
+static bool s_adverbial(const char *f)
+{
+    size_t n = strlen(f);
+    return (n >= 5 && strcmp(f + n - 2, "ly") == 0) || (n >= 6 && strcmp(f + n - 3, "ing") == 0);
+}
+
+static void s_find_candidates(xctx_t *c, s_candv_t *cv, const s_seen_t *seen)
 {
     xtok_t *t = c->tok.v;
     size_t n = c->tok.n;
     size_t i = 0;
     while (i < n) {
-        if ((t[i].flags & TK_SKIP) || !s_capword(c, i)) {
+        if ((t[i].flags & TK_SKIP) || !s_nameword(c, i)) {
             i++;
             continue;
         }
         size_t a = i, b = i + 1;
         int32_t sent = t[i].sent;
         while (b < n && t[b].sent == sent && !(t[b].flags & TK_PARA)) {
-            if (s_capword(c, b) && !s_is_month_or_day(&t[b])) {
+            if (s_nameword(c, b) && !s_is_month_or_day(&t[b])) {
                 b++;
                 continue;
             }
@@ -788,13 +772,13 @@ static void s_find_candidates(xctx_t *c, s_candv_t *cv, const uint32_t *lset, si
             while (k < n && k - b < 2 && t[k].sent == sent && (t[k].wc & WC_CONNECTOR)
                    && !(t[k].flags & TK_CAP))
                 k++;
-            if (k > b && k < n && t[k].sent == sent && s_capword(c, k)
+            if (k > b && k < n && t[k].sent == sent && s_nameword(c, k)
                 && !s_is_month_or_day(&t[k])) {
                 b = k + 1;
                 continue;
             }
             /* an initial inside a name: "Raj K. Chohan", "J. Edgar Hoover" */
-            if (s_initial_dot(c, b) && b + 1 < n && t[b + 1].sent == sent && s_capword(c, b + 1)
+            if (s_initial_dot(c, b) && b + 1 < n && t[b + 1].sent == sent && s_nameword(c, b + 1)
                 && !s_is_month_or_day(&t[b + 1])) {
                 b += 2;
                 continue;
@@ -805,19 +789,37 @@ static void s_find_candidates(xctx_t *c, s_candv_t *cv, const uint32_t *lset, si
             i = b;
             continue;
         }
-        /* A sentence opener that is a common word is not part of a name. */
-        bool opener = (t[a].flags & TK_SSTART) || (a > 0 && (t[a - 1].flags & TK_QUOTE))
-            || (a > 0 && xtok_punct(c, a - 1, '(')) || (a > 0 && xtok_punct(c, a - 1, ':'));
-        while (a < b && ((t[a].wc & WC_STOP_CAP)
+        if (s_heading(c, a, b) || s_shouted(c, a, b)) {
+            i = b;
+            continue;
+        }
+        /* A sentence opener that is a common word is not part of a name; "New" before
+           a name is part of it ("New Hampshire"). */
+        bool opener = s_opener(c, a);
+        while (a < b && (((t[a].wc & WC_STOP_CAP) && !s_new_place(c, a, b))
                          || (opener && !(t[a].flags & TK_ALLCAP)
-                             && s_lower_seen(c, t[a].hash, t[a].f, lset, mask)
+                             && (s_lower_seen(c, t[a].hash, t[a].f, seen->lower, seen->mask)
+                                 || (a + 1 < b && s_adverbial(t[a].f)
+                                     && !s_lower_seen(c, t[a].hash, t[a].f, seen->midcap,
+                                                      seen->mask)))
                              && !s_country(c, a, NULL)
                              && !(t[a].wc & (WC_TITLE | WC_ORG))))) {
             a++;
             opener = false;
         }
+        /* One capitalized word opening a sentence that the article never capitalizes
+           inside one ("Overall, ...", "Remarks on ...") is a common word, whatever its
+           case elsewhere; so is one letter on its own. */
+        if (a + 1 == b && opener && !(t[a].flags & (TK_ALLCAP | TK_TITLE))
+            && !s_lower_seen(c, t[a].hash, t[a].f, seen->midcap, seen->mask)
+            && b < n && (xtok_punct(c, b, ',') || xtok_punct(c, b, ':')
+                         || (t[b].flags & (TK_WORD | TK_CAP)) == TK_WORD)
+            && !s_country(c, a, NULL) && !(t[a].wc & (WC_TITLE | WC_ORG)))
+            a = b;
+        if (a + 1 == b && !t[a].f[1])
+            a = b;
         if (a < b)
-            s_classify(c, cv, (uint32_t)a, (uint32_t)b);
+            s_classify(c, cv, seen, (uint32_t)a, (uint32_t)b);
         /* "(SOHR)" right after: an acronym for the last candidate. */
         if (cv->n && b + 2 < n && xtok_punct(c, b, '(') && (t[b + 1].flags & TK_ALLCAP)
             && xtok_punct(c, b + 2, ')') && strlen(t[b + 1].f) < 16) {
@@ -1011,6 +1013,31 @@ static uint32_t s_bytes(const xctx_t *c, uint32_t t0, uint32_t t1)
     return c->tok.v[t1 - 1].e - c->tok.v[t0].s;
 }
 
+/* The key of the second person of a surname in an article, named by tokens [t0, t1):
+   "per:<given> <surname>" with the given name that stands right before the surname,
+   initials and titles aside ("Dana R. Whitcombe" gives "per:dana whitcombe"). Returns
+   false, with "per:<surname>", when the run gives no given name. */
+static bool s_person_key(const xctx_t *c, uint32_t t0, uint32_t t1, char *key, size_t cap)
+{
+    const xtok_t *t = c->tok.v;
+    char sur[64];
+    s_surname(c, t1, sur, sizeof sur);
+    const char *given = NULL;
+    for (uint32_t i = t1 - 1; i > t0 && !given; i--) {
+        const xtok_t *g = &t[i - 1];
+        if ((g->flags & (TK_WORD | TK_POSS)) == TK_WORD && (g->flags & TK_CAP)
+            && strlen(g->f) >= 2 && !(g->wc & (WC_CONNECTOR | WC_TITLE)))
+            given = g->f;
+    }
+    if (!given) {
+        extract_join(key, cap, "per:", sur, NULL);
+        return false;
+    }
+    size_t o = extract_join(key, cap, "per:", given, " ");
+    extract_join(key + o, cap - o, sur, NULL, NULL);
+    return true;
+}
+
 static int s_cmp_len(const void *a, const void *b, void *ctx)
 {
     const xctx_t *c = ctx;
@@ -1025,6 +1052,40 @@ static int s_cmp_len(const void *a, const void *b, void *ctx)
 int extract_entity_at(const xctx_t *c, size_t i)
 {
     return i < c->tok.n ? c->tok.v[i].ent : -1;
+}
+
+/* A person of the article whose surname is the one of the run ending at token t1
+   ("Assad" for "Bashar al-Assad"), or -1. */
+static int s_find_surname(const xctx_t *c, uint32_t t1)
+{
+    char sur[64], es[64];
+    s_surname(c, t1, sur, sizeof sur);
+    IX_EACH(c, IX_SUR, s_strhash(sur), k) {
+        if (c->ent.v[k].kind != K_PERSON)
+            continue;
+        s_surname(c, c->ent.v[k].name_t1, es, sizeof es);
+        if (strcmp(es, sur) == 0)
+            return k;
+    }
+    return -1;
+}
+
+/* The one person of the article whose given name is token i ("Ted" for "Ted Morrow"),
+   or -1 when none or several have it. */
+static int s_find_given(const xctx_t *c, uint32_t i)
+{
+    uint32_t h = c->tok.v[i].hash;
+    int found = -1;
+    IX_EACH(c, IX_WORD, h, k) {
+        const xent_t *e = &c->ent.v[k];
+        if (e->kind != K_PERSON || e->name_t1 - e->name_t0 < 2 || c->tok.v[e->name_t0].hash != h
+            || k == found)
+            continue;
+        if (found >= 0)
+            return -1;
+        found = k;
+    }
+    return found;
 }
 
 /* Links one candidate to an entity, creating it when needed; returns the entity. */
@@ -1042,7 +1103,14 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
         }
         extract_join(key, sizeof key, "loc:", buf, NULL);
         int e = s_find_key(c, key);
-        return e >= 0 ? e : s_new_ent(c, K_PLACE, cd->t0, cd->t1, key);
+        if (e >= 0)
+            return e;
+        /* A place only by its preposition ("a rally for Dana Whitcombe ... came to
+           Whitcombe") that is the surname of a person the article names is that person. */
+        if (!cd->strong && (e = s_find_surname(c, cd->t1)) >= 0
+            && (len == 1 || s_tokens_within(c, cd, &c->ent.v[e])))
+            return e;
+        return s_new_ent(c, K_PLACE, cd->t0, cd->t1, key);
     }
     case K_ORG: {
         char ini[16];
@@ -1123,12 +1191,13 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
         if (best >= 0)
             return best;
         extract_join(key, sizeof key, "per:", sur, NULL);
-        if (s_find_key(c, key) >= 0) {
-            /* another person with the same surname: qualify with the first name */
-            size_t o = extract_join(key, sizeof key, "per:", t[cd->t0].f, " ");
-            extract_join(key + o, sizeof key - o, sur, NULL, NULL);
-            int e = s_find_key(c, key);
-            if (e >= 0)
+        int e = s_find_key(c, key);
+        if (e >= 0) {
+            /* another person with the same surname: qualify with the given name; a bare
+               surname has none to qualify with and is that person */
+            if (!s_person_key(c, cd->t0, cd->t1, key, sizeof key))
+                return e;
+            if ((e = s_find_key(c, key)) >= 0)
                 return e;
         }
         return s_new_ent(c, K_PERSON, cd->t0, cd->t1, key);
@@ -1158,6 +1227,10 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
         }
     }
     if (found >= 0)
+        return found;
+    if (len == 1 && (found = s_find_surname(c, cd->t1)) >= 0)
+        return found;
+    if (len == 1 && (found = s_find_given(c, cd->t0)) >= 0)
         return found;
     if (len == 1 && (found = s_find_acr(c, t[cd->t0].f)) >= 0)
         return found;
@@ -1190,6 +1263,86 @@ static int s_title_match(const xctx_t *c, const s_cand_t *cd)
     return -1;
 }
 
+/* Marks the sentences written in title case, headlines inside the text ("Ferrera Took
+   On Hollywood"), by a capitalized preposition, conjunction or auxiliary inside them:
+   their capitals say nothing about names, as in the title line. Returns an array of
+   c->sent.n flags in the arena. */
+static bool *s_title_case(const xctx_t *c)
+{
+    static const char *const small[] = {
+        "on", "to", "in", "of", "for", "with", "from", "at", "by", "and", "or", "but", "is",
+        "are", "was", "were", "be", "been", "has", "have", "had", "do", "does", "did",
+        "just", "not", "about", "into", "after", "as", NULL};
+    bool *tc = extract_arena_alloc(c->arena, (c->sent.n + 1) * sizeof *tc, 1);
+    for (size_t i = 0; i < c->tok.n; i++) {
+        const xtok_t *t = &c->tok.v[i];
+        if ((t->flags & (TK_WORD | TK_CAP | TK_ALLCAP | TK_TITLE)) != (TK_WORD | TK_CAP)
+            || t->sent < 0 || (size_t)t->sent >= c->sent.n || tc[t->sent] || s_opener(c, i))
+            continue;
+        size_t n = strlen(t->f);
+        for (const char *const *w = small; n >= 2 && n <= 5 && *w && !tc[t->sent]; w++)
+            tc[t->sent] = strcmp(t->f, *w) == 0;
+    }
+    return tc;
+}
+
+/* Two people of one surname in the article ("Dana Whitcombe", "Rob Whitcombe"): the one
+   that took the bare "per:<surname>" takes its given name too, so that neither becomes
+   the other's namesake across articles; a person alone with its surname keeps the bare
+   key. */
+static void s_qualify_namesakes(xctx_t *c)
+{
+    char sur[64], os[64], key[96];
+    for (size_t e = 0; e < c->ent.n; e++) {
+        xent_t *x = &c->ent.v[e];
+        if (x->kind != K_PERSON || strncmp(x->key, "per:", 4) != 0 || strchr(x->key + 4, ' '))
+            continue;
+        s_surname(c, x->name_t1, sur, sizeof sur);
+        bool twin = false;
+        IX_EACH(c, IX_SUR, s_strhash(sur), o) {
+            const xent_t *y = &c->ent.v[o];
+            if (twin || (size_t)o == e || y->kind != K_PERSON || strncmp(y->key, "per:", 4) != 0)
+                continue;
+            s_surname(c, y->name_t1, os, sizeof os);
+            twin = strcmp(os, sur) == 0 && strcmp(y->key, x->key) != 0;
+        }
+        if (twin && s_person_key(c, x->name_t0, x->name_t1, key, sizeof key)
+            && s_find_key(c, key) < 0)
+            extract_join(x->key, sizeof x->key, key, NULL, NULL);
+    }
+}
+
+/* A person taken for one only by its capitals whose first word the article names as
+   something else, another person's surname or a place or organization of one word
+   ("Whitcombe Victory" beside Dana Whitcombe, "Ardmore Gazette" beside Ardmore), is a
+   name made of that name: the entity stays, as "other". */
+static void s_demote_compounds(xctx_t *c)
+{
+    const xtok_t *t = c->tok.v;
+    for (size_t e = 0; e < c->ent.n; e++) {
+        xent_t *x = &c->ent.v[e];
+        if (x->kind != K_PERSON || x->cued || x->name_t1 - x->name_t0 < 2)
+            continue;
+        uint32_t h = t[x->name_t0].hash;
+        bool other = false;
+        IX_EACH(c, IX_WORD, h, o) {
+            const xent_t *y = &c->ent.v[o];
+            if (other || (size_t)o == e)
+                continue;
+            if (y->kind == K_PERSON)
+                other = y->name_t1 - y->name_t0 >= 2 && t[y->name_t1 - 1].hash == h;
+            else if (y->kind == K_PLACE || y->kind == K_ORG)
+                other = y->name_t1 - y->name_t0 == 1 && t[y->name_t0].hash == h;
+        }
+        if (!other)
+            continue;
+        char buf[96];
+        s_fold_range(c, x->name_t0, x->name_t1, buf, sizeof buf);
+        x->kind = K_OTHER;
+        extract_join(x->key, sizeof x->key, "oth:", buf, NULL);
+    }
+}
+
 static int s_cmp_t0(const void *a, const void *b)
 {
     const xmention_t *x = a, *y = b;
@@ -1211,14 +1364,20 @@ void extract_entity_find(xctx_t *c)
         if (!(t->flags & TK_WORD) || (t->flags & (TK_CAP | TK_SKIP)) || t->f[0] < 'a'
             || t->f[0] > 'z')
             continue;
-        uint32_t hv = t->hash | 1;
-        size_t h = hv & mask;
-        while (lset[h] && lset[h] != hv)
-            h = (h + 1) & mask;
-        lset[h] = hv;
+        s_seen_put(lset, mask, t->hash);
     }
+    /* Words capitalized inside a sentence, out of the title line. */
+    uint32_t *mset = extract_arena_alloc(c->arena, cap * sizeof *mset, 1);
+    for (size_t i = 0; i < c->tok.n; i++) {
+        const xtok_t *t = &c->tok.v[i];
+        if ((t->flags & (TK_WORD | TK_CAP | TK_SKIP | TK_TITLE)) != (TK_WORD | TK_CAP)
+            || s_opener(c, i))
+            continue;
+        s_seen_put(mset, mask, t->hash);
+    }
+    s_seen_t seen = {lset, mset, mask};
     s_candv_t cv = {0};
-    s_find_candidates(c, &cv, lset, mask);
+    s_find_candidates(c, &cv, &seen);
     s_vehicle_spread(c, &cv);
     s_ix_t *ix = extract_arena_alloc(c->arena, sizeof *ix, 1);
     size_t nb = 64;
@@ -1239,12 +1398,21 @@ void extract_entity_find(xctx_t *c)
     /* Headlines capitalize every word, so a title candidate counts only when a cue makes
        it (a country, a titled person, an organization word) or it names something the
        body names; the title line is the lede in some feeds. */
+    bool *tcase = s_title_case(c);
     for (int pass = 0; pass < 3; pass++) {
         for (size_t k = 0; k < cv.n; k++) {
             s_cand_t *cd = &sorted[k];
+            int32_t sn = c->tok.v[cd->t0].sent;
             bool title = (c->tok.v[cd->t0].flags & TK_TITLE) != 0;
+            /* a headline inside the text, like the title line (a strong cue still
+               counts there: demoting organization words cost ECB+ stories) */
+            if (!title && sn >= 0 && (size_t)sn < c->sent.n && tcase[sn])
+                title = true;
+            /* a place only by its preposition waits for the people, whom it may name
+               ("a rally for Dana Whitcombe") */
+            bool late = cd->kind == K_UNKNOWN || (cd->kind == K_PLACE && !cd->strong);
             bool want = title ? (pass == 2 || (pass == 0 && cd->strong))
-                      : pass == 0 ? cd->kind != K_UNKNOWN : pass == 1 && cd->kind == K_UNKNOWN;
+                      : pass == 0 ? !late : pass == 1 && late;
             if (!want || (title && pass == 0 && cd->kind == K_UNKNOWN))
                 continue;
             int e;
@@ -1265,8 +1433,11 @@ void extract_entity_find(xctx_t *c)
             xmention_t m = {cd->t0, cd->t1, e};
             XVEC_PUSH(c->men, m);
             en->n_mentions++;
+            en->cued |= cd->strong;
         }
     }
+    s_qualify_namesakes(c);
+    s_demote_compounds(c);
     free(cv.v);
     c->ent_index = NULL;
     if (c->men.n > 1)   /* v is NULL before the first mention ever */

@@ -62,6 +62,7 @@ typedef struct {
     char acr[16];           /* acronym (folded), "" if none */
     uint32_t first_mention; /* index of its first mention */
     int n_mentions;
+    bool cued;              /* some mention had a cue (a title, an org word, a country) */
 } xent_t;
 
 /* A growable array kept across runs so steady state does not allocate. */
