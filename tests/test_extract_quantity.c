@@ -735,6 +735,17 @@ Test(extract_quantity, a_generic_have_is_no_predicate)
     cr_assert(strstr(s_key_of("The club lost the 12 courts it owned.\n", 12), "|have|"));
 }
 
+Test(extract_quantity, an_unnamed_age_is_not_the_next_sentences_person)
+{
+    /* this sentence names others: the next one's person is not the girl */
+    const char *a = s_key_of("Also hurt were a woman named Dana Whit, who was beside Tom Lorton, and an "
+                             "11-year-old girl who was passing by. Whit told jurors she ran.\n", 11);
+    cr_assert(strstr(a, "|girl|"), "%s", a);
+    /* it names no one: the next sentence may */
+    a = s_key_of("A 59-year-old woman died in the fire. Police named her as Mira Solt.\n", 59);
+    cr_assert(strstr(a, "per:solt"), "%s", a);
+}
+
 Test(extract_quantity, what_a_number_is_not)
 {
     /* the run a part is taken of: the verb is the part's */

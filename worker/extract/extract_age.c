@@ -69,6 +69,15 @@ static int s_only_person(const xctx_t *c, size_t a, size_t b)
     return found;
 }
 
+/* True when no person is mentioned in tokens [a, b). */
+static bool s_no_person(const xctx_t *c, size_t a, size_t b)
+{
+    for (size_t k = a; k < b && k < c->tok.n; k++)
+        if (s_person(c, k) >= 0)
+            return false;
+    return true;
+}
+
 /* Singular person nouns an age adjective stands before: the noun phrase ends there ("the
    40-year-old actor plays a clown"). */
 static const char *const s_roles[] = {"actor", "actress", "man", "woman", "boy", "girl",
@@ -280,7 +289,10 @@ size_t extract_age_at(const xctx_t *c, size_t i, size_t nt, size_t s0, size_t s1
                 size_t si = (size_t)t[i].sent;
                 if (indef) {
                     e = s_only_person(c, end, s1);
-                    if (e < 0 && s_only_person(c, s0, end) < 0 && si + 1 < c->sent.n)
+                    /* "A 59-year-old woman died. Police named her as Raj Chohan.": the next
+                       sentence names her only when this one names no one ("a woman named
+                       X, and an 11-year-old girl" is not X, whoever the next one names) */
+                    if (e < 0 && s_no_person(c, s0, end) && si + 1 < c->sent.n)
                         e = s_only_person(c, c->sent.v[si + 1].t0, c->sent.v[si + 1].t1);
                 } else if (opens && si > 0) {
                     e = s_only_person(c, c->sent.v[si - 1].t0, c->sent.v[si - 1].t1);
