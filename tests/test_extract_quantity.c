@@ -754,6 +754,9 @@ Test(extract_quantity, what_a_number_is_not)
     cr_assert(strstr(s_key_of("Police held two of the three suspects.\n", 3), "suspect"));
     /* a span of no one named is no count of seasons */
     cr_assert_str_eq(s_key_of("He spent his first 11 seasons as a player there.\n", 11), "");
+    /* a bore is no count */
+    cr_assert_str_eq(s_key_of("It was a .38-caliber pistol, like the one that killed the clerk.\n", 0.38), "");
+    cr_assert_str_eq(s_key_of("Deputies found a 12-gauge shotgun that killed the dog.\n", 12), "");
     /* a measure of nothing named is no toll */
     cr_assert_str_eq(s_key_of("A hiker died after falling about 200ft from a ridge.\n", 200), "");
     cr_assert(strstr(s_key_of("About 40% of the passengers were killed.\n", 40), "|killed|"));

@@ -274,6 +274,11 @@ bool extract_unit_not_claim(const xctx_t *c, size_t i, size_t s0, size_t s1)
                         || xtok_punct(c, i - 1, '/'))
         && s_touch(c, i - 2, i - 1) && s_touch(c, i - 1, i) && (t[i - 2].flags & TK_NUM))
         return true;
+    /* "a .45-caliber handgun", "a 12-gauge shotgun": a weapon's bore, not a count */
+    if (i + 2 < s1 && xtok_punct(c, i + 1, '-') && s_touch(c, i, i + 1)
+        && (xtok_is(c, i + 2, "caliber") || xtok_is(c, i + 2, "calibre")
+            || xtok_is(c, i + 2, "gauge")))
+        return true;
     /* "(212) 555": an area code */
     if (i > s0 && xtok_punct(c, i - 1, '(') && xtok_punct(c, i + 1, ')') && i + 2 < s1
         && (t[i + 2].flags & TK_NUM))
