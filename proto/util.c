@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -289,4 +290,33 @@ int util_mkdirs(const char *path)
         }
     }
     return 0;
+}
+
+#define UTIL_NOFILE_LOW 1024   /* below this a daemon warns: a few hundred peers fill it */
+
+unsigned long util_raise_nofile(const char *what)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return 0;
+    rlim_t was = rl.rlim_cur;
+    if (rl.rlim_cur != RLIM_INFINITY && (rl.rlim_max == RLIM_INFINITY || rl.rlim_cur < rl.rlim_max)) {
+        rlim_t want = rl.rlim_max;
+        if (want == RLIM_INFINITY || want > (rlim_t)1 << 20)
+            want = (rlim_t)1 << 20;   /* enough, and what a select-free poller handles */
+        if (want > rl.rlim_cur) {
+            rl.rlim_cur = want;
+            if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
+                util_info("%s: open-file limit raised from %llu to %llu (the hard limit)", what,
+                          (unsigned long long)was, (unsigned long long)want);
+            else
+                rl.rlim_cur = was;
+        }
+    }
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < UTIL_NOFILE_LOW)
+        util_warn("%s: only %llu open files allowed (hard limit %llu): each connection takes "
+                  "one, and libzmq aborts the process when an ipc accept finds none; raise it "
+                  "(ulimit -Hn, or LimitNOFILE= in the unit)", what,
+                  (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max);
+    return rl.rlim_cur == RLIM_INFINITY ? (unsigned long)-1 : (unsigned long)rl.rlim_cur;
 }

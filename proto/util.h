@@ -62,4 +62,10 @@ uint64_t util_mono_us(void);
 /* Makes directory `path` and its parents (mode 0700 for new ones). 0 or -errno. */
 int util_mkdirs(const char *path);
 
+/* Raises the open-file limit's soft value to its hard one, as a daemon's first act: each
+   connection is a file, and libzmq aborts when an ipc accept finds none left. Says so when
+   it raised it, and warns when what is left is low for `what` (a daemon's name). Returns
+   the soft limit in force. This function can't fail. */
+unsigned long util_raise_nofile(const char *what);
+
 #endif

@@ -161,6 +161,7 @@ int main(int argc, char **argv)
     }
     cfg.auth = auth;
     store_t *store = NULL;
+    util_raise_nofile("crossclaim-store");
     rc = store_new(&cfg, &store);
     if (rc) {
         util_error("cannot start: %s", store_strerror(rc));

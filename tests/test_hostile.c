@@ -568,3 +568,59 @@ Test(hostile, full_map_nacks_queue_full_keeps_serving_and_recovers)
     cr_assert_eq(fu_signal(&c.broker, SIGTERM), 0, "the broker stops cleanly");
     pu_sh("rm -rf %s", c.dir);
 }
+
+/* Issue 10 #9: with a 128-file soft limit, 300 ipc connections aborted the broker in
+   libzmq ("Too many open files", ipc_listener.cpp). A daemon now raises its soft limit to
+   the hard one first. */
+Test(hostile, many_connections_under_a_low_soft_file_limit)
+{
+    char *where;
+    if (s_capture(&where, "command -v prlimit") != 0 || where[0] != '/') {
+        fprintf(stderr, "hostile: SKIPPED many_connections...: no prlimit here\n");
+        free(where);
+        return;
+    }
+    where[strcspn(where, "\n")] = 0;
+    char *dir = pu_tmpdir();
+    char data[600], bin[600], log[700], ep[700];
+    snprintf(data, sizeof data, "%s/data", dir);
+    cr_assert_eq(pu_sh("mkdir -p %s", data), 0);
+    snprintf(bin, sizeof bin, "%s/crossclaim-broker", pu_bin());
+    snprintf(log, sizeof log, "%s/broker.log", dir);
+    snprintf(ep, sizeof ep, "ipc://%s/frontend.ipc", data);
+    pid_t broker = fu_spawn((char *[]){where, "--nofile=128:8192", bin, "--data", data, NULL},
+                            log);
+    zsock_t *q = s_dealer(ep);
+    zsock_set_rcvtimeo(q, 5000);
+    wire_sendv(q, NULL, WIRE_ADMIN, "a0", "stats", NULL);
+    zmsg_t *m = zmsg_recv(q);
+    cr_assert_not_null(m, "the broker did not answer (log %s)", log);
+    zmsg_destroy(&m);
+    zsock_t *many[300];
+    for (int i = 0; i < 300; i++) {
+        many[i] = zsock_new(ZMQ_DEALER);
+        zsock_set_linger(many[i], 0);
+        cr_assert_eq(zsock_connect(many[i], "%s", ep), 0);
+    }
+    /* each says something, so that each connection is surely made and accepted */
+    for (int i = 0; i < 300; i++)
+        wire_sendv(many[i], NULL, WIRE_ADMIN, "a1", "stats", NULL);
+    for (int i = 0; i < 300; i++) {
+        zsock_set_rcvtimeo(many[i], 10000);
+        zmsg_t *r = zmsg_recv(many[i]);
+        cr_assert_not_null(r, "connection %d got no answer: the broker died? (log %s)", i, log);
+        zmsg_destroy(&r);
+    }
+    cr_assert_eq(kill(broker, 0), 0, "the broker died under 300 connections (log %s)", log);
+    char *out;
+    s_capture(&out, "cat %s", log);
+    cr_assert(strstr(out, "open-file limit raised from 128 to 8192"), "%s", out);
+    free(out);
+    for (int i = 0; i < 300; i++)
+        zsock_destroy(&many[i]);
+    zsock_destroy(&q);
+    cr_assert_eq(fu_signal(&broker, SIGTERM), 0);
+    pu_sh("rm -rf %s", dir);
+    free(dir);
+    free(where);
+}

@@ -104,6 +104,7 @@ int main(int argc, char **argv)
         return 1;
     }
     cfg.auth = auth;
+    util_raise_nofile("crossclaim-worker");
     int rc = worker_run(&cfg);
     auth_destroy(&auth);
     opts_free(args);
