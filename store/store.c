@@ -988,6 +988,9 @@ static void s_publish_metrics(store_t *self)
                      st->query_dropped);
     promtext_gauge(p, "crossclaim_store_query_streams",
                    "Streamed query replies in progress.", (double)self->njobs);
+    promtext_counter(p, "crossclaim_auth_plain_refused_total",
+                     "Clients without CURVE keys refused on a CURVE endpoint.",
+                     auth_plain_refused(self->cfg.auth));
     promtext_gauge(p, "crossclaim_feed_seq", "Sequence number of the last update published.",
                    (double)self->published);
     promtext_gauge(p, "crossclaim_store_batch_pending",
