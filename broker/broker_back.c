@@ -5,6 +5,7 @@
     broker_internal.h. */
 
 #include "broker_internal.h"
+#include "broker_peek.h"
 #include "auth.h"
 
 #include <inttypes.h>
@@ -16,77 +17,6 @@
 #define S_HELLO_MAX      3       /* repeated HELLOs from one worker per S_HELLO_WINDOW_S
                                     that are honoured; more are refused and counted */
 #define S_HELLO_WINDOW_S 10
-
-/* Finds the job id (field 1), the encoding (field 7) and text_bytes (field 10) of a
-   Result protobuf without unpacking it all: walks the top-level fields, skipping each by
-   its wire type. Returns false on malformed framing or without a job id; *enc is NULL
-   when there is none, *text_bytes 0. */
-static bool s_pb_peek(const uint8_t *p, size_t n, const uint8_t **id, size_t *id_len,
-                      const uint8_t **enc, size_t *enc_len, uint64_t *text_bytes)
-{
-    size_t i = 0;
-    *id = NULL;
-    *enc = NULL;
-    *enc_len = 0;
-    *text_bytes = 0;
-    while (i < n) {
-        uint64_t key = 0, len = 0;
-        int shift = 0;
-        do {
-            if (i >= n || shift > 63)
-                return false;
-            key |= (uint64_t)(p[i] & 0x7f) << shift;
-            shift += 7;
-        } while (p[i++] & 0x80);
-        switch (key & 7) {
-        case 0: {
-            uint64_t v = 0;
-            shift = 0;
-            do {
-                if (i >= n || shift > 63)
-                    return false;
-                v |= (uint64_t)(p[i] & 0x7f) << shift;
-                shift += 7;
-            } while (p[i++] & 0x80);
-            if ((key >> 3) == 10)
-                *text_bytes = v;
-            break;
-        }
-        case 1:
-            if (n - i < 8)
-                return false;
-            i += 8;
-            break;
-        case 5:
-            if (n - i < 4)
-                return false;
-            i += 4;
-            break;
-        case 2:
-            shift = 0;
-            do {
-                if (i >= n || shift > 63)
-                    return false;
-                len |= (uint64_t)(p[i] & 0x7f) << shift;
-                shift += 7;
-            } while (p[i++] & 0x80);
-            if (len > n - i)
-                return false;
-            if ((key >> 3) == 1) {
-                *id = p + i;
-                *id_len = (size_t)len;
-            } else if ((key >> 3) == 7) {
-                *enc = p + i;
-                *enc_len = (size_t)len;
-            }
-            i += (size_t)len;
-            break;
-        default:
-            return false;
-        }
-    }
-    return *id != NULL;
-}
 
 /* A peer heartbeats once an interval. Counts how many came in the current interval and
    says whether this one is beyond S_HB_FLOOD: a flood, counted but not fatal (the peer
@@ -211,7 +141,7 @@ static void s_on_result(broker_t *self, brk_worker_t *w, zframe_t *identity, wir
     /* text_bytes is what the store's wire_result_check measures a result against: it
        must be the article's, which the broker alone knows here. */
     if (m->arg_len[1] > WIRE_MAX_RESULT ||
-        !s_pb_peek(m->arg[1], m->arg_len[1], &pid, &pid_len, &enc, &enc_len, &text_bytes) ||
+        !brk_pb_peek(m->arg[1], m->arg_len[1], &pid, &pid_len, &enc, &enc_len, &text_bytes) ||
         pid_len != UTIL_ID_HEX || memcmp(pid, id, UTIL_ID_HEX) != 0 ||
         text_bytes > j->article_len) {
         brk_reject(self, R_BAD_RESULT, "RESULT", identity, m->arg[1],

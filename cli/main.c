@@ -212,6 +212,9 @@ static bool s_listen(const char *s, char *addr, size_t cap, unsigned *port)
 }
 
 
+/* Long options with no letter: codes no short option (nor S_AUTH_OPTIONS) uses. */
+#define S_OPT_KEEP_TEXT 0x1000
+
 static int s_cmd_run(int argc, char **argv)
 {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -221,7 +224,7 @@ static int s_cmd_run(int argc, char **argv)
         {"no-report", no_argument, 0, 'R'}, {"metrics-port", required_argument, 0, 'm'},
         {"stall-s", required_argument, 0, 'S'}, {"serve", no_argument, 0, 'V'},
         {"listen", required_argument, 0, 'l'}, {"token", required_argument, 0, 't'},
-        {"insecure", no_argument, 0, 'I'}, {"keep-text", no_argument, 0, 'K'},
+        {"insecure", no_argument, 0, 'I'}, {"keep-text", no_argument, 0, S_OPT_KEEP_TEXT},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
     char addr[128] = "127.0.0.1";
@@ -240,7 +243,7 @@ static int s_cmd_run(int argc, char **argv)
             break;
         case 't': cfg.serve_token = optarg; break;
         case 'I': cfg.serve_insecure = true; break;
-        case 'K': cfg.keep_text = true; break;
+        case S_OPT_KEEP_TEXT: cfg.keep_text = true; break;
         case 'h':
             printf("usage: crossclaim run [--workers N] [--data DIR] [--no-report] [--serve] PATH...\n"
                    "\n"
@@ -287,7 +290,7 @@ static int s_cmd_submit(int argc, char **argv)
     static const struct option opts[] = {
         {"data", required_argument, 0, 'd'}, {"broker", required_argument, 0, 'b'},
         {"window", required_argument, 0, 'W'}, {"timeout", required_argument, 0, 't'},
-        {"retry-ms", required_argument, 0, 'r'}, {"keep-text", no_argument, 0, 'K'},
+        {"retry-ms", required_argument, 0, 'r'}, {"keep-text", no_argument, 0, S_OPT_KEEP_TEXT},
         {"help", no_argument, 0, 'h'}, S_AUTH_OPTIONS, {0, 0, 0, 0}};
     auth_config_t acfg = {0};
     bool keep_text = false;
@@ -299,7 +302,7 @@ static int s_cmd_submit(int argc, char **argv)
         case 'W': if (s_parse_uint("submit", "--window", optarg, 1, 100000, &window)) return 2; break;
         case 't': if (s_parse_uint("submit", "--timeout", optarg, 1, 86400, &timeout)) return 2; break;
         case 'r': if (s_parse_uint("submit", "--retry-ms", optarg, 10, 600000, &retry_ms)) return 2; break;
-        case 'K': keep_text = true; break;
+        case S_OPT_KEEP_TEXT: keep_text = true; break;
         case 'h':
             printf("usage: crossclaim submit [--broker EP | --data DIR] [options] PATH...\n"
                    "\n"
