@@ -167,7 +167,8 @@ static int s_entity_update(db_t *self, const dbi_touch_t *run, size_t nrun)
             if (e.list[l][i].n > 0)
                 e.list[l][w++] = e.list[l][i];
         e.n[l] = w;
-        qsort(e.list[l], w, sizeof(dbi_form_t), s_form_cmp);
+        if (w > 1)
+            qsort(e.list[l], w, sizeof(dbi_form_t), s_form_cmp);
     }
     json_reset(self->json);
     size_t tlen;

@@ -468,7 +468,8 @@ static int s_stories_array(db_t *self, MDB_txn *txn, const char *q, size_t limit
     mdb_cursor_close(c);
     if (rc == MDB_NOTFOUND)
         rc = 0;
-    qsort(es, ne, sizeof *es, s_entry_cmp);
+    if (ne > 1)   /* es is NULL when there is none: no NULL to qsort */
+        qsort(es, ne, sizeof *es, s_entry_cmp);
     json_arr_begin(out);
     for (size_t i = 0; i < ne; i++) {
         if (!rc && (!limit || i < limit))
@@ -680,7 +681,8 @@ int db_web_entity(db_t *self, const char *key, json_t *out)
     if (rc != MDB_NOTFOUND)
         goto leave_open;
     rc = 0;
-    qsort(st, ns, sizeof *st, s_sref_cmp);
+    if (ns > 1)
+        qsort(st, ns, sizeof *st, s_sref_cmp);
     json_key(out, "stories");
     json_arr_begin(out);
     for (size_t i = 0; i < ns && i < DB_WEB_STORIES; i++) {
@@ -998,7 +1000,8 @@ int db_web_search(db_t *self, const char *q, size_t limit, json_t *out)
         if (rc == MDB_NOTFOUND)
             rc = 0;
     }
-    qsort(hits, nh, sizeof *hits, s_hit_cmp);
+    if (nh > 1)   /* hits is NULL when nothing matched */
+        qsort(hits, nh, sizeof *hits, s_hit_cmp);
     json_key(out, "entities");
     json_arr_begin(out);
     for (size_t i = 0; i < nh; i++) {
