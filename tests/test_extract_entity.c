@@ -611,3 +611,38 @@ Test(extract_entity, an_adjective_closes_no_name_and_a_person_and_the_org_stay_t
     r = s_run("Writers like Dana French agreed.\n");
     cr_assert(s_find(&r, "per:french"));
 }
+
+Test(extract_entity, a_person_of_a_place_is_the_person_and_the_place)
+{
+    extract_result_t r = s_run("Senator Rob Morrow of Vermont agreed. Help came from Dana Whit of "
+                               "New Ardmore.\n");
+    const extract_entity_t *p = s_find(&r, "per:morrow");
+    cr_assert(p, "no per:morrow");
+    cr_assert_str_eq(p->name, "Rob Morrow");
+    p = s_find(&r, "per:whit");
+    cr_assert(p, "no per:whit");
+    cr_assert_str_eq(p->name, "Dana Whit");
+    /* one word before "of" is a place's own name */
+    r = s_run("Ships waited in the Gulf of Kestrel for a week.\n");
+    cr_assert_null(s_kind(&r, "person"));
+}
+
+Test(extract_entity, an_abbreviated_place_word_stays_in_the_name)
+{
+    extract_result_t r = s_run("The storm reached St. Ardmore on Monday, then Ft. Kestrel and "
+                               "later Fort Kestrel again, and Mt. Harrow.\n");
+    cr_assert(s_find(&r, "loc:saint ardmore"));
+    const extract_entity_t *f = s_find(&r, "loc:fort kestrel");
+    cr_assert(f);
+    cr_assert_eq(f->n_mentions, 2);
+    cr_assert(s_find(&r, "loc:mount harrow"));
+    cr_assert_null(s_find(&r, "loc:st"));
+    cr_assert_null(s_find(&r, "loc:ft"));
+}
+
+Test(extract_entity, a_headline_after_a_title_word_is_no_name)
+{
+    extract_result_t r = s_run("Senators Meet Over Harbor Budget Plans Before Recess\n"
+                               "The vote came late.\n");
+    cr_assert_null(s_kind(&r, "person"), "%s", s_kind(&r, "person") ? s_kind(&r, "person")->key : "");
+}

@@ -744,6 +744,14 @@ Test(extract_quantity, an_unnamed_age_is_not_the_next_sentences_person)
     /* it names no one: the next sentence may */
     a = s_key_of("A 59-year-old woman died in the fire. Police named her as Mira Solt.\n", 59);
     cr_assert(strstr(a, "per:solt"), "%s", a);
+    /* the next sentence is about someone else when it doesn't say it names her */
+    a = s_key_of("A man was charged in a crash that killed a 66-year-old woman.\n\nTomas Vell of "
+                 "Ardmore was charged on Friday with murder.\n", 66);
+    cr_assert(!strstr(a, "per:vell"), "%s", a);
+    /* or by a pronoun of hers */
+    a = s_key_of("A driver killed a 66-year-old woman.\n\nOfficers said Lena Marr, of Ardmore, "
+                 "was walking with her husband.\n", 66);
+    cr_assert(strstr(a, "per:marr"), "%s", a);
 }
 
 Test(extract_quantity, what_a_number_is_not)

@@ -103,6 +103,25 @@ static bool s_in(const char *f, const char *const *list)
     return false;
 }
 
+/* True when tokens [a, b) say that they name the one the person noun `noun` stands
+   for: "Police named her as X", "the victim was identified as X", or a pronoun of the
+   noun's sex ("X ... was walking with her husband" after "a 66-year-old woman"). */
+static bool s_naming(const xctx_t *c, size_t a, size_t b, const char *noun)
+{
+    static const char *const female[] = {"woman", "girl", "mother", "wife", "daughter",
+        "grandmother", "actress", "sister", "lady", NULL};
+    static const char *const male[] = {"man", "boy", "father", "husband", "son",
+        "grandfather", "brother", "gunman", NULL};
+    bool she = s_in(noun, female), he = s_in(noun, male);
+    for (size_t k = a; k < b && k < c->tok.n; k++)
+        if (xtok_is(c, k, "named") || xtok_is(c, k, "identified") || xtok_is(c, k, "name")
+            || xtok_is(c, k, "names") || xtok_is(c, k, "identifies")
+            || (she && (xtok_is(c, k, "she") || xtok_is(c, k, "her")))
+            || (he && (xtok_is(c, k, "he") || xtok_is(c, k, "his") || xtok_is(c, k, "him"))))
+            return true;
+    return false;
+}
+
 /* True when folded word f reads as a verb form that ends a noun phrase: "-ed" or "-ing"
    without a hyphen ("checked", "getting"; not "hard-partying"). */
 static bool s_verbish(const char *f)
@@ -291,8 +310,11 @@ size_t extract_age_at(const xctx_t *c, size_t i, size_t nt, size_t s0, size_t s1
                     e = s_only_person(c, end, s1);
                     /* "A 59-year-old woman died. Police named her as Raj Chohan.": the next
                        sentence names her only when this one names no one ("a woman named
-                       X, and an 11-year-old girl" is not X, whoever the next one names) */
-                    if (e < 0 && s_no_person(c, s0, end) && si + 1 < c->sent.n)
+                       X, and an 11-year-old girl" is not X, whoever the next one names),
+                       and only when it says it names her (s_naming): "a 66-year-old
+                       woman. X was charged" is about the driver */
+                    if (e < 0 && s_no_person(c, s0, end) && si + 1 < c->sent.n
+                        && s_naming(c, c->sent.v[si + 1].t0, c->sent.v[si + 1].t1, noun))
                         e = s_only_person(c, c->sent.v[si + 1].t0, c->sent.v[si + 1].t1);
                 } else if (opens && si > 0) {
                     e = s_only_person(c, c->sent.v[si - 1].t0, c->sent.v[si - 1].t1);

@@ -96,7 +96,7 @@ static const char *const s_ship_prefixes[] = {
    "South Dakota", "Lower Manhattan". */
 static const char *const s_place_prefixes[] = {
     "port", "lake", "mount", "fort", "cape", "isle", "north", "south", "east", "west",
-    "upper", "lower", NULL};
+    "upper", "lower", "mt", "ft", "st", NULL};
 
 /* Capitalized words that are not names on their own. */
 static const char *const s_stop_cap[] = {
@@ -226,8 +226,12 @@ static bool s_nameword(const xctx_t *c, size_t i)
 static bool s_initial_dot(const xctx_t *c, size_t i)
 {
     const xtok_t *t = c->tok.v;
-    return i > 0 && xtok_punct(c, i, '.') && t[i].s == t[i - 1].e && strlen(t[i - 1].f) == 1
-           && (t[i - 1].flags & (TK_WORD | TK_CAP)) == (TK_WORD | TK_CAP);
+    if (i == 0 || !xtok_punct(c, i, '.') || t[i].s != t[i - 1].e
+        || (t[i - 1].flags & (TK_WORD | TK_CAP)) != (TK_WORD | TK_CAP))
+        return false;
+    /* or of a place's abbreviated first word: "St. Louis", "Ft. Worth", "Mt. Hood" */
+    const char *f = t[i - 1].f;
+    return !f[1] || strcmp(f, "st") == 0 || strcmp(f, "ft") == 0 || strcmp(f, "mt") == 0;
 }
 
 enum { K_UNKNOWN = 0, K_PERSON = 'p', K_ORG = 'o', K_PLACE = 'l', K_VEHICLE = 'v',
@@ -303,8 +307,11 @@ static size_t s_fold_range(const xctx_t *c, uint32_t t0, uint32_t t1, char *out,
     out[0] = 0;
     for (uint32_t i = t0; i < t1 && o + 2 < cap; i++) {
         const char *f = c->tok.v[i].f;
-        if (c->tok.v[i].flags & TK_POSS)
+        if ((c->tok.v[i].flags & TK_POSS) || (i > t0 && s_initial_dot(c, i) && f[0] == '.'))
             continue;
+        /* "Ft. Worth" is Fort Worth, "Mt. Hood" Mount Hood, "St. Louis" Saint Louis */
+        if (i + 1 < t1 && s_initial_dot(c, i + 1) && f[1])
+            f = f[0] == 'f' ? "fort" : f[0] == 'm' ? "mount" : "saint";
         if (o)
             out[o++] = ' ';
         size_t k = strlen(f);
@@ -575,18 +582,28 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
         s_add_cand(cv, a, b, K_VEHICLE, true, NULL);
         return;
     }
-    /* "Dana Whitcombe of the Harbor Council": a person's name, then the organization. */
-    for (uint32_t i = a + 2; i + 1 < b && i <= a + 3; i++)
+    /* "Dana Whitcombe of the Harbor Council": a person's name, then the organization;
+       "Senator Rob Morrow of Vermont": a person's name, maybe titled, then where the
+       person is from. The name is two words or more, so "Gulf of Aden" stays whole. */
+    for (uint32_t i = a + 2; i + 1 < b && i <= a + 5; i++)
         if (strcmp(t[i].f, "of") == 0) {
-            bool plain = true, org = false;
-            for (uint32_t k = a; k < i; k++)
+            uint32_t p = a;
+            while (p < i && (t[p].wc & WC_TITLE))
+                p++;
+            bool plain = i >= p + 2, org = false, place = b - (i + 1) <= 3;
+            for (uint32_t k = p; k < i; k++)
                 plain &= s_capword(c, k) && !(t[k].flags & TK_ALLCAP)
                          && !(t[k].wc & (WC_ORG | WC_TITLE | WC_PLACE_WORD | WC_STOP_CAP))
                          && !s_country(c, k, NULL);
-            for (uint32_t k = i + 1; k < b; k++)
+            for (uint32_t k = i + 1; k < b; k++) {
                 org |= (t[k].wc & WC_ORG) && (t[k].flags & TK_CAP);
-            if (plain && org && s_name_like(c, seen, a, i)) {
-                s_add_cand(cv, a, i, K_PERSON, false, NULL);
+                place &= s_capword(c, k) && !(t[k].wc & WC_CONNECTOR);
+            }
+            if (plain && (org || place) && s_name_like(c, seen, p, i)) {
+                if (p > a)
+                    s_classify(c, cv, seen, a, i);   /* the title's path */
+                else
+                    s_add_cand(cv, a, i, K_PERSON, false, NULL);
                 s_classify(c, cv, seen, i + 1, b);
                 return;
             }
@@ -644,6 +661,13 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
         }
         /* skip a dot after an abbreviation like "Gen." */
         if (p < b) {
+            /* A name is at most four words: more after a title are a headline's
+               capitals ("Senators Meet Over Budget Plans Before Recess"). */
+            uint32_t words = 0;
+            for (uint32_t i = p; i < b; i++)
+                words += !s_initial_dot(c, i);
+            if (words > 4)
+                return;
             s_add_cand(cv, p, b, K_PERSON, true, NULL);
             return;
         }
@@ -1272,7 +1296,8 @@ static bool *s_title_case(const xctx_t *c)
     static const char *const small[] = {
         "on", "to", "in", "of", "for", "with", "from", "at", "by", "and", "or", "but", "is",
         "are", "was", "were", "be", "been", "has", "have", "had", "do", "does", "did",
-        "just", "not", "about", "into", "after", "as", NULL};
+        "just", "not", "about", "into", "after", "as", "over", "before", "behind", "against",
+        "amid", "than", "says", NULL};
     bool *tc = extract_arena_alloc(c->arena, (c->sent.n + 1) * sizeof *tc, 1);
     for (size_t i = 0; i < c->tok.n; i++) {
         const xtok_t *t = &c->tok.v[i];
