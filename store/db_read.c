@@ -372,35 +372,23 @@ int db_story_json(db_t *self, const char *id, json_t *out)
     return rc;
 }
 
+/* A whole walk is one step with no budget. */
+static int s_dump_all(db_t *self, unsigned what, const char *const *prefixes, size_t n,
+                      uint64_t *seq, db_line_fn *fn, void *arg)
+{
+    db_step_t pos = {0};
+    int rc = db_dump_step(self, what, prefixes, n, &pos, SIZE_MAX, fn, arg);
+    if (seq)
+        *seq = pos.seq;
+    db_step_end(self, &pos);
+    return rc;
+}
+
 int db_dump(db_t *self, unsigned what, uint64_t *seq, db_line_fn *fn, void *arg)
 {
     if (!self || !fn)
         return -EINVAL;
-    MDB_txn *txn;
-    int rc = dbi_rtxn(self, &txn);
-    if (rc)
-        return rc;
-    if (seq)
-        *seq = dbi_meta_get(txn, self->meta, "seq");
-    self->walk_skipped = 0;
-    static const unsigned kinds[] = {DB_ARTICLES, DB_ATTRIBUTIONS, DB_QUANTITIES};
-    bool first = true;
-    for (size_t i = 0; !rc && i < 3; i++)
-        if (what & kinds[i]) {
-            rc = s_walk_articles(self, txn, kinds[i], first, fn, arg);
-            first = false;
-        }
-    if (!rc && (what & DB_ENTITIES))
-        rc = s_walk_entities(self, txn, fn, arg);
-    if (!rc && (what & (DB_XREFS | DB_CONFLICTS)))
-        rc = s_walk_xrefs(self, txn, !(what & DB_XREFS), fn, arg);
-    if (!rc && (what & DB_STORIES))
-        rc = s_walk_stories(self, txn, fn, arg);
-    mdb_txn_abort(txn);
-    /* Everything readable was walked: now say that some was not. */
-    if (!rc && self->walk_skipped)
-        rc = DB_ECORRUPT;
-    return rc;
+    return s_dump_all(self, what, NULL, 0, seq, fn, arg);
 }
 
 int db_dump_topics(db_t *self, const char *const *prefixes, size_t n, uint64_t *seq,
@@ -408,25 +396,7 @@ int db_dump_topics(db_t *self, const char *const *prefixes, size_t n, uint64_t *
 {
     if (!self || !fn || (n && !prefixes))
         return -EINVAL;
-    unsigned what = 0;
-    if (s_wanted_head(prefixes, n, "article."))
-        what |= DB_ARTICLES;
-    if (s_wanted_head(prefixes, n, "attribution."))
-        what |= DB_ATTRIBUTIONS;
-    if (s_wanted_head(prefixes, n, "quantity."))
-        what |= DB_QUANTITIES;
-    if (s_wanted_head(prefixes, n, "entity."))
-        what |= DB_ENTITIES;
-    if (s_wanted_head(prefixes, n, "xref."))
-        what |= DB_XREFS;
-    if (s_wanted_head(prefixes, n, "story."))
-        what |= DB_STORIES;
-    self->prefixes = prefixes;
-    self->nprefixes = n;
-    int rc = db_dump(self, what, seq, fn, arg);
-    self->prefixes = NULL;
-    self->nprefixes = 0;
-    return rc;
+    return s_dump_all(self, 0, prefixes, n, seq, fn, arg);   /* no prefix: no topic */
 }
 
 int db_dump_step(db_t *self, unsigned what, const char *const *prefixes, size_t n,
