@@ -229,6 +229,10 @@ int client_submit(client_t *self, const Crossclaim__Article *a, unsigned give_up
     p->tag = self->next_tag++;
     Crossclaim__Article art = *a;
     art.keep_text = a->keep_text || self->keep_text;
+    /* the producer's clock: the broker's submit-to-commit latency starts here, not at
+       its own enqueue (a retry resends these bytes, so the first try's time stays) */
+    if (!art.submitted_us)
+        art.submitted_us = util_wall_us();
     p->packed = wire_pack_article(&art, &p->len);
     p->source = util_strdup(a->source ? a->source : "");
     p->backoff_ms = self->retry_ms;
