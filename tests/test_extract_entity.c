@@ -646,3 +646,16 @@ Test(extract_entity, a_headline_after_a_title_word_is_no_name)
                                "The vote came late.\n");
     cr_assert_null(s_kind(&r, "person"), "%s", s_kind(&r, "person") ? s_kind(&r, "person")->key : "");
 }
+
+/* Three initials are many names across articles: a name of three capitalized words goes by
+   its initials only when the article writes them; four or more stay the key. */
+Test(extract_entity, three_initials_key_a_name_only_when_the_article_writes_them)
+{
+    extract_result_t r = s_run("On Monday, the Woodmont Country Club voted.\n");
+    cr_assert(s_find(&r, "org:woodmont country club"));
+    cr_assert_null(s_find(&r, "org:wcc"));
+    r = s_run("The Woodmont Country Club (WCC) voted. A WCC member objected.\n");
+    cr_assert(s_find(&r, "org:wcc"));
+    r = s_run("The Coastal Rescue Volunteer Association counted the boats.\n");
+    cr_assert(s_find(&r, "org:crva"));
+}

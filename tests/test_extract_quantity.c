@@ -159,7 +159,7 @@ Test(extract_quantity, year_a_craft_or_group_was_built_or_founded)
     cr_assert_str_eq(a, b);
     cr_assert_str_eq(a, c);
     s_find("The Harbour Pilots Association was founded in 1990.\n", "1990", a, sizeof a);
-    cr_assert_str_eq(a, "f|year||org:hpa|founded||");
+    cr_assert_str_eq(a, "f|year||org:harbour pilots association|founded||");
     /* without a named thing there is no key to meet on: "f|year||bridge|built||" would merge
        every bridge */
     extract_doc_t d = {(const uint8_t *)"The bridge was built in 1994.\n", 30, 0, "", NULL};

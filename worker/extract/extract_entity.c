@@ -356,6 +356,12 @@ static size_t s_initials(const xctx_t *c, uint32_t t0, uint32_t t1, char *out, s
     return o;
 }
 
+size_t extract_entity_initials(const xctx_t *c, int e, char *out, size_t cap)
+{
+    const xent_t *x = &c->ent.v[e];
+    return s_initials(c, x->name_t0, x->name_t1, out, cap);
+}
+
 static void s_add_cand(s_candv_t *v, uint32_t t0, uint32_t t1, char kind, bool strong,
                        const char *country)
 {
@@ -1015,6 +1021,15 @@ static void s_set_acr(xctx_t *c, int e, const char *acr)
     s_ix_put(c, IX_ACR, s_strhash(c->ent.v[e].acr), e);
 }
 
+/* True when the article writes the folded acronym `acr` as a word in capitals. */
+static bool s_acronym_used(const xctx_t *c, const char *acr)
+{
+    for (size_t i = 0; i < c->tok.n; i++)
+        if ((c->tok.v[i].flags & TK_ALLCAP) && strcmp(c->tok.v[i].f, acr) == 0)
+            return true;
+    return false;
+}
+
 static int s_find_key(const xctx_t *c, const char *key)
 {
     IX_EACH(c, IX_KEY, s_strhash(key), e)
@@ -1157,7 +1172,11 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
                     return k;
             }
         }
-        if (!acr && ni >= 3 && len >= 3)
+        /* A long name goes by its initials, so that articles that write it in full and
+           those that write only the initials meet; but three letters are many names
+           across articles ("Woodmont Country Club", "Westchester Community College"),
+           so three initials key a name only when the article writes them itself. */
+        if (!acr && ni >= 3 && len >= 3 && (ni >= 4 || s_acronym_used(c, ini)))
             acr = ini;
         if (acr)
             extract_join(key, sizeof key, "org:", acr, NULL);

@@ -39,6 +39,11 @@ void extract_entity_lex(void);
 /* Finds mentions and builds entities into c->men and c->ent. Can't fail. */
 void extract_entity_find(xctx_t *c);
 
+/* The initials of entity e's name ("Woodmont Country Club" -> "wcc") into out; returns
+   their count. The story terms key an organization by them, as its key was before three
+   initials keyed only names whose article writes them. This function can't fail. */
+size_t extract_entity_initials(const xctx_t *c, int e, char *out, size_t cap);
+
 /* Entity index whose mention covers token i, or -1. */
 int extract_entity_at(const xctx_t *c, size_t i);
 

@@ -1,5 +1,6 @@
 /*  extract_story: story terms and wire credits (see extract_story.h). */
 #include "extract_story.h"
+#include "extract_entity.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -119,6 +120,12 @@ void extract_story_terms(xctx_t *c, extract_result_t *out)
     char buf[128];
     for (size_t e = 0; e < c->ent.n; e++) {
         const char *last = s_last_word(c->ent.v[e].key);
+        /* an organization of three capitalized words or more by its initials ("wcc"),
+           its key or not: its last word ("club") is many organizations' */
+        char ini[16];
+        if (c->ent.v[e].kind == 'o' && strchr(c->ent.v[e].key, ' ')
+            && extract_entity_initials(c, (int)e, ini, sizeof ini) >= 3)
+            last = ini;
         if (ew[e] <= 0 || strlen(last) < 3)
             continue;
         snprintf(buf, sizeof buf, "e:%s", last);
