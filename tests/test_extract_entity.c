@@ -659,3 +659,20 @@ Test(extract_entity, three_initials_key_a_name_only_when_the_article_writes_them
     r = s_run("The Coastal Rescue Volunteer Association counted the boats.\n");
     cr_assert(s_find(&r, "org:crva"));
 }
+
+/* After a place's preposition a name is a person's when the article also writes its last
+   word alone, as one writes a surname; a place's last word is not written alone. */
+Test(extract_entity, a_name_after_a_preposition_is_a_person_when_its_surname_stands_alone)
+{
+    extract_result_t r = s_run("The money came from Tomas Vell, the records show. Vell said "
+                               "nothing.\n");
+    cr_assert(s_find(&r, "per:vell"));
+    cr_assert_null(s_kind(&r, "place"), "%s", s_kind(&r, "place") ? s_kind(&r, "place")->key : "");
+    r = s_run("Flights from Port Kestrel landed in San Ardmore late.\n");
+    cr_assert_null(s_kind(&r, "person"), "%s", s_kind(&r, "person") ? s_kind(&r, "person")->key : "");
+    /* a title's qualifier opens no name */
+    r = s_run("Former Ardmore governor Dana Whit spoke.\n");
+    for (size_t i = 0; i < r.n_entities; i++)
+        cr_assert_null(strstr(r.entities[i].name, "Former"), "%s", r.entities[i].name);
+    cr_assert(s_find(&r, "per:whit"));
+}

@@ -474,7 +474,9 @@ static bool s_name_like(const xctx_t *c, const s_seen_t *seen, uint32_t a, uint3
        "Politico's Playbook"; a person there is rare and still links by surname */
     if (a > 0 && (t[a - 1].flags & TK_POSS))
         return false;
-    if ((t[a].wc & WC_STOP_CAP) || s_adjective(t[a].f))
+    /* nor by a title's qualifier: "Former Pennsylvania governor", "Acting Harbor chief" */
+    if ((t[a].wc & WC_STOP_CAP) || s_adjective(t[a].f)
+        || ((t[a].wc & WC_TITLE) && !(t[a].wc & WC_TITLE_HEAD)))
         return false;
     const xtok_t *last = &t[b - 1];
     if ((last->flags & TK_CAP) && s_lower_seen(c, last->hash, last->f, seen->lower, seen->mask))
@@ -524,6 +526,20 @@ static bool s_org_title(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t
 }
 
 /* Classifies the capitalized run [a, b) and adds one or more candidates. */
+/* True when the article writes the last word of the run [a, b) on its own somewhere: a
+   capitalized word not right after the run's second-to-last word. */
+static bool s_surname_alone(const xctx_t *c, uint32_t a, uint32_t b)
+{
+    const xtok_t *t = c->tok.v;
+    uint32_t h = t[b - 1].hash, before = t[b - 2].hash;
+    (void)a;
+    for (size_t i = 0; i < c->tok.n; i++)
+        if (i != b - 1 && t[i].hash == h && (t[i].flags & TK_CAP) && (t[i].flags & TK_WORD)
+            && (i == 0 || t[i - 1].hash != before) && strcmp(t[i].f, t[b - 1].f) == 0)
+            return true;
+    return false;
+}
+
 static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t a, uint32_t b)
 {
     const xtok_t *t = c->tok.v;
@@ -716,6 +732,14 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
     bool article = a > 0 && xtok_is(c, a - 1, "the");
     if (words >= 2 && words <= 4 && all_name && !place_ctx && !article
         && s_name_like(c, seen, a, b)) {
+        s_add_cand(cv, a, b, K_PERSON, false, NULL);
+        return;
+    }
+    /* "money from Donald Trump", "in Dana Whitcombe's office": a name after a place's
+       preposition is a person's when the article also writes its last word alone, as
+       one writes a surname ("Trump said"); no one writes "Angeles" for Los Angeles. */
+    if (place_ctx && words >= 2 && words <= 3 && all_name && !article
+        && s_name_like(c, seen, a, b) && s_surname_alone(c, a, b)) {
         s_add_cand(cv, a, b, K_PERSON, false, NULL);
         return;
     }
