@@ -676,3 +676,14 @@ Test(extract_entity, a_name_after_a_preposition_is_a_person_when_its_surname_sta
         cr_assert_null(strstr(r.entities[i].name, "Former"), "%s", r.entities[i].name);
     cr_assert(s_find(&r, "per:whit"));
 }
+
+/* A short form of an organization ends as it does; its first words are a place or a name
+   of their own ("New York" beside "New York Times"). */
+Test(extract_entity, the_first_words_of_an_organization_are_not_its_short_form)
+{
+    extract_result_t r = s_run("The New Ardmore Times reported it first. Crowds cheered New "
+                               "Ardmore on Monday.\n");
+    const extract_entity_t *o = s_find(&r, "org:new ardmore times");
+    cr_assert(o);
+    cr_assert_eq(o->n_mentions, 1, "the org took 'New Ardmore'");
+}

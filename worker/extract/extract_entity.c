@@ -1289,7 +1289,11 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
                 found = k;
             else if (len == 1 && t[e->name_t1 - 1].hash == h)
                 found = k;
-        } else if (e->kind == K_ORG && len >= 2 && s_tokens_within(c, cd, e)) {
+        } else if (e->kind == K_ORG && len >= 2 && s_tokens_within(c, cd, e)
+                   && t[e->name_t1 - 1].hash == h) {
+            /* a short form ends as its organization does ("Rescue Council" for "Harbor
+               Rescue Council"); its first words are a place or a name of their own ("New
+               York" in "New York Times") */
             found = k;
         }
     }
