@@ -85,6 +85,14 @@ void brk_publish_metrics(broker_t *self)
     s_metric(self, "crossclaim_auth_plain_refused_total", "counter",
              "Handshakes refused on a CURVE endpoint: the client ran plain tcp, without CURVE.",
              auth_plain_refused(self->cfg.auth));
+    s_metric(self, "crossclaim_broker_connections_refused_total", "counter",
+             "Connections closed as accepted: the open-file limit was nearly reached.",
+             brk_conns_refused());
+    long open = brk_conns_open();
+    if (open >= 0)
+        s_metric(self, "crossclaim_broker_connections_open", "gauge",
+                 "Connected sockets the broker holds (clients of every endpoint, scrapes).",
+                 (uint64_t)open);
     s_mprintf(self, "# HELP crossclaim_rejected_total Messages rejected, by reason.\n"
                     "# TYPE crossclaim_rejected_total counter\n");
     for (int r = 0; r < R_COUNT; r++)

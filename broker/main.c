@@ -189,7 +189,7 @@ int main(int argc, char **argv)
     }
     cfg.auth = auth;
     broker_t *broker = NULL;
-    util_raise_nofile("crossclaim-broker");
+    broker_conns_cap(util_raise_nofile("crossclaim-broker"));
     rc = broker_new(&cfg, &broker, err, sizeof err);
     if (rc) {
         util_error("%s", err);

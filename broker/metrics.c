@@ -139,6 +139,13 @@ int metrics_new(const char *addr, unsigned port, metrics_t **out)
     return 0;
 }
 
+int metrics_listen_fd(const metrics_t *self)
+{
+    const union MHD_DaemonInfo *i =
+        self ? MHD_get_daemon_info(self->daemon, MHD_DAEMON_INFO_LISTEN_FD) : NULL;
+    return i ? i->listen_fd : -1;
+}
+
 void metrics_destroy(metrics_t **self_p)
 {
     if (!self_p || !*self_p)
@@ -186,6 +193,11 @@ int metrics_new(const char *addr, unsigned port, metrics_t **out)
 {
     *out = NULL;
     return -ENOTSUP;
+}
+
+int metrics_listen_fd(const metrics_t *self)
+{
+    return -1;
 }
 
 void metrics_destroy(metrics_t **self_p)

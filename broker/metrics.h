@@ -27,6 +27,10 @@ typedef struct metrics_t metrics_t;
    server could not start, -ENOTSUP when built without libmicrohttpd). */
 int metrics_new(const char *addr, unsigned port, metrics_t **out);
 
+/* The server's listening socket, or -1 (none, or built without libmicrohttpd). Can't
+   fail. */
+int metrics_listen_fd(const metrics_t *self);
+
 /* Stops the server thread and frees; nothing on NULL; sets *self_p = NULL. Can't fail. */
 void metrics_destroy(metrics_t **self_p);
 

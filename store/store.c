@@ -8,6 +8,7 @@
     make it wait: replies are queued without blocking, a long one a step per turn (see
     "queries" below). */
 #include "store.h"
+#include "store_query.h"
 #include "auth.h"
 #include "db.h"
 #include "metrics.h"
@@ -24,12 +25,11 @@
 #include <unistd.h>
 
 #define STORE_CHUNK      (64u << 10)    /* JSON Lines per DATA message, about */
-#define STORE_MAX_ARG    4096           /* longest query argument */
 #define STORE_COMMIT_IDS (WIRE_MAX_ARGS - 1)
 #define STORE_METRICS_MS 500            /* how often the metrics page is re-rendered */
-/* The query socket's bounds. A query is a verb and an argument of at most STORE_MAX_ARG
-   bytes: a larger one is refused and counted, and ZeroMQ drops a peer whose message is
-   over STORE_MAX_QUERY (it is never read whole). Replies queue at most STORE_QUERY_HWM
+/* The query socket's bounds. A query is a verb and an argument of at most
+   STORE_QUERY_MAX_ARG bytes (store_query.h): a larger one is refused and counted, and
+   ZeroMQ drops a peer whose message is over STORE_MAX_QUERY (it is never read whole). Replies queue at most STORE_QUERY_HWM
    messages per client (about 1 MiB of DATA) and are never waited for; a streamed reply
    whose client takes none of them for STORE_QUERY_WAIT_MS is given up on, counted. */
 #define STORE_MAX_QUERY      (64u << 10)
@@ -353,8 +353,6 @@ static void s_on_broker(store_t *self, zmsg_t *msg)
     }
 }
 
-#define STORE_MAX_PREFIXES 64
-
 /* ---------------------------------------------------------------- queries */
 
 /* Every reply is queued without waiting: the loop that commits never blocks on a client.
@@ -371,9 +369,9 @@ typedef struct s_job {
     bool delim;               /* it asked through REQ: replies carry the empty frame */
     enum { S_JOB_DUMP, S_JOB_SINCE, S_JOB_STORY } kind;
     unsigned what;            /* DUMP: DB_* flags, or prefixes[0..nprefixes) */
-    const char *prefixes[STORE_MAX_PREFIXES];
+    const char *prefixes[STORE_QUERY_MAX_PREFIXES];
     size_t nprefixes;
-    char arg[STORE_MAX_ARG + 1]; /* the query's argument, which prefixes point into */
+    char arg[STORE_QUERY_MAX_ARG + 1]; /* the query's argument, which prefixes point into */
     db_step_t pos;            /* DUMP: where the walk stands */
     uint64_t after, until;    /* SINCE: the last seq sent, the feed's last seq at the start */
     uint64_t records;         /* lines (DUMP, STORY) or updates (SINCE) sent */
@@ -594,48 +592,6 @@ static bool s_jobs_pump(store_t *self, uint64_t now)
 }
 
 
-/* Parses a SNAPSHOT/EXPORT argument: a comma list of record types (article, attribution,
-   quantity, entity, xref, conflict, all) or of feed topic prefixes ("xref.conflict.",
-   "entity.per:"), anything that is not a type name. With only types, *what gets their
-   DB_* flags and *n = 0. With any prefix, every item becomes a prefix (a type with a
-   topic as its topic head: "xref" is "xref.", "conflict" is "xref.conflict."), kept in
-   `buf` and pointed to by prefixes[0..*n). Returns 0, or -1 when the list is too long. */
-static int s_what(char *buf, unsigned *what, const char **prefixes, size_t *n)
-{
-    static const struct { const char *name; unsigned flag; const char *topic; } names[] = {
-        {"article", DB_ARTICLES, "article."}, {"attribution", DB_ATTRIBUTIONS, "attribution."},
-        {"quantity", DB_QUANTITIES, "quantity."}, {"entity", DB_ENTITIES, "entity."},
-        {"xref", DB_XREFS, "xref."}, {"conflict", DB_CONFLICTS, "xref.conflict."},
-        {"story", DB_STORIES, "story."},
-        {"all", DB_ALL, ""}};
-    size_t nnames = sizeof names / sizeof *names;
-    *what = 0;
-    *n = 0;
-    bool typed = true;
-    for (char *item = strtok(buf, ","); item; item = strtok(NULL, ",")) {
-        size_t i = 0;
-        while (i < nnames && strcmp(item, names[i].name) != 0)
-            i++;
-        if (i < nnames) {
-            *what |= names[i].flag;
-            item = (char *)names[i].topic; /* NULL: no topic, fine while all are types */
-        } else {
-            typed = false;
-        }
-        if (*n == STORE_MAX_PREFIXES)
-            return -1;
-        prefixes[(*n)++] = item;
-    }
-    if (typed) {
-        *n = 0;
-        return 0;
-    }
-    for (size_t i = 0; i < *n; i++)
-        if (!prefixes[i])
-            return -1;
-    return 0;
-}
-
 /* STORY ID: one story, its record, articles and xrefs (db_dump_story). */
 static void s_stream_story(store_t *self, const char *id)
 {
@@ -646,42 +602,25 @@ static void s_stream_story(store_t *self, const char *id)
     snprintf(job->arg, sizeof job->arg, "%s", id);
 }
 
-/* SNAPSHOT/EXPORT [WHAT]: the records named by WHAT (s_what), in steps. */
-static void s_stream(store_t *self, const char *arg)
+/* SNAPSHOT/EXPORT [WHAT], CONFLICTS, STORIES: the records q names, in steps. */
+static void s_stream(store_t *self, const store_query_t *q)
 {
-    char buf[STORE_MAX_ARG + 1] = "";
-    const char *prefixes[STORE_MAX_PREFIXES];
-    size_t nprefixes = 0;
-    unsigned what = DB_ALL;
-    if (arg) {
-        snprintf(buf, sizeof buf, "%s", arg);
-        if (s_what(buf, &what, prefixes, &nprefixes) != 0) {
-            s_reply_str(self, "ERR", "want a comma list of record types or of feed topic "
-                        "prefixes", NULL);
-            return;
-        }
-    }
     s_job_t *job = s_job_new(self);
     if (!job)
         return;
     job->kind = S_JOB_DUMP;
-    job->what = what;
-    job->nprefixes = nprefixes;
-    /* the prefixes point into buf or at static names: re-point them into the job */
-    memcpy(job->arg, buf, sizeof buf);
-    for (size_t i = 0; i < nprefixes; i++)
-        job->prefixes[i] = prefixes[i] >= buf && prefixes[i] < buf + sizeof buf
-                               ? job->arg + (prefixes[i] - buf) : prefixes[i];
+    job->what = q->what;
+    job->nprefixes = q->nprefixes;
+    /* the prefixes point into q->arg or at static names: re-point them into the job */
+    memcpy(job->arg, q->arg, sizeof q->arg);
+    for (size_t i = 0; i < q->nprefixes; i++)
+        job->prefixes[i] = q->prefixes[i] >= q->arg && q->prefixes[i] < q->arg + sizeof q->arg
+                               ? job->arg + (q->prefixes[i] - q->arg) : q->prefixes[i];
 }
 
 /* SINCE SEQ: the feed's updates after SEQ, up to its last one when asked. */
-static void s_since(store_t *self, const char *arg)
+static void s_since(store_t *self, uint64_t after)
 {
-    uint64_t after;
-    if (wire_arg_u64((const uint8_t *)arg, strlen(arg), &after) != 0) {
-        s_reply_str(self, "ERR", "SINCE wants a sequence number", NULL);
-        return;
-    }
     db_stats_t st;
     uint64_t first = 0;
     int rc = db_stats(self->db, &st);
@@ -753,45 +692,49 @@ static void s_on_query(store_t *self, zmsg_t *msg)
         zframe_t *d = zmsg_pop(msg);
         zframe_destroy(&d);
     }
-    char verb[16] = "", arg[STORE_MAX_ARG + 1] = "";
-    size_t nframes = zmsg_size(msg);
-    zframe_t *v = zmsg_first(msg), *a = zmsg_next(msg);
-    if (!v || nframes > 2 || zframe_size(v) >= sizeof verb ||
-        (a && zframe_size(a) > STORE_MAX_ARG) ||
-        (a && memchr(zframe_data(a), 0, zframe_size(a)))) {
+    const uint8_t *frames[2];
+    size_t lens[2], n = 0;
+    for (zframe_t *f = zmsg_first(msg); f && n < 2; f = zmsg_next(msg), n++) {
+        frames[n] = zframe_data(f);
+        lens[n] = zframe_size(f);
+    }
+    store_query_t q;
+    int rc = store_query_parse(frames, lens, zmsg_size(msg), &q);
+    if (rc == STORE_QUERY_EMALFORMED || rc == STORE_QUERY_EOVERSIZE) {
         char sample[64];
         self->stats.garbage++;
-        if (a && zframe_size(a) > STORE_MAX_ARG)
+        if (rc == STORE_QUERY_EOVERSIZE)
             self->stats.query_oversize++;
         util_warn("malformed query dropped: %s",
-                  v ? util_sample(zframe_data(v), zframe_size(v), sample, sizeof sample) : "empty");
-        s_reply_str(self, "ERR", "malformed query: want VERB [ARG]", NULL);
+                  n ? util_sample(frames[0], lens[0], sample, sizeof sample) : "empty");
+    }
+    if (rc) {
+        s_reply_str(self, "ERR", store_query_strerror(rc), NULL);
         goto leave;
     }
-    memcpy(verb, zframe_data(v), zframe_size(v));
-    if (a)
-        memcpy(arg, zframe_data(a), zframe_size(a));
-    if (strcmp(verb, "STATS") == 0)
+    switch (q.kind) {
+    case STORE_QUERY_STATS:
         s_stats_json(self);
-    else if (strcmp(verb, "SNAPSHOT") == 0 || strcmp(verb, "EXPORT") == 0)
-        s_stream(self, a ? arg : NULL);
-    else if (strcmp(verb, "CONFLICTS") == 0)
-        s_stream(self, "conflict");
-    else if (strcmp(verb, "STORIES") == 0)
-        s_stream(self, "story");
-    else if (strcmp(verb, "STORY") == 0 && a)
-        s_stream_story(self, arg);
-    else if (strcmp(verb, "XREF") == 0 && a)
-        s_lookup(self, db_xref_json, arg);
-    else if (strcmp(verb, "ENTITY") == 0 && a)
-        s_lookup(self, db_entity_json, arg);
-    else if (strcmp(verb, "ARTICLE") == 0 && a)
-        s_lookup(self, db_article_json, arg);
-    else if (strcmp(verb, "SINCE") == 0 && a)
-        s_since(self, arg);
-    else
-        s_reply_str(self, "ERR", "unknown query (STATS, SNAPSHOT, EXPORT, CONFLICTS, STORIES, "
-                    "STORY, XREF, ENTITY, ARTICLE, SINCE)", NULL);
+        break;
+    case STORE_QUERY_DUMP:
+        s_stream(self, &q);
+        break;
+    case STORE_QUERY_STORY:
+        s_stream_story(self, q.arg);
+        break;
+    case STORE_QUERY_XREF:
+        s_lookup(self, db_xref_json, q.arg);
+        break;
+    case STORE_QUERY_ENTITY:
+        s_lookup(self, db_entity_json, q.arg);
+        break;
+    case STORE_QUERY_ARTICLE:
+        s_lookup(self, db_article_json, q.arg);
+        break;
+    case STORE_QUERY_SINCE:
+        s_since(self, q.after);
+        break;
+    }
 leave:
     zframe_destroy(&self->reply_id);
 }

@@ -5,7 +5,8 @@
     processes (the binaries in CC_BIN_DIR, loopback tcp, ports from getpid()): a worker
     whose key is not in the broker's allow dir is refused and does no job, while the
     pipeline with known keys runs end to end; and the data dir and every ipc socket are
-    private to their owner even under umask 0. */
+    private to their owner even under umask 0; plain clients on the broker's and on the
+    store's CURVE sockets are counted on their /metrics pages. */
 #include "pipeline_util.h"
 #include "auth.h"
 #include "util.h"
@@ -703,4 +704,71 @@ Test(auth, role_allow_dirs_keep_each_key_to_its_role, .init = s_setup, .fini = s
     cr_assert_eq(done, 4, "the worker's key did not do the jobs");
     s_stop_all();
     cr_assert(s_file_has(wlog, "stopped after 0 jobs"), "the producer's key did a job");
+}
+
+/* The store's counterpart of the test above: a client without CURVE on the store's CURVE
+   query socket gets no answer, and the store's /metrics counts and its log names it. The
+   store needs no broker for that (it keeps trying to reach one), so none is started. */
+Test(auth, plain_client_on_curve_store_query_is_counted, .init = s_setup,
+     .fini = s_teardown_procs, .timeout = 120)
+{
+    const char *bin = pu_bin();
+    unsigned base = 44000 + (unsigned)(getpid() % 5000) * 3;
+    char feed[64], query[64], port[16], data[600], st_bin[600], kp[700], allow[600], log[700];
+    snprintf(feed, sizeof feed, "tcp://127.0.0.1:%u", base);
+    snprintf(query, sizeof query, "tcp://127.0.0.1:%u", base + 1);
+    snprintf(port, sizeof port, "%u", base + 2);
+    snprintf(data, sizeof data, "%s/data", s_dir);
+    snprintf(st_bin, sizeof st_bin, "%s/crossclaim-store", bin);
+    snprintf(kp, sizeof kp, "%s/keys/store.key_secret", s_dir);
+    snprintf(allow, sizeof allow, "%s/allow", s_dir);
+    snprintf(log, sizeof log, "%s/store.log", s_dir);
+    cr_assert_eq(pu_sh("cd %s && %s/crossclaim keygen --out keys store >/dev/null && "
+                       "%s/crossclaim keygen --out keys reader >/dev/null && mkdir -m 700 allow && "
+                       "cp keys/reader.key allow/", s_dir, bin, bin), 0);
+    s_start(log, (char *[]){st_bin, "--data", data, "--pub", feed, "--query", query,
+                            "--curve-key", kp, "--curve-allow", allow, "--metrics-port", port,
+                            NULL});
+    char metrics[200];
+    snprintf(metrics, sizeof metrics, "curl -sf http://127.0.0.1:%s/metrics", port);
+    /* Its own start line first: a page on that port could be another process's, when
+       another run's ports from its pid are the same as this one's. */
+    char started[120];
+    snprintf(started, sizeof started, "query %s", query);
+    bool up = false;
+    for (int i = 0; i < 200 && !up; i++) {
+        up = s_file_has(log, started) &&
+             pu_sh("%s 2>/dev/null | grep -q '^crossclaim_auth_plain_refused_total 0$'", metrics) == 0;
+        if (!up)
+            usleep(50000);
+    }
+    cr_assert(up, "the store did not start, or its metrics page did not come up with "
+              "crossclaim_auth_plain_refused_total 0 (see %s)", log);
+
+    /* A plain DEALER asks for STATS; its libzmq retries the refused handshake on its own. */
+    zsock_t *plain = zsock_new(ZMQ_DEALER);
+    cr_assert_not_null(plain);
+    zsock_set_linger(plain, 0);
+    cr_assert_eq(zsock_connect(plain, "%s", query), 0);
+    cr_assert_eq(zstr_send(plain, "STATS"), 0);
+    char page[300];
+    snprintf(page, sizeof page, "%s | sed -n 's/^crossclaim_auth_plain_refused_total //p'", metrics);
+    long refused = 0;
+    uint64_t deadline = util_mono_us() + 20000000u;
+    while (refused < 1 && util_mono_us() < deadline) {
+        char *out = s_capture(page);
+        refused = atol(out);
+        free(out);
+        if (refused < 1)
+            usleep(100000);
+    }
+    cr_assert_geq(refused, 1, "the store did not count the plain client on its query socket");
+    zsock_set_rcvtimeo(plain, 200);
+    char *reply = zstr_recv(plain);
+    cr_assert_null(reply, "the plain client got an answer: %s", reply);
+    zsock_destroy(&plain);
+    cr_assert(s_file_has(log, "refused a plain tcp client"), "the store did not log the plain client");
+    if (pu_sh("command -v promtool >/dev/null") == 0)
+        cr_assert_eq(pu_sh("%s | promtool check metrics >/dev/null 2>&1", metrics), 0,
+                     "promtool check metrics fails on the store's page");
 }

@@ -7,7 +7,10 @@
       must be refused by the store's shared check, REFUSED to the broker, and end in the
       dead-letter set with the store's reason, never merged;
     - `crossclaim run` that gives up names the jobs it gave up on, and names its dead
-      letters when it finishes. */
+      letters when it finishes;
+    - more ipc connections than a low open-file limit allows (soft, then hard) must not
+      abort the broker: it raises the soft one, and refuses and counts what the hard one
+      can't hold. */
 #include "faults_util.h"
 
 #include <czmq.h>
@@ -673,4 +676,87 @@ Test(hostile, submit_stamps_each_article_with_the_producers_clock)
     zsock_destroy(&w);
     cr_assert_eq(fu_stop_all(&c), 0);
     pu_sh("rm -rf %s", c.dir);
+
+/* The same under a low HARD limit, which no daemon can raise: libzmq's ipc listener
+   aborted the broker on the accept that found no file left (errno_assert, "Too many open
+   files", ipc_listener.cpp). Now the broker closes the connections beyond its cap as it
+   accepts them, counts and logs them, and answers again once clients leave. */
+Test(hostile, connections_over_a_low_hard_file_limit_are_refused_not_fatal, .timeout = 120)
+{
+    char *where;
+    if (s_capture(&where, "command -v prlimit") != 0 || where[0] != '/') {
+        fprintf(stderr, "hostile: SKIPPED connections_over_a_low_hard_file_limit...: no prlimit\n");
+        free(where);
+        return;
+    }
+    where[strcspn(where, "\n")] = 0;
+    char *dir = pu_tmpdir();
+    char data[600], bin[600], log[700], ep[700], port[16];
+    snprintf(data, sizeof data, "%s/data", dir);
+    cr_assert_eq(pu_sh("mkdir -m 700 -p %s", data), 0);
+    snprintf(bin, sizeof bin, "%s/crossclaim-broker", pu_bin());
+    snprintf(log, sizeof log, "%s/broker.log", dir);
+    snprintf(ep, sizeof ep, "ipc://%s/frontend.ipc", data);
+    snprintf(port, sizeof port, "%u", 22000 + (unsigned)(getpid() % 19000));
+    pid_t broker = fu_spawn((char *[]){where, "--nofile=64:64", bin, "--data", data,
+                                       "--metrics-port", port, NULL}, log);
+    zsock_t *q = s_dealer(ep);
+    zsock_set_rcvtimeo(q, 10000);
+    wire_sendv(q, NULL, WIRE_ADMIN, "a0", "stats", NULL);
+    zmsg_t *m = zmsg_recv(q);
+    cr_assert_not_null(m, "the broker did not answer (log %s)", log);
+    zmsg_destroy(&m);
+
+    /* Twice the limit in connections, each asking something. */
+    enum { N = 128 };
+    zsock_t *many[N];
+    for (int i = 0; i < N; i++) {
+        many[i] = s_dealer(ep);
+        wire_sendv(many[i], NULL, WIRE_ADMIN, "a1", "stats", NULL);
+    }
+    long refused = 0;
+    char *page = NULL;
+    const char *name = "\ncrossclaim_broker_connections_refused_total ";
+    for (double end = fu_now() + 20; refused < 1 && fu_now() < end;) {
+        free(page);
+        s_capture(&page, "curl -s http://127.0.0.1:%s/metrics", port);
+        const char *p = strstr(page, name);
+        refused = p ? strtol(p + strlen(name), NULL, 10) : 0;
+        if (refused < 1) {
+            cr_assert_eq(waitpid(broker, NULL, WNOHANG), 0, "the broker died under %d "
+                         "connections with 64 files (log %s)", N, log);
+            fu_sleep_ms(100);
+        }
+    }
+    cr_assert_geq(refused, 1, "no connection was refused: %s", page);
+    cr_assert(strstr(page, "\ncrossclaim_broker_connections_open "), "%s", page);
+    free(page);
+    cr_assert_eq(waitpid(broker, NULL, WNOHANG), 0, "the broker died (log %s)", log);
+
+    /* The clients leave; a new one is answered, and the log closes the episode. */
+    for (int i = 0; i < N; i++)
+        zsock_destroy(&many[i]);
+    zsock_t *late = s_dealer(ep);
+    zsock_set_rcvtimeo(late, 10000);
+    wire_sendv(late, NULL, WIRE_ADMIN, "a2", "stats", NULL);
+    m = zmsg_recv(late);
+    cr_assert_not_null(m, "the broker did not answer after the clients left (log %s)", log);
+    zmsg_destroy(&m);
+    bool again = false;
+    for (double end = fu_now() + 10; !again && fu_now() < end;) {
+        again = pu_sh("grep -q 'accepting connections again' %s", log) == 0;
+        if (!again)
+            fu_sleep_ms(100);
+    }
+    char *out;
+    s_capture(&out, "cat %s", log);
+    cr_assert(strstr(out, "refusing connections"), "%s", out);
+    cr_assert(again, "the episode did not end in the log: %s", out);
+    free(out);
+    zsock_destroy(&late);
+    zsock_destroy(&q);
+    cr_assert_eq(fu_signal(&broker, SIGTERM), 0);
+    pu_sh("rm -rf %s", dir);
+    free(dir);
+    free(where);
 }
