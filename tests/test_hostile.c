@@ -628,55 +628,6 @@ Test(hostile, many_connections_under_a_low_soft_file_limit)
     free(where);
 }
 
-/* ---------------------------------------------------------------- latency from the producer */
-
-/* Issue 13: the CLI left submitted_us empty, so the broker's submit-to-commit latency
-   started at its own enqueue. Now `crossclaim submit` stamps each article with its wall
-   clock, and a worker's JOB carries it. */
-Test(hostile, submit_stamps_each_article_with_the_producers_clock)
-{
-    fu_cluster_t c;
-    fu_cluster_init(&c);
-    fu_start_broker(&c);
-    fu_start_store(&c);   /* the broker dispatches only with a store to take results */
-    fu_status_t st;
-    fu_wait_broker(&c, &st, 20);
-    char in[300];
-    snprintf(in, sizeof in, "%s/in.jsonl", c.dir);
-    fu_write_articles(in, 3);
-    uint64_t before = util_wall_us();
-    cr_assert_eq(pu_sh("%s/crossclaim submit --data %s %s >/dev/null 2>&1", pu_bin(), c.dir, in), 0);
-    uint64_t after = util_wall_us();
-    zsock_t *w = s_dealer(c.back);
-    wire_sendv(w, NULL, WIRE_HELLO, "worker", "stamp-reader", "3", NULL);
-    zpoller_t *p = zpoller_new(w, NULL);
-    int jobs = 0;
-    double end = fu_now() + 30;
-    while (jobs < 3) {
-        cr_assert(fu_now() < end, "%d of 3 jobs came", jobs);
-        wire_sendv(w, NULL, WIRE_HB, NULL);
-        if (zpoller_wait(p, 50) != w)
-            continue;
-        zmsg_t *msg = zmsg_recv(w);
-        wire_msg_t m;
-        cr_assert_eq(wire_decode_msg(msg, false, NULL, &m), 0);
-        if (m.cmd == WIRE_JOB) {
-            Crossclaim__Article *a = NULL;
-            cr_assert_eq(wire_unpack_article(m.arg[2], m.arg_len[2], &a), 0);
-            cr_assert(a->submitted_us >= before && a->submitted_us <= after,
-                      "submitted_us %llu not within the submit's [%llu, %llu]",
-                      (unsigned long long)a->submitted_us, (unsigned long long)before,
-                      (unsigned long long)after);
-            crossclaim__article__free_unpacked(a, NULL);
-            jobs++;
-        }
-        zmsg_destroy(&msg);
-    }
-    zpoller_destroy(&p);
-    zsock_destroy(&w);
-    cr_assert_eq(fu_stop_all(&c), 0);
-    pu_sh("rm -rf %s", c.dir);
-
 /* The same under a low HARD limit, which no daemon can raise: libzmq's ipc listener
    aborted the broker on the accept that found no file left (errno_assert, "Too many open
    files", ipc_listener.cpp). Now the broker closes the connections beyond its cap as it
@@ -759,4 +710,54 @@ Test(hostile, connections_over_a_low_hard_file_limit_are_refused_not_fatal, .tim
     pu_sh("rm -rf %s", dir);
     free(dir);
     free(where);
+}
+
+/* ---------------------------------------------------------------- latency from the producer */
+
+/* Issue 13: the CLI left submitted_us empty, so the broker's submit-to-commit latency
+   started at its own enqueue. Now `crossclaim submit` stamps each article with its wall
+   clock, and a worker's JOB carries it. */
+Test(hostile, submit_stamps_each_article_with_the_producers_clock)
+{
+    fu_cluster_t c;
+    fu_cluster_init(&c);
+    fu_start_broker(&c);
+    fu_start_store(&c);   /* the broker dispatches only with a store to take results */
+    fu_status_t st;
+    fu_wait_broker(&c, &st, 20);
+    char in[300];
+    snprintf(in, sizeof in, "%s/in.jsonl", c.dir);
+    fu_write_articles(in, 3);
+    uint64_t before = util_wall_us();
+    cr_assert_eq(pu_sh("%s/crossclaim submit --data %s %s >/dev/null 2>&1", pu_bin(), c.dir, in), 0);
+    uint64_t after = util_wall_us();
+    zsock_t *w = s_dealer(c.back);
+    wire_sendv(w, NULL, WIRE_HELLO, "worker", "stamp-reader", "3", NULL);
+    zpoller_t *p = zpoller_new(w, NULL);
+    int jobs = 0;
+    double end = fu_now() + 30;
+    while (jobs < 3) {
+        cr_assert(fu_now() < end, "%d of 3 jobs came", jobs);
+        wire_sendv(w, NULL, WIRE_HB, NULL);
+        if (zpoller_wait(p, 50) != w)
+            continue;
+        zmsg_t *msg = zmsg_recv(w);
+        wire_msg_t m;
+        cr_assert_eq(wire_decode_msg(msg, false, NULL, &m), 0);
+        if (m.cmd == WIRE_JOB) {
+            Crossclaim__Article *a = NULL;
+            cr_assert_eq(wire_unpack_article(m.arg[2], m.arg_len[2], &a), 0);
+            cr_assert(a->submitted_us >= before && a->submitted_us <= after,
+                      "submitted_us %llu not within the submit's [%llu, %llu]",
+                      (unsigned long long)a->submitted_us, (unsigned long long)before,
+                      (unsigned long long)after);
+            crossclaim__article__free_unpacked(a, NULL);
+            jobs++;
+        }
+        zmsg_destroy(&msg);
+    }
+    zpoller_destroy(&p);
+    zsock_destroy(&w);
+    cr_assert_eq(fu_stop_all(&c), 0);
+    pu_sh("rm -rf %s", c.dir);
 }
