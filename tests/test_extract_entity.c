@@ -687,3 +687,20 @@ Test(extract_entity, the_first_words_of_an_organization_are_not_its_short_form)
     cr_assert(o);
     cr_assert_eq(o->n_mentions, 1, "the org took 'New Ardmore'");
 }
+
+/* A generational suffix is no surname: "Jr" made one person of every Jr across articles
+   (per:jr held Biden, Comey and Falwell). It stays in the key after the surname, so a son
+   is not his father. */
+Test(extract_entity, a_generational_suffix_is_kept_after_the_surname)
+{
+    extract_result_t r = s_run("Rob Morrow Jr. spoke before Rob Morrow arrived. Morrow Jr. left "
+                               "early.\n");
+    cr_assert(s_find(&r, "per:morrow jr"));
+    cr_assert(s_find(&r, "per:morrow"), "the father took the son's key");
+    for (size_t i = 0; i < r.n_entities; i++)
+        cr_assert_str_neq(r.entities[i].key, "per:jr");
+    r = s_run("Judge Dana K. Whitcombe III ruled on Monday, and Whitcombe left.\n");
+    const extract_entity_t *e = s_find(&r, "per:whitcombe iii");
+    cr_assert(e);
+    cr_assert_eq(e->n_mentions, 2);
+}

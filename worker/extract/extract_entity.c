@@ -325,8 +325,31 @@ static size_t s_fold_range(const xctx_t *c, uint32_t t0, uint32_t t1, char *out,
 }
 
 /* Surname of a person run: its last token, without an Arabic article ("al-assad"). */
+bool extract_entity_suffix(const char *f)
+{
+    return strcmp(f, "jr") == 0 || strcmp(f, "sr") == 0 || strcmp(f, "ii") == 0
+           || strcmp(f, "iii") == 0 || strcmp(f, "iv") == 0;
+}
+
+static bool s_same_suffix(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* The generational suffix ending the person run before t1 ("Jr", "III"), or NULL. */
+static const char *s_suffix(const xctx_t *c, uint32_t t1)
+{
+    const xtok_t *t = c->tok.v;
+    if (t1 >= 2 && extract_entity_suffix(t[t1 - 1].f)
+        && (t[t1 - 2].flags & (TK_WORD | TK_CAP)) == (TK_WORD | TK_CAP))
+        return t[t1 - 1].f;
+    return NULL;
+}
+
 static void s_surname(const xctx_t *c, uint32_t t1, char *out, size_t cap)
 {
+    if (s_suffix(c, t1))
+        t1--;   /* "Joseph R. Biden Jr": Biden */
     const char *f = c->tok.v[t1 - 1].f;
     const char *dash = strchr(f, '-');
     if (dash && dash - f <= 3 && s_particle(f, (size_t)(dash - f)))
@@ -1085,19 +1108,21 @@ static bool s_person_key(const xctx_t *c, uint32_t t0, uint32_t t1, char *key, s
     const xtok_t *t = c->tok.v;
     char sur[64];
     s_surname(c, t1, sur, sizeof sur);
-    const char *given = NULL;
-    for (uint32_t i = t1 - 1; i > t0 && !given; i--) {
+    const char *given = NULL, *suf = s_suffix(c, t1);
+    for (uint32_t i = suf ? t1 - 2 : t1 - 1; i > t0 && !given; i--) {
         const xtok_t *g = &t[i - 1];
         if ((g->flags & (TK_WORD | TK_POSS)) == TK_WORD && (g->flags & TK_CAP)
             && strlen(g->f) >= 2 && !(g->wc & (WC_CONNECTOR | WC_TITLE)))
             given = g->f;
     }
     if (!given) {
-        extract_join(key, cap, "per:", sur, NULL);
+        size_t o = extract_join(key, cap, "per:", sur, suf ? " " : NULL);
+        extract_join(key + o, cap - o, suf, NULL, NULL);
         return false;
     }
     size_t o = extract_join(key, cap, "per:", given, " ");
-    extract_join(key + o, cap - o, sur, NULL, NULL);
+    o += extract_join(key + o, cap - o, sur, suf ? " " : NULL, NULL);
+    extract_join(key + o, cap - o, suf, NULL, NULL);
     return true;
 }
 
@@ -1230,12 +1255,16 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
     case K_PERSON: {
         char sur[64];
         s_surname(c, cd->t1, sur, sizeof sur);
+        /* A generational suffix tells father from son: "Donald Trump Jr" is not "Donald
+           Trump"; a bare surname may be either. */
+        const char *suf = s_suffix(c, cd->t1);
         /* Join an existing person whose long form holds every word of this one (such
            a person holds this one's last word). */
         int best = -1;
         IX_EACH(c, IX_WORD, t[cd->t1 - 1].hash, k) {
             xent_t *e = &c->ent.v[k];
-            if (best < 0 && e->kind == K_PERSON && s_tokens_within(c, cd, e)) {
+            if (best < 0 && e->kind == K_PERSON && s_tokens_within(c, cd, e)
+                && (len == 1 || s_same_suffix(suf, s_suffix(c, e->name_t1)))) {
                 char es[64];
                 s_surname(c, e->name_t1, es, sizeof es);
                 if (strcmp(es, sur) == 0 || len == 1)
@@ -1246,7 +1275,8 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
         if (best < 0)
             IX_EACH(c, IX_SUR, s_strhash(sur), k) {
                 xent_t *e = &c->ent.v[k];
-                if (best >= 0 || e->kind != K_PERSON)
+                if (best >= 0 || e->kind != K_PERSON
+                    || !s_same_suffix(suf, s_suffix(c, e->name_t1)))
                     continue;
                 s_cand_t ec = {e->name_t0, e->name_t1, K_PERSON, false, NULL, ""};
                 xent_t me = *e;
@@ -1257,7 +1287,8 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
             }
         if (best >= 0)
             return best;
-        extract_join(key, sizeof key, "per:", sur, NULL);
+        size_t ko = extract_join(key, sizeof key, "per:", sur, suf ? " " : NULL);
+        extract_join(key + ko, sizeof key - ko, suf, NULL, NULL);
         int e = s_find_key(c, key);
         if (e >= 0) {
             /* another person with the same surname: qualify with the given name; a bare
@@ -1376,7 +1407,8 @@ static void s_qualify_namesakes(xctx_t *c)
             if (twin || (size_t)o == e || y->kind != K_PERSON || strncmp(y->key, "per:", 4) != 0)
                 continue;
             s_surname(c, y->name_t1, os, sizeof os);
-            twin = strcmp(os, sur) == 0 && strcmp(y->key, x->key) != 0;
+            twin = strcmp(os, sur) == 0 && strcmp(y->key, x->key) != 0
+                   && s_same_suffix(s_suffix(c, x->name_t1), s_suffix(c, y->name_t1));
         }
         if (twin && s_person_key(c, x->name_t0, x->name_t1, key, sizeof key)
             && s_find_key(c, key) < 0)

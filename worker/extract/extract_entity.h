@@ -42,6 +42,10 @@ void extract_entity_find(xctx_t *c);
 /* The initials of entity e's name ("Woodmont Country Club" -> "wcc") into out; returns
    their count. The story terms key an organization by them, as its key was before three
    initials keyed only names whose article writes them. This function can't fail. */
+/* True when folded word f is a generational suffix of a name ("jr", "sr", "ii", "iii",
+   "iv"): a person's key keeps it after the surname ("per:trump jr"). */
+bool extract_entity_suffix(const char *f);
+
 size_t extract_entity_initials(const xctx_t *c, int e, char *out, size_t cap);
 
 /* Entity index whose mention covers token i, or -1. */

@@ -51,12 +51,22 @@ static int s_weight_cmp(const void *a, const void *b)
 }
 
 /* The last word of an entity key after its "kind:" prefix. */
-static const char *s_last_word(const char *key)
+/* The last word of a key's name, the surname before a generational suffix ("per:biden
+   jr": biden), written into buf. */
+static const char *s_last_word(const char *key, char *buf, size_t cap)
 {
     const char *p = strchr(key, ':');
     p = p ? p + 1 : key;
     const char *sp = strrchr(p, ' ');
-    return sp ? sp + 1 : p;
+    if (!sp)
+        return p;
+    if (!extract_entity_suffix(sp + 1))
+        return sp + 1;
+    const char *q = sp;
+    while (q > p && q[-1] != ' ')
+        q--;
+    snprintf(buf, cap, "%.*s", (int)(sp - q), q);
+    return buf;
 }
 
 /* Wire services named in the first or last few hundred bytes of the body: a dateline
@@ -119,7 +129,8 @@ void extract_story_terms(xctx_t *c, extract_result_t *out)
     }
     char buf[128];
     for (size_t e = 0; e < c->ent.n; e++) {
-        const char *last = s_last_word(c->ent.v[e].key);
+        char lw[96];
+        const char *last = s_last_word(c->ent.v[e].key, lw, sizeof lw);
         /* an organization of three capitalized words or more by its initials ("wcc"),
            its key or not: its last word ("club") is many organizations' */
         char ini[16];
