@@ -704,3 +704,15 @@ Test(extract_entity, a_generational_suffix_is_kept_after_the_surname)
     cr_assert(e);
     cr_assert_eq(e->n_mentions, 2);
 }
+
+/* "(AP)" after a dateline in capitals credits the wire; it does not make the dateline the
+   agency's long form. */
+Test(extract_entity, a_dateline_is_not_the_long_form_of_the_acronym_after_it)
+{
+    extract_result_t r = s_run("KESTREL HARBOR (AP) - The council voted on Monday, the AP said.\n");
+    const extract_entity_t *o = s_find(&r, "org:ap");
+    cr_assert(o, "no org:ap");
+    cr_assert_str_eq(o->name, "AP");
+    for (size_t i = 0; i < o->n_aliases; i++)
+        cr_assert_null(strstr(o->aliases[i], "KESTREL"), "%s", o->aliases[i]);
+}

@@ -902,7 +902,11 @@ static void s_find_candidates(xctx_t *c, s_candv_t *cv, const s_seen_t *seen)
             && xtok_punct(c, b + 2, ')') && strlen(t[b + 1].f) < 16) {
             /* People don't define acronyms: "Hayat Tahrir al-Sham (HTS)" is a group. */
             s_cand_t *last = &cv->v[cv->n - 1];
-            if (last->t1 == b && last->kind != K_PLACE) {
+            /* a dateline in capitals is no long form: "LOS ANGELES (AP)" */
+            bool shouted = true;
+            for (uint32_t k = last->t0; k < last->t1 && shouted; k++)
+                shouted = (t[k].flags & TK_ALLCAP) || !(t[k].flags & TK_WORD);
+            if (last->t1 == b && last->kind != K_PLACE && !shouted) {
                 snprintf(last->acr, sizeof last->acr, "%s", t[b + 1].f);
                 last->kind = K_ORG;
                 last->t0 = (uint32_t)a;
