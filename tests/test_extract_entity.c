@@ -716,3 +716,13 @@ Test(extract_entity, a_dateline_is_not_the_long_form_of_the_acronym_after_it)
     for (size_t i = 0; i < o->n_aliases; i++)
         cr_assert_null(strstr(o->aliases[i], "KESTREL"), "%s", o->aliases[i]);
 }
+
+/* A name the article also writes after "the" is a thing's, not a person's. */
+Test(extract_entity, a_name_the_article_writes_with_the_is_no_person)
+{
+    extract_result_t r = s_run("Towns across the Kestrel Belt voted on Monday. Kestrel Belt voters "
+                               "stayed home.\n");
+    cr_assert_null(s_kind(&r, "person"), "%s", s_kind(&r, "person") ? s_kind(&r, "person")->key : "");
+    r = s_run("The Harbor spoke first. Dana Whitcombe said so.\n");
+    cr_assert(s_find(&r, "per:whitcombe"));
+}

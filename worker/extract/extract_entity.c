@@ -563,6 +563,23 @@ static bool s_surname_alone(const xctx_t *c, uint32_t a, uint32_t b)
     return false;
 }
 
+/* True when the article writes the run [a, b) elsewhere right after "the". */
+static bool s_the_seen(const xctx_t *c, uint32_t a, uint32_t b)
+{
+    const xtok_t *t = c->tok.v;
+    size_t n = b - a;
+    for (size_t i = 1; i + n <= c->tok.n; i++) {
+        if (i == a || t[i].hash != t[a].hash || !xtok_is(c, i - 1, "the"))
+            continue;
+        size_t k = 0;
+        while (k < n && t[i + k].hash == t[a + k].hash && strcmp(t[i + k].f, t[a + k].f) == 0)
+            k++;
+        if (k == n)
+            return true;
+    }
+    return false;
+}
+
 static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t a, uint32_t b)
 {
     const xtok_t *t = c->tok.v;
@@ -751,8 +768,9 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
         if (!s_capword(c, i) || (t[i].flags & TK_ALLCAP) || s_is_month_or_day(&t[i]))
             all_name = false;
     }
-    /* People's names don't take the article: "the Northern Star" is no person. */
-    bool article = a > 0 && xtok_is(c, a - 1, "the");
+    /* People's names don't take the article: "the Northern Star" is no person, nor is
+       "Rust Belt" where the article also writes "the Rust Belt". */
+    bool article = (a > 0 && xtok_is(c, a - 1, "the")) || s_the_seen(c, a, b);
     if (words >= 2 && words <= 4 && all_name && !place_ctx && !article
         && s_name_like(c, seen, a, b)) {
         s_add_cand(cv, a, b, K_PERSON, false, NULL);
