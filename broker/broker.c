@@ -74,6 +74,11 @@ int broker_new(const broker_config_t *cfg, broker_t **out, char *err, size_t err
     zsock_set_rcvhwm(self->back, 100000);
     zsock_set_linger(self->front, 1000);
     zsock_set_linger(self->back, 1000);
+    /* A tcp peer that connects and never handshakes holds a file until libzmq gives up on
+       it: 30 s by default, long enough for a few hundred of them to keep operators out
+       under the connection cap (broker_conns.c). */
+    zsock_set_handshake_ivl(self->front, BRK_HANDSHAKE_MS);
+    zsock_set_handshake_ivl(self->back, BRK_HANDSHAKE_MS);
     if ((rc = auth_bind(cfg->auth, self->front, cfg->frontend, err, errlen)) != 0 ||
         (rc = auth_bind(cfg->auth, self->back, cfg->backend, err, errlen)) != 0)
         goto fail;

@@ -28,6 +28,7 @@
 #define BRK_DONE_BATCH     1024    /* committed ids per queue_done transaction */
 #define BRK_MAX_CREDIT     1000000 /* a worker's credit never exceeds this */
 #define BRK_LOG_PER_SEC    10      /* bad-message log lines per second before suppressing */
+#define BRK_HANDSHAKE_MS   5000    /* a tcp peer that has not handshaken by then is dropped */
 #define BRK_BACK_BATCH     256     /* jobs taken back from workers or the store per
                                     queue transaction (one fsync for all of them) */
 
