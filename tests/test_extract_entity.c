@@ -726,3 +726,16 @@ Test(extract_entity, a_name_the_article_writes_with_the_is_no_person)
     r = s_run("The Harbor spoke first. Dana Whitcombe said so.\n");
     cr_assert(s_find(&r, "per:whitcombe"));
 }
+
+/* A time zone after a clock time, or a title's qualifier on its own, names nothing. */
+Test(extract_entity, a_time_zone_or_a_lone_qualifier_is_no_entity)
+{
+    extract_result_t r = s_run("The letter went out at 7:19 p.m. EST on Monday. Former Ardmore "
+                               "Gov. Dana Whit said so at 10:30 IST.\n");
+    for (size_t i = 0; i < r.n_entities; i++) {
+        cr_assert_str_neq(r.entities[i].key, "org:est");
+        cr_assert_str_neq(r.entities[i].key, "org:ist");
+        cr_assert_null(strstr(r.entities[i].name, "Former"), "%s", r.entities[i].name);
+    }
+    cr_assert(s_find(&r, "per:whit"));
+}

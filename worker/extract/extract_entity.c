@@ -844,6 +844,18 @@ static bool s_adverbial(const char *f)
     return (n >= 5 && strcmp(f + n - 2, "ly") == 0) || (n >= 6 && strcmp(f + n - 3, "ing") == 0);
 }
 
+/* True when folded word f is a time zone's abbreviation. */
+static bool s_time_zone(const char *f)
+{
+    static const char *const zones[] = {"est", "edt", "cst", "cdt", "mst", "mdt", "pst",
+        "pdt", "akst", "hst", "gmt", "utc", "bst", "cet", "cest", "eet", "eest", "wet", "ist",
+        "jst", "kst", "aest", "aedt", "awst", "nzst", "nzdt", "msk", NULL};
+    for (const char *const *z = zones; *z; z++)
+        if (strcmp(f, *z) == 0)
+            return true;
+    return false;
+}
+
 static void s_find_candidates(xctx_t *c, s_candv_t *cv, const s_seen_t *seen)
 {
     xtok_t *t = c->tok.v;
@@ -880,7 +892,11 @@ static void s_find_candidates(xctx_t *c, s_candv_t *cv, const s_seen_t *seen)
             }
             break;
         }
-        if (s_is_month_or_day(&t[a]) && b == a + 1) {
+        /* a month, a day, a time zone ("7:19 p.m. EST") or a title's qualifier alone
+           ("Former Maryland Gov. ...") names nothing */
+        if (b == a + 1 && (s_is_month_or_day(&t[a]) || s_time_zone(t[a].f)
+                           || ((t[a].wc & WC_TITLE) && !(t[a].wc & WC_TITLE_HEAD)
+                               && !(t[a].flags & TK_ALLCAP)))) {
             i = b;
             continue;
         }
