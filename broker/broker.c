@@ -89,7 +89,7 @@ int broker_new(const broker_config_t *cfg, broker_t **out, char *err, size_t err
                      cfg->metrics_port, strerror(-rc));
             goto fail;
         }
-        brk_conns_exempt(metrics_listen_fd(self->metrics));
+        conns_exempt(metrics_listen_fd(self->metrics));
     }
     self->workers = zhashx_new();
     self->jobs = zhashx_new();
@@ -196,7 +196,7 @@ int broker_run(broker_t *self, volatile sig_atomic_t *stop)
         if (now >= next_tick) {
             if ((rc = brk_tick(self, now)) != 0)
                 break;
-            brk_conns_log();
+            conns_log();
             next_tick = now + hb_us;
         }
         if ((rc = brk_dispatch(self)) != 0)

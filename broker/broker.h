@@ -44,12 +44,5 @@ void broker_destroy(broker_t **self_p);
    Returns 0 on a clean stop, or a negative error if the queue failed fatally. */
 int broker_run(broker_t *self, volatile sig_atomic_t *stop);
 
-/* Caps the connections the process accepts for an open-file limit of `nofile` (what
-   util_raise_nofile returns; 0 or unlimited: no cap): a connection that would leave fewer
-   than a reserve of files free is closed at once and counted
-   (crossclaim_broker_connections_refused_total), instead of libzmq aborting on the
-   accept that finds none (broker_conns.c says how). Call it once, before binding. This
-   function can't fail. */
-void broker_conns_cap(unsigned long nofile);
 
 #endif

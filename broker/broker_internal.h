@@ -8,11 +8,12 @@
     refusing bad messages; broker_jobs.c jobs and workers in memory; broker_front.c
     SUBMIT and its group commit; broker_admin.c the ADMIN verbs; broker_back.c HELLO and
     the workers' messages; broker_store.c the store's; broker_dispatch.c dispatch by
-    credit, heartbeats and deadlines; broker_metrics.c the Prometheus text; broker_conns.c the connection cap. */
+    credit, heartbeats and deadlines; broker_metrics.c the Prometheus text; the connection cap is proto/conns.c. */
 #ifndef CC_BROKER_INTERNAL_H
 #define CC_BROKER_INTERNAL_H
 
 #include "broker.h"
+#include "conns.h"
 #include "json.h"
 #include "metrics.h"
 #include "queue.h"
@@ -224,18 +225,5 @@ int brk_tick(broker_t *self, uint64_t now);
 /* Renders the Prometheus text and hands it to the metrics server, if there is one. */
 void brk_publish_metrics(broker_t *self);
 
-/* ---------------------------------------------------------------- broker_conns.c */
-
-/* Lets the connections of `listener` (the metrics server's) use the cap's reserve too, all
-   but BRK_FD_SPARE files of it: a scrape must still get through when clients fill the
-   cap, to show it. */
-void brk_conns_exempt(int listener);
-/* Connections refused at the cap since the start (any thread may have counted them). */
-uint64_t brk_conns_refused(void);
-/* Connected sockets the process holds now (clients of every endpoint, metrics scrapes
-   included), from /proc/self/fd; -1 where there is no /proc. */
-long brk_conns_open(void);
-/* Logs a refusal episode once as it starts and once as it ends; call it every tick. */
-void brk_conns_log(void);
 
 #endif

@@ -87,8 +87,8 @@ void brk_publish_metrics(broker_t *self)
              auth_plain_refused(self->cfg.auth));
     s_metric(self, "crossclaim_broker_connections_refused_total", "counter",
              "Connections closed as accepted: the open-file limit was nearly reached.",
-             brk_conns_refused());
-    long open = brk_conns_open();
+             conns_refused());
+    long open = conns_open();
     if (open >= 0)
         s_metric(self, "crossclaim_broker_connections_open", "gauge",
                  "Connected sockets the broker holds (clients of every endpoint, scrapes).",

@@ -3,6 +3,7 @@
     acknowledged is lost), then runs broker_run. */
 #include "auth.h"
 #include "broker.h"
+#include "conns.h"
 #include "opts.h"
 #include "util.h"
 
@@ -189,7 +190,7 @@ int main(int argc, char **argv)
     }
     cfg.auth = auth;
     broker_t *broker = NULL;
-    broker_conns_cap(util_raise_nofile("crossclaim-broker"));
+    conns_cap(util_raise_nofile("crossclaim-broker"));
     rc = broker_new(&cfg, &broker, err, sizeof err);
     if (rc) {
         util_error("%s", err);

@@ -2,6 +2,7 @@
 #include "auth.h"
 #include "opts.h"
 #include "store.h"
+#include "conns.h"
 #include "util.h"
 
 #include <czmq.h>
@@ -161,7 +162,7 @@ int main(int argc, char **argv)
     }
     cfg.auth = auth;
     store_t *store = NULL;
-    util_raise_nofile("crossclaim-store");
+    conns_cap(util_raise_nofile("crossclaim-store"));
     rc = store_new(&cfg, &store);
     if (rc) {
         util_error("cannot start: %s", store_strerror(rc));

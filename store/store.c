@@ -8,6 +8,7 @@
     make it wait: replies are queued without blocking, a long one a step per turn (see
     "queries" below). */
 #include "store.h"
+#include "conns.h"
 #include "store_query.h"
 #include "auth.h"
 #include "db.h"
@@ -840,6 +841,7 @@ int store_new(const store_config_t *cfg, store_t **out)
             goto fail;
         }
         self->prom = promtext_new();
+        conns_exempt(metrics_listen_fd(self->metrics));
     }
     if ((rc = s_connect(self)) != 0)
         goto fail;
@@ -934,6 +936,14 @@ static void s_publish_metrics(store_t *self)
     promtext_counter(p, "crossclaim_auth_plain_refused_total",
                      "Clients without CURVE keys refused on a CURVE endpoint.",
                      auth_plain_refused(self->cfg.auth));
+    promtext_counter(p, "crossclaim_store_connections_refused_total",
+                     "Connections closed as accepted: the open-file limit was near.",
+                     conns_refused());
+    long open_conns = conns_open();
+    if (open_conns >= 0)
+        promtext_gauge(p, "crossclaim_store_connections_open",
+                       "Connected sockets the store holds (clients, the broker, scrapes).",
+                       (double)open_conns);
     promtext_gauge(p, "crossclaim_feed_seq", "Sequence number of the last update published.",
                    (double)self->published);
     promtext_gauge(p, "crossclaim_store_batch_pending",
@@ -994,8 +1004,10 @@ int store_run(store_t *self)
     self->hb_due_us = util_mono_us();
     while (!zsys_interrupted) {
         uint64_t now = util_mono_us();
-        if (now >= self->hb_due_us)
+        if (now >= self->hb_due_us) {
             s_heartbeat(self, now);
+            conns_log();
+        }
         if (self->metrics && now >= self->metrics_due_us) {
             s_publish_metrics(self);
             self->metrics_due_us = now + STORE_METRICS_MS * 1000;

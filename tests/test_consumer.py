@@ -129,16 +129,37 @@ def broker_drained(data):
 
 
 def write_articles(folder, n):
-    """Articles written here, not taken from any corpus: each has three figures, so that
-    some clusters are corroborated and some conflict across articles."""
+    """Articles written here, not taken from any corpus: each has three figures, said in
+    words that vary from article to article, so that they are independent reports rather
+    than copies of one (copies count as one source), and a fact's sources, and with them
+    its verdict, keep changing as they come in: the feed then carries PATCHes of xrefs
+    even without the BBC corpus."""
+    weather = ["calm", "stormy", "foggy", "windy", "rainy", "bright", "cold"]
+    fate = ["waited overnight", "slept in the terminal", "were sent to hotels",
+            "stayed aboard", "queued at the gates"]
+    ferries = [
+        "Harbour master Ilse Varga said {f} ferries were held in Port Soren on Friday.",
+        "{f} ferries were held in Port Soren on Friday, harbour master Ilse Varga said.",
+        "In Port Soren, {f} ferries stayed in dock on Friday, according to harbour master "
+        "Ilse Varga.",
+        "Ilse Varga, the harbour master, told reporters that {f} ferries were held at Port "
+        "Soren.",
+        "Port Soren held {f} ferries on Friday, its harbour master, Ilse Varga, said."]
     os.makedirs(folder)
     for i in range(n):
+        p, c = 200 + i, 12 + i % 4
+        first = ferries[i % 5].format(f=4 + i % 3)
+        second = [f"The Coastline Trust said {p} passengers {fate[i % 5]} after a "
+                  f"{weather[i % 7]} night.",
+                  f"About {p} travellers {fate[(i + 2) % 5]}, the Coastline Trust counted, as "
+                  f"the {weather[(i + 3) % 7]} spell went on.",
+                  f"Some {p} passengers {fate[(i + 1) % 5]}, a Coastline Trust spokesman "
+                  f"said."][i % 3]
+        third = [f"The Soren port authority said {c} cranes stood idle.",
+                 f"{c} cranes were idle at the quay, port officials said.",
+                 f"Dock workers left {c} cranes unused, the port authority said."][(i // 3) % 3]
         with open(os.path.join(folder, f"g{i:04d}.txt"), "w") as f:
-            f.write(f"Harbour report {i}\n"
-                    f"Harbour master Ilse Varga said {4 + i % 3} ferries were held in Port "
-                    f"Soren on Friday. The Coastline Trust said {200 + i} passengers waited "
-                    f"overnight, and the Soren port authority said {12 + i % 4} cranes stood "
-                    f"idle.\n")
+            f.write(f"Harbour report {i}\n{first} {second} {third}\n")
 
 
 def export_view(data):

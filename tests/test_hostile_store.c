@@ -518,3 +518,83 @@ Test(hostile_store, unread_exports_do_not_stall_ingest)
     cr_assert_eq(fu_stop_all(&c), 0, "daemons did not stop cleanly (logs in %s)", c.dir);
     pu_sh("rm -rf %s", c.dir);
 }
+
+/* ---------------------------------------------------------------- #9 file descriptors */
+
+/* Issue 10 #9 for the store: its feed and query sockets listen as the broker's do, and
+   libzmq's ipc listener aborts on the accept that finds no file left. Under a hard limit
+   of 64 files, 128 query clients: the store closes those beyond its cap, counts them,
+   stays up and answers again once they leave. */
+Test(hostile_store, query_clients_over_a_low_hard_file_limit_are_refused_not_fatal,
+     .timeout = 120)
+{
+    char *where;
+    if (s_capture(&where, "command -v prlimit") != 0 || where[0] != '/') {
+        fprintf(stderr, "hostile_store: SKIPPED query_clients_over_a_low_hard...: no prlimit\n");
+        free(where);
+        return;
+    }
+    where[strcspn(where, "\n")] = 0;
+    char *dir = pu_tmpdir();
+    char data[600], ep[700], bin[600], portarg[16], log[700];
+    snprintf(data, sizeof data, "%s/data", dir);
+    cr_assert_eq(pu_sh("mkdir -m 700 -p %s", data), 0);
+    snprintf(ep, sizeof ep, "ipc://%s/query.ipc", data);
+    snprintf(bin, sizeof bin, "%s/crossclaim-store", pu_bin());
+    unsigned port = 21000 + (unsigned)((getpid() + 17) % 20000);
+    snprintf(portarg, sizeof portarg, "%u", port);
+    snprintf(log, sizeof log, "%s/store.log", dir);
+    pid_t store = fu_spawn((char *[]){where, "--nofile=64:64", bin, "--data", data,
+                                      "--metrics-port", portarg, NULL}, log);
+    zsock_t *q = zsock_new_dealer(ep);
+    cr_assert_not_null(q);
+    zsock_set_rcvtimeo(q, 10000);
+    zstr_send(q, "STATS");
+    char *ok = zstr_recv(q);
+    cr_assert(ok && strcmp(ok, "OK") == 0, "the store did not answer (log %s)", log);
+    zstr_free(&ok);
+    zsock_destroy(&q);
+    enum { N = 128 };
+    zsock_t *many[N];
+    for (int i = 0; i < N; i++) {
+        many[i] = zsock_new_dealer(ep);
+        cr_assert_not_null(many[i]);
+        zsock_set_linger(many[i], 0);
+        zstr_send(many[i], "STATS");
+    }
+    double refused = 0;
+    for (double end = fu_now() + 20; refused < 1 && fu_now() < end;) {
+        cr_assert_eq(waitpid(store, NULL, WNOHANG), 0, "the store died under %d clients with "
+                     "64 files (log %s)", N, log);
+        refused = s_metric(port, "crossclaim_store_connections_refused_total");
+        if (refused < 1)
+            fu_sleep_ms(100);
+    }
+    cr_assert_geq(refused, 1, "no query client was refused (log %s)", log);
+    cr_assert_geq(s_metric(port, "crossclaim_store_connections_open"), 1);
+    cr_assert_eq(waitpid(store, NULL, WNOHANG), 0, "the store died (log %s)", log);
+    for (int i = 0; i < N; i++)
+        zsock_destroy(&many[i]);
+    zsock_t *late = zsock_new_dealer(ep);
+    zsock_set_rcvtimeo(late, 10000);
+    zstr_send(late, "STATS");
+    ok = zstr_recv(late);
+    cr_assert(ok && strcmp(ok, "OK") == 0, "no answer after the clients left (log %s)", log);
+    zstr_free(&ok);
+    zsock_destroy(&late);
+    bool again = false;
+    for (double end = fu_now() + 10; !again && fu_now() < end;) {
+        again = pu_sh("grep -q 'accepting connections again' %s", log) == 0;
+        if (!again)
+            fu_sleep_ms(100);
+    }
+    char *out;
+    s_capture(&out, "cat %s", log);
+    cr_assert(strstr(out, "refusing connections"), "%s", out);
+    cr_assert(again, "the episode did not end in the log: %s", out);
+    free(out);
+    cr_assert_eq(fu_signal(&store, SIGTERM), 0);
+    pu_sh("rm -rf %s", dir);
+    free(dir);
+    free(where);
+}

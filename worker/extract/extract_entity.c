@@ -549,35 +549,113 @@ static bool s_org_title(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t
 }
 
 /* Classifies the capitalized run [a, b) and adds one or more candidates. */
+/* Counts over the article's tokens, built once per run (s_counts_build) so that the rules
+   below cost a lookup each, not a pass over the text: a long article has as many
+   candidates as it has names. Keys are 64-bit mixes of what is counted; a collision is
+   about one in 2^64 per pair. */
+typedef struct {
+    uint64_t *key;
+    uint32_t *n;
+    size_t mask;
+} s_counts_t;
+
+enum { S_CNT_CAP = 1, S_CNT_PAIR, S_CNT_THE, S_CNT_ALLCAP };
+
+static uint64_t s_mix(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    x ^= x >> 31;
+    return x ? x : 1;
+}
+
+static uint64_t s_ckey(int kind, uint64_t a, uint64_t b)
+{
+    return s_mix(s_mix(((uint64_t)kind << 56) ^ a) ^ b);
+}
+
+static void s_cnt_add(s_counts_t *s, uint64_t k)
+{
+    size_t i = (size_t)k & s->mask;
+    while (s->key[i] && s->key[i] != k)
+        i = (i + 1) & s->mask;
+    s->key[i] = k;
+    s->n[i]++;
+}
+
+static uint32_t s_cnt_get(const s_counts_t *s, uint64_t k)
+{
+    size_t i = (size_t)k & s->mask;
+    while (s->key[i]) {
+        if (s->key[i] == k)
+            return s->n[i];
+        i = (i + 1) & s->mask;
+    }
+    return 0;
+}
+
+/* The key of the run of n tokens from i: its words' hashes in order. */
+static uint64_t s_run_key(const xctx_t *c, size_t i, size_t n)
+{
+    uint64_t h = n;
+    for (size_t k = 0; k < n; k++)
+        h = s_mix(h ^ c->tok.v[i + k].hash);
+    return s_ckey(S_CNT_THE, h, n);
+}
+
+/* Counts, for the capitalized words: each word, each word after the one before it, each
+   run of two to four words right after "the"; and the words in capitals. */
+static void s_counts_build(xctx_t *c)
+{
+    const xtok_t *t = c->tok.v;
+    size_t need = 0;
+    for (size_t i = 0; i < c->tok.n; i++)
+        if ((t[i].flags & (TK_WORD | TK_CAP)) == (TK_WORD | TK_CAP))
+            need += 2 + (i > 0 && xtok_is(c, i - 1, "the") ? 3 : 0)
+                    + ((t[i].flags & TK_ALLCAP) ? 1 : 0);
+    size_t cap = 64;
+    while (cap < need * 2 + 2)
+        cap <<= 1;
+    s_counts_t *s = extract_arena_alloc(c->arena, sizeof *s, 1);
+    s->key = extract_arena_alloc(c->arena, cap * sizeof *s->key, 1);
+    s->n = extract_arena_alloc(c->arena, cap * sizeof *s->n, 1);
+    s->mask = cap - 1;
+    for (size_t i = 0; i < c->tok.n; i++) {
+        if ((t[i].flags & (TK_WORD | TK_CAP)) != (TK_WORD | TK_CAP))
+            continue;
+        s_cnt_add(s, s_ckey(S_CNT_CAP, t[i].hash, 0));
+        if (i > 0)
+            s_cnt_add(s, s_ckey(S_CNT_PAIR, t[i - 1].hash, t[i].hash));
+        if (t[i].flags & TK_ALLCAP)
+            s_cnt_add(s, s_ckey(S_CNT_ALLCAP, t[i].hash, 0));
+        if (i > 0 && xtok_is(c, i - 1, "the"))
+            for (size_t n = 2; n <= 4 && i + n <= c->tok.n; n++)
+                s_cnt_add(s, s_run_key(c, i, n));
+    }
+    c->ent_counts = s;
+}
+
 /* True when the article writes the last word of the run [a, b) on its own somewhere: a
    capitalized word not right after the run's second-to-last word. */
 static bool s_surname_alone(const xctx_t *c, uint32_t a, uint32_t b)
 {
+    const s_counts_t *s = c->ent_counts;
     const xtok_t *t = c->tok.v;
-    uint32_t h = t[b - 1].hash, before = t[b - 2].hash;
     (void)a;
-    for (size_t i = 0; i < c->tok.n; i++)
-        if (i != b - 1 && t[i].hash == h && (t[i].flags & TK_CAP) && (t[i].flags & TK_WORD)
-            && (i == 0 || t[i - 1].hash != before) && strcmp(t[i].f, t[b - 1].f) == 0)
-            return true;
-    return false;
+    if (!s || b < 2)
+        return false;
+    uint32_t all = s_cnt_get(s, s_ckey(S_CNT_CAP, t[b - 1].hash, 0));
+    uint32_t after = s_cnt_get(s, s_ckey(S_CNT_PAIR, t[b - 2].hash, t[b - 1].hash));
+    return all > after;
 }
 
-/* True when the article writes the run [a, b) elsewhere right after "the". */
+/* True when the article writes the run [a, b) (two to four words) right after "the". */
 static bool s_the_seen(const xctx_t *c, uint32_t a, uint32_t b)
 {
-    const xtok_t *t = c->tok.v;
+    const s_counts_t *s = c->ent_counts;
     size_t n = b - a;
-    for (size_t i = 1; i + n <= c->tok.n; i++) {
-        if (i == a || t[i].hash != t[a].hash || !xtok_is(c, i - 1, "the"))
-            continue;
-        size_t k = 0;
-        while (k < n && t[i + k].hash == t[a + k].hash && strcmp(t[i + k].f, t[a + k].f) == 0)
-            k++;
-        if (k == n)
-            return true;
-    }
-    return false;
+    return s && n >= 2 && n <= 4 && s_cnt_get(s, s_run_key(c, a, n)) > 0;
 }
 
 static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t a, uint32_t b)
@@ -1109,10 +1187,8 @@ static void s_set_acr(xctx_t *c, int e, const char *acr)
 /* True when the article writes the folded acronym `acr` as a word in capitals. */
 static bool s_acronym_used(const xctx_t *c, const char *acr)
 {
-    for (size_t i = 0; i < c->tok.n; i++)
-        if ((c->tok.v[i].flags & TK_ALLCAP) && strcmp(c->tok.v[i].f, acr) == 0)
-            return true;
-    return false;
+    const s_counts_t *s = c->ent_counts;
+    return s && s_cnt_get(s, s_ckey(S_CNT_ALLCAP, s_strhash(acr), 0)) > 0;
 }
 
 static int s_find_key(const xctx_t *c, const char *key)
@@ -1518,6 +1594,7 @@ void extract_entity_find(xctx_t *c)
         s_seen_put(mset, mask, t->hash);
     }
     s_seen_t seen = {lset, mset, mask};
+    s_counts_build(c);
     s_candv_t cv = {0};
     s_find_candidates(c, &cv, &seen);
     s_vehicle_spread(c, &cv);
@@ -1582,6 +1659,7 @@ void extract_entity_find(xctx_t *c)
     s_demote_compounds(c);
     free(cv.v);
     c->ent_index = NULL;
+    c->ent_counts = NULL;
     if (c->men.n > 1)   /* v is NULL before the first mention ever */
         qsort(c->men.v, c->men.n, sizeof *c->men.v, s_cmp_t0);
     for (size_t k = 0; k < c->men.n; k++)

@@ -90,6 +90,7 @@ typedef struct {
     const char *encoding;
     uint64_t simhash;
     void *ent_index;        /* extract_entity's lookup index for this run (arena) */
+    void *ent_counts;       /* extract_entity's word and run counts for this run (arena) */
 } xctx_t;
 
 #define XVEC_PUSH(vec, val) do {                                                  \

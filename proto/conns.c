@@ -1,4 +1,4 @@
-/*  broker_conns: the connection cap. Every connection is a file, and libzmq's ipc listener
+/*  conns: the connection cap of a daemon that listens (the broker, the store). Every connection is a file, and libzmq's ipc listener
     aborts the process (errno_assert in ipc_listener.cpp) when accept() finds no file left;
     its tcp listener tolerates that but then spins on the listening socket. Neither can be
     told to stop accepting in time from outside: a socket monitor or a zmq_unbind acts
@@ -8,17 +8,18 @@
     So the cap sits in accept() itself. This file defines accept() and accept4() for the
     process, ahead of libc's (the executable comes first in symbol lookup, so libzmq's and
     libmicrohttpd's calls land here), and passes each call to libc's. A connection whose
-    file is numbered at or over the cap (the open-file limit less BRK_FD_RESERVE: files
+    file is numbered at or over the cap (the open-file limit less CONNS_FD_RESERVE: files
     are numbered lowest first, so at most the reserve is left) is closed at once, counted
     and reported to the caller as ECONNABORTED, which every listener takes as a client
     that left before it was accepted. An accept that finds no file left (EMFILE, ENFILE:
     the reserve was taken by something else) closes a spare file kept for that, takes and
     closes the connection, so that the listener does not spin on it, and reports it the
     same way. The refused client sees its connection closed, and libzmq's reconnects
-    after its interval. A metrics scrape may use the reserve but BRK_FD_SPARE files: the
-    page must show a full broker. Part of the broker (broker/broker.h); see broker_internal.h. */
+    after its interval. A metrics scrape may use the reserve but CONNS_FD_SPARE files: the
+    page must show a full daemon. See conns.h. */
 
-#include "broker_internal.h"
+#include "conns.h"
+#include "util.h"
 
 #include <assert.h>
 #include <dirent.h>
@@ -33,8 +34,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define BRK_FD_RESERVE 16   /* files kept for the broker's own use past the last connection */
-#define BRK_FD_SPARE   4    /* of those, what even a metrics scrape leaves */
+#define CONNS_FD_RESERVE 16   /* files kept for the daemon's own use past the last connection */
+#define CONNS_FD_SPARE   4    /* of those, what even a metrics scrape leaves */
 
 typedef int (s_accept4_fn)(int, struct sockaddr *, socklen_t *, int);
 
@@ -48,7 +49,7 @@ static int s_spare = -1;                /* a file given up to take a connection 
    whole tick went by without a refusal. */
 static bool s_episode;                  /* refusing, as far as the log said */
 static uint64_t s_episode_from;         /* s_refused when the episode began */
-static uint64_t s_seen;                 /* s_refused at the last brk_conns_log */
+static uint64_t s_seen;                 /* s_refused at the last conns_log */
 
 static s_accept4_fn *s_libc_accept4(void)
 {
@@ -100,36 +101,36 @@ int accept(int fd, struct sockaddr *addr, socklen_t *len)
     return s_vet(fd, s_libc_accept4()(fd, addr, len, 0), 0);
 }
 
-void broker_conns_cap(unsigned long nofile)
+void conns_cap(unsigned long nofile)
 {
     s_libc_accept4();
     pthread_mutex_lock(&s_spare_lock);
     if (s_spare < 0)
         s_spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
     pthread_mutex_unlock(&s_spare_lock);
-    long cap = nofile > 2 * BRK_FD_RESERVE && nofile <= (unsigned long)INT32_MAX
-                   ? (long)(nofile - BRK_FD_RESERVE) : 0;
-    if (nofile > 0 && nofile <= 2 * BRK_FD_RESERVE)
+    long cap = nofile > 2 * CONNS_FD_RESERVE && nofile <= (unsigned long)INT32_MAX
+                   ? (long)(nofile - CONNS_FD_RESERVE) : 0;
+    if (nofile > 0 && nofile <= 2 * CONNS_FD_RESERVE)
         cap = (long)(nofile / 2);
     atomic_store(&s_cap, cap);
-    long spare = cap ? (long)nofile - BRK_FD_SPARE : 0;
+    long spare = cap ? (long)nofile - CONNS_FD_SPARE : 0;
     atomic_store(&s_cap_exempt, spare > cap ? spare : cap);
     if (cap)
-        util_info("connections beyond file %ld of %lu are refused (%lu kept for the broker)",
+        util_info("connections beyond file %ld of %lu are refused (%lu kept for the daemon)",
                   cap, nofile, nofile - (unsigned long)cap);
 }
 
-void brk_conns_exempt(int listener)
+void conns_exempt(int listener)
 {
     atomic_store(&s_exempt, listener);
 }
 
-uint64_t brk_conns_refused(void)
+uint64_t conns_refused(void)
 {
     return atomic_load(&s_refused);
 }
 
-long brk_conns_open(void)
+long conns_open(void)
 {
     DIR *d = opendir("/proc/self/fd");
     if (!d)
@@ -141,7 +142,7 @@ long brk_conns_open(void)
         struct stat st;
         struct sockaddr_storage ss;
         socklen_t len = sizeof ss;
-        /* a socket with a peer: not a listener, not the broker's own files */
+        /* a socket with a peer: not a listener, not the daemon's own files */
         if (*end == 0 && e->d_name[0] && fd != dirfd(d) && fstat((int)fd, &st) == 0 &&
             S_ISSOCK(st.st_mode) && getpeername((int)fd, (struct sockaddr *)&ss, &len) == 0)
             n++;
@@ -150,13 +151,13 @@ long brk_conns_open(void)
     return n;
 }
 
-void brk_conns_log(void)
+void conns_log(void)
 {
     uint64_t refused = atomic_load(&s_refused);
     if (!s_episode && refused > s_episode_from) {
         util_warn("refusing connections: the open-file limit is nearly reached (%ld "
                   "connections open); clients get in again as others leave. Raise the limit "
-                  "(ulimit -Hn, LimitNOFILE=) for more", brk_conns_open());
+                  "(ulimit -Hn, LimitNOFILE=) for more", conns_open());
         s_episode = true;
     } else if (s_episode && refused == s_seen) {
         util_info("accepting connections again, after %" PRIu64 " refused",
