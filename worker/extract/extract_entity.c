@@ -572,7 +572,8 @@ static uint64_t s_mix(uint64_t x)
 
 static uint64_t s_ckey(int kind, uint64_t a, uint64_t b)
 {
-    return s_mix(s_mix(((uint64_t)kind << 56) ^ a) ^ b);
+    /* a and b are 32-bit word hashes: one mix of them side by side is enough */
+    return s_mix(((uint64_t)kind << 60) ^ (a << 32) ^ (a >> 32) ^ b);
 }
 
 static void s_cnt_add(s_counts_t *s, uint64_t k)
@@ -609,10 +610,11 @@ static uint64_t s_run_key(const xctx_t *c, size_t i, size_t n)
 static void s_counts_build(xctx_t *c)
 {
     const xtok_t *t = c->tok.v;
+    const uint32_t the = extract_hash("the", 3);
     size_t need = 0;
     for (size_t i = 0; i < c->tok.n; i++)
         if ((t[i].flags & (TK_WORD | TK_CAP)) == (TK_WORD | TK_CAP))
-            need += 2 + (i > 0 && xtok_is(c, i - 1, "the") ? 3 : 0)
+            need += 2 + (i > 0 && t[i - 1].hash == the ? 3 : 0)
                     + ((t[i].flags & TK_ALLCAP) ? 1 : 0);
     size_t cap = 64;
     while (cap < need * 2 + 2)
@@ -629,7 +631,7 @@ static void s_counts_build(xctx_t *c)
             s_cnt_add(s, s_ckey(S_CNT_PAIR, t[i - 1].hash, t[i].hash));
         if (t[i].flags & TK_ALLCAP)
             s_cnt_add(s, s_ckey(S_CNT_ALLCAP, t[i].hash, 0));
-        if (i > 0 && xtok_is(c, i - 1, "the"))
+        if (i > 0 && t[i - 1].hash == the && xtok_is(c, i - 1, "the"))
             for (size_t n = 2; n <= 4 && i + n <= c->tok.n; n++)
                 s_cnt_add(s, s_run_key(c, i, n));
     }
