@@ -739,3 +739,16 @@ Test(extract_entity, a_time_zone_or_a_lone_qualifier_is_no_entity)
     }
     cr_assert(s_find(&r, "per:whit"));
 }
+
+/* A party and state tag after a senator's name is neither an acronym of the name nor an
+   entity: "Sen. Dana Whit (R-N.H.)" stays a person. */
+Test(extract_entity, a_party_and_state_tag_is_no_acronym_and_no_entity)
+{
+    extract_result_t r = s_run("The vote helped Sen. Dana Whit (R-N.H.) on Monday, and Sen. Rob "
+                               "Morrow, D-S.C., agreed.\n");
+    cr_assert(s_find(&r, "per:whit"));
+    cr_assert(s_find(&r, "per:morrow"));
+    for (size_t i = 0; i < r.n_entities; i++)
+        cr_assert_null(strchr(r.entities[i].key, '-'), "%s (%s)", r.entities[i].key,
+                       r.entities[i].kind);
+}

@@ -974,6 +974,12 @@ static void s_find_candidates(xctx_t *c, s_candv_t *cv, const s_seen_t *seen)
         }
         /* a month, a day, a time zone ("7:19 p.m. EST") or a title's qualifier alone
            ("Former Maryland Gov. ...") names nothing */
+        /* nor a party and state tag: "(R-N.H.)", "R-S.C." */
+        if (b == a + 1 && t[a].f[0] && strchr("rdi", t[a].f[0]) && t[a].f[1] == '-'
+            && t[a].f[2] && strchr(t[a].f, '.')) {
+            i = b;
+            continue;
+        }
         if (b == a + 1 && (s_is_month_or_day(&t[a]) || s_time_zone(t[a].f)
                            || ((t[a].wc & WC_TITLE) && !(t[a].wc & WC_TITLE_HEAD)
                                && !(t[a].flags & TK_ALLCAP)))) {
@@ -1012,8 +1018,11 @@ static void s_find_candidates(xctx_t *c, s_candv_t *cv, const s_seen_t *seen)
         if (a < b)
             s_classify(c, cv, seen, (uint32_t)a, (uint32_t)b);
         /* "(SOHR)" right after: an acronym for the last candidate. */
+        /* Not a party and state ("Sen. Dana Whit (R-N.H.)"): an acronym is letters and
+           digits. */
         if (cv->n && b + 2 < n && xtok_punct(c, b, '(') && (t[b + 1].flags & TK_ALLCAP)
-            && xtok_punct(c, b + 2, ')') && strlen(t[b + 1].f) < 16) {
+            && xtok_punct(c, b + 2, ')') && strlen(t[b + 1].f) < 16
+            && strspn(t[b + 1].f, "abcdefghijklmnopqrstuvwxyz0123456789") == strlen(t[b + 1].f)) {
             /* People don't define acronyms: "Hayat Tahrir al-Sham (HTS)" is a group. */
             s_cand_t *last = &cv->v[cv->n - 1];
             /* a dateline in capitals is no long form: "LOS ANGELES (AP)" */
