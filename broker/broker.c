@@ -201,12 +201,23 @@ int broker_run(broker_t *self, volatile sig_atomic_t *stop)
         }
         if ((rc = brk_dispatch(self)) != 0)
             break;
+        /* A damaged page met at run time: stop before writing more on the file (a
+           damaged free list hands out live pages; reading on crashes). What was
+           acknowledged is in it; the open-time check refuses it until it is replaced. */
+        if (queue_damaged(self->queue)) {
+            rc = QUEUE_EDAMAGED;
+            break;
+        }
         if (self->metrics && now >= next_metrics) {
             brk_publish_metrics(self);
             next_metrics = now + S_METRICS_MS * 1000;
         }
     }
-    if (rc)
+    if (rc == QUEUE_EDAMAGED)
+        util_error("broker stopping: its queue file %s/broker/data.mdb is damaged; move the "
+                   "broker directory aside (its acknowledged jobs are in it) and start again",
+                   self->cfg.data_dir ? self->cfg.data_dir : ".");
+    else if (rc)
         util_error("broker stopping on a queue error: %s", queue_strerror(rc));
     else
         util_info("broker stopping");

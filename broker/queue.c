@@ -17,6 +17,7 @@
 #include "mdbfile.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <lmdb.h>
 #include <stdio.h>
@@ -52,6 +53,7 @@ struct queue_t {
     size_t map_bytes;       /* current map size, doubled on MDB_MAP_FULL */
     size_t map_max;         /* it never grows past this */
     bool broken;            /* a failed map resize left the env unusable: refuse all */
+    bool damaged;           /* LMDB met a damaged page at run time (queue_damaged) */
     int lock_fd;            /* flock'ed file: one broker per queue directory */
     uint64_t cursor;        /* fifo seqs below this are in flight */
     uint64_t next_seq;      /* next fifo seq to assign */
@@ -178,6 +180,22 @@ static int s_fifo_add(queue_t *self, MDB_txn *txn, const char *id, s_rec_t *rec,
     return 0;
 }
 
+/* Notes a damaged page in LMDB's answer `rc`: past it the file can't be trusted, and a
+   write on it may take a live page from a damaged free list. Returns rc. */
+static int s_watch(queue_t *self, int rc)
+{
+    if ((rc == MDB_PAGE_NOTFOUND || rc == MDB_CORRUPTED) && !self->damaged) {
+        self->damaged = true;
+        util_error("queue: LMDB found a damaged page at run time (%s)", mdb_strerror(rc));
+    }
+    return rc;
+}
+
+bool queue_damaged(const queue_t *self)
+{
+    return self && self->damaged;
+}
+
 static void s_read_end(queue_t *self)
 {
     if (self->rtxn)
@@ -212,11 +230,11 @@ static int s_write(queue_t *self, s_write_fn *fn, void *ctx)
         int rc = mdb_txn_begin(self->env, NULL, 0, &txn);
         if (rc)
             return S_NEG(rc);
-        rc = fn(self, txn, ctx, &d);
+        rc = s_watch(self, fn(self, txn, ctx, &d));
         if (rc) {
             mdb_txn_abort(txn);
         } else {
-            rc = mdb_txn_commit(txn);
+            rc = s_watch(self, mdb_txn_commit(txn));
         }
         if (rc == MDB_MAP_FULL) {
             if (self->map_bytes >= self->map_max)
@@ -301,6 +319,25 @@ static void s_check_child(const char *dir, size_t map_bytes)
         if (rc != MDB_NOTFOUND)
             _exit(2);
         mdb_cursor_close(c2);
+    }
+    if (rc != MDB_NOTFOUND)
+        _exit(2);
+    /* The free list too (LMDB's database 0, as mdb_stat -f reads it): the pages it gives
+       to the next writes must be pages of the file that nothing uses. A damaged entry
+       hands out a live page, and the tree is overwritten at run time. Each entry is a
+       count, then that many page numbers, each past the two meta pages and before the
+       last page. */
+    MDB_envinfo info;
+    if (mdb_env_info(env, &info) || mdb_cursor_open(txn, 0, &c2))
+        _exit(2);
+    while ((rc = mdb_cursor_get(c2, &k2, &v2, MDB_NEXT)) == 0) {
+        const size_t *idl = v2.mv_data;
+        if (v2.mv_size < sizeof *idl || v2.mv_size % sizeof *idl ||
+            idl[0] != v2.mv_size / sizeof *idl - 1)
+            _exit(2);
+        for (size_t i = 1; i <= idl[0]; i++)
+            if (idl[i] < 2 || idl[i] > info.me_last_pgno)
+                _exit(2);
     }
     _exit(rc == MDB_NOTFOUND ? 0 : 2);
 }
@@ -622,6 +659,13 @@ int queue_next(queue_t *self, char id[UTIL_ID_HEX + 1], uint32_t *attempts,
     MDB_val k = s_val(key, 8), v;
     rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
     if (rc == MDB_NOTFOUND) {
+        /* The counts say jobs wait, the fifo holds none past the cursor: its pages or
+           the counts are damaged, and dispatch would idle for ever on them. */
+        if (!self->damaged) {
+            self->damaged = true;
+            util_error("queue: the fifo holds no job past the cursor where %" PRIu64
+                       " are counted: damaged", self->fifo_n - self->inflight_n);
+        }
         rc = 0;
         goto leave;
     }
@@ -683,6 +727,7 @@ leave:
     if (cur)
         mdb_cursor_close(cur);
     s_read_end(self);
+    s_watch(self, rc);
     return rc ? S_NEG(rc) : got;
 }
 

@@ -189,6 +189,11 @@ void queue_set_map_max(queue_t *self, size_t bytes);
 /* Current counters. Can't fail. */
 void queue_stats(queue_t *self, queue_stats_t *out);
 
+/* True once LMDB has answered a call with a damaged page (MDB_PAGE_NOTFOUND,
+   MDB_CORRUPTED): the file can't be trusted any more, and its owner should stop using it
+   rather than write on it. Can't fail. */
+bool queue_damaged(const queue_t *self);
+
 /* Text for a QUEUE_E* code, an LMDB code or a negative errno. Static; can't fail. */
 const char *queue_strerror(int rc);
 
