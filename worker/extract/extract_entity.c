@@ -289,6 +289,12 @@ static bool s_opener(const xctx_t *c, size_t i)
            || (i > 0 && xtok_punct(c, i - 1, '(')) || (i > 0 && xtok_punct(c, i - 1, ':'));
 }
 
+/* True when token t is a title's qualifier, no title on its own ("Former", "Acting"). */
+static bool s_qualifier(const xtok_t *t)
+{
+    return (t->wc & WC_TITLE) && !(t->wc & WC_TITLE_HEAD);
+}
+
 static bool s_is_month_or_day(const xtok_t *t)
 {
     return (t->wc & (WC_MONTH | WC_WEEKDAY)) != 0;
@@ -499,7 +505,7 @@ static bool s_name_like(const xctx_t *c, const s_seen_t *seen, uint32_t a, uint3
         return false;
     /* nor by a title's qualifier: "Former Pennsylvania governor", "Acting Harbor chief" */
     if ((t[a].wc & WC_STOP_CAP) || s_adjective(t[a].f)
-        || ((t[a].wc & WC_TITLE) && !(t[a].wc & WC_TITLE_HEAD)))
+        || s_qualifier(&t[a]))
         return false;
     const xtok_t *last = &t[b - 1];
     if ((last->flags & TK_CAP) && s_lower_seen(c, last->hash, last->f, seen->lower, seen->mask))
@@ -638,13 +644,12 @@ static void s_counts_build(xctx_t *c)
     c->ent_counts = s;
 }
 
-/* True when the article writes the last word of the run [a, b) on its own somewhere: a
-   capitalized word not right after the run's second-to-last word. */
-static bool s_surname_alone(const xctx_t *c, uint32_t a, uint32_t b)
+/* True when the article writes the last word of the run ending at b on its own somewhere:
+   a capitalized word not right after the run's second-to-last word. */
+static bool s_surname_alone(const xctx_t *c, uint32_t b)
 {
     const s_counts_t *s = c->ent_counts;
     const xtok_t *t = c->tok.v;
-    (void)a;
     if (!s || b < 2)
         return false;
     uint32_t all = s_cnt_get(s, s_ckey(S_CNT_CAP, t[b - 1].hash, 0));
@@ -860,7 +865,7 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
        preposition is a person's when the article also writes its last word alone, as
        one writes a surname ("Trump said"); no one writes "Angeles" for Los Angeles. */
     if (place_ctx && words >= 2 && words <= 3 && all_name && !article
-        && s_name_like(c, seen, a, b) && s_surname_alone(c, a, b)) {
+        && s_name_like(c, seen, a, b) && s_surname_alone(c, b)) {
         s_add_cand(cv, a, b, K_PERSON, false, NULL);
         return;
     }
@@ -981,8 +986,7 @@ static void s_find_candidates(xctx_t *c, s_candv_t *cv, const s_seen_t *seen)
             continue;
         }
         if (b == a + 1 && (s_is_month_or_day(&t[a]) || s_time_zone(t[a].f)
-                           || ((t[a].wc & WC_TITLE) && !(t[a].wc & WC_TITLE_HEAD)
-                               && !(t[a].flags & TK_ALLCAP)))) {
+                           || (s_qualifier(&t[a]) && !(t[a].flags & TK_ALLCAP)))) {
             i = b;
             continue;
         }
@@ -1228,6 +1232,15 @@ static uint32_t s_bytes(const xctx_t *c, uint32_t t0, uint32_t t1)
    "per:<given> <surname>" with the given name that stands right before the surname,
    initials and titles aside ("Dana R. Whitcombe" gives "per:dana whitcombe"). Returns
    false, with "per:<surname>", when the run gives no given name. */
+/* A person's key: "per:" then the given name (or NULL), the surname and the
+   generational suffix (or NULL), one space apart. */
+static void s_key_of(char *key, size_t cap, const char *given, const char *sur,
+                     const char *suf)
+{
+    size_t o = extract_join(key, cap, "per:", given, given ? " " : NULL);
+    extract_join(key + o, cap - o, sur, suf ? " " : NULL, suf);
+}
+
 static bool s_person_key(const xctx_t *c, uint32_t t0, uint32_t t1, char *key, size_t cap)
 {
     const xtok_t *t = c->tok.v;
@@ -1240,15 +1253,8 @@ static bool s_person_key(const xctx_t *c, uint32_t t0, uint32_t t1, char *key, s
             && strlen(g->f) >= 2 && !(g->wc & (WC_CONNECTOR | WC_TITLE)))
             given = g->f;
     }
-    if (!given) {
-        size_t o = extract_join(key, cap, "per:", sur, suf ? " " : NULL);
-        extract_join(key + o, cap - o, suf, NULL, NULL);
-        return false;
-    }
-    size_t o = extract_join(key, cap, "per:", given, " ");
-    o += extract_join(key + o, cap - o, sur, suf ? " " : NULL, NULL);
-    extract_join(key + o, cap - o, suf, NULL, NULL);
-    return true;
+    s_key_of(key, cap, given, sur, suf);
+    return given != NULL;
 }
 
 static int s_cmp_len(const void *a, const void *b, void *ctx)
@@ -1412,8 +1418,7 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
             }
         if (best >= 0)
             return best;
-        size_t ko = extract_join(key, sizeof key, "per:", sur, suf ? " " : NULL);
-        extract_join(key + ko, sizeof key - ko, suf, NULL, NULL);
+        s_key_of(key, sizeof key, NULL, sur, suf);
         int e = s_find_key(c, key);
         if (e >= 0) {
             /* another person with the same surname: qualify with the given name; a bare
