@@ -452,6 +452,14 @@ def main():
             check(False, str(e))
         finally:
             stop_all()
+            # chromium's helper processes may still write into the profile for a moment
+            # after its main process is gone: remove it until it stays gone
+            profile = os.path.join(tmp, "profile")
+            deadline = time.monotonic() + 10
+            while os.path.exists(profile) and time.monotonic() < deadline:
+                shutil.rmtree(profile, ignore_errors=True)
+                if os.path.exists(profile):
+                    time.sleep(0.1)
     print(f"{len(failures)} failed, {time.monotonic() - t0:.1f} s")
     return 1 if failures else 0
 
