@@ -411,8 +411,18 @@ int queue_open(const char *dir, size_t map_bytes, queue_t **out)
         rc = QUEUE_EDAMAGED;
         goto fail;
     }
-    /* A damaged file is refused here, before it can crash the broker mid-run. */
+    /* A damaged file is refused here, before it can crash the broker mid-run: first its
+       pages, read as bytes (a damaged header or free list passes LMDB's own reads and
+       breaks its writes), then every record through LMDB, in a child. */
     if (size) {
+        int prc = mdbfile_check_pages(data, why, sizeof why);
+        if (prc < 0) {
+            util_error("queue: %s: the queue is damaged", why);
+            rc = QUEUE_EDAMAGED;
+            goto fail;
+        }
+        if (prc > 0)
+            util_warn("queue: cannot read %s to check its pages: %s", data, strerror(prc));
         size_t m = self->map_bytes > (size_t)size ? self->map_bytes : (size_t)size;
         if ((rc = s_check(dir, m)) != 0)
             goto fail;

@@ -29,6 +29,20 @@ int mdbfile_check_before(const char *data, const char *marker, uint64_t *size, c
    holds every page, or a positive errno / LMDB code when it can't tell. */
 int mdbfile_check_size(MDB_env *env, const char *data, char *why, size_t cap);
 
+/* Refuses (returns -1, with the reason in why) the LMDB data file `data` whose pages do
+   not make sound trees, read from the file itself, without LMDB: LMDB keeps no checksum
+   and trusts every page it reaches, so a damaged header or node sends its reads and, worse,
+   its writes anywhere (a live page handed out by a damaged free list is overwritten; a
+   page whose bounds are off is copied past its buffer). Checks, from the meta page LMDB
+   would use: every page of the main database, of each named one and of the free list is
+   in the file, reached once, of the kind its level wants, with its nodes, keys, data and
+   overflow pages inside it and its keys in order; each database's entry and page counts
+   match its pages; every page the free list gives is in the file, given once, and in no
+   tree. Named databases with sorted duplicates are not walked. Bounded reads only: any
+   bytes give an answer, never a crash. Returns 0 when sound, or a positive errno when the
+   file can't be read. Run it with no writer on the file. */
+int mdbfile_check_pages(const char *data, char *why, size_t cap);
+
 /* Makes the marker file `marker` if it is not there. Returns 0 or -errno. */
 int mdbfile_mark(const char *marker);
 
