@@ -8,6 +8,8 @@
       -worker) on ipc endpoints in a temp dir, each with its own log file there. Every
       child dies with the test process (PR_SET_PDEATHSIG), even a stopped one.
     - The broker's and the store's counts through `crossclaim status --json`.
+    - A shell command's output, a log line or a /metrics value waited for, and prlimit(1)
+      found, for the tests that start a daemon under a low open-file limit.
     - The check that matters: every acknowledged article is in the export exactly once
       or in the dead letters with a reason, the claim and xref records equal (as sorted
       sets) those of a clean run of the same input, and the export equals it byte for byte. The clean run is made once per test binary and kept in the dir
@@ -366,6 +368,127 @@ static inline int fu_stop_all(fu_cluster_t *c)
         bad++;
     }
     return bad;
+}
+
+/* ---------------------------------------------------------------- output, logs, metrics */
+
+/* Runs a shell command with its stderr joined to its stdout, all of it into *out
+   (malloc'd, the caller frees it). Returns the exit status, 128 + the signal when one
+   ended it. */
+static inline int fu_capture(char **out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static inline int fu_capture(char **out, const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    strncat(cmd, " 2>&1", sizeof cmd - strlen(cmd) - 1);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    size_t cap = 1 << 16, n = 0, got;
+    char *buf = malloc(cap);
+    while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
+        n += got;
+        if (n + 1 == cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    buf[n] = 0;
+    int st = pclose(p);
+    *out = buf;
+    /* sh reports a command killed by a signal as 128 + signal */
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Waits up to `secs` for a line of the log at `path` that holds `text`. Returns whether
+   one came. */
+static inline bool fu_wait_log(const char *path, const char *text, double secs)
+{
+    for (double end = fu_now() + secs;;) {
+        bool found = false;
+        FILE *f = fopen(path, "r");
+        if (f) {
+            char *line = NULL;
+            size_t cap = 0;
+            while (!found && getline(&line, &cap, f) >= 0)
+                found = strstr(line, text) != NULL;
+            free(line);
+            fclose(f);
+        }
+        if (found || fu_now() >= end)
+            return found;
+        fu_sleep_ms(100);
+    }
+}
+
+/* The value of metric `name` (a line "name value", no labels) in a /metrics page; -1
+   when absent. */
+static inline double fu_metric_of(const char *page, const char *name)
+{
+    double v = -1;
+    size_t ln = strlen(name);
+    for (const char *p = page; p && *p; ) {
+        if (strncmp(p, name, ln) == 0 && p[ln] == ' ')
+            v = strtod(p + ln + 1, NULL);
+        p = strchr(p, '\n');
+        if (p)
+            p++;
+    }
+    return v;
+}
+
+/* The value of metric `name` on the /metrics page at 127.0.0.1:port; -1 when absent or
+   when the page can't be read. */
+static inline double fu_metric(unsigned port, const char *name)
+{
+    char *page;
+    double v = fu_capture(&page, "curl -s http://127.0.0.1:%u/metrics", port) == 0
+                   ? fu_metric_of(page, name) : -1;
+    free(page);
+    return v;
+}
+
+/* Reads the page at 127.0.0.1:port every 100 ms until metric `name` is at least `want`,
+   `secs` have passed, or process `pid` (when > 0) has ended. The process is left
+   unreaped, so the caller's own waitpid(pid, NULL, WNOHANG) still says that it died.
+   Returns the metric's last value (-1 when absent); with `page`, the last page read goes
+   to *page (malloc'd, the caller frees it). */
+static inline double fu_wait_metric(unsigned port, const char *name, double want, double secs,
+                                    pid_t pid, char **page)
+{
+    char *last = NULL;
+    double v = -1;
+    for (double end = fu_now() + secs;;) {
+        free(last);
+        v = fu_capture(&last, "curl -s http://127.0.0.1:%u/metrics", port) == 0
+                ? fu_metric_of(last, name) : -1;
+        siginfo_t si = {0};
+        if (v >= want || fu_now() >= end ||
+            (pid > 0 && waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+             si.si_pid == pid))
+            break;
+        fu_sleep_ms(100);
+    }
+    if (page)
+        *page = last;
+    else
+        free(last);
+    return v;
+}
+
+/* The path of prlimit(1), or NULL when it is not installed (the tests of low open-file
+   limits start their daemons under it, and skip without it). The string is static. */
+static inline const char *fu_prlimit(void)
+{
+    static char path[512];
+    char *out;
+    bool found = fu_capture(&out, "command -v prlimit") == 0 && out[0] == '/';
+    if (found)
+        snprintf(path, sizeof path, "%.*s", (int)strcspn(out, "\n"), out);
+    free(out);
+    return found ? path : NULL;
 }
 
 /* ---------------------------------------------------------------- status */

@@ -294,6 +294,40 @@ static bool s_file_has(const char *path, const char *needle)
     return pu_sh("grep -q -- '%s' %s", needle, path) == 0;
 }
 
+/* A daemon of the plain-client tests: CURVE on two loopback tcp ports from `base`, its
+   /metrics page on the third. */
+typedef struct {
+    char ep[2][64];           /* tcp://127.0.0.1:base and :base+1 */
+    char metrics[200];        /* a shell command that prints its /metrics page */
+    char log[700];            /* its stderr */
+} s_curve_daemon_t;
+
+/* Makes the key pairs keys/NAME and keys/CLIENT in s_dir, lets in CLIENT's key only, and
+   starts crossclaim-NAME on s_dir/data with its two endpoints given by the flags ep_flag[0]
+   and ep_flag[1] (the broker's --frontend and --backend, the store's --pub and --query). */
+static void s_start_curve_daemon(const char *name, const char *client,
+                                 const char *const ep_flag[2], unsigned base,
+                                 s_curve_daemon_t *d)
+{
+    const char *bin = pu_bin();
+    char port[16], data[600], exe[600], kp[700], allow[600];
+    snprintf(d->ep[0], sizeof d->ep[0], "tcp://127.0.0.1:%u", base);
+    snprintf(d->ep[1], sizeof d->ep[1], "tcp://127.0.0.1:%u", base + 1);
+    snprintf(port, sizeof port, "%u", base + 2);
+    snprintf(data, sizeof data, "%s/data", s_dir);
+    snprintf(exe, sizeof exe, "%s/crossclaim-%s", bin, name);
+    snprintf(kp, sizeof kp, "%s/keys/%s.key_secret", s_dir, name);
+    snprintf(allow, sizeof allow, "%s/allow", s_dir);
+    snprintf(d->log, sizeof d->log, "%s/%s.log", s_dir, name);
+    cr_assert_eq(pu_sh("cd %s && %s/crossclaim keygen --out keys %s >/dev/null && "
+                       "%s/crossclaim keygen --out keys %s >/dev/null && mkdir -m 700 allow && "
+                       "cp keys/%s.key allow/", s_dir, bin, name, bin, client, client), 0);
+    s_start(d->log, (char *[]){exe, "--data", data, (char *)ep_flag[0], d->ep[0],
+                               (char *)ep_flag[1], d->ep[1], "--curve-key", kp,
+                               "--curve-allow", allow, "--metrics-port", port, NULL});
+    snprintf(d->metrics, sizeof d->metrics, "curl -sf http://127.0.0.1:%s/metrics", port);
+}
+
 Test(auth, unknown_worker_is_refused_known_worker_works, .init = s_setup,
      .fini = s_teardown_procs, .timeout = 240)
 {
@@ -528,24 +562,10 @@ Test(auth, plain_producer_against_curve_broker_stops_at_once, .init = s_setup,
      .fini = s_teardown_procs, .timeout = 120)
 {
     const char *bin = pu_bin();
-    unsigned base = 53000 + (unsigned)(getpid() % 4000) * 3;
-    char front[64], back[64], port[16], data[600], b_bin[600], kp[700], allow[600], log[700];
-    snprintf(front, sizeof front, "tcp://127.0.0.1:%u", base);
-    snprintf(back, sizeof back, "tcp://127.0.0.1:%u", base + 1);
-    snprintf(port, sizeof port, "%u", base + 2);
-    snprintf(data, sizeof data, "%s/data", s_dir);
-    snprintf(b_bin, sizeof b_bin, "%s/crossclaim-broker", bin);
-    snprintf(kp, sizeof kp, "%s/keys/broker.key_secret", s_dir);
-    snprintf(allow, sizeof allow, "%s/allow", s_dir);
-    snprintf(log, sizeof log, "%s/broker.log", s_dir);
-    cr_assert_eq(pu_sh("cd %s && %s/crossclaim keygen --out keys broker >/dev/null && "
-                       "%s/crossclaim keygen --out keys ops >/dev/null && mkdir -m 700 allow && "
-                       "cp keys/ops.key allow/", s_dir, bin, bin), 0);
-    s_start(log, (char *[]){b_bin, "--data", data, "--frontend", front, "--backend", back,
-                            "--curve-key", kp, "--curve-allow", allow, "--metrics-port", port,
-                            NULL});
-    char metrics[200];
-    snprintf(metrics, sizeof metrics, "curl -sf http://127.0.0.1:%s/metrics", port);
+    s_curve_daemon_t d;
+    s_start_curve_daemon("broker", "ops", (const char *const[2]){"--frontend", "--backend"},
+                         53000 + (unsigned)(getpid() % 4000) * 3, &d);
+    const char *front = d.ep[0], *metrics = d.metrics, *log = d.log;
     bool up = false;
     for (int i = 0; i < 200 && !up; i++) {
         up = pu_sh("%s 2>/dev/null | grep -q '^crossclaim_auth_plain_refused_total 0$'", metrics) == 0;
@@ -716,25 +736,10 @@ Test(auth, role_allow_dirs_keep_each_key_to_its_role, .init = s_setup, .fini = s
 Test(auth, plain_client_on_curve_store_query_is_counted, .init = s_setup,
      .fini = s_teardown_procs, .timeout = 120)
 {
-    const char *bin = pu_bin();
     unsigned base = 44000 + (unsigned)(getpid() % 5000) * 3;
-    char feed[64], query[64], port[16], data[600], st_bin[600], kp[700], allow[600], log[700];
-    snprintf(feed, sizeof feed, "tcp://127.0.0.1:%u", base);
-    snprintf(query, sizeof query, "tcp://127.0.0.1:%u", base + 1);
-    snprintf(port, sizeof port, "%u", base + 2);
-    snprintf(data, sizeof data, "%s/data", s_dir);
-    snprintf(st_bin, sizeof st_bin, "%s/crossclaim-store", bin);
-    snprintf(kp, sizeof kp, "%s/keys/store.key_secret", s_dir);
-    snprintf(allow, sizeof allow, "%s/allow", s_dir);
-    snprintf(log, sizeof log, "%s/store.log", s_dir);
-    cr_assert_eq(pu_sh("cd %s && %s/crossclaim keygen --out keys store >/dev/null && "
-                       "%s/crossclaim keygen --out keys reader >/dev/null && mkdir -m 700 allow && "
-                       "cp keys/reader.key allow/", s_dir, bin, bin), 0);
-    s_start(log, (char *[]){st_bin, "--data", data, "--pub", feed, "--query", query,
-                            "--curve-key", kp, "--curve-allow", allow, "--metrics-port", port,
-                            NULL});
-    char metrics[200];
-    snprintf(metrics, sizeof metrics, "curl -sf http://127.0.0.1:%s/metrics", port);
+    s_curve_daemon_t d;
+    s_start_curve_daemon("store", "reader", (const char *const[2]){"--pub", "--query"}, base, &d);
+    const char *query = d.ep[1], *metrics = d.metrics, *log = d.log;
     /* Its own start line first: a page on that port could be another process's, when
        another run's ports from its pid are the same as this one's. */
     char started[120];

@@ -36,33 +36,6 @@ static void s_write_quote_dense(const char *path, size_t bytes)
     fclose(f);
 }
 
-/* Runs a shell command and captures its stdout and stderr (malloc'd). Returns the exit
-   status. */
-static int s_capture(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int s_capture(char **out, const char *fmt, ...)
-{
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    strncat(cmd, " 2>&1", sizeof cmd - strlen(cmd) - 1);
-    FILE *p = popen(cmd, "r");
-    cr_assert_not_null(p);
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap);
-    while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
-        n += got;
-        if (n + 1 == cap)
-            buf = realloc(buf, cap *= 2);
-    }
-    buf[n] = 0;
-    int st = pclose(p);
-    *out = buf;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 TestSuite(hostile, .timeout = 300);
 
 /* Issue 10 #1: an 8 MiB ordinary or 4 MiB quote-dense article gave a RESULT over the
@@ -76,8 +49,8 @@ Test(hostile, one_large_legal_article_does_not_wedge_run)
     s_write_quote_dense(path, 4u << 20);
     fu_write_articles(strcat(strcpy(path, dir), "/in/small.jsonl"), 40);
     char *out;
-    int rc = s_capture(&out, "%s/crossclaim run --workers 2 --stall-s 60 --no-report --data %s/data "
-                       "%s/in", pu_bin(), dir, dir);
+    int rc = fu_capture(&out, "%s/crossclaim run --workers 2 --stall-s 60 --no-report --data %s/data "
+                        "%s/in", pu_bin(), dir, dir);
     cr_assert_eq(rc, 0, "run failed (%d):\n%s", rc, out);
     cr_assert(strstr(out, "41 new") && strstr(out, "0 dead letters"), "%s", out);
     free(out);
@@ -250,7 +223,7 @@ Test(hostile, crafted_results_are_refused_by_the_store_and_end_dead)
     cr_assert_eq(st.completed, 0, "a crafted result was committed: %s", st.raw);
     cr_assert(st.articles <= 0, "the store merged %ld crafted articles", st.articles);
     char *out;
-    cr_assert_eq(s_capture(&out, "%s/crossclaim dead list --data %s", pu_bin(), c.dir), 0);
+    cr_assert_eq(fu_capture(&out, "%s/crossclaim dead list --data %s", pu_bin(), c.dir), 0);
     static const char *const why[3] = {"not a finite number", "key over 1024 bytes",
                                        "too many items for"};
     for (int i = 0; i < 3; i++) {
@@ -267,7 +240,7 @@ Test(hostile, crafted_results_are_refused_by_the_store_and_end_dead)
     char *page = NULL;
     for (int i = 0; i < 100 && malformed < 6; i++) {
         free(page);
-        cr_assert_eq(s_capture(&page, "curl -s http://127.0.0.1:%u/metrics", port), 0);
+        cr_assert_eq(fu_capture(&page, "curl -s http://127.0.0.1:%u/metrics", port), 0);
         const char *mp = strstr(page, "\ncrossclaim_store_malformed_total ");
         malformed = mp ? strtol(mp + strlen("\ncrossclaim_store_malformed_total "), NULL, 10) : -1;
         if (malformed < 6)
@@ -320,7 +293,7 @@ Test(hostile, run_names_the_jobs_it_gives_up_on_and_its_dead_letters)
     }
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) != 0, "run gave up: not a success");
     char *out;
-    s_capture(&out, "cat %s", logp);
+    fu_capture(&out, "cat %s", logp);
     cr_assert(strstr(out, "giving up"), "%s", out);
     cr_assert(strstr(out, "jobs not done"), "run did not name the jobs it gave up on:\n%s", out);
     cr_assert(strstr(out, ": queued\n"), "queued jobs are named with their source:\n%s", out);
@@ -331,8 +304,8 @@ Test(hostile, run_names_the_jobs_it_gives_up_on_and_its_dead_letters)
 
     /* Resumed, the same run finishes and names its dead letter (unless the first run
        already had, when it is no new dead letter of this one). */
-    int rc = s_capture(&out, "%s/crossclaim run --workers 1 --no-report --data %s/data %s/in",
-                       pu_bin(), dir, dir);
+    int rc = fu_capture(&out, "%s/crossclaim run --workers 1 --no-report --data %s/data %s/in",
+                        pu_bin(), dir, dir);
     if (!dead_first) {
         cr_assert_eq(rc, 3, "dead letters make exit status 3 (%d):\n%s", rc, out);
         cr_assert(strstr(out, "dead letters (crossclaim dead for all):"), "%s", out);
@@ -394,7 +367,7 @@ Test(hostile, broker_with_flipped_bytes_keeps_answering_or_refuses_clearly)
         if (waitpid(c.broker, &status, WNOHANG) == c.broker) {
             c.broker = 0;
             char *log;
-            s_capture(&log, "cat %s/broker.log", c.dir);
+            fu_capture(&log, "cat %s/broker.log", c.dir);
             cr_assert(WIFEXITED(status) && WEXITSTATUS(status) != 0 &&
                       (strstr(log, "cannot open the queue") || strstr(log, "queue")),
                       "the broker died without a clear error (status %d):\n%.2000s", status, log);
@@ -579,13 +552,11 @@ Test(hostile, full_map_nacks_queue_full_keeps_serving_and_recovers)
    the hard one first. */
 Test(hostile, many_connections_under_a_low_soft_file_limit)
 {
-    char *where;
-    if (s_capture(&where, "command -v prlimit") != 0 || where[0] != '/') {
+    const char *prlimit = fu_prlimit();
+    if (!prlimit) {
         fprintf(stderr, "hostile: SKIPPED many_connections...: no prlimit here\n");
-        free(where);
         return;
     }
-    where[strcspn(where, "\n")] = 0;
     char *dir = pu_tmpdir();
     char data[600], bin[600], log[700], ep[700];
     snprintf(data, sizeof data, "%s/data", dir);
@@ -593,8 +564,8 @@ Test(hostile, many_connections_under_a_low_soft_file_limit)
     snprintf(bin, sizeof bin, "%s/crossclaim-broker", pu_bin());
     snprintf(log, sizeof log, "%s/broker.log", dir);
     snprintf(ep, sizeof ep, "ipc://%s/frontend.ipc", data);
-    pid_t broker = fu_spawn((char *[]){where, "--nofile=128:8192", bin, "--data", data, NULL},
-                            log);
+    pid_t broker = fu_spawn((char *[]){(char *)prlimit, "--nofile=128:8192", bin, "--data", data,
+                                       NULL}, log);
     zsock_t *q = s_dealer(ep);
     zsock_set_rcvtimeo(q, 5000);
     wire_sendv(q, NULL, WIRE_ADMIN, "a0", "stats", NULL);
@@ -618,7 +589,7 @@ Test(hostile, many_connections_under_a_low_soft_file_limit)
     }
     cr_assert_eq(kill(broker, 0), 0, "the broker died under 300 connections (log %s)", log);
     char *out;
-    s_capture(&out, "cat %s", log);
+    fu_capture(&out, "cat %s", log);
     cr_assert(strstr(out, "open-file limit raised from 128 to 8192"), "%s", out);
     free(out);
     for (int i = 0; i < 300; i++)
@@ -627,7 +598,6 @@ Test(hostile, many_connections_under_a_low_soft_file_limit)
     cr_assert_eq(fu_signal(&broker, SIGTERM), 0);
     pu_sh("rm -rf %s", dir);
     free(dir);
-    free(where);
 }
 
 /* The same under a low HARD limit, which no daemon can raise: libzmq's ipc listener
@@ -636,23 +606,22 @@ Test(hostile, many_connections_under_a_low_soft_file_limit)
    accepts them, counts and logs them, and answers again once clients leave. */
 Test(hostile, connections_over_a_low_hard_file_limit_are_refused_not_fatal, .timeout = 120)
 {
-    char *where;
-    if (s_capture(&where, "command -v prlimit") != 0 || where[0] != '/') {
+    const char *prlimit = fu_prlimit();
+    if (!prlimit) {
         fprintf(stderr, "hostile: SKIPPED connections_over_a_low_hard_file_limit...: no prlimit\n");
-        free(where);
         return;
     }
-    where[strcspn(where, "\n")] = 0;
     char *dir = pu_tmpdir();
-    char data[600], bin[600], log[700], ep[700], port[16];
+    char data[600], bin[600], log[700], ep[700], portarg[16];
+    unsigned port = 22000 + (unsigned)(getpid() % 19000);
     snprintf(data, sizeof data, "%s/data", dir);
     cr_assert_eq(pu_sh("mkdir -m 700 -p %s", data), 0);
     snprintf(bin, sizeof bin, "%s/crossclaim-broker", pu_bin());
     snprintf(log, sizeof log, "%s/broker.log", dir);
     snprintf(ep, sizeof ep, "ipc://%s/frontend.ipc", data);
-    snprintf(port, sizeof port, "%u", 22000 + (unsigned)(getpid() % 19000));
-    pid_t broker = fu_spawn((char *[]){where, "--nofile=64:64", bin, "--data", data,
-                                       "--metrics-port", port, NULL}, log);
+    snprintf(portarg, sizeof portarg, "%u", port);
+    pid_t broker = fu_spawn((char *[]){(char *)prlimit, "--nofile=64:64", bin, "--data", data,
+                                       "--metrics-port", portarg, NULL}, log);
     zsock_t *q = s_dealer(ep);
     zsock_set_rcvtimeo(q, 10000);
     wire_sendv(q, NULL, WIRE_ADMIN, "a0", "stats", NULL);
@@ -667,20 +636,11 @@ Test(hostile, connections_over_a_low_hard_file_limit_are_refused_not_fatal, .tim
         many[i] = s_dealer(ep);
         wire_sendv(many[i], NULL, WIRE_ADMIN, "a1", "stats", NULL);
     }
-    long refused = 0;
-    char *page = NULL;
-    const char *name = "\ncrossclaim_broker_connections_refused_total ";
-    for (double end = fu_now() + 20; refused < 1 && fu_now() < end;) {
-        free(page);
-        s_capture(&page, "curl -s http://127.0.0.1:%s/metrics", port);
-        const char *p = strstr(page, name);
-        refused = p ? strtol(p + strlen(name), NULL, 10) : 0;
-        if (refused < 1) {
-            cr_assert_eq(waitpid(broker, NULL, WNOHANG), 0, "the broker died under %d "
-                         "connections with 64 files (log %s)", N, log);
-            fu_sleep_ms(100);
-        }
-    }
+    char *page;
+    double refused = fu_wait_metric(port, "crossclaim_broker_connections_refused_total", 1, 20,
+                                    broker, &page);
+    cr_assert_eq(waitpid(broker, NULL, WNOHANG), 0, "the broker died under %d "
+                 "connections with 64 files (log %s)", N, log);
     cr_assert_geq(refused, 1, "no connection was refused: %s", page);
     cr_assert(strstr(page, "\ncrossclaim_broker_connections_open "), "%s", page);
     free(page);
@@ -695,14 +655,9 @@ Test(hostile, connections_over_a_low_hard_file_limit_are_refused_not_fatal, .tim
     m = zmsg_recv(late);
     cr_assert_not_null(m, "the broker did not answer after the clients left (log %s)", log);
     zmsg_destroy(&m);
-    bool again = false;
-    for (double end = fu_now() + 10; !again && fu_now() < end;) {
-        again = pu_sh("grep -q 'accepting connections again' %s", log) == 0;
-        if (!again)
-            fu_sleep_ms(100);
-    }
+    bool again = fu_wait_log(log, "accepting connections again", 10);
     char *out;
-    s_capture(&out, "cat %s", log);
+    fu_capture(&out, "cat %s", log);
     cr_assert(strstr(out, "refusing connections"), "%s", out);
     cr_assert(again, "the episode did not end in the log: %s", out);
     free(out);
@@ -711,7 +666,6 @@ Test(hostile, connections_over_a_low_hard_file_limit_are_refused_not_fatal, .tim
     cr_assert_eq(fu_signal(&broker, SIGTERM), 0);
     pu_sh("rm -rf %s", dir);
     free(dir);
-    free(where);
 }
 
 /* ---------------------------------------------------------------- latency from the producer */
@@ -771,13 +725,11 @@ Test(hostile, submit_stamps_each_article_with_the_producers_clock)
    libzmq's 30 s) drops them; then an operator is answered again. */
 Test(hostile, tcp_peers_that_never_handshake_are_dropped_and_operators_get_in, .timeout = 120)
 {
-    char *where;
-    if (s_capture(&where, "command -v prlimit") != 0 || where[0] != '/') {
+    const char *prlimit = fu_prlimit();
+    if (!prlimit) {
         fprintf(stderr, "hostile: SKIPPED tcp_peers_that_never_handshake...: no prlimit\n");
-        free(where);
         return;
     }
-    where[strcspn(where, "\n")] = 0;
     char *dir = pu_tmpdir();
     char data[600], bin[600], log[700], front[64];
     unsigned port = 24000 + (unsigned)(getpid() % 19000);
@@ -786,7 +738,7 @@ Test(hostile, tcp_peers_that_never_handshake_are_dropped_and_operators_get_in, .
     snprintf(bin, sizeof bin, "%s/crossclaim-broker", pu_bin());
     snprintf(log, sizeof log, "%s/broker.log", dir);
     snprintf(front, sizeof front, "tcp://127.0.0.1:%u", port);
-    pid_t broker = fu_spawn((char *[]){where, "--nofile=64:64", bin, "--data", data,
+    pid_t broker = fu_spawn((char *[]){(char *)prlimit, "--nofile=64:64", bin, "--data", data,
                                        "--frontend", front, "--insecure", NULL}, log);
     zsock_t *q = s_dealer(front);
     zsock_set_rcvtimeo(q, 10000);
@@ -825,5 +777,4 @@ Test(hostile, tcp_peers_that_never_handshake_are_dropped_and_operators_get_in, .
     cr_assert_eq(fu_signal(&broker, SIGTERM), 0);
     pu_sh("rm -rf %s", dir);
     free(dir);
-    free(where);
 }

@@ -10,34 +10,6 @@
 #include <sys/resource.h>
 #include "db.h"
 
-/* Runs a shell command, stdout and stderr to `out` (malloc'd). Returns the exit status,
-   128 + the signal when one ended it. */
-static int s_capture(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int s_capture(char **out, const char *fmt, ...)
-{
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    strncat(cmd, " 2>&1", sizeof cmd - strlen(cmd) - 1);
-    FILE *p = popen(cmd, "r");
-    cr_assert_not_null(p);
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap);
-    while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
-        n += got;
-        if (n + 1 == cap)
-            buf = realloc(buf, cap *= 2);
-    }
-    buf[n] = 0;
-    int st = pclose(p);
-    *out = buf;
-    /* sh reports a command killed by a signal as 128 + signal */
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 /* Lines of `text` that start with `head`. */
 static long s_count_lines(const char *text, const char *head)
 {
@@ -61,8 +33,8 @@ static char *s_ingested(int n)
     snprintf(in, sizeof in, "%s/in.jsonl", dir);
     fu_write_articles(in, n);
     char *out;
-    int rc = s_capture(&out, "%s/crossclaim run --workers 1 --no-report --data %s/data %s",
-                       pu_bin(), dir, in);
+    int rc = fu_capture(&out, "%s/crossclaim run --workers 1 --no-report --data %s/data %s",
+                        pu_bin(), dir, in);
     cr_assert_eq(rc, 0, "run failed (%d):\n%s", rc, out);
     free(out);
     return dir;
@@ -87,7 +59,7 @@ static int s_store_refuses(const char *data, char **log)
         }
         fu_sleep_ms(20);
     }
-    s_capture(log, "cat %s", lp);
+    fu_capture(log, "cat %s", lp);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -108,7 +80,7 @@ Test(hostile_store, store_file_truncated_to_zero_is_refused)
     cr_assert(rc != 0 && rc < 128, "status %d:\n%s", rc, log);
     cr_assert(strstr(log, "empty"), "%s", log);
     free(log);
-    rc = s_capture(&log, "%s/crossclaim export --data %s", pu_bin(), data);
+    rc = fu_capture(&log, "%s/crossclaim export --data %s", pu_bin(), data);
     cr_assert(rc != 0 && rc < 128 && strstr(log, "empty"), "status %d:\n%s", rc, log);
     free(log);
     /* and the file that said "a database was here" makes a missing one refused too */
@@ -132,7 +104,7 @@ Test(hostile_store, store_file_truncated_to_half_is_refused_not_sigbus)
     cr_assert_gt(sb.st_size, 8 * 4096, "too small a database to cut: %lld", (long long)sb.st_size);
     cr_assert_eq(truncate(path, sb.st_size / 2), 0);
     char *log;
-    int rc = s_capture(&log, "(%s/crossclaim export --data %s >/dev/null)", pu_bin(), data);
+    int rc = fu_capture(&log, "(%s/crossclaim export --data %s >/dev/null)", pu_bin(), data);
     cr_assert(rc != 0 && rc < 128, "export ended with status %d (signal?):\n%s", rc, log);
     cr_assert(strstr(log, "truncated"), "%s", log);
     free(log);
@@ -186,7 +158,7 @@ Test(hostile_store, export_skips_a_record_that_fails_to_decode)
     snprintf(data, sizeof data, "%s/data", dir);
     snprintf(envdir, sizeof envdir, "%s/store", data);
     char *good;
-    cr_assert_eq(s_capture(&good, "%s/crossclaim export --data %s", pu_bin(), data), 0);
+    cr_assert_eq(fu_capture(&good, "%s/crossclaim export --data %s", pu_bin(), data), 0);
     long articles = s_count_lines(good, "{\"type\":\"article\"");
     long xrefs = s_count_lines(good, "{\"type\":\"xref\"");
     cr_assert_eq(articles, 40, "%.2000s", good);
@@ -195,9 +167,9 @@ Test(hostile_store, export_skips_a_record_that_fails_to_decode)
     char *akey = s_flip_record(envdir, "articles", 3);
     char *xkey = s_flip_record(envdir, "xrefs", 1);
     char *out, *err;
-    int rc = s_capture(&err, "(%s/crossclaim export --data %s >%s/out.jsonl)", pu_bin(), data,
-                       dir);
-    s_capture(&out, "cat %s/out.jsonl", dir);
+    int rc = fu_capture(&err, "(%s/crossclaim export --data %s >%s/out.jsonl)", pu_bin(), data,
+                        dir);
+    fu_capture(&out, "cat %s/out.jsonl", dir);
     cr_assert_eq(rc, 1, "status %d:\n%s", rc, err);
     cr_assert_eq(s_count_lines(out, "{\"type\":\"article\""), articles - 1, "%s", err);
     cr_assert_eq(s_count_lines(out, "{\"type\":\"xref\""), xrefs - 1, "%s", err);
@@ -213,27 +185,6 @@ Test(hostile_store, export_skips_a_record_that_fails_to_decode)
 }
 
 /* ---------------------------------------------------------------- #7 full disk, full map */
-
-/* The value of metric `name` on the page at 127.0.0.1:port, -1 when absent. */
-static double s_metric(unsigned port, const char *name)
-{
-    char *page;
-    if (s_capture(&page, "curl -s http://127.0.0.1:%u/metrics", port) != 0) {
-        free(page);
-        return -1;
-    }
-    double v = -1;
-    size_t ln = strlen(name);
-    for (char *p = page; p && *p; ) {
-        if (strncmp(p, name, ln) == 0 && p[ln] == ' ')
-            v = strtod(p + ln + 1, NULL);
-        p = strchr(p, '\n');
-        if (p)
-            p++;
-    }
-    free(page);
-    return v;
-}
 
 /* Starts the store of cluster `c` through `sh -c`, with `pre` (shell commands) before
    its exec, a metrics port and the extra arguments in `extra` (a string). */
@@ -283,7 +234,7 @@ Test(hostile_store, full_disk_stops_acks_and_resumes_without_loss)
     cr_assert_eq(prlimit(c.store, RLIMIT_FSIZE, &full, NULL), 0, "prlimit: %s", strerror(errno));
     s_submit(&c, b);
     double end = fu_now() + 60, failures = 0;
-    while (fu_now() < end && (failures = s_metric(port, "crossclaim_store_commit_failures_total")) < 2) {
+    while (fu_now() < end && (failures = fu_metric(port, "crossclaim_store_commit_failures_total")) < 2) {
         cr_assert_eq(waitpid(c.store, NULL, WNOHANG), 0, "the store died on a full disk");
         fu_sleep_ms(100);
     }
@@ -292,7 +243,7 @@ Test(hostile_store, full_disk_stops_acks_and_resumes_without_loss)
     fu_status(&c, &st);
     cr_assert_lt(st.completed, 460, "everything completed on a full disk?");
     char *log;
-    s_capture(&log, "cat %s/store.log", c.dir);
+    fu_capture(&log, "cat %s/store.log", c.dir);
     cr_assert(strstr(log, "not committed") && strstr(log, "nothing acked"), "%.3000s", log);
     free(log);
     struct rlimit room = {RLIM_INFINITY, RLIM_INFINITY};
@@ -349,11 +300,11 @@ Test(hostile_store, store_and_export_run_under_an_address_space_limit)
     cr_assert_eq(ds.articles, 300);
     db_destroy(&ro);
     char *log;
-    s_capture(&log, "cat %s/store.log", c.dir);
+    fu_capture(&log, "cat %s/store.log", c.dir);
     cr_assert(strstr(log, "map grown"), "the map never grew:\n%.3000s", log);
     free(log);
     char *out;
-    rc = s_capture(&out, "ulimit -v 8388608; %s/crossclaim export --data %s", pu_bin(), c.dir);
+    rc = fu_capture(&out, "ulimit -v 8388608; %s/crossclaim export --data %s", pu_bin(), c.dir);
     cr_assert_eq(rc, 0, "export under ulimit -v: %d\n%.2000s", rc, out);
     cr_assert_eq(s_count_lines(out, "{\"type\":\"article\""), 300);
     free(out);
@@ -441,10 +392,10 @@ Test(hostile_store, query_socket_bounds_frames_and_unread_replies)
     zsock_flush(q);
     double answered = fu_now() - t0;
     double end = fu_now() + 60, dropped = 0;
-    while (fu_now() < end && (dropped = s_metric(port, "crossclaim_store_query_dropped_total")) < 8)
+    while (fu_now() < end && (dropped = fu_metric(port, "crossclaim_store_query_dropped_total")) < 8)
         fu_sleep_ms(200);
     cr_assert_eq(dropped, 8, "replies to clients that don't read were not dropped");
-    cr_assert_eq(s_metric(port, "crossclaim_store_query_oversize_total"), 1);
+    cr_assert_eq(fu_metric(port, "crossclaim_store_query_oversize_total"), 1);
     long after = s_vm_hwm_kb(store);
     cr_assert_lt(after - before, 32 << 10, "the store's peak memory grew by %ld KiB",
                  after - before);
@@ -528,13 +479,11 @@ Test(hostile_store, unread_exports_do_not_stall_ingest)
 Test(hostile_store, query_clients_over_a_low_hard_file_limit_are_refused_not_fatal,
      .timeout = 120)
 {
-    char *where;
-    if (s_capture(&where, "command -v prlimit") != 0 || where[0] != '/') {
+    const char *prlimit = fu_prlimit();
+    if (!prlimit) {
         fprintf(stderr, "hostile_store: SKIPPED query_clients_over_a_low_hard...: no prlimit\n");
-        free(where);
         return;
     }
-    where[strcspn(where, "\n")] = 0;
     char *dir = pu_tmpdir();
     char data[600], ep[700], bin[600], portarg[16], log[700];
     snprintf(data, sizeof data, "%s/data", dir);
@@ -544,7 +493,7 @@ Test(hostile_store, query_clients_over_a_low_hard_file_limit_are_refused_not_fat
     unsigned port = 21000 + (unsigned)((getpid() + 17) % 20000);
     snprintf(portarg, sizeof portarg, "%u", port);
     snprintf(log, sizeof log, "%s/store.log", dir);
-    pid_t store = fu_spawn((char *[]){where, "--nofile=64:64", bin, "--data", data,
+    pid_t store = fu_spawn((char *[]){(char *)prlimit, "--nofile=64:64", bin, "--data", data,
                                       "--metrics-port", portarg, NULL}, log);
     zsock_t *q = zsock_new_dealer(ep);
     cr_assert_not_null(q);
@@ -562,16 +511,12 @@ Test(hostile_store, query_clients_over_a_low_hard_file_limit_are_refused_not_fat
         zsock_set_linger(many[i], 0);
         zstr_send(many[i], "STATS");
     }
-    double refused = 0;
-    for (double end = fu_now() + 20; refused < 1 && fu_now() < end;) {
-        cr_assert_eq(waitpid(store, NULL, WNOHANG), 0, "the store died under %d clients with "
-                     "64 files (log %s)", N, log);
-        refused = s_metric(port, "crossclaim_store_connections_refused_total");
-        if (refused < 1)
-            fu_sleep_ms(100);
-    }
+    double refused = fu_wait_metric(port, "crossclaim_store_connections_refused_total", 1, 20,
+                                    store, NULL);
+    cr_assert_eq(waitpid(store, NULL, WNOHANG), 0, "the store died under %d clients with "
+                 "64 files (log %s)", N, log);
     cr_assert_geq(refused, 1, "no query client was refused (log %s)", log);
-    cr_assert_geq(s_metric(port, "crossclaim_store_connections_open"), 1);
+    cr_assert_geq(fu_metric(port, "crossclaim_store_connections_open"), 1);
     cr_assert_eq(waitpid(store, NULL, WNOHANG), 0, "the store died (log %s)", log);
     for (int i = 0; i < N; i++)
         zsock_destroy(&many[i]);
@@ -582,19 +527,13 @@ Test(hostile_store, query_clients_over_a_low_hard_file_limit_are_refused_not_fat
     cr_assert(ok && strcmp(ok, "OK") == 0, "no answer after the clients left (log %s)", log);
     zstr_free(&ok);
     zsock_destroy(&late);
-    bool again = false;
-    for (double end = fu_now() + 10; !again && fu_now() < end;) {
-        again = pu_sh("grep -q 'accepting connections again' %s", log) == 0;
-        if (!again)
-            fu_sleep_ms(100);
-    }
+    bool again = fu_wait_log(log, "accepting connections again", 10);
     char *out;
-    s_capture(&out, "cat %s", log);
+    fu_capture(&out, "cat %s", log);
     cr_assert(strstr(out, "refusing connections"), "%s", out);
     cr_assert(again, "the episode did not end in the log: %s", out);
     free(out);
     cr_assert_eq(fu_signal(&store, SIGTERM), 0);
     pu_sh("rm -rf %s", dir);
     free(dir);
-    free(where);
 }
