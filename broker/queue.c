@@ -184,7 +184,11 @@ static int s_fifo_add(queue_t *self, MDB_txn *txn, const char *id, s_rec_t *rec,
    write on it may take a live page from a damaged free list. Returns rc. */
 static int s_watch(queue_t *self, int rc)
 {
-    if ((rc == MDB_PAGE_NOTFOUND || rc == MDB_CORRUPTED) && !self->damaged) {
+    /* MDB_BAD_TXN counts too: LMDB meets a damaged page while it opens a cursor, marks
+       the transaction failed without saying so, and the next call answers MDB_BAD_TXN.
+       A transaction that failed is never reused here (s_read_end, s_write), so a fresh
+       one failing this way is the damage. */
+    if ((rc == MDB_PAGE_NOTFOUND || rc == MDB_CORRUPTED || rc == MDB_BAD_TXN) && !self->damaged) {
         self->damaged = true;
         util_error("queue: LMDB found a damaged page at run time (%s)", mdb_strerror(rc));
     }
@@ -196,10 +200,21 @@ bool queue_damaged(const queue_t *self)
     return self && self->damaged;
 }
 
-static void s_read_end(queue_t *self)
+/* Ends a read that gave `rc`. A read that failed may leave its transaction unusable
+   (LMDB answers MDB_BAD_TXN on it from then on, hiding what went wrong): it is dropped,
+   and the next read begins a new one. A damaged page is noted (s_watch). */
+static void s_read_end(queue_t *self, int rc)
 {
-    if (self->rtxn)
+    s_watch(self, rc);
+    if (!self->rtxn)
+        return;
+    bool lmdb_failed = rc > 0 || (rc >= MDB_KEYEXIST && rc <= MDB_LAST_ERRCODE && rc != MDB_NOTFOUND);
+    if (!lmdb_failed) {   /* a record of ours was not there or unreadable: the txn is fine */
         mdb_txn_reset(self->rtxn);
+    } else {
+        mdb_txn_abort(self->rtxn);
+        self->rtxn = NULL;
+    }
 }
 
 static int s_read_begin(queue_t *self, MDB_txn **txn)
@@ -562,7 +577,7 @@ static int s_room(queue_t *self, uint64_t *pages, uint64_t *psize)
         if (rc == MDB_NOTFOUND)
             rc = 0;
     }
-    s_read_end(self);
+    s_read_end(self, rc);
     *pages = (total > used ? total - used : 0) + free_pages;
     return rc;
 }
@@ -627,7 +642,7 @@ int queue_state(queue_t *self, const char *id, queue_state_t *state, uint32_t *a
         else if (rc == MDB_NOTFOUND)
             rc = 0;
     }
-    s_read_end(self);
+    s_read_end(self, rc);
     return S_NEG(rc);
 }
 
@@ -718,8 +733,7 @@ int queue_next(queue_t *self, char id[UTIL_ID_HEX + 1], uint32_t *attempts,
 leave:
     if (cur)
         mdb_cursor_close(cur);
-    s_read_end(self);
-    s_watch(self, rc);
+    s_read_end(self, rc);
     return rc ? S_NEG(rc) : got;
 }
 
@@ -1008,7 +1022,7 @@ int64_t queue_dead_list(queue_t *self, size_t limit, queue_dead_fn *fn, void *ar
 leave:
     if (cur)
         mdb_cursor_close(cur);
-    s_read_end(self);
+    s_read_end(self, rc);
     return rc ? S_NEG(rc) : n;
 }
 
@@ -1022,7 +1036,7 @@ int queue_dead_get(queue_t *self, const char *id, queue_dead_fn *fn, void *arg)
         return S_NEG(rc);
     int stop = 0;
     rc = s_visit(self, txn, id, true, fn, arg, &stop);
-    s_read_end(self);
+    s_read_end(self, rc);
     return S_NEG(rc);
 }
 
@@ -1036,7 +1050,7 @@ int queue_job_get(queue_t *self, const char *id, queue_dead_fn *fn, void *arg)
         return S_NEG(rc);
     int stop = 0;
     rc = s_visit(self, txn, id, false, fn, arg, &stop);
-    s_read_end(self);
+    s_read_end(self, rc);
     return S_NEG(rc);
 }
 
@@ -1072,7 +1086,7 @@ int64_t queue_queued_list(queue_t *self, size_t limit, queue_dead_fn *fn, void *
 leave:
     if (cur)
         mdb_cursor_close(cur);
-    s_read_end(self);
+    s_read_end(self, rc);
     return rc ? S_NEG(rc) : n;
 }
 

@@ -408,6 +408,54 @@ done:
     pu_sh("rm -rf %s", c.dir);
 }
 
+/* A page damaged while the broker runs (a disk that goes bad, another process writing the
+   file): the open-time checks passed, so LMDB meets the damage at run time. The broker
+   must stop at once with a clear error, not write on (a damaged free list would hand out
+   live pages) or crash. Every page of the file past the meta pages gets the flags of no
+   kind: the next read of a tree is refused by LMDB (MDB_CORRUPTED). */
+Test(hostile, a_page_damaged_at_run_time_stops_the_broker_with_a_clear_error)
+{
+    fu_cluster_t c;
+    fu_cluster_init(&c);
+    fu_start_broker(&c);
+    fu_status_t st;
+    fu_wait_broker(&c, &st, 20);
+    char in[300];
+    snprintf(in, sizeof in, "%s/in.jsonl", c.dir);
+    fu_write_articles(in, 50);   /* no worker yet: they stay queued */
+    cr_assert_eq(pu_sh("%s/crossclaim submit --data %s %s >/dev/null 2>&1", pu_bin(), c.dir, in), 0);
+    char path[300];
+    snprintf(path, sizeof path, "%s/broker/data.mdb", c.dir);
+    int fd = open(path, O_RDWR);
+    cr_assert_geq(fd, 0);
+    uint32_t psize;
+    cr_assert_eq(pread(fd, &psize, 4, 40), 4);   /* mm_dbs[0].md_pad of the first meta */
+    cr_assert(psize >= 512 && psize <= 65536, "page size %u", psize);
+    struct stat sb;
+    cr_assert_eq(fstat(fd, &sb), 0);
+    uint16_t none = 0;
+    for (off_t pg = 2; (pg + 1) * (off_t)psize <= sb.st_size; pg++)
+        cr_assert_eq(pwrite(fd, &none, 2, pg * (off_t)psize + 10), 2);
+    close(fd);
+    fu_start_store(&c);
+    fu_start_worker(&c, 0);   /* the broker reads the fifo to dispatch */
+    int status = 0;
+    double end = fu_now() + 30;
+    while (fu_now() < end && waitpid(c.broker, &status, WNOHANG) != c.broker)
+        fu_sleep_ms(50);
+    char *log;
+    fu_capture(&log, "cat %s/broker.log", c.dir);
+    cr_assert_lt(fu_now(), end, "the broker went on for 30 s on a damaged file:\n%.3000s", log);
+    c.broker = 0;
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) != 0,
+              "the broker did not exit with an error (status 0x%x):\n%.3000s", status, log);
+    cr_assert(strstr(log, "damaged page at run time") && strstr(log, "is damaged; move the"),
+              "the broker's log does not say its file is damaged:\n%.3000s", log);
+    free(log);
+    fu_stop_all(&c);
+    pu_sh("rm -rf %s", c.dir);
+}
+
 /* ---------------------------------------------------------------- a full map */
 
 /* Submits one article; returns the reply command and fills `why` with its last frame. */
