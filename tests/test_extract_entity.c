@@ -752,3 +752,22 @@ Test(extract_entity, a_party_and_state_tag_is_no_acronym_and_no_entity)
         cr_assert_null(strchr(r.entities[i].key, '-'), "%s (%s)", r.entities[i].key,
                        r.entities[i].kind);
 }
+
+/* A person's key gives its surname and suffix in one reading, for the ages ("trump jr")
+   and the story terms ("trump"). */
+Test(extract_entity, a_person_key_gives_its_surname_and_suffix)
+{
+    size_t len = 0;
+    const char *suf = "x";
+    const char *s = extract_entity_key_surname("per:joseph biden jr", &len, &suf);
+    cr_assert_str_eq(s, "biden jr");
+    cr_assert_eq(len, 5);
+    cr_assert_str_eq(suf, "jr");
+    s = extract_entity_key_surname("per:whitcombe", &len, &suf);
+    cr_assert_str_eq(s, "whitcombe");
+    cr_assert_eq(len, 9);
+    cr_assert_null(suf);
+    s = extract_entity_key_surname("per:dana whitcombe", &len, NULL);
+    cr_assert_str_eq(s, "whitcombe");
+    cr_assert_str_eq(extract_entity_key_surname("per:trump iii", NULL, NULL), "trump iii");
+}

@@ -330,11 +330,28 @@ static size_t s_fold_range(const xctx_t *c, uint32_t t0, uint32_t t1, char *out,
     return o;
 }
 
-/* Surname of a person run: its last token, without an Arabic article ("al-assad"). */
 bool extract_entity_suffix(const char *f)
 {
     return strcmp(f, "jr") == 0 || strcmp(f, "sr") == 0 || strcmp(f, "ii") == 0
            || strcmp(f, "iii") == 0 || strcmp(f, "iv") == 0;
+}
+
+const char *extract_entity_key_surname(const char *key, size_t *len, const char **suffix)
+{
+    const char *name = strchr(key, ':');
+    name = name ? name + 1 : key;
+    const char *sp = strrchr(name, ' ');
+    const char *sur = sp ? sp + 1 : name, *suf = NULL;
+    if (sp && extract_entity_suffix(sp + 1)) {
+        suf = sp + 1;
+        for (sur = sp; sur > name && sur[-1] != ' '; sur--)
+            ;
+    }
+    if (len)
+        *len = suf ? (size_t)(sp - sur) : strlen(sur);
+    if (suffix)
+        *suffix = suf;
+    return sur;
 }
 
 static bool s_same_suffix(const char *a, const char *b)
@@ -352,6 +369,8 @@ static const char *s_suffix(const xctx_t *c, uint32_t t1)
     return NULL;
 }
 
+/* Surname of a person run: its last token before a generational suffix, without an
+   Arabic article ("al-assad"). */
 static void s_surname(const xctx_t *c, uint32_t t1, char *out, size_t cap)
 {
     if (s_suffix(c, t1))
