@@ -129,6 +129,46 @@ static const char *const s_particles[] = {
     "al", "el", "ad", "as", "ash", "an", "ar", "az", "abu", "bin", "ibn", "de", "van",
     "von", NULL};
 
+/* Time zones: "7:19 p.m. EST", "10:30 IST" name nothing. */
+static const char *const s_time_zones[] = {
+    "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "akst", "hst", "gmt", "utc",
+    "bst", "cet", "cest", "eet", "eest", "wet", "ist", "jst", "kst", "aest", "aedt", "awst",
+    "nzst", "nzdt", "msk", NULL};
+
+/* A U.S. state as a party and state tag writes it after "R-", "D-" or "I-": the AP's
+   abbreviation, an older one, the postal code or a one-word name ("(R-Utah)",
+   "(D-Calif.)", "(R-N.H.)", "R-TX", "(R-Texas)"). Folded as the tokenizer leaves them: a
+   period after a plain word is a token of its own ("calif"), one after inner periods
+   stays ("n.h."). */
+static const char *const s_states[] = {
+    "ala", "al", "alabama", "alaska", "ak", "ariz", "az", "arizona", "ark", "ar",
+    "arkansas", "calif", "cal", "ca", "california", "colo", "co", "colorado", "conn", "ct",
+    "connecticut", "del", "de", "delaware", "fla", "fl", "florida", "ga", "georgia",
+    "hawaii", "hi", "idaho", "id", "ill", "il", "illinois", "ind", "in", "indiana", "iowa",
+    "ia", "kan", "kans", "ks", "kansas", "ky", "kentucky", "la", "louisiana", "maine", "me",
+    "md", "maryland", "mass", "ma", "massachusetts", "mich", "mi", "michigan", "minn", "mn",
+    "minnesota", "miss", "ms", "mississippi", "mo", "missouri", "mont", "mt", "montana",
+    "neb", "nebr", "ne", "nebraska", "nev", "nv", "nevada", "n.h.", "nh", "n.j.", "nj",
+    "n.m.", "nm", "n.y.", "ny", "n.c.", "nc", "n.d.", "nd", "ohio", "oh", "okla", "ok",
+    "oklahoma", "ore", "or", "oregon", "pa", "penn", "pennsylvania", "r.i.", "ri", "s.c.",
+    "sc", "s.d.", "sd", "tenn", "tn", "tennessee", "texas", "tex", "tx", "utah", "ut", "vt",
+    "vermont", "va", "virginia", "wash", "wa", "washington", "w.va.", "w-va", "wv", "wis",
+    "wisc", "wi", "wisconsin", "wyo", "wy", "wyoming", "d.c.", "dc", "p.r.", "pr", "guam",
+    "v.i.", "vi", NULL};
+
+/* Registers each party's tag for each state ("r-utah", "d-utah", "i-utah"). The words
+   are built here once, so they live in static storage as extract_lex needs. */
+static void s_party_tags_lex(void)
+{
+    static char tags[3 * (sizeof s_states / sizeof *s_states)][24];
+    size_t k = 0;
+    for (const char *p = "rdi"; *p; p++)
+        for (const char *const *st = s_states; *st; st++) {
+            snprintf(tags[k], sizeof tags[k], "%c-%s", *p, *st);
+            extract_lex_add(tags[k++], WC_PARTY_TAG);
+        }
+}
+
 /* Registers the word lists with extract_lex; called once by extract_lex_init. */
 void extract_entity_lex(void)
 {
@@ -138,10 +178,12 @@ void extract_entity_lex(void)
         {s_place_prefixes, WC_PLACE_PREFIX}, {s_stop_cap, WC_STOP_CAP},
         {s_connectors, WC_CONNECTOR}, {s_particles, WC_PARTICLE},
         {s_vessels, WC_VESSEL}, {s_aboard, WC_ABOARD}, {s_ship_prefixes, WC_SHIP_PREFIX},
+        {s_time_zones, WC_TIME_ZONE},
     };
     for (size_t k = 0; k < sizeof lists / sizeof *lists; k++)
         for (const char *const *w = lists[k].list; *w; w++)
             extract_lex_add(*w, lists[k].bits);
+    s_party_tags_lex();
 }
 
 /* True when the first `n` bytes of folded `f` are an Arabic or European particle ("al"
@@ -953,18 +995,6 @@ static bool s_adverbial(const char *f)
     return (n >= 5 && strcmp(f + n - 2, "ly") == 0) || (n >= 6 && strcmp(f + n - 3, "ing") == 0);
 }
 
-/* True when folded word f is a time zone's abbreviation. */
-static bool s_time_zone(const char *f)
-{
-    static const char *const zones[] = {"est", "edt", "cst", "cdt", "mst", "mdt", "pst",
-        "pdt", "akst", "hst", "gmt", "utc", "bst", "cet", "cest", "eet", "eest", "wet", "ist",
-        "jst", "kst", "aest", "aedt", "awst", "nzst", "nzdt", "msk", NULL};
-    for (const char *const *z = zones; *z; z++)
-        if (strcmp(f, *z) == 0)
-            return true;
-    return false;
-}
-
 static void s_find_candidates(xctx_t *c, s_candv_t *cv, const s_seen_t *seen)
 {
     xtok_t *t = c->tok.v;
@@ -1001,15 +1031,10 @@ static void s_find_candidates(xctx_t *c, s_candv_t *cv, const s_seen_t *seen)
             }
             break;
         }
-        /* a month, a day, a time zone ("7:19 p.m. EST") or a title's qualifier alone
-           ("Former Maryland Gov. ...") names nothing */
-        /* nor a party and state tag: "(R-N.H.)", "R-S.C." */
-        if (b == a + 1 && t[a].f[0] && strchr("rdi", t[a].f[0]) && t[a].f[1] == '-'
-            && t[a].f[2] && strchr(t[a].f, '.')) {
-            i = b;
-            continue;
-        }
-        if (b == a + 1 && (s_is_month_or_day(&t[a]) || s_time_zone(t[a].f)
+        /* a month, a day, a time zone ("7:19 p.m. EST"), a party and state tag ("(R-Utah)",
+           "R-S.C.") or a title's qualifier alone ("Former Maryland Gov. ...") names
+           nothing */
+        if (b == a + 1 && ((t[a].wc & (WC_MONTH | WC_WEEKDAY | WC_TIME_ZONE | WC_PARTY_TAG))
                            || (s_qualifier(&t[a]) && !(t[a].flags & TK_ALLCAP)))) {
             i = b;
             continue;
