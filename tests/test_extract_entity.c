@@ -740,6 +740,14 @@ Test(extract_entity, a_time_zone_or_a_lone_qualifier_is_no_entity)
     cr_assert(s_find(&r, "per:whit"));
 }
 
+/* No entity's key holds the '-' of a party and state tag ("R-N.H."). */
+static void s_no_tag_entity(const extract_result_t *r)
+{
+    for (size_t i = 0; i < r->n_entities; i++)
+        cr_assert_null(strchr(r->entities[i].key, '-'), "%s (%s)", r->entities[i].key,
+                       r->entities[i].kind);
+}
+
 /* A party and state tag after a senator's name is neither an acronym of the name nor an
    entity: "Sen. Dana Whit (R-N.H.)" stays a person. */
 Test(extract_entity, a_party_and_state_tag_is_no_acronym_and_no_entity)
@@ -748,7 +756,40 @@ Test(extract_entity, a_party_and_state_tag_is_no_acronym_and_no_entity)
                                "Morrow, D-S.C., agreed.\n");
     cr_assert(s_find(&r, "per:whit"));
     cr_assert(s_find(&r, "per:morrow"));
-    for (size_t i = 0; i < r.n_entities; i++)
-        cr_assert_null(strchr(r.entities[i].key, '-'), "%s (%s)", r.entities[i].key,
-                       r.entities[i].kind);
+    s_no_tag_entity(&r);
+}
+
+/* A person's key gives its surname and suffix in one reading, for the ages ("trump jr")
+   and the story terms ("trump"). */
+Test(extract_entity, a_person_key_gives_its_surname_and_suffix)
+{
+    size_t len = 0;
+    const char *suf = "x";
+    const char *s = extract_entity_key_surname("per:joseph biden jr", &len, &suf);
+    cr_assert_str_eq(s, "biden jr");
+    cr_assert_eq(len, 5);
+    cr_assert_str_eq(suf, "jr");
+    s = extract_entity_key_surname("per:whitcombe", &len, &suf);
+    cr_assert_str_eq(s, "whitcombe");
+    cr_assert_eq(len, 9);
+    cr_assert_null(suf);
+    s = extract_entity_key_surname("per:dana whitcombe", &len, NULL);
+    cr_assert_str_eq(s, "whitcombe");
+    cr_assert_str_eq(extract_entity_key_surname("per:trump iii", NULL, NULL), "trump iii");
+}
+
+/* A party and state tag without inner periods is a tag too, not a name: "(R-Utah)",
+   "(D-Calif.)", "(I-Vt.)", "R-TX". Written twice, "R-Utah" was an entity of its own. */
+Test(extract_entity, a_party_tag_without_inner_periods_is_no_entity)
+{
+    extract_result_t r = s_run("Sen. Dana Whit (R-Utah) spoke on Monday, and Rep. Kay Halden "
+                               "(R-Utah) agreed.\n");
+    cr_assert(s_find(&r, "per:whit"));
+    cr_assert(s_find(&r, "per:halden"));
+    s_no_tag_entity(&r);
+    r = s_run("Rep. Rob Morrow (D-Calif.) and Sen. Ted Ardmore (I-Vt.) agreed, as did Rep. Kay "
+              "Halden, R-TX, and Rep. Dana Morrow (D-Calif.).\n");
+    cr_assert(s_find(&r, "per:ardmore"));
+    cr_assert(s_find(&r, "per:halden"));
+    s_no_tag_entity(&r);
 }

@@ -6,35 +6,20 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The surname of a person key's name part: its last word, with the word before a
-   generational suffix ("trump jr" stays whole, so that a son's age is not his father's). */
-static const char *s_key_surname(const char *name)
-{
-    const char *last = strrchr(name, ' ');
-    if (!last)
-        return name;
-    if (extract_entity_suffix(last + 1)) {
-        const char *p = last;
-        while (p > name && p[-1] != ' ')
-            p--;
-        return p;
-    }
-    return last + 1;
-}
-
 size_t extract_age_owner(const xctx_t *c, int e, char *out, size_t cap)
 {
     const char *key = c->ent.v[e].key;
     if (c->ent.v[e].kind != 'p')
         return (size_t)snprintf(out, cap, "%s", key);
-    const char *name = strncmp(key, "per:", 4) == 0 ? key + 4 : key;
-    const char *last = s_key_surname(name);
+    /* the surname with its suffix: "trump jr" stays whole, so that a son's age is not
+       his father's */
+    const char *last = extract_entity_key_surname(key, NULL, NULL);
     /* two people of one surname in the article ("John Jenkin", "Katie Jenkin") keep
        their full names, or their ages would be one fact */
     for (size_t o = 0; o < c->ent.n; o++) {
         if ((int)o == e || c->ent.v[o].kind != 'p')
             continue;
-        if (strcmp(s_key_surname(c->ent.v[o].key + 4), last) != 0)
+        if (strcmp(extract_entity_key_surname(c->ent.v[o].key, NULL, NULL), last) != 0)
             continue;
         char full[96] = "";
         const xent_t *x = &c->ent.v[e];

@@ -129,6 +129,46 @@ static const char *const s_particles[] = {
     "al", "el", "ad", "as", "ash", "an", "ar", "az", "abu", "bin", "ibn", "de", "van",
     "von", NULL};
 
+/* Time zones: "7:19 p.m. EST", "10:30 IST" name nothing. */
+static const char *const s_time_zones[] = {
+    "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "akst", "hst", "gmt", "utc",
+    "bst", "cet", "cest", "eet", "eest", "wet", "ist", "jst", "kst", "aest", "aedt", "awst",
+    "nzst", "nzdt", "msk", NULL};
+
+/* A U.S. state as a party and state tag writes it after "R-", "D-" or "I-": the AP's
+   abbreviation, an older one, the postal code or a one-word name ("(R-Utah)",
+   "(D-Calif.)", "(R-N.H.)", "R-TX", "(R-Texas)"). Folded as the tokenizer leaves them: a
+   period after a plain word is a token of its own ("calif"), one after inner periods
+   stays ("n.h."). */
+static const char *const s_states[] = {
+    "ala", "al", "alabama", "alaska", "ak", "ariz", "az", "arizona", "ark", "ar",
+    "arkansas", "calif", "cal", "ca", "california", "colo", "co", "colorado", "conn", "ct",
+    "connecticut", "del", "de", "delaware", "fla", "fl", "florida", "ga", "georgia",
+    "hawaii", "hi", "idaho", "id", "ill", "il", "illinois", "ind", "in", "indiana", "iowa",
+    "ia", "kan", "kans", "ks", "kansas", "ky", "kentucky", "la", "louisiana", "maine", "me",
+    "md", "maryland", "mass", "ma", "massachusetts", "mich", "mi", "michigan", "minn", "mn",
+    "minnesota", "miss", "ms", "mississippi", "mo", "missouri", "mont", "mt", "montana",
+    "neb", "nebr", "ne", "nebraska", "nev", "nv", "nevada", "n.h.", "nh", "n.j.", "nj",
+    "n.m.", "nm", "n.y.", "ny", "n.c.", "nc", "n.d.", "nd", "ohio", "oh", "okla", "ok",
+    "oklahoma", "ore", "or", "oregon", "pa", "penn", "pennsylvania", "r.i.", "ri", "s.c.",
+    "sc", "s.d.", "sd", "tenn", "tn", "tennessee", "texas", "tex", "tx", "utah", "ut", "vt",
+    "vermont", "va", "virginia", "wash", "wa", "washington", "w.va.", "w-va", "wv", "wis",
+    "wisc", "wi", "wisconsin", "wyo", "wy", "wyoming", "d.c.", "dc", "p.r.", "pr", "guam",
+    "v.i.", "vi", NULL};
+
+/* Registers each party's tag for each state ("r-utah", "d-utah", "i-utah"). The words
+   are built here once, so they live in static storage as extract_lex needs. */
+static void s_party_tags_lex(void)
+{
+    static char tags[3 * (sizeof s_states / sizeof *s_states)][24];
+    size_t k = 0;
+    for (const char *p = "rdi"; *p; p++)
+        for (const char *const *st = s_states; *st; st++) {
+            snprintf(tags[k], sizeof tags[k], "%c-%s", *p, *st);
+            extract_lex_add(tags[k++], WC_PARTY_TAG);
+        }
+}
+
 /* Registers the word lists with extract_lex; called once by extract_lex_init. */
 void extract_entity_lex(void)
 {
@@ -138,10 +178,12 @@ void extract_entity_lex(void)
         {s_place_prefixes, WC_PLACE_PREFIX}, {s_stop_cap, WC_STOP_CAP},
         {s_connectors, WC_CONNECTOR}, {s_particles, WC_PARTICLE},
         {s_vessels, WC_VESSEL}, {s_aboard, WC_ABOARD}, {s_ship_prefixes, WC_SHIP_PREFIX},
+        {s_time_zones, WC_TIME_ZONE},
     };
     for (size_t k = 0; k < sizeof lists / sizeof *lists; k++)
         for (const char *const *w = lists[k].list; *w; w++)
             extract_lex_add(*w, lists[k].bits);
+    s_party_tags_lex();
 }
 
 /* True when the first `n` bytes of folded `f` are an Arabic or European particle ("al"
@@ -330,11 +372,28 @@ static size_t s_fold_range(const xctx_t *c, uint32_t t0, uint32_t t1, char *out,
     return o;
 }
 
-/* Surname of a person run: its last token, without an Arabic article ("al-assad"). */
 bool extract_entity_suffix(const char *f)
 {
     return strcmp(f, "jr") == 0 || strcmp(f, "sr") == 0 || strcmp(f, "ii") == 0
            || strcmp(f, "iii") == 0 || strcmp(f, "iv") == 0;
+}
+
+const char *extract_entity_key_surname(const char *key, size_t *len, const char **suffix)
+{
+    const char *name = strchr(key, ':');
+    name = name ? name + 1 : key;
+    const char *sp = strrchr(name, ' ');
+    const char *sur = sp ? sp + 1 : name, *suf = NULL;
+    if (sp && extract_entity_suffix(sp + 1)) {
+        suf = sp + 1;
+        for (sur = sp; sur > name && sur[-1] != ' '; sur--)
+            ;
+    }
+    if (len)
+        *len = suf ? (size_t)(sp - sur) : strlen(sur);
+    if (suffix)
+        *suffix = suf;
+    return sur;
 }
 
 static bool s_same_suffix(const char *a, const char *b)
@@ -352,6 +411,8 @@ static const char *s_suffix(const xctx_t *c, uint32_t t1)
     return NULL;
 }
 
+/* Surname of a person run: its last token before a generational suffix, without an
+   Arabic article ("al-assad"). */
 static void s_surname(const xctx_t *c, uint32_t t1, char *out, size_t cap)
 {
     if (s_suffix(c, t1))
@@ -555,9 +616,9 @@ static bool s_org_title(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t
 }
 
 /* Classifies the capitalized run [a, b) and adds one or more candidates. */
-/* Counts over the article's tokens, built once per run (s_counts_build) so that the rules
-   below cost a lookup each, not a pass over the text: a long article has as many
-   candidates as it has names. Keys are 64-bit mixes of what is counted; a collision is
+/* Counts over the article's tokens, built at most once per run (s_counts_require) so that
+   the rules below cost a lookup each, not a pass over the text: a long article has as
+   many candidates as it has names. An article where no rule asks builds none. Keys are 64-bit mixes of what is counted; a collision is
    about one in 2^64 per pair. */
 typedef struct {
     uint64_t *key;
@@ -612,9 +673,12 @@ static uint64_t s_run_key(const xctx_t *c, size_t i, size_t n)
 }
 
 /* Counts, for the capitalized words: each word, each word after the one before it, each
-   run of two to four words right after "the"; and the words in capitals. */
-static void s_counts_build(xctx_t *c)
+   run of two to four words right after "the"; and the words in capitals. Built on the
+   first lookup of the run, into the arena. */
+static const s_counts_t *s_counts_require(xctx_t *c)
 {
+    if (c->ent_counts)
+        return c->ent_counts;
     const xtok_t *t = c->tok.v;
     const uint32_t the = extract_hash("the", 3);
     size_t need = 0;
@@ -642,27 +706,27 @@ static void s_counts_build(xctx_t *c)
                 s_cnt_add(s, s_run_key(c, i, n));
     }
     c->ent_counts = s;
+    return s;
 }
 
 /* True when the article writes the last word of the run ending at b on its own somewhere:
    a capitalized word not right after the run's second-to-last word. */
-static bool s_surname_alone(const xctx_t *c, uint32_t b)
+static bool s_surname_alone(xctx_t *c, uint32_t b)
 {
-    const s_counts_t *s = c->ent_counts;
     const xtok_t *t = c->tok.v;
-    if (!s || b < 2)
+    if (b < 2)
         return false;
+    const s_counts_t *s = s_counts_require(c);
     uint32_t all = s_cnt_get(s, s_ckey(S_CNT_CAP, t[b - 1].hash, 0));
     uint32_t after = s_cnt_get(s, s_ckey(S_CNT_PAIR, t[b - 2].hash, t[b - 1].hash));
     return all > after;
 }
 
 /* True when the article writes the run [a, b) (two to four words) right after "the". */
-static bool s_the_seen(const xctx_t *c, uint32_t a, uint32_t b)
+static bool s_the_seen(xctx_t *c, uint32_t a, uint32_t b)
 {
-    const s_counts_t *s = c->ent_counts;
     size_t n = b - a;
-    return s && n >= 2 && n <= 4 && s_cnt_get(s, s_run_key(c, a, n)) > 0;
+    return n >= 2 && n <= 4 && s_cnt_get(s_counts_require(c), s_run_key(c, a, n)) > 0;
 }
 
 static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t a, uint32_t b)
@@ -854,8 +918,10 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
             all_name = false;
     }
     /* People's names don't take the article: "the Northern Star" is no person, nor is
-       "Rust Belt" where the article also writes "the Rust Belt". */
-    bool article = (a > 0 && xtok_is(c, a - 1, "the")) || s_the_seen(c, a, b);
+       "Rust Belt" where the article also writes "the Rust Belt". Only the two rules
+       below ask, for a name of two to four words. */
+    bool article = words >= 2 && words <= 4 && all_name
+                   && ((a > 0 && xtok_is(c, a - 1, "the")) || s_the_seen(c, a, b));
     if (words >= 2 && words <= 4 && all_name && !place_ctx && !article
         && s_name_like(c, seen, a, b)) {
         s_add_cand(cv, a, b, K_PERSON, false, NULL);
@@ -929,18 +995,6 @@ static bool s_adverbial(const char *f)
     return (n >= 5 && strcmp(f + n - 2, "ly") == 0) || (n >= 6 && strcmp(f + n - 3, "ing") == 0);
 }
 
-/* True when folded word f is a time zone's abbreviation. */
-static bool s_time_zone(const char *f)
-{
-    static const char *const zones[] = {"est", "edt", "cst", "cdt", "mst", "mdt", "pst",
-        "pdt", "akst", "hst", "gmt", "utc", "bst", "cet", "cest", "eet", "eest", "wet", "ist",
-        "jst", "kst", "aest", "aedt", "awst", "nzst", "nzdt", "msk", NULL};
-    for (const char *const *z = zones; *z; z++)
-        if (strcmp(f, *z) == 0)
-            return true;
-    return false;
-}
-
 static void s_find_candidates(xctx_t *c, s_candv_t *cv, const s_seen_t *seen)
 {
     xtok_t *t = c->tok.v;
@@ -977,15 +1031,10 @@ static void s_find_candidates(xctx_t *c, s_candv_t *cv, const s_seen_t *seen)
             }
             break;
         }
-        /* a month, a day, a time zone ("7:19 p.m. EST") or a title's qualifier alone
-           ("Former Maryland Gov. ...") names nothing */
-        /* nor a party and state tag: "(R-N.H.)", "R-S.C." */
-        if (b == a + 1 && t[a].f[0] && strchr("rdi", t[a].f[0]) && t[a].f[1] == '-'
-            && t[a].f[2] && strchr(t[a].f, '.')) {
-            i = b;
-            continue;
-        }
-        if (b == a + 1 && (s_is_month_or_day(&t[a]) || s_time_zone(t[a].f)
+        /* a month, a day, a time zone ("7:19 p.m. EST"), a party and state tag ("(R-Utah)",
+           "R-S.C.") or a title's qualifier alone ("Former Maryland Gov. ...") names
+           nothing */
+        if (b == a + 1 && ((t[a].wc & (WC_MONTH | WC_WEEKDAY | WC_TIME_ZONE | WC_PARTY_TAG))
                            || (s_qualifier(&t[a]) && !(t[a].flags & TK_ALLCAP)))) {
             i = b;
             continue;
@@ -1200,10 +1249,9 @@ static void s_set_acr(xctx_t *c, int e, const char *acr)
 }
 
 /* True when the article writes the folded acronym `acr` as a word in capitals. */
-static bool s_acronym_used(const xctx_t *c, const char *acr)
+static bool s_acronym_used(xctx_t *c, const char *acr)
 {
-    const s_counts_t *s = c->ent_counts;
-    return s && s_cnt_get(s, s_ckey(S_CNT_ALLCAP, s_strhash(acr), 0)) > 0;
+    return s_cnt_get(s_counts_require(c), s_ckey(S_CNT_ALLCAP, s_strhash(acr), 0)) > 0;
 }
 
 static int s_find_key(const xctx_t *c, const char *key)
@@ -1610,7 +1658,7 @@ void extract_entity_find(xctx_t *c)
         s_seen_put(mset, mask, t->hash);
     }
     s_seen_t seen = {lset, mset, mask};
-    s_counts_build(c);
+    c->ent_counts = NULL;   /* s_counts_require builds them if a rule asks */
     s_candv_t cv = {0};
     s_find_candidates(c, &cv, &seen);
     s_vehicle_spread(c, &cv);

@@ -39,13 +39,23 @@ void extract_entity_lex(void);
 /* Finds mentions and builds entities into c->men and c->ent. Can't fail. */
 void extract_entity_find(xctx_t *c);
 
-/* The initials of entity e's name ("Woodmont Country Club" -> "wcc") into out; returns
-   their count. The story terms key an organization by them, as its key was before three
-   initials keyed only names whose article writes them. This function can't fail. */
 /* True when folded word f is a generational suffix of a name ("jr", "sr", "ii", "iii",
    "iv"): a person's key keeps it after the surname ("per:trump jr"). */
 bool extract_entity_suffix(const char *f);
 
+/* Reads a person's key ("per:" [given " "] surname [" " suffix]): returns where its
+   surname starts inside `key`, sets *len to the surname's length and *suffix to the
+   generational suffix (pointing into `key`) or NULL; len and suffix may be NULL. So
+   "per:joseph biden jr" gives "biden jr" as a string, *len 5 ("biden") and *suffix "jr";
+   "per:whitcombe" gives "whitcombe", *len 9 and NULL. The "kind:" prefix is skipped
+   whatever the kind, and any other key reads the same way: its last word, or the word
+   before a trailing suffix. The result lives as long as `key`. This function can't
+   fail. */
+const char *extract_entity_key_surname(const char *key, size_t *len, const char **suffix);
+
+/* The initials of entity e's name ("Woodmont Country Club" -> "wcc") into out; returns
+   their count. The story terms key an organization by them, as its key was before three
+   initials keyed only names whose article writes them. This function can't fail. */
 size_t extract_entity_initials(const xctx_t *c, int e, char *out, size_t cap);
 
 /* Entity index whose mention covers token i, or -1. */

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LEX_MAX   2048        /* entries; the lists hold about 720 words */
+#define LEX_MAX   2048        /* entries; the lists hold about 1580 words */
 #define LEX_SLOTS 8192        /* power of two, load under 1/4 so probes stay short */
 
 static xlex_t s_entry[LEX_MAX];

@@ -49,6 +49,9 @@
 #define WC_STREET       (1ull << 29)  /* unit: "street", "avenue": an address before */
 #define WC_KIN          (1ull << 30)  /* quantity: "son", "wife", "mother": a person follows */
 #define WC_QLINK        (1ull << 31)  /* quantity: "rose", "reached", "stood": "X rose to N" */
+#define WC_TIME_ZONE    (1ull << 32)  /* entity: "est", "ist", "gmt": a time zone, no name */
+#define WC_PARTY_TAG    (1ull << 33)  /* entity: "r-utah", "d-calif", "i-vt", "r-n.h.": a
+                                         party and state tag after a lawmaker, no name */
 
 /* One word of the lexicon. */
 typedef struct {

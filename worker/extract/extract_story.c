@@ -50,25 +50,6 @@ static int s_weight_cmp(const void *a, const void *b)
     return strcmp(x->term, y->term);
 }
 
-/* The last word of an entity key after its "kind:" prefix. */
-/* The last word of a key's name, the surname before a generational suffix ("per:biden
-   jr": biden), written into buf. */
-static const char *s_last_word(const char *key, char *buf, size_t cap)
-{
-    const char *p = strchr(key, ':');
-    p = p ? p + 1 : key;
-    const char *sp = strrchr(p, ' ');
-    if (!sp)
-        return p;
-    if (!extract_entity_suffix(sp + 1))
-        return sp + 1;
-    const char *q = sp;
-    while (q > p && q[-1] != ' ')
-        q--;
-    snprintf(buf, cap, "%.*s", (int)(sp - q), q);
-    return buf;
-}
-
 /* Wire services named in the first or last few hundred bytes of the body: a dateline
    "(AP)", "(Reuters)", a byline or a closing credit. */
 static void s_wire(xctx_t *c, extract_result_t *out)
@@ -129,17 +110,22 @@ void extract_story_terms(xctx_t *c, extract_result_t *out)
     }
     char buf[128];
     for (size_t e = 0; e < c->ent.n; e++) {
-        char lw[96];
-        const char *last = s_last_word(c->ent.v[e].key, lw, sizeof lw);
+        /* a key's last word, a person's surname without its suffix ("per:biden jr":
+           biden) */
+        size_t len;
+        const char *last = extract_entity_key_surname(c->ent.v[e].key, &len, NULL);
         /* an organization of three capitalized words or more by its initials ("wcc"),
            its key or not: its last word ("club") is many organizations' */
         char ini[16];
+        size_t ni;
         if (c->ent.v[e].kind == 'o' && strchr(c->ent.v[e].key, ' ')
-            && extract_entity_initials(c, (int)e, ini, sizeof ini) >= 3)
+            && (ni = extract_entity_initials(c, (int)e, ini, sizeof ini)) >= 3) {
             last = ini;
-        if (ew[e] <= 0 || strlen(last) < 3)
+            len = ni;
+        }
+        if (ew[e] <= 0 || len < 3)
             continue;
-        snprintf(buf, sizeof buf, "e:%s", last);
+        snprintf(buf, sizeof buf, "e:%.*s", (int)len, last);
         v[n].term = extract_arena_strndup(c->arena, buf, strlen(buf));
         v[n++].w = ew[e];
     }
