@@ -616,9 +616,9 @@ static bool s_org_title(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t
 }
 
 /* Classifies the capitalized run [a, b) and adds one or more candidates. */
-/* Counts over the article's tokens, built at most once per run (s_counts_require) so that
-   the rules below cost a lookup each, not a pass over the text: a long article has as
-   many candidates as it has names. An article where no rule asks builds none. Keys are 64-bit mixes of what is counted; a collision is
+/* Counts over the article's tokens, built once per run (s_counts_build) so that the rules
+   below cost a lookup each, not a pass over the text: a long article has as many
+   candidates as it has names. Keys are 64-bit mixes of what is counted; a collision is
    about one in 2^64 per pair. */
 typedef struct {
     uint64_t *key;
@@ -673,12 +673,9 @@ static uint64_t s_run_key(const xctx_t *c, size_t i, size_t n)
 }
 
 /* Counts, for the capitalized words: each word, each word after the one before it, each
-   run of two to four words right after "the"; and the words in capitals. Built on the
-   first lookup of the run, into the arena. */
-static const s_counts_t *s_counts_require(xctx_t *c)
+   run of two to four words right after "the"; and the words in capitals. */
+static void s_counts_build(xctx_t *c)
 {
-    if (c->ent_counts)
-        return c->ent_counts;
     const xtok_t *t = c->tok.v;
     const uint32_t the = extract_hash("the", 3);
     size_t need = 0;
@@ -706,27 +703,27 @@ static const s_counts_t *s_counts_require(xctx_t *c)
                 s_cnt_add(s, s_run_key(c, i, n));
     }
     c->ent_counts = s;
-    return s;
 }
 
 /* True when the article writes the last word of the run ending at b on its own somewhere:
    a capitalized word not right after the run's second-to-last word. */
-static bool s_surname_alone(xctx_t *c, uint32_t b)
+static bool s_surname_alone(const xctx_t *c, uint32_t b)
 {
+    const s_counts_t *s = c->ent_counts;
     const xtok_t *t = c->tok.v;
-    if (b < 2)
+    if (!s || b < 2)
         return false;
-    const s_counts_t *s = s_counts_require(c);
     uint32_t all = s_cnt_get(s, s_ckey(S_CNT_CAP, t[b - 1].hash, 0));
     uint32_t after = s_cnt_get(s, s_ckey(S_CNT_PAIR, t[b - 2].hash, t[b - 1].hash));
     return all > after;
 }
 
 /* True when the article writes the run [a, b) (two to four words) right after "the". */
-static bool s_the_seen(xctx_t *c, uint32_t a, uint32_t b)
+static bool s_the_seen(const xctx_t *c, uint32_t a, uint32_t b)
 {
+    const s_counts_t *s = c->ent_counts;
     size_t n = b - a;
-    return n >= 2 && n <= 4 && s_cnt_get(s_counts_require(c), s_run_key(c, a, n)) > 0;
+    return s && n >= 2 && n <= 4 && s_cnt_get(s, s_run_key(c, a, n)) > 0;
 }
 
 static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t a, uint32_t b)
@@ -918,10 +915,8 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
             all_name = false;
     }
     /* People's names don't take the article: "the Northern Star" is no person, nor is
-       "Rust Belt" where the article also writes "the Rust Belt". Only the two rules
-       below ask, for a name of two to four words. */
-    bool article = words >= 2 && words <= 4 && all_name
-                   && ((a > 0 && xtok_is(c, a - 1, "the")) || s_the_seen(c, a, b));
+       "Rust Belt" where the article also writes "the Rust Belt". */
+    bool article = (a > 0 && xtok_is(c, a - 1, "the")) || s_the_seen(c, a, b);
     if (words >= 2 && words <= 4 && all_name && !place_ctx && !article
         && s_name_like(c, seen, a, b)) {
         s_add_cand(cv, a, b, K_PERSON, false, NULL);
@@ -1249,9 +1244,10 @@ static void s_set_acr(xctx_t *c, int e, const char *acr)
 }
 
 /* True when the article writes the folded acronym `acr` as a word in capitals. */
-static bool s_acronym_used(xctx_t *c, const char *acr)
+static bool s_acronym_used(const xctx_t *c, const char *acr)
 {
-    return s_cnt_get(s_counts_require(c), s_ckey(S_CNT_ALLCAP, s_strhash(acr), 0)) > 0;
+    const s_counts_t *s = c->ent_counts;
+    return s && s_cnt_get(s, s_ckey(S_CNT_ALLCAP, s_strhash(acr), 0)) > 0;
 }
 
 static int s_find_key(const xctx_t *c, const char *key)
@@ -1658,7 +1654,7 @@ void extract_entity_find(xctx_t *c)
         s_seen_put(mset, mask, t->hash);
     }
     s_seen_t seen = {lset, mset, mask};
-    c->ent_counts = NULL;   /* s_counts_require builds them if a rule asks */
+    s_counts_build(c);
     s_candv_t cv = {0};
     s_find_candidates(c, &cv, &seen);
     s_vehicle_spread(c, &cv);
