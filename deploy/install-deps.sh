@@ -18,7 +18,7 @@ iso-codes \
 clang libclang-rt-dev \
 python3-zmq python3-protobuf \
 prometheus tmux curl \
-python3-yaml iproute2 \
+python3-yaml iproute2 iptables \
 chromium"
 # chromium: headless, for the web view's browser test (tests/test_browser.py, ~45 s to install)
 if [ "${1:-}" = --container ]; then

@@ -5,7 +5,8 @@ its own network-namespace "host", talking tcp with CURVE exactly as the README's
 own) by a veth pair whose switch end the test cuts and degrades:
 
   1. worker host w1's link is cut for longer than the heartbeat liveness, then healed;
-  2. worker host w2's link gets 30% loss and 200 ms delay both ways (tc netem), then clean;
+  2. worker host w2's link gets 30% loss and 200 ms delay both ways (tc netem), then clean
+     (without netem in the kernel: the loss by iptables, the delay by a token bucket);
   3. the store host's link is cut, then healed;
 
 with a fresh batch of articles submitted just before each fault. Afterwards every
@@ -200,10 +201,18 @@ def link(host, up):
 
 def degrade(host, on):
     """30% loss and 200 ms delay both ways with tc netem. Where the kernel has no netem
-    (sch_netem missing, as in some containers) a token bucket stands in: 96 kbit/s with
-    at most 200 ms queued, so packets wait up to 200 ms and the excess is dropped. Returns
-    what was applied."""
+    (sch_netem missing, as in some containers) the loss is made by iptables (30% of the
+    packets in and out of the host, dropped at random by the statistic match) and a token
+    bucket stands in for the delay: 96 kbit/s with at most 200 ms queued, so packets wait
+    up to 200 ms and the excess is dropped. Returns what was applied."""
     what = None
+    if not on:
+        r = sh("ip", "netns", "exec", ns_of(host), "iptables", "-L", "-v", "-n", "-x", check=False)
+        drops = [int(l.split()[0]) for l in r.stdout.splitlines() if "statistic" in l]
+        if drops:
+            print(f"{host}: iptables dropped {sum(drops)} packets (in {drops[0]}, out "
+                  f"{drops[-1]}) while degraded")
+        sh("ip", "netns", "exec", ns_of(host), "iptables", "-F", check=False)
     for ns, dev in ((SW, f"v-{host}"), (ns_of(host), "eth0")):
         if not on:
             sh("tc", "-n", ns, "qdisc", "del", "dev", dev, "root", check=False)
@@ -217,6 +226,15 @@ def degrade(host, on):
                "burst", "1600", "latency", "200ms")
             what = ("tbf (no netem in this kernel: %s): 96 kbit/s, up to 200 ms queued, "
                     "excess dropped" % r.stderr.strip())
+    if on and not what.startswith("netem"):
+        lost = True
+        for chain, way in (("INPUT", "-i"), ("OUTPUT", "-o")):
+            r = sh("ip", "netns", "exec", ns_of(host), "iptables", "-A", chain, way, "eth0",
+                   "-m", "statistic", "--mode", "random", "--probability", "0.3", "-j", "DROP",
+                   check=False)
+            lost = lost and r.returncode == 0
+        what += ("; 30% loss both ways (iptables statistic)" if lost
+                 else "; no loss: iptables could not drop at random here")
     return what
 
 
@@ -338,7 +356,9 @@ def main():
     t_ready = wait_for("w2 to be ready again", lambda: ready("w2"), 60)
     t_drain = wait_for("the queue to drain", lambda: drained(submitted), 180)
     figures.append(("w2 %s for %.0f s" % ("30%% loss 200 ms" if how.startswith("netem")
-                                          else "tbf 96 kbit/s 200 ms", NETEM_S),
+                                          else "tbf 96 kbit/s 200 ms" +
+                                          (" + 30% loss" if "30% loss" in how else ""),
+                                          NETEM_S),
                     t_ready, t_drain))
 
     # 3. store host cut
