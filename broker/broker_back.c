@@ -45,7 +45,7 @@ static void s_on_hello(broker_t *self, zmsg_t *msg, zframe_t *identity, wire_msg
                        "a worker can't become the store");
             return;
         }
-        brk_on_store_hello(self, identity, name);
+        brk_on_store_hello(self, identity, name, credit);
         return;
     }
     if (brk_is_store(self, identity) || (self->cand_id && zframe_eq(self->cand_id, identity))) {

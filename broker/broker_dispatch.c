@@ -35,6 +35,12 @@ int brk_dispatch(broker_t *self)
     unsigned corrupt = 0;
     /* Without a store a result has nowhere to go: keep the jobs queued until one comes. */
     while (!self->paused && self->store_id && self->credit_total > 0 && self->nworkers > 0) {
+        /* Flow control to the store: no more jobs out of the queue (with workers, or
+           their results awaiting its commit) than it said it can take. A store that
+           commits slowly slows dispatch instead of filling its memory, and what waits
+           stays in the queue on disk. */
+        if (self->store_credit && zhashx_size(self->jobs) >= self->store_credit)
+            break;
         brk_worker_t *w = NULL;
         for (size_t k = 0; k < self->nworkers; k++) {
             brk_worker_t *c = self->wlist[(self->rr + k) % self->nworkers];

@@ -105,6 +105,9 @@ struct broker_t {
     char cand_name[257];
     uint64_t cand_seen_us;         /* its last message, monotonic */
     uint64_t store_seen_us;
+    uint64_t store_credit;         /* jobs the store can take at once (its HELLO): dispatch
+                                      holds while this many are out of the queue, with
+                                      workers or awaiting its commit; 0 = no bound */
     uint64_t caught_up_us;         /* mono time the back end was last read empty */
     uint64_t store_hb_window_us;   /* as hb_window_us and hb_count of a worker */
     uint32_t store_hb_count;
@@ -207,7 +210,7 @@ void brk_on_back(broker_t *self, zmsg_t *msg);
 /* Forgets the connected store, requeuing the results it had not committed; a waiting
    candidate takes over. Nothing without a store. */
 void brk_store_drop(broker_t *self, const char *why);
-void brk_on_store_hello(broker_t *self, zframe_t *identity, const char *name);
+void brk_on_store_hello(broker_t *self, zframe_t *identity, const char *name, uint64_t credit);
 void brk_on_committed(broker_t *self, zframe_t *identity, wire_msg_t *m);
 void brk_on_refused(broker_t *self, zframe_t *identity, wire_msg_t *m);
 /* Marks the COMMITTED ids collected by brk_on_committed done in one queue transaction,

@@ -51,6 +51,11 @@ void brk_publish_metrics(broker_t *self)
     s_metric(self, "crossclaim_inflight", "gauge", "Jobs with workers.", qs.inflight - self->awaiting);
     s_metric(self, "crossclaim_awaiting_commit", "gauge",
              "Jobs whose result went to the store, not yet committed.", self->awaiting);
+    s_metric(self, "crossclaim_store_credit", "gauge",
+             "Jobs the store can take at once (0: no store, or no bound): dispatch holds while "
+             "this many are with workers or awaiting commit.", self->store_id ? self->store_credit : 0);
+    s_metric(self, "crossclaim_jobs_out", "gauge",
+             "Jobs out of the queue: with workers or awaiting commit.", zhashx_size(self->jobs));
     s_metric(self, "crossclaim_workers", "gauge", "Connected workers.", self->nworkers);
     s_metric(self, "crossclaim_worker_credit", "gauge", "Jobs the workers can take now.", self->credit_total);
     s_metric(self, "crossclaim_store_connected", "gauge", "1 when a store is connected.", self->store_id != NULL);

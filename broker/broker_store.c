@@ -59,7 +59,7 @@ void brk_store_drop(broker_t *self, const char *why)
    16): while one is connected, another is refused and counted. It is kept as the
    candidate (heartbeated, so it waits instead of reconnecting) and takes over when the
    connected store leaves or goes silent. The same store saying HELLO again restarted. */
-void brk_on_store_hello(broker_t *self, zframe_t *identity, const char *name)
+void brk_on_store_hello(broker_t *self, zframe_t *identity, const char *name, uint64_t credit)
 {
     uint64_t now = util_mono_us();
     uint64_t silent = (uint64_t)self->cfg.liveness * self->cfg.heartbeat_ms * 1000;
@@ -90,7 +90,11 @@ void brk_on_store_hello(broker_t *self, zframe_t *identity, const char *name)
     self->store_id = zframe_dup(identity);
     snprintf(self->store_name, sizeof self->store_name, "%s", name);
     self->store_seen_us = now;
-    util_info("store %s connected", name);
+    self->store_credit = credit;
+    if (credit)
+        util_info("store %s connected, credit %" PRIu64, name, credit);
+    else
+        util_info("store %s connected", name);
 }
 
 /* The job of a COMMITTED or REFUSED id, when its result was forwarded to the connected
