@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pb_walk.h"
+
 /* Finds the job id (field 1), the encoding (field 7) and text_bytes (field 10) of a
    Result protobuf without unpacking it all: walks the top-level fields, skipping each by
    its wire type. Returns false on malformed framing or without a job id; *enc is NULL
@@ -16,67 +18,24 @@ static inline bool brk_pb_peek(const uint8_t *p, size_t n, const uint8_t **id, s
                                const uint8_t **enc, size_t *enc_len, uint64_t *text_bytes)
 {
     size_t i = 0;
+    pb_field_t f;
+    int rc;
     *id = NULL;
     *enc = NULL;
     *enc_len = 0;
     *text_bytes = 0;
-    while (i < n) {
-        uint64_t key = 0, len = 0;
-        int shift = 0;
-        do {
-            if (i >= n || shift > 63)
-                return false;
-            key |= (uint64_t)(p[i] & 0x7f) << shift;
-            shift += 7;
-        } while (p[i++] & 0x80);
-        switch (key & 7) {
-        case 0: {
-            uint64_t v = 0;
-            shift = 0;
-            do {
-                if (i >= n || shift > 63)
-                    return false;
-                v |= (uint64_t)(p[i] & 0x7f) << shift;
-                shift += 7;
-            } while (p[i++] & 0x80);
-            if ((key >> 3) == 10)
-                *text_bytes = v;
-            break;
-        }
-        case 1:
-            if (n - i < 8)
-                return false;
-            i += 8;
-            break;
-        case 5:
-            if (n - i < 4)
-                return false;
-            i += 4;
-            break;
-        case 2:
-            shift = 0;
-            do {
-                if (i >= n || shift > 63)
-                    return false;
-                len |= (uint64_t)(p[i] & 0x7f) << shift;
-                shift += 7;
-            } while (p[i++] & 0x80);
-            if (len > n - i)
-                return false;
-            if ((key >> 3) == 1) {
-                *id = p + i;
-                *id_len = (size_t)len;
-            } else if ((key >> 3) == 7) {
-                *enc = p + i;
-                *enc_len = (size_t)len;
-            }
-            i += (size_t)len;
-            break;
-        default:
-            return false;
+    while ((rc = pb_next(p, n, &i, &f)) > 0) {
+        if (f.number == 10 && f.wire == 0) {
+            *text_bytes = f.value;
+        } else if (f.wire == 2 && f.number == 1) {
+            *id = f.data;
+            *id_len = f.len;
+        } else if (f.wire == 2 && f.number == 7) {
+            *enc = f.data;
+            *enc_len = f.len;
         }
     }
-    return *id != NULL;
+    return rc == 0 && *id != NULL;
 }
 
 #endif

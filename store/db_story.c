@@ -10,6 +10,7 @@
 
 #include "db_internal.h"
 #include "story.h"
+#include "pb_walk.h"
 
 #include <stdlib.h>
 #include <math.h>
@@ -77,6 +78,32 @@ int dbi_load(db_t *self, MDB_txn *txn, const char *id, Crossclaim__Result **out)
     if (rc)
         return dbi_mdb(rc);
     *out = crossclaim__result__unpack(&self->pba, v.mv_size, v.mv_data);
+    return *out ? 0 : DB_ECORRUPT;
+}
+
+int dbi_load_story_part(db_t *self, MDB_txn *txn, const char *id, Crossclaim__Result **out)
+{
+    MDB_val k = {UTIL_ID_HEX, (void *)id}, v;
+    *out = NULL;
+    int rc = mdb_get(txn, self->articles, &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return 0;
+    if (rc)
+        return dbi_mdb(rc);
+    /* The fields wanted, copied out verbatim, make a smaller Result of their own. */
+    const uint8_t *p = v.mv_data;
+    uint8_t *part = dbi_alloc(self, v.mv_size + 1);
+    size_t i = 0, n = 0;
+    pb_field_t f;
+    int more;
+    while ((more = pb_next(p, v.mv_size, &i, &f)) > 0)
+        if (f.wire == 2 && (f.number == 2 || f.number == 13)) {   /* article, terms */
+            memcpy(part + n, p + f.start, f.end - f.start);
+            n += f.end - f.start;
+        }
+    if (more < 0)
+        return DB_ECORRUPT;
+    *out = crossclaim__result__unpack(&self->pba, n, part);
     return *out ? 0 : DB_ECORRUPT;
 }
 
@@ -417,7 +444,7 @@ int dbi_story_assign(db_t *self, const char *id, const Crossclaim__Result *r,
         if (known)
             continue;
         Crossclaim__Result *o;
-        if ((rc = dbi_load(self, self->txn, other, &o)) != 0)
+        if ((rc = dbi_load_story_part(self, self->txn, other, &o)) != 0)
             break;
         if (!o)
             continue;
