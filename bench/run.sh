@@ -4,7 +4,7 @@
 # and wink-nlp's over the same files in the same run, side by side with their ratio: the
 # same raw bytes, the same rounds (BENCH_ROUNDS, after one warm-up round each), CPU
 # seconds on both sides. Installs wink-nlp and its model with npm into bench/node_modules
-# (not tracked) the first time.
+# (not tracked) the first time. Then the whole pipeline end to end against the extractor.
 set -eu
 build=${1:-build}
 echo "bench: store merge, first tenth against last tenth (BENCH_MERGE_LIMIT_S caps a run)"
@@ -24,6 +24,25 @@ command -v taskset >/dev/null 2>&1 && pin="taskset -c 0"
 c_out=$($pin "$build/bin/bench_extract" --rounds "$rounds" "$corpus")
 echo "$c_out" | grep -v '^MBPS'
 c_mbps=$(echo "$c_out" | awk '/^MBPS/ {print $2}')
+
+# End to end: BENCH_E2E_ARTICLES (default 20000) articles made from the corpus at run time,
+# through crossclaim run with 2 workers (the broker, the store and the workers as in
+# production, on ipc), from the first submit to the last commit; against the extractor's
+# own speed on this machine's cores (the figure above, per CPU second, x cores).
+e2e_n=${BENCH_E2E_ARTICLES:-20000}
+if [ "$e2e_n" -gt 0 ] && command -v python3 >/dev/null 2>&1; then
+    tmp=$(mktemp -d /tmp/cc-bench-XXXXXX)
+    bytes=$(python3 "$here/gen_articles.py" "$corpus" "$e2e_n" "$tmp/in.jsonl")
+    cores=$(nproc)
+    t0=$(date +%s.%N)
+    "$build/bin/crossclaim" run --no-report --workers "$cores" --data "$tmp/data" "$tmp/in.jsonl" >"$tmp/run.log" 2>&1 ||
+        { echo "bench: end-to-end run failed:"; tail -5 "$tmp/run.log"; }
+    t1=$(date +%s.%N)
+    awk -v n="$e2e_n" -v b="$bytes" -v t0="$t0" -v t1="$t1" -v c="$c_mbps" -v k="$cores" 'BEGIN {
+        w = t1 - t0; mb = b / 1e6 / w;
+        printf "end to end: %d articles (%.1f MB of text) submitted to all committed in %.1f s: %.0f articles/s, %.2f MB/s; extractor alone %.1f MB/s x %d cores: %.1f%% of it\n", n, b / 1e6, w, n / w, mb, c, k, 100 * mb / (c * k) }'
+    rm -rf "$tmp"
+fi
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     echo "bench: node/npm not installed: wink-nlp comparison skipped (apt-get install nodejs npm)"
