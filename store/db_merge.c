@@ -51,11 +51,24 @@ int dbi_merge_keys(db_t *self, void *const *old_items, size_t n_old,
     return 0;
 }
 
+/* Packs a stored record: the article and the story terms first, then the rest. Protobuf
+   takes fields in any order, and each field is in one of the two parts, so the bytes
+   unpack to the same Result; story assignment reads only the first part of each
+   candidate (dbi_load_story_part), and stops there. */
 static size_t s_pack_result(db_t *self, const Crossclaim__Result *r)
 {
-    size_t n = crossclaim__result__get_packed_size(r);
+    Crossclaim__Result head = CROSSCLAIM__RESULT__INIT, rest = *r;
+    head.article = r->article;
+    head.n_terms = r->n_terms;
+    head.terms = r->terms;
+    rest.article = NULL;
+    rest.n_terms = 0;
+    rest.terms = NULL;
+    size_t h = crossclaim__result__get_packed_size(&head);
+    size_t n = h + crossclaim__result__get_packed_size(&rest);
     dbi_ensure(self, n);
-    crossclaim__result__pack(r, self->buf);
+    crossclaim__result__pack(&head, self->buf);
+    crossclaim__result__pack(&rest, self->buf + h);
     return n;
 }
 

@@ -96,11 +96,17 @@ int dbi_load_story_part(db_t *self, MDB_txn *txn, const char *id, Crossclaim__Re
     size_t i = 0, n = 0;
     pb_field_t f;
     int more;
-    while ((more = pb_next(p, v.mv_size, &i, &f)) > 0)
+    bool article = false, terms = false;
+    while ((more = pb_next(p, v.mv_size, &i, &f)) > 0) {
         if (f.wire == 2 && (f.number == 2 || f.number == 13)) {   /* article, terms */
             memcpy(part + n, p + f.start, f.end - f.start);
             n += f.end - f.start;
+            article |= f.number == 2;
+            terms |= f.number == 13;
+        } else if (article && terms) {
+            break;   /* the store writes both first (s_pack_result): the rest is not read */
         }
+    }
     if (more < 0)
         return DB_ECORRUPT;
     *out = crossclaim__result__unpack(&self->pba, n, part);
