@@ -184,9 +184,10 @@ static int s_close_check(db_t *self, Crossclaim__Xref *x)
                 continue;
             tried++;
             Crossclaim__Result *ra, *rb;
-            int rc = dbi_load(self, self->txn, a->article, &ra);
+            /* only their story terms are read */
+            int rc = dbi_load_story_part(self, self->txn, a->article, &ra);
             if (!rc)
-                rc = dbi_load(self, self->txn, b->article, &rb);
+                rc = dbi_load_story_part(self, self->txn, b->article, &rb);
             if (rc)
                 return rc;
             if (!ra || !rb)
