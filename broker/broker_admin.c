@@ -49,7 +49,7 @@ static void s_stats_json(broker_t *self, json_t *j)
     json_key(j, "depth"); json_int(j, (int64_t)qs.queued);
     json_key(j, "inflight"); json_int(j, (int64_t)(qs.inflight - self->awaiting));
     json_key(j, "awaiting_commit"); json_int(j, (int64_t)self->awaiting);
-    json_key(j, "store_credit"); json_int(j, self->store_id ? (int64_t)self->store_credit : 0);
+    json_key(j, "store_credit"); json_int(j, (int64_t)self->store_credit);
     json_key(j, "connected_workers"); json_int(j, (int64_t)self->nworkers);
     json_key(j, "credit"); json_int(j, (int64_t)self->credit_total);
     json_key(j, "workers");

@@ -103,11 +103,13 @@ struct broker_t {
     zframe_t *cand_id;             /* a store that said HELLO while another was connected:
                                       admitted if that one goes, or NULL */
     char cand_name[257];
+    uint64_t cand_credit;          /* its HELLO's credit, which it brings when it takes over */
     uint64_t cand_seen_us;         /* its last message, monotonic */
     uint64_t store_seen_us;
-    uint64_t store_credit;         /* jobs the store can take at once (its HELLO): dispatch
-                                      holds while this many are out of the queue, with
-                                      workers or awaiting its commit; 0 = no bound */
+    uint64_t store_credit;         /* jobs the connected store can take at once (its HELLO):
+                                      dispatch holds while this many are out of the queue,
+                                      with workers or awaiting its commit; 0 = no bound, or
+                                      no store */
     uint64_t caught_up_us;         /* mono time the back end was last read empty */
     uint64_t store_hb_window_us;   /* as hb_window_us and hb_count of a worker */
     uint32_t store_hb_count;

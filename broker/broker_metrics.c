@@ -53,7 +53,7 @@ void brk_publish_metrics(broker_t *self)
              "Jobs whose result went to the store, not yet committed.", self->awaiting);
     s_metric(self, "crossclaim_store_credit", "gauge",
              "Jobs the store can take at once (0: no store, or no bound): dispatch holds while "
-             "this many are with workers or awaiting commit.", self->store_id ? self->store_credit : 0);
+             "this many are with workers or awaiting commit.", self->store_credit);
     s_metric(self, "crossclaim_jobs_out", "gauge",
              "Jobs out of the queue: with workers or awaiting commit.", zhashx_size(self->jobs));
     s_metric(self, "crossclaim_workers", "gauge", "Connected workers.", self->nworkers);

@@ -41,6 +41,7 @@ void brk_store_drop(broker_t *self, const char *why)
     else
         util_info("store %s %s", self->store_name, why);
     zframe_destroy(&self->store_id);
+    self->store_credit = 0;
     s_requeue_awaiting(self);
     /* A store that asked to come in meanwhile, and is still there, takes over now. */
     uint64_t silent = (uint64_t)self->cfg.liveness * self->cfg.heartbeat_ms * 1000;
@@ -49,6 +50,7 @@ void brk_store_drop(broker_t *self, const char *why)
         self->cand_id = NULL;
         snprintf(self->store_name, sizeof self->store_name, "%s", self->cand_name);
         self->store_seen_us = self->cand_seen_us;
+        self->store_credit = self->cand_credit;
         util_info("store %s connected (it was waiting for the previous store to go)",
                   self->store_name);
     }
@@ -77,6 +79,7 @@ void brk_on_store_hello(broker_t *self, zframe_t *identity, const char *name, ui
             }
             snprintf(self->cand_name, sizeof self->cand_name, "%s", name);
             self->cand_seen_us = now;
+            self->cand_credit = credit;
             return;
         }
     }

@@ -68,28 +68,32 @@ int dbi_story_of(db_t *self, MDB_txn *txn, const char *id, char **story)
     return 0;
 }
 
+/* The stored record of article `id` in *v; 1 when it is there, 0 when not, or an error. */
+static int s_record(db_t *self, MDB_txn *txn, const char *id, MDB_val *v)
+{
+    MDB_val k = {UTIL_ID_HEX, (void *)id};
+    int rc = mdb_get(txn, self->articles, &k, v);
+    return rc == 0 ? 1 : rc == MDB_NOTFOUND ? 0 : dbi_mdb(rc);
+}
+
 int dbi_load(db_t *self, MDB_txn *txn, const char *id, Crossclaim__Result **out)
 {
-    MDB_val k = {UTIL_ID_HEX, (void *)id}, v;
+    MDB_val v;
     *out = NULL;
-    int rc = mdb_get(txn, self->articles, &k, &v);
-    if (rc == MDB_NOTFOUND)
-        return 0;
-    if (rc)
-        return dbi_mdb(rc);
+    int rc = s_record(self, txn, id, &v);
+    if (rc <= 0)
+        return rc;
     *out = crossclaim__result__unpack(&self->pba, v.mv_size, v.mv_data);
     return *out ? 0 : DB_ECORRUPT;
 }
 
 int dbi_load_story_part(db_t *self, MDB_txn *txn, const char *id, Crossclaim__Result **out)
 {
-    MDB_val k = {UTIL_ID_HEX, (void *)id}, v;
+    MDB_val v;
     *out = NULL;
-    int rc = mdb_get(txn, self->articles, &k, &v);
-    if (rc == MDB_NOTFOUND)
-        return 0;
-    if (rc)
-        return dbi_mdb(rc);
+    int rc = s_record(self, txn, id, &v);
+    if (rc <= 0)
+        return rc;
     /* The fields wanted, copied out verbatim, make a smaller Result of their own. */
     const uint8_t *p = v.mv_data;
     uint8_t *part = dbi_alloc(self, v.mv_size + 1);

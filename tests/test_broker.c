@@ -392,51 +392,6 @@ Test(broker, dispatch_by_credit_forward_and_commit)
     zsock_destroy(&store);
 }
 
-/* Flow control to the store (issue 13): the broker keeps no more jobs out of the queue,
-   with workers or awaiting commit, than the store's HELLO credit, whatever credit the
-   workers have. Before, every queued job went out as fast as workers took them, and a
-   store that committed slowly held them all in memory. */
-Test(broker, the_stores_credit_bounds_the_jobs_out_of_the_queue)
-{
-    zsock_t *store = s_store_up_with("3");
-    zsock_t *w = s_worker("w1", "10");
-    zsock_t *alive[2] = {store, w};
-    char ids[8][33], got[33];
-    for (int i = 0; i < 8; i++) {
-        char title[16], text[64];
-        snprintf(title, sizeof title, "W%d", i);
-        snprintf(text, sizeof text, "Window article number %d.", i);
-        s_submit_expect(s_prod, title, text, "queued", ids[i]);
-    }
-    char held[3][33];
-    for (int i = 0; i < 3; i++)
-        s_expect_job(w, held[i], NULL, alive, 2);
-    char *st = s_admin(s_prod, "stats", NULL, NULL);
-    cr_assert_eq(s_json_int(st, "depth"), 5, "store credit 3, worker credit 10: %s", st);
-    cr_assert_eq(s_json_int(st, "store_credit"), 3, "%s", st);
-    free(st);
-    /* A result awaiting commit still counts: no JOB for it. */
-    size_t rlen;
-    uint8_t *res = s_result(held[0], &rlen);
-    const void *args[2] = {held[0], res};
-    size_t lens[2] = {UTIL_ID_HEX, rlen};
-    wire_send(w, NULL, WIRE_RESULT, 2, args, lens);
-    free(res);
-    wire_msg_t m;
-    zmsg_t *fw = s_recv(store, &m, 3000, alive, 2);
-    cr_assert(fw && m.cmd == WIRE_RESULT, "the store got the RESULT");
-    zmsg_destroy(&fw);
-    cr_assert_eq(s_stat(s_prod, "awaiting_commit"), 1);
-    cr_assert_eq(s_stat(s_prod, "depth"), 5, "a job went out past the store's credit");
-    /* Its commit makes room for one more. */
-    wire_sendv(store, NULL, WIRE_COMMITTED, held[0], NULL);
-    s_expect_job(w, got, NULL, alive, 2);
-    cr_assert_str_eq(got, ids[3], "FIFO order after the window opened");
-    cr_assert_eq(s_stat(s_prod, "depth"), 4);
-    zsock_destroy(&w);
-    zsock_destroy(&store);
-}
-
 Test(broker, malformed_frames_are_counted_and_survived)
 {
     zsock_t *store = s_store_up();
@@ -883,6 +838,49 @@ static uint8_t *s_result_by(const char *id, const char *worker, size_t *len)
     r.worker = (char *)worker;
     return wire_pack_result(&r, len);
 }
+
+/* Flow control to the store (issue 13): the broker keeps no more jobs out of the queue,
+   with workers or awaiting commit, than the store's HELLO credit, whatever credit the
+   workers have. Before, every queued job went out as fast as workers took them, and a
+   store that committed slowly held them all in memory. */
+Test(broker, the_stores_credit_bounds_the_jobs_out_of_the_queue)
+{
+    zsock_t *store = s_store_up_with("3");
+    zsock_t *w = s_worker("w1", "10");
+    zsock_t *alive[2] = {store, w};
+    char ids[8][33], got[33];
+    for (int i = 0; i < 8; i++) {
+        char title[16], text[64];
+        snprintf(title, sizeof title, "W%d", i);
+        snprintf(text, sizeof text, "Window article number %d.", i);
+        s_submit_expect(s_prod, title, text, "queued", ids[i]);
+    }
+    char held[3][33];
+    for (int i = 0; i < 3; i++)
+        s_expect_job(w, held[i], NULL, alive, 2);
+    char *st = s_admin(s_prod, "stats", NULL, NULL);
+    cr_assert_eq(s_json_int(st, "depth"), 5, "store credit 3, worker credit 10: %s", st);
+    cr_assert_eq(s_json_int(st, "store_credit"), 3, "%s", st);
+    free(st);
+    /* A result awaiting commit still counts: no JOB for it. */
+    size_t rlen;
+    uint8_t *res = s_result(held[0], &rlen);
+    s_send_result(w, held[0], res, rlen);
+    free(res);
+    char fwd[33], worker[64];
+    s_expect_forwarded(store, fwd, worker, sizeof worker, alive, 2);
+    cr_assert_str_eq(fwd, held[0]);
+    cr_assert_eq(s_stat(s_prod, "awaiting_commit"), 1);
+    cr_assert_eq(s_stat(s_prod, "depth"), 5, "a job went out past the store's credit");
+    /* Its commit makes room for one more. */
+    wire_sendv(store, NULL, WIRE_COMMITTED, held[0], NULL);
+    s_expect_job(w, got, NULL, alive, 2);
+    cr_assert_str_eq(got, ids[3], "FIFO order after the window opened");
+    cr_assert_eq(s_stat(s_prod, "depth"), 4);
+    zsock_destroy(&w);
+    zsock_destroy(&store);
+}
+
 
 /* Issue 10 #1: a RESULT over the frame limit used to be dropped as too_big: the job
    waited for its deadline and the worker's credit was gone for good. */

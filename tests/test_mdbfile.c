@@ -141,6 +141,25 @@ static int s_check(const uint8_t *img, char *why, size_t cap)
     return rc;
 }
 
+/* A copy of the sound file, to damage. */
+static uint8_t *s_copy(void)
+{
+    uint8_t *img = malloc(s_size);
+    cr_assert(img);
+    memcpy(img, s_file, s_size);
+    return img;
+}
+
+/* Checks the damaged copy `img`, which must be refused, frees it, and returns the reason. */
+static const char *s_refused(uint8_t *img)
+{
+    static char why[512];
+    why[0] = 0;
+    cr_assert_eq(s_check(img, why, sizeof why), -1, "the damaged file passed the check");
+    free(img);
+    return why;
+}
+
 static const uint8_t *s_meta(const uint8_t *img)
 {
     const uint8_t *m0 = img + HDR, *m1 = img + s_psize + HDR;
@@ -213,64 +232,51 @@ Test(mdbfile, a_sound_queue_passes, .init = s_make_queue, .fini = s_teardown)
 Test(mdbfile, a_leaf_with_its_bounds_out_of_order_is_refused, .init = s_make_queue,
      .fini = s_teardown)
 {
-    uint8_t *img = malloc(s_size);
-    memcpy(img, s_file, s_size);
+    uint8_t *img = s_copy();
     uint8_t *leaf = s_leaf_of(img, "job");
     s_put16(leaf + 12, (uint16_t)(s_u16(leaf + 14) + 2));   /* lower past upper */
-    char why[512] = "";
-    cr_assert_eq(s_check(img, why, sizeof why), -1);
+    const char *why = s_refused(img);
     cr_assert(strstr(why, "free space from"), "%s", why);
-    free(img);
 }
 
 Test(mdbfile, nodes_over_each_other_are_refused, .init = s_make_queue, .fini = s_teardown)
 {
-    uint8_t *img = malloc(s_size);
-    memcpy(img, s_file, s_size);
+    uint8_t *img = s_copy();
     uint8_t *leaf = s_leaf_of(img, "art");
     /* The second node starts two bytes into the first: both still inside the page, as a
        damaged offset leaves them, and LMDB's next memmove would run off the page. */
     s_put16(leaf + HDR + 2, (uint16_t)(s_u16(leaf + HDR) + 2));
-    char why[512] = "";
-    cr_assert_eq(s_check(img, why, sizeof why), -1);
+    const char *why = s_refused(img);
     cr_assert(strstr(why, "overlap") || strstr(why, "runs past") || strstr(why, "flags"), "%s", why);
-    free(img);
 }
 
 Test(mdbfile, a_count_that_its_pages_do_not_hold_is_refused, .init = s_make_queue,
      .fini = s_teardown)
 {
-    uint8_t *img = malloc(s_size);
-    memcpy(img, s_file, s_size);
+    uint8_t *img = s_copy();
     uint8_t *rec;
     s_named_root(img, "fifo", &rec);
     s_put64(rec + 32, s_u64(rec + 32) + 27);   /* md_entries: 27 more jobs than there are */
-    char why[512] = "";
-    cr_assert_eq(s_check(img, why, sizeof why), -1);
+    const char *why = s_refused(img);
     cr_assert(strstr(why, "database 'fifo' counts"), "%s", why);
-    free(img);
 }
 
 Test(mdbfile, a_page_reached_twice_is_refused, .init = s_make_queue, .fini = s_teardown)
 {
-    uint8_t *img = malloc(s_size);
-    memcpy(img, s_file, s_size);
+    uint8_t *img = s_copy();
     uint8_t *branch = s_page(img, s_named_root(img, "fifo", NULL));
     cr_assert(s_flags(branch) & P_BRANCH);
     cr_assert_geq(s_nkeys(branch), 2);
     uint8_t *first = s_node(branch, 0), *second = s_node(branch, 1);
     memcpy(second, first, 4);   /* the second child is the first one again */
-    char why[512] = "";
-    cr_assert_eq(s_check(img, why, sizeof why), -1);
+    const char *why = s_refused(img);
     cr_assert(strstr(why, "reached twice"), "%s", why);
-    free(img);
 }
 
 Test(mdbfile, a_free_list_giving_a_live_page_is_refused, .init = s_make_queue,
      .fini = s_teardown)
 {
-    uint8_t *img = malloc(s_size);
-    memcpy(img, s_file, s_size);
+    uint8_t *img = s_copy();
     uint8_t *free_db = (uint8_t *)s_meta(img) + 24;
     uint8_t *fpage = s_page(img, s_u64(free_db + 40));
     cr_assert(s_flags(fpage) & P_LEAF, "the test wants a free list of one leaf");
@@ -280,10 +286,8 @@ Test(mdbfile, a_free_list_giving_a_live_page_is_refused, .init = s_make_queue,
     cr_assert_geq(s_u64(idl), 1);
     /* Its first free page becomes the fifo's root: the next write would overwrite it. */
     s_put64(idl + 8, s_named_root(img, "fifo", NULL));
-    char why[512] = "";
-    cr_assert_eq(s_check(img, why, sizeof why), -1);
+    const char *why = s_refused(img);
     cr_assert(strstr(why, "which a tree uses"), "%s", why);
-    free(img);
 }
 
 /* Opens the queue in `dir` and works through it as the broker does: every job handed
