@@ -48,7 +48,7 @@ const char *db_strerror(int rc)
                              "database existed (restore it from a backup, or move the data "
                              "dir aside to start anew)";
     case DB_EVERSION: return "the database was written by an older crossclaim, which kept "
-                             "facts another way (ingest again into a new data dir)";
+                             "its records another way (ingest again into a new data dir)";
     default:
         if (rc >= MDB_KEYEXIST && rc <= MDB_LAST_ERRCODE)
             return mdb_strerror(rc);
@@ -187,7 +187,8 @@ int db_open_map(const char *dir, bool readonly, size_t map_bytes, db_t **out)
         (rc = dbi_mdb(mdb_dbi_open(txn, "stories", flags, &self->stories))) != 0 ||
         (rc = dbi_mdb(mdb_dbi_open(txn, "sentity", flags, &self->sentity))) != 0 ||
         (rc = dbi_mdb(mdb_dbi_open(txn, "xclaims", flags, &self->xclaims))) != 0 ||
-        (rc = dbi_mdb(mdb_dbi_open(txn, "xstatus", flags, &self->xstatus))) != 0)
+        (rc = dbi_mdb(mdb_dbi_open(txn, "xstatus", flags, &self->xstatus))) != 0 ||
+        (rc = dbi_mdb(mdb_dbi_open(txn, "people", flags, &self->people))) != 0)
         goto fail;
     rc = dbi_mdb(mdb_txn_commit(txn));
     txn = NULL;

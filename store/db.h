@@ -61,8 +61,9 @@ typedef struct db_t db_t;
 #define DB_EDAMAGED   (-4007)  /* the data file is empty, truncated or missing (db_open) */
 #define DB_EPAUSE     (-4008)  /* a walk in steps stopped at its budget (internal) */
 
-#define DB_SCHEMA     3        /* 2: stories, facts keyed by story and frame; 3: facts
-                                  as a summary and claim rows per article */
+#define DB_SCHEMA     4        /* 2: stories, facts keyed by story and frame; 3: facts
+                                  as a summary and claim rows per article; 4: people of
+                                  a surname told apart (raw person records) */
 
 #define DB_FEED_KEEP  200000   /* updates kept in the feed log */
 

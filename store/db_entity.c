@@ -118,11 +118,60 @@ static int s_form_cmp(const void *a, const void *b)
 }
 /* ---------------------------------------------------------------- entities */
 
+/* Writes record `e` under `key` in `entities` (none: deletes it) and announces it on
+   the feed, when its bytes change. */
+static int s_store(db_t *self, const char *key, const dbi_ent_t *e)
+{
+    MDB_val k, v;
+    dbi_dbkey(self, key, &k);
+    int rc = mdb_get(self->txn, self->entities, &k, &v);
+    if (rc && rc != MDB_NOTFOUND)
+        return dbi_mdb(rc);
+    bool had = rc == 0;
+    json_reset(self->json);
+    if (!e) {
+        if (!had)
+            return 0;
+        dbi_deleted_line(self->json, "entity", "key", key);
+        if ((rc = mdb_del(self->txn, self->entities, &k, NULL)) != 0)
+            return dbi_wrc(self, rc);
+    } else {
+        size_t n = s_ent_pack(self, e);
+        if (had && n == v.mv_size && memcmp(self->buf, v.mv_data, n) == 0)
+            return 0;
+        dbi_entity_line(self->json, e); /* before the put: `e` may point into `v` */
+        MDB_val nv = {n, self->buf};
+        if ((rc = mdb_put(self->txn, self->entities, &k, &nv, 0)) != 0)
+            return dbi_wrc(self, rc);
+    }
+    size_t tlen;
+    const char *topic = dbi_topic(self, "entity.", key, "", "", &tlen);
+    return dbi_feed_put(self, "entity", key, topic, tlen, NULL);
+}
+
+/* The keys of the people after the first that record `e` holds, appended to keys[]. */
+static void s_minor_keys(db_t *self, const dbi_ent_t *e, const char **keys, size_t *n)
+{
+    dbi_ent_t *p;
+    size_t np = dbi_people_split(self, e, &p);
+    for (size_t i = 1; i < np; i++) {
+        size_t j = 0;
+        while (j < *n && strcmp(keys[j], p[i].key) != 0)
+            j++;
+        if (j == *n)
+            keys[(*n)++] = p[i].key;
+    }
+}
+
 /* Rebuilds the entity record of one key: takes away the old result's forms and article,
-   adds the new result's. */
+   adds the new result's. A person key's record is kept raw in `people`, and the records
+   readers see are made from it (db_people.c): the key's own, and those of the namesakes
+   it held before or holds now. */
 static int s_entity_update(db_t *self, const dbi_touch_t *run, size_t nrun)
 {
     const char *key = run[0].key;
+    bool person = strncmp(key, "per:", 4) == 0;
+    MDB_dbi dbi = person ? self->people : self->entities;
     size_t extra[DBI_LISTS] = {0};
     bool was = false, is = false;
     for (size_t i = 0; i < nrun; i++) {
@@ -137,12 +186,14 @@ static int s_entity_update(db_t *self, const dbi_touch_t *run, size_t nrun)
     }
     MDB_val k, v;
     dbi_dbkey(self, key, &k);
-    dbi_ent_t e;
+    dbi_ent_t e, old;
     bool had = false;
-    int rc = mdb_get(self->txn, self->entities, &k, &v);
+    int rc = mdb_get(self->txn, dbi, &k, &v);
     if (rc == 0) {
         had = true;
-        if ((rc = dbi_ent_parse(self, v.mv_data, v.mv_size, &e, extra)) != 0)
+        static const size_t none[DBI_LISTS] = {0};
+        if ((rc = dbi_ent_parse(self, v.mv_data, v.mv_size, &e, extra)) != 0 ||
+            (person && (rc = dbi_ent_parse(self, v.mv_data, v.mv_size, &old, none)) != 0))
             return rc;
     } else if (rc == MDB_NOTFOUND) {
         memset(&e, 0, sizeof e);
@@ -170,26 +221,34 @@ static int s_entity_update(db_t *self, const dbi_touch_t *run, size_t nrun)
         if (w > 1)
             qsort(e.list[l], w, sizeof(dbi_form_t), s_form_cmp);
     }
-    json_reset(self->json);
-    size_t tlen;
-    const char *topic;
-    if (e.articles <= 0) {
-        if (!had)
-            return 0;
-        dbi_deleted_line(self->json, "entity", "key", key);
-        if ((rc = mdb_del(self->txn, self->entities, &k, NULL)) != 0)
-            return dbi_wrc(self, rc);
-    } else {
+    if (!person)
+        return s_store(self, key, e.articles > 0 ? &e : NULL);
+    /* the namesakes before and after, while `old` and `e` still point into `v` */
+    size_t cap = 1 + (had ? old.n[DBI_NAMES] : 0) + e.n[DBI_NAMES], nk = 0;
+    const char **keys = dbi_alloc(self, cap * sizeof *keys);
+    keys[nk++] = key;
+    if (had)
+        s_minor_keys(self, &old, keys, &nk);
+    if (e.articles > 0)
+        s_minor_keys(self, &e, keys, &nk);
+    if (e.articles > 0) {
         size_t n = s_ent_pack(self, &e);
-        if (had && n == v.mv_size && memcmp(self->buf, v.mv_data, n) == 0)
-            return 0;
-        dbi_entity_line(self->json, &e); /* before the put: `e` may point into `v` */
         MDB_val nv = {n, self->buf};
-        if ((rc = mdb_put(self->txn, self->entities, &k, &nv, 0)) != 0)
+        dbi_dbkey(self, key, &k);
+        if ((rc = mdb_put(self->txn, self->people, &k, &nv, 0)) != 0)
+            return dbi_wrc(self, rc);
+    } else if (had) {
+        dbi_dbkey(self, key, &k);
+        if ((rc = mdb_del(self->txn, self->people, &k, NULL)) != 0)
             return dbi_wrc(self, rc);
     }
-    topic = dbi_topic(self, "entity.", key, "", "", &tlen);
-    return dbi_feed_put(self, "entity", key, topic, tlen, NULL);
+    for (size_t i = 0; i < nk && !rc; i++) {
+        dbi_ent_t r;
+        rc = dbi_people_record(self, self->txn, keys[i], &r);
+        if (rc == 0 || rc == DB_ENOTFOUND)
+            rc = s_store(self, keys[i], rc == 0 && r.articles > 0 ? &r : NULL);
+    }
+    return rc;
 }
 
 static int s_entity_run(db_t *self, const dbi_touch_t *run, size_t nrun, void *arg)
@@ -212,7 +271,7 @@ int dbi_merge_entities(db_t *self, const Crossclaim__Result *old,
    characters that are neither letters nor digits one space, no space at either end
    ("Erdoğan" -> "erdogan", "al-Assad" -> "al assad", "O’Brien" -> "o brien"). Returns
    the length written (cut at cap - 1). */
-static size_t s_fold(const char *s, size_t n, char *out, size_t cap)
+size_t dbi_fold(const char *s, size_t n, char *out, size_t cap)
 {
     utf8proc_uint8_t *m = NULL;
     utf8proc_ssize_t len = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &m,
@@ -285,7 +344,7 @@ static int s_entity_score(const char *raw, const dbi_ent_t *e, const char *q, co
     for (int l = DBI_NAMES; l <= DBI_ALIASES; l++)
         for (size_t i = 0; i < e->n[l]; i++) {
             const dbi_form_t *x = &e->list[l][i];
-            s_fold(x->s, x->len, f, sizeof f);
+            dbi_fold(x->s, x->len, f, sizeof f);
             int m = s_form_match(f, q, qn);
             int s = m == 3 ? (x == name ? 8 : 6) : m ? 2 : 0;
             if (s > best) {
@@ -295,7 +354,7 @@ static int s_entity_score(const char *raw, const dbi_ent_t *e, const char *q, co
         }
     const char *colon = memchr(e->key, ':', e->key_len);
     size_t off = colon ? (size_t)(colon - e->key) + 1 : 0;
-    s_fold(e->key + off, e->key_len - off, f, sizeof f);
+    dbi_fold(e->key + off, e->key_len - off, f, sizeof f);
     int m = s_form_match(f, q, qn);
     int s = m == 3 ? 5 : m ? 2 : 0;
     if (s > best) {
@@ -346,9 +405,10 @@ static int s_find_articles(db_t *self, MDB_txn *txn, s_match_t *m, size_t nm, si
         memcpy(id, k.mv_data, UTIL_ID_HEX);
         id[UTIL_ID_HEX] = 0;
         for (size_t i = 0; i < nm; i++) {
+            const char *as = dbi_people_named(self, txn, m[i].key, r);
             const Crossclaim__Entity *named = NULL;
-            for (size_t e = 0; e < r->n_entities && !named; e++)
-                if (r->entities[e]->key && strcmp(r->entities[e]->key, m[i].key) == 0)
+            for (size_t e = 0; as && e < r->n_entities && !named; e++)
+                if (r->entities[e]->key && strcmp(r->entities[e]->key, as) == 0)
                     named = r->entities[e];
             if (!named)
                 continue;
@@ -367,7 +427,7 @@ static int s_find_articles(db_t *self, MDB_txn *txn, s_match_t *m, size_t nm, si
             json_obj_end(m[i].arts);
             for (size_t t = 0; t < r->n_attributions; t++) {
                 const Crossclaim__Attribution *at = r->attributions[t];
-                if (!at->speaker_entity || strcmp(at->speaker_entity, m[i].key) != 0)
+                if (!at->speaker_entity || strcmp(at->speaker_entity, as) != 0)
                     continue;
                 if (m[i].n_said++ >= max_said)
                     continue;
@@ -389,7 +449,7 @@ int db_entity_find(db_t *self, const char *name, size_t limit, db_line_fn *fn, v
     if (!limit)
         limit = DB_FIND_LIMIT;
     char q[S_NAME_MAX];
-    if (!s_fold(name, strlen(name), q, sizeof q) && !strchr(name, ':'))
+    if (!dbi_fold(name, strlen(name), q, sizeof q) && !strchr(name, ':'))
         return DB_ENOTFOUND;
     MDB_txn *txn;
     int rc = dbi_rtxn(self, &txn);

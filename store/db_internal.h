@@ -34,6 +34,7 @@ struct db_t {
     MDB_dbi sentity;        /* story id + entity key -> articles of the story naming it */
     MDB_dbi xclaims;        /* fact prefix + NUL + article id -> that article's claims */
     MDB_dbi xstatus;        /* status + NUL + fact db key -> "": conflicts, corroborations */
+    MDB_dbi people;         /* person key -> its raw entity record (db_people.c) */
     bool readonly;          /* opened read-only: db_begin refuses */
     bool grow;              /* the map filled up: db_begin grows it */
     bool broken;            /* a failed growth left no map: every write is refused */
@@ -182,6 +183,38 @@ int dbi_ent_parse(db_t *self, const void *data, size_t size, dbi_ent_t *e,
    entity record rewritten (and announced) once. */
 int dbi_merge_entities(db_t *self, const Crossclaim__Result *old,
                        const Crossclaim__Result *r);
+
+/* A name folded for comparison: case and diacritics folded, every run of characters
+   that are neither letters nor digits one space, none at either end. Returns the length
+   written (cut at cap - 1). */
+size_t dbi_fold(const char *s, size_t n, char *out, size_t cap);
+
+/* ---------------------------------------------------------------- db_people.c */
+
+/* True for a person key of a surname alone ("per:clinton", not "per:bill clinton"). */
+bool dbi_people_bare(const char *key, size_t len);
+
+/* The people raw record `raw` holds, told apart by given name, into *out (arena): the
+   one with most articles first, under raw's key; each other one under
+   "per:<given> <surname>". Returns how many (1 when the record is one person). */
+size_t dbi_people_split(db_t *self, const dbi_ent_t *raw, dbi_ent_t **out);
+
+/* The entity record of person key `key` as readers see it, made from the raw records in
+   `people`: its own raw record's first person, and for "per:<given> <surname>" the
+   person of that given name that "per:<surname>" holds. DB_ENOTFOUND when none. */
+int dbi_people_record(db_t *self, MDB_txn *txn, const char *key, dbi_ent_t *out);
+
+/* The key of the record that holds the person an article keyed `key` and named `name`
+   (its full form there): `key` itself, or the "per:<given> <surname>" a namesake's
+   split gave it. */
+int dbi_people_owner(db_t *self, MDB_txn *txn, const char *key, const char *name,
+                     const char **owner);
+
+/* The key under which article r names the person (or other entity) whose record readers
+   see under `key`, or NULL when it doesn't: r's Bill of "per:clinton" is the record
+   "per:bill clinton"'s when the split gave it that one. */
+const char *dbi_people_named(db_t *self, MDB_txn *txn, const char *key,
+                             const Crossclaim__Result *r);
 
 /* ---------------------------------------------------------------- db_feed.c */
 

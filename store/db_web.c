@@ -658,22 +658,38 @@ int db_web_entity(db_t *self, const char *key, json_t *out)
     s_raw_line(out, tmp);
 
     /* its stories: sentity holds story id + entity key -> articles naming it */
-    size_t lk = strlen(key);
+    /* and for "per:bill clinton", those of "per:clinton", which may hold him */
+    size_t lk = strlen(key), lb = 0;
+    const char *sp = strncmp(key, "per:", 4) == 0 ? strchr(key, ' ') : NULL;
+    char base[DB_MAX_KEY + 8];
+    if (sp && (lb = (size_t)snprintf(base, sizeof base, "per:%s", sp + 1)) >= sizeof base)
+        lb = 0;
     if ((rc = mdb_cursor_open(txn, self->sentity, &c)) != 0)
         goto leave_open;
     MDB_cursor_op op = MDB_FIRST;
     while ((rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
         op = MDB_NEXT;
-        if (k.mv_size != UTIL_ID_HEX + lk || memcmp((char *)k.mv_data + UTIL_ID_HEX, key, lk) != 0
+        const char *ek = (const char *)k.mv_data + UTIL_ID_HEX;
+        bool own = k.mv_size == UTIL_ID_HEX + lk && memcmp(ek, key, lk) == 0;
+        if ((!own && !(lb && k.mv_size == UTIL_ID_HEX + lb && memcmp(ek, base, lb) == 0))
             || v.mv_size != 4)
             continue;
+        uint32_t cnt;
+        memcpy(&cnt, v.mv_data, 4);
+        size_t at = 0;
+        while (at < ns && memcmp(st[at].id, k.mv_data, UTIL_ID_HEX) != 0)
+            at++;
+        if (at < ns) {      /* the story names both keys */
+            st[at].n += cnt;
+            continue;
+        }
         if (ns == cap) {
             cap = cap ? 2 * cap : 16;
             st = util_realloc(st, cap * sizeof *st);
         }
         memcpy(st[ns].id, k.mv_data, UTIL_ID_HEX);
         st[ns].id[UTIL_ID_HEX] = 0;
-        memcpy(&st[ns].n, v.mv_data, 4);
+        st[ns].n = cnt;
         ns++;
     }
     mdb_cursor_close(c);
@@ -715,9 +731,8 @@ int db_web_entity(db_t *self, const char *key, json_t *out)
             Crossclaim__Result *r;
             if (dbi_load(self, txn, ids[m], &r) != 0 || !r)
                 continue;
-            bool names = false;
-            for (size_t q = 0; !names && q < r->n_entities; q++)
-                names = r->entities[q] && strcmp(s_str(r->entities[q]->key), key) == 0;
+            const char *as = dbi_people_named(self, txn, key, r);
+            bool names = as != NULL;
             const char *title = r->article ? s_str(r->article->title) : "";
             const char *outlet = r->article ? s_str(r->article->outlet) : "";
             if (names) {
@@ -733,7 +748,7 @@ int db_web_entity(db_t *self, const char *key, json_t *out)
             }
             for (size_t a = 0; a < r->n_attributions; a++) {
                 const Crossclaim__Attribution *t = r->attributions[a];
-                if (!t || strcmp(s_str(t->speaker_entity), key) != 0)
+                if (!t || !as || strcmp(s_str(t->speaker_entity), as) != 0)
                     continue;
                 json_reset(tmp);
                 dbi_attribution_line(tmp, ids[m], t);

@@ -536,6 +536,228 @@ Test(merge, entity_aggregation)
     free(e);
 }
 
+/* Entity lines of the export (a walk of DB_ENTITIES), appended to a string. */
+static int s_cat(void *arg, const char *line, size_t len)
+{
+    char **s = arg;
+    size_t n = *s ? strlen(*s) : 0;
+    *s = util_realloc(*s, n + len + 1);
+    memcpy(*s + n, line, len);
+    (*s)[n + len] = 0;
+    return 0;
+}
+
+/* The feed folded as a consumer folds it: each entity topic's last line, deletes
+   dropping theirs. */
+typedef struct {
+    char *key[32], *line[32];
+    int n;
+} s_fold_t;
+
+static int s_fold_update(void *arg, uint64_t seq, const char *topic, size_t tl,
+                         const uint8_t *u, size_t ul)
+{
+    (void)seq;
+    s_fold_t *f = arg;
+    if (tl < 7 || memcmp(topic, "entity.", 7) != 0)
+        return 0;
+    Crossclaim__Update *up = crossclaim__update__unpack(NULL, ul, u);
+    cr_assert_not_null(up);
+    int i = 0;
+    while (i < f->n && strcmp(f->key[i], up->key) != 0)
+        i++;
+    if (i == f->n) {
+        cr_assert_lt(f->n, 32);
+        f->key[f->n] = util_strdup(up->key);
+        f->line[f->n++] = NULL;
+    }
+    free(f->line[i]);
+    bool gone = strstr((const char *)up->json.data, "\"deleted\":true") != NULL;
+    f->line[i] = gone ? NULL : util_strndup((const char *)up->json.data, up->json.len);
+    crossclaim__update__free_unpacked(up, NULL);
+    return 0;
+}
+
+/* The entity export, and checks that the folded feed holds the same lines. */
+static char *s_entities_checked(void)
+{
+    char *all = NULL;
+    CHECK(db_dump(db, DB_ENTITIES, NULL, s_cat, &all));
+    s_fold_t f = {0};
+    CHECK(db_feed_since(db, 0, NULL, s_fold_update, &f));
+    size_t lines = 0;
+    for (const char *p = all; p && *p; p++)
+        lines += *p == '\n';
+    size_t live = 0;
+    for (int i = 0; i < f.n; i++) {
+        if (f.line[i]) {
+            live++;
+            cr_expect_not_null(strstr(all, f.line[i]), "the feed's %s is exported: %s",
+                               f.key[i], all);
+        }
+        free(f.key[i]);
+        free(f.line[i]);
+    }
+    cr_expect_eq(live, lines, "the feed holds every exported entity and no other: %s", all);
+    return all;
+}
+
+static char *s_line_of(const char *all, const char *key)
+{
+    char pat[128];
+    snprintf(pat, sizeof pat, "\"key\":\"%s\"", key);
+    const char *p = strstr(all, pat);
+    if (!p)
+        return NULL;
+    while (p > all && p[-1] != '\n')
+        p--;
+    const char *e = strchr(p, '\n');
+    return util_strndup(p, e ? (size_t)(e - p) : strlen(p));
+}
+
+/* The record `key` of entity lines `all` exists, is named `name` and counts `articles`. */
+static void s_expect_person(const char *all, const char *key, const char *name, long articles)
+{
+    char *line = s_line_of(all, key), got[64];
+    cr_assert_not_null(line, "no %s in %s", key, all);
+    cr_expect_str_eq(field_str(line, "name", got, sizeof got), name, "%s", line);
+    cr_expect_eq(field_int(line, "articles"), articles, "%s", line);
+    free(line);
+}
+
+/* The id of the test article named `name`. */
+static const char *s_id(const char *name)
+{
+    static char id[UTIL_ID_HEX + 1];
+    util_job_id(name, strlen(name), "", 0, id);
+    return id;
+}
+
+/* Two people of one surname in different articles (each alone with its surname there,
+   so both keyed "per:whitcombe") are two records; forms that share a given name are one. */
+Test(merge, namesakes_of_a_surname_are_two_records)
+{
+    static const char *forms[][3] = {
+        {"a", "Dana Whitcombe", NULL}, {"b", "Dana R. Whitcombe", NULL},
+        {"c", "Dana Whitcombe", "Senator Dana Whitcombe"}, {"j", "Dana Whitcombe", NULL},
+        {"d", "Rob Whitcombe", "Whitcombe"}, {"e", "Robert Whitcombe", NULL},
+        {"k", "Rob Whitcombe", NULL}, {"f", "Whitcombe", NULL},
+    };
+    enum { N = 8 };
+    for (int i = 0; i < N; i++) {
+        res_t x;
+        res_init(&x, forms[i][0], "o1", (uint64_t)i + 1);
+        res_ent(&x, "per:whitcombe", forms[i][1], "person", forms[i][2]);
+        if (i == 0 || i == 4)
+            res_attr(&x, forms[i][1], "per:whitcombe", true);
+        merge1(&x);
+    }
+    /* an article that named both, where the worker keyed Rob by his given name */
+    res_t g;
+    res_init(&g, "g", "o2", 20);
+    res_ent(&g, "per:rob whitcombe", "Rob Whitcombe", "person", NULL);
+    merge1(&g);
+
+    char *all = s_entities_checked(), name[64];
+    char *dana = s_line_of(all, "per:whitcombe"), *rob = s_line_of(all, "per:rob whitcombe");
+    cr_assert_not_null(dana, "%s", all);
+    cr_assert_not_null(rob, "%s", all);
+    cr_expect_str_eq(field_str(dana, "name", name, sizeof name), "Dana Whitcombe", "%s", dana);
+    cr_expect_eq(field_int(dana, "articles"), 5, "a, b, c, j and the bare f: %s", dana);
+    cr_expect_not_null(strstr(dana, "\"Dana R. Whitcombe\""), "%s", dana);
+    cr_expect_not_null(strstr(dana, "\"Senator Dana Whitcombe\""), "%s", dana);
+    cr_expect_null(strstr(dana, "Rob"), "%s", dana);
+    cr_expect_str_eq(field_str(rob, "name", name, sizeof name), "Rob Whitcombe", "%s", rob);
+    cr_expect_eq(field_int(rob, "articles"), 4, "d, e (Robert), k and g: %s", rob);
+    cr_expect_not_null(strstr(rob, "\"Robert Whitcombe\""), "%s", rob);
+    cr_expect_null(strstr(rob, "Dana"), "%s", rob);
+    cr_expect_null(s_line_of(all, "per:robert whitcombe"), "%s", all);
+    /* db_entity_json reads the same records */
+    char *one = entity("per:rob whitcombe");
+    cr_assert_not_null(one);
+    cr_expect_eq(strncmp(one, rob, strlen(rob)), 0, "%s against %s", one, rob);
+    free(one);
+    /* found by name, with his articles and his statements only */
+    char *found = NULL;
+    CHECK(db_entity_find(db, "Rob Whitcombe", 0, s_cat, &found));
+    cr_assert_not_null(found);
+    char *first = s_line_of(found, "per:rob whitcombe");
+    cr_assert_not_null(first, "%s", found);
+    cr_expect_eq(strncmp(found, first, strlen(first)), 0, "his record first: %s", found);
+    char said[80];
+    snprintf(said, sizeof said, "\"article\":\"%s\"", s_id("d"));
+    cr_expect_not_null(strstr(first, said), "d's statement: %s", first);
+    snprintf(said, sizeof said, "\"article\":\"%s\"", s_id("a"));
+    cr_expect_null(strstr(first, said), "not Dana's: %s", first);
+    cr_expect_eq(field_int(first, "statements_total"), 1, "%s", first);
+    const char *in = strstr(first, "\"in_articles\":[");
+    cr_assert_not_null(in, "%s", first);
+    size_t n_in = 0;
+    for (const char *p = in; (p = strstr(p, "\"as\":")) && p < strstr(in, "]"); p++)
+        n_in++;
+    cr_expect_eq(n_in, 4, "d, e, k and g: %s", first);
+    free(first);
+    free(found);
+    free(dana);
+    free(rob);
+    free(all);
+
+    /* Rob's articles outnumber Dana's: he takes the surname's key, and Dana takes hers. */
+    for (int i = 0; i < 2; i++) {
+        res_t y;
+        res_init(&y, i ? "i" : "h", "o3", (uint64_t)i + 30);
+        res_ent(&y, "per:whitcombe", "Rob Whitcombe", "person", NULL);
+        merge1(&y);
+    }
+    all = s_entities_checked();
+    s_expect_person(all, "per:whitcombe", "Rob Whitcombe", 6);     /* d, e, k, h, i, f */
+    s_expect_person(all, "per:dana whitcombe", "Dana Whitcombe", 4);
+    free(all);
+
+    /* Rob's articles under the surname go again (merged without the entity): Dana is
+       left under the key, and every record follows. */
+    static const char *gone[] = {"d", "e", "k", "h", "i"};
+    for (int i = 0; i < 5; i++) {
+        res_t z;
+        res_init(&z, gone[i], "o1", (uint64_t)i + 40);
+        merge1(&z);
+    }
+    all = s_entities_checked();
+    cr_expect_null(s_line_of(all, "per:dana whitcombe"), "%s", all);
+    s_expect_person(all, "per:whitcombe", "Dana Whitcombe", 5);
+    s_expect_person(all, "per:rob whitcombe", "Rob Whitcombe", 1);    /* g alone */
+    free(all);
+}
+
+/* The records a surname's people make do not depend on the order their articles came. */
+Test(merge, namesakes_do_not_depend_on_arrival_order)
+{
+    static const char *forms[] = {
+        "Hope Marlow", "Donna Marlow", "Hope E. Marlow", "Marlow", "Donna Marlow", "Don Marlow",
+    };
+    char *out[2] = {NULL, NULL};
+    for (int order = 0; order < 2; order++) {
+        if (order) {
+            teardown();
+            setup();
+        }
+        for (int n = 0; n < 6; n++) {
+            int i = order ? 5 - n : n;
+            res_t x;
+            char name[8];
+            snprintf(name, sizeof name, "a%d", i);
+            res_init(&x, name, "o1", (uint64_t)i + 1);
+            res_ent(&x, "per:marlow", forms[i], "person", NULL);
+            merge1(&x);
+        }
+        out[order] = s_entities_checked();
+    }
+    cr_expect_str_eq(out[0], out[1]);
+    cr_expect_not_null(strstr(out[0], "\"key\":\"per:hope marlow\""), "%s", out[0]);
+    free(out[0]);
+    free(out[1]);
+}
+
 Test(merge, long_keys)
 {
     char key[1200];
