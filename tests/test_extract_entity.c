@@ -793,3 +793,27 @@ Test(extract_entity, a_party_tag_without_inner_periods_is_no_entity)
     cr_assert(s_find(&r, "per:halden"));
     s_no_tag_entity(&r);
 }
+
+/* A generational suffix in capitals closes a person's name, and a bare surname that two
+   people of the article share is the one the article named first (a man, then his wife). */
+Test(extract_entity, a_roman_suffix_and_a_bare_surname_of_two_people)
+{
+    extract_result_t r = s_run(
+        "Orrin Velasquez III, 41, was charged on Tuesday. Velasquez had left the office.\n"
+        "Records name his wife, Marisol Velasquez, as the owner of the boat. Velasquez "
+        "said nothing.\n");
+    const extract_entity_t *him = s_find(&r, "per:velasquez iii");
+    cr_assert(him, "no per:velasquez iii");
+    cr_expect_str_eq(him->name, "Orrin Velasquez III");
+    cr_expect_eq(him->n_mentions, 3, "his full name and both bare surnames");
+    const extract_entity_t *her = s_find(&r, "per:velasquez");
+    cr_assert(her, "no per:velasquez");
+    cr_expect_str_eq(her->name, "Marisol Velasquez");
+    cr_expect_eq(her->n_mentions, 1);
+    bool spoke = false;
+    for (size_t i = 0; i < r.n_attrs; i++)
+        if (r.attrs[i].speaker_entity
+            && strcmp(r.attrs[i].speaker_entity, "per:velasquez iii") == 0)
+            spoke = true;
+    cr_expect(spoke, "the bare surname speaking is him");
+}

@@ -911,7 +911,10 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
         if (i > a && s_initial_dot(c, i))
             continue;   /* "Raj K. Chohan" */
         words++;
-        if (!s_capword(c, i) || (t[i].flags & TK_ALLCAP) || s_is_month_or_day(&t[i]))
+        /* a generational suffix in capitals closes a name: "Anthony Grovenor III" */
+        bool suffix = i + 1 == b && i > a && extract_entity_suffix(t[i].f);
+        if (!s_capword(c, i) || ((t[i].flags & TK_ALLCAP) && !suffix)
+            || s_is_month_or_day(&t[i]))
             all_name = false;
     }
     /* People's names don't take the article: "the Northern Star" is no person, nor is
@@ -1317,20 +1320,28 @@ int extract_entity_at(const xctx_t *c, size_t i)
     return i < c->tok.n ? c->tok.v[i].ent : -1;
 }
 
+/* True when entity a was named in full before entity b (by where their longest forms
+   stand: a person's full name is mostly its first mention). */
+static bool s_named_before(const xctx_t *c, int a, int b)
+{
+    return c->ent.v[a].name_t0 < c->ent.v[b].name_t0;
+}
+
 /* A person of the article whose surname is the one of the run ending at token t1
-   ("Assad" for "Bashar al-Assad"), or -1. */
+   ("Assad" for "Bashar al-Assad"), the one named first when several are, or -1. */
 static int s_find_surname(const xctx_t *c, uint32_t t1)
 {
     char sur[64], es[64];
     s_surname(c, t1, sur, sizeof sur);
+    int best = -1;
     IX_EACH(c, IX_SUR, s_strhash(sur), k) {
         if (c->ent.v[k].kind != K_PERSON)
             continue;
         s_surname(c, c->ent.v[k].name_t1, es, sizeof es);
-        if (strcmp(es, sur) == 0)
-            return k;
+        if (strcmp(es, sur) == 0 && (best < 0 || s_named_before(c, k, best)))
+            best = k;
     }
-    return -1;
+    return best;
 }
 
 /* The one person of the article whose given name is token i ("Ted" for "Ted Morrow"),
@@ -1435,14 +1446,16 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
         const char *suf = s_suffix(c, cd->t1);
         /* Join an existing person whose long form holds every word of this one (such
            a person holds this one's last word). */
+        /* A bare surname of several people ("Anthony Grovenor III ... his wife, Michele
+           Grovenor ... Grovenor said") is the one the article named first. */
         int best = -1;
         IX_EACH(c, IX_WORD, t[cd->t1 - 1].hash, k) {
             xent_t *e = &c->ent.v[k];
-            if (best < 0 && e->kind == K_PERSON && s_tokens_within(c, cd, e)
+            if ((best < 0 || len == 1) && e->kind == K_PERSON && s_tokens_within(c, cd, e)
                 && (len == 1 || s_same_suffix(suf, s_suffix(c, e->name_t1)))) {
                 char es[64];
                 s_surname(c, e->name_t1, es, sizeof es);
-                if (strcmp(es, sur) == 0 || len == 1)
+                if ((strcmp(es, sur) == 0 || len == 1) && (best < 0 || s_named_before(c, k, best)))
                     best = k;
             }
         }
@@ -1485,7 +1498,9 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
     int found = -1;
     IX_EACH(c, IX_WORD, h, k) {
         xent_t *e = &c->ent.v[k];
-        if (found >= 0)
+        /* a bare surname of several people is the one named first */
+        if (found >= 0 && !(len == 1 && c->ent.v[found].kind == K_PERSON
+                            && e->kind == K_PERSON && s_named_before(c, k, found)))
             continue;
         if (e->kind == K_PERSON) {
             char es[64];
