@@ -396,11 +396,6 @@ static int s_str_cmp(const void *a, const void *b)
 
 /* The story of a new article: the smallest id among itself and the stories of the
    articles it links to, those stories joined into it. `*story` gets an arena copy. */
-static int s_id_cmp(const void *a, const void *b)
-{
-    return memcmp(a, b, UTIL_ID_HEX);
-}
-
 int dbi_story_assign(db_t *self, const char *id, const Crossclaim__Result *r,
                      char **story)
 {
@@ -411,11 +406,12 @@ int dbi_story_assign(db_t *self, const char *id, const Crossclaim__Result *r,
     char **linked = dbi_alloc(self, cap * sizeof *linked);
     size_t nprobe = r->n_terms < STORY_PROBE ? r->n_terms : STORY_PROBE;
     char (*cand)[UTIL_ID_HEX] = dbi_alloc(self, (nprobe * STORY_POSTINGS + 1) * UTIL_ID_HEX);
-    size_t ncand = 0;
+    size_t ncand = 0, from[STORY_PROBE + 1], nlist = 0;
     MDB_cursor *c;
     int rc = mdb_cursor_open(self->txn, self->sterm, &c);
     if (rc)
         return dbi_mdb(rc);
+    /* each term's articles come sorted (a dupsort list), one run of cand each */
     for (size_t i = 0; i < nprobe && !rc; i++) {
         const char *term = r->terms[i] ? r->terms[i]->term : NULL;
         if (dbi_empty(term) || strlen(term) > DB_MAX_KEY)
@@ -423,6 +419,7 @@ int dbi_story_assign(db_t *self, const char *id, const Crossclaim__Result *r,
         MDB_val k = {strlen(term), (void *)term}, v;
         MDB_cursor_op op = MDB_SET_KEY;
         size_t read = 0;
+        from[nlist++] = ncand;
         while (read < STORY_POSTINGS && (rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
             op = MDB_NEXT_DUP;
             read++;
@@ -432,27 +429,55 @@ int dbi_story_assign(db_t *self, const char *id, const Crossclaim__Result *r,
         if (rc == MDB_NOTFOUND)
             rc = 0;
     }
+    from[nlist] = ncand;
     mdb_cursor_close(c);
     if (rc)
         return dbi_mdb(rc);
-    qsort(cand, ncand, UTIL_ID_HEX, s_id_cmp);
-    for (size_t i = 0, j; i < ncand && !rc; i = j) {
-        for (j = i + 1; j < ncand && memcmp(cand[j], cand[i], UTIL_ID_HEX) == 0; j++)
-            ;
-        if (j - i < STORY_SHARED)
-            continue;
-        char *other = dbi_strndup(self, cand[i], UTIL_ID_HEX);
-        /* a candidate of a story already linked can only link it again */
-        char *st;
-        if ((rc = dbi_story_of(self, self->txn, other, &st)) != 0)
+    /* The candidates in id order, each with the number of runs holding it: a merge of
+       the sorted runs. The stories of candidates in id order are read through one cursor,
+       which LMDB serves from the page it is on while the ids stay on it. */
+    size_t head[STORY_PROBE];
+    for (size_t l = 0; l < nlist; l++)
+        head[l] = from[l];
+    MDB_cursor *sc;
+    if ((rc = mdb_cursor_open(self->txn, self->astory, &sc)) != 0)
+        return dbi_mdb(rc);
+    for (;;) {
+        const char *low = NULL;
+        for (size_t l = 0; l < nlist; l++)
+            if (head[l] < from[l + 1] && (!low || memcmp(cand[head[l]], low, UTIL_ID_HEX) < 0))
+                low = cand[head[l]];
+        if (!low || rc)
             break;
-        if (!st)
+        size_t shared = 0;
+        for (size_t l = 0; l < nlist; l++)
+            if (head[l] < from[l + 1] && memcmp(cand[head[l]], low, UTIL_ID_HEX) == 0) {
+                shared++;
+                head[l]++;
+            }
+        if (shared < STORY_SHARED)
             continue;
+        char *other = dbi_strndup(self, low, UTIL_ID_HEX);
+        /* a candidate of a story already linked can only link it again */
+        MDB_val k = {UTIL_ID_HEX, other}, v;
+        if ((rc = mdb_cursor_get(sc, &k, &v, MDB_SET_KEY)) == MDB_NOTFOUND) {
+            rc = 0;
+            continue;
+        }
+        if (rc) {
+            rc = dbi_mdb(rc);
+            break;
+        }
+        if (v.mv_size != UTIL_ID_HEX) {
+            rc = DB_ECORRUPT;
+            break;
+        }
         bool known = false;
         for (size_t s = 0; s < nlinked && !known; s++)
-            known = strcmp(linked[s], st) == 0;
+            known = memcmp(linked[s], v.mv_data, UTIL_ID_HEX) == 0;
         if (known)
             continue;
+        char *st = dbi_strndup(self, v.mv_data, UTIL_ID_HEX);
         Crossclaim__Result *o;
         if ((rc = dbi_load_story_part(self, self->txn, other, &o)) != 0)
             break;
@@ -470,6 +495,7 @@ int dbi_story_assign(db_t *self, const char *id, const Crossclaim__Result *r,
         }
         linked[nlinked++] = st;
     }
+    mdb_cursor_close(sc);
     if (rc)
         return rc;
     qsort(linked, nlinked, sizeof *linked, s_str_cmp);
