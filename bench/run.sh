@@ -39,11 +39,22 @@ for e2e_n in ${BENCH_E2E_SIZES:-20000 100000}; do
     "$build/bin/crossclaim" run --no-report --workers "$cores" --data "$tmp/data" "$tmp/in.jsonl" >"$tmp/run.log" 2>&1 ||
         { echo "bench: end-to-end run failed:"; tail -5 "$tmp/run.log"; }
     t1=$(date +%s.%N)
+    # the first size's rate is the maximum the latency stage below takes half of
+    [ -n "${e2e_rate:-}" ] || e2e_rate=$(awk -v n="$e2e_n" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%d", n / (t1 - t0) }')
     awk -v n="$e2e_n" -v b="$bytes" -v t0="$t0" -v t1="$t1" -v c="$c_mbps" -v k="$cores" 'BEGIN {
         w = t1 - t0; mb = b / 1e6 / w;
         printf "end to end: %d articles (%.1f MB of text) submitted to all committed in %.1f s: %.0f articles/s, %.2f MB/s; extractor alone %.1f MB/s x %d cores: %.1f%% of it\n", n, b / 1e6, w, n / w, mb, c, k, 100 * mb / (c * k) }'
     rm -rf "$tmp"
 done
+
+# Latency at half of the maximum rate: the daemons fed at half the end-to-end rate
+# above for BENCH_LATENCY_S seconds (default 20), submit to commit from the producer's
+# clock (bench/latency.sh).
+if [ -n "${e2e_rate:-}" ] && [ "$e2e_rate" -ge 2 ]; then
+    half=$((e2e_rate / 2))
+    sh "$here/latency.sh" "$build" "$half" $((half * ${BENCH_LATENCY_S:-20})) "$corpus" ||
+        echo "bench: latency stage failed"
+fi
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     echo "bench: node/npm not installed: wink-nlp comparison skipped (apt-get install nodejs npm)"

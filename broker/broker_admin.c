@@ -96,6 +96,7 @@ static void s_stats_json(broker_t *self, json_t *j)
     json_key(j, "paused"); json_bool(j, self->paused);
     json_key(j, "latency_p50_s"); json_num(j, s_lat_quantile(self, 0.50));
     json_key(j, "latency_p99_s"); json_num(j, s_lat_quantile(self, 0.99));
+    json_key(j, "latency_p999_s"); json_num(j, s_lat_quantile(self, 0.999));
     json_key(j, "latency_count"); json_int(j, (int64_t)self->lat_count);
     json_key(j, "uptime_s"); json_int(j, (int64_t)((now - self->started_us) / 1000000));
     json_obj_end(j);

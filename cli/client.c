@@ -23,6 +23,8 @@ struct client_t {
     uint64_t next_scan_us; /* next look for overdue resends */
     zhashx_t *pending;     /* tag string -> s_pending_t* */
     unsigned window;
+    double rate;            /* articles a second at most, 0: as the window allows */
+    uint64_t rate_t0_us;    /* when the first paced article went */
     unsigned retry_ms;
     bool keep_text;        /* Article.keep_text on everything sent */
     uint64_t next_tag;
@@ -217,8 +219,21 @@ static int s_wait_below(client_t *self, size_t limit, unsigned give_up_ms)
     return 0;
 }
 
+void client_set_rate(client_t *self, double per_s)
+{
+    self->rate = per_s > 0 ? per_s : 0;
+}
+
 int client_submit(client_t *self, const Crossclaim__Article *a, unsigned give_up_ms)
 {
+    /* paced: article k goes at t0 + k / rate, answers read while it waits */
+    if (self->rate > 0) {
+        if (self->st.sent == 0)
+            self->rate_t0_us = util_mono_us();
+        uint64_t due = self->rate_t0_us + (uint64_t)((double)self->st.sent * 1e6 / self->rate);
+        for (uint64_t now; (now = util_mono_us()) < due && !zsys_interrupted; )
+            client_pump(self, (int)((due - now + 999) / 1000));
+    }
     if (zhashx_size(self->pending) >= self->window) {
         if (s_wait_below(self, self->window - 1, give_up_ms) != 0)
             return -1;

@@ -51,6 +51,11 @@ void client_set_retry(client_t *self, unsigned retry_ms);
 /* Asks the store to keep the text of every article sent from now on (Article.keep_text). */
 void client_set_keep_text(client_t *self, bool keep);
 
+/* Paces submits: at most `per_s` articles a second, the n-th sent n / per_s seconds after
+   the first, answers read while waiting (0: as fast as the window allows). For load
+   tests at a fixed rate. */
+void client_set_rate(client_t *self, double per_s);
+
 /* Sends one article (packed here; the caller keeps ownership of `a`). Blocks while the
    window is full, reading answers. Returns 0, or -1 when `give_up_ms` passed with no
    answer from the broker at all (then the broker is unreachable). */

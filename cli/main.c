@@ -286,10 +286,11 @@ static int s_cmd_run(int argc, char **argv)
 static int s_cmd_submit(int argc, char **argv)
 {
     const char *data = DEFAULT_DATA, *broker = NULL;
-    unsigned window = 512, timeout = 120, retry_ms = 5000;
+    unsigned window = 512, timeout = 120, retry_ms = 5000, rate = 0;
     static const struct option opts[] = {
         {"data", required_argument, 0, 'd'}, {"broker", required_argument, 0, 'b'},
         {"window", required_argument, 0, 'W'}, {"timeout", required_argument, 0, 't'},
+        {"rate", required_argument, 0, 'R'},
         {"retry-ms", required_argument, 0, 'r'}, {"keep-text", no_argument, 0, S_OPT_KEEP_TEXT},
         {"help", no_argument, 0, 'h'}, S_AUTH_OPTIONS, {0, 0, 0, 0}};
     auth_config_t acfg = {0};
@@ -302,6 +303,7 @@ static int s_cmd_submit(int argc, char **argv)
         case 'W': if (s_parse_uint("submit", "--window", optarg, 1, 100000, &window)) return 2; break;
         case 't': if (s_parse_uint("submit", "--timeout", optarg, 1, 86400, &timeout)) return 2; break;
         case 'r': if (s_parse_uint("submit", "--retry-ms", optarg, 10, 600000, &retry_ms)) return 2; break;
+        case 'R': if (s_parse_uint("submit", "--rate", optarg, 1, 10000000, &rate)) return 2; break;
         case S_OPT_KEEP_TEXT: keep_text = true; break;
         case 'h':
             printf("usage: crossclaim submit [--broker EP | --data DIR] [options] PATH...\n"
@@ -315,6 +317,8 @@ static int s_cmd_submit(int argc, char **argv)
                    "      --window N    articles unacknowledged at once (default 512)\n"
                    "      --retry-ms MS first resend after MS (default 5000, doubling)\n"
                    "      --timeout S   give up when the broker is silent for S seconds (default 120)\n"
+                   "      --rate N      send at most N articles a second, evenly spaced (for load\n"
+                   "                    tests; default: as fast as the window allows)\n"
                    "      --keep-text   ask the store to keep each article's text (UTF-8 ones;\n"
                    "                    articles it already has keep what they had)\n"
                    "\n"
@@ -341,6 +345,7 @@ static int s_cmd_submit(int argc, char **argv)
     }
     client_set_retry(cl, retry_ms);
     client_set_keep_text(cl, keep_text);
+    client_set_rate(cl, rate);
     submit_result_t sr;
     submit_paths(cl, (const char *const *)argv + optind, argc - optind, timeout * 1000u, &sr);
     const char *why = client_auth_failure(cl);

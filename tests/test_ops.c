@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include <sys/stat.h>
+#include <time.h>
 
 static char *s_dir;
 static pid_t s_broker, s_store, s_workers[2];
@@ -148,4 +149,24 @@ Test(ops, metrics_pass_promtool)
     int rc = pu_sh("promtool check metrics < %s/metrics.txt > %s/promtool.txt 2>&1", s_dir, s_dir);
     pu_sh("cat %s/promtool.txt >&2", s_dir);
     cr_assert_eq(rc, 0, "promtool check metrics failed");
+}
+
+/* `submit --rate` spaces the articles evenly: 21 at 40 a second span 20 intervals of
+   25 ms, so the submit can't take less than 0.5 s (without pacing it takes a few ms);
+   every one is still queued, and the broker reports its latency quantiles. */
+Test(ops, submit_at_a_fixed_rate)
+{
+    s_articles(21);
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    cr_assert_eq(pu_sh("%s/crossclaim submit --data %s --rate 40 %s/in 2> %s/submit.txt", pu_bin(),
+                       s_dir, s_dir, s_dir), 0);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    double took = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+    cr_expect_geq(took, 0.5, "21 articles at 40/s took %.3f s", took);
+    cr_expect_eq(pu_sh("grep -q '21 sent, 21 queued' %s/submit.txt", s_dir), 0);
+    cr_expect_eq(pu_sh("%s/crossclaim status --json --data %s | grep -q '\"latency_p999_s\":'",
+                       pu_bin(), s_dir), 0);
+    cr_expect_neq(pu_sh("%s/crossclaim submit --data %s --rate 0 %s/in 2>/dev/null", pu_bin(),
+                        s_dir, s_dir), 0, "a rate of 0 is refused");
 }
