@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -207,10 +208,27 @@ void xref_judge(const xref_claim_t *c, size_t n, unsigned flags, xref_claim_t *s
     for (size_t i = 0; i < m; i++)
         undated = undated || !scratch[i].published;
     /* Without a date on every report there is no "later" report: the values disagree,
-       and nothing says the figure moved (an age one year apart across a week's reports
-       is as often a mistake as a birthday). */
-    if (undated)
+       and nothing says the figure moved. But an age only rises: undated reports that
+       disagree by two years or more are two times (a fighter at two fights, a suspect
+       at his arrest and at his trial), the higher age the later; an age one year off
+       is as often a mistake as a birthday, and stays a conflict. */
+    if (undated) {
+        if (!age)
+            return;
+        double top = scratch[0].value;
+        for (size_t i = 0; i < m; i++) {
+            for (size_t j = 0; j < i; j++)
+                if (!frame_overlap(&scratch[i].iv, &scratch[j].iv)
+                    && fabs(scratch[i].value - scratch[j].value) < 2)
+                    return;
+            if (scratch[i].value > top)
+                top = scratch[i].value;
+        }
+        out->evolving = true;
+        out->has_latest = true;
+        out->latest = top;
         return;
+    }
     qsort(scratch, m, sizeof *scratch, s_date_cmp);
     int dir = 0;
     for (size_t i = 1; i < m; i++) {

@@ -52,8 +52,9 @@ unsigned xref_flags(const char *frame);
 /* Judges the n claims of one fact. `c` must be sorted by source (strcmp); `scratch`
    must hold n entries and is overwritten. `flags` are xref_flags() of its frame: a
    XREF_WEAK fact whose sources disagree is "single", not "conflict": too little says it
-   is one fact; a XREF_AGE conflict is evolving only when the ages rise with the dates (with
-   an undated report, none is evolving). This function can't fail. */
+   is one fact; a XREF_AGE conflict is evolving when the ages rise with the dates, or,
+   with an undated report, when every two that disagree are two years apart or more (the
+   highest is then the latest). This function can't fail. */
 void xref_judge(const xref_claim_t *c, size_t n, unsigned flags, xref_claim_t *scratch,
                 xref_verdict_t *out);
 
