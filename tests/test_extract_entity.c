@@ -793,3 +793,21 @@ Test(extract_entity, a_party_tag_without_inner_periods_is_no_entity)
     cr_assert(s_find(&r, "per:halden"));
     s_no_tag_entity(&r);
 }
+
+/* A party's word is who a person is, not a name: "Ohio Republican Dana Whitcombe" is
+   Dana Whitcombe, and "Vermont Democrats" or "the Republicans" name no entity, while an
+   organization word still makes one ("Democratic Party"). */
+Test(extract_entity, a_party_word_names_no_entity)
+{
+    extract_result_t r = s_run("Ohio Republican Dana Whitcombe spoke at the mill on Monday. "
+                               "Several Vermont Democrats agreed, but the Republicans did not, "
+                               "and the Democratic Party said nothing.\n");
+    const extract_entity_t *e = s_find(&r, "per:whitcombe");
+    cr_assert(e, "no per:whitcombe");
+    cr_assert_str_eq(e->name, "Dana Whitcombe");
+    cr_assert(s_find(&r, "org:democratic party"));
+    for (size_t i = 0; i < r.n_entities; i++)
+        cr_assert(!strstr(r.entities[i].key, "republican")
+                      && !strstr(r.entities[i].key, "vermont democrats"),
+                  "entity %s", r.entities[i].key);
+}

@@ -135,6 +135,12 @@ static const char *const s_time_zones[] = {
     "bst", "cet", "cest", "eet", "eest", "wet", "ist", "jst", "kst", "aest", "aedt", "awst",
     "nzst", "nzdt", "msk", NULL};
 
+/* Words for a party's members: "Ohio Republican Dana Whit", "Vermont Democrats" name a
+   person or a group by the party, not a name of their own. */
+static const char *const s_party_words[] = {
+    "republican", "republicans", "democrat", "democrats", "democratic", "tory", "tories",
+    "libertarian", "libertarians", NULL};
+
 /* A U.S. state as a party and state tag writes it after "R-", "D-" or "I-": the AP's
    abbreviation, an older one, the postal code or a one-word name ("(R-Utah)",
    "(D-Calif.)", "(R-N.H.)", "R-TX", "(R-Texas)"). Folded as the tokenizer leaves them: a
@@ -178,7 +184,7 @@ void extract_entity_lex(void)
         {s_place_prefixes, WC_PLACE_PREFIX}, {s_stop_cap, WC_STOP_CAP},
         {s_connectors, WC_CONNECTOR}, {s_particles, WC_PARTICLE},
         {s_vessels, WC_VESSEL}, {s_aboard, WC_ABOARD}, {s_ship_prefixes, WC_SHIP_PREFIX},
-        {s_time_zones, WC_TIME_ZONE},
+        {s_time_zones, WC_TIME_ZONE}, {s_party_words, WC_PARTY},
     };
     for (size_t k = 0; k < sizeof lists / sizeof *lists; k++)
         for (const char *const *w = lists[k].list; *w; w++)
@@ -790,6 +796,24 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
         s_add_cand(cv, a, b, K_VEHICLE, true, NULL);
         return;
     }
+    /* A party's member before a name is who the person is, as a title would say: "Ohio
+       Republican Dana Whitcombe" is Dana Whitcombe, maybe after a place. A run that ends
+       with the party's word names its members ("Vermont Democrats", "Republican"), no
+       entity, unless an organization word makes it one ("House Republicans"). */
+    bool org_word = false;
+    for (uint32_t i = a; i < b; i++)
+        org_word |= (t[i].wc & WC_ORG) && (t[i].flags & TK_CAP);
+    for (uint32_t i = a; i + 2 < b; i++)
+        if ((t[i].wc & WC_PARTY) && b - i - 1 <= 4 && s_plain_name(c, i + 1, b)
+            && !(t[b - 1].wc & WC_TITLE) && s_name_like(c, seen, i + 1, b)) {
+            if (i > a)
+                s_classify(c, cv, seen, a, i);
+            /* no cue of its own: a headline's "Republican Donor Adelson" stays out */
+            s_add_cand(cv, i + 1, b, K_PERSON, false, NULL);
+            return;
+        }
+    if ((t[b - 1].wc & WC_PARTY) && !org_word)
+        return;
     /* "Dana Whitcombe of the Harbor Council": a person's name, then the organization;
        "Senator Rob Morrow of Vermont": a person's name, maybe titled, then where the
        person is from. The name is two words or more, so "Gulf of Aden" stays whole. */
