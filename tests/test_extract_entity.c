@@ -811,3 +811,21 @@ Test(extract_entity, a_party_word_names_no_entity)
                       && !strstr(r.entities[i].key, "vermont democrats"),
                   "entity %s", r.entities[i].key);
 }
+
+/* A name of two words or more whose first word the article writes in lower case is no
+   person's without a cue ("Family Voices" beside "family": "other", which a single mention
+   does not export), unless the article writes its last word alone as a surname; a
+   pastor's or a rabbi's title is a title. */
+Test(extract_entity, a_name_opened_by_a_common_word_is_no_person)
+{
+    extract_result_t r = s_run("The mayor's family was not told. Reporters said Family Voices "
+                               "would march on Friday, and Pastor Rob Morrow led a prayer.\n");
+    cr_assert_null(s_find(&r, "per:voices"));
+    const extract_entity_t *e = s_find(&r, "per:morrow");
+    cr_assert(e, "no per:morrow");
+    cr_assert_str_eq(e->name, "Rob Morrow");
+    /* a given name that is also a word: the surname alone says it is a person */
+    r = s_run("The bill passed on Monday. Reporters said Bill Ardmore voted for it, and "
+              "Ardmore said so again.\n");
+    cr_assert(s_find(&r, "per:ardmore"));
+}

@@ -29,7 +29,8 @@ static const char *const s_titles[] = {
     "lawmaker", "congressman", "congresswoman", "candidate", "nominee", "ceo", "founder",
     "senators", "sens", "governors", "reps", "justices", "generals", "presidents",
     "gov.", "state", "health", "trade", "economy", "energy", "labour", "labor", "justice",
-    "education", "agriculture", "transport", "culture", "commissioner", "ombudsman", NULL};
+    "education", "agriculture", "transport", "culture", "commissioner", "ombudsman",
+    "pastor", "rev", "reverend", "rabbi", "father", NULL};
 
 /* Words a title run must contain to count as a title (not just "Foreign"). */
 static const char *const s_title_heads[] = {
@@ -43,7 +44,7 @@ static const char *const s_title_heads[] = {
     "sir", "lord", "lady", "dame", "sultan", "marshal", "brig", "cmdr", "attorney",
     "lawmaker", "congressman", "congresswoman", "candidate", "nominee", "ceo", "founder",
     "commissioner", "chief", "senators", "sens", "governors", "reps", "justices", "generals",
-    "presidents", "chair", NULL};
+    "presidents", "chair", "pastor", "rev", "reverend", "rabbi", "father", NULL};
 
 bool extract_entity_is_title(const char *f)
 {
@@ -941,7 +942,13 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
     /* People's names don't take the article: "the Northern Star" is no person, nor is
        "Rust Belt" where the article also writes "the Rust Belt". */
     bool article = (a > 0 && xtok_is(c, a - 1, "the")) || s_the_seen(c, a, b);
-    if (words >= 2 && words <= 4 && all_name && !place_ctx && !article
+    /* Nor do they open with a word the article writes in lower case ("City Hall" beside
+       "the city", "Family Voices" beside "family"), unless the article writes the last
+       word alone as one writes a surname ("Bill Whitcombe ... Whitcombe said" beside "the
+       bill"). */
+    bool common = s_lower_seen(c, t[a].hash, t[a].f, seen->lower, seen->mask)
+                  && !s_surname_alone(c, b);
+    if (words >= 2 && words <= 4 && all_name && !place_ctx && !article && !common
         && s_name_like(c, seen, a, b)) {
         s_add_cand(cv, a, b, K_PERSON, false, NULL);
         return;
