@@ -829,3 +829,20 @@ Test(extract_entity, a_name_opened_by_a_common_word_is_no_person)
               "Ardmore said so again.\n");
     cr_assert(s_find(&r, "per:ardmore"));
 }
+
+/* The title line capitalizes its small words ("Just", "By"): such a word ends a name,
+   and the parts around it count only when the body names them, so the headline is no
+   organization of its own. */
+Test(extract_entity, a_headline_small_word_ends_a_name)
+{
+    const char *body = "Harbor News Panel Just Dismissed Dana Whitcombe\n"
+                       "Dana Whitcombe said on Monday that she would run again.\n";
+    extract_doc_t d = {(const uint8_t *)body, strlen(body), strchr(body, '\n') - body + 1, "",
+                       NULL};
+    extract_result_t r;
+    cr_assert_eq(extract_run(ex, &d, &r), 0);
+    cr_assert(s_find(&r, "per:whitcombe"));
+    for (size_t i = 0; i < r.n_entities; i++)
+        cr_assert(!strstr(r.entities[i].name, "Just") && !strstr(r.entities[i].name, "Panel"),
+                  "entity %s", r.entities[i].key);
+}

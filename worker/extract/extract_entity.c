@@ -142,6 +142,15 @@ static const char *const s_party_words[] = {
     "republican", "republicans", "democrat", "democrats", "democratic", "tory", "tories",
     "libertarian", "libertarians", NULL};
 
+/* Words a headline capitalizes that no name holds capitalized: "Rescue Crew Named By
+   Harbor Police", "Dana Whit Just Got Good News". Not "of", "for", "and" or "the", which
+   an organization's name may capitalize ("Bank Of Ardmore"). */
+static const char *const s_head_small[] = {
+    "to", "in", "with", "from", "at", "by", "or", "but", "is", "are", "was", "were", "be",
+    "been", "has", "have", "had", "do", "does", "did", "just", "not", "about", "into",
+    "after", "as", "over", "before", "behind", "against", "amid", "than", "says", "will",
+    "would", "could", "can", "gets", "got", "makes", "made", "that", "this", NULL};
+
 /* A U.S. state as a party and state tag writes it after "R-", "D-" or "I-": the AP's
    abbreviation, an older one, the postal code or a one-word name ("(R-Utah)",
    "(D-Calif.)", "(R-N.H.)", "R-TX", "(R-Texas)"). Folded as the tokenizer leaves them: a
@@ -186,6 +195,7 @@ void extract_entity_lex(void)
         {s_connectors, WC_CONNECTOR}, {s_particles, WC_PARTICLE},
         {s_vessels, WC_VESSEL}, {s_aboard, WC_ABOARD}, {s_ship_prefixes, WC_SHIP_PREFIX},
         {s_time_zones, WC_TIME_ZONE}, {s_party_words, WC_PARTY},
+        {s_head_small, WC_HEAD_SMALL},
     };
     for (size_t k = 0; k < sizeof lists / sizeof *lists; k++)
         for (const char *const *w = lists[k].list; *w; w++)
@@ -791,6 +801,21 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
         s_add_cand(cv, a, b, K_PLACE, true, country);
         return;
     }
+    /* In the title line, a capitalized small word ("Suspect Named By Police") ends a
+       name: the run is names and words around it, each part classified on its own and
+       taken on no cue of its own, since a headline capitalizes every word ("Harbor News
+       Panel"). Only there: a headline in the body ("5 Thoughts on Why ...") cost ECB+ a
+       story, whose articles it told apart by a name of its own. */
+    for (uint32_t i = a + 1; i + 1 < b; i++)
+        if ((t[i].wc & WC_HEAD_SMALL)
+            && (t[i].flags & (TK_CAP | TK_ALLCAP | TK_TITLE)) == (TK_CAP | TK_TITLE)) {
+            size_t from = cv->n;
+            s_classify(c, cv, seen, a, i);
+            s_classify(c, cv, seen, i + 1, b);
+            for (size_t k = from; k < cv->n; k++)
+                cv->v[k].strong = false;
+            return;
+        }
     /* A craft: named after a craft noun or "aboard", or with a ship prefix ("MV ..."). */
     if (s_vehicle_ctx(c, a)
         || (b - a >= 2 && (t[a].wc & WC_SHIP_PREFIX) && (t[a].flags & TK_ALLCAP))) {

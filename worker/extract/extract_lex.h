@@ -52,6 +52,8 @@
 #define WC_TIME_ZONE    (1ull << 32)  /* entity: "est", "ist", "gmt": a time zone, no name */
 #define WC_PARTY_TAG    (1ull << 33)  /* entity: "r-utah", "d-calif", "i-vt", "r-n.h.": a
                                          party and state tag after a lawmaker, no name */
+#define WC_HEAD_SMALL   (1ull << 35)  /* entity: "to", "by", "just", "is": capitalized inside
+                                         a run, a headline's words, no name's */
 #define WC_PARTY        (1ull << 34)  /* entity: "republican", "democrats": a party's member
                                          or members, no name */
 
