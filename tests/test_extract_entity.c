@@ -846,3 +846,25 @@ Test(extract_entity, a_headline_small_word_ends_a_name)
         cr_assert(!strstr(r.entities[i].name, "Just") && !strstr(r.entities[i].name, "Panel"),
                   "entity %s", r.entities[i].key);
 }
+
+/* An organization, a title and a person: the person may have initials and a place after
+   "of", the title may join two with "and", and the title follows the last organization
+   word. None of it makes one organization of the whole run. */
+Test(extract_entity, an_organization_title_and_person_with_initials_split)
+{
+    extract_result_t r = s_run("Harbor Council Minority Whip Dana R. Whitcombe of Vermont spoke "
+                               "on Monday, and Coastal Safety Board Chairman and CEO Rob Morrow "
+                               "agreed with Ardmore Trade Committee Chairman Kay Halden.\n");
+    const extract_entity_t *e = s_find(&r, "per:whitcombe");
+    cr_assert(e, "no per:whitcombe");
+    cr_assert_str_eq(e->name, "Dana R. Whitcombe");
+    cr_assert(s_find(&r, "per:morrow"));
+    cr_assert(s_find(&r, "per:halden"));
+    cr_assert(s_find(&r, "org:harbor council"));
+    cr_assert(s_find(&r, "org:ardmore trade committee"));
+    for (size_t i = 0; i < r.n_entities; i++)
+        cr_assert(strcmp(r.entities[i].kind, "org") != 0
+                      || (!strstr(r.entities[i].name, "Whit") && !strstr(r.entities[i].name, "Rob")
+                          && !strstr(r.entities[i].name, "Kay")),
+                  "entity %s", r.entities[i].key);
+}

@@ -30,7 +30,8 @@ static const char *const s_titles[] = {
     "senators", "sens", "governors", "reps", "justices", "generals", "presidents",
     "gov.", "state", "health", "trade", "economy", "energy", "labour", "labor", "justice",
     "education", "agriculture", "transport", "culture", "commissioner", "ombudsman",
-    "pastor", "rev", "reverend", "rabbi", "father", NULL};
+    "pastor", "rev", "reverend", "rabbi", "father", "whip", "correspondent", "counsel",
+    "inspector", "anchor", "majority", "minority", "executive", "senior", NULL};
 
 /* Words a title run must contain to count as a title (not just "Foreign"). */
 static const char *const s_title_heads[] = {
@@ -44,7 +45,8 @@ static const char *const s_title_heads[] = {
     "sir", "lord", "lady", "dame", "sultan", "marshal", "brig", "cmdr", "attorney",
     "lawmaker", "congressman", "congresswoman", "candidate", "nominee", "ceo", "founder",
     "commissioner", "chief", "senators", "sens", "governors", "reps", "justices", "generals",
-    "presidents", "chair", "pastor", "rev", "reverend", "rabbi", "father", NULL};
+    "presidents", "chair", "pastor", "rev", "reverend", "rabbi", "father", "whip",
+    "correspondent", "counsel", "inspector", "anchor", NULL};
 
 bool extract_entity_is_title(const char *f)
 {
@@ -598,19 +600,42 @@ static bool s_name_like(const xctx_t *c, const s_seen_t *seen, uint32_t a, uint3
     return !s_noun_ending(last->f);
 }
 
+static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t a, uint32_t b);
+
+/* True when [a, b) is a plain name with initials: "Dana R. Whitcombe", "J. Rob Morrow",
+   two words or more besides the initials' periods. */
+static bool s_plain_name_initials(const xctx_t *c, size_t a, size_t b)
+{
+    size_t words = 0;
+    for (size_t i = a; i < b; i++) {
+        if (i > a && s_initial_dot(c, i))
+            continue;
+        if (!s_capword(c, i) || (c->tok.v[i].wc & (WC_ORG | WC_PLACE_WORD)))
+            return false;
+        words++;
+    }
+    return words >= 2;
+}
+
 /* "Harbor Council Chairman Dana Whitcombe", "Harbor Council Vice President": an
-   organization (its word at `o`) then a title, then maybe the person who holds it. Adds
-   the organization and the person and returns true; false when no title follows the
-   organization's words, or when the title goes on with "of" as part of the name
-   ("Office of the Director of Coastal Safety"). */
+   organization (its last word before the title at `o`) then a title, then maybe the
+   person who holds it, with initials ("Dana R. Whitcombe") and where the person is from
+   ("... of Vermont"). Adds the organization and the person (and the place) and returns
+   true; false when no title follows the organization's words, or when the title goes
+   on with "of" as part of the name ("Office of the Director of Coastal Safety"). */
 static bool s_org_title(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t a, uint32_t o,
                         uint32_t b)
 {
     const xtok_t *t = c->tok.v;
     uint32_t h = o + 1;
     while (h < b && !((t[h].wc & (WC_TITLE_HEAD | WC_TITLE)) && (t[h].flags & TK_CAP)
-                      && strcmp(t[h].f, "general") != 0))
+                      && strcmp(t[h].f, "general") != 0)) {
+        /* "Senate Foreign Relations Committee Chairman": the title follows the last
+           organization word */
+        if ((t[h].wc & WC_ORG) && (t[h].flags & TK_CAP))
+            o = h;
         h++;
+    }
     if (h >= b)
         return false;
     /* a title word that is no head ("Justice", "Foreign") counts only before a name:
@@ -619,16 +644,26 @@ static bool s_org_title(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t
     uint32_t t0 = h, t1 = h + 1;
     while (t0 > o + 1 && (t[t0 - 1].wc & WC_TITLE) && (t[t0 - 1].flags & TK_CAP))
         t0--;
-    while (t1 < b && (t[t1].wc & (WC_TITLE | WC_TITLE_HEAD)) && (t[t1].flags & TK_CAP))
+    /* the title goes on over its words and an "and" between them: "Chairman and CEO" */
+    while (t1 < b && (((t[t1].wc & (WC_TITLE | WC_TITLE_HEAD)) && (t[t1].flags & TK_CAP))
+                      || (t1 + 1 < b && strcmp(t[t1].f, "and") == 0
+                          && (t[t1 + 1].wc & (WC_TITLE | WC_TITLE_HEAD))
+                          && (t[t1 + 1].flags & TK_CAP))))
         t1++;
-    if (t1 < b && (!s_capword(c, t1) || b - t1 < 2 || !s_name_like(c, seen, t1, b)
-                   || !s_plain_name(c, t1, b)))
+    /* the person ends where "of" and a place start */
+    uint32_t e = t1;
+    while (e < b && strcmp(t[e].f, "of") != 0)
+        e++;
+    if (t1 < b && (!s_capword(c, t1) || !s_plain_name_initials(c, t1, e)
+                   || !s_name_like(c, seen, t1, e)))
         return false;
     if (!head && t1 >= b)
         return false;
     s_add_cand(cv, a, t0, K_ORG, true, NULL);
     if (t1 < b)
-        s_add_cand(cv, t1, b, K_PERSON, true, NULL);
+        s_add_cand(cv, t1, e, K_PERSON, true, NULL);
+    if (e + 1 < b)
+        s_classify(c, cv, seen, e + 1, b);
     return true;
 }
 
