@@ -868,3 +868,21 @@ Test(extract_entity, an_organization_title_and_person_with_initials_split)
                           && !strstr(r.entities[i].name, "Kay")),
                   "entity %s", r.entities[i].key);
 }
+
+/* A group of people or its adjective alone names no entity ("Floridians", "Islamists",
+   "Buddhist"), nor a place after a preposition; a plural demonym is its country's, as
+   the singular is; a surname of the same ending still links to its person. */
+Test(extract_entity, a_group_word_alone_is_no_entity)
+{
+    extract_result_t r = s_run("Rob Parrish spoke to Floridians on Monday. Floridians cheered, "
+                               "and Islamists listened. Later Islamists left, Parrish said, and "
+                               "Syrians waved. The Buddhist monks and Buddhist nuns prayed.\n");
+    for (size_t i = 0; i < r.n_entities; i++)
+        cr_assert(!strstr(r.entities[i].key, "floridians") && !strstr(r.entities[i].key, "islam")
+                      && !strstr(r.entities[i].key, "buddhist"),
+                  "entity %s", r.entities[i].key);
+    cr_assert(s_find(&r, "loc:syria"));
+    const extract_entity_t *e = s_find(&r, "per:parrish");
+    cr_assert(e, "no per:parrish");
+    cr_assert_eq(e->n_mentions, 2);
+}

@@ -566,6 +566,36 @@ static bool s_adjective(const char *f)
     return false;
 }
 
+/* True when folded word f ends like a group of people or its adjective, at a length no
+   surname has with that ending: "Floridians", "Islamists", "Shiites", "Jewish",
+   "Buddhist". Alone, it names no entity. */
+static bool s_group_word(const char *f)
+{
+    static const char *const ends[] = {"ans", "ists", "ites", "ish", "ist", NULL};
+    size_t n = strlen(f);
+    if (n < 6)
+        return false;
+    for (const char *const *e = ends; *e; e++)
+        if (strcmp(f + n - strlen(*e), *e) == 0)
+            return true;
+    return false;
+}
+
+/* The country of a plural demonym ("Syrians" -> Syria), or NULL. */
+static const char *s_country_plural(const xctx_t *c, size_t i)
+{
+    const char *f = c->tok.v[i].f;
+    size_t n = strlen(f);
+    char one[64];
+    if (n < 4 || n >= sizeof one || f[n - 1] != 's')
+        return NULL;
+    memcpy(one, f, n - 1);
+    one[n - 1] = 0;
+    bool dem = false;
+    const char *country = extract_entity_country(c->res, one, &dem);
+    return dem ? country : NULL;
+}
+
 /* True when the capitalized run [a, b), with no title to say so, can be a person's
    name: not a quoted title ('"Silent Harbor"', a show or a book), not opened by a word
    that is no name ("New", "National"), and not closed by a word the article also writes in lower
@@ -967,9 +997,11 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
         /* Only a title ("the President") is not a name. */
         return;
     }
-    /* Single demonym or country word on its own. */
+    /* Single demonym or country word on its own, or a plural demonym ("Syrians"). */
     if (b - a == 1) {
         country = s_country(c, a, &dem);
+        if (!country)
+            country = s_country_plural(c, a);
         if (country) {
             s_add_cand(cv, a, b, K_PLACE, true, country);
             return;
@@ -1021,7 +1053,9 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
         s_add_cand(cv, a, b, K_PERSON, false, NULL);
         return;
     }
-    if (place_ctx) {
+    /* "among Floridians" is no place: the word goes the unknown way, to a person of
+       that name or to nothing (s_link) */
+    if (place_ctx && !(b - a == 1 && s_group_word(t[a].f))) {
         s_add_cand(cv, a, b, K_PLACE, false, NULL);
         return;
     }
@@ -1442,7 +1476,8 @@ static int s_find_given(const xctx_t *c, uint32_t i)
     return found;
 }
 
-/* Links one candidate to an entity, creating it when needed; returns the entity. */
+/* Links one candidate to an entity, creating it when needed; returns the entity, or -1
+   when the candidate names none. */
 static int s_link(xctx_t *c, const s_cand_t *cd)
 {
     char buf[128], key[96];
@@ -1610,6 +1645,9 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
         o.kind = K_ORG;
         return s_link(c, &o);
     }
+    /* a group of people or its adjective that is no one's name: no entity */
+    if (len == 1 && s_group_word(t[cd->t0].f))
+        return -1;
     s_fold_range(c, cd->t0, cd->t1, buf, sizeof buf);
     extract_join(key, sizeof key, "oth:", buf, NULL);
     int e = s_find_key(c, key);
@@ -1790,8 +1828,8 @@ void extract_entity_find(xctx_t *c)
                 e = s_title_match(c, cd);
                 if (e < 0)
                     continue;
-            } else {
-                e = s_link(c, cd);
+            } else if ((e = s_link(c, cd)) < 0) {
+                continue;
             }
             xent_t *en = &c->ent.v[e];
             if (s_bytes(c, cd->t0, cd->t1) > s_bytes(c, en->name_t0, en->name_t1)
