@@ -886,3 +886,39 @@ Test(extract_entity, a_group_word_alone_is_no_entity)
     cr_assert(e, "no per:parrish");
     cr_assert_eq(e->n_mentions, 2);
 }
+
+/* A law's or a pact's name is no person and no place: "Harbor Fairness Act" was
+   per:act, "North Harbor Fishing Accord" a place by its first word. */
+Test(extract_entity, a_law_is_no_person_and_no_place)
+{
+    extract_result_t r = s_run("Lawmakers passed the Harbor Fairness Act on Monday, and the "
+                               "North Harbor Fishing Accord was signed. Critics said the Harbor "
+                               "Fairness Act and the North Harbor Fishing Accord went too far.\n");
+    cr_assert_null(s_find(&r, "per:act"));
+    cr_assert_null(s_find(&r, "loc:north harbor fishing accord"));
+    const extract_entity_t *e = s_find(&r, "oth:harbor fairness act");
+    cr_assert(e, "no oth:harbor fairness act");
+    cr_assert_str_eq(e->kind, "other");
+}
+
+/* A word in capitals that the article also writes in lower case is emphasis, not an
+   acronym: "They break them CONSTANTLY" was org:constantly. */
+Test(extract_entity, a_shouted_common_word_is_no_organization)
+{
+    extract_result_t r = s_run("The rules change constantly, Dana Whit said. \"They break them "
+                               "CONSTANTLY and nothing is done,\" she wrote, and the NTSB agreed.\n");
+    cr_assert_null(s_find(&r, "org:constantly"));
+    cr_assert(s_find(&r, "org:ntsb"));
+}
+
+/* A company's or a publication's head noun makes a run an organization: "Ardmore
+   Magazine", "Harbor Systems" were people by their capitals. */
+Test(extract_entity, a_company_head_noun_makes_an_organization)
+{
+    extract_result_t r = s_run("A reporter for Ardmore Magazine asked whether Harbor Systems "
+                               "would sell.\n");
+    const extract_entity_t *e = s_find(&r, "org:ardmore magazine");
+    cr_assert(e, "no org:ardmore magazine");
+    cr_assert(s_find(&r, "org:harbor systems"));
+    cr_assert_null(s_find(&r, "per:magazine"));
+}

@@ -65,7 +65,8 @@ static const char *const s_org_words[] = {
     "press", "journal", "tribune", "herald", "gazette", "daily", "television", "radio",
     "channel", "broadcasting", "federation", "secretariat", "bureau", "police", "navy",
     "airlines", "airways", "group", "holdings", "partners", "trust", "cabinet", "presidency",
-    "line", "lines",
+    "line", "lines", "chamber", "magazine", "pictures", "studios", "systems", "communications",
+    "networks",
     "house", "pentagon", "kremlin", "nations", "red", "crescent", "cross", "exchange",
     "institution", "academy", "college", "laboratory", "lab", "watch", "international",
     "crisis", "media", "unit", "division", "command", "taliban", "hezbollah", "hamas",
@@ -153,6 +154,12 @@ static const char *const s_head_small[] = {
     "after", "as", "over", "before", "behind", "against", "amid", "than", "says", "will",
     "would", "could", "can", "gets", "got", "makes", "made", "that", "this", NULL};
 
+/* Last words of the name of a law, a bill or a pact: "Clean Harbor Act", "Farm Bill",
+   "Ardmore Accords". Not "law", a surname too. */
+static const char *const s_law_words[] = {
+    "act", "bill", "amendment", "treaty", "accord", "accords", "agreement", "doctrine",
+    "protocol", "statute", "ordinance", NULL};
+
 /* A U.S. state as a party and state tag writes it after "R-", "D-" or "I-": the AP's
    abbreviation, an older one, the postal code or a one-word name ("(R-Utah)",
    "(D-Calif.)", "(R-N.H.)", "R-TX", "(R-Texas)"). Folded as the tokenizer leaves them: a
@@ -197,7 +204,7 @@ void extract_entity_lex(void)
         {s_connectors, WC_CONNECTOR}, {s_particles, WC_PARTICLE},
         {s_vessels, WC_VESSEL}, {s_aboard, WC_ABOARD}, {s_ship_prefixes, WC_SHIP_PREFIX},
         {s_time_zones, WC_TIME_ZONE}, {s_party_words, WC_PARTY},
-        {s_head_small, WC_HEAD_SMALL},
+        {s_head_small, WC_HEAD_SMALL}, {s_law_words, WC_LAW},
     };
     for (size_t k = 0; k < sizeof lists / sizeof *lists; k++)
         for (const char *const *w = lists[k].list; *w; w++)
@@ -905,6 +912,12 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
         }
     if ((t[b - 1].wc & WC_PARTY) && !org_word)
         return;
+    /* A law or a pact ("Paycheck Fairness Act", "North Atlantic Free Trade Agreement") is
+       no person and no place, whatever its first words: an "other". */
+    if (b - a >= 2 && (t[b - 1].wc & WC_LAW) && !org_word) {
+        s_add_cand(cv, a, b, K_UNKNOWN, false, NULL);
+        return;
+    }
     /* "Dana Whitcombe of the Harbor Council": a person's name, then the organization;
        "Senator Rob Morrow of Vermont": a person's name, maybe titled, then where the
        person is from. The name is two words or more, so "Gulf of Aden" stays whole. */
@@ -1059,6 +1072,11 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
         s_add_cand(cv, a, b, K_PLACE, false, NULL);
         return;
     }
+    /* a word in capitals that the article also writes in lower case is emphasis
+       ("CONSTANTLY"), not an organization's acronym */
+    if (b - a == 1 && (t[a].flags & TK_ALLCAP)
+        && s_lower_seen(c, t[a].hash, t[a].f, seen->lower, seen->mask))
+        return;
     s_add_cand(cv, a, b, K_UNKNOWN, false, NULL);
 }
 

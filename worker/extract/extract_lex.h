@@ -54,6 +54,8 @@
                                          party and state tag after a lawmaker, no name */
 #define WC_HEAD_SMALL   (1ull << 35)  /* entity: "to", "by", "just", "is": capitalized inside
                                          a run, a headline's words, no name's */
+#define WC_LAW          (1ull << 36)  /* entity: "act", "treaty": a law's or a pact's name
+                                         ends with it */
 #define WC_PARTY        (1ull << 34)  /* entity: "republican", "democrats": a party's member
                                          or members, no name */
 
