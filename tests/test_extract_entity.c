@@ -922,3 +922,14 @@ Test(extract_entity, a_company_head_noun_makes_an_organization)
     cr_assert(s_find(&r, "org:harbor systems"));
     cr_assert_null(s_find(&r, "per:magazine"));
 }
+
+/* A run closed by a function word is a slogan or a phrase, no person ("Keep Harbor Great
+   Again" was per:again), unless the article writes that word alone as a surname. */
+Test(extract_entity, a_name_closed_by_a_function_word_is_no_person)
+{
+    extract_result_t r = s_run("Dana Whit wore a Keep Harbor Great Again cap on Monday, and her "
+                               "aides wore Keep Harbor Great Again shirts. Ian Still spoke next, "
+                               "and Still said little.\n");
+    cr_assert_null(s_find(&r, "per:again"));
+    cr_assert(s_find(&r, "per:still"));
+}

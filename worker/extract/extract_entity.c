@@ -603,6 +603,8 @@ static const char *s_country_plural(const xctx_t *c, size_t i)
     return dem ? country : NULL;
 }
 
+static bool s_surname_alone(const xctx_t *c, uint32_t b);
+
 /* True when the capitalized run [a, b), with no title to say so, can be a person's
    name: not a quoted title ('"Silent Harbor"', a show or a book), not opened by a word
    that is no name ("New", "National"), and not closed by a word the article also writes in lower
@@ -626,6 +628,12 @@ static bool s_name_like(const xctx_t *c, const s_seen_t *seen, uint32_t a, uint3
         return false;
     const xtok_t *last = &t[b - 1];
     if ((last->flags & TK_CAP) && s_lower_seen(c, last->hash, last->f, seen->lower, seen->mask))
+        return false;
+    /* nor by a function word, a slogan's or a headline's ("Make Harbor Great Again",
+       "World War Two"), unless the article writes it alone as a surname ("Ian Read ...
+       Read said") */
+    if (b - a >= 2 && (last->wc & (WC_STOP_CAP | WC_HEAD_SMALL | WC_CONNECTOR))
+        && !s_surname_alone(c, b))
         return false;
     /* an adjective closes no name ("Middle Eastern"); a demonym may ("David French") */
     if (s_adjective(last->f))
