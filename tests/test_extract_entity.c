@@ -933,3 +933,20 @@ Test(extract_entity, a_name_closed_by_a_function_word_is_no_person)
     cr_assert_null(s_find(&r, "per:again"));
     cr_assert(s_find(&r, "per:still"));
 }
+
+/* A place's name opened by a saint or an article ("San Ardmo", "Los Harbos", "Tel
+   Arbel") is a place, not a person with a surname; a title after the place still gives
+   the person ("San Ardmo Sheriff Dana Whit"). */
+Test(extract_entity, a_saint_or_article_opens_a_place)
+{
+    extract_result_t r = s_run("Voters in San Ardmo and Los Harbos met on Monday, as did "
+                               "rabbis from Tel Arbel. San Ardmo Sheriff Dana Whit spoke.\n");
+    cr_assert_null(s_find(&r, "per:ardmo"));
+    cr_assert_null(s_find(&r, "per:harbos"));
+    cr_assert_null(s_find(&r, "per:arbel"));
+    cr_assert(s_find(&r, "loc:san ardmo"));
+    cr_assert(s_find(&r, "loc:los harbos"));
+    const extract_entity_t *e = s_find(&r, "per:whit");
+    cr_assert(e, "no per:whit");
+    cr_assert_str_eq(e->name, "Dana Whit");
+}

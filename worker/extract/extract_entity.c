@@ -31,7 +31,8 @@ static const char *const s_titles[] = {
     "gov.", "state", "health", "trade", "economy", "energy", "labour", "labor", "justice",
     "education", "agriculture", "transport", "culture", "commissioner", "ombudsman",
     "pastor", "rev", "reverend", "rabbi", "father", "whip", "correspondent", "counsel",
-    "inspector", "anchor", "majority", "minority", "executive", "senior", NULL};
+    "inspector", "anchor", "majority", "minority", "executive", "senior", "sheriff",
+    "supervisor", "councilman", "councilwoman", "alderman", "treasurer", "comptroller", NULL};
 
 /* Words a title run must contain to count as a title (not just "Foreign"). */
 static const char *const s_title_heads[] = {
@@ -46,7 +47,8 @@ static const char *const s_title_heads[] = {
     "lawmaker", "congressman", "congresswoman", "candidate", "nominee", "ceo", "founder",
     "commissioner", "chief", "senators", "sens", "governors", "reps", "justices", "generals",
     "presidents", "chair", "pastor", "rev", "reverend", "rabbi", "father", "whip",
-    "correspondent", "counsel", "inspector", "anchor", NULL};
+    "correspondent", "counsel", "inspector", "anchor", "sheriff", "supervisor", "councilman",
+    "councilwoman", "alderman", "treasurer", "comptroller", NULL};
 
 bool extract_entity_is_title(const char *f)
 {
@@ -97,10 +99,12 @@ static const char *const s_ship_prefixes[] = {
     NULL};
 
 /* First words that make a name a place: "Port Said", "Lake Chad", "Mount Sinjar",
-   "South Dakota", "Lower Manhattan". */
+   "South Dakota", "Lower Manhattan"; the saints and articles that open places' names in
+   Spanish, Portuguese and Hebrew ("San Antonio", "Los Angeles", "Sao Paulo", "Tel Aviv"),
+   whose last word is no surname. */
 static const char *const s_place_prefixes[] = {
     "port", "lake", "mount", "fort", "cape", "isle", "north", "south", "east", "west",
-    "upper", "lower", "mt", "ft", "st", NULL};
+    "upper", "lower", "mt", "ft", "st", "san", "santa", "sao", "los", "las", "tel", NULL};
 
 /* Capitalized words that are not names on their own. */
 static const char *const s_stop_cap[] = {
@@ -980,8 +984,12 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
             return;
     }
     /* "Kurdistan Region", "Idlib Province": a place word ends the name; "Port Said",
-       "Lake Chad": a place word starts it. */
-    if (b - a >= 2 && ((t[b - 1].wc & WC_PLACE_WORD) || (t[a].wc & WC_PLACE_PREFIX))) {
+       "Lake Chad": a place word starts it, unless a title follows the place ("San
+       Harbor Sheriff Dana Whit": the titles' rule below takes the person). */
+    bool titled = false;
+    for (uint32_t i = a + 1; i + 1 < b; i++)
+        titled |= (t[i].wc & WC_TITLE_HEAD) && (t[i].flags & TK_CAP);
+    if (b - a >= 2 && ((t[b - 1].wc & WC_PLACE_WORD) || ((t[a].wc & WC_PLACE_PREFIX) && !titled))) {
         s_add_cand(cv, a, b, K_PLACE, true, NULL);
         return;
     }
