@@ -950,3 +950,24 @@ Test(extract_entity, a_saint_or_article_opens_a_place)
     cr_assert(e, "no per:whit");
     cr_assert_str_eq(e->name, "Dana Whit");
 }
+
+/* An organization whose name holds a title's qualifier before its last organization
+   word ("Harbor Foreign Trade Committee Chairman Rob Morrow") still splits from its
+   chairman; a lone adjective ("Presidential") is no entity; "Co" and "LLC" close a
+   company's name. */
+Test(extract_entity, organization_title_adjective_and_company_suffix)
+{
+    extract_result_t r = s_run("Harbor Foreign Trade Committee Chairman Rob Morrow met "
+                               "Presidential aides on Monday. Later, Presidential staff left, "
+                               "and a loan came from Ardmore Motor Credit Co and Whitcombe "
+                               "Holdings LLC.\n");
+    const extract_entity_t *e = s_find(&r, "per:morrow");
+    cr_assert(e, "no per:morrow");
+    cr_assert_str_eq(e->name, "Rob Morrow");
+    cr_assert(s_find(&r, "org:hftc"));
+    cr_assert_null(s_find(&r, "oth:presidential"));
+    cr_assert_null(s_find(&r, "per:co"));
+    e = s_find(&r, "org:amcc");
+    cr_assert(e, "no org:amcc");
+    cr_assert_str_eq(e->name, "Ardmore Motor Credit Co");
+}

@@ -32,7 +32,8 @@ static const char *const s_titles[] = {
     "education", "agriculture", "transport", "culture", "commissioner", "ombudsman",
     "pastor", "rev", "reverend", "rabbi", "father", "whip", "correspondent", "counsel",
     "inspector", "anchor", "majority", "minority", "executive", "senior", "sheriff",
-    "supervisor", "councilman", "councilwoman", "alderman", "treasurer", "comptroller", NULL};
+    "supervisor", "councilman", "councilwoman", "alderman", "treasurer", "comptroller",
+    "undersecretary", NULL};
 
 /* Words a title run must contain to count as a title (not just "Foreign"). */
 static const char *const s_title_heads[] = {
@@ -48,7 +49,7 @@ static const char *const s_title_heads[] = {
     "commissioner", "chief", "senators", "sens", "governors", "reps", "justices", "generals",
     "presidents", "chair", "pastor", "rev", "reverend", "rabbi", "father", "whip",
     "correspondent", "counsel", "inspector", "anchor", "sheriff", "supervisor", "councilman",
-    "councilwoman", "alderman", "treasurer", "comptroller", NULL};
+    "councilwoman", "alderman", "treasurer", "comptroller", "undersecretary", NULL};
 
 bool extract_entity_is_title(const char *f)
 {
@@ -68,7 +69,7 @@ static const char *const s_org_words[] = {
     "channel", "broadcasting", "federation", "secretariat", "bureau", "police", "navy",
     "airlines", "airways", "group", "holdings", "partners", "trust", "cabinet", "presidency",
     "line", "lines", "chamber", "magazine", "pictures", "studios", "systems", "communications",
-    "networks",
+    "networks", "co", "llc", "plc",
     "house", "pentagon", "kremlin", "nations", "red", "crescent", "cross", "exchange",
     "institution", "academy", "college", "laboratory", "lab", "watch", "international",
     "crisis", "media", "unit", "division", "command", "taliban", "hezbollah", "hamas",
@@ -676,15 +677,15 @@ static bool s_org_title(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t
                         uint32_t b)
 {
     const xtok_t *t = c->tok.v;
+    /* "Senate Foreign Relations Committee Chairman": the title follows the last
+       organization word before a title's head */
+    for (uint32_t k = o + 1; k < b && !(t[k].wc & WC_TITLE_HEAD); k++)
+        if ((t[k].wc & WC_ORG) && (t[k].flags & TK_CAP))
+            o = k;
     uint32_t h = o + 1;
     while (h < b && !((t[h].wc & (WC_TITLE_HEAD | WC_TITLE)) && (t[h].flags & TK_CAP)
-                      && strcmp(t[h].f, "general") != 0)) {
-        /* "Senate Foreign Relations Committee Chairman": the title follows the last
-           organization word */
-        if ((t[h].wc & WC_ORG) && (t[h].flags & TK_CAP))
-            o = h;
+                      && strcmp(t[h].f, "general") != 0))
         h++;
-    }
     if (h >= b)
         return false;
     /* a title word that is no head ("Justice", "Foreign") counts only before a name:
@@ -1679,8 +1680,9 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
         o.kind = K_ORG;
         return s_link(c, &o);
     }
-    /* a group of people or its adjective that is no one's name: no entity */
-    if (len == 1 && s_group_word(t[cd->t0].f))
+    /* a group of people or its adjective, or an adjective ("Presidential"), that is no
+       one's name: no entity */
+    if (len == 1 && (s_group_word(t[cd->t0].f) || s_adjective(t[cd->t0].f)))
         return -1;
     s_fold_range(c, cd->t0, cd->t1, buf, sizeof buf);
     extract_join(key, sizeof key, "oth:", buf, NULL);
