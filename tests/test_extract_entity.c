@@ -971,3 +971,13 @@ Test(extract_entity, organization_title_adjective_and_company_suffix)
     cr_assert(e, "no org:amcc");
     cr_assert_str_eq(e->name, "Ardmore Motor Credit Co");
 }
+
+/* A word in capitals ending like a participle or an adverb is emphasis ("WINNING"), no
+   organization's acronym. */
+Test(extract_entity, a_shouted_participle_is_no_entity)
+{
+    extract_result_t r = s_run("Dana Whit said WINNING mattered, and the NTSB agreed. WINNING, "
+                               "she said, was all.\n");
+    cr_assert_null(s_find(&r, "org:winning"));
+    cr_assert(s_find(&r, "org:ntsb"));
+}

@@ -828,6 +828,14 @@ static bool s_the_seen(const xctx_t *c, uint32_t a, uint32_t b)
     return s && n >= 2 && n <= 4 && s_cnt_get(s, s_run_key(c, a, n)) > 0;
 }
 
+/* True when folded word f ends like an adverb or a participle ("Certainly", "Having"):
+   at a sentence start, before a name, it is the sentence's first word, not the name's. */
+static bool s_adverbial(const char *f)
+{
+    size_t n = strlen(f);
+    return (n >= 5 && strcmp(f + n - 2, "ly") == 0) || (n >= 6 && strcmp(f + n - 3, "ing") == 0);
+}
+
 static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t a, uint32_t b)
 {
     const xtok_t *t = c->tok.v;
@@ -1089,10 +1097,12 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
         s_add_cand(cv, a, b, K_PLACE, false, NULL);
         return;
     }
-    /* a word in capitals that the article also writes in lower case is emphasis
-       ("CONSTANTLY"), not an organization's acronym */
+    /* a word in capitals that the article also writes in lower case, or that ends like
+       an adverb or a participle, is emphasis ("CONSTANTLY", "WINNING"), not an
+       organization's acronym */
     if (b - a == 1 && (t[a].flags & TK_ALLCAP)
-        && s_lower_seen(c, t[a].hash, t[a].f, seen->lower, seen->mask))
+        && (s_lower_seen(c, t[a].hash, t[a].f, seen->lower, seen->mask)
+            || s_adverbial(t[a].f)))
         return;
     s_add_cand(cv, a, b, K_UNKNOWN, false, NULL);
 }
@@ -1140,14 +1150,6 @@ static bool s_shouted(const xctx_t *c, size_t a, size_t b)
     char buf[256];
     s_fold_range(c, (uint32_t)a, (uint32_t)b, buf, sizeof buf);
     return !extract_entity_country(c->res, buf, NULL);
-}
-
-/* True when folded word f ends like an adverb or a participle ("Certainly", "Having"):
-   at a sentence start, before a name, it is the sentence's first word, not the name's. */
-static bool s_adverbial(const char *f)
-{
-    size_t n = strlen(f);
-    return (n >= 5 && strcmp(f + n - 2, "ly") == 0) || (n >= 6 && strcmp(f + n - 3, "ing") == 0);
 }
 
 static void s_find_candidates(xctx_t *c, s_candv_t *cv, const s_seen_t *seen)
