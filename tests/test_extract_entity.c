@@ -981,3 +981,15 @@ Test(extract_entity, a_shouted_participle_is_no_entity)
     cr_assert_null(s_find(&r, "org:winning"));
     cr_assert(s_find(&r, "org:ntsb"));
 }
+
+/* A run closed by a common noun's ending ("Security", "Economics", "Conference") is no
+   person's name; a surname that ends alike but otherwise ("Garrity") still is. */
+Test(extract_entity, a_name_closed_by_a_noun_ending_is_no_person)
+{
+    extract_result_t r = s_run("Dana Whit praised Harbor Security and Ardmore Economics on "
+                               "Monday at the Coastal Trade Conference, as did Rob Garrity.\n");
+    cr_assert_null(s_find(&r, "per:security"));
+    cr_assert_null(s_find(&r, "per:economics"));
+    cr_assert_null(s_find(&r, "per:conference"));
+    cr_assert(s_find(&r, "per:garrity"));
+}

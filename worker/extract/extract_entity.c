@@ -547,11 +547,14 @@ static bool s_plural_noun(const char *f)
 }
 
 /* True when folded word f ends like a common noun no surname ends with
-   ("Constitution", "Protection", "Settlement", "Partnership"). */
+   ("Constitution", "Protection", "Settlement", "Partnership", "Security", "Economics",
+   "Fairness", "Freedom", "Alliance", "Conference"). */
 static bool s_noun_ending(const char *f)
 {
-    static const char *const ends[] = {"tion", "sion", "ment", "ship", "ism", "ology",
-                                       "ities", NULL};
+    static const char *const ends[] = {
+        "tion", "sion", "ment", "ship", "ism", "ology", "ities", "urity", "unity", "ality",
+        "ority", "ics", "ness", "dom", "hood", "iance", "urance", "ference", "ligence",
+        "endence", NULL};
     size_t n = strlen(f);
     for (const char *const *e = ends; *e; e++) {
         size_t k = strlen(*e);
