@@ -993,3 +993,19 @@ Test(extract_entity, a_name_closed_by_a_noun_ending_is_no_person)
     cr_assert_null(s_find(&r, "per:conference"));
     cr_assert(s_find(&r, "per:garrity"));
 }
+
+/* One word after a party's word is the article's person of that surname ("Republican
+   Whitcombe"), not a person of two words; a former one before a name is no part of it
+   ("Former Dana Whitcombe"). */
+Test(extract_entity, a_party_word_or_former_before_a_name)
+{
+    extract_result_t r = s_run("Dana Whitcombe spoke on Monday. Later, Republican Whitcombe "
+                               "left, and Former Rob Morrow stayed.\n");
+    const extract_entity_t *e = s_find(&r, "per:whitcombe");
+    cr_assert(e, "no per:whitcombe");
+    cr_assert_str_eq(e->name, "Dana Whitcombe");
+    cr_assert_eq(e->n_mentions, 2);
+    e = s_find(&r, "per:morrow");
+    cr_assert(e, "no per:morrow");
+    cr_assert_str_eq(e->name, "Rob Morrow");
+}

@@ -147,7 +147,7 @@ static const char *const s_time_zones[] = {
 /* Words for a party's members: "Ohio Republican Dana Whit", "Vermont Democrats" name a
    person or a group by the party, not a name of their own. */
 static const char *const s_party_words[] = {
-    "republican", "republicans", "democrat", "democrats", "democratic", "tory", "tories",
+    "republican", "republicans", "democrat", "democrats", "democratic", "tories",
     "libertarian", "libertarians", NULL};
 
 /* Words a headline capitalizes that no name holds capitalized: "Rescue Crew Named By
@@ -934,6 +934,20 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
             s_add_cand(cv, i + 1, b, K_PERSON, false, NULL);
             return;
         }
+    /* "Republican Whitcombe": one word after the party's is a surname or a place, which
+       the unknown's way links to the article's person or place, if any */
+    if (b - a == 2 && (t[a].wc & WC_PARTY) && t[a].f[strlen(t[a].f) - 1] != 's'
+        && s_plain_name(c, a + 1, b)
+        && !(t[a + 1].wc & (WC_TITLE | WC_STOP_CAP))) {
+        s_add_cand(cv, a + 1, b, K_UNKNOWN, false, NULL);
+        return;
+    }
+    /* "Former Dana Whitcombe": a former or acting one before a name without a title */
+    if (b - a >= 3 && (xtok_is(c, a, "former") || xtok_is(c, a, "acting"))
+        && s_plain_name(c, a + 1, b)) {
+        s_classify(c, cv, seen, a + 1, b);
+        return;
+    }
     if ((t[b - 1].wc & WC_PARTY) && !org_word)
         return;
     /* A law or a pact ("Paycheck Fairness Act", "North Atlantic Free Trade Agreement") is
