@@ -1009,3 +1009,18 @@ Test(extract_entity, a_party_word_or_former_before_a_name)
     cr_assert(e, "no per:morrow");
     cr_assert_str_eq(e->name, "Rob Morrow");
 }
+
+/* "Beach", "Park", "Heights" end places' names ("Ardmo Beach" was per:beach), unless the
+   article writes such a word alone, as a surname ("Dana Park ... Park said"). */
+Test(extract_entity, a_beach_or_park_ends_a_place)
+{
+    extract_result_t r = s_run("Visitors crowded Ardmo Beach and Whitby Heights on Monday. "
+                               "Dana Park said so, and Park smiled.\n");
+    cr_assert_null(s_find(&r, "per:beach"));
+    cr_assert_null(s_find(&r, "per:heights"));
+    cr_assert(s_find(&r, "loc:ardmo beach"));
+    cr_assert(s_find(&r, "loc:whitby heights"));
+    const extract_entity_t *e = s_find(&r, "per:park");
+    cr_assert(e, "no per:park");
+    cr_assert_str_eq(e->name, "Dana Park");
+}

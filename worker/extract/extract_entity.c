@@ -78,7 +78,12 @@ static const char *const s_org_words[] = {
 static const char *const s_place_words[] = {
     "province", "city", "town", "village", "region", "district", "county", "state",
     "governorate", "capital", "border", "valley", "river", "mountains", "island", "islands",
-    "peninsula", "sea", "gulf", "strait", "airport", "square", "street", "zone", NULL};
+    "peninsula", "sea", "gulf", "strait", "airport", "square", "street", "zone", "park",
+    "bay", "beach", "heights", "springs", "falls", "creek", "hills", "canyon", NULL};
+
+/* Place words that are surnames too ("Michael Bay", "Grace Park"): a name they end is a
+   person's when the article writes them alone, as a surname. */
+static const char *const s_place_surnames[] = {"park", "bay", "beach", "hills", NULL};
 
 static const char *const s_place_preps[] = {
     "in", "near", "at", "from", "outside", "into", "across", "toward", "towards", "around",
@@ -204,7 +209,8 @@ void extract_entity_lex(void)
 {
     static const struct { const char *const *list; uint64_t bits; } lists[] = {
         {s_titles, WC_TITLE}, {s_title_heads, WC_TITLE_HEAD}, {s_org_words, WC_ORG},
-        {s_place_words, WC_PLACE_WORD}, {s_place_preps, WC_PLACE_PREP},
+        {s_place_words, WC_PLACE_WORD}, {s_place_surnames, WC_PLACE_SURNAME},
+        {s_place_preps, WC_PLACE_PREP},
         {s_place_prefixes, WC_PLACE_PREFIX}, {s_stop_cap, WC_STOP_CAP},
         {s_connectors, WC_CONNECTOR}, {s_particles, WC_PARTICLE},
         {s_vessels, WC_VESSEL}, {s_aboard, WC_ABOARD}, {s_ship_prefixes, WC_SHIP_PREFIX},
@@ -1015,7 +1021,9 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
     bool titled = false;
     for (uint32_t i = a + 1; i + 1 < b; i++)
         titled |= (t[i].wc & WC_TITLE_HEAD) && (t[i].flags & TK_CAP);
-    if (b - a >= 2 && ((t[b - 1].wc & WC_PLACE_WORD) || ((t[a].wc & WC_PLACE_PREFIX) && !titled))) {
+    bool place_end = (t[b - 1].wc & WC_PLACE_WORD)
+                     && !((t[b - 1].wc & WC_PLACE_SURNAME) && s_surname_alone(c, b));
+    if (b - a >= 2 && (place_end || ((t[a].wc & WC_PLACE_PREFIX) && !titled))) {
         s_add_cand(cv, a, b, K_PLACE, true, NULL);
         return;
     }

@@ -56,6 +56,7 @@
                                          a run, a headline's words, no name's */
 #define WC_LAW          (1ull << 36)  /* entity: "act", "treaty": a law's or a pact's name
                                          ends with it */
+#define WC_PLACE_SURNAME (1ull << 37) /* entity: "park", "bay": a place word, a surname too */
 #define WC_PARTY        (1ull << 34)  /* entity: "republican", "democrats": a party's member
                                          or members, no name */
 
