@@ -1024,3 +1024,14 @@ Test(extract_entity, a_beach_or_park_ends_a_place)
     cr_assert(e, "no per:park");
     cr_assert_str_eq(e->name, "Dana Park");
 }
+
+/* A place's name cut at a title's abbreviation is the place ("North Ardmo Gov." was
+   loc:north ardmo gov); "El" opens a place's name as "San" does. */
+Test(extract_entity, a_place_before_a_title_abbreviation)
+{
+    extract_result_t r = s_run("Former North Ardmo Gov. Dana Whit spoke in El Harbo on Monday, "
+                               "and El Harbo cheered.\n");
+    cr_assert_null(s_find(&r, "loc:north ardmo gov"));
+    cr_assert(s_find(&r, "loc:north ardmo"));
+    cr_assert_null(s_find(&r, "per:harbo"));
+}

@@ -106,11 +106,12 @@ static const char *const s_ship_prefixes[] = {
 
 /* First words that make a name a place: "Port Said", "Lake Chad", "Mount Sinjar",
    "South Dakota", "Lower Manhattan"; the saints and articles that open places' names in
-   Spanish, Portuguese and Hebrew ("San Antonio", "Los Angeles", "Sao Paulo", "Tel Aviv"),
+   Spanish, Portuguese and Hebrew ("San Antonio", "El Paso", "Sao Paulo", "Tel Aviv"),
    whose last word is no surname. */
 static const char *const s_place_prefixes[] = {
     "port", "lake", "mount", "fort", "cape", "isle", "north", "south", "east", "west",
-    "upper", "lower", "mt", "ft", "st", "san", "santa", "sao", "los", "las", "tel", NULL};
+    "upper", "lower", "mt", "ft", "st", "san", "santa", "sao", "los", "las", "el", "tel",
+    NULL};
 
 /* Capitalized words that are not names on their own. */
 static const char *const s_stop_cap[] = {
@@ -857,6 +858,12 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
     /* A name cut at an initial ("Carla M." before "and") ends before it. */
     if (b - a >= 2 && !t[b - 1].f[1] && b < c->tok.n && xtok_punct(c, b, '.'))
         b--;
+    /* So does a place's name cut at a title's abbreviation: "former South Carolina Gov.
+       Dana Whit" gives the run "South Carolina Gov", the place then the title. */
+    if (b - a >= 2 && (t[b - 1].wc & WC_TITLE_HEAD) && b < c->tok.n && xtok_punct(c, b, '.')
+        && ((t[a].wc & WC_PLACE_PREFIX) || s_country(c, a, NULL)))
+        for (b--; b > a && !s_capword(c, b - 1); b--)
+            ;
     if (a >= b)
         return;
     /* "Turkey and Russia", "Morek and Surman": two names unless an organization word
