@@ -1035,3 +1035,18 @@ Test(extract_entity, a_place_before_a_title_abbreviation)
     cr_assert(s_find(&r, "loc:north ardmo"));
     cr_assert_null(s_find(&r, "per:harbo"));
 }
+
+/* A company's head noun ends a company's name ("Whitby Pharmaceuticals" was a person)
+   but names nothing alone ("Consulting"); "Latinos" and "European" alone are groups and
+   adjectives, no entities. */
+Test(extract_entity, a_company_head_and_more_group_words)
+{
+    extract_result_t r = s_run("Analysts at Whitby Pharmaceuticals said Consulting was slow. "
+                               "Consulting, they said, would recover. Latinos and European "
+                               "envoys agreed, and Latinos said European banks would too.\n");
+    const extract_entity_t *e = s_find(&r, "org:whitby pharmaceuticals");
+    cr_assert(e, "no org:whitby pharmaceuticals");
+    cr_assert_null(s_find(&r, "org:consulting"));
+    cr_assert_null(s_find(&r, "oth:latinos"));
+    cr_assert_null(s_find(&r, "oth:european"));
+}

@@ -75,6 +75,13 @@ static const char *const s_org_words[] = {
     "crisis", "media", "unit", "division", "command", "taliban", "hezbollah", "hamas",
     "isis", "nato", "fbi", "cia", "msnbc", "cnn", "bbc", "fox", NULL};
 
+/* Last words of a company's name that name nothing alone: "Harbor Pharmaceuticals",
+   "Ardmore Industries", but "Solutions" or "Consulting" alone is a common noun. */
+static const char *const s_company_heads[] = {
+    "pharmaceuticals", "industries", "enterprises", "technologies", "solutions", "ventures",
+    "associates", "consulting", "motors", "brands", "foods", "petroleum", "entertainment",
+    "productions", "publishing", "books", "films", NULL};
+
 static const char *const s_place_words[] = {
     "province", "city", "town", "village", "region", "district", "county", "state",
     "governorate", "capital", "border", "valley", "river", "mountains", "island", "islands",
@@ -210,6 +217,7 @@ void extract_entity_lex(void)
 {
     static const struct { const char *const *list; uint64_t bits; } lists[] = {
         {s_titles, WC_TITLE}, {s_title_heads, WC_TITLE_HEAD}, {s_org_words, WC_ORG},
+        {s_company_heads, WC_ORG | WC_COMPANY},
         {s_place_words, WC_PLACE_WORD}, {s_place_surnames, WC_PLACE_SURNAME},
         {s_place_preps, WC_PLACE_PREP},
         {s_place_prefixes, WC_PLACE_PREFIX}, {s_stop_cap, WC_STOP_CAP},
@@ -590,11 +598,13 @@ static bool s_adjective(const char *f)
 
 /* True when folded word f ends like a group of people or its adjective, at a length no
    surname has with that ending: "Floridians", "Islamists", "Shiites", "Jewish",
-   "Buddhist". Alone, it names no entity. */
+   "Buddhist", "Latinos", "European". Alone, it names no entity. */
 static bool s_group_word(const char *f)
 {
-    static const char *const ends[] = {"ans", "ists", "ites", "ish", "ist", NULL};
+    static const char *const ends[] = {"ans", "ists", "ites", "ish", "ist", "inos", NULL};
     size_t n = strlen(f);
+    if (n >= 8 && strcmp(f + n - 3, "ean") == 0)   /* "European", not "McLean" */
+        return true;
     if (n < 6)
         return false;
     for (const char *const *e = ends; *e; e++)
@@ -997,7 +1007,7 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
             break;
         }
     /* Organization word anywhere: the whole run is the organization. */
-    for (uint32_t i = a; i < b; i++)
+    for (uint32_t i = a; i < b && !(b - a == 1 && (t[a].wc & WC_COMPANY)); i++)
         if ((t[i].wc & WC_ORG) && (t[i].flags & TK_CAP)) {
             /* "Turkish President ..." is not an org even if a later word is. */
             bool title_before = false;

@@ -57,6 +57,8 @@
 #define WC_LAW          (1ull << 36)  /* entity: "act", "treaty": a law's or a pact's name
                                          ends with it */
 #define WC_PLACE_SURNAME (1ull << 37) /* entity: "park", "bay": a place word, a surname too */
+#define WC_COMPANY      (1ull << 38)  /* entity: "industries", "consulting": ends a
+                                         company's name, names nothing alone */
 #define WC_PARTY        (1ull << 34)  /* entity: "republican", "democrats": a party's member
                                          or members, no name */
 
