@@ -1050,3 +1050,13 @@ Test(extract_entity, a_company_head_and_more_group_words)
     cr_assert_null(s_find(&r, "oth:latinos"));
     cr_assert_null(s_find(&r, "oth:european"));
 }
+
+/* "OK" and "O.K." are words, no acronyms of organizations. */
+Test(extract_entity, ok_is_no_organization)
+{
+    extract_result_t r = s_run("Dana Whit said it was OK to wait, and Rob Morrow said O.K. "
+                               "twice. It was OK, and O.K. again.\n");
+    cr_assert_null(s_find(&r, "org:ok"));
+    cr_assert_null(s_find(&r, "org:o.k."));
+    cr_assert(s_find(&r, "per:whit"));
+}

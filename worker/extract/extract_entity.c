@@ -141,7 +141,7 @@ static const char *const s_stop_cap[] = {
     "thus", "therefore", "otherwise", "again", "sources", "officials", "several", "four",
     "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty", "thirty",
     "dozens", "hundreds", "thousands", "millions", "few", "any", "of", "had", "has", "have",
-    "besides", "beyond", "amid", "toward", "towards", "upon", "unless", NULL};
+    "besides", "beyond", "amid", "toward", "towards", "upon", "unless", "ok", "o.k.", NULL};
 
 static const char *const s_connectors[] = {
     "of", "for", "and", "the", "de", "al", "bin", "ibn", "el", "la", "von", "van", "du",
