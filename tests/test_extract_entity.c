@@ -1060,3 +1060,14 @@ Test(extract_entity, ok_is_no_organization)
     cr_assert_null(s_find(&r, "org:o.k."));
     cr_assert(s_find(&r, "per:whit"));
 }
+
+/* A run closed by a plural group word names a group, no entity: "Ardmo Americans" was
+   a person. */
+Test(extract_entity, a_run_closed_by_a_group_word_is_no_entity)
+{
+    extract_result_t r = s_run("Dana Whit spoke to Ardmo Americans on Monday, and Ardmo "
+                               "Americans cheered.\n");
+    for (size_t i = 0; i < r.n_entities; i++)
+        cr_assert(!strstr(r.entities[i].key, "americans"), "entity %s", r.entities[i].key);
+    cr_assert(s_find(&r, "per:whit"));
+}

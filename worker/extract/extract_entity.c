@@ -660,8 +660,9 @@ static bool s_name_like(const xctx_t *c, const s_seen_t *seen, uint32_t a, uint3
     if (b - a >= 2 && (last->wc & (WC_STOP_CAP | WC_HEAD_SMALL | WC_CONNECTOR))
         && !s_surname_alone(c, b))
         return false;
-    /* an adjective closes no name ("Middle Eastern"); a demonym may ("David French") */
-    if (s_adjective(last->f))
+    /* an adjective closes no name ("Middle Eastern"); a demonym may ("David French"),
+       but not a plural group ("Asian Americans", "Young Progressivists") */
+    if (s_adjective(last->f) || (s_group_word(last->f) && last->f[strlen(last->f) - 1] == 's'))
         return false;
     /* a span of time, a unit, a clock, a street, an event or a group of people:
        "Election Day", "Drury Lane", "Cold War", "Harbor Workers" */
@@ -1725,8 +1726,10 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
         return s_link(c, &o);
     }
     /* a group of people or its adjective, or an adjective ("Presidential"), that is no
-       one's name: no entity */
-    if (len == 1 && (s_group_word(t[cd->t0].f) || s_adjective(t[cd->t0].f)))
+       one's name, or a group named by its last word ("African Americans"): no entity */
+    const char *lf = t[cd->t1 - 1].f;
+    if ((len == 1 && (s_group_word(lf) || s_adjective(lf)))
+        || (s_group_word(lf) && lf[strlen(lf) - 1] == 's'))
         return -1;
     s_fold_range(c, cd->t0, cd->t1, buf, sizeof buf);
     extract_join(key, sizeof key, "oth:", buf, NULL);
