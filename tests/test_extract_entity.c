@@ -1071,3 +1071,13 @@ Test(extract_entity, a_run_closed_by_a_group_word_is_no_entity)
         cr_assert(!strstr(r.entities[i].key, "americans"), "entity %s", r.entities[i].key);
     cr_assert(s_find(&r, "per:whit"));
 }
+
+/* A handle or a hashtag is no name as written: "@DanaWhit" was oth:danawhit. */
+Test(extract_entity, a_handle_or_hashtag_is_no_entity)
+{
+    extract_result_t r = s_run("Thanks to @DanaWhit and #HarborStrong fans, said Rob Morrow, "
+                               "and @DanaWhit agreed with #HarborStrong again.\n");
+    cr_assert_null(s_find(&r, "oth:danawhit"));
+    cr_assert_null(s_find(&r, "oth:harborstrong"));
+    cr_assert(s_find(&r, "per:morrow"));
+}

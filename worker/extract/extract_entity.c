@@ -1201,7 +1201,10 @@ static void s_find_candidates(xctx_t *c, s_candv_t *cv, const s_seen_t *seen)
     size_t n = c->tok.n;
     size_t i = 0;
     while (i < n) {
-        if ((t[i].flags & TK_SKIP) || !s_nameword(c, i)) {
+        /* a handle or a hashtag ("@DanaWhit", "#HarborStrong") is no name as written */
+        if ((t[i].flags & TK_SKIP) || !s_nameword(c, i)
+            || (i > 0 && t[i - 1].e == t[i].s
+                && (xtok_punct(c, i - 1, '@') || xtok_punct(c, i - 1, '#')))) {
             i++;
             continue;
         }
