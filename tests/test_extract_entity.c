@@ -1081,3 +1081,14 @@ Test(extract_entity, a_handle_or_hashtag_is_no_entity)
     cr_assert_null(s_find(&r, "oth:harborstrong"));
     cr_assert(s_find(&r, "per:morrow"));
 }
+
+/* A lone adjective where a place would stand ("near Coastal", "Southern county") is no
+   place. */
+Test(extract_entity, a_lone_adjective_is_no_place)
+{
+    extract_result_t r = s_run("Dana Whit toured a Southern county on Monday and lives near "
+                               "Coastal, she said.\n");
+    cr_assert_null(s_find(&r, "loc:southern"));
+    cr_assert_null(s_find(&r, "loc:coastal"));
+    cr_assert(s_find(&r, "per:whit"));
+}

@@ -1134,9 +1134,9 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
         s_add_cand(cv, a, b, K_PERSON, false, NULL);
         return;
     }
-    /* "among Floridians" is no place: the word goes the unknown way, to a person of
-       that name or to nothing (s_link) */
-    if (place_ctx && !(b - a == 1 && s_group_word(t[a].f))) {
+    /* "among Floridians", "a Southern county" is no place: the word goes the
+       unknown way, to a person of that name or to nothing (s_link) */
+    if (place_ctx && !(b - a == 1 && (s_group_word(t[a].f) || s_adjective(t[a].f)))) {
         s_add_cand(cv, a, b, K_PLACE, false, NULL);
         return;
     }
