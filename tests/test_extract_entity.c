@@ -1092,3 +1092,12 @@ Test(extract_entity, a_lone_adjective_is_no_place)
     cr_assert_null(s_find(&r, "loc:coastal"));
     cr_assert(s_find(&r, "per:whit"));
 }
+
+/* "Former" before an organization is no part of its name: "Former Harbor Council chief
+   Dana Whit" names the Harbor Council, not org:former harbor council. */
+Test(extract_entity, former_before_an_organization_is_no_part_of_it)
+{
+    extract_result_t r = s_run("Former Harbor Council chief Dana Whit spoke on Monday.\n");
+    cr_assert_null(s_find(&r, "org:former harbor council"));
+    cr_assert(s_find(&r, "org:harbor council"));
+}

@@ -966,9 +966,9 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
         s_add_cand(cv, a + 1, b, K_UNKNOWN, false, NULL);
         return;
     }
-    /* "Former Dana Whitcombe": a former or acting one before a name without a title */
-    if (b - a >= 3 && (xtok_is(c, a, "former") || xtok_is(c, a, "acting"))
-        && s_plain_name(c, a + 1, b)) {
+    /* "Former Dana Whitcombe", "Former House speaker": a former or acting one before a
+       name is no part of it */
+    if (b - a >= 2 && (xtok_is(c, a, "former") || xtok_is(c, a, "acting"))) {
         s_classify(c, cv, seen, a + 1, b);
         return;
     }
