@@ -794,6 +794,314 @@ Test(extract_entity, a_party_tag_without_inner_periods_is_no_entity)
     s_no_tag_entity(&r);
 }
 
+/* A party's word is who a person is, not a name: "Ohio Republican Dana Whitcombe" is
+   Dana Whitcombe, and "Vermont Democrats" or "the Republicans" name no entity, while an
+   organization word still makes one ("Democratic Party"). */
+Test(extract_entity, a_party_word_names_no_entity)
+{
+    extract_result_t r = s_run("Ohio Republican Dana Whitcombe spoke at the mill on Monday. "
+                               "Several Vermont Democrats agreed, but the Republicans did not, "
+                               "and the Democratic Party said nothing.\n");
+    const extract_entity_t *e = s_find(&r, "per:whitcombe");
+    cr_assert(e, "no per:whitcombe");
+    cr_assert_str_eq(e->name, "Dana Whitcombe");
+    cr_assert(s_find(&r, "org:democratic party"));
+    for (size_t i = 0; i < r.n_entities; i++)
+        cr_assert(!strstr(r.entities[i].key, "republican")
+                      && !strstr(r.entities[i].key, "vermont democrats"),
+                  "entity %s", r.entities[i].key);
+}
+
+/* A name of two words or more whose first word the article writes in lower case is no
+   person's without a cue ("Family Voices" beside "family": "other", which a single mention
+   does not export), unless the article writes its last word alone as a surname; a
+   pastor's or a rabbi's title is a title. */
+Test(extract_entity, a_name_opened_by_a_common_word_is_no_person)
+{
+    extract_result_t r = s_run("The mayor's family was not told. Reporters said Family Voices "
+                               "would march on Friday, and Pastor Rob Morrow led a prayer.\n");
+    cr_assert_null(s_find(&r, "per:voices"));
+    const extract_entity_t *e = s_find(&r, "per:morrow");
+    cr_assert(e, "no per:morrow");
+    cr_assert_str_eq(e->name, "Rob Morrow");
+    /* a given name that is also a word: the surname alone says it is a person */
+    r = s_run("The bill passed on Monday. Reporters said Bill Ardmore voted for it, and "
+              "Ardmore said so again.\n");
+    cr_assert(s_find(&r, "per:ardmore"));
+}
+
+/* The title line capitalizes its small words ("Just", "By"): such a word ends a name,
+   and the parts around it count only when the body names them, so the headline is no
+   organization of its own. */
+Test(extract_entity, a_headline_small_word_ends_a_name)
+{
+    const char *body = "Harbor News Panel Just Dismissed Dana Whitcombe\n"
+                       "Dana Whitcombe said on Monday that she would run again.\n";
+    extract_doc_t d = {(const uint8_t *)body, strlen(body), strchr(body, '\n') - body + 1, "",
+                       NULL};
+    extract_result_t r;
+    cr_assert_eq(extract_run(ex, &d, &r), 0);
+    cr_assert(s_find(&r, "per:whitcombe"));
+    for (size_t i = 0; i < r.n_entities; i++)
+        cr_assert(!strstr(r.entities[i].name, "Just") && !strstr(r.entities[i].name, "Panel"),
+                  "entity %s", r.entities[i].key);
+}
+
+/* An organization, a title and a person: the person may have initials and a place after
+   "of", the title may join two with "and", and the title follows the last organization
+   word. None of it makes one organization of the whole run. */
+Test(extract_entity, an_organization_title_and_person_with_initials_split)
+{
+    extract_result_t r = s_run("Harbor Council Minority Whip Dana R. Whitcombe of Vermont spoke "
+                               "on Monday, and Coastal Safety Board Chairman and CEO Rob Morrow "
+                               "agreed with Ardmore Trade Committee Chairman Kay Halden.\n");
+    const extract_entity_t *e = s_find(&r, "per:whitcombe");
+    cr_assert(e, "no per:whitcombe");
+    cr_assert_str_eq(e->name, "Dana R. Whitcombe");
+    cr_assert(s_find(&r, "per:morrow"));
+    cr_assert(s_find(&r, "per:halden"));
+    cr_assert(s_find(&r, "org:harbor council"));
+    cr_assert(s_find(&r, "org:ardmore trade committee"));
+    for (size_t i = 0; i < r.n_entities; i++)
+        cr_assert(strcmp(r.entities[i].kind, "org") != 0
+                      || (!strstr(r.entities[i].name, "Whit") && !strstr(r.entities[i].name, "Rob")
+                          && !strstr(r.entities[i].name, "Kay")),
+                  "entity %s", r.entities[i].key);
+}
+
+/* A group of people or its adjective alone names no entity ("Floridians", "Islamists",
+   "Buddhist"), nor a place after a preposition; a plural demonym is its country's, as
+   the singular is; a surname of the same ending still links to its person. */
+Test(extract_entity, a_group_word_alone_is_no_entity)
+{
+    extract_result_t r = s_run("Rob Parrish spoke to Floridians on Monday. Floridians cheered, "
+                               "and Islamists listened. Later Islamists left, Parrish said, and "
+                               "Syrians waved. The Buddhist monks and Buddhist nuns prayed.\n");
+    for (size_t i = 0; i < r.n_entities; i++)
+        cr_assert(!strstr(r.entities[i].key, "floridians") && !strstr(r.entities[i].key, "islam")
+                      && !strstr(r.entities[i].key, "buddhist"),
+                  "entity %s", r.entities[i].key);
+    cr_assert(s_find(&r, "loc:syria"));
+    const extract_entity_t *e = s_find(&r, "per:parrish");
+    cr_assert(e, "no per:parrish");
+    cr_assert_eq(e->n_mentions, 2);
+}
+
+/* A law's or a pact's name is no person and no place: "Harbor Fairness Act" was
+   per:act, "North Harbor Fishing Accord" a place by its first word. */
+Test(extract_entity, a_law_is_no_person_and_no_place)
+{
+    extract_result_t r = s_run("Lawmakers passed the Harbor Fairness Act on Monday, and the "
+                               "North Harbor Fishing Accord was signed. Critics said the Harbor "
+                               "Fairness Act and the North Harbor Fishing Accord went too far.\n");
+    cr_assert_null(s_find(&r, "per:act"));
+    cr_assert_null(s_find(&r, "loc:north harbor fishing accord"));
+    const extract_entity_t *e = s_find(&r, "oth:harbor fairness act");
+    cr_assert(e, "no oth:harbor fairness act");
+    cr_assert_str_eq(e->kind, "other");
+}
+
+/* A word in capitals that the article also writes in lower case is emphasis, not an
+   acronym: "They break them CONSTANTLY" was org:constantly. */
+Test(extract_entity, a_shouted_common_word_is_no_organization)
+{
+    extract_result_t r = s_run("The rules change constantly, Dana Whit said. \"They break them "
+                               "CONSTANTLY and nothing is done,\" she wrote, and the NTSB agreed.\n");
+    cr_assert_null(s_find(&r, "org:constantly"));
+    cr_assert(s_find(&r, "org:ntsb"));
+}
+
+/* A company's or a publication's head noun makes a run an organization: "Ardmore
+   Magazine", "Harbor Systems" were people by their capitals. */
+Test(extract_entity, a_company_head_noun_makes_an_organization)
+{
+    extract_result_t r = s_run("A reporter for Ardmore Magazine asked whether Harbor Systems "
+                               "would sell.\n");
+    const extract_entity_t *e = s_find(&r, "org:ardmore magazine");
+    cr_assert(e, "no org:ardmore magazine");
+    cr_assert(s_find(&r, "org:harbor systems"));
+    cr_assert_null(s_find(&r, "per:magazine"));
+}
+
+/* A run closed by a function word is a slogan or a phrase, no person ("Keep Harbor Great
+   Again" was per:again), unless the article writes that word alone as a surname. */
+Test(extract_entity, a_name_closed_by_a_function_word_is_no_person)
+{
+    extract_result_t r = s_run("Dana Whit wore a Keep Harbor Great Again cap on Monday, and her "
+                               "aides wore Keep Harbor Great Again shirts. Ian Still spoke next, "
+                               "and Still said little.\n");
+    cr_assert_null(s_find(&r, "per:again"));
+    cr_assert(s_find(&r, "per:still"));
+}
+
+/* A place's name opened by a saint or an article ("San Ardmo", "Los Harbos", "Tel
+   Arbel") is a place, not a person with a surname; a title after the place still gives
+   the person ("San Ardmo Sheriff Dana Whit"). */
+Test(extract_entity, a_saint_or_article_opens_a_place)
+{
+    extract_result_t r = s_run("Voters in San Ardmo and Los Harbos met on Monday, as did "
+                               "rabbis from Tel Arbel. San Ardmo Sheriff Dana Whit spoke.\n");
+    cr_assert_null(s_find(&r, "per:ardmo"));
+    cr_assert_null(s_find(&r, "per:harbos"));
+    cr_assert_null(s_find(&r, "per:arbel"));
+    cr_assert(s_find(&r, "loc:san ardmo"));
+    cr_assert(s_find(&r, "loc:los harbos"));
+    const extract_entity_t *e = s_find(&r, "per:whit");
+    cr_assert(e, "no per:whit");
+    cr_assert_str_eq(e->name, "Dana Whit");
+}
+
+/* An organization whose name holds a title's qualifier before its last organization
+   word ("Harbor Foreign Trade Committee Chairman Rob Morrow") still splits from its
+   chairman; a lone adjective ("Presidential") is no entity; "Co" and "LLC" close a
+   company's name. */
+Test(extract_entity, organization_title_adjective_and_company_suffix)
+{
+    extract_result_t r = s_run("Harbor Foreign Trade Committee Chairman Rob Morrow met "
+                               "Presidential aides on Monday. Later, Presidential staff left, "
+                               "and a loan came from Ardmore Motor Credit Co and Whitcombe "
+                               "Holdings LLC.\n");
+    const extract_entity_t *e = s_find(&r, "per:morrow");
+    cr_assert(e, "no per:morrow");
+    cr_assert_str_eq(e->name, "Rob Morrow");
+    cr_assert(s_find(&r, "org:hftc"));
+    cr_assert_null(s_find(&r, "oth:presidential"));
+    cr_assert_null(s_find(&r, "per:co"));
+    e = s_find(&r, "org:amcc");
+    cr_assert(e, "no org:amcc");
+    cr_assert_str_eq(e->name, "Ardmore Motor Credit Co");
+}
+
+/* A word in capitals ending like a participle or an adverb is emphasis ("WINNING"), no
+   organization's acronym. */
+Test(extract_entity, a_shouted_participle_is_no_entity)
+{
+    extract_result_t r = s_run("Dana Whit said WINNING mattered, and the NTSB agreed. WINNING, "
+                               "she said, was all.\n");
+    cr_assert_null(s_find(&r, "org:winning"));
+    cr_assert(s_find(&r, "org:ntsb"));
+}
+
+/* A run closed by a common noun's ending ("Security", "Economics", "Conference") is no
+   person's name; a surname that ends alike but otherwise ("Garrity") still is. */
+Test(extract_entity, a_name_closed_by_a_noun_ending_is_no_person)
+{
+    extract_result_t r = s_run("Dana Whit praised Harbor Security and Ardmore Economics on "
+                               "Monday at the Coastal Trade Conference, as did Rob Garrity.\n");
+    cr_assert_null(s_find(&r, "per:security"));
+    cr_assert_null(s_find(&r, "per:economics"));
+    cr_assert_null(s_find(&r, "per:conference"));
+    cr_assert(s_find(&r, "per:garrity"));
+}
+
+/* One word after a party's word is the article's person of that surname ("Republican
+   Whitcombe"), not a person of two words; a former one before a name is no part of it
+   ("Former Dana Whitcombe"). */
+Test(extract_entity, a_party_word_or_former_before_a_name)
+{
+    extract_result_t r = s_run("Dana Whitcombe spoke on Monday. Later, Republican Whitcombe "
+                               "left, and Former Rob Morrow stayed.\n");
+    const extract_entity_t *e = s_find(&r, "per:whitcombe");
+    cr_assert(e, "no per:whitcombe");
+    cr_assert_str_eq(e->name, "Dana Whitcombe");
+    cr_assert_eq(e->n_mentions, 2);
+    e = s_find(&r, "per:morrow");
+    cr_assert(e, "no per:morrow");
+    cr_assert_str_eq(e->name, "Rob Morrow");
+}
+
+/* "Beach", "Park", "Heights" end places' names ("Ardmo Beach" was per:beach), unless the
+   article writes such a word alone, as a surname ("Dana Park ... Park said"). */
+Test(extract_entity, a_beach_or_park_ends_a_place)
+{
+    extract_result_t r = s_run("Visitors crowded Ardmo Beach and Whitby Heights on Monday. "
+                               "Dana Park said so, and Park smiled.\n");
+    cr_assert_null(s_find(&r, "per:beach"));
+    cr_assert_null(s_find(&r, "per:heights"));
+    cr_assert(s_find(&r, "loc:ardmo beach"));
+    cr_assert(s_find(&r, "loc:whitby heights"));
+    const extract_entity_t *e = s_find(&r, "per:park");
+    cr_assert(e, "no per:park");
+    cr_assert_str_eq(e->name, "Dana Park");
+}
+
+/* A place's name cut at a title's abbreviation is the place ("North Ardmo Gov." was
+   loc:north ardmo gov); "El" opens a place's name as "San" does. */
+Test(extract_entity, a_place_before_a_title_abbreviation)
+{
+    extract_result_t r = s_run("Former North Ardmo Gov. Dana Whit spoke in El Harbo on Monday, "
+                               "and El Harbo cheered.\n");
+    cr_assert_null(s_find(&r, "loc:north ardmo gov"));
+    cr_assert(s_find(&r, "loc:north ardmo"));
+    cr_assert_null(s_find(&r, "per:harbo"));
+}
+
+/* A company's head noun ends a company's name ("Whitby Pharmaceuticals" was a person)
+   but names nothing alone ("Consulting"); "Latinos" and "European" alone are groups and
+   adjectives, no entities. */
+Test(extract_entity, a_company_head_and_more_group_words)
+{
+    extract_result_t r = s_run("Analysts at Whitby Pharmaceuticals said Consulting was slow. "
+                               "Consulting, they said, would recover. Latinos and European "
+                               "envoys agreed, and Latinos said European banks would too.\n");
+    const extract_entity_t *e = s_find(&r, "org:whitby pharmaceuticals");
+    cr_assert(e, "no org:whitby pharmaceuticals");
+    cr_assert_null(s_find(&r, "org:consulting"));
+    cr_assert_null(s_find(&r, "oth:latinos"));
+    cr_assert_null(s_find(&r, "oth:european"));
+}
+
+/* "OK" and "O.K." are words, no acronyms of organizations. */
+Test(extract_entity, ok_is_no_organization)
+{
+    extract_result_t r = s_run("Dana Whit said it was OK to wait, and Rob Morrow said O.K. "
+                               "twice. It was OK, and O.K. again.\n");
+    cr_assert_null(s_find(&r, "org:ok"));
+    cr_assert_null(s_find(&r, "org:o.k."));
+    cr_assert(s_find(&r, "per:whit"));
+}
+
+/* A run closed by a plural group word names a group, no entity: "Ardmo Americans" was
+   a person. */
+Test(extract_entity, a_run_closed_by_a_group_word_is_no_entity)
+{
+    extract_result_t r = s_run("Dana Whit spoke to Ardmo Americans on Monday, and Ardmo "
+                               "Americans cheered.\n");
+    for (size_t i = 0; i < r.n_entities; i++)
+        cr_assert(!strstr(r.entities[i].key, "americans"), "entity %s", r.entities[i].key);
+    cr_assert(s_find(&r, "per:whit"));
+}
+
+/* A handle or a hashtag is no name as written: "@DanaWhit" was oth:danawhit. */
+Test(extract_entity, a_handle_or_hashtag_is_no_entity)
+{
+    extract_result_t r = s_run("Thanks to @DanaWhit and #HarborStrong fans, said Rob Morrow, "
+                               "and @DanaWhit agreed with #HarborStrong again.\n");
+    cr_assert_null(s_find(&r, "oth:danawhit"));
+    cr_assert_null(s_find(&r, "oth:harborstrong"));
+    cr_assert(s_find(&r, "per:morrow"));
+}
+
+/* A lone adjective where a place would stand ("near Coastal", "Southern county") is no
+   place. */
+Test(extract_entity, a_lone_adjective_is_no_place)
+{
+    extract_result_t r = s_run("Dana Whit toured a Southern county on Monday and lives near "
+                               "Coastal, she said.\n");
+    cr_assert_null(s_find(&r, "loc:southern"));
+    cr_assert_null(s_find(&r, "loc:coastal"));
+    cr_assert(s_find(&r, "per:whit"));
+}
+
+/* "Former" before an organization is no part of its name: "Former Harbor Council chief
+   Dana Whit" names the Harbor Council, not org:former harbor council. */
+Test(extract_entity, former_before_an_organization_is_no_part_of_it)
+{
+    extract_result_t r = s_run("Former Harbor Council chief Dana Whit spoke on Monday.\n");
+    cr_assert_null(s_find(&r, "org:former harbor council"));
+    cr_assert(s_find(&r, "org:harbor council"));
+}
+
 /* A generational suffix in capitals closes a person's name, and a bare surname that two
    people of the article share is the one the article named first (a man, then his wife). */
 Test(extract_entity, a_roman_suffix_and_a_bare_surname_of_two_people)

@@ -29,7 +29,11 @@ static const char *const s_titles[] = {
     "lawmaker", "congressman", "congresswoman", "candidate", "nominee", "ceo", "founder",
     "senators", "sens", "governors", "reps", "justices", "generals", "presidents",
     "gov.", "state", "health", "trade", "economy", "energy", "labour", "labor", "justice",
-    "education", "agriculture", "transport", "culture", "commissioner", "ombudsman", NULL};
+    "education", "agriculture", "transport", "culture", "commissioner", "ombudsman",
+    "pastor", "rev", "reverend", "rabbi", "father", "whip", "correspondent", "counsel",
+    "inspector", "anchor", "majority", "minority", "executive", "senior", "sheriff",
+    "supervisor", "councilman", "councilwoman", "alderman", "treasurer", "comptroller",
+    "undersecretary", NULL};
 
 /* Words a title run must contain to count as a title (not just "Foreign"). */
 static const char *const s_title_heads[] = {
@@ -43,7 +47,9 @@ static const char *const s_title_heads[] = {
     "sir", "lord", "lady", "dame", "sultan", "marshal", "brig", "cmdr", "attorney",
     "lawmaker", "congressman", "congresswoman", "candidate", "nominee", "ceo", "founder",
     "commissioner", "chief", "senators", "sens", "governors", "reps", "justices", "generals",
-    "presidents", "chair", NULL};
+    "presidents", "chair", "pastor", "rev", "reverend", "rabbi", "father", "whip",
+    "correspondent", "counsel", "inspector", "anchor", "sheriff", "supervisor", "councilman",
+    "councilwoman", "alderman", "treasurer", "comptroller", "undersecretary", NULL};
 
 bool extract_entity_is_title(const char *f)
 {
@@ -62,16 +68,29 @@ static const char *const s_org_words[] = {
     "press", "journal", "tribune", "herald", "gazette", "daily", "television", "radio",
     "channel", "broadcasting", "federation", "secretariat", "bureau", "police", "navy",
     "airlines", "airways", "group", "holdings", "partners", "trust", "cabinet", "presidency",
-    "line", "lines",
+    "line", "lines", "chamber", "magazine", "pictures", "studios", "systems", "communications",
+    "networks", "co", "llc", "plc",
     "house", "pentagon", "kremlin", "nations", "red", "crescent", "cross", "exchange",
     "institution", "academy", "college", "laboratory", "lab", "watch", "international",
     "crisis", "media", "unit", "division", "command", "taliban", "hezbollah", "hamas",
     "isis", "nato", "fbi", "cia", "msnbc", "cnn", "bbc", "fox", NULL};
 
+/* Last words of a company's name that name nothing alone: "Harbor Pharmaceuticals",
+   "Ardmore Industries", but "Solutions" or "Consulting" alone is a common noun. */
+static const char *const s_company_heads[] = {
+    "pharmaceuticals", "industries", "enterprises", "technologies", "solutions", "ventures",
+    "associates", "consulting", "motors", "brands", "foods", "petroleum", "entertainment",
+    "productions", "publishing", "books", "films", NULL};
+
 static const char *const s_place_words[] = {
     "province", "city", "town", "village", "region", "district", "county", "state",
     "governorate", "capital", "border", "valley", "river", "mountains", "island", "islands",
-    "peninsula", "sea", "gulf", "strait", "airport", "square", "street", "zone", NULL};
+    "peninsula", "sea", "gulf", "strait", "airport", "square", "street", "zone", "park",
+    "bay", "beach", "heights", "springs", "falls", "creek", "hills", "canyon", NULL};
+
+/* Place words that are surnames too ("Michael Bay", "Grace Park"): a name they end is a
+   person's when the article writes them alone, as a surname. */
+static const char *const s_place_surnames[] = {"park", "bay", "beach", "hills", NULL};
 
 static const char *const s_place_preps[] = {
     "in", "near", "at", "from", "outside", "into", "across", "toward", "towards", "around",
@@ -93,10 +112,13 @@ static const char *const s_ship_prefixes[] = {
     NULL};
 
 /* First words that make a name a place: "Port Said", "Lake Chad", "Mount Sinjar",
-   "South Dakota", "Lower Manhattan". */
+   "South Dakota", "Lower Manhattan"; the saints and articles that open places' names in
+   Spanish, Portuguese and Hebrew ("San Antonio", "El Paso", "Sao Paulo", "Tel Aviv"),
+   whose last word is no surname. */
 static const char *const s_place_prefixes[] = {
     "port", "lake", "mount", "fort", "cape", "isle", "north", "south", "east", "west",
-    "upper", "lower", "mt", "ft", "st", NULL};
+    "upper", "lower", "mt", "ft", "st", "san", "santa", "sao", "los", "las", "el", "tel",
+    NULL};
 
 /* Capitalized words that are not names on their own. */
 static const char *const s_stop_cap[] = {
@@ -119,7 +141,7 @@ static const char *const s_stop_cap[] = {
     "thus", "therefore", "otherwise", "again", "sources", "officials", "several", "four",
     "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty", "thirty",
     "dozens", "hundreds", "thousands", "millions", "few", "any", "of", "had", "has", "have",
-    "besides", "beyond", "amid", "toward", "towards", "upon", "unless", NULL};
+    "besides", "beyond", "amid", "toward", "towards", "upon", "unless", "ok", "o.k.", NULL};
 
 static const char *const s_connectors[] = {
     "of", "for", "and", "the", "de", "al", "bin", "ibn", "el", "la", "von", "van", "du",
@@ -134,6 +156,27 @@ static const char *const s_time_zones[] = {
     "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "akst", "hst", "gmt", "utc",
     "bst", "cet", "cest", "eet", "eest", "wet", "ist", "jst", "kst", "aest", "aedt", "awst",
     "nzst", "nzdt", "msk", NULL};
+
+/* Words for a party's members: "Ohio Republican Dana Whit", "Vermont Democrats" name a
+   person or a group by the party, not a name of their own. */
+static const char *const s_party_words[] = {
+    "republican", "republicans", "democrat", "democrats", "democratic", "tories",
+    "libertarian", "libertarians", NULL};
+
+/* Words a headline capitalizes that no name holds capitalized: "Rescue Crew Named By
+   Harbor Police", "Dana Whit Just Got Good News". Not "of", "for", "and" or "the", which
+   an organization's name may capitalize ("Bank Of Ardmore"). */
+static const char *const s_head_small[] = {
+    "to", "in", "with", "from", "at", "by", "or", "but", "is", "are", "was", "were", "be",
+    "been", "has", "have", "had", "do", "does", "did", "just", "not", "about", "into",
+    "after", "as", "over", "before", "behind", "against", "amid", "than", "says", "will",
+    "would", "could", "can", "gets", "got", "makes", "made", "that", "this", NULL};
+
+/* Last words of the name of a law, a bill or a pact: "Clean Harbor Act", "Farm Bill",
+   "Ardmore Accords". Not "law", a surname too. */
+static const char *const s_law_words[] = {
+    "act", "bill", "amendment", "treaty", "accord", "accords", "agreement", "doctrine",
+    "protocol", "statute", "ordinance", NULL};
 
 /* A U.S. state as a party and state tag writes it after "R-", "D-" or "I-": the AP's
    abbreviation, an older one, the postal code or a one-word name ("(R-Utah)",
@@ -174,11 +217,14 @@ void extract_entity_lex(void)
 {
     static const struct { const char *const *list; uint64_t bits; } lists[] = {
         {s_titles, WC_TITLE}, {s_title_heads, WC_TITLE_HEAD}, {s_org_words, WC_ORG},
-        {s_place_words, WC_PLACE_WORD}, {s_place_preps, WC_PLACE_PREP},
+        {s_company_heads, WC_ORG | WC_COMPANY},
+        {s_place_words, WC_PLACE_WORD}, {s_place_surnames, WC_PLACE_SURNAME},
+        {s_place_preps, WC_PLACE_PREP},
         {s_place_prefixes, WC_PLACE_PREFIX}, {s_stop_cap, WC_STOP_CAP},
         {s_connectors, WC_CONNECTOR}, {s_particles, WC_PARTICLE},
         {s_vessels, WC_VESSEL}, {s_aboard, WC_ABOARD}, {s_ship_prefixes, WC_SHIP_PREFIX},
-        {s_time_zones, WC_TIME_ZONE},
+        {s_time_zones, WC_TIME_ZONE}, {s_party_words, WC_PARTY},
+        {s_head_small, WC_HEAD_SMALL}, {s_law_words, WC_LAW},
     };
     for (size_t k = 0; k < sizeof lists / sizeof *lists; k++)
         for (const char *const *w = lists[k].list; *w; w++)
@@ -516,11 +562,14 @@ static bool s_plural_noun(const char *f)
 }
 
 /* True when folded word f ends like a common noun no surname ends with
-   ("Constitution", "Protection", "Settlement", "Partnership"). */
+   ("Constitution", "Protection", "Settlement", "Partnership", "Security", "Economics",
+   "Fairness", "Freedom", "Alliance", "Conference"). */
 static bool s_noun_ending(const char *f)
 {
-    static const char *const ends[] = {"tion", "sion", "ment", "ship", "ism", "ology",
-                                       "ities", NULL};
+    static const char *const ends[] = {
+        "tion", "sion", "ment", "ship", "ism", "ology", "ities", "urity", "unity", "ality",
+        "ority", "ics", "ness", "dom", "hood", "iance", "urance", "ference", "ligence",
+        "endence", NULL};
     size_t n = strlen(f);
     for (const char *const *e = ends; *e; e++) {
         size_t k = strlen(*e);
@@ -547,6 +596,40 @@ static bool s_adjective(const char *f)
     return false;
 }
 
+/* True when folded word f ends like a group of people or its adjective, at a length no
+   surname has with that ending: "Floridians", "Islamists", "Shiites", "Jewish",
+   "Buddhist", "Latinos", "European". Alone, it names no entity. */
+static bool s_group_word(const char *f)
+{
+    static const char *const ends[] = {"ans", "ists", "ites", "ish", "ist", "inos", NULL};
+    size_t n = strlen(f);
+    if (n >= 8 && strcmp(f + n - 3, "ean") == 0)   /* "European", not "McLean" */
+        return true;
+    if (n < 6)
+        return false;
+    for (const char *const *e = ends; *e; e++)
+        if (strcmp(f + n - strlen(*e), *e) == 0)
+            return true;
+    return false;
+}
+
+/* The country of a plural demonym ("Syrians" -> Syria), or NULL. */
+static const char *s_country_plural(const xctx_t *c, size_t i)
+{
+    const char *f = c->tok.v[i].f;
+    size_t n = strlen(f);
+    char one[64];
+    if (n < 4 || n >= sizeof one || f[n - 1] != 's')
+        return NULL;
+    memcpy(one, f, n - 1);
+    one[n - 1] = 0;
+    bool dem = false;
+    const char *country = extract_entity_country(c->res, one, &dem);
+    return dem ? country : NULL;
+}
+
+static bool s_surname_alone(const xctx_t *c, uint32_t b);
+
 /* True when the capitalized run [a, b), with no title to say so, can be a person's
    name: not a quoted title ('"Silent Harbor"', a show or a book), not opened by a word
    that is no name ("New", "National"), and not closed by a word the article also writes in lower
@@ -571,8 +654,15 @@ static bool s_name_like(const xctx_t *c, const s_seen_t *seen, uint32_t a, uint3
     const xtok_t *last = &t[b - 1];
     if ((last->flags & TK_CAP) && s_lower_seen(c, last->hash, last->f, seen->lower, seen->mask))
         return false;
-    /* an adjective closes no name ("Middle Eastern"); a demonym may ("David French") */
-    if (s_adjective(last->f))
+    /* nor by a function word, a slogan's or a headline's ("Make Harbor Great Again",
+       "World War Two"), unless the article writes it alone as a surname ("Ian Read ...
+       Read said") */
+    if (b - a >= 2 && (last->wc & (WC_STOP_CAP | WC_HEAD_SMALL | WC_CONNECTOR))
+        && !s_surname_alone(c, b))
+        return false;
+    /* an adjective closes no name ("Middle Eastern"); a demonym may ("David French"),
+       but not a plural group ("Asian Americans", "Young Progressivists") */
+    if (s_adjective(last->f) || (s_group_word(last->f) && last->f[strlen(last->f) - 1] == 's'))
         return false;
     /* a span of time, a unit, a clock, a street, an event or a group of people:
        "Election Day", "Drury Lane", "Cold War", "Harbor Workers" */
@@ -581,15 +671,38 @@ static bool s_name_like(const xctx_t *c, const s_seen_t *seen, uint32_t a, uint3
     return !s_noun_ending(last->f);
 }
 
+static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t a, uint32_t b);
+
+/* True when [a, b) is a plain name with initials: "Dana R. Whitcombe", "J. Rob Morrow",
+   two words or more besides the initials' periods. */
+static bool s_plain_name_initials(const xctx_t *c, size_t a, size_t b)
+{
+    size_t words = 0;
+    for (size_t i = a; i < b; i++) {
+        if (i > a && s_initial_dot(c, i))
+            continue;
+        if (!s_capword(c, i) || (c->tok.v[i].wc & (WC_ORG | WC_PLACE_WORD)))
+            return false;
+        words++;
+    }
+    return words >= 2;
+}
+
 /* "Harbor Council Chairman Dana Whitcombe", "Harbor Council Vice President": an
-   organization (its word at `o`) then a title, then maybe the person who holds it. Adds
-   the organization and the person and returns true; false when no title follows the
-   organization's words, or when the title goes on with "of" as part of the name
-   ("Office of the Director of Coastal Safety"). */
+   organization (its last word before the title at `o`) then a title, then maybe the
+   person who holds it, with initials ("Dana R. Whitcombe") and where the person is from
+   ("... of Vermont"). Adds the organization and the person (and the place) and returns
+   true; false when no title follows the organization's words, or when the title goes
+   on with "of" as part of the name ("Office of the Director of Coastal Safety"). */
 static bool s_org_title(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t a, uint32_t o,
                         uint32_t b)
 {
     const xtok_t *t = c->tok.v;
+    /* "Senate Foreign Relations Committee Chairman": the title follows the last
+       organization word before a title's head */
+    for (uint32_t k = o + 1; k < b && !(t[k].wc & WC_TITLE_HEAD); k++)
+        if ((t[k].wc & WC_ORG) && (t[k].flags & TK_CAP))
+            o = k;
     uint32_t h = o + 1;
     while (h < b && !((t[h].wc & (WC_TITLE_HEAD | WC_TITLE)) && (t[h].flags & TK_CAP)
                       && strcmp(t[h].f, "general") != 0))
@@ -602,16 +715,26 @@ static bool s_org_title(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t
     uint32_t t0 = h, t1 = h + 1;
     while (t0 > o + 1 && (t[t0 - 1].wc & WC_TITLE) && (t[t0 - 1].flags & TK_CAP))
         t0--;
-    while (t1 < b && (t[t1].wc & (WC_TITLE | WC_TITLE_HEAD)) && (t[t1].flags & TK_CAP))
+    /* the title goes on over its words and an "and" between them: "Chairman and CEO" */
+    while (t1 < b && (((t[t1].wc & (WC_TITLE | WC_TITLE_HEAD)) && (t[t1].flags & TK_CAP))
+                      || (t1 + 1 < b && strcmp(t[t1].f, "and") == 0
+                          && (t[t1 + 1].wc & (WC_TITLE | WC_TITLE_HEAD))
+                          && (t[t1 + 1].flags & TK_CAP))))
         t1++;
-    if (t1 < b && (!s_capword(c, t1) || b - t1 < 2 || !s_name_like(c, seen, t1, b)
-                   || !s_plain_name(c, t1, b)))
+    /* the person ends where "of" and a place start */
+    uint32_t e = t1;
+    while (e < b && strcmp(t[e].f, "of") != 0)
+        e++;
+    if (t1 < b && (!s_capword(c, t1) || !s_plain_name_initials(c, t1, e)
+                   || !s_name_like(c, seen, t1, e)))
         return false;
     if (!head && t1 >= b)
         return false;
     s_add_cand(cv, a, t0, K_ORG, true, NULL);
     if (t1 < b)
-        s_add_cand(cv, t1, b, K_PERSON, true, NULL);
+        s_add_cand(cv, t1, e, K_PERSON, true, NULL);
+    if (e + 1 < b)
+        s_classify(c, cv, seen, e + 1, b);
     return true;
 }
 
@@ -726,6 +849,14 @@ static bool s_the_seen(const xctx_t *c, uint32_t a, uint32_t b)
     return s && n >= 2 && n <= 4 && s_cnt_get(s, s_run_key(c, a, n)) > 0;
 }
 
+/* True when folded word f ends like an adverb or a participle ("Certainly", "Having"):
+   at a sentence start, before a name, it is the sentence's first word, not the name's. */
+static bool s_adverbial(const char *f)
+{
+    size_t n = strlen(f);
+    return (n >= 5 && strcmp(f + n - 2, "ly") == 0) || (n >= 6 && strcmp(f + n - 3, "ing") == 0);
+}
+
 static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t a, uint32_t b)
 {
     const xtok_t *t = c->tok.v;
@@ -738,6 +869,12 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
     /* A name cut at an initial ("Carla M." before "and") ends before it. */
     if (b - a >= 2 && !t[b - 1].f[1] && b < c->tok.n && xtok_punct(c, b, '.'))
         b--;
+    /* So does a place's name cut at a title's abbreviation: "former South Carolina Gov.
+       Dana Whit" gives the run "South Carolina Gov", the place then the title. */
+    if (b - a >= 2 && (t[b - 1].wc & WC_TITLE_HEAD) && b < c->tok.n && xtok_punct(c, b, '.')
+        && ((t[a].wc & WC_PLACE_PREFIX) || s_country(c, a, NULL)))
+        for (b--; b > a && !s_capword(c, b - 1); b--)
+            ;
     if (a >= b)
         return;
     /* "Turkey and Russia", "Morek and Surman": two names unless an organization word
@@ -784,10 +921,63 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
         s_add_cand(cv, a, b, K_PLACE, true, country);
         return;
     }
+    /* In the title line, a capitalized small word ("Suspect Named By Police") ends a
+       name: the run is names and words around it, each part classified on its own and
+       taken on no cue of its own, since a headline capitalizes every word ("Harbor News
+       Panel"). Only there: a headline in the body ("5 Thoughts on Why ...") cost ECB+ a
+       story, whose articles it told apart by a name of its own. */
+    for (uint32_t i = a + 1; i + 1 < b; i++)
+        if ((t[i].wc & WC_HEAD_SMALL)
+            && (t[i].flags & (TK_CAP | TK_ALLCAP | TK_TITLE)) == (TK_CAP | TK_TITLE)) {
+            size_t from = cv->n;
+            s_classify(c, cv, seen, a, i);
+            s_classify(c, cv, seen, i + 1, b);
+            for (size_t k = from; k < cv->n; k++)
+                cv->v[k].strong = false;
+            return;
+        }
     /* A craft: named after a craft noun or "aboard", or with a ship prefix ("MV ..."). */
     if (s_vehicle_ctx(c, a)
         || (b - a >= 2 && (t[a].wc & WC_SHIP_PREFIX) && (t[a].flags & TK_ALLCAP))) {
         s_add_cand(cv, a, b, K_VEHICLE, true, NULL);
+        return;
+    }
+    /* A party's member before a name is who the person is, as a title would say: "Ohio
+       Republican Dana Whitcombe" is Dana Whitcombe, maybe after a place. A run that ends
+       with the party's word names its members ("Vermont Democrats", "Republican"), no
+       entity, unless an organization word makes it one ("House Republicans"). */
+    bool org_word = false;
+    for (uint32_t i = a; i < b; i++)
+        org_word |= (t[i].wc & WC_ORG) && (t[i].flags & TK_CAP);
+    for (uint32_t i = a; i + 2 < b; i++)
+        if ((t[i].wc & WC_PARTY) && b - i - 1 <= 4 && s_plain_name(c, i + 1, b)
+            && !(t[b - 1].wc & WC_TITLE) && s_name_like(c, seen, i + 1, b)) {
+            if (i > a)
+                s_classify(c, cv, seen, a, i);
+            /* no cue of its own: a headline's "Republican Donor Adelson" stays out */
+            s_add_cand(cv, i + 1, b, K_PERSON, false, NULL);
+            return;
+        }
+    /* "Republican Whitcombe": one word after the party's is a surname or a place, which
+       the unknown's way links to the article's person or place, if any */
+    if (b - a == 2 && (t[a].wc & WC_PARTY) && t[a].f[strlen(t[a].f) - 1] != 's'
+        && s_plain_name(c, a + 1, b)
+        && !(t[a + 1].wc & (WC_TITLE | WC_STOP_CAP))) {
+        s_add_cand(cv, a + 1, b, K_UNKNOWN, false, NULL);
+        return;
+    }
+    /* "Former Dana Whitcombe", "Former House speaker": a former or acting one before a
+       name is no part of it */
+    if (b - a >= 2 && (xtok_is(c, a, "former") || xtok_is(c, a, "acting"))) {
+        s_classify(c, cv, seen, a + 1, b);
+        return;
+    }
+    if ((t[b - 1].wc & WC_PARTY) && !org_word)
+        return;
+    /* A law or a pact ("Paycheck Fairness Act", "North Atlantic Free Trade Agreement") is
+       no person and no place, whatever its first words: an "other". */
+    if (b - a >= 2 && (t[b - 1].wc & WC_LAW) && !org_word) {
+        s_add_cand(cv, a, b, K_UNKNOWN, false, NULL);
         return;
     }
     /* "Dana Whitcombe of the Harbor Council": a person's name, then the organization;
@@ -818,7 +1008,7 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
             break;
         }
     /* Organization word anywhere: the whole run is the organization. */
-    for (uint32_t i = a; i < b; i++)
+    for (uint32_t i = a; i < b && !(b - a == 1 && (t[a].wc & WC_COMPANY)); i++)
         if ((t[i].wc & WC_ORG) && (t[i].flags & TK_CAP)) {
             /* "Turkish President ..." is not an org even if a later word is. */
             bool title_before = false;
@@ -844,8 +1034,14 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
             return;
     }
     /* "Kurdistan Region", "Idlib Province": a place word ends the name; "Port Said",
-       "Lake Chad": a place word starts it. */
-    if (b - a >= 2 && ((t[b - 1].wc & WC_PLACE_WORD) || (t[a].wc & WC_PLACE_PREFIX))) {
+       "Lake Chad": a place word starts it, unless a title follows the place ("San
+       Harbor Sheriff Dana Whit": the titles' rule below takes the person). */
+    bool titled = false;
+    for (uint32_t i = a + 1; i + 1 < b; i++)
+        titled |= (t[i].wc & WC_TITLE_HEAD) && (t[i].flags & TK_CAP);
+    bool place_end = (t[b - 1].wc & WC_PLACE_WORD)
+                     && !((t[b - 1].wc & WC_PLACE_SURNAME) && s_surname_alone(c, b));
+    if (b - a >= 2 && (place_end || ((t[a].wc & WC_PLACE_PREFIX) && !titled))) {
         s_add_cand(cv, a, b, K_PLACE, true, NULL);
         return;
     }
@@ -882,9 +1078,11 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
         /* Only a title ("the President") is not a name. */
         return;
     }
-    /* Single demonym or country word on its own. */
+    /* Single demonym or country word on its own, or a plural demonym ("Syrians"). */
     if (b - a == 1) {
         country = s_country(c, a, &dem);
+        if (!country)
+            country = s_country_plural(c, a);
         if (country) {
             s_add_cand(cv, a, b, K_PLACE, true, country);
             return;
@@ -920,7 +1118,13 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
     /* People's names don't take the article: "the Northern Star" is no person, nor is
        "Rust Belt" where the article also writes "the Rust Belt". */
     bool article = (a > 0 && xtok_is(c, a - 1, "the")) || s_the_seen(c, a, b);
-    if (words >= 2 && words <= 4 && all_name && !place_ctx && !article
+    /* Nor do they open with a word the article writes in lower case ("City Hall" beside
+       "the city", "Family Voices" beside "family"), unless the article writes the last
+       word alone as one writes a surname ("Bill Whitcombe ... Whitcombe said" beside "the
+       bill"). */
+    bool common = s_lower_seen(c, t[a].hash, t[a].f, seen->lower, seen->mask)
+                  && !s_surname_alone(c, b);
+    if (words >= 2 && words <= 4 && all_name && !place_ctx && !article && !common
         && s_name_like(c, seen, a, b)) {
         s_add_cand(cv, a, b, K_PERSON, false, NULL);
         return;
@@ -933,10 +1137,19 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
         s_add_cand(cv, a, b, K_PERSON, false, NULL);
         return;
     }
-    if (place_ctx) {
+    /* "among Floridians", "a Southern county" is no place: the word goes the
+       unknown way, to a person of that name or to nothing (s_link) */
+    if (place_ctx && !(b - a == 1 && (s_group_word(t[a].f) || s_adjective(t[a].f)))) {
         s_add_cand(cv, a, b, K_PLACE, false, NULL);
         return;
     }
+    /* a word in capitals that the article also writes in lower case, or that ends like
+       an adverb or a participle, is emphasis ("CONSTANTLY", "WINNING"), not an
+       organization's acronym */
+    if (b - a == 1 && (t[a].flags & TK_ALLCAP)
+        && (s_lower_seen(c, t[a].hash, t[a].f, seen->lower, seen->mask)
+            || s_adverbial(t[a].f)))
+        return;
     s_add_cand(cv, a, b, K_UNKNOWN, false, NULL);
 }
 
@@ -985,21 +1198,16 @@ static bool s_shouted(const xctx_t *c, size_t a, size_t b)
     return !extract_entity_country(c->res, buf, NULL);
 }
 
-/* True when folded word f ends like an adverb or a participle ("Certainly", "Having"):
-   at a sentence start, before a name, it is the sentence's first word, not the name's. */
-static bool s_adverbial(const char *f)
-{
-    size_t n = strlen(f);
-    return (n >= 5 && strcmp(f + n - 2, "ly") == 0) || (n >= 6 && strcmp(f + n - 3, "ing") == 0);
-}
-
 static void s_find_candidates(xctx_t *c, s_candv_t *cv, const s_seen_t *seen)
 {
     xtok_t *t = c->tok.v;
     size_t n = c->tok.n;
     size_t i = 0;
     while (i < n) {
-        if ((t[i].flags & TK_SKIP) || !s_nameword(c, i)) {
+        /* a handle or a hashtag ("@DanaWhit", "#HarborStrong") is no name as written */
+        if ((t[i].flags & TK_SKIP) || !s_nameword(c, i)
+            || (i > 0 && t[i - 1].e == t[i].s
+                && (xtok_punct(c, i - 1, '@') || xtok_punct(c, i - 1, '#')))) {
             i++;
             continue;
         }
@@ -1362,7 +1570,8 @@ static int s_find_given(const xctx_t *c, uint32_t i)
     return found;
 }
 
-/* Links one candidate to an entity, creating it when needed; returns the entity. */
+/* Links one candidate to an entity, creating it when needed; returns the entity, or -1
+   when the candidate names none. */
 static int s_link(xctx_t *c, const s_cand_t *cd)
 {
     char buf[128], key[96];
@@ -1534,6 +1743,12 @@ static int s_link(xctx_t *c, const s_cand_t *cd)
         o.kind = K_ORG;
         return s_link(c, &o);
     }
+    /* a group of people or its adjective, or an adjective ("Presidential"), that is no
+       one's name, or a group named by its last word ("African Americans"): no entity */
+    const char *lf = t[cd->t1 - 1].f;
+    if ((len == 1 && (s_group_word(lf) || s_adjective(lf)))
+        || (s_group_word(lf) && lf[strlen(lf) - 1] == 's'))
+        return -1;
     s_fold_range(c, cd->t0, cd->t1, buf, sizeof buf);
     extract_join(key, sizeof key, "oth:", buf, NULL);
     int e = s_find_key(c, key);
@@ -1714,8 +1929,8 @@ void extract_entity_find(xctx_t *c)
                 e = s_title_match(c, cd);
                 if (e < 0)
                     continue;
-            } else {
-                e = s_link(c, cd);
+            } else if ((e = s_link(c, cd)) < 0) {
+                continue;
             }
             xent_t *en = &c->ent.v[e];
             if (s_bytes(c, cd->t0, cd->t1) > s_bytes(c, en->name_t0, en->name_t1)

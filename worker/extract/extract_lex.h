@@ -52,6 +52,15 @@
 #define WC_TIME_ZONE    (1ull << 32)  /* entity: "est", "ist", "gmt": a time zone, no name */
 #define WC_PARTY_TAG    (1ull << 33)  /* entity: "r-utah", "d-calif", "i-vt", "r-n.h.": a
                                          party and state tag after a lawmaker, no name */
+#define WC_HEAD_SMALL   (1ull << 35)  /* entity: "to", "by", "just", "is": capitalized inside
+                                         a run, a headline's words, no name's */
+#define WC_LAW          (1ull << 36)  /* entity: "act", "treaty": a law's or a pact's name
+                                         ends with it */
+#define WC_PLACE_SURNAME (1ull << 37) /* entity: "park", "bay": a place word, a surname too */
+#define WC_COMPANY      (1ull << 38)  /* entity: "industries", "consulting": ends a
+                                         company's name, names nothing alone */
+#define WC_PARTY        (1ull << 34)  /* entity: "republican", "democrats": a party's member
+                                         or members, no name */
 
 /* One word of the lexicon. */
 typedef struct {
