@@ -1125,3 +1125,16 @@ Test(extract_entity, a_roman_suffix_and_a_bare_surname_of_two_people)
             spoke = true;
     cr_expect(spoke, "the bare surname speaking is him");
 }
+
+/* A hotel, an inn or a museum names a business or an institution, not a person: "Harbor
+   Garden Inn" was a person of surname Inn. */
+Test(extract_entity, a_hotel_or_a_museum_is_no_person)
+{
+    extract_result_t r = s_run("The workout was held at a Harbor Garden Inn on Monday, and the "
+                               "rally at the Whitcombe Museum drew hundreds.\n");
+    cr_expect_null(s_find(&r, "per:inn"));
+    cr_expect_null(s_find(&r, "per:museum"));
+    const extract_entity_t *e = s_find(&r, "org:harbor garden inn");
+    cr_assert(e, "no org:harbor garden inn");
+    cr_expect_str_eq(e->kind, "org");
+}

@@ -69,7 +69,7 @@ static const char *const s_org_words[] = {
     "channel", "broadcasting", "federation", "secretariat", "bureau", "police", "navy",
     "airlines", "airways", "group", "holdings", "partners", "trust", "cabinet", "presidency",
     "line", "lines", "chamber", "magazine", "pictures", "studios", "systems", "communications",
-    "networks", "co", "llc", "plc",
+    "networks", "co", "llc", "plc", "hotel", "inn", "motel", "resort", "casino", "museum",
     "house", "pentagon", "kremlin", "nations", "red", "crescent", "cross", "exchange",
     "institution", "academy", "college", "laboratory", "lab", "watch", "international",
     "crisis", "media", "unit", "division", "command", "taliban", "hezbollah", "hamas",
