@@ -1138,3 +1138,19 @@ Test(extract_entity, a_hotel_or_a_museum_is_no_person)
     cr_assert(e, "no org:harbor garden inn");
     cr_expect_str_eq(e->kind, "org");
 }
+
+/* A headline in title case inside the text is no name: six words or more, two of them
+   small words in capitals, made an organization of its initials (org:sjritmmtfsia). */
+Test(extract_entity, a_title_case_headline_in_the_text_is_no_name)
+{
+    extract_result_t r = s_run("Read more. Son Just Received In The Mail Made The FBI Spring "
+                               "Into Action. Dana Whitcombe of the Harbor Center for Maritime and "
+                               "Coastal Studies disagreed.\n");
+    for (size_t i = 0; i < r.n_entities; i++)
+        cr_expect(strstr(r.entities[i].name, "Mail") == NULL, "a headline as %s",
+                  r.entities[i].key);
+    cr_expect(s_find(&r, "per:whitcombe"));
+    const extract_entity_t *e = s_find(&r, "org:hcmcs");
+    cr_assert(e, "a name with its small words in lower case stays whole");
+    cr_expect_str_eq(e->name, "Harbor Center for Maritime and Coastal Studies");
+}

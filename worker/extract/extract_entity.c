@@ -877,6 +877,24 @@ static void s_classify(xctx_t *c, s_candv_t *cv, const s_seen_t *seen, uint32_t 
             ;
     if (a >= b)
         return;
+    /* A headline in title case inside the text ("Senator Pins The Rise Of Crime On The
+       Mayor"): six words or more, two of them small words in capitals, is no name (names
+       write theirs in lower case: "Center for Maritime Studies"). */
+    if (b - a >= 6) {
+        static const char *const small[] = {"the", "of", "on", "in", "into", "to", "a", "an",
+                                            "for", "with", "at", "by", "from", "and", "is",
+                                            "are", "was", "his", "her", "their", NULL};
+        int caps = 0;
+        for (uint32_t i = a; i < b; i++)
+            if (t[i].flags & TK_CAP)
+                for (const char *const *w = small; *w; w++)
+                    if (strcmp(t[i].f, *w) == 0) {
+                        caps++;
+                        break;
+                    }
+        if (caps >= 2)
+            return;
+    }
     /* "Turkey and Russia", "Morek and Surman": two names unless an organization word
        makes it one ("Justice and Development Party"). It stays two when the second
        part starts anew with "the" ("CNN and the Daily Ledger"), or when the first part
