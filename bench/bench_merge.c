@@ -5,12 +5,15 @@
       scale N   N articles about N/4 events (four outlets each, three facts per article):
                 the cost per article should not grow with the database;
       shared N  N articles of one story all reporting one fact (one outlet each): the cost
-                per article should not grow with the fact's size.
+                per article should not grow with the fact's size;
+      namesakes N  N articles of their own events each naming one person of a surname
+                they share, with a given name of its own (per:harrow, db_people.c): the
+                cost per article should not grow with the surname's people.
     For each run it prints the CPU and wall time per article in the first and the last
     tenth and their ratio. A run that passes --limit-s seconds stops there and says how
     far it got.
 
-    usage: bench_merge [--limit-s S] scale N | shared N ... */
+    usage: bench_merge [--limit-s S] scale N | shared N | namesakes N ... */
 #include "db.h"
 #include "util.h"
 
@@ -43,11 +46,13 @@ typedef struct {
     Crossclaim__Quantity q[3], *qp[3];
     Crossclaim__Span sp[3], sent[3];
     Crossclaim__StoryTerm t[2], *tp[2];
+    Crossclaim__Entity e, *ep;
     char id[UTIL_ID_HEX + 1], name[64], outlet[32], term[2][48], key[3][96], sentence[3][160];
+    char person[48];
 } s_art_t;
 
-/* Article i of the workload. */
-static void s_make(s_art_t *x, int i, bool shared)
+/* Article i of the workload; `people`: it names a person of surname Harrow. */
+static void s_make(s_art_t *x, int i, bool shared, bool people)
 {
     memset(x, 0, sizeof *x);
     crossclaim__result__init(&x->r);
@@ -97,11 +102,30 @@ static void s_make(s_art_t *x, int i, bool shared)
     }
     x->r.quantities = x->qp;
     x->r.n_quantities = (size_t)nq;
+    if (people) {   /* a given name of letters only: "Kab Harrow", "Kac Harrow", ... */
+        char given[16] = "K";
+        size_t g = 1;
+        for (int v = i; g < 8; v /= 26) {
+            given[g++] = (char)('a' + v % 26);
+            if (v < 26)
+                break;
+        }
+        given[g] = 0;
+        snprintf(x->person, sizeof x->person, "%s Harrow", given);
+        crossclaim__entity__init(&x->e);
+        x->e.key = "per:harrow";
+        x->e.name = x->person;
+        x->e.kind = "person";
+        x->e.mentions = 1;
+        x->ep = &x->e;
+        x->r.entities = &x->ep;
+        x->r.n_entities = 1;
+    }
 }
 
 static int s_run(const char *mode, int n, double limit)
 {
-    bool shared = strcmp(mode, "shared") == 0;
+    bool shared = strcmp(mode, "shared") == 0, people = strcmp(mode, "namesakes") == 0;
     char dir[] = "/tmp/bench-merge-XXXXXX";   /* not /tmp/cc-*: test suites clean those */
     if (!mkdtemp(dir))
         return 1;
@@ -120,7 +144,7 @@ static int s_run(const char *mode, int n, double limit)
     while (done < n) {
         int m = n - done < S_BATCH ? n - done : S_BATCH;
         for (int k = 0; k < m; k++)
-            s_make(&batch[k], done + k, shared);
+            s_make(&batch[k], done + k, shared, people);
         /* as the store does: a full map is grown by the next db_begin, and the batch
            merged again */
         for (int attempt = 0; attempt < 8; attempt++) {
@@ -192,7 +216,7 @@ int main(int argc, char **argv)
     double limit = 0;
     int i = 1, bad = 0;
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        printf("usage: bench_merge [--limit-s S] {scale N | shared N}...\n"
+        printf("usage: bench_merge [--limit-s S] {scale N | shared N | namesakes N}...\n"
                "The store's merge cost per article, first tenth against last tenth.\n");
         return argc < 2 ? 2 : 0;
     }

@@ -9,7 +9,7 @@ set -eu
 build=${1:-build}
 echo "bench: store merge, first tenth against last tenth (BENCH_MERGE_LIMIT_S caps a run)"
 "$build/bin/bench_merge" --limit-s "${BENCH_MERGE_LIMIT_S:-120}" scale 1000 scale 10000 scale 100000 \
-    shared 1000 shared 4000 shared 16000
+    shared 1000 shared 4000 shared 16000 namesakes 1000 namesakes 10000
 here=$(cd "$(dirname "$0")" && pwd)
 corpus=${BENCH_CORPUS:-$here/../../shared/corpus/bbc}
 rounds=${BENCH_ROUNDS:-3}

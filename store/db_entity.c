@@ -149,17 +149,62 @@ static int s_store(db_t *self, const char *key, const dbi_ent_t *e)
     return dbi_feed_put(self, "entity", key, topic, tlen, NULL);
 }
 
-/* The keys of the people after the first that record `e` holds, appended to keys[]. */
-static void s_minor_keys(db_t *self, const dbi_ent_t *e, const char **keys, size_t *n)
+static int s_key_cmp(const void *a, const void *b)
 {
-    dbi_ent_t *p;
-    size_t np = dbi_people_split(self, e, &p);
-    for (size_t i = 1; i < np; i++) {
-        size_t j = 0;
-        while (j < *n && strcmp(keys[j], p[i].key) != 0)
-            j++;
-        if (j == *n)
-            keys[(*n)++] = p[i].key;
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* True when list l of e holds form s. */
+static bool s_holds(const dbi_ent_t *e, int l, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    for (size_t i = 0; n && i < e->n[l]; i++)
+        if (e->list[l][i].len == n && memcmp(e->list[l][i].s, s, n) == 0)
+            return true;
+    return false;
+}
+
+/* The keys of the people p[1..np) (a split) into an arena array, sorted; *n gets how
+   many; and appended to keys[] (*nk), the key of each person holding a form of the run,
+   whose record the run changes. */
+static const char **s_people_keys(db_t *self, const dbi_ent_t *p, size_t np,
+                                  const dbi_touch_t *run, size_t nrun, size_t *n,
+                                  const char **keys, size_t *nk)
+{
+    const char **v = dbi_alloc(self, (np ? np : 1) * sizeof *v);
+    *n = 0;
+    for (size_t k = 1; k < np; k++) {
+        v[(*n)++] = p[k].key;
+        bool held = false;
+        for (size_t i = 0; i < nrun && !held; i++) {
+            const Crossclaim__Entity *x = run[i].item;
+            held = s_holds(&p[k], DBI_NAMES, x->name) || s_holds(&p[k], DBI_ALIASES, x->name);
+            for (size_t a = 0; a < x->n_aliases && !held; a++)
+                held = s_holds(&p[k], DBI_ALIASES, x->aliases[a])
+                       || s_holds(&p[k], DBI_NAMES, x->aliases[a]);
+        }
+        if (held)
+            keys[(*nk)++] = p[k].key;
+    }
+    if (*n > 1)
+        qsort(v, *n, sizeof *v, s_key_cmp);
+    return v;
+}
+
+/* Appends to keys[] the keys in one sorted list and not in the other: the people that
+   came or went. */
+static void s_changed_keys(const char **a, size_t na, const char **b, size_t nb,
+                           const char **keys, size_t *nk)
+{
+    size_t i = 0, j = 0;
+    while (i < na || j < nb) {
+        int c = i >= na ? 1 : j >= nb ? -1 : strcmp(a[i], b[j]);
+        if (c < 0)
+            keys[(*nk)++] = a[i++];
+        else if (c > 0)
+            keys[(*nk)++] = b[j++];
+        else
+            i++, j++;
     }
 }
 
@@ -192,8 +237,14 @@ static int s_entity_update(db_t *self, const dbi_touch_t *run, size_t nrun)
     if (rc == 0) {
         had = true;
         static const size_t none[DBI_LISTS] = {0};
-        if ((rc = dbi_ent_parse(self, v.mv_data, v.mv_size, &e, extra)) != 0 ||
-            (person && (rc = dbi_ent_parse(self, v.mv_data, v.mv_size, &old, none)) != 0))
+        /* a person's raw record is read from a copy: its people outlive the put */
+        void *data = v.mv_data;
+        if (person) {
+            data = dbi_alloc(self, v.mv_size ? v.mv_size : 1);
+            memcpy(data, v.mv_data, v.mv_size);
+        }
+        if ((rc = dbi_ent_parse(self, data, v.mv_size, &e, extra)) != 0 ||
+            (person && (rc = dbi_ent_parse(self, data, v.mv_size, &old, none)) != 0))
             return rc;
     } else if (rc == MDB_NOTFOUND) {
         memset(&e, 0, sizeof e);
@@ -223,14 +274,26 @@ static int s_entity_update(db_t *self, const dbi_touch_t *run, size_t nrun)
     }
     if (!person)
         return s_store(self, key, e.articles > 0 ? &e : NULL);
-    /* the namesakes before and after, while `old` and `e` still point into `v` */
-    size_t cap = 1 + (had ? old.n[DBI_NAMES] : 0) + e.n[DBI_NAMES], nk = 0;
+    /* The people whose records this changes: the key's own, those holding the run's forms before or after, and those
+       that came or went. The others' records stay as they are: an article naming one
+       Smith rewrites no other Smith's. */
+    size_t cap = 2 + 2 * ((had ? old.n[DBI_NAMES] : 0) + e.n[DBI_NAMES]), nk = 0;
     const char **keys = dbi_alloc(self, cap * sizeof *keys);
     keys[nk++] = key;
-    if (had)
-        s_minor_keys(self, &old, keys, &nk);
-    if (e.articles > 0)
-        s_minor_keys(self, &e, keys, &nk);
+    dbi_ent_t *po = NULL, *pn = NULL;
+    size_t no = had ? dbi_people_split(self, &old, &po) : 0;
+    size_t nn = e.articles > 0 ? dbi_people_split(self, &e, &pn) : 0, ko, kn;
+    const char **ok = s_people_keys(self, po, no, run, nrun, &ko, keys, &nk);
+    const char **nkeys = s_people_keys(self, pn, nn, run, nrun, &kn, keys, &nk);
+    s_changed_keys(ok, ko, nkeys, kn, keys, &nk);
+    if (nk > 1) {   /* each once */
+        qsort(keys + 1, nk - 1, sizeof *keys, s_key_cmp);
+        size_t w = 1;
+        for (size_t i = 1; i < nk; i++)
+            if (strcmp(keys[i], key) != 0 && (w == 1 || strcmp(keys[i], keys[w - 1]) != 0))
+                keys[w++] = keys[i];
+        nk = w;
+    }
     if (e.articles > 0) {
         size_t n = s_ent_pack(self, &e);
         MDB_val nv = {n, self->buf};
@@ -242,12 +305,19 @@ static int s_entity_update(db_t *self, const dbi_touch_t *run, size_t nrun)
         if ((rc = mdb_del(self->txn, self->people, &k, NULL)) != 0)
             return dbi_wrc(self, rc);
     }
-    for (size_t i = 0; i < nk && !rc; i++) {
+    if (!dbi_people_bare(key, strlen(key))) {
         dbi_ent_t r;
-        rc = dbi_people_record(self, self->txn, keys[i], &r);
-        if (rc == 0 || rc == DB_ENOTFOUND)
-            rc = s_store(self, keys[i], rc == 0 && r.articles > 0 ? &r : NULL);
+        rc = dbi_people_record(self, self->txn, key, &r);
+        if (rc && rc != DB_ENOTFOUND)
+            return rc;
+        return s_store(self, key, rc == 0 && r.articles > 0 ? &r : NULL);
     }
+    /* the split of the surname's new record serves it and every namesake */
+    dbi_ent_t *r = dbi_alloc(self, nk * sizeof *r);
+    if ((rc = dbi_people_records(self, self->txn, key, pn, nn, keys, nk, r)) != 0)
+        return rc;
+    for (size_t i = 0; i < nk && !rc; i++)
+        rc = s_store(self, keys[i], r[i].articles > 0 ? &r[i] : NULL);
     return rc;
 }
 

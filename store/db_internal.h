@@ -204,6 +204,12 @@ size_t dbi_people_split(db_t *self, const dbi_ent_t *raw, dbi_ent_t **out);
    person of that given name that "per:<surname>" holds. DB_ENOTFOUND when none. */
 int dbi_people_record(db_t *self, MDB_txn *txn, const char *key, dbi_ent_t *out);
 
+/* The records readers see under keys[0..nk), each "per:<surname>" `base` itself or one
+   of its namesakes' keys, given p[0..np), the split of base's raw record as it now is
+   (np = 0 when it has none left); a record with no article left has articles 0. */
+int dbi_people_records(db_t *self, MDB_txn *txn, const char *base, const dbi_ent_t *p,
+                       size_t np, const char *const *keys, size_t nk, dbi_ent_t *out);
+
 /* The key of the record that holds the person an article keyed `key` and named `name`
    (its full form there): `key` itself, or the "per:<given> <surname>" a namesake's
    split gave it. */
