@@ -572,8 +572,11 @@ static int s_fold_update(void *arg, uint64_t seq, const char *topic, size_t tl,
         f->line[f->n++] = NULL;
     }
     free(f->line[i]);
-    bool gone = strstr((const char *)up->json.data, "\"deleted\":true") != NULL;
-    f->line[i] = gone ? NULL : util_strndup((const char *)up->json.data, up->json.len);
+    char *line = util_strndup((const char *)up->json.data, up->json.len);  /* no NUL there */
+    bool gone = strstr(line, "\"deleted\":true") != NULL;
+    f->line[i] = gone ? NULL : line;
+    if (gone)
+        free(line);
     crossclaim__update__free_unpacked(up, NULL);
     return 0;
 }
