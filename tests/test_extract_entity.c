@@ -1154,3 +1154,17 @@ Test(extract_entity, a_title_case_headline_in_the_text_is_no_name)
     cr_assert(e, "a name with its small words in lower case stays whole");
     cr_expect_str_eq(e->name, "Harbor Center for Maritime and Coastal Studies");
 }
+
+/* A word of an address ("whitcombe.com", "@whitcombe") is no sighting of it in lower
+   case, which would make the name a common word; and "St" closes no person's name. */
+Test(extract_entity, an_address_is_no_lower_case_word_and_st_is_a_street)
+{
+    extract_result_t r = s_run("The court asked whether Dana Whitcombe and the State Department "
+                               "kept the whitcombe.com email system. Followers of @whitcombe "
+                               "met on Monday. The rally on Spring St drew hundreds.\n");
+    const extract_entity_t *e = s_find(&r, "per:whitcombe");
+    cr_assert(e, "no per:whitcombe");
+    cr_expect_str_eq(e->kind, "person");
+    cr_expect_null(s_find(&r, "per:spring st"));
+    cr_expect_null(s_find(&r, "per:st"));
+}

@@ -335,6 +335,21 @@ typedef struct {
 
 typedef XVEC(s_cand_t) s_candv_t;
 
+/* True when token t is part of an address: a domain ("clinton.com", "www.harbor"), a
+   handle or tag ("@harbor", "#harbor") or a path ("/harbor/"). */
+static bool s_in_address(const xctx_t *c, const xtok_t *t)
+{
+    const uint8_t *w = c->w;
+    size_t n = c->wlen;
+    if (t->s > 0 && (w[t->s - 1] == '@' || w[t->s - 1] == '#' || w[t->s - 1] == '/'))
+        return true;
+    if (t->e < n && w[t->e] == '/')
+        return true;
+    bool dot_after = t->e + 1 < n && w[t->e] == '.' && w[t->e + 1] >= 'a' && w[t->e + 1] <= 'z';
+    bool dot_before = t->s >= 2 && w[t->s - 1] == '.' && w[t->s - 2] >= 'a' && w[t->s - 2] <= 'z';
+    return dot_after || dot_before;
+}
+
 /* Adds a token's hash to a set of s_seen_t. */
 static void s_seen_put(uint32_t *set, size_t mask, uint32_t hash)
 {
@@ -666,7 +681,8 @@ static bool s_name_like(const xctx_t *c, const s_seen_t *seen, uint32_t a, uint3
         return false;
     /* a span of time, a unit, a clock, a street, an event or a group of people:
        "Election Day", "Drury Lane", "Cold War", "Harbor Workers" */
-    if (last->wc & (WC_DURATION | WC_UNIT | WC_CLOCK | WC_STREET | WC_EVENT | WC_HUMAN))
+    if (last->wc & (WC_DURATION | WC_UNIT | WC_CLOCK | WC_STREET | WC_EVENT | WC_HUMAN)
+        || strcmp(last->f, "st") == 0)     /* "Spring St": a street, no surname */
         return false;
     return !s_noun_ending(last->f);
 }
@@ -1879,7 +1895,8 @@ void extract_entity_find(xctx_t *c)
 {
     c->men.n = 0;
     c->ent.n = 0;
-    /* Words seen in lower case, as a hash set over the token hashes. */
+    /* Words seen in lower case, as a hash set over the token hashes; not those of an
+       address ("clinton.com", "@harbor", "/whitcombe/"), which no one writes as words. */
     size_t cap = 64;
     while (cap < c->tok.n * 2 + 2)
         cap <<= 1;
@@ -1888,7 +1905,7 @@ void extract_entity_find(xctx_t *c)
     for (size_t i = 0; i < c->tok.n; i++) {
         const xtok_t *t = &c->tok.v[i];
         if (!(t->flags & TK_WORD) || (t->flags & (TK_CAP | TK_SKIP)) || t->f[0] < 'a'
-            || t->f[0] > 'z')
+            || t->f[0] > 'z' || s_in_address(c, t))
             continue;
         s_seen_put(lset, mask, t->hash);
     }
