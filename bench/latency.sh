@@ -5,6 +5,7 @@
 # submit-to-commit latency. Waits until the broker has seen every article committed,
 # then prints the throughput, the broker's p50/p99/p999 of that latency (interpolated in
 # its histogram, as Prometheus does) and each daemon's peak resident memory.
+# LATENCY_STORE_ARGS passes options to the store ("--batch-ms 2").
 set -eu
 build=$1 rate=$2 n=$3 corpus=$4
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,7 +23,7 @@ d=$tmp/data
 mkdir -p "$d"
 "$bin/crossclaim-broker" --data "$d" --quiet 2>"$tmp/broker.log" &
 broker=$!
-"$bin/crossclaim-store" --data "$d" --quiet 2>"$tmp/store.log" &
+"$bin/crossclaim-store" --data "$d" --quiet ${LATENCY_STORE_ARGS:-} 2>"$tmp/store.log" &
 store=$!
 pids="$broker $store"
 workers=""
