@@ -194,6 +194,10 @@ size_t dbi_fold(const char *s, size_t n, char *out, size_t cap);
 /* True for a person key of a surname alone ("per:clinton", not "per:bill clinton"). */
 bool dbi_people_bare(const char *key, size_t len);
 
+/* The base of "per:<given> <surname>", "per:<surname>", into the arena; NULL when key
+   is no such key. */
+char *dbi_people_base(db_t *self, const char *key, size_t len);
+
 /* The people raw record `raw` holds, told apart by given name, into *out (arena): the
    one with most articles first, under raw's key; each other one under
    "per:<given> <surname>". Returns how many (1 when the record is one person). */

@@ -12,6 +12,7 @@
 
 #include "db_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -197,14 +198,19 @@ static void s_put(dbi_ent_t *e, int l, const dbi_form_t *f)
     e->list[l][e->n[l]++] = *f;
 }
 
+/* The split of a record that is one person: the record itself. */
+static size_t s_whole(db_t *self, const dbi_ent_t *raw, dbi_ent_t **out)
+{
+    *out = dbi_alloc(self, sizeof **out);
+    (*out)[0] = *raw;
+    return 1;
+}
+
 size_t dbi_people_split(db_t *self, const dbi_ent_t *raw, dbi_ent_t **out)
 {
     size_t nn = raw->n[DBI_NAMES], na = raw->n[DBI_ALIASES];
-    if (!dbi_people_bare(raw->key, raw->key_len) || nn < 2) {
-        *out = dbi_alloc(self, sizeof **out);
-        (*out)[0] = *raw;
-        return 1;
-    }
+    if (!dbi_people_bare(raw->key, raw->key_len) || nn < 2)
+        return s_whole(self, raw, out);
     size_t sn;
     const char *sp = s_name_part(raw->key, raw->key_len, &sn);
     char sur[128];
@@ -258,20 +264,14 @@ size_t dbi_people_split(db_t *self, const dbi_ent_t *raw, dbi_ent_t **out)
     size_t *slot = dbi_alloc(self, nn * sizeof *slot), ng = 0;
     for (size_t i = 0; i < nn; i++)
         slot[i] = nn;
-    if (main == nn) {   /* no form gives a given name: one person */
-        *out = dbi_alloc(self, sizeof **out);
-        (*out)[0] = *raw;
-        return 1;
-    }
+    if (main == nn)     /* no form gives a given name */
+        return s_whole(self, raw, out);
     slot[main] = ng++;
     for (size_t i = 0; i < nn; i++)
         if (!g[i].bare && s_find(up, i) == i && i != main)
             slot[i] = ng++;
-    if (ng == 1) {
-        *out = dbi_alloc(self, sizeof **out);
-        (*out)[0] = *raw;
-        return 1;
-    }
+    if (ng == 1)
+        return s_whole(self, raw, out);
     /* each form's person first, then lists of just the room each person needs */
     size_t *at = dbi_alloc(self, (nn + na) * sizeof *at);
     size_t *room = dbi_alloc(self, 2 * ng * sizeof *room);
@@ -322,11 +322,7 @@ size_t dbi_people_split(db_t *self, const dbi_ent_t *raw, dbi_ent_t **out)
         s_given(best->s, best->len, sur, &bg);
         size_t len = 4 + strlen(bg.last) + 1 + sn;
         char *key = dbi_alloc(self, len + 1);
-        memcpy(key, "per:", 4);
-        memcpy(key + 4, bg.last, strlen(bg.last));
-        key[4 + strlen(bg.last)] = ' ';
-        memcpy(key + 5 + strlen(bg.last), sp, sn);
-        key[len] = 0;
+        snprintf(key, len + 1, "per:%s %.*s", bg.last, (int)sn, sp);
         p[k].key = key;
         p[k].key_len = (uint32_t)len;
     }
@@ -430,8 +426,7 @@ static int s_record_of(db_t *self, MDB_txn *txn, const char *key, const dbi_ent_
     return 0;
 }
 
-/* The base of "per:<given> <surname>" ("per:<surname>") into the arena, or NULL. */
-static char *s_base(db_t *self, const char *key, size_t len)
+char *dbi_people_base(db_t *self, const char *key, size_t len)
 {
     const char *sp = memchr(key, ' ', len);
     if (!sp || len <= 4 || memcmp(key, "per:", 4) != 0)
@@ -448,7 +443,7 @@ int dbi_people_record(db_t *self, MDB_txn *txn, const char *key, dbi_ent_t *out)
 {
     dbi_ent_t raw, *p = NULL;
     size_t np = 0;
-    char *base = s_base(self, key, strlen(key));
+    char *base = dbi_people_base(self, key, strlen(key));
     int rc = base ? s_raw(self, txn, base, strlen(base), &raw) : DB_ENOTFOUND;
     if (rc && rc != DB_ENOTFOUND)
         return rc;

@@ -659,11 +659,9 @@ int db_web_entity(db_t *self, const char *key, json_t *out)
 
     /* its stories: sentity holds story id + entity key -> articles naming it */
     /* and for "per:bill clinton", those of "per:clinton", which may hold him */
-    size_t lk = strlen(key), lb = 0;
-    const char *sp = strncmp(key, "per:", 4) == 0 ? strchr(key, ' ') : NULL;
-    char base[DB_MAX_KEY + 8];
-    if (sp && (lb = (size_t)snprintf(base, sizeof base, "per:%s", sp + 1)) >= sizeof base)
-        lb = 0;
+    size_t lk = strlen(key);
+    const char *base = dbi_people_base(self, key, lk);
+    size_t lb = base ? strlen(base) : 0;
     if ((rc = mdb_cursor_open(txn, self->sentity, &c)) != 0)
         goto leave_open;
     MDB_cursor_op op = MDB_FIRST;

@@ -562,18 +562,25 @@ static bool s_plain_name(const xctx_t *c, size_t a, size_t b)
     return true;
 }
 
+/* True when folded word f, of n bytes, ends with one of `ends` (NULL-terminated), each
+   shorter than f by more than `stem` bytes. */
+static bool s_ends_any(const char *f, size_t n, const char *const *ends, size_t stem)
+{
+    for (const char *const *e = ends; *e; e++) {
+        size_t k = strlen(*e);
+        if (n > k + stem && strcmp(f + n - k, *e) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* True when folded word f ends like a plural of people no given name ends like
    ("Floridians", "Liberals", "Democrats", "Voters", "Activists"). */
 static bool s_plural_noun(const char *f)
 {
     static const char *const ends[] = {"ans", "als", "ats", "ers", "ists", "ites", "ors", NULL};
     size_t n = strlen(f);
-    if (n < 6)
-        return false;
-    for (const char *const *e = ends; *e; e++)
-        if (strcmp(f + n - strlen(*e), *e) == 0)
-            return true;
-    return false;
+    return n >= 6 && s_ends_any(f, n, ends, 0);
 }
 
 /* True when folded word f ends like a common noun no surname ends with
@@ -585,13 +592,7 @@ static bool s_noun_ending(const char *f)
         "tion", "sion", "ment", "ship", "ism", "ology", "ities", "urity", "unity", "ality",
         "ority", "ics", "ness", "dom", "hood", "iance", "urance", "ference", "ligence",
         "endence", NULL};
-    size_t n = strlen(f);
-    for (const char *const *e = ends; *e; e++) {
-        size_t k = strlen(*e);
-        if (n > k + 2 && strcmp(f + n - k, *e) == 0)
-            return true;
-    }
-    return false;
+    return s_ends_any(f, strlen(f), ends, 2);
 }
 
 /* True when folded word f ends like an adjective no given name ends with, at a length
@@ -620,12 +621,7 @@ static bool s_group_word(const char *f)
     size_t n = strlen(f);
     if (n >= 8 && strcmp(f + n - 3, "ean") == 0)   /* "European", not "McLean" */
         return true;
-    if (n < 6)
-        return false;
-    for (const char *const *e = ends; *e; e++)
-        if (strcmp(f + n - strlen(*e), *e) == 0)
-            return true;
-    return false;
+    return n >= 6 && s_ends_any(f, n, ends, 0);
 }
 
 /* The country of a plural demonym ("Syrians" -> Syria), or NULL. */

@@ -60,7 +60,6 @@ typedef struct {
     char key[96];           /* cross-article key */
     uint32_t name_t0, name_t1; /* token range of the longest form */
     char acr[16];           /* acronym (folded), "" if none */
-    uint32_t first_mention; /* index of its first mention */
     int n_mentions;
     bool cued;              /* some mention had a cue (a title, an org word, a country) */
 } xent_t;
